@@ -1,0 +1,84 @@
+import { Link } from "@remix-run/react";
+import type { CampaignState } from "~/domain/campaign-machine";
+import { formatEuros, formatInteger, plural } from "~/domain/format";
+import { timeLeft } from "~/domain/time";
+import type { CampaignCard as Card } from "~/models/campaigns.server";
+
+export function ProgressBar({ percent, label }: { percent: number; label: string }) {
+  return (
+    <div className="progress">
+      <div className="progress__track" aria-hidden="true">
+        <div className="progress__bar" style={{ width: `${Math.min(100, percent)}%` }} />
+      </div>
+      <span className="visually-hidden">{label}</span>
+    </div>
+  );
+}
+
+export function StatusLabel({ status, now, startsAt, endsAt }: { status: CampaignState; now: Date; startsAt: string; endsAt: string }) {
+  switch (status) {
+    case "funded":
+      return <span className="status status--funded">Réussie</span>;
+    case "failed":
+      return <span className="status status--failed">Non financée</span>;
+    case "settling":
+      return <span className="status status--settling">Collecte terminée</span>;
+    case "cancelled":
+      return <span className="status status--failed">Annulée</span>;
+    default: {
+      const left = timeLeft(now, new Date(startsAt), new Date(endsAt));
+      return <span className={`status status--live${left.kind === "last_hours" ? " status--urgent" : ""}`}>{left.label}</span>;
+    }
+  }
+}
+
+export function BudgetCitoyenBadge({ year }: { year: number | null }) {
+  if (year === null) return null;
+  return <span className="badge badge--bc">Budget Citoyen {year}</span>;
+}
+
+export function CampaignCard({ campaign, now, headingLevel = 3 }: { campaign: Card; now: Date; headingLevel?: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
+  return (
+    <article className="card">
+      <div className="card__tags">
+        <span className="tag">{campaign.themeName}</span>
+        <span className="tag tag--territory">{campaign.territoryName}</span>
+        <BudgetCitoyenBadge year={campaign.budgetCitoyenYear} />
+      </div>
+      <Heading className="card__title">
+        <Link to={`/campagnes/${campaign.slug}`}>{campaign.title}</Link>
+      </Heading>
+      <p className="card__org">
+        {campaign.organizationName} · {campaign.town}
+      </p>
+      <p className="card__summary">{campaign.summary}</p>
+      <ProgressBar
+        percent={campaign.percent}
+        label={`${campaign.percent} % de l'objectif atteint`}
+      />
+      <dl className="card__figures">
+        <div>
+          <dt>Collectés</dt>
+          <dd>{formatEuros(campaign.collectedCents)}</dd>
+        </div>
+        <div>
+          <dt>Objectif</dt>
+          <dd>
+            {formatEuros(campaign.goalCents)} ({formatInteger(campaign.percent)} %)
+          </dd>
+        </div>
+        <div>
+          <dt>{plural(campaign.contributorsCount, "Contributeur", "Contributeurs")}</dt>
+          <dd>{formatInteger(campaign.contributorsCount)}</dd>
+        </div>
+        <div>
+          <dt>État</dt>
+          <dd>
+            <StatusLabel status={campaign.status} now={now} startsAt={campaign.startsAt} endsAt={campaign.endsAt} />
+          </dd>
+        </div>
+      </dl>
+    </article>
+  );
+}

@@ -1,0 +1,235 @@
+/**
+ * The campaign lifecycle (DESIGN.md §3) as one pure table:
+ * (state, event) → next state, with the actor allowed and a guard.
+ * No I/O here: app/models/campaign-transitions.server.ts stores transitions.
+ */
+
+export const CAMPAIGN_STATES = [
+  "draft",
+  "submitted",
+  "changes_requested",
+  "approved",
+  "rejected",
+  "live",
+  "settling",
+  "funded",
+  "failed",
+  "cancelled",
+] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+
+export const CAMPAIGN_EVENTS = [
+  "submit",
+  "request_changes",
+  "resubmit",
+  "approve",
+  "reject",
+  "start",
+  "deadline",
+  "settle_funded",
+  "settle_failed",
+  "cancel",
+] as const;
+export type CampaignEvent = (typeof CAMPAIGN_EVENTS)[number];
+
+export type Actor = "holder" | "staff" | "system";
+
+export const TERMINAL_STATES: readonly CampaignState[] = ["rejected", "funded", "failed", "cancelled"];
+
+/** States a citizen can see on the public site. */
+export const PUBLIC_STATES: readonly CampaignState[] = ["live", "settling", "funded", "failed"];
+
+/** French labels, for the interface. */
+export const STATE_LABELS: Record<CampaignState, string> = {
+  draft: "Brouillon",
+  submitted: "En attente de validation",
+  changes_requested: "Modifications demandées",
+  approved: "Validée",
+  rejected: "Refusée",
+  live: "En cours",
+  settling: "En cours de clôture",
+  funded: "Réussie",
+  failed: "Non financée",
+  cancelled: "Annulée",
+};
+
+export const EVENT_LABELS: Record<CampaignEvent, string> = {
+  submit: "soumettre pour validation",
+  request_changes: "demander des modifications",
+  resubmit: "soumettre à nouveau",
+  approve: "valider",
+  reject: "refuser",
+  start: "mettre en ligne",
+  deadline: "clore la collecte",
+  settle_funded: "déclarer réussie",
+  settle_failed: "déclarer non financée",
+  cancel: "annuler",
+};
+
+/** What a guard may look at. Every field is optional; a guard that needs one and lacks it refuses. */
+export interface TransitionContext {
+  actor: Actor;
+  now: Date;
+  reason?: string | null;
+  /** submit / resubmit: the campaign holds everything a review needs */
+  hasRequiredContent?: boolean;
+  startsAt?: Date;
+  endsAt?: Date;
+  goalCents?: number;
+  /** sum of paid contributions */
+  paidTotalCents?: number;
+  /** contributions whose payment is still in flight (checkout open, asynchronous payment) */
+  inFlightCount?: number;
+  /** the grace period for in-flight payments is over */
+  graceOver?: boolean;
+}
+
+interface Rule {
+  to: CampaignState;
+  actor: Actor;
+  /** returns a French explanation when the guard refuses, null when it passes */
+  guard?: (ctx: TransitionContext) => string | null;
+}
+
+const reasonRequired = (what: string) => (ctx: TransitionContext) =>
+  ctx.reason && ctx.reason.trim().length > 0 ? null : `${what} est obligatoire.`;
+
+const contentRequired = (ctx: TransitionContext) =>
+  ctx.hasRequiredContent ? null : "La campagne n'est pas complète : des informations obligatoires manquent.";
+
+const settledNothingInFlight = (ctx: TransitionContext): string | null => {
+  if ((ctx.inFlightCount ?? 0) > 0 && !ctx.graceOver) {
+    return "Des paiements sont encore en cours : la campagne attend leur issue (délai de grâce).";
+  }
+  return null;
+};
+
+function moneyKnown(ctx: TransitionContext): ctx is TransitionContext & { paidTotalCents: number; goalCents: number } {
+  return typeof ctx.paidTotalCents === "number" && typeof ctx.goalCents === "number";
+}
+
+const TABLE: Partial<Record<CampaignState, Partial<Record<CampaignEvent, Rule>>>> = {
+  draft: {
+    submit: { to: "submitted", actor: "holder", guard: contentRequired },
+  },
+  submitted: {
+    request_changes: { to: "changes_requested", actor: "staff", guard: reasonRequired("Un commentaire") },
+    approve: { to: "approved", actor: "staff" },
+    reject: { to: "rejected", actor: "staff", guard: reasonRequired("Le motif du refus") },
+  },
+  changes_requested: {
+    resubmit: { to: "submitted", actor: "holder", guard: contentRequired },
+  },
+  approved: {
+    start: {
+      to: "live",
+      actor: "system",
+      guard: (ctx) =>
+        ctx.startsAt && ctx.now.getTime() >= ctx.startsAt.getTime()
+          ? null
+          : "La date de mise en ligne n'est pas encore atteinte.",
+    },
+    cancel: { to: "cancelled", actor: "staff", guard: reasonRequired("Le motif de l'annulation") },
+  },
+  live: {
+    deadline: {
+      to: "settling",
+      actor: "system",
+      guard: (ctx) =>
+        ctx.endsAt && ctx.now.getTime() >= ctx.endsAt.getTime() ? null : "La date de fin n'est pas encore passée.",
+    },
+    cancel: { to: "cancelled", actor: "staff", guard: reasonRequired("Le motif de l'annulation") },
+  },
+  settling: {
+    settle_funded: {
+      to: "funded",
+      actor: "system",
+      guard: (ctx) => {
+        if (!moneyKnown(ctx)) return "Le montant collecté est inconnu.";
+        if (ctx.paidTotalCents < ctx.goalCents) return "L'objectif n'est pas atteint.";
+        return settledNothingInFlight(ctx);
+      },
+    },
+    settle_failed: {
+      to: "failed",
+      actor: "system",
+      guard: (ctx) => {
+        if (!moneyKnown(ctx)) return "Le montant collecté est inconnu.";
+        if (ctx.paidTotalCents >= ctx.goalCents) return "L'objectif est atteint.";
+        return settledNothingInFlight(ctx);
+      },
+    },
+  },
+};
+
+export type TransitionRefusal = "not_allowed" | "wrong_actor" | "guard";
+
+/** A refused event. Names the state and the event; `message` is French, for the interface. */
+export class TransitionError extends Error {
+  override name = "TransitionError";
+  constructor(
+    readonly state: CampaignState,
+    readonly event: CampaignEvent,
+    readonly refusal: TransitionRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Is there a rule for this pair at all (ignoring actor and guard)? */
+export function isAllowed(state: CampaignState, event: CampaignEvent): boolean {
+  return TABLE[state]?.[event] !== undefined;
+}
+
+/** The events a state accepts, for the interface and the tests. */
+export function eventsFrom(state: CampaignState): CampaignEvent[] {
+  return CAMPAIGN_EVENTS.filter((event) => isAllowed(state, event));
+}
+
+/** Target state of an allowed pair, or undefined. */
+export function targetOf(state: CampaignState, event: CampaignEvent): CampaignState | undefined {
+  return TABLE[state]?.[event]?.to;
+}
+
+/** The actor an allowed pair requires, or undefined. */
+export function actorOf(state: CampaignState, event: CampaignEvent): Actor | undefined {
+  return TABLE[state]?.[event]?.actor;
+}
+
+/**
+ * Decide a transition. Returns the next state or throws a TransitionError that
+ * names the state and the event.
+ */
+export function transition(state: CampaignState, event: CampaignEvent, ctx: TransitionContext): CampaignState {
+  const rule = TABLE[state]?.[event];
+  if (!rule) {
+    throw new TransitionError(
+      state,
+      event,
+      "not_allowed",
+      `Action impossible : « ${EVENT_LABELS[event]} » n'est pas permis pour une campagne à l'état « ${STATE_LABELS[state]} » (${state} → ${event}).`,
+    );
+  }
+  if (rule.actor !== ctx.actor) {
+    throw new TransitionError(
+      state,
+      event,
+      "wrong_actor",
+      `Action réservée : « ${EVENT_LABELS[event]} » ne peut pas être fait par ce rôle (${ctx.actor}) à l'état « ${STATE_LABELS[state]} ».`,
+    );
+  }
+  const refusal = rule.guard?.(ctx) ?? null;
+  if (refusal !== null) {
+    throw new TransitionError(state, event, "guard", refusal);
+  }
+  return rule.to;
+}
+
+export function isTerminal(state: CampaignState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+export function isCampaignState(value: string): value is CampaignState {
+  return (CAMPAIGN_STATES as readonly string[]).includes(value);
+}

@@ -1,0 +1,72 @@
+/**
+ * French (fr-FR) formatting for the interface: money, numbers, percentages, dates
+ * in Europe/Paris. Pure functions.
+ */
+import { assertCents } from "./money";
+
+export const TIME_ZONE = "Europe/Paris";
+const NBSP = "\u00a0";
+
+const integerFormat = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
+
+/** A whole number with French digit grouping: 5 852 → « 5 852 » (narrow no-break space). */
+export function formatInteger(value: number): string {
+  return integerFormat.format(value);
+}
+
+/**
+ * Cents as French euros: 313500 → « 3 135 € », 1050 → « 10,50 € ».
+ * Cents are shown only when the amount is not whole euros. No float is involved.
+ */
+export function formatEuros(cents: number): string {
+  assertCents(cents);
+  const negative = cents < 0;
+  const abs = Math.abs(cents);
+  const euros = Math.trunc(abs / 100);
+  const rest = abs % 100;
+  const body = formatInteger(euros) + (rest === 0 ? "" : "," + String(rest).padStart(2, "0"));
+  return (negative ? "−" : "") + body + NBSP + "€";
+}
+
+/** « 3 % », « 0 % » from basis points (300 → 3 %, 250 → 2,5 %). */
+export function formatBps(bps: number): string {
+  const whole = Math.trunc(bps / 100);
+  const rest = bps % 100;
+  const text = rest === 0 ? String(whole) : `${whole},${String(rest).padStart(2, "0").replace(/0$/, "")}`;
+  return text + NBSP + "%";
+}
+
+export function formatPercent(value: number): string {
+  return formatInteger(value) + NBSP + "%";
+}
+
+const dateFormat = new Intl.DateTimeFormat("fr-FR", {
+  timeZone: TIME_ZONE,
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+});
+
+const dateTimeFormat = new Intl.DateTimeFormat("fr-FR", {
+  timeZone: TIME_ZONE,
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+/** « 31 mars 2026 » (Europe/Paris). */
+export function formatDate(instant: Date | string): string {
+  return dateFormat.format(typeof instant === "string" ? new Date(instant) : instant);
+}
+
+/** « 31 mars 2026 à 23:59 » (Europe/Paris). */
+export function formatDateTime(instant: Date | string): string {
+  return dateTimeFormat.format(typeof instant === "string" ? new Date(instant) : instant);
+}
+
+/** French plural helper: plural(2, "contributeur", "contributeurs"). */
+export function plural(count: number, one: string, many: string): string {
+  return Math.abs(count) < 2 ? one : many;
+}

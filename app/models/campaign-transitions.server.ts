@@ -1,0 +1,120 @@
+/**
+ * Applying a state-machine event to a stored campaign: the pure machine decides,
+ * this module writes the new status and the transition row in one transaction.
+ */
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { DB } from "#db/schema";
+import {
+  transition,
+  type Actor,
+  type CampaignEvent,
+  type CampaignState,
+  type TransitionContext,
+} from "~/domain/campaign-machine";
+import { COLLECTED_STATUSES } from "~/domain/contribution-status";
+
+export interface ApplyEventInput {
+  campaignId: number;
+  event: CampaignEvent;
+  actor: Actor;
+  actorUserId?: number | null;
+  reason?: string | null;
+  now?: Date;
+  /** facts only the caller knows (content completeness, grace period over) */
+  context?: Pick<TransitionContext, "hasRequiredContent" | "graceOver">;
+}
+
+export class CampaignNotFoundError extends Error {
+  override name = "CampaignNotFoundError";
+}
+
+/** Another writer changed the campaign's status between our read and our write. */
+export class ConcurrentTransitionError extends Error {
+  override name = "ConcurrentTransitionError";
+}
+
+export interface AppliedTransition {
+  from: CampaignState;
+  to: CampaignState;
+  at: string;
+}
+
+async function applyInTransaction(trx: Transaction<DB>, input: ApplyEventInput): Promise<AppliedTransition> {
+  const now = input.now ?? new Date();
+  const campaign = await trx
+    .selectFrom("campaigns")
+    .select(["id", "status", "starts_at", "ends_at", "goal_cents"])
+    .where("id", "=", input.campaignId)
+    .executeTakeFirst();
+  if (!campaign) throw new CampaignNotFoundError(`campaign ${input.campaignId} not found`);
+
+  const totals = await trx
+    .selectFrom("contributions")
+    .select([
+      sql<number>`coalesce(sum(case when status in (${sql.join(COLLECTED_STATUSES.map((s) => sql.lit(s)))}) then amount_cents else 0 end), 0)`.as(
+        "paid",
+      ),
+      sql<number>`coalesce(sum(case when status = 'pending' then 1 else 0 end), 0)`.as("in_flight"),
+    ])
+    .where("campaign_id", "=", campaign.id)
+    .executeTakeFirstOrThrow();
+
+  const to = transition(campaign.status, input.event, {
+    actor: input.actor,
+    now,
+    reason: input.reason ?? null,
+    startsAt: new Date(campaign.starts_at),
+    endsAt: new Date(campaign.ends_at),
+    goalCents: campaign.goal_cents,
+    paidTotalCents: Number(totals.paid),
+    inFlightCount: Number(totals.in_flight),
+    ...input.context,
+  });
+
+  const at = now.toISOString();
+  const updated = await trx
+    .updateTable("campaigns")
+    .set({ status: to, updated_at: at })
+    .where("id", "=", campaign.id)
+    .where("status", "=", campaign.status)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) {
+    throw new ConcurrentTransitionError(`campaign ${campaign.id} changed while applying ${input.event}`);
+  }
+  await trx
+    .insertInto("campaign_transitions")
+    .values({
+      campaign_id: campaign.id,
+      from_status: campaign.status,
+      to_status: to,
+      event: input.event,
+      actor_user_id: input.actorUserId ?? null,
+      actor_role: input.actor,
+      reason: input.reason?.trim() || null,
+      at,
+    })
+    .execute();
+  return { from: campaign.status, to, at };
+}
+
+/**
+ * Apply an event. Pass a transaction to take part in a larger one (the status
+ * change, the transition row and the caller's own writes then commit together).
+ */
+export async function applyCampaignEvent(
+  db: Kysely<DB> | Transaction<DB>,
+  input: ApplyEventInput,
+): Promise<AppliedTransition> {
+  if (db.isTransaction) return applyInTransaction(db as Transaction<DB>, input);
+  return db.transaction().execute((trx) => applyInTransaction(trx, input));
+}
+
+export async function campaignHistory(db: Kysely<DB>, campaignId: number) {
+  return db
+    .selectFrom("campaign_transitions")
+    .selectAll()
+    .where("campaign_id", "=", campaignId)
+    .orderBy("at")
+    .orderBy("id")
+    .execute();
+}

@@ -1,0 +1,290 @@
+/**
+ * Read models for the public pages: the campaign list with its filters, one
+ * campaign's page, the home page. Totals are always derived from collected
+ * contributions (app/domain/contribution-status.ts), never from a counter.
+ */
+import { sql, type Kysely } from "kysely";
+import type { DB } from "#db/schema";
+import { PUBLIC_STATES, type CampaignState } from "~/domain/campaign-machine";
+import { COLLECTED_STATUSES } from "~/domain/contribution-status";
+import { commissionBpsFor, percentOfGoal } from "~/domain/money";
+
+export const PAGE_SIZE = 9;
+
+/** Public status filter values, as they appear in URLs. */
+export const STATUS_FILTERS = {
+  "en-cours": ["live", "settling"],
+  reussies: ["funded"],
+  "non-financees": ["failed"],
+} as const satisfies Record<string, readonly CampaignState[]>;
+export type StatusFilter = keyof typeof STATUS_FILTERS;
+
+export interface CampaignFilters {
+  territory?: string;
+  theme?: string;
+  status?: StatusFilter;
+  budgetCitoyen?: boolean;
+  page: number;
+}
+
+export interface CampaignCard {
+  id: number;
+  slug: string;
+  title: string;
+  summary: string;
+  status: CampaignState;
+  goalCents: number;
+  collectedCents: number;
+  percent: number;
+  contributorsCount: number;
+  startsAt: string;
+  endsAt: string;
+  territoryName: string;
+  themeName: string;
+  organizationName: string;
+  town: string;
+  budgetCitoyenYear: number | null;
+}
+
+const collected = sql.join(COLLECTED_STATUSES.map((s) => sql.lit(s)));
+
+function cardQuery(db: Kysely<DB>) {
+  return db
+    .selectFrom("campaigns as c")
+    .innerJoin("territories as t", "t.id", "c.territory_id")
+    .innerJoin("themes as th", "th.id", "c.theme_id")
+    .innerJoin("organizations as o", "o.id", "c.organization_id")
+    .select([
+      "c.id",
+      "c.slug",
+      "c.title",
+      "c.summary",
+      "c.status",
+      "c.goal_cents",
+      "c.starts_at",
+      "c.ends_at",
+      "c.budget_citoyen_year",
+      "t.name as territory_name",
+      "th.name as theme_name",
+      "o.name as organization_name",
+      "o.town",
+      sql<number>`(select coalesce(sum(k.amount_cents), 0) from contributions k where k.campaign_id = c.id and k.status in (${collected}))`.as(
+        "collected_cents",
+      ),
+      sql<number>`(select count(distinct k.email) from contributions k where k.campaign_id = c.id and k.status in (${collected}))`.as(
+        "contributors_count",
+      ),
+    ]);
+}
+
+type CardRow = Awaited<ReturnType<ReturnType<typeof cardQuery>["execute"]>>[number];
+
+function toCard(row: CardRow): CampaignCard {
+  const collectedCents = Number(row.collected_cents);
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    summary: row.summary,
+    status: row.status,
+    goalCents: row.goal_cents,
+    collectedCents,
+    percent: percentOfGoal(collectedCents, row.goal_cents),
+    contributorsCount: Number(row.contributors_count),
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    territoryName: row.territory_name,
+    themeName: row.theme_name,
+    organizationName: row.organization_name,
+    town: row.town,
+    budgetCitoyenYear: row.budget_citoyen_year,
+  };
+}
+
+export async function listTerritories(db: Kysely<DB>) {
+  return db.selectFrom("territories").select(["slug", "name"]).orderBy("position").execute();
+}
+
+export async function listThemes(db: Kysely<DB>) {
+  return db.selectFrom("themes").select(["slug", "name"]).orderBy("position").execute();
+}
+
+export interface CampaignList {
+  items: CampaignCard[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+/** Public campaigns matching the filters: running ones first (ending soonest), then past ones (latest first). */
+export async function listCampaigns(db: Kysely<DB>, filters: CampaignFilters): Promise<CampaignList> {
+  const statuses: readonly CampaignState[] = filters.status ? STATUS_FILTERS[filters.status] : PUBLIC_STATES;
+  let base = db
+    .selectFrom("campaigns as c")
+    .innerJoin("territories as t", "t.id", "c.territory_id")
+    .innerJoin("themes as th", "th.id", "c.theme_id")
+    .where("c.status", "in", statuses);
+  if (filters.territory) base = base.where("t.slug", "=", filters.territory);
+  if (filters.theme) base = base.where("th.slug", "=", filters.theme);
+  if (filters.budgetCitoyen) base = base.where("c.budget_citoyen_year", "is not", null);
+
+  const { n } = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const total = Number(n);
+  const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+
+  const ids = await base
+    .select("c.id")
+    .orderBy(sql`case when c.status in ('live', 'settling') then 0 else 1 end`)
+    .orderBy(sql`case when c.status in ('live', 'settling') then c.ends_at end`, "asc")
+    .orderBy("c.ends_at", "desc")
+    .orderBy("c.id")
+    .limit(PAGE_SIZE)
+    .offset((filters.page - 1) * PAGE_SIZE)
+    .execute();
+  if (ids.length === 0) return { items: [], total, page: filters.page, pageCount };
+
+  const rows = await cardQuery(db)
+    .where(
+      "c.id",
+      "in",
+      ids.map((r) => r.id),
+    )
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, toCard(r)]));
+  return { items: ids.map((r) => byId.get(r.id)!), total, page: filters.page, pageCount };
+}
+
+export interface PublicContribution {
+  id: number;
+  name: string;
+  anonymous: boolean;
+  /** null when the contributor chose to hide it */
+  amountCents: number | null;
+  message: string | null;
+  paidAt: string;
+  rewardTitle: string | null;
+}
+
+export interface CampaignPage extends CampaignCard {
+  storyMd: string;
+  expectedResultsMd: string;
+  timetableMd: string;
+  commissionBps: number;
+  organization: { name: string; legalForm: string; town: string; registrationNumber: string | null };
+  fundLines: Array<{ label: string; amountCents: number }>;
+  rewards: Array<{
+    id: number;
+    title: string;
+    description: string;
+    minimumCents: number;
+    stock: number | null;
+    /** units still available (null = unlimited) */
+    remaining: number | null;
+  }>;
+  contributions: PublicContribution[];
+  contributionsShown: number;
+}
+
+export const CONTRIBUTORS_SHOWN = 100;
+
+/** One public campaign by slug, or null when it does not exist or is not public. */
+export async function getCampaignPage(db: Kysely<DB>, slug: string): Promise<CampaignPage | null> {
+  const row = await cardQuery(db)
+    .select([
+      "c.story_md",
+      "c.expected_results_md",
+      "c.timetable_md",
+      "o.legal_form",
+      "o.registration_number",
+    ])
+    .where("c.slug", "=", slug)
+    .where("c.status", "in", PUBLIC_STATES)
+    .executeTakeFirst();
+  if (!row) return null;
+
+  const [fundLines, rewards, contributions] = await Promise.all([
+    db
+      .selectFrom("campaign_fund_lines")
+      .select(["label", "amount_cents"])
+      .where("campaign_id", "=", row.id)
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("rewards")
+      .select(["id", "title", "description", "minimum_cents", "stock", "held", "sold"])
+      .where("campaign_id", "=", row.id)
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("contributions as k")
+      .leftJoin("rewards as r", "r.id", "k.reward_id")
+      .select([
+        "k.id",
+        "k.public_name",
+        "k.anonymous",
+        "k.hide_amount",
+        "k.amount_cents",
+        "k.message",
+        "k.paid_at",
+        "r.title as reward_title",
+      ])
+      .where("k.campaign_id", "=", row.id)
+      .where("k.status", "in", COLLECTED_STATUSES)
+      .orderBy("k.paid_at", "desc")
+      .orderBy("k.id", "desc")
+      .limit(CONTRIBUTORS_SHOWN)
+      .execute(),
+  ]);
+
+  const card = toCard(row);
+  return {
+    ...card,
+    storyMd: row.story_md,
+    expectedResultsMd: row.expected_results_md,
+    timetableMd: row.timetable_md,
+    commissionBps: commissionBpsFor({ budgetCitoyenYear: row.budget_citoyen_year }),
+    organization: {
+      name: row.organization_name,
+      legalForm: row.legal_form,
+      town: row.town,
+      registrationNumber: row.registration_number,
+    },
+    fundLines: fundLines.map((l) => ({ label: l.label, amountCents: l.amount_cents })),
+    rewards: rewards.map((r) => ({
+      id: r.id,
+      title: r.title,
+      description: r.description,
+      minimumCents: r.minimum_cents,
+      stock: r.stock,
+      remaining: r.stock === null ? null : Math.max(0, r.stock - r.held - r.sold),
+    })),
+    // Never an email address: only what the contributor agreed to show.
+    contributions: contributions.map((k) => ({
+      id: k.id,
+      name: k.anonymous ? "Anonyme" : k.public_name,
+      anonymous: k.anonymous === 1,
+      amountCents: k.hide_amount ? null : k.amount_cents,
+      message: k.message,
+      paidAt: k.paid_at!,
+      rewardTitle: k.reward_title,
+    })),
+    contributionsShown: contributions.length,
+  };
+}
+
+/** Running campaigns for the home page: featured first, then ending soonest. */
+export async function liveCampaigns(db: Kysely<DB>, limit: number): Promise<CampaignCard[]> {
+  const rows = await cardQuery(db)
+    .where("c.status", "=", "live")
+    .orderBy("c.featured", "desc")
+    .orderBy("c.ends_at", "asc")
+    .limit(limit)
+    .execute();
+  return rows.map(toCard);
+}
+
+/** The latest successful campaigns. */
+export async function recentSuccesses(db: Kysely<DB>, limit: number): Promise<CampaignCard[]> {
+  const rows = await cardQuery(db).where("c.status", "=", "funded").orderBy("c.ends_at", "desc").limit(limit).execute();
+  return rows.map(toCard);
+}

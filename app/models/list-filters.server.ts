@@ -1,0 +1,64 @@
+/**
+ * The campaign list's URL filters (?territoire=…&theme=…&statut=…&label=…&page=…),
+ * validated with zod. Unknown values are a 400 with a French message.
+ */
+import { z } from "zod";
+import type { CampaignFilters } from "./campaigns.server";
+
+const emptyAsMissing = (value: unknown) => (value === "" ? undefined : value);
+
+const slug = z.preprocess(emptyAsMissing, z.string().regex(/^[a-z0-9-]{1,64}$/, "identifiant invalide").optional());
+
+export const listQuerySchema = z.object({
+  territoire: slug,
+  theme: slug,
+  statut: z.preprocess(
+    emptyAsMissing,
+    z.enum(["en-cours", "reussies", "non-financees"], { error: "statut inconnu (en-cours, reussies ou non-financees)" }).optional(),
+  ),
+  label: z.preprocess(emptyAsMissing, z.enum(["budget-citoyen"], { error: "label inconnu (budget-citoyen)" }).optional()),
+  page: z.preprocess(
+    emptyAsMissing,
+    z.coerce
+      .number({ error: "numéro de page invalide" })
+      .int("numéro de page invalide")
+      .min(1, "numéro de page invalide")
+      .max(100_000, "numéro de page invalide")
+      .default(1),
+  ),
+});
+
+export type ParsedFilters =
+  | { ok: true; filters: CampaignFilters; query: { territoire?: string; theme?: string; statut?: string; label?: string } }
+  | { ok: false; message: string };
+
+export function parseListQuery(url: URL, known: { territories: Set<string>; themes: Set<string> }): ParsedFilters {
+  const raw: Record<string, string> = {};
+  for (const key of ["territoire", "theme", "statut", "label", "page"]) {
+    const value = url.searchParams.get(key);
+    if (value !== null) raw[key] = value;
+  }
+  const parsed = listQuerySchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { ok: false, message: `Filtre « ${String(first?.path[0] ?? "")} » : ${first?.message ?? "valeur invalide"}.` };
+  }
+  const q = parsed.data;
+  if (q.territoire && !known.territories.has(q.territoire)) {
+    return { ok: false, message: `Filtre « territoire » : le territoire « ${q.territoire} » n'existe pas.` };
+  }
+  if (q.theme && !known.themes.has(q.theme)) {
+    return { ok: false, message: `Filtre « thème » : le thème « ${q.theme} » n'existe pas.` };
+  }
+  return {
+    ok: true,
+    filters: {
+      territory: q.territoire,
+      theme: q.theme,
+      status: q.statut,
+      budgetCitoyen: q.label === "budget-citoyen",
+      page: q.page,
+    },
+    query: { territoire: q.territoire, theme: q.theme, statut: q.statut, label: q.label },
+  };
+}

@@ -1,0 +1,145 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import stylesheet from "~/styles/app.css";
+import { config } from "~/config.server";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [
+  { title: "Propulsons — financement participatif des projets solidaires du Pas-de-Calais" },
+  {
+    name: "description",
+    content:
+      "Soutenez les projets de l'économie sociale et solidaire du Pas-de-Calais : associations, coopératives et entreprises à finalité sociale.",
+  },
+];
+
+export async function loader(_: LoaderFunctionArgs) {
+  return { demoMode: config().demoMode };
+}
+
+function Header() {
+  return (
+    <header className="site-header" role="banner">
+      <div className="container site-header__inner">
+        <Link to="/" className="brand">
+          <span className="brand__name">Propulsons</span>
+          <span className="brand__tagline">Le financement participatif solidaire du Pas-de-Calais</span>
+        </Link>
+        <nav aria-label="Navigation principale">
+          <ul className="nav">
+            <li>
+              <NavLink to="/" end>
+                Accueil
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/campagnes">Les projets</NavLink>
+            </li>
+            <li>
+              <NavLink to="/accessibilite">Accessibilité</NavLink>
+            </li>
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+function Footer() {
+  return (
+    <footer className="site-footer" role="contentinfo">
+      <div className="container">
+        <p>
+          Propulsons est la plateforme de financement participatif du Département du Pas-de-Calais pour les projets de
+          l'économie sociale et solidaire. Les campagnes fonctionnent en « tout ou rien » : si l'objectif n'est pas
+          atteint, chaque contributeur est remboursé.
+        </p>
+        <ul className="footer-links">
+          <li>
+            <Link to="/accessibilite">Accessibilité : non conforme</Link>
+          </li>
+          <li>
+            <Link to="/campagnes">Tous les projets</Link>
+          </li>
+        </ul>
+      </div>
+    </footer>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <html lang="fr">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a href="#contenu" className="skip-link">
+          Aller au contenu
+        </a>
+        {data?.demoMode ? (
+          <div className="demo-banner" role="note">
+            <strong>Mode démonstration — aucun paiement réel.</strong> Les données sont fictives ou issues du rapport
+            d'activité 2024.
+          </div>
+        ) : null}
+        <Header />
+        <main id="contenu" tabIndex={-1}>
+          {children}
+        </main>
+        <Footer />
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let title = "Une erreur est survenue";
+  let message = "Le service rencontre un problème. Veuillez réessayer dans quelques instants.";
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 404) {
+      title = "Page introuvable";
+      message = "La page demandée n'existe pas ou n'est plus disponible.";
+    } else if (error.status >= 400 && error.status < 500) {
+      title = "Demande incorrecte";
+      message = typeof error.data === "string" && error.data ? error.data : "La demande n'a pas pu être traitée.";
+    }
+  }
+  return (
+    <div className="container page">
+      <title>{`${title} — Propulsons`}</title>
+      <h1>{title}</h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/">Revenir à l'accueil</Link> ou <Link to="/campagnes">voir tous les projets</Link>.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { CampaignCard } from "~/components/campaign-card";
+import { database } from "~/db.server";
+import { formatEuros, formatInteger } from "~/domain/format";
+import { liveCampaigns, recentSuccesses } from "~/models/campaigns.server";
+import { keyFigures } from "~/models/figures.server";
+
+export const meta: MetaFunction = () => [
+  { title: "Propulsons — financement participatif des projets solidaires du Pas-de-Calais" },
+];
+
+export async function loader() {
+  const { db } = database();
+  const [live, successes, figures] = await Promise.all([liveCampaigns(db, 6), recentSuccesses(db, 3), keyFigures(db)]);
+  return { live, successes, figures, now: new Date().toISOString() };
+}
+
+export default function Home() {
+  const { live, successes, figures, now } = useLoaderData<typeof loader>();
+  const at = new Date(now);
+  return (
+    <>
+      <section className="hero" aria-labelledby="hero-title">
+        <div className="container">
+          <h1 id="hero-title">Propulsez les projets solidaires du Pas-de-Calais</h1>
+          <p className="hero__lead">
+            Associations, coopératives, entreprises à finalité sociale : soutenez les projets de l'économie sociale et
+            solidaire près de chez vous. Tout ou rien : si l'objectif n'est pas atteint, vous êtes intégralement
+            remboursé.
+          </p>
+          <p>
+            <Link to="/campagnes?statut=en-cours" className="button">
+              Découvrir les projets en cours
+            </Link>
+          </p>
+        </div>
+      </section>
+
+      <section className="container figures" aria-labelledby="figures-title">
+        <h2 id="figures-title">Propulsons en chiffres</h2>
+        <ul className="figures__list">
+          <li>
+            <span className="figures__value">{formatInteger(figures.fundedCampaigns)}</span>
+            <span className="figures__label">projets propulsés</span>
+          </li>
+          <li>
+            <span className="figures__value">{formatEuros(figures.collectedCents)}</span>
+            <span className="figures__label">collectés pour les projets réussis</span>
+          </li>
+          <li>
+            <span className="figures__value">{formatInteger(figures.citizens)}</span>
+            <span className="figures__label">citoyens impliqués</span>
+          </li>
+        </ul>
+      </section>
+
+      <section className="container" aria-labelledby="live-title">
+        <h2 id="live-title">Projets en cours</h2>
+        {live.length === 0 ? (
+          <p>Aucune campagne n'est en cours pour le moment. Revenez bientôt !</p>
+        ) : (
+          <div className="grid">
+            {live.map((c) => (
+              <CampaignCard key={c.id} campaign={c} now={at} />
+            ))}
+          </div>
+        )}
+        <p>
+          <Link to="/campagnes">Voir tous les projets</Link>
+        </p>
+      </section>
+
+      {successes.length > 0 ? (
+        <section className="container" aria-labelledby="success-title">
+          <h2 id="success-title">Ils ont été propulsés</h2>
+          <div className="grid">
+            {successes.map((c) => (
+              <CampaignCard key={c.id} campaign={c} now={at} />
+            ))}
+          </div>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,13 @@
+/**
+ * Every migration, imported statically so that the server bundle carries them
+ * (no file-system scan at run time). Add new ones at the end; never edit a
+ * migration that has shipped.
+ */
+import type { Migration } from "kysely";
+import * as m0001 from "./0001_initial";
+import * as m0002 from "./0002_reference_data";
+
+export const migrations: Record<string, Migration> = {
+  "0001_initial": m0001,
+  "0002_reference_data": m0002,
+};

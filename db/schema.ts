@@ -1,0 +1,166 @@
+/**
+ * Kysely table types. Money columns are integer cents; instants are ISO-8601
+ * UTC strings ("2026-03-31T21:59:59.000Z", always Date#toISOString()), which
+ * sort as text and mean the same on SQLite and PostgreSQL; booleans are 0/1.
+ * See docs/decisions/003-sqlite-default-and-storage-conventions.md.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { CampaignEvent, CampaignState } from "../app/domain/campaign-machine";
+import type { ContributionStatus } from "../app/domain/contribution-status";
+
+export type Role = "citizen" | "holder" | "staff";
+export type LegalForm = "association" | "scic" | "scop" | "entreprise_ess" | "collectif";
+export type LedgerKind =
+  | "contribution_paid"
+  | "refund"
+  | "commission"
+  | "payout"
+  | "contribution_paid_reversal"
+  | "refund_reversal"
+  | "commission_reversal"
+  | "payout_reversal";
+
+type Bool = 0 | 1;
+type Instant = string;
+
+export interface TerritoriesTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  position: number;
+}
+
+export interface ThemesTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  position: number;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  role: Role;
+  created_at: Instant;
+}
+
+export interface OrganizationsTable {
+  id: Generated<number>;
+  owner_user_id: number;
+  name: string;
+  legal_form: LegalForm;
+  /** SIRET (14 digits) or RNA (W + 9 characters); null for an informal collectif */
+  registration_number: string | null;
+  town: string;
+  territory_id: number;
+  stripe_account_id: string | null;
+  created_at: Instant;
+}
+
+export interface CampaignsTable {
+  id: Generated<number>;
+  organization_id: number;
+  slug: string;
+  title: string;
+  summary: string;
+  story_md: string;
+  goal_cents: number;
+  starts_at: Instant;
+  ends_at: Instant;
+  territory_id: number;
+  theme_id: number;
+  /** year of the « Budget Citoyen » label; null = not labelled */
+  budget_citoyen_year: number | null;
+  expected_results_md: string;
+  timetable_md: string;
+  image_path: string | null;
+  status: CampaignState;
+  featured: ColumnType<Bool, Bool | undefined, Bool>;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface CampaignFundLinesTable {
+  id: Generated<number>;
+  campaign_id: number;
+  position: number;
+  label: string;
+  amount_cents: number;
+}
+
+export interface RewardsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  position: number;
+  title: string;
+  description: string;
+  minimum_cents: number;
+  /** null = unlimited */
+  stock: number | null;
+  /** units held by open checkouts */
+  held: ColumnType<number, number | undefined, number>;
+  sold: ColumnType<number, number | undefined, number>;
+}
+
+export interface ContributionsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  user_id: number | null;
+  email: string;
+  public_name: string;
+  amount_cents: number;
+  reward_id: number | null;
+  anonymous: Bool;
+  hide_amount: Bool;
+  message: string | null;
+  status: ContributionStatus;
+  stripe_checkout_session_id: string | null;
+  stripe_payment_intent_id: string | null;
+  stripe_refund_id: string | null;
+  created_at: Instant;
+  paid_at: Instant | null;
+  updated_at: Instant;
+}
+
+export interface CampaignTransitionsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  from_status: CampaignState | null;
+  to_status: CampaignState;
+  event: CampaignEvent | "create";
+  actor_user_id: number | null;
+  /** "system", "holder", "staff" — who acted, even when no user row exists */
+  actor_role: string;
+  reason: string | null;
+  at: Instant;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  campaign_id: number;
+  contribution_id: number | null;
+  kind: LedgerKind;
+  /** always positive; the kind says the direction */
+  amount_cents: number;
+  at: Instant;
+}
+
+export interface DB {
+  territories: TerritoriesTable;
+  themes: ThemesTable;
+  users: UsersTable;
+  organizations: OrganizationsTable;
+  campaigns: CampaignsTable;
+  campaign_fund_lines: CampaignFundLinesTable;
+  rewards: RewardsTable;
+  contributions: ContributionsTable;
+  campaign_transitions: CampaignTransitionsTable;
+  ledger_entries: LedgerEntriesTable;
+}
+
+export type Campaign = Selectable<CampaignsTable>;
+export type NewCampaign = Insertable<CampaignsTable>;
+export type CampaignUpdate = Updateable<CampaignsTable>;
+export type Reward = Selectable<RewardsTable>;
+export type Contribution = Selectable<ContributionsTable>;
