@@ -17,7 +17,11 @@ import express from "express";
 import { boot } from "./boot.server";
 import { isStorableResponse } from "./page-cache.server";
 
-const platform = await boot();
+const platform = await boot().catch((error: unknown) => {
+  // A configuration or database problem: say it plainly and stop.
+  console.error(`Propulsons ne peut pas démarrer : ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
 const { config: cfg, pageCache } = platform;
 const handleRemix = createRequestHandler(build as unknown as ServerBuild, process.env.NODE_ENV === "development" ? "development" : "production");
 
@@ -55,6 +59,12 @@ app.set("trust proxy", cfg.env === "production");
 app.use(compression());
 app.use("/build", express.static(path.join(process.cwd(), "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(process.cwd(), "public"), { maxAge: "1h" }));
+
+// Liveness and database check for load balancers and tests.
+app.get("/healthz", (_req, res) => {
+  platform.database.sqlite.prepare("SELECT 1").get();
+  res.set("cache-control", "no-store").type("text/plain").send("ok");
+});
 
 app.all("*", async (req, res, next) => {
   try {

@@ -185,7 +185,7 @@ export interface CampaignPage extends CampaignCard {
   contributionsShown: number;
 }
 
-export const CONTRIBUTORS_SHOWN = 100;
+export const CONTRIBUTORS_SHOWN = 30;
 
 /** One public campaign by slug, or null when it does not exist or is not public. */
 export async function getCampaignPage(db: Kysely<DB>, slug: string): Promise<CampaignPage | null> {

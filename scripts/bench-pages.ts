@@ -1,0 +1,319 @@
+/**
+ * `npm run bench:pages`: throughput of a campaign page served by the built app
+ * (page cache on, then off), compared with a bare `node:http` server returning
+ * the very same bytes. A benchmark, not a test: it prints figures, and fails
+ * (exit 1) only when a run had errors or when the page is not fresh after a
+ * write (the page cache must never serve a stale total).
+ *
+ * Options: --duration N (s per measured run, default 10), --connections N
+ * (default 10), --rounds N (alternated bare/app rounds, default 2),
+ * --workers N (autocannon worker threads, default 1; 0 = load generated on the
+ * main thread, which then competes with the bare server for its event loop).
+ *
+ * Only 127.0.0.1 is ever targeted; every run is bounded by its duration.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import SQLite from "better-sqlite3";
+import { tempDatabasePath } from "../tests/support/db";
+import { freePort, startServer, type RunningServer } from "../tests/support/server";
+
+const WARMUP_SECONDS = 3;
+const FRESHNESS_CENTS = 4242;
+const FRESHNESS_NAME = "Bench B.";
+
+// ---------------------------------------------------------------- options
+
+function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} attend un entier ≥ ${min} (reçu : ${value})`);
+  return n;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: "string" },
+    connections: { type: "string" },
+    rounds: { type: "string" },
+    workers: { type: "string" },
+  },
+  strict: true,
+});
+const DURATION = positiveInt("duration", args.duration, 10);
+const CONNECTIONS = positiveInt("connections", args.connections, 10);
+const ROUNDS = positiveInt("rounds", args.rounds, 2);
+const WORKERS = positiveInt("workers", args.workers, 1, 0);
+
+// ---------------------------------------------------------------- helpers
+
+interface Page {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** GET over plain node:http, without Accept-Encoding (as autocannon sends it). */
+function get(url: string): Promise<Page> {
+  const target = new URL(url);
+  if (target.hostname !== "127.0.0.1") return Promise.reject(new Error(`cible refusée (hors 127.0.0.1) : ${url}`));
+  return new Promise((resolve, reject) => {
+    const req = http.get(target, { agent: false, timeout: 30_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`délai dépassé : ${url}`)));
+    req.on("error", reject);
+  });
+}
+
+/** « 1 234,50 € » (groups: U+202F, U+00A0 or space; comma decimals) → cents. */
+function parseEuros(text: string): number {
+  const cleaned = text.replace(/[\s\u202f\u00a0]/g, "").replace(/€$/, "");
+  const m = /^(\d+)(?:,(\d{1,2}))?$/.exec(cleaned);
+  if (!m) throw new Error(`montant illisible : « ${text} »`);
+  const euros = Number(m[1]);
+  const cents = m[2] === undefined ? 0 : Number(m[2].padEnd(2, "0"));
+  return euros * 100 + cents;
+}
+
+function collectedCents(html: string): number {
+  const m = /<[a-z]+\s+class="panel__big"[^>]*>([^<]*)</.exec(html);
+  if (!m || m[1] === undefined) throw new Error("élément .panel__big introuvable dans la page");
+  return parseEuros(m[1]);
+}
+
+const frInt = (n: number) => Math.round(n).toLocaleString("fr-FR").replace(/[\u202f\u00a0]/g, " ");
+const ms = (n: number) => (n < 10 ? n.toFixed(1) : n.toFixed(0)).replace(".", ",");
+
+interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+async function load(url: string, duration: number): Promise<Measure> {
+  if (new URL(url).hostname !== "127.0.0.1") throw new Error(`cible refusée (hors 127.0.0.1) : ${url}`);
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration,
+    workers: WORKERS > 0 ? WORKERS : undefined,
+    timeout: 10,
+  });
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+function invalid(m: Measure): boolean {
+  return m.errors > 0 || m.timeouts > 0 || m.non2xx > 0;
+}
+
+function describe(m: Measure): string {
+  const base = `${frInt(m.rps)} req/s (p50 ${ms(m.p50)} ms, p99 ${ms(m.p99)} ms, ${frInt(m.requests)} requêtes)`;
+  return invalid(m) ? `${base} — INVALIDE : ${m.errors} erreurs, ${m.timeouts} délais dépassés, ${m.non2xx} non-2xx` : base;
+}
+
+interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+  valid: boolean;
+}
+
+function summarize(runs: Measure[]): Summary {
+  const mean = (f: (m: Measure) => number) => runs.reduce((s, m) => s + f(m), 0) / runs.length;
+  return { rps: mean((m) => m.rps), p50: mean((m) => m.p50), p99: mean((m) => m.p99), valid: !runs.some(invalid) };
+}
+
+function startBareServer(body: Buffer, contentType: string, port: number): Promise<http.Server> {
+  const headers = { "content-type": contentType, "content-length": String(body.length) };
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, headers);
+    res.end(body);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+// ---------------------------------------------------------------- the run
+
+const cleanups: Array<() => Promise<void> | void> = [];
+async function cleanup(): Promise<void> {
+  while (cleanups.length > 0) {
+    const step = cleanups.pop()!;
+    try {
+      await step();
+    } catch (error) {
+      console.error("nettoyage :", error);
+    }
+  }
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal} reçu : arrêt des serveurs…`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+async function startApp(file: string, extra: Record<string, string> = {}): Promise<RunningServer> {
+  const app = await startServer({ DATABASE_PATH: file, HOST: "127.0.0.1", ...extra });
+  cleanups.push(() => app.stop());
+  return app;
+}
+
+async function main(): Promise<number> {
+  let failed = false;
+  const cpus = os.cpus();
+  console.log(`machine: ${cpus.length} cœurs, ${cpus[0]?.model ?? "?"}, Node ${process.version}`);
+  console.log(
+    `réglages: ${DURATION} s par mesure (+${WARMUP_SECONDS} s de chauffe), ${CONNECTIONS} connexions, ${ROUNDS} tours, ` +
+      `${WORKERS > 0 ? `${WORKERS} worker(s) autocannon` : "autocannon sur le fil principal"}`,
+  );
+
+  const tmp = tempDatabasePath("bench");
+  cleanups.push(() => tmp.cleanup());
+
+  // 1. The app (first start: migrates and seeds the demo data).
+  const app = await startApp(tmp.file);
+  const ro = new SQLite(tmp.file, { readonly: true, fileMustExist: true });
+  const campaign = ro
+    .prepare("SELECT id, slug FROM campaigns WHERE status = 'live' ORDER BY ends_at, id LIMIT 1")
+    .get() as { id: number; slug: string } | undefined;
+  ro.close();
+  if (!campaign) throw new Error("aucune campagne en cours dans la base de démonstration");
+  const pagePath = `/campagnes/${campaign.slug}`;
+  const appUrl = `${app.url}${pagePath}`;
+
+  // 2. The page's exact bytes, served by a bare node:http server.
+  const first = await get(appUrl);
+  if (first.status !== 200) throw new Error(`${pagePath} : statut ${first.status}`);
+  const contentType = first.headers["content-type"] ?? "text/html; charset=utf-8";
+  const second = await get(appUrl);
+  console.log(`page: ${pagePath} (${frInt(first.body.length)} octets, ${contentType})`);
+  console.log(`cache de pages: 1re réponse x-page-cache=${first.headers["x-page-cache"] ?? "—"}, 2e x-page-cache=${second.headers["x-page-cache"] ?? "—"}`);
+
+  const bare = await startBareServer(first.body, contentType, await freePort());
+  cleanups.push(() => closeServer(bare));
+  const address = bare.address();
+  const bareUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}${pagePath}`;
+  const check = await get(bareUrl);
+  if (!check.body.equals(first.body)) throw new Error("le serveur nu ne renvoie pas les mêmes octets");
+
+  // 3. Warm-up, then alternated measured rounds.
+  await load(bareUrl, WARMUP_SECONDS);
+  await load(appUrl, WARMUP_SECONDS);
+  const bareRuns: Measure[] = [];
+  const appRuns: Measure[] = [];
+  const appCacheHeaders: string[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const b = await load(bareUrl, DURATION);
+    bareRuns.push(b);
+    console.log(`  tour ${round}/${ROUNDS} serveur nu : ${describe(b)}`);
+    const a = await load(appUrl, DURATION);
+    appRuns.push(a);
+    const after = await get(appUrl);
+    appCacheHeaders.push(String(after.headers["x-page-cache"] ?? "—"));
+    console.log(`  tour ${round}/${ROUNDS} app        : ${describe(a)} (x-page-cache ensuite : ${appCacheHeaders.at(-1)})`);
+  }
+
+  // 5. Freshness: a paid contribution written by another connection shows at once.
+  const before = await get(appUrl);
+  if (before.status !== 200) throw new Error(`${pagePath} : statut ${before.status}`);
+  const beforeCents = collectedCents(before.body.toString("utf8"));
+  const rw = new SQLite(tmp.file, { fileMustExist: true });
+  try {
+    rw.pragma("busy_timeout = 5000");
+    const now = new Date().toISOString();
+    rw.prepare(
+      `INSERT INTO contributions (campaign_id, email, public_name, amount_cents, reward_id, anonymous, hide_amount, message, status, created_at, paid_at, updated_at)
+       VALUES (?, 'bench@example.org', '${FRESHNESS_NAME}', ${FRESHNESS_CENTS}, NULL, 0, 0, NULL, 'paid', ?, ?, ?)`,
+    ).run(campaign.id, now, now, now);
+  } finally {
+    rw.close();
+  }
+  const fresh = await get(appUrl);
+  const freshHtml = fresh.body.toString("utf8");
+  const afterCents = fresh.status === 200 ? collectedCents(freshHtml) : NaN;
+  const freshnessProblems: string[] = [];
+  if (fresh.status !== 200) freshnessProblems.push(`statut ${fresh.status}`);
+  if (afterCents - beforeCents !== FRESHNESS_CENTS)
+    freshnessProblems.push(`total ${beforeCents / 100} € → ${afterCents / 100} € (attendu +${FRESHNESS_CENTS / 100} €)`);
+  if (!freshHtml.includes(FRESHNESS_NAME)) freshnessProblems.push(`« ${FRESHNESS_NAME} » absent de la page`);
+  const freshness =
+    freshnessProblems.length === 0
+      ? `fraîcheur : OK (${frInt(beforeCents / 100)} € → ${(afterCents / 100).toFixed(2).replace(".", ",")} €, x-page-cache=${fresh.headers["x-page-cache"] ?? "—"})`
+      : `fraîcheur : ÉCHEC — ${freshnessProblems.join(" ; ")}`;
+  if (freshnessProblems.length > 0) failed = true;
+  console.log(`  ${freshness}`);
+
+  // 4. The same page without the page cache (second process, same database file).
+  await app.stop();
+  const appOff = await startApp(tmp.file, { PAGE_CACHE: "off" });
+  const offUrl = `${appOff.url}${pagePath}`;
+  const offFirst = await get(offUrl);
+  if (offFirst.status !== 200) throw new Error(`${pagePath} (cache désactivé) : statut ${offFirst.status}`);
+  await load(offUrl, WARMUP_SECONDS);
+  const offRuns = [await load(offUrl, DURATION)];
+  console.log(`  tour 1/1 app, cache off : ${describe(offRuns[0]!)}`);
+
+  // 6. Summary.
+  const sBare = summarize(bareRuns);
+  const sApp = summarize(appRuns);
+  const sOff = summarize(offRuns);
+  const width = Math.max(...[sBare, sApp, sOff].map((s) => frInt(s.rps).length));
+  const line = (label: string, s: Summary, latency = true) =>
+    `${label.padEnd(28)}: ${frInt(s.rps).padStart(width)} req/s` +
+    (latency ? ` (p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms)` : "") +
+    (s.valid ? "" : "  [INVALIDE : erreurs pendant la mesure]");
+  const ratio = sApp.rps / sBare.rps;
+  console.log("");
+  console.log(`machine: ${cpus.length} cœurs, ${cpus[0]?.model ?? "?"}, Node ${process.version}`);
+  console.log(`page: ${pagePath} (${frInt(first.body.length)} octets)`);
+  console.log(line("serveur nu (node:http)", sBare));
+  console.log(line("app (cache de pages)", sApp));
+  console.log(line("app (cache désactivé)", sOff));
+  console.log(`${"ratio app / serveur nu".padEnd(28)}: ${ratio.toFixed(2)} (objectif ≥ 0.5)`);
+  console.log(freshness.replace(/ \(.*\)$/, ""));
+  if (!appCacheHeaders.every((h) => h === "hit")) console.log(`attention : x-page-cache après les mesures = ${appCacheHeaders.join(", ")}`);
+
+  if (!sBare.valid || !sApp.valid || !sOff.valid) failed = true;
+  return failed ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error("bench:pages a échoué :", error instanceof Error ? error.message : error);
+  code = 1;
+} finally {
+  await cleanup();
+}
+if (code !== 0) console.error("bench:pages : résultat invalide (voir ci-dessus).");
+process.exit(code);

@@ -1,0 +1,384 @@
+/**
+ * Browser tests of the public pages: the built server (build/index.js) on a
+ * throwaway seeded database, driven by Debian's Chromium through playwright-core,
+ * with and without JavaScript, plus axe-core accessibility checks (WCAG 2.1 A/AA).
+ *
+ * Screenshots of every axe-checked page land in test-results/ (git-ignored).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import Database from "better-sqlite3";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser";
+import { tempDatabasePath } from "../support/db";
+import { ROOT, startServer, type RunningServer } from "../support/server";
+
+const RESULTS_DIR = path.join(ROOT, "test-results");
+const PER_PAGE = 9;
+
+let server: RunningServer;
+let browser: Browser;
+let cleanupDatabase: () => void = () => {};
+
+/** Slugs looked up in the seeded database (read-only), never hard-coded. */
+const slugs = {
+  live: "",
+  funded: "",
+  failed: "",
+};
+let failedTitle = "";
+
+beforeAll(async () => {
+  const tmp = tempDatabasePath("e2e");
+  cleanupDatabase = tmp.cleanup;
+  server = await startServer({ DATABASE_PATH: tmp.file, PAGE_CACHE: "off" });
+
+  const sqlite = new Database(tmp.file, { readonly: true, fileMustExist: true });
+  try {
+    const one = (status: string) =>
+      sqlite.prepare("select slug, title from campaigns where status = ? order by slug limit 1").get(status) as
+        | { slug: string; title: string }
+        | undefined;
+    const live = one("live");
+    const funded = one("funded");
+    const failed = one("failed");
+    if (!live || !funded || !failed) throw new Error("the seeded database lacks a live, funded or failed campaign");
+    slugs.live = live.slug;
+    slugs.funded = funded.slug;
+    slugs.failed = failed.slug;
+    failedTitle = failed.title;
+  } finally {
+    sqlite.close();
+  }
+
+  browser = await launchChromium();
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  cleanupDatabase();
+});
+
+function url(p: string): string {
+  return `${server.url}${p}`;
+}
+
+async function withPage<T>(options: { javaScriptEnabled?: boolean }, run: (page: Page, context: BrowserContext) => Promise<T>): Promise<T> {
+  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, locale: "fr-FR" });
+  const page = await context.newPage();
+  try {
+    return await run(page, context);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Wait until React has hydrated the document (event handlers attached). */
+async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = window as unknown as { __remixRouter?: unknown };
+    const link = document.querySelector("header nav a");
+    return Boolean(w.__remixRouter) && link !== null && Object.keys(link).some((k) => k.startsWith("__reactProps"));
+  });
+}
+
+/** The « N projets trouvés » text once loaded (not « Chargement des résultats… »). */
+async function resultsCount(page: Page): Promise<string> {
+  const count = page.locator(".results-count", { hasText: /trouvés?/ });
+  await count.waitFor();
+  return ((await count.textContent()) ?? "").replace(/[\u202f\u00a0]/g, " ").trim();
+}
+
+async function cardTitles(page: Page): Promise<string[]> {
+  return (await page.locator("article.card .card__title a").allTextContents()).map((t) => t.trim());
+}
+
+async function cardTerritories(page: Page): Promise<string[]> {
+  return (await page.locator("article.card .tag--territory").allTextContents()).map((t) => t.trim());
+}
+
+async function h1(page: Page): Promise<string> {
+  return ((await page.locator("h1").first().textContent()) ?? "").trim();
+}
+
+/** Checks shared by every rendered campaign page. */
+async function expectCampaignPage(page: Page, title: string): Promise<void> {
+  await page.locator("h1", { hasText: title }).waitFor();
+  expect(await page.locator("h1").count()).toBe(1);
+  expect(await h1(page)).toBe(title);
+  await expect(page.getByRole("heading", { level: 2, name: "Le projet" }).count()).resolves.toBe(1);
+  await expect(page.getByRole("heading", { level: 2, name: "À quoi servira l'argent" }).count()).resolves.toBe(1);
+  const fundsTable = page.locator('section[aria-labelledby="funds-title"] table');
+  expect(await fundsTable.count()).toBe(1);
+  expect(await fundsTable.locator("tbody tr").count()).toBeGreaterThan(0);
+  expect(await fundsTable.locator("tfoot").textContent()).toMatch(/Total/);
+  await expect(page.getByRole("heading", { level: 2, name: "Contreparties" }).count()).resolves.toBe(1);
+  expect(await page.locator(".panel__commission").textContent()).toMatch(/Commission de la plateforme/);
+  const contributors = ((await page.locator("#contributors-title").textContent()) ?? "").replace(/[\u202f\u00a0]/g, " ");
+  expect(contributors).toMatch(/^\s*\d[\d ]* contributeurs?\s*$/);
+}
+
+function formatViolations(violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown }> }>): string {
+  return violations
+    .map((v) => {
+      const targets = v.nodes.map((n) => `      - ${JSON.stringify(n.target)}`).join("\n");
+      return `  ${v.id} (${v.impact ?? "?"}): ${v.help}\n${targets}`;
+    })
+    .join("\n");
+}
+
+describe("public pages with JavaScript", () => {
+  it("home → list → territory filter → campaign page", async () => {
+    await withPage({}, async (page) => {
+      const res = await page.goto(url("/"));
+      expect(res?.status()).toBe(200);
+      await waitForHydration(page);
+
+      expect(await page.locator("html").getAttribute("lang")).toBe("fr");
+      expect(await page.locator("h1").count()).toBe(1);
+      expect(await h1(page)).toBe("Propulsez les projets solidaires du Pas-de-Calais");
+      const figures = page.locator("section.figures");
+      expect(await figures.getByRole("heading", { level: 2 }).textContent()).toBe("Propulsons en chiffres");
+      const figuresText = (await figures.textContent()) ?? "";
+      expect(figuresText).toContain("projets propulsés");
+      expect(figuresText).toContain("citoyens impliqués");
+      expect(await page.locator(".figures__value").first().textContent()).toBe("10");
+      const allLink = page.getByRole("link", { name: "Voir tous les projets", exact: true });
+      expect(await allLink.getAttribute("href")).toBe("/campagnes");
+
+      // Client-side navigation: a marker on window survives (no full reload).
+      await page.evaluate(() => ((window as unknown as { __e2eMarker: string }).__e2eMarker = "spa"));
+      await allLink.click();
+      await page.waitForURL((u) => u.pathname === "/campagnes");
+      expect(await resultsCount(page)).toBe("19 projets trouvés");
+      expect(await h1(page)).toBe("Les projets");
+      expect(await page.locator("article.card").count()).toBe(PER_PAGE);
+      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe("spa");
+      expect(await page.locator('header nav a[aria-current="page"]').textContent()).toBe("Les projets");
+
+      // Filter by territory.
+      await page.getByLabel("Territoire", { exact: true }).selectOption({ label: "Boulonnais" });
+      await page.getByRole("button", { name: "Filtrer" }).click();
+      await page.waitForURL((u) => u.searchParams.get("territoire") === "boulonnais");
+      const count = await resultsCount(page);
+      await page.locator("article.card").first().waitFor();
+      const territories = await cardTerritories(page);
+      expect(territories.length).toBe(3);
+      expect(territories.every((t) => t === "Boulonnais")).toBe(true);
+      expect(count).toBe(`${territories.length} projets trouvés`);
+      expect(await page.locator("nav.pagination").count()).toBe(0);
+      const titles = await cardTitles(page);
+      expect(titles.some((t) => t.includes("À la ligne"))).toBe(true);
+      expect(titles.some((t) => t.includes("Herboristerie Notre-Dame"))).toBe(true);
+      expect(titles.some((t) => t.includes("La Salamandre"))).toBe(true);
+      expect(await page.getByLabel("Territoire", { exact: true }).inputValue()).toBe("boulonnais");
+      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe("spa");
+
+      // Open a (funded) campaign.
+      const title = titles.find((t) => t.includes("Herboristerie Notre-Dame"))!;
+      await page.getByRole("link", { name: title, exact: true }).click();
+      await page.waitForURL((u) => u.pathname.startsWith("/campagnes/"));
+      await expectCampaignPage(page, title);
+      expect(await page.title()).toBe(`${title} — Propulsons`);
+      expect(await page.locator(".tag--territory").first().textContent()).toBe("Boulonnais");
+      expect(await page.locator(".outcome--funded h2").textContent()).toBe("Campagne réussie");
+      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe("spa");
+    });
+  });
+
+  it("nav « Les projets » leads to the list", async () => {
+    await withPage({}, async (page) => {
+      await page.goto(url("/"));
+      await waitForHydration(page);
+      await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Les projets" }).click();
+      await page.waitForURL((u) => u.pathname === "/campagnes");
+      expect(await resultsCount(page)).toBe("19 projets trouvés");
+    });
+  });
+});
+
+describe("public pages without JavaScript", () => {
+  it("filter form, pagination and campaign page work as plain HTML", async () => {
+    await withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(url("/"));
+      // The app's scripts never ran: no client router.
+      expect(await page.evaluate(() => "__remixRouter" in window)).toBe(false);
+      expect(await h1(page)).toBe("Propulsez les projets solidaires du Pas-de-Calais");
+
+      await page.getByRole("link", { name: "Voir tous les projets", exact: true }).click();
+      await page.waitForURL((u) => u.pathname === "/campagnes");
+      expect(await resultsCount(page)).toBe("19 projets trouvés");
+      expect(await page.locator("article.card").count()).toBe(PER_PAGE);
+
+      // Pagination: 19 campaigns, 9 per page → 3 pages.
+      const pagination = page.getByRole("navigation", { name: "Pagination" });
+      expect(await pagination.locator('[aria-current="page"]').textContent()).toBe("Page 1");
+      const page1 = await cardTitles(page);
+      await pagination.getByRole("link", { name: "Page suivante" }).click();
+      await page.waitForURL((u) => u.searchParams.get("page") === "2");
+      expect(await pagination.locator('[aria-current="page"]').textContent()).toBe("Page 2");
+      expect(await page.locator("article.card").count()).toBe(PER_PAGE);
+      const page2 = await cardTitles(page);
+      expect(page2.filter((t) => page1.includes(t))).toEqual([]);
+      await pagination.getByRole("link", { name: "Page suivante" }).click();
+      await page.waitForURL((u) => u.searchParams.get("page") === "3");
+      expect(await pagination.locator('[aria-current="page"]').textContent()).toBe("Page 3");
+      expect(await page.locator("article.card").count()).toBe(1);
+      const page3 = await cardTitles(page);
+      expect(page3.filter((t) => page1.includes(t) || page2.includes(t))).toEqual([]);
+      expect(new Set([...page1, ...page2, ...page3]).size).toBe(19);
+      expect(await pagination.getByRole("link", { name: "Page suivante" }).count()).toBe(0);
+      expect(await pagination.getByRole("link", { name: "Page précédente" }).count()).toBe(1);
+      expect(await resultsCount(page)).toBe("19 projets trouvés");
+
+      // The GET filter form.
+      await page.getByLabel("Territoire", { exact: true }).selectOption({ label: "Boulonnais" });
+      await page.getByRole("button", { name: "Filtrer" }).click();
+      await page.waitForURL((u) => u.searchParams.get("territoire") === "boulonnais");
+      expect(page.url()).toContain("territoire=boulonnais");
+      const territories = await cardTerritories(page);
+      expect(territories.length).toBe(3);
+      expect(territories.every((t) => t === "Boulonnais")).toBe(true);
+      expect(await resultsCount(page)).toBe(`${territories.length} projets trouvés`);
+      expect(await page.getByLabel("Territoire", { exact: true }).inputValue()).toBe("boulonnais");
+
+      // Campaign page.
+      const title = (await cardTitles(page)).find((t) => t.includes("La Salamandre"))!;
+      expect(title).toBeTruthy();
+      await page.getByRole("link", { name: title, exact: true }).click();
+      await page.waitForURL((u) => u.pathname.startsWith("/campagnes/"));
+      await expectCampaignPage(page, title);
+      expect(await page.locator(".outcome--funded h2").textContent()).toBe("Campagne réussie");
+    });
+  });
+});
+
+describe("list filters by status and label", () => {
+  it("?statut=en-cours lists the 8 live campaigns", async () => {
+    await withPage({}, async (page) => {
+      const res = await page.goto(url("/campagnes?statut=en-cours"));
+      expect(res?.status()).toBe(200);
+      expect(await resultsCount(page)).toBe("8 projets trouvés");
+      expect(await page.locator("article.card").count()).toBe(8);
+      const states = (await page.locator("article.card .status").allTextContents()).map((s) => s.trim());
+      expect(states.length).toBe(8);
+      for (const s of states) expect(s).toMatch(/^(J-\d+|Dernières heures)$/);
+    });
+  });
+
+  it("?label=budget-citoyen lists 2 campaigns, each with the badge", async () => {
+    await withPage({}, async (page) => {
+      const res = await page.goto(url("/campagnes?label=budget-citoyen"));
+      expect(res?.status()).toBe(200);
+      expect(await resultsCount(page)).toBe("2 projets trouvés");
+      expect(await page.locator("article.card").count()).toBe(2);
+      expect(await page.locator("article.card .badge--bc").count()).toBe(2);
+      expect(await page.getByLabel("Labellisés Budget Citoyen").isChecked()).toBe(true);
+    });
+  });
+
+  it("?statut=non-financees lists the failed campaign, whose page says everyone is refunded", async () => {
+    await withPage({}, async (page) => {
+      const res = await page.goto(url("/campagnes?statut=non-financees"));
+      expect(res?.status()).toBe(200);
+      expect(await resultsCount(page)).toBe("1 projet trouvé");
+      expect(await page.locator("article.card").count()).toBe(1);
+      expect((await page.locator("article.card .status").textContent())?.trim()).toBe("Non financée");
+      const link = page.locator("article.card .card__title a");
+      expect(await link.getAttribute("href")).toBe(`/campagnes/${slugs.failed}`);
+      await link.click();
+      await page.waitForURL((u) => u.pathname === `/campagnes/${slugs.failed}`);
+      await expectCampaignPage(page, failedTitle);
+      expect(await page.locator(".outcome--failed h2").textContent()).toBe(
+        "Campagne non financée — tous les contributeurs sont remboursés",
+      );
+      expect(await page.locator(".outcome--funded").count()).toBe(0);
+    });
+  });
+});
+
+describe("errors in French", () => {
+  it("unknown campaign → 404 « Page introuvable »", async () => {
+    await withPage({}, async (page) => {
+      const res = await page.goto(url("/campagnes/nexiste-pas"));
+      expect(res?.status()).toBe(404);
+      expect(await h1(page)).toMatch(/^(Page|Projet) introuvable$/);
+      expect(await page.locator("html").getAttribute("lang")).toBe("fr");
+    });
+  });
+
+  it("unknown URL → 404 in French", async () => {
+    await withPage({}, async (page) => {
+      const res = await page.goto(url("/nimporte-quoi"));
+      expect(res?.status()).toBe(404);
+      expect(await h1(page)).toBe("Page introuvable");
+      expect(await page.locator("main").textContent()).toContain("La page demandée n'existe pas");
+    });
+  });
+
+  it("invalid filter → 400 with a French message", async () => {
+    await withPage({}, async (page) => {
+      const res = await page.goto(url("/campagnes?statut=nimporte"));
+      expect(res?.status()).toBe(400);
+      expect(await h1(page)).toBe("Demande incorrecte");
+      expect(await page.locator("main").textContent()).toContain("Filtre « statut » : statut inconnu");
+    });
+  });
+});
+
+describe("keyboard", () => {
+  it("Tab focuses the skip link first; Enter moves to #contenu", async () => {
+    await withPage({}, async (page) => {
+      await page.goto(url("/"));
+      await waitForHydration(page);
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate(() => ({
+        tag: document.activeElement?.tagName,
+        text: document.activeElement?.textContent?.trim(),
+        href: document.activeElement?.getAttribute("href"),
+      }));
+      expect(focused).toEqual({ tag: "A", text: "Aller au contenu", href: "#contenu" });
+      // The skip link becomes visible when focused.
+      const box = await page.locator(".skip-link").boundingBox();
+      expect(box && box.x >= 0 && box.y >= 0).toBe(true);
+      await page.keyboard.press("Enter");
+      await page.waitForURL((u) => u.hash === "#contenu");
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("contenu");
+      // The next Tab goes to the first link inside the main content.
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => Boolean(document.activeElement?.closest("main#contenu")))).toBe(true);
+    });
+  });
+});
+
+describe("accessibility (axe, WCAG 2.1 A and AA)", () => {
+  const pages: Array<{ name: string; path: () => string; status: number }> = [
+    { name: "accueil", path: () => "/", status: 200 },
+    { name: "liste", path: () => "/campagnes", status: 200 },
+    { name: "liste-boulonnais", path: () => "/campagnes?territoire=boulonnais", status: 200 },
+    { name: "campagne-en-cours", path: () => `/campagnes/${slugs.live}`, status: 200 },
+    { name: "campagne-reussie", path: () => `/campagnes/${slugs.funded}`, status: 200 },
+    { name: "campagne-non-financee", path: () => `/campagnes/${slugs.failed}`, status: 200 },
+    { name: "accessibilite", path: () => "/accessibilite", status: 200 },
+    { name: "404", path: () => "/campagnes/nexiste-pas", status: 404 },
+  ];
+
+  for (const p of pages) {
+    it(`${p.name} has no axe violations`, async () => {
+      await withPage({}, async (page) => {
+        const res = await page.goto(url(p.path()));
+        expect(res?.status()).toBe(p.status);
+        await waitForHydration(page);
+        await page.screenshot({ path: path.join(RESULTS_DIR, `axe-${p.name}.png`), fullPage: true });
+        const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+        expect(results.violations, `axe violations on ${p.path()}:\n${formatViolations(results.violations)}`).toEqual([]);
+        // axe actually ran rules on this page
+        expect(results.passes.length).toBeGreaterThan(0);
+      });
+    });
+  }
+});
