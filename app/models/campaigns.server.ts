@@ -183,6 +183,8 @@ export interface CampaignPage extends CampaignCard {
   }>;
   contributions: PublicContribution[];
   contributionsShown: number;
+  /** all collected contributions (a contributor may have given twice) */
+  contributionsTotal: number;
 }
 
 export const CONTRIBUTORS_SHOWN = 30;
@@ -202,7 +204,7 @@ export async function getCampaignPage(db: Kysely<DB>, slug: string): Promise<Cam
     .executeTakeFirst();
   if (!row) return null;
 
-  const [fundLines, rewards, contributions] = await Promise.all([
+  const [fundLines, rewards, contributions, contributionsTotal] = await Promise.all([
     db
       .selectFrom("campaign_fund_lines")
       .select(["label", "amount_cents"])
@@ -215,25 +217,13 @@ export async function getCampaignPage(db: Kysely<DB>, slug: string): Promise<Cam
       .where("campaign_id", "=", row.id)
       .orderBy("position")
       .execute(),
+    publicContributions(db, row.id, { limit: CONTRIBUTORS_SHOWN, offset: 0 }),
     db
-      .selectFrom("contributions as k")
-      .leftJoin("rewards as r", "r.id", "k.reward_id")
-      .select([
-        "k.id",
-        "k.public_name",
-        "k.anonymous",
-        "k.hide_amount",
-        "k.amount_cents",
-        "k.message",
-        "k.paid_at",
-        "r.title as reward_title",
-      ])
-      .where("k.campaign_id", "=", row.id)
-      .where("k.status", "in", COLLECTED_STATUSES)
-      .orderBy("k.paid_at", "desc")
-      .orderBy("k.id", "desc")
-      .limit(CONTRIBUTORS_SHOWN)
-      .execute(),
+      .selectFrom("contributions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("campaign_id", "=", row.id)
+      .where("status", "in", COLLECTED_STATUSES)
+      .executeTakeFirstOrThrow(),
   ]);
 
   const card = toCard(row);
@@ -258,17 +248,9 @@ export async function getCampaignPage(db: Kysely<DB>, slug: string): Promise<Cam
       stock: r.stock,
       remaining: r.stock === null ? null : Math.max(0, r.stock - r.held - r.sold),
     })),
-    // Never an email address: only what the contributor agreed to show.
-    contributions: contributions.map((k) => ({
-      id: k.id,
-      name: k.anonymous ? "Anonyme" : k.public_name,
-      anonymous: k.anonymous === 1,
-      amountCents: k.hide_amount ? null : k.amount_cents,
-      message: k.message,
-      paidAt: k.paid_at!,
-      rewardTitle: k.reward_title,
-    })),
+    contributions,
     contributionsShown: contributions.length,
+    contributionsTotal: Number(contributionsTotal.n),
   };
 }
 
@@ -287,4 +269,61 @@ export async function liveCampaigns(db: Kysely<DB>, limit: number): Promise<Camp
 export async function recentSuccesses(db: Kysely<DB>, limit: number): Promise<CampaignCard[]> {
   const rows = await cardQuery(db).where("c.status", "=", "funded").orderBy("c.ends_at", "desc").limit(limit).execute();
   return rows.map(toCard);
+}
+
+/**
+ * Collected contributions as the public may see them, newest first. Never an
+ * email address: only what the contributor agreed to show.
+ */
+export async function publicContributions(
+  db: Kysely<DB>,
+  campaignId: number,
+  range: { limit: number; offset: number },
+): Promise<PublicContribution[]> {
+  const rows = await db
+    .selectFrom("contributions as k")
+    .leftJoin("rewards as r", "r.id", "k.reward_id")
+    .select(["k.id", "k.public_name", "k.anonymous", "k.hide_amount", "k.amount_cents", "k.message", "k.paid_at", "r.title as reward_title"])
+    .where("k.campaign_id", "=", campaignId)
+    .where("k.status", "in", COLLECTED_STATUSES)
+    .orderBy("k.paid_at", "desc")
+    .orderBy("k.id", "desc")
+    .limit(range.limit)
+    .offset(range.offset)
+    .execute();
+  return rows.map((k) => ({
+    id: k.id,
+    name: k.anonymous ? "Anonyme" : k.public_name,
+    anonymous: k.anonymous === 1,
+    amountCents: k.hide_amount ? null : k.amount_cents,
+    message: k.message,
+    paidAt: k.paid_at!,
+    rewardTitle: k.reward_title,
+  }));
+}
+
+export const CONTRIBUTIONS_PAGE_SIZE = 50;
+
+/** The full public list of a campaign's contributions, paginated. */
+export async function contributionsPage(db: Kysely<DB>, slug: string, page: number) {
+  const campaign = await db
+    .selectFrom("campaigns")
+    .select(["id", "slug", "title"])
+    .where("slug", "=", slug)
+    .where("status", "in", PUBLIC_STATES)
+    .executeTakeFirst();
+  if (!campaign) return null;
+  const { n } = await db
+    .selectFrom("contributions")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("campaign_id", "=", campaign.id)
+    .where("status", "in", COLLECTED_STATUSES)
+    .executeTakeFirstOrThrow();
+  const total = Number(n);
+  const pageCount = Math.max(1, Math.ceil(total / CONTRIBUTIONS_PAGE_SIZE));
+  const items = await publicContributions(db, campaign.id, {
+    limit: CONTRIBUTIONS_PAGE_SIZE,
+    offset: (page - 1) * CONTRIBUTIONS_PAGE_SIZE,
+  });
+  return { campaign: { slug: campaign.slug, title: campaign.title }, items, total, page, pageCount };
 }

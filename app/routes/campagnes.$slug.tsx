@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ContributionList } from "~/components/contribution-list";
 import { BudgetCitoyenBadge, ProgressBar, StatusLabel } from "~/components/campaign-card";
 import { database } from "~/db.server";
 import { formatBps, formatDate, formatDateTime, formatEuros, formatInteger, formatPercent, plural } from "~/domain/format";
@@ -137,21 +138,14 @@ export default function CampaignPage() {
             {c.contributions.length === 0 ? (
               <p>Soyez la première personne à soutenir ce projet !</p>
             ) : (
-              <ul className="contributors">
-                {c.contributions.map((k) => (
-                  <li key={k.id}>
-                    <span className="contributors__name">{k.name}</span>
-                    <span className="contributors__amount">
-                      {k.amountCents === null ? "Montant masqué" : formatEuros(k.amountCents)}
-                    </span>
-                    <span className="contributors__date">le {formatDate(k.paidAt)}</span>
-                    {k.message ? <blockquote className="contributors__message">{k.message}</blockquote> : null}
-                  </li>
-                ))}
-              </ul>
+              <ContributionList items={c.contributions} />
             )}
-            {c.contributionsShown < c.contributorsCount ? (
-              <p className="muted">Seules les {formatInteger(c.contributionsShown)} contributions les plus récentes sont affichées.</p>
+            {c.contributionsShown < c.contributionsTotal ? (
+              <p>
+                <Link to={`/campagnes/${c.slug}/contributeurs`}>
+                  Voir les {formatInteger(c.contributionsTotal)} contributions<span className="visually-hidden"> à « {c.title} »</span>
+                </Link>
+              </p>
             ) : null}
           </section>
         </div>

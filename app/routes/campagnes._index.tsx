@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { CampaignCard } from "~/components/campaign-card";
+import { Pagination } from "~/components/pagination";
 import { database } from "~/db.server";
 import { formatInteger, plural } from "~/domain/format";
 import { listCampaigns, listTerritories, listThemes } from "~/models/campaigns.server";
@@ -107,40 +108,7 @@ export default function CampaignList() {
         </div>
       )}
 
-      {list.pageCount > 1 ? (
-        <nav aria-label="Pagination" className="pagination">
-          <ul>
-            {list.page > 1 ? (
-              <li>
-                <Link to={pageHref(query, list.page - 1)} rel="prev">
-                  Page précédente
-                </Link>
-              </li>
-            ) : null}
-            {Array.from({ length: list.pageCount }, (_, i) => i + 1).map((p) => (
-              <li key={p}>
-                {p === list.page ? (
-                  <span aria-current="page" className="pagination__current">
-                    <span className="visually-hidden">Page </span>
-                    {p}
-                  </span>
-                ) : (
-                  <Link to={pageHref(query, p)} aria-label={`Page ${p}`}>
-                    {p}
-                  </Link>
-                )}
-              </li>
-            ))}
-            {list.page < list.pageCount ? (
-              <li>
-                <Link to={pageHref(query, list.page + 1)} rel="next">
-                  Page suivante
-                </Link>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <Pagination page={list.page} pageCount={list.pageCount} href={(p) => pageHref(query, p)} />
     </div>
   );
 }
