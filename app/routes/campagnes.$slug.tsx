@@ -4,6 +4,7 @@ import { ContributionList } from "~/components/contribution-list";
 import { BudgetCitoyenBadge, ProgressBar, StatusLabel } from "~/components/campaign-card";
 import { database } from "~/db.server";
 import { formatBps, formatDate, formatDateTime, formatEuros, formatInteger, formatPercent, plural } from "~/domain/format";
+import { settlementSplit } from "~/domain/money";
 import { timeLeft } from "~/domain/time";
 import { renderMarkdown } from "~/markdown.server";
 import { getCampaignPage } from "~/models/campaigns.server";
@@ -42,6 +43,7 @@ export default function CampaignPage() {
   const at = new Date(now);
   const left = timeLeft(at, new Date(c.startsAt), new Date(c.endsAt));
   const over = c.status === "funded" || c.status === "failed" || c.status === "settling";
+  const split = settlementSplit(c.collectedCents, c.commissionBps);
   const fundTotal = c.fundLines.reduce((sum, l) => sum + l.amountCents, 0);
   return (
     <article className="container page campaign">
@@ -187,10 +189,21 @@ export default function CampaignPage() {
               </p>
             ) : null}
             <p className="panel__commission">
-              Commission de la plateforme : <strong>{formatBps(c.commissionBps)}</strong>
-              {c.budgetCitoyenYear !== null
-                ? ` — projet labellisé Budget Citoyen ${c.budgetCitoyenYear}, aucune commission n'est prélevée.`
-                : " du montant collecté, prélevée uniquement si la campagne réussit."}
+              {c.status === "funded" ? (
+                <>
+                  Commission de la plateforme : <strong>{formatBps(c.commissionBps)}</strong>, soit{" "}
+                  {formatEuros(split.commissionCents)} ; versés au porteur de projet : {formatEuros(split.payoutCents)}.
+                </>
+              ) : c.status === "failed" ? (
+                <>Aucune commission n'est prélevée : la campagne n'a pas atteint son objectif.</>
+              ) : (
+                <>
+                  Commission de la plateforme : <strong>{formatBps(c.commissionBps)}</strong>
+                  {c.budgetCitoyenYear !== null
+                    ? ` — projet labellisé Budget Citoyen ${c.budgetCitoyenYear}, aucune commission n'est prélevée.`
+                    : " du montant collecté, prélevée uniquement si la campagne réussit."}
+                </>
+              )}
             </p>
             <p className="panel__promise">
               Tout ou rien : si l'objectif n'est pas atteint à la date de fin, chaque contributeur est intégralement

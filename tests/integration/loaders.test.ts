@@ -188,3 +188,23 @@ describe("campaign page loader", () => {
     expect(paid.campaign.contributions[0]!.name).toBe("Nouvelle N.");
   });
 });
+
+describe("full contributor list loader", () => {
+  it("pages through every collected contribution, newest first, without emails", async () => {
+    const { loader } = await import("~/routes/campagnes.$slug_.contributeurs");
+    const { db } = database();
+    const row = await db.selectFrom("campaigns").select(["id", "slug"]).where("title", "like", "%Salamandre%").executeTakeFirstOrThrow();
+    const page1 = await loader(args(`/campagnes/${row.slug}/contributeurs`, { slug: row.slug }));
+    expect(page1.total).toBe(123);
+    expect(page1.pageCount).toBe(3);
+    expect(page1.items).toHaveLength(50);
+    const page3 = await loader(args(`/campagnes/${row.slug}/contributeurs?page=3`, { slug: row.slug }));
+    expect(page3.items).toHaveLength(23);
+    const dates = [...page1.items, ...page3.items].map((k) => k.paidAt);
+    expect([...dates].sort().reverse()).toEqual(dates);
+    expect(JSON.stringify(page1)).not.toContain("@");
+    expect((await thrownResponse(loader(args(`/campagnes/${row.slug}/contributeurs?page=4`, { slug: row.slug })))).status).toBe(404);
+    expect((await thrownResponse(loader(args(`/campagnes/${row.slug}/contributeurs?page=-1`, { slug: row.slug })))).status).toBe(400);
+    expect((await thrownResponse(loader(args(`/campagnes/inconnue/contributeurs`, { slug: "inconnue" })))).status).toBe(404);
+  });
+});
