@@ -117,7 +117,10 @@ async function expectCampaignPage(page: Page, title: string): Promise<void> {
   expect(await fundsTable.locator("tbody tr").count()).toBeGreaterThan(0);
   expect(await fundsTable.locator("tfoot").textContent()).toMatch(/Total/);
   await expect(page.getByRole("heading", { level: 2, name: "Contreparties" }).count()).resolves.toBe(1);
-  expect(await page.locator(".panel__commission").textContent()).toMatch(/Commission de la plateforme/);
+  // The commission line: the rate while running or when funded (with the amounts), « aucune commission » when failed.
+  expect(await page.locator(".panel__commission").textContent()).toMatch(
+    /Commission de la plateforme : \d+\s%|Aucune commission n'est prélevée : la campagne n'a pas atteint son objectif\./,
+  );
   const contributors = ((await page.locator("#contributors-title").textContent()) ?? "").replace(/[\u202f\u00a0]/g, " ");
   expect(contributors).toMatch(/^\s*\d[\d ]* contributeurs?\s*$/);
 }
@@ -186,6 +189,10 @@ describe("public pages with JavaScript", () => {
       expect(await page.title()).toBe(`${title} — Propulsons`);
       expect(await page.locator(".tag--territory").first().textContent()).toBe("Boulonnais");
       expect(await page.locator(".outcome--funded h2").textContent()).toBe("Campagne réussie");
+      // 7 220 € collected: 3 % commission is 216,60 €, the holder receives 7 003,40 €.
+      expect((await page.locator(".panel__commission").textContent())?.replace(/[\u202f\u00a0]/g, " ")).toBe(
+        "Commission de la plateforme : 3 %, soit 216,60 € ; versés au porteur de projet : 7 003,40 €.",
+      );
       expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe("spa");
     });
   });
@@ -297,6 +304,7 @@ describe("list filters by status and label", () => {
         "Campagne non financée — tous les contributeurs sont remboursés",
       );
       expect(await page.locator(".outcome--funded").count()).toBe(0);
+      expect(await page.locator(".panel__commission").textContent()).toContain("Aucune commission");
     });
   });
 });
