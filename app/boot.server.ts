@@ -4,6 +4,7 @@
  */
 import { config, type Config } from "./config.server";
 import { initDatabase } from "./db.server";
+import { startEmailWorker } from "./email.server";
 import { PageCache } from "./page-cache.server";
 import type { Database } from "#db/connection";
 
@@ -15,7 +16,13 @@ export interface Platform {
 
 export async function boot(): Promise<Platform> {
   const cfg = config();
+  if (cfg.demoMode || !process.env.RESEND_API_KEY) {
+    // Without keys, msw answers the Stripe and/or Resend APIs (tests/mocks): same code path, no network.
+    const { startMockServer } = await import("../tests/mocks/index");
+    startMockServer({ stripe: cfg.demoMode, resend: !process.env.RESEND_API_KEY });
+  }
   const database = await initDatabase({ path: cfg.databasePath, seed: cfg.seedDemoData });
+  startEmailWorker(database.db, { intervalMs: cfg.emailWorkerIntervalMs });
   const totalChanges = database.sqlite.prepare("SELECT total_changes()").pluck();
   const pageCache = cfg.pageCache
     ? new PageCache({

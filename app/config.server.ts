@@ -18,10 +18,16 @@ const schema = z.object({
   SEED_DEMO_DATA: z.string().optional(),
   PAGE_CACHE: flag(true),
   PAGE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  CONTRIBUTION_MIN_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  CONTRIBUTION_MAX_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  CHECKOUT_EXPIRY_MINUTES: z.coerce.number().int().min(30).max(24 * 60).default(30),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   RESEND_API_KEY: z.string().min(1).optional(),
   EMAIL_FROM: z.string().min(1).optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  EMAIL_WORKER_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(10),
+  DEMO_OUTBOX_PATH: z.string().min(1).default("data/demo-outbox.jsonl"),
 });
 
 export interface Config {
@@ -32,9 +38,25 @@ export interface Config {
   seedDemoData: boolean;
   pageCache: boolean;
   pageCacheTtlMs: number;
+  contributionMinCents: number;
+  contributionMaxCents: number;
+  /** Stripe Checkout sessions expire after this (Stripe's minimum is 30 minutes) */
+  checkoutExpiryMinutes: number;
+  stripeSecretKey: string | undefined;
+  stripeWebhookSecret: string | undefined;
   /** no Stripe key: payments are simulated and every page says so */
   demoMode: boolean;
+  /** absolute base URL of the site, without trailing slash (links in emails) */
+  publicUrl: string;
+  /** sender of every email: "Name <address>" */
+  emailFrom: string;
+  /** period of the in-process email delivery loop */
+  emailWorkerIntervalMs: number;
+  /** JSONL file where the mocked Resend API keeps messages (demo mode and tests) */
+  demoOutboxPath: string;
 }
+
+export const DEFAULT_EMAIL_FROM = "Propulsons <ne-pas-repondre@propulsons.example>";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -59,6 +81,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
+  if (e.CONTRIBUTION_MIN_EUROS > e.CONTRIBUTION_MAX_EUROS) {
+    throw new ConfigError("CONTRIBUTION_MIN_EUROS must not exceed CONTRIBUTION_MAX_EUROS.");
+  }
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
+    // Real payments whose webhooks could not be verified would never be recorded.
+    throw new ConfigError("STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is missing.");
+  }
   const seedFlag = e.SEED_DEMO_DATA === undefined ? undefined : ["1", "true", "on", "yes"].includes(e.SEED_DEMO_DATA);
   return {
     env: e.PROPULSONS_ENV,
@@ -69,6 +98,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pageCache: e.PAGE_CACHE,
     pageCacheTtlMs: e.PAGE_CACHE_TTL_SECONDS * 1000,
     demoMode: !e.STRIPE_SECRET_KEY,
+    contributionMinCents: e.CONTRIBUTION_MIN_EUROS * 100,
+    contributionMaxCents: e.CONTRIBUTION_MAX_EUROS * 100,
+    checkoutExpiryMinutes: e.CHECKOUT_EXPIRY_MINUTES,
+    stripeSecretKey: e.STRIPE_SECRET_KEY,
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    emailFrom: e.EMAIL_FROM ?? DEFAULT_EMAIL_FROM,
+    emailWorkerIntervalMs: Math.round(e.EMAIL_WORKER_INTERVAL_SECONDS * 1000),
+    demoOutboxPath: e.DEMO_OUTBOX_PATH,
   };
 }
 

@@ -52,7 +52,7 @@ export class PageCache {
     if (req.headers.authorization) return false;
     const url = req.url ?? "/";
     // Static files and the build are served by the static middleware.
-    return !url.startsWith("/build/") && !url.startsWith("/dev/") && !url.startsWith("/webhooks/") && url !== "/healthz";
+    return !url.startsWith("/build/") && !url.startsWith("/dev/") && !url.startsWith("/demo/") && !url.startsWith("/webhooks/") && url !== "/healthz";
   }
 
   key(req: IncomingMessage): string {

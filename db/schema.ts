@@ -121,6 +121,12 @@ export interface ContributionsTable {
   created_at: Instant;
   paid_at: Instant | null;
   updated_at: Instant;
+  /** 1 while this pending contribution holds a unit of its reward */
+  reward_hold: ColumnType<Bool, Bool | undefined, Bool>;
+  checkout_expires_at: Instant | null;
+  last_payment_error: string | null;
+  /** something staff must look at: "disputed", "reward_unavailable"… */
+  staff_flag: string | null;
 }
 
 export interface CampaignTransitionsTable {
@@ -146,6 +152,30 @@ export interface LedgerEntriesTable {
   at: Instant;
 }
 
+export interface StripeEventsTable {
+  id: string;
+  type: string;
+  created: number;
+  processed_at: Instant;
+}
+
+export type EmailKind = "contribution_receipt" | "holder_new_contribution";
+
+export interface EmailOutboxTable {
+  id: Generated<number>;
+  kind: EmailKind;
+  to_email: string;
+  payload_json: string;
+  idempotency_key: string;
+  status: "pending" | "sent" | "failed";
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Instant;
+  last_error: string | null;
+  provider_id: string | null;
+  created_at: Instant;
+  sent_at: Instant | null;
+}
+
 export interface DB {
   territories: TerritoriesTable;
   themes: ThemesTable;
@@ -157,6 +187,8 @@ export interface DB {
   contributions: ContributionsTable;
   campaign_transitions: CampaignTransitionsTable;
   ledger_entries: LedgerEntriesTable;
+  stripe_events: StripeEventsTable;
+  email_outbox: EmailOutboxTable;
 }
 
 export type Campaign = Selectable<CampaignsTable>;

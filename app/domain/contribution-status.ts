@@ -30,3 +30,27 @@ export const CONTRIBUTION_STATUS_LABELS: Record<ContributionStatus, string> = {
   refunded: "Remboursée",
   refund_failed: "Remboursement en échec",
 };
+
+/**
+ * Allowed moves. States only move forward: a duplicate or late event that would
+ * move a contribution back is ignored. Money that arrives after a checkout was
+ * marked failed or expired is still money received (→ paid).
+ */
+const FORWARD: Record<ContributionStatus, readonly ContributionStatus[]> = {
+  pending: ["paid", "failed", "expired"],
+  failed: ["paid"],
+  expired: ["paid"],
+  paid: ["refunding", "refunded", "refund_failed"],
+  refunding: ["refunded", "refund_failed"],
+  refund_failed: ["refunding", "refunded"],
+  refunded: [],
+};
+
+export function canMove(from: ContributionStatus, to: ContributionStatus): boolean {
+  return FORWARD[from].includes(to);
+}
+
+/** The reference a contributor quotes when writing to the team: « PRP-000123 ». */
+export function contributionReference(id: number): string {
+  return `PRP-${String(id).padStart(6, "0")}`;
+}

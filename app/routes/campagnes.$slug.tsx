@@ -1,5 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ContributionForm } from "~/components/contribution-form";
+import { config } from "~/config.server";
+import { readContributionForm, validateContributionForm } from "~/payments/contribution-form.server";
+import { startContribution } from "~/payments/contributions.server";
 import { ContributionList } from "~/components/contribution-list";
 import { BudgetCitoyenBadge, ProgressBar, StatusLabel } from "~/components/campaign-card";
 import { database } from "~/db.server";
@@ -35,11 +39,28 @@ export async function loader({ params }: LoaderFunctionArgs) {
       timetable: renderMarkdown(campaign.timetableMd),
     },
     now: new Date().toISOString(),
+    bounds: { minCents: config().contributionMinCents, maxCents: config().contributionMaxCents },
   };
 }
 
+export async function action({ request, params }: ActionFunctionArgs) {
+  const slug = params.slug ?? "";
+  if (!/^[a-z0-9-]{1,120}$/.test(slug)) throw new Response("Projet introuvable.", { status: 404 });
+  const values = readContributionForm(await request.formData());
+  const cfg = config();
+  const checked = validateContributionForm(values, { minCents: cfg.contributionMinCents, maxCents: cfg.contributionMaxCents });
+  if (!checked.ok) return data({ values, errors: checked.errors, formError: undefined }, { status: 400 });
+  const result = await startContribution(database().db, slug, checked.data);
+  if (!result.ok) {
+    if (result.status === 404) throw new Response("Projet introuvable.", { status: 404 });
+    return data({ values, errors: result.fieldErrors ?? {}, formError: result.formError }, { status: result.status });
+  }
+  return redirect(result.checkoutUrl, 303);
+}
+
 export default function CampaignPage() {
-  const { campaign: c, html, now } = useLoaderData<typeof loader>();
+  const { campaign: c, html, now, bounds } = useLoaderData<typeof loader>();
+  const formState = useActionData<typeof action>();
   const at = new Date(now);
   const left = timeLeft(at, new Date(c.startsAt), new Date(c.endsAt));
   const over = c.status === "funded" || c.status === "failed" || c.status === "settling";
@@ -210,6 +231,10 @@ export default function CampaignPage() {
               remboursé.
             </p>
           </div>
+
+          {c.status === "live" && left.kind !== "over" && left.kind !== "not_started" ? (
+            <ContributionForm rewards={c.rewards} minCents={bounds.minCents} maxCents={bounds.maxCents} state={formState} />
+          ) : null}
 
           {c.rewards.length > 0 ? (
             <section className="rewards" aria-labelledby="rewards-title">

@@ -1,0 +1,294 @@
+/**
+ * The one email sender (DESIGN §5, §6).
+ *
+ * Transactional outbox: `enqueueEmail` writes a row in `email_outbox` inside the
+ * transaction that records the change the email reports, so a failing email API
+ * never loses a payment and a rolled-back change never sends an email.
+ * `deliverDueEmails` sends due rows through the Resend SDK (templates in emails/,
+ * rendered here to HTML and plain text), retries failures with exponential
+ * backoff and gives up (status "failed", for staff) after `maxAttempts`.
+ *
+ * Without RESEND_API_KEY (demo, tests, CI) the same code runs with a fake key and
+ * msw answers api.resend.com (tests/mocks/resend.ts), keeping each message in a
+ * local outbox file.
+ */
+import { createElement } from "react";
+import { render, toPlainText } from "@react-email/render";
+import type { Kysely, Transaction } from "kysely";
+import { Resend } from "resend";
+import type { DB, EmailKind } from "#db/schema";
+import { config } from "./config.server";
+import ContributionReceipt, { receiptSubject, type ReceiptProps } from "../emails/contribution-receipt";
+import HolderNewContribution, {
+  holderNewContributionSubject,
+  type HolderNewContributionProps,
+} from "../emails/holder-new-contribution";
+
+export type { ReceiptProps, HolderNewContributionProps };
+
+export type EmailMessage =
+  | { kind: "contribution_receipt"; data: ReceiptProps }
+  | { kind: "holder_new_contribution"; data: HolderNewContributionProps };
+
+/** API key used when none is configured: msw answers instead of Resend. */
+export const DEMO_RESEND_API_KEY = "re_demo_not_a_real_key";
+
+const BASE_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 60 * 60_000;
+/** how long a claimed row stays invisible to other senders while it is being sent */
+const CLAIM_LEASE_MS = 5 * 60_000;
+/** a request to the provider taking longer than this counts as a failure */
+const SEND_TIMEOUT_MS = 30_000;
+const DEFAULT_LIMIT = 50;
+const DEFAULT_MAX_ATTEMPTS = 8;
+
+/**
+ * Insert into email_outbox (status pending, next_attempt_at = now);
+ * ON CONFLICT (idempotency_key) DO NOTHING. Call it inside the transaction that
+ * records the change the email reports.
+ */
+export async function enqueueEmail(
+  db: Kysely<DB> | Transaction<DB>,
+  message: EmailMessage & { to: string; idempotencyKey: string; now?: Date },
+): Promise<void> {
+  const at = (message.now ?? new Date()).toISOString();
+  await db
+    .insertInto("email_outbox")
+    .values({
+      kind: message.kind,
+      to_email: message.to,
+      payload_json: JSON.stringify(message.data),
+      idempotency_key: message.idempotencyKey,
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: at,
+      created_at: at,
+    })
+    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .execute();
+}
+
+/** Delay before the next attempt, after `attempts` failed ones: 30 s × 2^(attempts-1), at most 1 h. */
+export function backoffMs(attempts: number): number {
+  const exponent = Math.max(0, attempts - 1);
+  return Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(exponent, 20));
+}
+
+/** Plain-text version: headings keep their case (html-to-text upper-cases them by default). */
+const PLAIN_TEXT_OPTIONS = {
+  selectors: ["h1", "h2", "h3"].map((selector) => ({ selector, options: { uppercase: false } })),
+};
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Subject, HTML and plain text of a message (French). */
+export async function renderEmail(message: EmailMessage): Promise<RenderedEmail> {
+  let subject: string;
+  let element: ReturnType<typeof createElement>;
+  switch (message.kind) {
+    case "contribution_receipt":
+      subject = receiptSubject(message.data);
+      element = createElement(ContributionReceipt, message.data);
+      break;
+    case "holder_new_contribution":
+      subject = holderNewContributionSubject(message.data);
+      element = createElement(HolderNewContribution, message.data);
+      break;
+    default: {
+      const unknown: never = message;
+      throw new Error(`Unknown email kind: ${(unknown as { kind: string }).kind}`);
+    }
+  }
+  const html = await render(element);
+  return { subject, html, text: toPlainText(html, PLAIN_TEXT_OPTIONS) };
+}
+
+let client: Resend | undefined;
+
+function resend(): Resend {
+  // The key is read from the environment here only (validated by config()); never logged.
+  client ??= new Resend(process.env.RESEND_API_KEY || DEMO_RESEND_API_KEY);
+  return client;
+}
+
+/** An error text safe to store and show to staff: no API key, bounded length. */
+function describeError(error: unknown): string {
+  let text: string;
+  if (error && typeof error === "object" && "message" in error) {
+    const e = error as { name?: unknown; statusCode?: unknown; message?: unknown };
+    const status = typeof e.statusCode === "number" ? ` ${e.statusCode}` : "";
+    text = `${String(e.name ?? "error")}${status}: ${String(e.message)}`;
+  } else {
+    text = String(error);
+  }
+  return text.replace(/re_[A-Za-z0-9_]+/g, "re_***").replace(/Bearer\s+\S+/gi, "Bearer ***").slice(0, 500);
+}
+
+interface OutboxRow {
+  id: number;
+  kind: EmailKind;
+  to_email: string;
+  payload_json: string;
+  idempotency_key: string;
+  attempts: number;
+}
+
+type Outcome = { ok: true; providerId: string } | { ok: false; error: string };
+
+async function send(row: OutboxRow): Promise<Outcome> {
+  try {
+    const message = { kind: row.kind, data: JSON.parse(row.payload_json) } as EmailMessage;
+    const { subject, html, text } = await renderEmail(message);
+    const { data, error } = await resend().emails.send(
+      { from: config().emailFrom, to: row.to_email, subject, html, text },
+      { idempotencyKey: row.idempotency_key, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
+    );
+    if (error) return { ok: false, error: describeError(error) };
+    if (!data?.id) return { ok: false, error: "invalid_response: no email id in the provider's answer" };
+    return { ok: true, providerId: data.id };
+  } catch (error) {
+    return { ok: false, error: describeError(error) };
+  }
+}
+
+/**
+ * Send due pending emails (status pending and next_attempt_at <= now), oldest
+ * first, up to `limit`. Each row is claimed before sending (its next_attempt_at
+ * is moved to a lease in the future, only if it is still due), so concurrent
+ * calls never send the same row twice. Never throws for a provider error.
+ */
+export async function deliverDueEmails(
+  db: Kysely<DB>,
+  options: { now?: Date; limit?: number; maxAttempts?: number } = {},
+): Promise<{ sent: number; retried: number; failed: number }> {
+  const now = options.now ?? new Date();
+  const nowIso = now.toISOString();
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const result = { sent: 0, retried: 0, failed: 0 };
+  if (limit <= 0) return result;
+
+  const due = await db
+    .selectFrom("email_outbox")
+    .select(["id", "kind", "to_email", "payload_json", "idempotency_key", "attempts"])
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", nowIso)
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+
+  for (const row of due) {
+    const claimed = await db
+      .updateTable("email_outbox")
+      .set({ next_attempt_at: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString() })
+      .where("id", "=", row.id)
+      .where("status", "=", "pending")
+      .where("next_attempt_at", "<=", nowIso)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) continue; // another sender has it
+
+    const outcome = await send(row);
+    if (outcome.ok) {
+      await db
+        .updateTable("email_outbox")
+        .set({ status: "sent", sent_at: (options.now ?? new Date()).toISOString(), provider_id: outcome.providerId, last_error: null })
+        .where("id", "=", row.id)
+        .execute();
+      result.sent += 1;
+      continue;
+    }
+    const attempts = row.attempts + 1;
+    const giveUp = attempts >= maxAttempts;
+    await db
+      .updateTable("email_outbox")
+      .set({
+        attempts,
+        last_error: outcome.error,
+        status: giveUp ? "failed" : "pending",
+        next_attempt_at: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
+      })
+      .where("id", "=", row.id)
+      .execute();
+    if (giveUp) {
+      result.failed += 1;
+      console.error(`Email ${row.id} (${row.kind}) abandoned after ${attempts} attempts: ${outcome.error}`);
+    } else {
+      result.retried += 1;
+    }
+  }
+  return result;
+}
+
+interface Worker {
+  db: Kysely<DB>;
+  timer: ReturnType<typeof setInterval>;
+  kickTimer: ReturnType<typeof setTimeout> | undefined;
+  running: boolean;
+  again: boolean;
+  stopped: boolean;
+  stop: () => void;
+}
+
+let worker: Worker | undefined;
+
+function runWorker(w: Worker): void {
+  if (w.stopped) return;
+  if (w.running) {
+    w.again = true; // one run at a time; run once more when this one ends
+    return;
+  }
+  w.running = true;
+  w.again = false;
+  deliverDueEmails(w.db)
+    .catch((error: unknown) => {
+      console.error(`Email delivery run failed: ${describeError(error)}`);
+    })
+    .finally(() => {
+      w.running = false;
+      if (w.again && !w.stopped) runWorker(w);
+    });
+}
+
+/**
+ * Start a periodic in-process delivery loop (interval from config, default 10 s);
+ * returns a stop function. Starting again replaces the previous loop.
+ */
+export function startEmailWorker(db: Kysely<DB>, options: { intervalMs?: number } = {}): () => void {
+  worker?.stop();
+  const intervalMs = options.intervalMs ?? config().emailWorkerIntervalMs;
+  const timer = setInterval(() => runWorker(w), intervalMs);
+  timer.unref?.();
+  const w: Worker = {
+    db,
+    timer,
+    kickTimer: undefined,
+    running: false,
+    again: false,
+    stopped: false,
+    stop() {
+      w.stopped = true;
+      clearInterval(w.timer);
+      if (w.kickTimer) clearTimeout(w.kickTimer);
+      if (worker === w) worker = undefined;
+    },
+  };
+  worker = w;
+  runWorker(w); // send whatever was left pending before the start
+  return w.stop;
+}
+
+/** Ask the running worker for a delivery run as soon as possible (debounced; no-op without a worker). */
+export function kickEmailDelivery(): void {
+  const w = worker;
+  if (!w || w.stopped || w.kickTimer) return;
+  w.kickTimer = setTimeout(() => {
+    w.kickTimer = undefined;
+    runWorker(w);
+  }, 50);
+  w.kickTimer.unref?.();
+}

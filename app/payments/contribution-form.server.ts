@@ -1,0 +1,114 @@
+/**
+ * The contribution form, validated with zod on the server. French messages;
+ * the values typed are sent back with the errors so nothing is lost.
+ */
+import { z } from "zod";
+import { formatEuros } from "~/domain/format";
+
+export interface ContributionFormValues {
+  montant: string;
+  contrepartie: string;
+  email: string;
+  nom: string;
+  anonyme: boolean;
+  masquer: boolean;
+  message: string;
+}
+
+export type ContributionFieldErrors = Partial<Record<keyof ContributionFormValues, string>>;
+
+export interface ValidContribution {
+  amountCents: number | null;
+  rewardId: number | null;
+  email: string;
+  publicName: string;
+  anonymous: boolean;
+  hideAmount: boolean;
+  message: string | null;
+}
+
+/** « 25 », « 25,5 », « 25,50 », « 1 000 », « 25 € » → cents, without floats. null when not a valid amount. */
+export function parseEurosToCents(input: string): number | null {
+  const cleaned = input.replace(/[\s\u00a0\u202f€]/g, "");
+  const m = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(cleaned);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
+}
+
+const text = (max: number) => z.string().trim().max(max);
+
+const schema = z.object({
+  montant: z.string().trim().max(20, "Montant invalide."),
+  contrepartie: z.string().trim().regex(/^\d{0,9}$/, "Contrepartie inconnue."),
+  email: z
+    .string()
+    .trim()
+    .min(1, "Indiquez votre adresse électronique, pour recevoir votre reçu.")
+    .max(254, "Adresse électronique trop longue.")
+    .pipe(z.email({ error: "Adresse électronique invalide (exemple : prenom.nom@exemple.fr)." })),
+  nom: text(60).pipe(z.string().min(1, "Indiquez le nom à afficher (ou cochez « apparaître anonymement »).")),
+  anonyme: z.boolean(),
+  masquer: z.boolean(),
+  message: text(500),
+});
+
+export function readContributionForm(form: FormData): ContributionFormValues {
+  const get = (k: string) => {
+    const v = form.get(k);
+    return typeof v === "string" ? v : "";
+  };
+  return {
+    montant: get("montant"),
+    contrepartie: get("contrepartie"),
+    email: get("email"),
+    nom: get("nom"),
+    anonyme: form.get("anonyme") === "on",
+    masquer: form.get("masquer") === "on",
+    message: get("message"),
+  };
+}
+
+export interface Bounds {
+  minCents: number;
+  maxCents: number;
+}
+
+export function validateContributionForm(
+  values: ContributionFormValues,
+  bounds: Bounds,
+): { ok: true; data: ValidContribution } | { ok: false; errors: ContributionFieldErrors } {
+  const errors: ContributionFieldErrors = {};
+  // Anonymous contributors may leave the name empty: they appear as « Anonyme ».
+  const parsed = schema.safeParse({ ...values, nom: values.anonyme && values.nom.trim() === "" ? "Anonyme" : values.nom });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as keyof ContributionFormValues;
+      errors[field] ??= issue.message;
+    }
+  }
+  let amountCents: number | null = null;
+  if (values.montant.trim() !== "") {
+    amountCents = parseEurosToCents(values.montant);
+    if (amountCents === null) {
+      errors.montant = "Montant invalide : indiquez un nombre d'euros, avec au plus deux décimales (exemple : 25 ou 25,50).";
+    } else if (amountCents < bounds.minCents || amountCents > bounds.maxCents) {
+      errors.montant = `Le montant doit être compris entre ${formatEuros(bounds.minCents)} et ${formatEuros(bounds.maxCents)}.`;
+    }
+  } else if (values.contrepartie === "") {
+    errors.montant = "Indiquez le montant de votre contribution, ou choisissez une contrepartie.";
+  }
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  const d = parsed.data;
+  return {
+    ok: true,
+    data: {
+      amountCents,
+      rewardId: d.contrepartie === "" ? null : Number(d.contrepartie),
+      email: d.email.toLowerCase(),
+      publicName: d.nom,
+      anonymous: d.anonyme,
+      hideAmount: d.masquer,
+      message: d.message === "" ? null : d.message,
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * Opening a contribution: validate against the campaign, hold a reward unit,
+ * write the pending contribution, then open the Stripe Checkout Session.
+ * Payment state only changes from the webhook (webhooks.server.ts).
+ */
+import { sql, type Kysely } from "kysely";
+import type { DB } from "#db/schema";
+import { config } from "~/config.server";
+import { formatEuros } from "~/domain/format";
+import type { ContributionFieldErrors, ValidContribution } from "./contribution-form.server";
+import { createCheckoutSession } from "./stripe.server";
+
+export type StartResult =
+  | { ok: true; checkoutUrl: string; contributionId: number }
+  | { ok: false; status: 400 | 404 | 409 | 502; formError?: string; fieldErrors?: ContributionFieldErrors };
+
+export async function startContribution(
+  db: Kysely<DB>,
+  campaignSlug: string,
+  input: ValidContribution,
+  options: { now?: Date } = {},
+): Promise<StartResult> {
+  const now = options.now ?? new Date();
+  const cfg = config();
+  const campaign = await db
+    .selectFrom("campaigns")
+    .select(["id", "slug", "title", "status", "starts_at", "ends_at"])
+    .where("slug", "=", campaignSlug)
+    .executeTakeFirst();
+  if (!campaign) return { ok: false, status: 404, formError: "Projet introuvable." };
+  const nowIso = now.toISOString();
+  if (campaign.status !== "live" || nowIso < campaign.starts_at || nowIso >= campaign.ends_at) {
+    return {
+      ok: false,
+      status: 409,
+      formError: "Cette campagne ne reçoit plus de contributions : sa collecte est terminée ou n'a pas commencé.",
+    };
+  }
+
+  let reward: { id: number; title: string; minimum_cents: number; stock: number | null } | undefined;
+  if (input.rewardId !== null) {
+    reward = await db
+      .selectFrom("rewards")
+      .select(["id", "title", "minimum_cents", "stock"])
+      .where("id", "=", input.rewardId)
+      .where("campaign_id", "=", campaign.id)
+      .executeTakeFirst();
+    if (!reward) return { ok: false, status: 400, fieldErrors: { contrepartie: "Cette contrepartie n'existe pas pour ce projet." } };
+  }
+  const amountCents = input.amountCents ?? reward?.minimum_cents ?? null;
+  if (amountCents === null) {
+    return { ok: false, status: 400, fieldErrors: { montant: "Indiquez le montant de votre contribution." } };
+  }
+  if (amountCents < cfg.contributionMinCents || amountCents > cfg.contributionMaxCents) {
+    return {
+      ok: false,
+      status: 400,
+      fieldErrors: {
+        montant: `Le montant doit être compris entre ${formatEuros(cfg.contributionMinCents)} et ${formatEuros(cfg.contributionMaxCents)}.`,
+      },
+    };
+  }
+  if (reward && amountCents < reward.minimum_cents) {
+    return {
+      ok: false,
+      status: 400,
+      fieldErrors: {
+        montant: `La contrepartie « ${reward.title} » demande une contribution d'au moins ${formatEuros(reward.minimum_cents)}.`,
+      },
+    };
+  }
+
+  // Hold a unit (if the reward has a stock) and write the pending row, atomically.
+  // The conditional UPDATE and the CHECK (held + sold <= stock) make overselling impossible.
+  const pending = await db.transaction().execute(async (trx) => {
+    let holds = false;
+    if (reward && reward.stock !== null) {
+      const held = await trx
+        .updateTable("rewards")
+        .set({ held: sql`held + 1` })
+        .where("id", "=", reward.id)
+        .where(sql<boolean>`held + sold < stock`)
+        .executeTakeFirst();
+      if (Number(held.numUpdatedRows) !== 1) return null;
+      holds = true;
+    }
+    return trx
+      .insertInto("contributions")
+      .values({
+        campaign_id: campaign.id,
+        user_id: null,
+        email: input.email,
+        public_name: input.publicName,
+        amount_cents: amountCents,
+        reward_id: reward?.id ?? null,
+        anonymous: input.anonymous ? 1 : 0,
+        hide_amount: input.hideAmount ? 1 : 0,
+        message: input.message,
+        status: "pending",
+        reward_hold: holds ? 1 : 0,
+        created_at: nowIso,
+        updated_at: nowIso,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+  });
+  if (!pending) {
+    return {
+      ok: false,
+      status: 409,
+      fieldErrors: { contrepartie: `La contrepartie « ${reward!.title} » est épuisée. Choisissez-en une autre ou contribuez sans contrepartie.` },
+    };
+  }
+
+  try {
+    const session = await createCheckoutSession({
+      contributionId: pending.id,
+      campaignId: campaign.id,
+      campaignTitle: campaign.title,
+      campaignSlug: campaign.slug,
+      amountCents,
+      email: input.email,
+      rewardTitle: reward?.title ?? null,
+      now,
+    });
+    await db
+      .updateTable("contributions")
+      .set({ stripe_checkout_session_id: session.id, checkout_expires_at: session.expiresAt.toISOString(), updated_at: nowIso })
+      .where("id", "=", pending.id)
+      .execute();
+    return { ok: true, checkoutUrl: session.url, contributionId: pending.id };
+  } catch (error) {
+    // No session: nobody can pay this contribution. Release its hold and close it.
+    console.error(`Checkout session for contribution ${pending.id} failed:`, error instanceof Error ? error.message : error);
+    await closeUnpaid(db, pending.id, "failed", now);
+    return {
+      ok: false,
+      status: 502,
+      formError: "Le service de paiement ne répond pas pour le moment. Aucun paiement n'a été effectué ; merci de réessayer dans quelques instants.",
+    };
+  }
+}
+
+/**
+ * Close a pending contribution without payment (session expired, async payment
+ * failed, checkout could not open) and release its reward unit, exactly once.
+ * Runs inside the caller's transaction when given one.
+ */
+export async function closeUnpaid(
+  db: Kysely<DB>,
+  contributionId: number,
+  to: "failed" | "expired",
+  now: Date,
+  extra: { lastPaymentError?: string | null } = {},
+): Promise<boolean> {
+  const run = async (trx: Kysely<DB>) => {
+    const row = await trx
+      .selectFrom("contributions")
+      .select(["id", "status", "reward_id", "reward_hold"])
+      .where("id", "=", contributionId)
+      .executeTakeFirst();
+    if (!row || row.status !== "pending") return false;
+    const updated = await trx
+      .updateTable("contributions")
+      .set({
+        status: to,
+        reward_hold: 0,
+        updated_at: now.toISOString(),
+        ...(extra.lastPaymentError !== undefined ? { last_payment_error: extra.lastPaymentError } : {}),
+      })
+      .where("id", "=", contributionId)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return false;
+    if (row.reward_hold === 1 && row.reward_id !== null) {
+      await trx.updateTable("rewards").set({ held: sql`held - 1` }).where("id", "=", row.reward_id).execute();
+    }
+    return true;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}

@@ -1,0 +1,34 @@
+/**
+ * Demo mode only: what the local stand-in for Stripe's hosted Checkout can do.
+ * The `.server` suffix keeps the mock (and node:crypto) out of the browser bundle.
+ */
+import {
+  completeCheckoutAsync,
+  declineCheckout,
+  expireCheckout,
+  payCheckout,
+  type MockEvent,
+} from "../../tests/mocks/stripe";
+import { deliverEvent } from "../../tests/mocks/stripe-webhooks";
+import { webhookSecret } from "./stripe.server";
+
+export type DemoIntent = "pay" | "pay_async" | "decline" | "abandon";
+
+const ACTIONS: Record<DemoIntent, (sessionId: string) => MockEvent[]> = {
+  pay: payCheckout,
+  pay_async: completeCheckoutAsync,
+  decline: declineCheckout,
+  abandon: expireCheckout,
+};
+
+export function isDemoIntent(value: unknown): value is DemoIntent {
+  return typeof value === "string" && value in ACTIONS;
+}
+
+/** Apply the citizen's choice to the mocked session and deliver the resulting events, signed, to our webhook endpoint. */
+export async function runDemoCheckout(sessionId: string, intent: DemoIntent, webhookUrl: string): Promise<void> {
+  for (const event of ACTIONS[intent](sessionId)) {
+    const res = await deliverEvent(event, webhookUrl, webhookSecret());
+    if (!res.ok) console.error(`demo webhook ${event.type} answered ${res.status}`);
+  }
+}

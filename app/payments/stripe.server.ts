@@ -1,0 +1,91 @@
+/**
+ * The one place that talks to Stripe. In demo mode (no STRIPE_SECRET_KEY) the
+ * same SDK calls go to the msw stand-in of tests/mocks/stripe.ts, and webhooks
+ * are signed with a fixed demo secret: the production code path runs unchanged.
+ */
+import Stripe from "stripe";
+import { config } from "~/config.server";
+
+export const DEMO_SECRET_KEY = "sk_test_demo_not_a_real_key";
+export const DEMO_WEBHOOK_SECRET = "whsec_demo_propulsons_not_a_real_secret";
+
+let client: Stripe | undefined;
+
+export function stripe(): Stripe {
+  client ??= new Stripe(config().stripeSecretKey ?? DEMO_SECRET_KEY, {
+    // stripe-node retries network errors and 5xx (never 429) with the same idempotency key.
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    appInfo: { name: "Propulsons" },
+  });
+  return client;
+}
+
+export function webhookSecret(): string {
+  return config().stripeWebhookSecret ?? DEMO_WEBHOOK_SECRET;
+}
+
+export class WebhookSignatureError extends Error {
+  override name = "WebhookSignatureError";
+}
+
+/** Verify a webhook's signature on its raw body and parse it. */
+export function verifyWebhook(rawBody: string, signature: string | null): Stripe.Event {
+  if (!signature) throw new WebhookSignatureError("missing Stripe-Signature header");
+  try {
+    return stripe().webhooks.constructEvent(rawBody, signature, webhookSecret());
+  } catch (error) {
+    throw new WebhookSignatureError(error instanceof Error ? error.message : "invalid signature");
+  }
+}
+
+export interface CheckoutInput {
+  contributionId: number;
+  campaignId: number;
+  campaignTitle: string;
+  campaignSlug: string;
+  amountCents: number;
+  email: string;
+  rewardTitle: string | null;
+  now: Date;
+}
+
+/**
+ * Open a Checkout Session for a pending contribution. The idempotency key is
+ * derived from the contribution id: a retry (ours or stripe-node's) returns the
+ * same session and never creates a second one.
+ */
+export async function createCheckoutSession(input: CheckoutInput): Promise<{ id: string; url: string; expiresAt: Date }> {
+  const cfg = config();
+  const metadata = { contribution_id: String(input.contributionId), campaign_id: String(input.campaignId) };
+  const expiresAt = Math.floor(input.now.getTime() / 1000) + cfg.checkoutExpiryMinutes * 60;
+  const session = await stripe().checkout.sessions.create(
+    {
+      mode: "payment",
+      locale: "fr",
+      customer_email: input.email,
+      client_reference_id: String(input.contributionId),
+      metadata,
+      payment_intent_data: { metadata, transfer_group: `campaign_${input.campaignId}` },
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: "eur",
+            unit_amount: input.amountCents,
+            product_data: {
+              name: `Contribution à « ${input.campaignTitle} »`,
+              ...(input.rewardTitle ? { description: `Contrepartie : ${input.rewardTitle}` } : {}),
+            },
+          },
+        },
+      ],
+      expires_at: expiresAt,
+      success_url: `${cfg.publicUrl}/contribution/merci?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${cfg.publicUrl}/campagnes/${input.campaignSlug}?paiement=annule#contribuer`,
+    },
+    { idempotencyKey: `checkout:${input.contributionId}` },
+  );
+  if (!session.url) throw new Error(`Checkout session ${session.id} has no URL`);
+  return { id: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
+}

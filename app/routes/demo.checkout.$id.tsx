@@ -1,0 +1,115 @@
+/**
+ * Demo mode only: the local page that stands in for Stripe's hosted Checkout.
+ * Paying here makes the Stripe stand-in (tests/mocks/stripe.ts) build the events
+ * Stripe would send, and posts them, signed, to the platform's real webhook
+ * endpoint: the production webhook code runs.
+ */
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, redirect, useActionData, useLoaderData } from "@remix-run/react";
+import { config } from "~/config.server";
+import { database } from "~/db.server";
+import { formatEuros } from "~/domain/format";
+import { isDemoIntent, runDemoCheckout } from "~/payments/demo-checkout.server";
+import { stripe } from "~/payments/stripe.server";
+
+export const meta: MetaFunction = () => [{ title: "Paiement (démonstration) — Propulsons" }];
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+
+function demoOnly() {
+  if (!config().demoMode) throw new Response("Page introuvable.", { status: 404 });
+}
+
+async function loadSession(id: string) {
+  if (!/^cs_test_[a-f0-9]{1,64}$/.test(id)) throw new Response("Session de paiement introuvable.", { status: 404 });
+  try {
+    return await stripe().checkout.sessions.retrieve(id);
+  } catch {
+    throw new Response("Session de paiement introuvable ou expirée.", { status: 404 });
+  }
+}
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  demoOnly();
+  const session = await loadSession(params.id ?? "");
+  const contributionId = Number(session.client_reference_id);
+  const row = await database()
+    .db.selectFrom("contributions as k")
+    .innerJoin("campaigns as c", "c.id", "k.campaign_id")
+    .select(["c.title", "c.slug", "k.email"])
+    .where("k.id", "=", contributionId)
+    .executeTakeFirst();
+  return {
+    id: session.id,
+    status: session.status,
+    amountCents: session.amount_total ?? 0,
+    campaignTitle: row?.title ?? "",
+    email: session.customer_email ?? row?.email ?? "",
+    cancelUrl: session.cancel_url ?? "/",
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  demoOnly();
+  const session = await loadSession(params.id ?? "");
+  if (session.status !== "open") {
+    return { error: "Cette session de paiement n'est plus ouverte." };
+  }
+  const intent = (await request.formData()).get("intent");
+  if (!isDemoIntent(intent)) return { error: "Action inconnue." };
+  await runDemoCheckout(session.id, intent, new URL("/webhooks/stripe", request.url).href);
+  if (intent === "decline") return { error: "Votre carte a été refusée (carte de test). Essayez à nouveau ou abandonnez le paiement." };
+  if (intent === "abandon") return redirect(session.cancel_url ?? "/");
+  return redirect((session.success_url ?? "/").replace("{CHECKOUT_SESSION_ID}", session.id));
+}
+
+export default function DemoCheckout() {
+  const s = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <div className="container page prose-page">
+      <p className="demo-checkout__label">
+        <strong>Mode démonstration — aucun paiement réel.</strong> Cette page remplace la page de paiement de Stripe.
+      </p>
+      <h1>Paiement de votre contribution</h1>
+      <dl className="panel panel__figures">
+        <div>
+          <dt>Projet</dt>
+          <dd>{s.campaignTitle}</dd>
+        </div>
+        <div>
+          <dt>Montant</dt>
+          <dd>{formatEuros(s.amountCents)}</dd>
+        </div>
+        <div>
+          <dt>Reçu envoyé à</dt>
+          <dd>{s.email}</dd>
+        </div>
+      </dl>
+      {actionData?.error ? (
+        <p className="form-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
+      {s.status === "open" ? (
+        <Form method="post" className="demo-checkout__actions">
+          <button type="submit" name="intent" value="pay" className="button">
+            Payer {formatEuros(s.amountCents)} (carte de test acceptée)
+          </button>
+          <button type="submit" name="intent" value="pay_async" className="button button--secondary">
+            Payer par prélèvement (confirmation différée)
+          </button>
+          <button type="submit" name="intent" value="decline" className="button button--secondary">
+            Simuler une carte refusée
+          </button>
+          <button type="submit" name="intent" value="abandon" className="button button--secondary">
+            Abandonner le paiement
+          </button>
+        </Form>
+      ) : (
+        <p>
+          Cette session de paiement est terminée. <a href={s.cancelUrl}>Revenir au projet</a>.
+        </p>
+      )}
+    </div>
+  );
+}

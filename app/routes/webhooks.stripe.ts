@@ -1,0 +1,42 @@
+/**
+ * POST /webhooks/stripe — Stripe's webhook endpoint. The signature is checked on
+ * the raw body; anything unsigned or forged is a 400. A failure while applying
+ * the event is a 500, so Stripe delivers it again (nothing was half written).
+ */
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { database } from "~/db.server";
+import { kickEmailDelivery } from "~/email.server";
+import { verifyWebhook, WebhookSignatureError } from "~/payments/stripe.server";
+import { processStripeEvent } from "~/payments/webhooks.server";
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export async function loader() {
+  return new Response("Méthode non autorisée : ce point d'accès reçoit les notifications de Stripe (POST).", {
+    status: 405,
+    headers: { Allow: "POST" },
+  });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== "POST") return loader();
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    return new Response("Notification trop volumineuse.", { status: 413 });
+  }
+  const raw = await request.text();
+  let event;
+  try {
+    event = verifyWebhook(raw, request.headers.get("stripe-signature"));
+  } catch (error) {
+    const reason = error instanceof WebhookSignatureError ? error.message : "invalid payload";
+    return new Response(`Signature invalide : ${reason}`, { status: 400 });
+  }
+  try {
+    const outcome = await processStripeEvent(database().db, event);
+    if (outcome === "processed") kickEmailDelivery();
+    return Response.json({ received: true, outcome }, { headers: { "Cache-Control": "no-store" } });
+  } catch (error) {
+    console.error(`Stripe event ${event.id} (${event.type}) failed:`, error);
+    return new Response("Erreur lors du traitement de la notification ; elle sera renvoyée.", { status: 500 });
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Sent to the campaign holder when a contribution is paid.
+ * The holder sees the amount even when it is hidden from the public; the
+ * contributor's name is already « Anonyme » when they chose to be anonymous.
+ */
+import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { formatEuros, formatPercent } from "../app/domain/format";
+import * as s from "./styles";
+
+export interface HolderNewContributionProps {
+  campaignTitle: string;
+  /** absolute URL of the campaign page */
+  campaignUrl: string;
+  /** « Anonyme » when the contributor chose to be anonymous */
+  contributorName: string;
+  /** null only when the amount must not be shown */
+  amountCents: number | null;
+  rewardTitle: string | null;
+  collectedCents: number;
+  goalCents: number;
+  /** whole percentage of the goal reached (may exceed 100) */
+  percent: number;
+  message: string | null;
+}
+
+const NBSP = "\u00a0";
+const q = (value: string) => `«${NBSP}${value}${NBSP}»`;
+
+export function holderNewContributionSubject(props: Pick<HolderNewContributionProps, "campaignTitle">): string {
+  return `Nouvelle contribution pour ${q(props.campaignTitle)}`;
+}
+
+export default function HolderNewContribution(props: HolderNewContributionProps) {
+  const { campaignTitle, campaignUrl, contributorName, amountCents, rewardTitle, collectedCents, goalCents, percent, message } =
+    props;
+  const amount = amountCents === null ? "montant non communiqué" : formatEuros(amountCents);
+  const collected = formatEuros(collectedCents);
+  const goal = formatEuros(goalCents);
+  const percentText = formatPercent(percent);
+  return (
+    <Html lang="fr" dir="ltr">
+      <Head>
+        <title>{holderNewContributionSubject(props)}</title>
+      </Head>
+      <Preview>{`${contributorName} soutient votre campagne : ${collected} collectés, ${percentText} de l'objectif.`}</Preview>
+      <Body style={s.body}>
+        <Container style={s.container}>
+          <Text style={s.brand}>Propulsons</Text>
+          <Heading as="h1" style={s.heading}>
+            Une nouvelle contribution pour votre campagne
+          </Heading>
+          <Text style={s.text}>Bonjour,</Text>
+          <Text style={s.text}>
+            Bonne nouvelle : la campagne{" "}
+            <Link href={campaignUrl} style={s.link}>
+              {campaignTitle}
+            </Link>{" "}
+            vient de recevoir une contribution.
+          </Text>
+
+          <Section style={s.detailsBox}>
+            <Heading as="h2" style={{ ...s.subheading, marginTop: 0 }}>
+              La contribution
+            </Heading>
+            <Text style={s.detail}>
+              <strong>Contributeur :</strong> {contributorName}
+            </Text>
+            <Text style={s.detail}>
+              <strong>Montant :</strong> {amount}
+            </Text>
+            <Text style={{ ...s.detail, marginBottom: 0 }}>
+              <strong>Contrepartie :</strong> {rewardTitle ?? "sans contrepartie"}
+            </Text>
+          </Section>
+
+          {message ? (
+            <>
+              <Heading as="h2" style={s.subheading}>
+                Son message de soutien
+              </Heading>
+              <Text style={s.quote}>{message}</Text>
+            </>
+          ) : null}
+
+          <Heading as="h2" style={s.subheading}>
+            Où en est la campagne
+          </Heading>
+          <Text style={s.text}>
+            {collected} collectés sur un objectif de {goal}, soit {percentText} de l'objectif.
+          </Text>
+          <Text style={s.text}>
+            Rappel : la campagne fonctionne en {q("tout ou rien")}. Si l'objectif n'est pas atteint à la date de fin,
+            chaque contributeur est remboursé.
+          </Text>
+
+          <Hr style={s.hr} />
+          <Text style={s.footer}>
+            Propulsons, la plateforme de financement participatif des projets de l'économie sociale et solidaire du
+            Pas-de-Calais. Ce message vous est envoyé automatiquement ; merci de ne pas y répondre.
+          </Text>
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+HolderNewContribution.PreviewProps = {
+  campaignTitle: "Une épicerie solidaire à Lens",
+  campaignUrl: "http://localhost:3000/campagnes/epicerie-solidaire-lens",
+  contributorName: "Anonyme",
+  amountCents: 5000,
+  rewardTitle: null,
+  collectedCents: 313500,
+  goalCents: 500000,
+  percent: 62,
+  message: "Bravo pour ce beau projet !",
+} satisfies HolderNewContributionProps;
