@@ -46,7 +46,10 @@ export function ContributionForm({
   const busy = navigation.state === "submitting";
   const v = state?.values;
   const errors = state?.errors ?? {};
-  const errorEntries = Object.entries(errors).filter(([, m]) => Boolean(m));
+  // In the order of the fields on the page.
+  const errorEntries = (["contrepartie", "montant", "email", "nom", "message"] as const)
+    .filter((field) => Boolean(errors[field]))
+    .map((field) => [field, errors[field]!] as const);
   const err = (field: keyof typeof errors) =>
     errors[field] ? (
       <p className="field-error" id={`c-${field}-error`}>
