@@ -6,6 +6,7 @@ import { config, type Config } from "./config.server";
 import { initDatabase } from "./db.server";
 import { startEmailWorker } from "./email.server";
 import { PageCache } from "./page-cache.server";
+import { startSettlementJob } from "./settlement/settle.server";
 import type { Database } from "#db/connection";
 
 export interface Platform {
@@ -23,6 +24,8 @@ export async function boot(): Promise<Platform> {
   }
   const database = await initDatabase({ path: cfg.databasePath, seed: cfg.seedDemoData });
   startEmailWorker(database.db, { intervalMs: cfg.emailWorkerIntervalMs });
+  // Campaigns go live, close and settle by themselves (SETTLE_INTERVAL_SECONDS=0 turns it off).
+  startSettlementJob(database.db, cfg.settleIntervalMs);
   const totalChanges = database.sqlite.prepare("SELECT total_changes()").pluck();
   const pageCache = cfg.pageCache
     ? new PageCache({

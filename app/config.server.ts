@@ -21,6 +21,11 @@ const schema = z.object({
   CONTRIBUTION_MIN_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(1),
   CONTRIBUTION_MAX_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   CHECKOUT_EXPIRY_MINUTES: z.coerce.number().int().min(30).max(24 * 60).default(30),
+  SETTLE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  SETTLE_GRACE_DAYS: z.coerce.number().min(0).max(60).default(5),
+  REFUND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  REFUND_RATE_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(24),
+  REFUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   RESEND_API_KEY: z.string().min(1).optional(),
@@ -42,6 +47,13 @@ export interface Config {
   contributionMaxCents: number;
   /** Stripe Checkout sessions expire after this (Stripe's minimum is 30 minutes) */
   checkoutExpiryMinutes: number;
+  /** the settlement job's period inside the server; 0 = off (use `npm run settle` from cron) */
+  settleIntervalMs: number;
+  /** how long a settling campaign waits for payments in flight */
+  settleGraceMs: number;
+  refundConcurrency: number;
+  refundRatePerSecond: number;
+  refundMaxAttempts: number;
   stripeSecretKey: string | undefined;
   stripeWebhookSecret: string | undefined;
   /** no Stripe key: payments are simulated and every page says so */
@@ -101,6 +113,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contributionMinCents: e.CONTRIBUTION_MIN_EUROS * 100,
     contributionMaxCents: e.CONTRIBUTION_MAX_EUROS * 100,
     checkoutExpiryMinutes: e.CHECKOUT_EXPIRY_MINUTES,
+    settleIntervalMs: e.SETTLE_INTERVAL_SECONDS * 1000,
+    settleGraceMs: Math.round(e.SETTLE_GRACE_DAYS * 24 * 3600 * 1000),
+    refundConcurrency: e.REFUND_CONCURRENCY,
+    refundRatePerSecond: e.REFUND_RATE_PER_SECOND,
+    refundMaxAttempts: e.REFUND_MAX_ATTEMPTS,
     stripeSecretKey: e.STRIPE_SECRET_KEY,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),

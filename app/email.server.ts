@@ -23,12 +23,39 @@ import HolderNewContribution, {
   holderNewContributionSubject,
   type HolderNewContributionProps,
 } from "../emails/holder-new-contribution";
+import CampaignFundedContributor, {
+  campaignFundedContributorSubject,
+  type CampaignFundedContributorProps,
+} from "../emails/campaign-funded-contributor";
+import CampaignFundedHolder, {
+  campaignFundedHolderSubject,
+  type CampaignFundedHolderProps,
+} from "../emails/campaign-funded-holder";
+import CampaignRefundContributor, {
+  campaignRefundContributorSubject,
+  type CampaignRefundContributorProps,
+} from "../emails/campaign-refund-contributor";
+import PayoutWaitingHolder, {
+  payoutWaitingHolderSubject,
+  type PayoutWaitingHolderProps,
+} from "../emails/payout-waiting-holder";
 
-export type { ReceiptProps, HolderNewContributionProps };
+export type {
+  ReceiptProps,
+  HolderNewContributionProps,
+  CampaignFundedContributorProps,
+  CampaignFundedHolderProps,
+  CampaignRefundContributorProps,
+  PayoutWaitingHolderProps,
+};
 
 export type EmailMessage =
   | { kind: "contribution_receipt"; data: ReceiptProps }
-  | { kind: "holder_new_contribution"; data: HolderNewContributionProps };
+  | { kind: "holder_new_contribution"; data: HolderNewContributionProps }
+  | { kind: "campaign_funded_contributor"; data: CampaignFundedContributorProps }
+  | { kind: "campaign_funded_holder"; data: CampaignFundedHolderProps }
+  | { kind: "campaign_refund_contributor"; data: CampaignRefundContributorProps }
+  | { kind: "payout_waiting_holder"; data: PayoutWaitingHolderProps };
 
 /** API key used when none is configured: msw answers instead of Resend. */
 export const DEMO_RESEND_API_KEY = "re_demo_not_a_real_key";
@@ -97,6 +124,22 @@ export async function renderEmail(message: EmailMessage): Promise<RenderedEmail>
     case "holder_new_contribution":
       subject = holderNewContributionSubject(message.data);
       element = createElement(HolderNewContribution, message.data);
+      break;
+    case "campaign_funded_contributor":
+      subject = campaignFundedContributorSubject(message.data);
+      element = createElement(CampaignFundedContributor, message.data);
+      break;
+    case "campaign_funded_holder":
+      subject = campaignFundedHolderSubject(message.data);
+      element = createElement(CampaignFundedHolder, message.data);
+      break;
+    case "campaign_refund_contributor":
+      subject = campaignRefundContributorSubject(message.data);
+      element = createElement(CampaignRefundContributor, message.data);
+      break;
+    case "payout_waiting_holder":
+      subject = payoutWaitingHolderSubject(message.data);
+      element = createElement(PayoutWaitingHolder, message.data);
       break;
     default: {
       const unknown: never = message;

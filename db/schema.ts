@@ -55,6 +55,8 @@ export interface OrganizationsTable {
   town: string;
   territory_id: number;
   stripe_account_id: string | null;
+  /** 1 when the connected account can receive transfers (account.updated) */
+  stripe_payouts_enabled: ColumnType<Bool, Bool | undefined, Bool>;
   created_at: Instant;
 }
 
@@ -127,6 +129,36 @@ export interface ContributionsTable {
   last_payment_error: string | null;
   /** something staff must look at: "disputed", "reward_unavailable"… */
   staff_flag: string | null;
+  /** the payout that carried this paid contribution to the holder; null while the platform holds it */
+  payout_id: number | null;
+  refund_attempts: ColumnType<number, number | undefined, number>;
+  refund_next_attempt_at: Instant | null;
+  refund_last_error: string | null;
+}
+
+export interface PayoutsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  kind: "main" | "supplementary";
+  gross_cents: number;
+  commission_bps: number;
+  commission_cents: number;
+  amount_cents: number;
+  status: "pending" | "paid" | "failed";
+  idempotency_key: string;
+  stripe_transfer_id: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  holder_notified_at: Instant | null;
+  created_at: Instant;
+  updated_at: Instant;
+  paid_at: Instant | null;
+}
+
+export interface SettlementLeasesTable {
+  campaign_id: number;
+  holder: string;
+  expires_at: Instant;
 }
 
 export interface CampaignTransitionsTable {
@@ -159,7 +191,13 @@ export interface StripeEventsTable {
   processed_at: Instant;
 }
 
-export type EmailKind = "contribution_receipt" | "holder_new_contribution";
+export type EmailKind =
+  | "contribution_receipt"
+  | "holder_new_contribution"
+  | "campaign_funded_contributor"
+  | "campaign_funded_holder"
+  | "campaign_refund_contributor"
+  | "payout_waiting_holder";
 
 export interface EmailOutboxTable {
   id: Generated<number>;
@@ -189,6 +227,8 @@ export interface DB {
   ledger_entries: LedgerEntriesTable;
   stripe_events: StripeEventsTable;
   email_outbox: EmailOutboxTable;
+  payouts: PayoutsTable;
+  settlement_leases: SettlementLeasesTable;
 }
 
 export type Campaign = Selectable<CampaignsTable>;

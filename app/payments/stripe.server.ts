@@ -89,3 +89,83 @@ export async function createCheckoutSession(input: CheckoutInput): Promise<{ id:
   if (!session.url) throw new Error(`Checkout session ${session.id} has no URL`);
   return { id: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
 }
+
+/** A Stripe call that failed, with what the caller needs to decide whether to retry. */
+export class StripeCallError extends Error {
+  override name = "StripeCallError";
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+function asCallError(error: unknown): StripeCallError {
+  const e = error as { message?: string; statusCode?: number; code?: string; raw?: { code?: string } };
+  return new StripeCallError(e.message ?? String(error), e.statusCode, e.code ?? e.raw?.code);
+}
+
+/**
+ * Refund one contribution in full. Idempotency key `refund:<contribution id>`:
+ * a retry after a crash or a timeout returns the refund already made.
+ * No automatic retry here: the refund queue paces and retries (429 included).
+ */
+export async function createRefund(input: {
+  contributionId: number;
+  campaignId: number;
+  paymentIntentId: string;
+  amountCents: number;
+}): Promise<{ id: string; status: string }> {
+  try {
+    const refund = await stripe().refunds.create(
+      {
+        payment_intent: input.paymentIntentId,
+        amount: input.amountCents,
+        metadata: { contribution_id: String(input.contributionId), campaign_id: String(input.campaignId) },
+      },
+      { idempotencyKey: `refund:${input.contributionId}`, maxNetworkRetries: 0 },
+    );
+    return { id: refund.id, status: refund.status ?? "pending" };
+  } catch (error) {
+    throw asCallError(error);
+  }
+}
+
+/** Pay a holder: one Stripe Transfer to their connected account. */
+export async function createTransfer(input: {
+  payoutId: number;
+  campaignId: number;
+  destination: string;
+  amountCents: number;
+  idempotencyKey: string;
+}): Promise<{ id: string }> {
+  try {
+    const transfer = await stripe().transfers.create(
+      {
+        amount: input.amountCents,
+        currency: "eur",
+        destination: input.destination,
+        transfer_group: `campaign_${input.campaignId}`,
+        metadata: { payout_id: String(input.payoutId), campaign_id: String(input.campaignId) },
+      },
+      { idempotencyKey: input.idempotencyKey },
+    );
+    return { id: transfer.id };
+  } catch (error) {
+    throw asCallError(error);
+  }
+}
+
+/** Can this connected account receive transfers now? */
+export async function accountCanReceiveTransfers(accountId: string): Promise<boolean> {
+  try {
+    const account = await stripe().accounts.retrieve(accountId);
+    return Boolean(account.payouts_enabled) && account.capabilities?.transfers === "active";
+  } catch (error) {
+    const e = asCallError(error);
+    if (e.status === 404) return false;
+    throw e;
+  }
+}

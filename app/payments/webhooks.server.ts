@@ -20,7 +20,7 @@ export type WebhookOutcome = "processed" | "duplicate" | "ignored";
 
 type Trx = Transaction<DB>;
 
-interface ContributionRow {
+export interface ContributionRow {
   id: number;
   campaign_id: number;
   status: ContributionStatus;
@@ -31,7 +31,7 @@ interface ContributionRow {
   stripe_payment_intent_id: string | null;
 }
 
-const CONTRIBUTION_COLUMNS = [
+export const CONTRIBUTION_COLUMNS = [
   "id",
   "campaign_id",
   "status",
@@ -102,7 +102,7 @@ async function markPaid(trx: Trx, c: ContributionRow, paymentIntentId: string | 
         .updateTable("rewards")
         .set({ sold: sql`sold + 1` })
         .where("id", "=", c.reward_id)
-        .where(sql<boolean>`stock is null or held + sold < stock`)
+        .where(sql<boolean>`(stock is null or held + sold < stock)`)
         .executeTakeFirst();
       if (Number(sold.numUpdatedRows) !== 1) flags.push("reward_unavailable");
     }
@@ -175,7 +175,8 @@ async function enqueuePaidEmails(trx: Trx, contributionId: number, at: Date): Pr
   });
 }
 
-async function markRefund(trx: Trx, c: ContributionRow, to: "refunding" | "refunded" | "refund_failed", refundId: string | null, at: Date): Promise<boolean> {
+/** Move a contribution along its refund (forward only); the `refunded` move writes the ledger entry. */
+export async function markRefund(trx: Trx, c: ContributionRow, to: "refunding" | "refunded" | "refund_failed", refundId: string | null, at: Date): Promise<boolean> {
   if (!canMove(c.status, to)) return false;
   const updated = await trx
     .updateTable("contributions")
@@ -263,6 +264,17 @@ async function apply(trx: Trx, event: Stripe.Event): Promise<boolean> {
       if (!c) return false;
       await flag(trx, c, "disputed");
       return true;
+    }
+    case "account.updated": {
+      // A holder's Stripe Connect account changed: can it receive transfers now?
+      const account = event.data.object;
+      const ready = Boolean(account.payouts_enabled) && account.capabilities?.transfers === "active";
+      const updated = await trx
+        .updateTable("organizations")
+        .set({ stripe_payouts_enabled: ready ? 1 : 0 })
+        .where("stripe_account_id", "=", account.id)
+        .executeTakeFirst();
+      return Number(updated.numUpdatedRows) > 0;
     }
     default:
       return false;

@@ -101,6 +101,11 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
     };
 
     let contributionsCount = 0;
+    const liveCampaigns = seedCampaigns.filter((c) => c.outcome === "live" && c.dates.kind === "relative");
+    const withoutAccount = liveCampaigns.reduce<SeedCampaign | undefined>(
+      (last, c) => (!last || (c.dates.kind === "relative" && last.dates.kind === "relative" && c.dates.endOffsetDays > last.dates.endOffsetDays) ? c : last),
+      undefined,
+    )?.slug;
     for (const c of seedCampaigns) {
       const territoryId = territories.get(c.territory);
       const themeId = themes.get(c.theme);
@@ -124,7 +129,10 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
           registration_number: c.organization.registrationNumber,
           town: c.organization.town,
           territory_id: orgTerritoryId,
-          stripe_account_id: c.outcome === "funded" ? `acct_demo_${c.slug.replace(/[^a-z0-9]/g, "").slice(0, 16)}` : null,
+          // Demo Stripe Connect accounts, ready to receive transfers — except for one running
+          // campaign, whose holder has not finished onboarding (« virement en attente » once funded).
+          stripe_account_id: c.slug === withoutAccount ? null : `acct_demo_${c.slug.replace(/[^a-z0-9]/g, "").slice(0, 16)}`,
+          stripe_payouts_enabled: c.slug === withoutAccount ? 0 : 1,
           created_at: iso(createdAt),
         })
         .returning("id")
@@ -215,7 +223,7 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
           message,
           status: c.outcome === "failed" ? ("refunded" as const) : ("paid" as const),
           stripe_checkout_session_id: null,
-          stripe_payment_intent_id: null,
+          stripe_payment_intent_id: `pi_seed_${campaign.id}_${i}`,
           stripe_refund_id: null,
           created_at: iso(new Date(paidAt.getTime() - 5 * 60_000)),
           paid_at: iso(paidAt),
@@ -251,6 +259,18 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
         const at = iso(new Date(endsAt.getTime() + HOUR));
         ledger.push({ campaign_id: campaign.id, contribution_id: null, kind: "commission", amount_cents: split.commissionCents, at });
         ledger.push({ campaign_id: campaign.id, contribution_id: null, kind: "payout", amount_cents: split.payoutCents, at });
+        const payout = await trx
+          .insertInto("payouts")
+          .values({
+            campaign_id: campaign.id, kind: "main", gross_cents: totalCents,
+            commission_bps: commissionBpsFor({ budgetCitoyenYear: c.budgetCitoyenYear }),
+            commission_cents: split.commissionCents, amount_cents: split.payoutCents, status: "paid",
+            idempotency_key: `payout:${campaign.id}`, stripe_transfer_id: `tr_seed_${campaign.id}`,
+            created_at: at, updated_at: at, paid_at: at,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        await trx.updateTable("contributions").set({ payout_id: payout.id }).where("campaign_id", "=", campaign.id).execute();
       }
       for (let i = 0; i < ledger.length; i += 200) {
         await trx.insertInto("ledger_entries").values(ledger.slice(i, i + 200)).execute();

@@ -319,7 +319,8 @@ async function fillContribution(page: Page, input: ContributionInput): Promise<v
 async function submitToCheckout(page: Page): Promise<string> {
   await page.getByRole("button", { name: "Continuer vers le paiement sécurisé" }).click();
   await page.waitForURL((u) => CHECKOUT_URL.test(u.pathname));
-  await page.getByText(DEMO_LABEL).waitFor();
+  // The checkout's own label (the site-wide demo banner says the same thing).
+  await page.locator("main p.demo-checkout__label").getByText(DEMO_LABEL).waitFor();
   return new URL(page.url()).pathname.split("/").pop()!;
 }
 

@@ -356,7 +356,7 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
       let reward: RewardInfo | null = null;
       if (campaign.rewards.length > 0 && rng.chance(0.45)) {
         // Half of the time, the nearly sold-out reward when this campaign has it.
-        reward = scarce.campaignId === campaign.id && rng.chance(0.5) ? scarce : rng.pick(campaign.rewards.filter((r) => r.stock !== null).length ? campaign.rewards.filter((r) => r.stock !== null) : campaign.rewards);
+        reward = scarce.campaignId === campaign.id && rng.chance(0.5) ? scarce : rng.pick(campaign.rewards);
       }
       let amountCents: number | null = rng.int(100, 20_000);
       if (reward) amountCents = rng.chance(0.3) ? null : Math.max(amountCents, reward.minimumCents);
@@ -459,5 +459,56 @@ describe("contributions under random payments and webhook deliveries", () => {
     expect(stats.opened, `seed ${seed}: contributions opened`).toBeGreaterThan(5);
     expect(stats.paid, `seed ${seed}: contributions paid`).toBeGreaterThan(0);
     expect(stats.delivered, `seed ${seed}: deliveries`).toBeGreaterThan(stats.opened);
+  });
+});
+
+describe("a payment whose reward holds no unit", () => {
+  // The smallest case the random runs hit: a reward without a stock limit holds
+  // nothing at checkout, so its sale is counted when the payment arrives.
+  it("sells one unit of that reward only, and flags nothing", async () => {
+    const tmp = tempDatabasePath("property-unlimited");
+    stripeMock.reset();
+    const now = new Date();
+    const { db } = await initDatabase({ path: tmp.file, seed: true, now });
+    try {
+      const reward = await db
+        .selectFrom("rewards as r")
+        .innerJoin("campaigns as c", "c.id", "r.campaign_id")
+        .select(["r.id", "r.minimum_cents", "c.slug"])
+        .where("r.stock", "is", null)
+        .where("c.status", "=", "live")
+        .where("c.starts_at", "<=", now.toISOString())
+        .where("c.ends_at", ">", now.toISOString())
+        .orderBy("r.id")
+        .executeTakeFirstOrThrow();
+      const soldBefore = new Map((await db.selectFrom("rewards").select(["id", "sold"]).execute()).map((r) => [r.id, r.sold]));
+
+      const result = await startContribution(db, reward.slug, {
+        amountCents: null,
+        rewardId: reward.id,
+        email: "illimitee@example.org",
+        publicName: "Illimitée",
+        anonymous: false,
+        hideAmount: false,
+        message: null,
+      });
+      if (!result.ok) throw new Error(`startContribution refused: ${JSON.stringify(result)}`);
+      const sessionId = result.checkoutUrl.split("/").pop()!;
+      for (const event of payCheckout(sessionId)) await processStripeEvent(db, event as unknown as Stripe.Event);
+
+      const paid = await db.selectFrom("contributions").select(["status", "staff_flag"]).where("id", "=", result.contributionId).executeTakeFirstOrThrow();
+      const changed = (await db.selectFrom("rewards").select(["id", "sold"]).execute())
+        .filter((r) => r.sold !== soldBefore.get(r.id))
+        .map((r) => ({ reward: r.id, added: r.sold - soldBefore.get(r.id)! }));
+      // One unit of this reward sold; no other reward's counter moves; nothing for staff.
+      expect({ ...paid, soldCountersThatMoved: changed }).toEqual({
+        status: "paid",
+        staff_flag: null,
+        soldCountersThatMoved: [{ reward: reward.id, added: 1 }],
+      });
+    } finally {
+      await closeDatabase();
+      tmp.cleanup();
+    }
   });
 });

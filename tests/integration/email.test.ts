@@ -266,6 +266,33 @@ describe("email outbox", () => {
   });
 });
 
+describe("settlement emails through the outbox", () => {
+  it("stores and delivers a settlement kind like the others", async () => {
+    await email.enqueueEmail(database.db, {
+      kind: "campaign_refund_contributor",
+      to: "camille@example.org",
+      idempotencyKey: "refund-email:42",
+      now: T0,
+      data: {
+        campaignTitle: "Une épicerie solidaire à Lens",
+        campaignUrl: "http://localhost:3000/campagnes/epicerie-solidaire-lens",
+        amountCents: 2500,
+        cancelled: true,
+        reason: "Projet abandonné par son porteur.",
+        collectedCents: 313_500,
+        goalCents: 500_000,
+      },
+    });
+    const [row] = await outboxRows();
+    expect(row).toMatchObject({ kind: "campaign_refund_contributor", status: "pending" });
+    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({ sent: 1, retried: 0, failed: 0 });
+    const [message] = readOutbox(outboxFile);
+    expect(message!.subject).toBe(`Campagne «${NBSP}Une épicerie solidaire à Lens${NBSP}» annulée : vous êtes remboursé`);
+    expect(message!.text).toContain("Projet abandonné par son porteur.");
+    expect(message!.text).toContain(`Montant remboursé : 25${NBSP}€`);
+  });
+});
+
 describe("email worker", () => {
   it("sends what is pending at start, then on kickEmailDelivery()", async () => {
     await email.enqueueEmail(database.db, { kind: "contribution_receipt", data: receipt, to: "a@example.org", idempotencyKey: "w:1" });

@@ -10,6 +10,7 @@
  * unknown Stripe route, so a new call cannot silently succeed.
  */
 import crypto from "node:crypto";
+import fs from "node:fs";
 import { http, HttpResponse } from "msw";
 import qs from "qs";
 
@@ -64,7 +65,36 @@ const state = {
   idempotent: new Map<string, { status: number; body: unknown }>(),
   requests: [] as RecordedRequest[],
   failures: [] as Array<{ status: number; path?: RegExp }>,
+  refunds: new Map<string, MockRefund>(),
+  transfers: new Map<string, MockTransfer>(),
+  /** connected accounts whose state a test set; any other acct_… is ready */
+  accounts: new Map<string, { payouts_enabled: boolean }>(),
+  /** what the next refunds end as (default: succeeded at once) */
+  refundOutcome: (() => "succeeded") as (paymentIntent: string) => "succeeded" | "pending" | "failed",
+  limits: null as null | { perEndpoint: number; overall: number; latencyMs: number },
+  windows: new Map<string, number[]>(),
+  stateFile: process.env.STRIPE_MOCK_STATE_FILE || null,
 };
+
+export interface MockRefund extends Obj {
+  id: string;
+  object: "refund";
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  status: "succeeded" | "pending" | "failed";
+  metadata: Record<string, string>;
+}
+
+export interface MockTransfer extends Obj {
+  id: string;
+  object: "transfer";
+  amount: number;
+  currency: string;
+  destination: string;
+  transfer_group: string | null;
+  metadata: Record<string, string>;
+}
 
 export function randomId(prefix: string): string {
   return `${prefix}_${crypto.randomBytes(12).toString("hex")}`;
@@ -81,6 +111,47 @@ async function parseBody(request: Request): Promise<Obj> {
   return text ? (qs.parse(text, { depth: 10, arrayLimit: 100 }) as Obj) : {};
 }
 
+/** Stripe's documented live-mode limits, optionally simulated (bench:settle). */
+function rateLimited(path: string): boolean {
+  const limits = state.limits;
+  if (!limits) return false;
+  const now = Date.now();
+  const endpoint = path.replace(/\/(cs|pi|re|tr|acct|ch)_[A-Za-z0-9_]+/g, "/:id");
+  const hit = (key: string, max: number) => {
+    const window = (state.windows.get(key) ?? []).filter((t) => now - t < 1000);
+    state.windows.set(key, window);
+    return window.length >= max;
+  };
+  if (hit("*", limits.overall) || hit(endpoint, limits.perEndpoint)) return true;
+  state.windows.get("*")!.push(now);
+  state.windows.get(endpoint)!.push(now);
+  return false;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Append a record to the state file (crash tests: the mock outlives the process it runs in). */
+function persist(record: Obj): void {
+  if (state.stateFile) fs.appendFileSync(state.stateFile, JSON.stringify(record) + "\n");
+}
+
+function loadState(): void {
+  if (!state.stateFile || !fs.existsSync(state.stateFile)) return;
+  for (const line of fs.readFileSync(state.stateFile, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    let r: Obj;
+    try {
+      r = JSON.parse(line) as Obj;
+    } catch {
+      continue; // a line cut short by a kill
+    }
+    if (r.type === "request") state.requests.push(r.request as RecordedRequest);
+    if (r.type === "idempotent") state.idempotent.set(String(r.key), r.result as { status: number; body: unknown });
+    if (r.type === "refund") state.refunds.set(String((r.refund as MockRefund).id), r.refund as MockRefund);
+    if (r.type === "transfer") state.transfers.set(String((r.transfer as MockTransfer).id), r.transfer as MockTransfer);
+  }
+}
+
 /** Answer like Stripe for a repeated Idempotency-Key; record every request. */
 function idempotent(
   path: string,
@@ -89,8 +160,15 @@ function idempotent(
   return async ({ request }) => {
     const key = request.headers.get("idempotency-key");
     const body = await parseBody(request);
-    state.requests.push({ method: request.method, path: new URL(request.url).pathname, idempotencyKey: key, body });
-    const failure = state.failures.find((f) => !f.path || f.path.test(new URL(request.url).pathname));
+    const pathname = new URL(request.url).pathname;
+    const recorded: RecordedRequest = { method: request.method, path: pathname, idempotencyKey: key, body };
+    state.requests.push(recorded);
+    persist({ type: "request", request: recorded });
+    if (state.limits) await sleep(state.limits.latencyMs);
+    if (rateLimited(pathname)) {
+      return stripeError(429, "Too many requests hit the API too quickly (mock of Stripe's rate limits).", "rate_limit_error");
+    }
+    const failure = state.failures.find((f) => !f.path || f.path.test(pathname));
     if (failure) {
       state.failures.splice(state.failures.indexOf(failure), 1);
       return stripeError(failure.status, "Injected failure (mock)", failure.status === 429 ? "rate_limit_error" : "api_error");
@@ -100,7 +178,10 @@ function idempotent(
       const previous = state.idempotent.get(cacheKey);
       if (previous) return HttpResponse.json(previous.body as Obj, { status: previous.status, headers: { "idempotent-replayed": "true" } });
       const result = handler(body, request);
-      if (result.status < 500) state.idempotent.set(cacheKey, result);
+      if (result.status < 500) {
+        state.idempotent.set(cacheKey, result);
+        persist({ type: "idempotent", key: cacheKey, result });
+      }
       return HttpResponse.json(result.body as Obj, { status: result.status });
     }
     const result = handler(body, request);
@@ -168,6 +249,60 @@ function createSession(body: Obj): { status: number; body: unknown } {
   return { status: 200, body: session };
 }
 
+function error400(message: string, code?: string, param?: string) {
+  return { status: 400, body: { error: { type: "invalid_request_error", message, ...(code ? { code } : {}), ...(param ? { param } : {}) } } };
+}
+
+function createRefund(body: Obj): { status: number; body: unknown } {
+  const paymentIntent = str(body.payment_intent);
+  if (!paymentIntent) return error400("Missing payment_intent", undefined, "payment_intent");
+  const pi = state.paymentIntents.get(paymentIntent);
+  // Seeded demo contributions carry pi_seed_… ids that this in-memory Stripe never saw: accept them.
+  const known = pi !== undefined || paymentIntent.startsWith("pi_seed_");
+  if (!known) return { status: 404, body: { error: { type: "invalid_request_error", message: `No such payment_intent: '${paymentIntent}'`, code: "resource_missing" } } };
+  if (pi && pi.status !== "succeeded") return error400("This PaymentIntent has no successful charge to refund.", "charge_not_refundable");
+  const already = [...state.refunds.values()].filter((r) => r.payment_intent === paymentIntent && r.status !== "failed");
+  const amount = body.amount !== undefined ? Number(body.amount) : (pi?.amount ?? NaN);
+  if (!Number.isSafeInteger(amount) || amount <= 0) return error400("Invalid amount", undefined, "amount");
+  if (pi && already.reduce((sum, r) => sum + r.amount, 0) + amount > pi.amount) {
+    return error400(`Charge for ${paymentIntent} has already been refunded.`, "charge_already_refunded");
+  }
+  const refund: MockRefund = {
+    id: randomId("re"),
+    object: "refund",
+    amount,
+    currency: "eur",
+    payment_intent: paymentIntent,
+    status: state.refundOutcome(paymentIntent),
+    metadata: stringRecord(body.metadata),
+  };
+  state.refunds.set(refund.id, refund);
+  persist({ type: "refund", refund });
+  return { status: 200, body: refund };
+}
+
+function createTransfer(body: Obj): { status: number; body: unknown } {
+  const destination = str(body.destination);
+  const amount = Number(body.amount);
+  if (!destination?.startsWith("acct_")) return error400("Invalid destination", undefined, "destination");
+  if (!Number.isSafeInteger(amount) || amount <= 0) return error400("Invalid amount", undefined, "amount");
+  if (state.accounts.get(destination)?.payouts_enabled === false) {
+    return error400("The destination account cannot receive transfers yet.", "account_invalid", "destination");
+  }
+  const transfer: MockTransfer = {
+    id: randomId("tr"),
+    object: "transfer",
+    amount,
+    currency: str(body.currency) ?? "eur",
+    destination,
+    transfer_group: str(body.transfer_group),
+    metadata: stringRecord(body.metadata),
+  };
+  state.transfers.set(transfer.id, transfer);
+  persist({ type: "transfer", transfer });
+  return { status: 200, body: transfer };
+}
+
 export const stripeHandlers = [
   http.post(`${API}/v1/checkout/sessions`, idempotent("POST /v1/checkout/sessions", (body) => createSession(body))),
   http.get(`${API}/v1/checkout/sessions/:id`, ({ params, request }) => {
@@ -188,6 +323,24 @@ export const stripeHandlers = [
   http.get(`${API}/v1/payment_intents/:id`, ({ params }) => {
     const pi = state.paymentIntents.get(String(params.id));
     return pi ? HttpResponse.json(pi) : stripeError(404, `No such payment_intent: '${String(params.id)}'`);
+  }),
+  http.post(`${API}/v1/refunds`, idempotent("POST /v1/refunds", (body) => createRefund(body))),
+  http.post(`${API}/v1/transfers`, idempotent("POST /v1/transfers", (body) => createTransfer(body))),
+  http.get(`${API}/v1/accounts/:id`, async ({ params, request }) => {
+    const id = String(params.id);
+    state.requests.push({ method: "GET", path: new URL(request.url).pathname, idempotencyKey: null, body: {} });
+    if (state.limits) await sleep(state.limits.latencyMs);
+    if (!id.startsWith("acct_")) return stripeError(404, `No such account: '${id}'`);
+    const ready = state.accounts.get(id)?.payouts_enabled ?? true;
+    return HttpResponse.json({
+      id,
+      object: "account",
+      type: "express",
+      charges_enabled: ready,
+      payouts_enabled: ready,
+      details_submitted: ready,
+      capabilities: { transfers: ready ? "active" : "inactive" },
+    });
   }),
   http.all(`${API}/*`, ({ request }) => stripeError(404, `Unrecognized request URL (${request.method}: ${new URL(request.url).pathname}) — not implemented by the mock`)),
 ];
@@ -308,6 +461,21 @@ export const stripeMock = {
   session: (id: string) => state.sessions.get(id),
   sessions: () => [...state.sessions.values()],
   requests: () => [...state.requests],
+  refunds: () => [...state.refunds.values()],
+  transfers: () => [...state.transfers.values()],
+  /** a connected account's readiness to receive transfers */
+  setAccount(id: string, payoutsEnabled: boolean) {
+    state.accounts.set(id, { payouts_enabled: payoutsEnabled });
+  },
+  /** how the next refunds end */
+  setRefundOutcome(fn: (paymentIntent: string) => "succeeded" | "pending" | "failed") {
+    state.refundOutcome = fn;
+  },
+  /** simulate Stripe's live-mode rate limits and latency (null: off) */
+  setLimits(limits: { perEndpoint: number; overall: number; latencyMs: number } | null) {
+    state.limits = limits;
+    state.windows.clear();
+  },
   /** the next n matching requests answer `status` (e.g. 500, 429) */
   failNext(n: number, status = 500, path?: RegExp) {
     for (let i = 0; i < n; i++) state.failures.push({ status, path });
@@ -319,5 +487,15 @@ export const stripeMock = {
     state.idempotent.clear();
     state.requests.length = 0;
     state.failures.length = 0;
+    state.refunds.clear();
+    state.transfers.clear();
+    state.accounts.clear();
+    state.refundOutcome = () => "succeeded";
+    state.limits = null;
+    state.windows.clear();
   },
 };
+
+// Environment switches for child processes (benchmarks, crash tests).
+if (process.env.STRIPE_MOCK_LIVE_LIMITS === "1") stripeMock.setLimits({ perEndpoint: 25, overall: 100, latencyMs: 50 });
+loadState();

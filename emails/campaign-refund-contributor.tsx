@@ -1,0 +1,122 @@
+/**
+ * Sent to each contributor when the campaign they supported fails (goal not
+ * reached at the deadline) or is cancelled by the Département: they are fully
+ * refunded (settlement engine).
+ */
+import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { percentOfGoal } from "../app/domain/money";
+import { formatEuros, formatPercent } from "../app/domain/format";
+import * as s from "./styles";
+
+export interface CampaignRefundContributorProps {
+  campaignTitle: string;
+  /** absolute URL of the campaign page */
+  campaignUrl: string;
+  /** total refunded to this person */
+  amountCents: number;
+  /** true when the Département cancelled the campaign (false: goal not reached at the deadline) */
+  cancelled: boolean;
+  /** staff's reason when cancelled */
+  reason: string | null;
+  collectedCents: number;
+  goalCents: number;
+}
+
+const NBSP = "\u00a0";
+const q = (value: string) => `«${NBSP}${value}${NBSP}»`;
+
+export function campaignRefundContributorSubject(
+  props: Pick<CampaignRefundContributorProps, "campaignTitle" | "cancelled">,
+): string {
+  return props.cancelled
+    ? `Campagne ${q(props.campaignTitle)} annulée : vous êtes remboursé`
+    : `${q(props.campaignTitle)} n'a pas atteint son objectif : vous êtes remboursé`;
+}
+
+export default function CampaignRefundContributor(props: CampaignRefundContributorProps) {
+  const { campaignTitle, campaignUrl, amountCents, cancelled, reason, collectedCents, goalCents } = props;
+  const amount = formatEuros(amountCents);
+  const collected = formatEuros(collectedCents);
+  const goal = formatEuros(goalCents);
+  const percentText = formatPercent(percentOfGoal(collectedCents, goalCents));
+  const campaignLink = (
+    <Link href={campaignUrl} style={s.link}>
+      {campaignTitle}
+    </Link>
+  );
+  return (
+    <Html lang="fr" dir="ltr">
+      <Head>
+        <title>{campaignRefundContributorSubject(props)}</title>
+      </Head>
+      <Preview>{`Votre contribution de ${amount} à ${q(campaignTitle)} vous est intégralement remboursée.`}</Preview>
+      <Body style={s.body}>
+        <Container style={s.container}>
+          <Text style={s.brand}>Propulsons</Text>
+          <Heading as="h1" style={s.heading}>
+            {cancelled ? "La campagne a été annulée" : "La campagne n'a pas atteint son objectif"}
+          </Heading>
+          <Text style={s.text}>Bonjour,</Text>
+          {cancelled ? (
+            <>
+              <Text style={s.text}>Le Département du Pas-de-Calais a annulé la campagne {campaignLink}.</Text>
+              {reason ? (
+                <>
+                  <Text style={s.text}>Motif de l'annulation :</Text>
+                  <Text style={s.quote}>{reason}</Text>
+                </>
+              ) : null}
+            </>
+          ) : (
+            <Text style={s.text}>
+              La campagne {campaignLink} n'a pas atteint son objectif à sa date de fin : {collected} collectés sur un
+              objectif de {goal}, soit {percentText} de l'objectif. Comme elle fonctionnait en {q("tout ou rien")},
+              chaque contributeur est remboursé.
+            </Text>
+          )}
+
+          <Section style={s.detailsBox}>
+            <Heading as="h2" style={{ ...s.subheading, marginTop: 0 }}>
+              Votre remboursement
+            </Heading>
+            <Text style={s.detail}>
+              <strong>Montant remboursé :</strong> {amount}
+            </Text>
+            <Text style={s.detail}>
+              <strong>Moyen de paiement :</strong> celui utilisé pour votre contribution
+            </Text>
+            <Text style={{ ...s.detail, marginBottom: 0 }}>
+              <strong>Délai :</strong> sous 5 à 10 jours ouvrés selon votre banque
+            </Text>
+          </Section>
+
+          <Text style={s.notice}>
+            Vous êtes intégralement remboursé de {amount}, sur le moyen de paiement utilisé. Le remboursement apparaît
+            généralement sous 5 à 10 jours ouvrés selon votre banque. Vous n'avez rien à faire.
+          </Text>
+
+          <Text style={s.text}>
+            Merci pour votre soutien et pour la confiance que vous avez accordée à ce projet. D'autres projets de
+            l'économie sociale et solidaire du Pas-de-Calais attendent peut-être votre coup de pouce.
+          </Text>
+
+          <Hr style={s.hr} />
+          <Text style={s.footer}>
+            Propulsons, la plateforme de financement participatif des projets de l'économie sociale et solidaire du
+            Pas-de-Calais. Ce message vous est envoyé automatiquement ; merci de ne pas y répondre.
+          </Text>
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+CampaignRefundContributor.PreviewProps = {
+  campaignTitle: "Une épicerie solidaire à Lens",
+  campaignUrl: "http://localhost:3000/campagnes/epicerie-solidaire-lens",
+  amountCents: 2500,
+  cancelled: false,
+  reason: null,
+  collectedCents: 313_500,
+  goalCents: 500_000,
+} satisfies CampaignRefundContributorProps;

@@ -1,0 +1,35 @@
+/**
+ * `npm run campaign:cancel -- <slug> --reason "…"`: staff cancel an approved or
+ * live campaign; contributors are told why and refunded at once.
+ */
+import { runSettlementPass, cancelCampaign } from "../app/settlement/settle.server";
+import { deliverDueEmails } from "../app/email.server";
+import { TransitionError } from "../app/domain/campaign-machine";
+import { fail, openConfiguredDatabase, option, positional } from "./cli";
+
+const [slug] = positional();
+const reason = option("reason")?.trim();
+if (!slug || !reason) fail('Usage : npm run campaign:cancel -- <slug> --reason "motif de l\'annulation"');
+
+if (!process.env.STRIPE_SECRET_KEY || !process.env.RESEND_API_KEY) {
+  const { startMockServer } = await import("../tests/mocks/index");
+  startMockServer({ stripe: !process.env.STRIPE_SECRET_KEY, resend: !process.env.RESEND_API_KEY });
+}
+
+const database = await openConfiguredDatabase();
+try {
+  const campaign = await database.db.selectFrom("campaigns").select(["id", "title"]).where("slug", "=", slug).executeTakeFirst();
+  if (!campaign) fail(`Aucune campagne « ${slug} ».`);
+  try {
+    await cancelCampaign(database.db, campaign.id, { reason });
+  } catch (error) {
+    if (error instanceof TransitionError) fail(error.message);
+    throw error;
+  }
+  console.log(`Campagne « ${campaign.title} » annulée : ${reason}`);
+  const report = await runSettlementPass(database.db, { campaignId: campaign.id, log: (line) => console.log(`- ${line}`) });
+  await deliverDueEmails(database.db, { limit: 10_000 });
+  process.exitCode = report.errors > 0 ? 1 : 0;
+} finally {
+  await database.close();
+}

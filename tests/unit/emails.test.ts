@@ -1,0 +1,181 @@
+/**
+ * The settlement emails rendered through renderEmail (the path the outbox
+ * sender takes): subject, French content in HTML and plain text.
+ */
+import { describe, expect, it } from "vitest";
+import { renderEmail, type EmailMessage } from "~/email.server";
+
+const NBSP = "\u00a0";
+/** formatInteger groups thousands with a narrow no-break space */
+const NNBSP = "\u202f";
+const euros = (text: string) => `${text}${NBSP}€`;
+const TITLE = "Une épicerie solidaire à Lens";
+const QUOTED = `«${NBSP}${TITLE}${NBSP}»`;
+const URL = "http://localhost:3000/campagnes/epicerie-solidaire-lens";
+
+const WAITING =
+  "Votre virement est en attente : votre compte de paiement Stripe n'est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur ; le virement partira automatiquement dès qu'il sera prêt.";
+const SENT =
+  "Le virement a été émis vers votre compte Stripe ; il apparaîtra sur votre compte bancaire selon le calendrier de versement de Stripe.";
+
+/** HTML escapes the apostrophe; compare against the escaped form. */
+const htmlText = (text: string) => text.replace(/'/g, "&#x27;");
+/** React separates adjacent text nodes with empty comments; drop them to match a sentence. */
+const flat = (html: string) => html.replace(/<!-- -->/g, "");
+
+async function render(message: EmailMessage) {
+  const rendered = await renderEmail(message);
+  expect(rendered.html).toContain('lang="fr"');
+  expect(rendered.html).toContain(URL);
+  expect(rendered.text).toContain("Propulsons, la plateforme de financement participatif");
+  return rendered;
+}
+
+describe("campaign_funded_contributor", () => {
+  it("thanks the contributor with the final figures and their amount", async () => {
+    const { subject, html, text } = await render({
+      kind: "campaign_funded_contributor",
+      data: {
+        campaignTitle: TITLE,
+        campaignUrl: URL,
+        collectedCents: 527_000,
+        goalCents: 500_000,
+        contributorsCount: 84,
+        amountCents: 2550,
+      },
+    });
+    expect(subject).toBe(`Objectif atteint ! ${QUOTED} est financé`);
+    expect(text).toContain(`Montant collecté : ${euros(`5${NNBSP}270`)} (105${NBSP}% de l'objectif)`);
+    expect(text).toContain(`Objectif : ${euros(`5${NNBSP}000`)}`);
+    expect(text).toContain("Contributeurs : 84");
+    expect(text).toContain(`Votre contribution : ${euros("25,50")}`);
+    expect(text).toContain(`Votre contribution de ${euros("25,50")} est désormais utilisée pour réaliser le projet`);
+    expect(text).toContain("Le porteur de projet vous tiendra informé");
+    expect(text).toContain("Merci pour votre soutien !");
+    expect(html).toContain(euros("25,50"));
+    expect(html).toContain(euros(`5${NNBSP}270`));
+  });
+});
+
+describe("campaign_funded_holder", () => {
+  const funded = {
+    campaignTitle: TITLE,
+    campaignUrl: URL,
+    collectedCents: 527_000,
+    goalCents: 500_000,
+    contributorsCount: 84,
+    commissionBps: 300,
+    commissionCents: 15_810,
+    payoutCents: 511_190,
+    budgetCitoyenYear: null,
+    payoutWaiting: false,
+  };
+
+  it("gives the figures, the 3 % commission and says the transfer was issued", async () => {
+    const { subject, html, text } = await render({ kind: "campaign_funded_holder", data: funded });
+    expect(subject).toBe(`Objectif atteint ! Votre campagne ${QUOTED} est financée`);
+    expect(text).toContain(
+      `a atteint son objectif : ${euros(`5${NNBSP}270`)} collectés sur un objectif de ${euros(`5${NNBSP}000`)}, soit 105${NBSP}% de l'objectif, grâce à 84 contributeurs.`,
+    );
+    expect(text).toContain(`Commission de la plateforme (3${NBSP}%) : ${euros("158,10")}`);
+    expect(text).toContain(`Montant viré sur votre compte Stripe : ${euros(`5${NNBSP}111,90`)}`);
+    expect(text).toContain(
+      `La commission de la plateforme est de 3${NBSP}% du montant collecté, soit ${euros("158,10")}. Vous recevez ${euros(`5${NNBSP}111,90`)}.`,
+    );
+    expect(text).toContain(SENT);
+    expect(text).not.toContain("Votre virement est en attente");
+    expect(text).not.toContain("Budget Citoyen");
+    expect(text).toContain("Pensez à envoyer les contreparties promises à vos contributeurs");
+    expect(text).toContain("en publiant des actualités");
+    expect(html).toContain(euros(`5${NNBSP}111,90`));
+    expect(html).toContain(htmlText(SENT));
+  });
+
+  it("says 0 % for a « Budget Citoyen » project and that the transfer waits", async () => {
+    const { html, text } = await render({
+      kind: "campaign_funded_holder",
+      data: {
+        ...funded,
+        contributorsCount: 1,
+        commissionBps: 0,
+        commissionCents: 0,
+        payoutCents: 527_000,
+        budgetCitoyenYear: 2026,
+        payoutWaiting: true,
+      },
+    });
+    expect(text).toContain("grâce à 1 contributeur.");
+    expect(text).toContain(
+      `Commission de la plateforme : 0${NBSP}%, car votre projet est labellisé «${NBSP}Budget Citoyen 2026${NBSP}» : aucune commission n'est prélevée. Vous recevez ${euros(`5${NNBSP}270`)}.`,
+    );
+    expect(text).toContain(`Commission de la plateforme (0${NBSP}%) : ${euros("0")}`);
+    expect(text).toContain(`Montant à virer sur votre compte Stripe : ${euros(`5${NNBSP}270`)}`);
+    expect(text).toContain(WAITING);
+    expect(text).not.toContain(SENT);
+    expect(html).toContain(htmlText(WAITING));
+    expect(html).toContain(`Budget Citoyen 2026`);
+  });
+});
+
+describe("campaign_refund_contributor", () => {
+  const failed = {
+    campaignTitle: TITLE,
+    campaignUrl: URL,
+    amountCents: 2550,
+    cancelled: false,
+    reason: null,
+    collectedCents: 313_500,
+    goalCents: 500_000,
+  };
+  const refundLine = `Vous êtes intégralement remboursé de ${euros("25,50")}, sur le moyen de paiement utilisé. Le remboursement apparaît généralement sous 5 à 10 jours ouvrés selon votre banque. Vous n'avez rien à faire.`;
+
+  it("explains the goal was not reached and the full refund", async () => {
+    const { subject, html, text } = await render({ kind: "campaign_refund_contributor", data: failed });
+    expect(subject).toBe(`${QUOTED} n'a pas atteint son objectif : vous êtes remboursé`);
+    expect(text).toContain(
+      `n'a pas atteint son objectif à sa date de fin : ${euros(`3${NNBSP}135`)} collectés sur un objectif de ${euros(`5${NNBSP}000`)}, soit 62${NBSP}% de l'objectif.`,
+    );
+    expect(text).toContain(`Montant remboursé : ${euros("25,50")}`);
+    expect(text).toContain(refundLine);
+    expect(text).toContain("Merci pour votre soutien");
+    expect(text).not.toContain("annulé");
+    expect(flat(html)).toContain(htmlText(refundLine));
+  });
+
+  it("says the Département cancelled the campaign and quotes the reason", async () => {
+    const reason = "Le porteur a renoncé au projet, faute de local disponible.";
+    const { subject, html, text } = await render({
+      kind: "campaign_refund_contributor",
+      data: { ...failed, cancelled: true, reason, collectedCents: 600_000 },
+    });
+    expect(subject).toBe(`Campagne ${QUOTED} annulée : vous êtes remboursé`);
+    expect(text).toContain(`Le Département du Pas-de-Calais a annulé la campagne ${TITLE}`);
+    expect(text).toContain(`Motif de l'annulation :`);
+    expect(text).toContain(reason);
+    expect(html).toContain(reason);
+    expect(text).not.toContain("n'a pas atteint son objectif");
+    expect(text).toContain(refundLine);
+  });
+
+  it("leaves the reason out when there is none", async () => {
+    const { text } = await render({ kind: "campaign_refund_contributor", data: { ...failed, cancelled: true } });
+    expect(text).toContain("Le Département du Pas-de-Calais a annulé la campagne");
+    expect(text).not.toContain("Motif");
+  });
+});
+
+describe("payout_waiting_holder", () => {
+  it("asks the holder to finish their Stripe account", async () => {
+    const { subject, html, text } = await render({
+      kind: "payout_waiting_holder",
+      data: { campaignTitle: TITLE, campaignUrl: URL, payoutCents: 511_190 },
+    });
+    expect(subject).toBe(`Virement en attente pour ${QUOTED} : finalisez votre compte de paiement`);
+    expect(text).toContain(
+      `a réussi. Le virement de ${euros(`5${NNBSP}111,90`)} qui vous revient attend que votre compte de paiement Stripe Connect soit prêt à recevoir des fonds.`,
+    );
+    expect(text).toContain("vérification de votre identité et coordonnées bancaires");
+    expect(text).toContain("le virement partira automatiquement, lors du prochain traitement des versements");
+    expect(html).toContain(euros(`5${NNBSP}111,90`));
+  });
+});
