@@ -72,8 +72,6 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
     report.lines.push(line);
     options.log?.(line);
   };
-  const only = <T extends { where: (...args: never[]) => T }>(q: T): T => q;
-  void only;
 
   const campaigns = (statuses: Array<DB["campaigns"]["status"]>) => {
     let q = db.selectFrom("campaigns").select(["id", "slug", "title", "status", "starts_at", "ends_at", "goal_cents", "budget_citoyen_year"]).where("status", "in", statuses);
@@ -98,9 +96,47 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
     }
   }
 
-  // 2. Decide settling campaigns; 3–4. move the money of decided ones.
-  const active = await campaigns(["settling", "funded", "failed", "cancelled"]);
-  for (const c of active) {
+  // 2. Decide settling campaigns; 3–4. move the money of decided ones. Only campaigns
+  // with something to do are visited (a cheap read), so an idle pass writes nothing.
+  const staleCutoff = new Date(now.getTime() - 3600_000).toISOString();
+  let candidates = db
+    .selectFrom("campaigns as c")
+    .select(["c.id", "c.slug", "c.title", "c.status", "c.ends_at", "c.goal_cents", "c.budget_citoyen_year"])
+    .where((eb) =>
+      eb.or([
+        eb("c.status", "=", "settling"),
+        eb.and([
+          eb("c.status", "=", "funded"),
+          eb.or([
+            eb.exists(eb.selectFrom("payouts as p").select("p.id").whereRef("p.campaign_id", "=", "c.id").where("p.status", "=", "pending")),
+            eb.exists(
+              eb.selectFrom("contributions as k").select("k.id").whereRef("k.campaign_id", "=", "c.id").where("k.status", "=", "paid").where("k.payout_id", "is", null),
+            ),
+          ]),
+        ]),
+        eb.and([
+          eb("c.status", "in", ["failed", "cancelled"]),
+          eb.exists(
+            eb
+              .selectFrom("contributions as k")
+              .select("k.id")
+              .whereRef("k.campaign_id", "=", "c.id")
+              .where((k) => k.or([k("k.status", "=", "paid"), k.and([k("k.status", "=", "refunding"), k("k.stripe_refund_id", "is", null)])])),
+          ),
+        ]),
+        eb.exists(
+          eb
+            .selectFrom("contributions as k")
+            .select("k.id")
+            .whereRef("k.campaign_id", "=", "c.id")
+            .where("k.status", "=", "pending")
+            .where("k.checkout_expires_at", "<", staleCutoff)
+            .where("k.stripe_payment_intent_id", "is", null),
+        ),
+      ]),
+    );
+  if (options.campaignId !== undefined) candidates = candidates.where("c.id", "=", options.campaignId);
+  for (const c of await candidates.orderBy("c.id").execute()) {
     if (!(await acquireLease(db, c.id, holder, leaseMs))) {
       say(`« ${c.title} » : un autre processus s'en occupe, passage suivant.`);
       continue;
