@@ -1,18 +1,38 @@
 /**
  * One settler per campaign at a time, across processes and servers: a lease row
- * taken atomically (insert, or take over an expired lease) and released after.
- * Leases use the real clock, even when a settlement pass simulates `--now`.
+ * taken atomically (insert, or take over an expired lease), kept alive by a
+ * heartbeat while the work runs, and released after.
+ *
+ * A settler killed mid-pass leaves its lease behind: another server takes over
+ * once it expires (the TTL is short because of the heartbeat), and a process on
+ * the same machine takes over at once when the holder's pid is no longer alive —
+ * so `npm run settle` can be re-run right after a crash.
+ * Leases use the real clock, even when a pass simulates `--now`.
  */
-import os from "node:os";
 import crypto from "node:crypto";
+import os from "node:os";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
+
+export const DEFAULT_LEASE_MS = 60_000;
 
 export function newHolderId(): string {
   return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
 }
 
-export async function acquireLease(db: Kysely<DB>, campaignId: number, holder: string, ttlMs: number): Promise<boolean> {
+function isDeadLocalHolder(holder: string): boolean {
+  const [host, pidText] = holder.split(":");
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false; // alive
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+export async function acquireLease(db: Kysely<DB>, campaignId: number, holder: string, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
   const now = new Date();
   const expires = new Date(now.getTime() + ttlMs).toISOString();
   await db
@@ -26,11 +46,22 @@ export async function acquireLease(db: Kysely<DB>, campaignId: number, holder: s
     )
     .execute();
   const row = await db.selectFrom("settlement_leases").select("holder").where("campaign_id", "=", campaignId).executeTakeFirst();
-  return row?.holder === holder;
+  if (row?.holder === holder) return true;
+  if (row && isDeadLocalHolder(row.holder)) {
+    // Its holder was killed on this machine: take over (only if nobody else did meanwhile).
+    const taken = await db
+      .updateTable("settlement_leases")
+      .set({ holder, expires_at: expires })
+      .where("campaign_id", "=", campaignId)
+      .where("holder", "=", row.holder)
+      .executeTakeFirst();
+    return Number(taken.numUpdatedRows) === 1;
+  }
+  return false;
 }
 
 /** Extend a lease we hold; false if we lost it. */
-export async function renewLease(db: Kysely<DB>, campaignId: number, holder: string, ttlMs: number): Promise<boolean> {
+export async function renewLease(db: Kysely<DB>, campaignId: number, holder: string, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
   const r = await db
     .updateTable("settlement_leases")
     .set({ expires_at: new Date(Date.now() + ttlMs).toISOString() })
@@ -44,3 +75,25 @@ export async function releaseLease(db: Kysely<DB>, campaignId: number, holder: s
   await db.deleteFrom("settlement_leases").where("campaign_id", "=", campaignId).where("holder", "=", holder).execute();
 }
 
+/**
+ * Run `work` under the campaign's lease, renewed every third of its TTL.
+ * Returns false (without running it) when another live settler holds it.
+ */
+export async function withLease(
+  db: Kysely<DB>,
+  campaignId: number,
+  holder: string,
+  ttlMs: number,
+  work: () => Promise<void>,
+): Promise<boolean> {
+  if (!(await acquireLease(db, campaignId, holder, ttlMs))) return false;
+  const heartbeat = setInterval(() => void renewLease(db, campaignId, holder, ttlMs).catch(() => {}), Math.max(1000, ttlMs / 3));
+  heartbeat.unref();
+  try {
+    await work();
+  } finally {
+    clearInterval(heartbeat);
+    await releaseLease(db, campaignId, holder);
+  }
+  return true;
+}

@@ -25,7 +25,7 @@ import { applyCampaignEvent } from "~/models/campaign-transitions.server";
 import { closeUnpaid } from "~/payments/contributions.server";
 import { accountCanReceiveTransfers, createRefund, createTransfer, StripeCallError, stripe } from "~/payments/stripe.server";
 import { CONTRIBUTION_COLUMNS, markRefund } from "~/payments/webhooks.server";
-import { acquireLease, newHolderId, releaseLease, renewLease } from "./leases.server";
+import { DEFAULT_LEASE_MS, newHolderId, withLease } from "./leases.server";
 import { runQueue, type WorkResult } from "./work-queue.server";
 
 export interface SettleOptions {
@@ -53,7 +53,6 @@ export interface SettleReport {
   lines: string[];
 }
 
-const LEASE_MS = 10 * 60_000;
 
 function campaignUrl(slug: string): string {
   return `${config().publicUrl}/campagnes/${slug}`;
@@ -63,7 +62,7 @@ function campaignUrl(slug: string): string {
 export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions = {}): Promise<SettleReport> {
   const now = options.now ?? new Date();
   const holder = options.holder ?? newHolderId();
-  const leaseMs = options.leaseMs ?? LEASE_MS;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const report: SettleReport = {
     started: 0, closed: 0, funded: 0, failed: 0, waiting: 0, payoutsPaid: 0, payoutsWaiting: 0,
     refunded: 0, refundsPending: 0, refundFailed: 0, errors: 0, lines: [],
@@ -137,24 +136,19 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
     );
   if (options.campaignId !== undefined) candidates = candidates.where("c.id", "=", options.campaignId);
   for (const c of await candidates.orderBy("c.id").execute()) {
-    if (!(await acquireLease(db, c.id, holder, leaseMs))) {
-      say(`« ${c.title} » : un autre processus s'en occupe, passage suivant.`);
-      continue;
-    }
-    try {
-      await closeStalePending(db, c.id, now);
-      let status = c.status;
-      if (status === "settling") status = await decide(db, c, now, report, say);
-      if (status === "funded") await payOut(db, c, now, report, say);
-      if (status === "failed" || status === "cancelled") {
-        await refundAll(db, c, now, report, say, () => renewLease(db, c.id, holder, leaseMs));
+    const ran = await withLease(db, c.id, holder, leaseMs, async () => {
+      try {
+        await closeStalePending(db, c.id, now);
+        let status = c.status;
+        if (status === "settling") status = await decide(db, c, now, report, say);
+        if (status === "funded") await payOut(db, c, now, report, say);
+        if (status === "failed" || status === "cancelled") await refundAll(db, c, now, report, say);
+      } catch (error) {
+        report.errors++;
+        say(`Erreur sur « ${c.title} » : ${error instanceof Error ? error.message : String(error)} (nouvel essai au prochain passage).`);
       }
-    } catch (error) {
-      report.errors++;
-      say(`Erreur sur « ${c.title} » : ${error instanceof Error ? error.message : String(error)} (nouvel essai au prochain passage).`);
-    } finally {
-      await releaseLease(db, c.id, holder);
-    }
+    });
+    if (!ran) say(`« ${c.title} » : un autre processus s'en occupe, passage suivant.`);
   }
   kickEmailDelivery();
   return report;
@@ -406,7 +400,6 @@ async function refundAll(
   now: Date,
   report: SettleReport,
   say: (l: string) => void,
-  renew: () => Promise<boolean>,
 ): Promise<void> {
   const cfg = config();
   const nowIso = now.toISOString();
@@ -421,7 +414,6 @@ async function refundAll(
     .execute();
   if (todo.length === 0) return;
   say(`Remboursements pour « ${c.title} » : ${todo.length} contribution(s).`);
-  let lastRenew = Date.now();
   const result = await runQueue(
     todo,
     async (k): Promise<WorkResult> => {
@@ -473,12 +465,6 @@ async function refundAll(
       concurrency: cfg.refundConcurrency,
       ratePerSecond: cfg.refundRatePerSecond,
       maxAttempts: cfg.refundMaxAttempts,
-      onProgress: async () => {
-        if (Date.now() - lastRenew > 60_000) {
-          lastRenew = Date.now();
-          await renew();
-        }
-      },
     },
   );
   for (const f of result.failed) {

@@ -127,10 +127,50 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-/** Messages already accepted with this idempotency key (read and append are synchronous: no race). */
-function replayed(idempotencyKey: string | null): OutboxMessage[] {
+/**
+ * Idempotency keys already in the outbox file, read incrementally (only the bytes
+ * appended since the last look, by this process or another), so each request
+ * costs O(new lines), not O(outbox).
+ */
+const keyIndexes = new Map<string, { offset: number; ids: Map<string, string[]> }>();
+
+function idsByKey(file: string): Map<string, string[]> {
+  let index = keyIndexes.get(file) ?? { offset: 0, ids: new Map<string, string[]>() };
+  let size = 0;
+  try {
+    size = fs.statSync(file).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  if (size < index.offset) index = { offset: 0, ids: new Map() }; // cleared
+  if (size > index.offset) {
+    const fd = fs.openSync(file, "r");
+    try {
+      const buffer = Buffer.alloc(size - index.offset);
+      fs.readSync(fd, buffer, 0, buffer.length, index.offset);
+      const complete = buffer.lastIndexOf(0x0a) + 1; // only whole lines
+      for (const line of buffer.subarray(0, complete).toString("utf8").split("\n")) {
+        if (!line.trim()) continue;
+        try {
+          const m = JSON.parse(line) as OutboxMessage;
+          if (m.idempotencyKey) index.ids.set(m.idempotencyKey, [...(index.ids.get(m.idempotencyKey) ?? []), m.id]);
+        } catch {
+          // torn line
+        }
+      }
+      index.offset += complete;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  keyIndexes.set(file, index);
+  return index.ids;
+}
+
+/** Ids of the messages already accepted with this idempotency key (read and append are synchronous: no race). */
+function replayed(idempotencyKey: string | null): Array<{ id: string }> {
   if (!idempotencyKey) return [];
-  return readOutbox().filter((m) => m.idempotencyKey === idempotencyKey);
+  return (idsByKey(outboxPath()).get(idempotencyKey) ?? []).map((id) => ({ id }));
 }
 
 export const resendHandlers = [
