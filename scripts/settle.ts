@@ -18,7 +18,9 @@ if (!process.env.STRIPE_SECRET_KEY || !process.env.RESEND_API_KEY) {
 const database = await openConfiguredDatabase();
 try {
   console.log(`Règlement au ${now.toISOString()}${nowArg ? " (instant simulé)" : ""}.`);
+  const started = performance.now();
   const report = await runSettlementPass(database.db, { now, log: (line) => console.log(`- ${line}`) });
+  console.log(`Passe de règlement terminée en ${((performance.now() - started) / 1000).toFixed(1)} s ; envoi des courriels en file…`);
   const emails = await deliverDueEmails(database.db, { now: new Date(Math.max(now.getTime(), Date.now())), limit: 10_000 });
   console.log(
     `Bilan : ${report.started} mise(s) en ligne, ${report.closed} collecte(s) close(s), ${report.funded} réussie(s), ${report.failed} non financée(s), ` +

@@ -11,7 +11,6 @@ import {
   type CampaignState,
   type TransitionContext,
 } from "~/domain/campaign-machine";
-import { COLLECTED_STATUSES } from "~/domain/contribution-status";
 
 export interface ApplyEventInput {
   campaignId: number;
@@ -51,9 +50,9 @@ async function applyInTransaction(trx: Transaction<DB>, input: ApplyEventInput):
   const totals = await trx
     .selectFrom("contributions")
     .select([
-      sql<number>`coalesce(sum(case when status in (${sql.join(COLLECTED_STATUSES.map((s) => sql.lit(s)))}) then amount_cents else 0 end), 0)`.as(
-        "paid",
-      ),
+      // Money the campaign holds now: a contribution refunded before settlement (dispute,
+      // refund from Stripe's dashboard) does not count towards the goal.
+      sql<number>`coalesce(sum(case when status = 'paid' then amount_cents else 0 end), 0)`.as("paid"),
       sql<number>`coalesce(sum(case when status = 'pending' then 1 else 0 end), 0)`.as("in_flight"),
     ])
     .where("campaign_id", "=", campaign.id)

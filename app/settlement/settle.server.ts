@@ -139,7 +139,9 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
     const ran = await withLease(db, c.id, holder, leaseMs, async () => {
       try {
         await closeStalePending(db, c.id, now);
-        let status = c.status;
+        // Re-read under the lease: another settler may have moved it since the list was read.
+        const fresh = await db.selectFrom("campaigns").select("status").where("id", "=", c.id).executeTakeFirstOrThrow();
+        let status = fresh.status;
         if (status === "settling") status = await decide(db, c, now, report, say);
         if (status === "funded") await payOut(db, c, now, report, say);
         if (status === "failed" || status === "cancelled") await refundAll(db, c, now, report, say);
@@ -458,7 +460,17 @@ async function refundAll(
           .set({ refund_attempts: sql`refund_attempts + 1`, refund_last_error: e.message.slice(0, 500) })
           .where("id", "=", k.id)
           .execute();
-        return { ok: false, retryable: isRetryableStatus(e.status), error: e.message };
+        if (!isRetryableStatus(e.status)) {
+          // Stripe refused the refund for good (a 4xx that is not a rate limit): staff must look at it.
+          await db.transaction().execute(async (trx) => {
+            const current = await trx.selectFrom("contributions").select(CONTRIBUTION_COLUMNS).where("id", "=", k.id).executeTakeFirstOrThrow();
+            await markRefund(trx, current, "refund_failed", null, now);
+          });
+          report.refundFailed++;
+          say(`Remboursement de la contribution ${k.id} refusé par Stripe (${e.message}) : à traiter par l'équipe.`);
+          return { ok: true };
+        }
+        return { ok: false, retryable: true, error: e.message };
       }
     },
     {

@@ -27,16 +27,24 @@ export interface QueueReport<T> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Paces calls: each caller gets the next free slot, 1/rate seconds after the previous one. */
+/**
+ * Paces calls: each caller gets the next free slot, 1/rate seconds after the
+ * previous one. A caller that wakes up late (the event loop was busy) does not
+ * use its stale slot — it takes a fresh one — so a stall never turns into a
+ * burst that the API's per-second limit would refuse.
+ */
 export class RateLimiter {
   private next = 0;
   constructor(private readonly ratePerSecond: number) {}
   async take(): Promise<void> {
     const interval = 1000 / this.ratePerSecond;
-    const now = performance.now();
-    const slot = Math.max(now, this.next);
-    this.next = slot + interval;
-    if (slot > now) await sleep(slot - now);
+    for (;;) {
+      const now = performance.now();
+      const slot = Math.max(now, this.next);
+      this.next = slot + interval;
+      if (slot > now) await sleep(slot - now);
+      if (performance.now() - slot < interval / 2) return;
+    }
   }
 }
 

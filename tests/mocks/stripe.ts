@@ -164,8 +164,10 @@ function idempotent(
     const recorded: RecordedRequest = { method: request.method, path: pathname, idempotencyKey: key, body };
     state.requests.push(recorded);
     persist({ type: "request", request: recorded });
+    // Stripe counts a request when it arrives; the answer comes back after the latency.
+    const limited = rateLimited(pathname);
     if (state.limits) await sleep(state.limits.latencyMs);
-    if (rateLimited(pathname)) {
+    if (limited) {
       return stripeError(429, "Too many requests hit the API too quickly (mock of Stripe's rate limits).", "rate_limit_error");
     }
     const failure = state.failures.find((f) => !f.path || f.path.test(pathname));
