@@ -17,6 +17,7 @@ import { render, toPlainText } from "@react-email/render";
 import type { Kysely, Transaction } from "kysely";
 import { Resend } from "resend";
 import type { DB, EmailKind } from "#db/schema";
+import { RateLimiter } from "./settlement/work-queue.server";
 import { config } from "./config.server";
 import ContributionReceipt, { receiptSubject, type ReceiptProps } from "../emails/contribution-receipt";
 import HolderNewContribution, {
@@ -206,8 +207,11 @@ async function send(row: OutboxRow): Promise<Outcome> {
  */
 export async function deliverDueEmails(
   db: Kysely<DB>,
-  options: { now?: Date; limit?: number; maxAttempts?: number } = {},
+  options: { now?: Date; limit?: number; maxAttempts?: number; ratePerSecond?: number } = {},
 ): Promise<{ sent: number; retried: number; failed: number }> {
+  // Paced under the provider's rate limit (Resend: 2 requests/s by default); this also keeps
+  // a burst of e-mails from starving the web requests served by the same process.
+  const limiter = new RateLimiter(options.ratePerSecond ?? config().emailRatePerSecond);
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
   const limit = options.limit ?? DEFAULT_LIMIT;
@@ -235,6 +239,7 @@ export async function deliverDueEmails(
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) continue; // another sender has it
 
+    await limiter.take();
     const outcome = await send(row);
     if (outcome.ok) {
       await db

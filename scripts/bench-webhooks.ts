@@ -19,6 +19,9 @@
  * The email worker runs as in production: every processed event kicks it (50 ms
  * debounce), and it renders and "sends" the two emails through the msw Resend
  * mock into a temporary DEMO_OUTBOX_PATH, in the same process as the webhook.
+ * The worker cannot keep up with the webhooks (two renders per event), so its
+ * backlog grows during the run and shares the server's event loop with them;
+ * the summary says how many of the events' emails were sent by the end.
  *
  * Only 127.0.0.1 is ever targeted; every loop is bounded by the number of events.
  */

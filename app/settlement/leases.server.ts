@@ -10,6 +10,7 @@
  * Leases use the real clock, even when a pass simulates `--now`.
  */
 import crypto from "node:crypto";
+import fs from "node:fs";
 import os from "node:os";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
@@ -26,9 +27,15 @@ function isDeadLocalHolder(holder: string): boolean {
   if (host !== os.hostname() || !Number.isInteger(pid) || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return false; // alive
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+  // A killed process not yet reaped by its parent still answers kill(pid, 0): a zombie is dead too.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
 

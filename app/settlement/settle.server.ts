@@ -50,6 +50,8 @@ export interface SettleReport {
   refundsPending: number;
   refundFailed: number;
   errors: number;
+  /** campaigns left to another settler holding their lease */
+  skipped: number;
   lines: string[];
 }
 
@@ -65,7 +67,7 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const report: SettleReport = {
     started: 0, closed: 0, funded: 0, failed: 0, waiting: 0, payoutsPaid: 0, payoutsWaiting: 0,
-    refunded: 0, refundsPending: 0, refundFailed: 0, errors: 0, lines: [],
+    refunded: 0, refundsPending: 0, refundFailed: 0, errors: 0, skipped: 0, lines: [],
   };
   const say = (line: string) => {
     report.lines.push(line);
@@ -150,7 +152,10 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
         say(`Erreur sur « ${c.title} » : ${error instanceof Error ? error.message : String(error)} (nouvel essai au prochain passage).`);
       }
     });
-    if (!ran) say(`« ${c.title} » : un autre processus s'en occupe, passage suivant.`);
+    if (!ran) {
+      report.skipped++;
+      say(`« ${c.title} » : un autre processus s'en occupe, passage suivant.`);
+    }
   }
   kickEmailDelivery();
   return report;

@@ -44,6 +44,7 @@ beforeAll(async () => {
     EMAIL_WORKER_INTERVAL_SECONDS: "1",
     // The demo Stripe has no rate limit; the default pacing (Stripe's live limit) would only slow the test.
     REFUND_RATE_PER_SECOND: "500",
+    EMAIL_RATE_PER_SECOND: "500",
   };
   server = await startServer(env);
   const db = new Database(tmp.file, { readonly: true });

@@ -135,6 +135,12 @@ function persist(record: Obj): void {
   if (state.stateFile) fs.appendFileSync(state.stateFile, JSON.stringify(record) + "\n");
 }
 
+/** Objects created by a request without an idempotency key get their own record. */
+let currentRequestKeyed = false;
+function persistUnlessKeyed(record: Obj): void {
+  if (!currentRequestKeyed) persist(record);
+}
+
 function loadState(): void {
   if (!state.stateFile || !fs.existsSync(state.stateFile)) return;
   for (const line of fs.readFileSync(state.stateFile, "utf8").split("\n")) {
@@ -146,7 +152,12 @@ function loadState(): void {
       continue; // a line cut short by a kill
     }
     if (r.type === "request") state.requests.push(r.request as RecordedRequest);
-    if (r.type === "idempotent") state.idempotent.set(String(r.key), r.result as { status: number; body: unknown });
+    if (r.type === "idempotent") {
+      const result = r.result as { status: number; body: Obj };
+      state.idempotent.set(String(r.key), result);
+      if (result.body?.object === "refund") state.refunds.set(String(result.body.id), result.body as MockRefund);
+      if (result.body?.object === "transfer") state.transfers.set(String(result.body.id), result.body as MockTransfer);
+    }
     if (r.type === "refund") state.refunds.set(String((r.refund as MockRefund).id), r.refund as MockRefund);
     if (r.type === "transfer") state.transfers.set(String((r.transfer as MockTransfer).id), r.transfer as MockTransfer);
   }
@@ -179,9 +190,12 @@ function idempotent(
       const cacheKey = `${path}:${key}`;
       const previous = state.idempotent.get(cacheKey);
       if (previous) return HttpResponse.json(previous.body as Obj, { status: previous.status, headers: { "idempotent-replayed": "true" } });
+      currentRequestKeyed = true;
       const result = handler(body, request);
+      currentRequestKeyed = false;
       if (result.status < 500) {
         state.idempotent.set(cacheKey, result);
+        // One line holds the answer and the object it created: a kill cannot split them.
         persist({ type: "idempotent", key: cacheKey, result });
       }
       return HttpResponse.json(result.body as Obj, { status: result.status });
@@ -279,7 +293,7 @@ function createRefund(body: Obj): { status: number; body: unknown } {
     metadata: stringRecord(body.metadata),
   };
   state.refunds.set(refund.id, refund);
-  persist({ type: "refund", refund });
+  persistUnlessKeyed({ type: "refund", refund });
   return { status: 200, body: refund };
 }
 
@@ -301,7 +315,7 @@ function createTransfer(body: Obj): { status: number; body: unknown } {
     metadata: stringRecord(body.metadata),
   };
   state.transfers.set(transfer.id, transfer);
-  persist({ type: "transfer", transfer });
+  persistUnlessKeyed({ type: "transfer", transfer });
   return { status: 200, body: transfer };
 }
 
