@@ -8,17 +8,17 @@
  * Options: --duration N (s per measured run, default 10), --connections N
  * (default 10), --rounds N (alternated bare/app rounds, default 2),
  * --workers N (autocannon worker threads; default 0 = load generated on the
- * main thread, autocannon's default). Measured on a 2-core machine: with
- * --workers 1 both targets top out near the same figure (the worker-thread
- * load generator is the bottleneck, ratio ≈ 1, uninformative); on the main
- * thread the bare server shares its event loop with the load generator and
- * still goes faster, so the ratio is the more conservative one.
+ * main thread, autocannon's default). Both servers run in their own process;
+ * on a 2-core machine the load generator takes the other core, so the figures
+ * are what one core serves.
  *
  * Only 127.0.0.1 is ever targeted; every run is bounded by its duration.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import SQLite from "better-sqlite3";
@@ -158,23 +158,36 @@ function summarize(runs: Measure[]): Summary {
   return { rps: mean, p50: worst((m) => m.p50), p99: worst((m) => m.p99), valid: !runs.some(invalid) };
 }
 
-function startBareServer(body: Buffer, contentType: string, port: number): Promise<http.Server> {
-  const headers = { "content-type": contentType, "content-length": String(body.length) };
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, headers);
-    res.end(body);
+/**
+ * The bare server runs in its own process, like the app, so that neither shares
+ * an event loop with the load generator: the comparison is like for like.
+ */
+async function startBareServer(body: Buffer, contentType: string, port: number): Promise<{ close: () => Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-bare-"));
+  const bodyFile = path.join(dir, "page.html");
+  fs.writeFileSync(bodyFile, body);
+  const script = `
+    const fs = require("node:fs"), http = require("node:http");
+    const body = fs.readFileSync(${JSON.stringify(bodyFile)});
+    const headers = { "content-type": ${JSON.stringify(contentType)}, "content-length": String(body.length) };
+    http.createServer((_req, res) => { res.writeHead(200, headers); res.end(body); })
+      .listen(${port}, "127.0.0.1", () => console.log("ready"));`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`bare server exited (${code})`)));
+    child.stdout!.on("data", (d) => {
+      if (String(d).includes("ready")) resolve();
+    });
   });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve(server));
-  });
-}
-
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners("exit");
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        fs.rmSync(dir, { recursive: true, force: true });
+      }),
+  };
 }
 
 // ---------------------------------------------------------------- the run
@@ -238,10 +251,10 @@ async function main(): Promise<number> {
     }`
   );
 
-  const bare = await startBareServer(first.body, contentType, await freePort());
-  cleanups.push(() => closeServer(bare));
-  const address = bare.address();
-  const bareUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}${pagePath}`;
+  const barePort = await freePort();
+  const bare = await startBareServer(first.body, contentType, barePort);
+  cleanups.push(() => bare.close());
+  const bareUrl = `http://127.0.0.1:${barePort}${pagePath}`;
   const check = await get(bareUrl);
   if (!check.body.equals(first.body)) throw new Error("le serveur nu ne renvoie pas les mêmes octets");
 
