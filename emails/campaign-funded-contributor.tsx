@@ -2,9 +2,10 @@
  * Sent to each contributor when the campaign they supported reaches its goal
  * (settlement engine, once the campaign is decided « funded »).
  */
-import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { Heading, Link, Text } from "@react-email/components";
 import { percentOfGoal } from "../app/domain/money";
 import { formatEuros, formatInteger, formatPercent, plural } from "../app/domain/format";
+import { Detail, DetailsBox, EmailLayout, q } from "./layout";
 import * as s from "./styles";
 
 export interface CampaignFundedContributorProps {
@@ -18,9 +19,6 @@ export interface CampaignFundedContributorProps {
   amountCents: number;
 }
 
-const NBSP = "\u00a0";
-const q = (value: string) => `«${NBSP}${value}${NBSP}»`;
-
 export function campaignFundedContributorSubject(props: Pick<CampaignFundedContributorProps, "campaignTitle">): string {
   return `Objectif atteint ! ${q(props.campaignTitle)} est financé`;
 }
@@ -33,69 +31,44 @@ export default function CampaignFundedContributor(props: CampaignFundedContribut
   const percentText = formatPercent(percentOfGoal(collectedCents, goalCents));
   const contributors = `${formatInteger(contributorsCount)} ${plural(contributorsCount, "contributeur", "contributeurs")}`;
   return (
-    <Html lang="fr" dir="ltr">
-      <Head>
-        <title>{campaignFundedContributorSubject(props)}</title>
-      </Head>
-      <Preview>{`${q(campaignTitle)} a atteint son objectif : ${collected} collectés grâce à ${contributors}. Merci !`}</Preview>
-      <Body style={s.body}>
-        <Container style={s.container}>
-          <Text style={s.brand}>Propulsons</Text>
-          <Heading as="h1" style={s.heading}>
-            Objectif atteint, merci !
-          </Heading>
-          <Text style={s.text}>Bonjour,</Text>
-          <Text style={s.text}>
-            Bonne nouvelle : la campagne{" "}
-            <Link href={campaignUrl} style={s.link}>
-              {campaignTitle}
-            </Link>{" "}
-            que vous avez soutenue a atteint son objectif. Le projet est financé, et c'est aussi grâce à vous.
-          </Text>
+    <EmailLayout
+      title={campaignFundedContributorSubject(props)}
+      preview={`${q(campaignTitle)} a atteint son objectif : ${collected} collectés grâce à ${contributors}. Merci !`}
+      heading="Objectif atteint, merci !"
+    >
+      <Text style={s.text}>Bonjour,</Text>
+      <Text style={s.text}>
+        Bonne nouvelle : la campagne{" "}
+        <Link href={campaignUrl} style={s.link}>
+          {campaignTitle}
+        </Link>{" "}
+        que vous avez soutenue a atteint son objectif. Le projet est financé, et c'est aussi grâce à vous.
+      </Text>
 
-          <Section style={s.detailsBox}>
-            <Heading as="h2" style={{ ...s.subheading, marginTop: 0 }}>
-              Le bilan de la campagne
-            </Heading>
-            <Text style={s.detail}>
-              <strong>Montant collecté :</strong> {collected} ({percentText} de l'objectif)
-            </Text>
-            <Text style={s.detail}>
-              <strong>Objectif :</strong> {goal}
-            </Text>
-            <Text style={s.detail}>
-              <strong>Contributeurs :</strong> {formatInteger(contributorsCount)}
-            </Text>
-            <Text style={{ ...s.detail, marginBottom: 0 }}>
-              <strong>Votre contribution :</strong> {amount}
-            </Text>
-          </Section>
+      <DetailsBox title="Le bilan de la campagne">
+        <Detail label="Montant collecté :"> {collected} ({percentText} de l'objectif)</Detail>
+        <Detail label="Objectif :"> {goal}</Detail>
+        <Detail label="Contributeurs :"> {formatInteger(contributorsCount)}</Detail>
+        <Detail label="Votre contribution :" last> {amount}</Detail>
+      </DetailsBox>
 
-          <Heading as="h2" style={s.subheading}>
-            Et maintenant ?
-          </Heading>
-          <Text style={s.notice}>
-            Votre contribution de {amount} est désormais utilisée pour réaliser le projet : elle revient au porteur de
-            projet, comme les autres contributions.
-          </Text>
-          <Text style={s.text}>
-            Le porteur de projet vous tiendra informé de l'avancement du projet et, si vous en avez choisi une, de votre
-            contrepartie. Retrouvez ses actualités sur{" "}
-            <Link href={campaignUrl} style={s.link}>
-              la page de la campagne
-            </Link>
-            .
-          </Text>
-          <Text style={s.text}>Merci pour votre soutien !</Text>
-
-          <Hr style={s.hr} />
-          <Text style={s.footer}>
-            Propulsons, la plateforme de financement participatif des projets de l'économie sociale et solidaire du
-            Pas-de-Calais. Ce message vous est envoyé automatiquement ; merci de ne pas y répondre.
-          </Text>
-        </Container>
-      </Body>
-    </Html>
+      <Heading as="h2" style={s.subheading}>
+        Et maintenant ?
+      </Heading>
+      <Text style={s.notice}>
+        Votre contribution de {amount} est désormais utilisée pour réaliser le projet : elle revient au porteur de
+        projet, comme les autres contributions.
+      </Text>
+      <Text style={s.text}>
+        Le porteur de projet vous tiendra informé de l'avancement du projet et, si vous en avez choisi une, de votre
+        contrepartie. Retrouvez ses actualités sur{" "}
+        <Link href={campaignUrl} style={s.link}>
+          la page de la campagne
+        </Link>
+        .
+      </Text>
+      <Text style={s.text}>Merci pour votre soutien !</Text>
+    </EmailLayout>
   );
 }
 

@@ -2,9 +2,10 @@
  * Sent to the campaign holder when their campaign reaches its goal (settlement
  * engine): final figures, commission, payout to their Stripe account.
  */
-import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { Heading, Link, Text } from "@react-email/components";
 import { percentOfGoal } from "../app/domain/money";
 import { formatBps, formatEuros, formatInteger, formatPercent, plural } from "../app/domain/format";
+import { Detail, DetailsBox, EmailLayout, q } from "./layout";
 import * as s from "./styles";
 
 export interface CampaignFundedHolderProps {
@@ -23,9 +24,6 @@ export interface CampaignFundedHolderProps {
   /** true when the holder's Stripe account cannot receive the transfer yet */
   payoutWaiting: boolean;
 }
-
-const NBSP = "\u00a0";
-const q = (value: string) => `«${NBSP}${value}${NBSP}»`;
 
 export function campaignFundedHolderSubject(props: Pick<CampaignFundedHolderProps, "campaignTitle">): string {
   return `Objectif atteint ! Votre campagne ${q(props.campaignTitle)} est financée`;
@@ -52,92 +50,68 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
   const percentText = formatPercent(percentOfGoal(collectedCents, goalCents));
   const contributors = `${formatInteger(contributorsCount)} ${plural(contributorsCount, "contributeur", "contributeurs")}`;
   return (
-    <Html lang="fr" dir="ltr">
-      <Head>
-        <title>{campaignFundedHolderSubject(props)}</title>
-      </Head>
-      <Preview>
-        {payoutWaiting
+    <EmailLayout
+      title={campaignFundedHolderSubject(props)}
+      preview={
+        payoutWaiting
           ? `${collected} collectés grâce à ${contributors}. Votre virement de ${payout} est en attente.`
-          : `${collected} collectés grâce à ${contributors}. Le virement de ${payout} a été émis.`}
-      </Preview>
-      <Body style={s.body}>
-        <Container style={s.container}>
-          <Text style={s.brand}>Propulsons</Text>
-          <Heading as="h1" style={s.heading}>
-            Félicitations, votre campagne est financée !
-          </Heading>
-          <Text style={s.text}>Bonjour,</Text>
-          <Text style={s.text}>
-            Votre campagne{" "}
-            <Link href={campaignUrl} style={s.link}>
-              {campaignTitle}
-            </Link>{" "}
-            a atteint son objectif : {collected} collectés sur un objectif de {goal}, soit {percentText} de l'objectif,
-            grâce à {contributors}. Bravo !
-          </Text>
+          : `${collected} collectés grâce à ${contributors}. Le virement de ${payout} a été émis.`
+      }
+      heading="Félicitations, votre campagne est financée !"
+    >
+      <Text style={s.text}>Bonjour,</Text>
+      <Text style={s.text}>
+        Votre campagne{" "}
+        <Link href={campaignUrl} style={s.link}>
+          {campaignTitle}
+        </Link>{" "}
+        a atteint son objectif : {collected} collectés sur un objectif de {goal}, soit {percentText} de l'objectif,
+        grâce à {contributors}. Bravo !
+      </Text>
 
-          <Section style={s.detailsBox}>
-            <Heading as="h2" style={{ ...s.subheading, marginTop: 0 }}>
-              Le bilan
-            </Heading>
-            <Text style={s.detail}>
-              <strong>Montant collecté :</strong> {collected}
-            </Text>
-            <Text style={s.detail}>
-              <strong>Objectif :</strong> {goal}
-            </Text>
-            <Text style={s.detail}>
-              <strong>Contributeurs :</strong> {formatInteger(contributorsCount)}
-            </Text>
-            <Text style={s.detail}>
-              <strong>Commission de la plateforme ({rate}) :</strong> {commission}
-            </Text>
-            <Text style={{ ...s.detail, marginBottom: 0 }}>
-              <strong>{payoutWaiting ? "Montant à virer" : "Montant viré"} sur votre compte Stripe :</strong> {payout}
-            </Text>
-          </Section>
+      <DetailsBox title="Le bilan">
+        <Detail label="Montant collecté :"> {collected}</Detail>
+        <Detail label="Objectif :"> {goal}</Detail>
+        <Detail label="Contributeurs :"> {formatInteger(contributorsCount)}</Detail>
+        <Detail label={<>Commission de la plateforme ({rate}) :</>}> {commission}</Detail>
+        <Detail label={<>{payoutWaiting ? "Montant à virer" : "Montant viré"} sur votre compte Stripe :</>} last>
+          {" "}
+          {payout}
+        </Detail>
+      </DetailsBox>
 
-          {budgetCitoyenYear !== null ? (
-            <Text style={s.text}>
-              Commission de la plateforme : {rate}, car votre projet est labellisé {q(`Budget Citoyen ${budgetCitoyenYear}`)}{" "}
-              : aucune commission n'est prélevée. Vous recevez {payout}.
-            </Text>
-          ) : (
-            <Text style={s.text}>
-              La commission de la plateforme est de {rate} du montant collecté, soit {commission}. Vous recevez {payout}.
-            </Text>
-          )}
+      {budgetCitoyenYear !== null ? (
+        <Text style={s.text}>
+          Commission de la plateforme : {rate}, car votre projet est labellisé {q(`Budget Citoyen ${budgetCitoyenYear}`)}{" "}
+          : aucune commission n'est prélevée. Vous recevez {payout}.
+        </Text>
+      ) : (
+        <Text style={s.text}>
+          La commission de la plateforme est de {rate} du montant collecté, soit {commission}. Vous recevez {payout}.
+        </Text>
+      )}
 
-          <Heading as="h2" style={s.subheading}>
-            Votre virement
-          </Heading>
-          <Text style={s.notice}>
-            {payoutWaiting
-              ? "Votre virement est en attente : votre compte de paiement Stripe n'est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur ; le virement partira automatiquement dès qu'il sera prêt."
-              : "Le virement a été émis vers votre compte Stripe ; il apparaîtra sur votre compte bancaire selon le calendrier de versement de Stripe."}
-          </Text>
+      <Heading as="h2" style={s.subheading}>
+        Votre virement
+      </Heading>
+      <Text style={s.notice}>
+        {payoutWaiting
+          ? "Votre virement est en attente : votre compte de paiement Stripe n'est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur ; le virement partira automatiquement dès qu'il sera prêt."
+          : "Le virement a été émis vers votre compte Stripe ; il apparaîtra sur votre compte bancaire selon le calendrier de versement de Stripe."}
+      </Text>
 
-          <Heading as="h2" style={s.subheading}>
-            Et maintenant ?
-          </Heading>
-          <Text style={s.text}>
-            Pensez à envoyer les contreparties promises à vos contributeurs, et tenez-les informés de l'avancement de
-            votre projet en publiant des actualités sur{" "}
-            <Link href={campaignUrl} style={s.link}>
-              la page de la campagne
-            </Link>
-            .
-          </Text>
-
-          <Hr style={s.hr} />
-          <Text style={s.footer}>
-            Propulsons, la plateforme de financement participatif des projets de l'économie sociale et solidaire du
-            Pas-de-Calais. Ce message vous est envoyé automatiquement ; merci de ne pas y répondre.
-          </Text>
-        </Container>
-      </Body>
-    </Html>
+      <Heading as="h2" style={s.subheading}>
+        Et maintenant ?
+      </Heading>
+      <Text style={s.text}>
+        Pensez à envoyer les contreparties promises à vos contributeurs, et tenez-les informés de l'avancement de
+        votre projet en publiant des actualités sur{" "}
+        <Link href={campaignUrl} style={s.link}>
+          la page de la campagne
+        </Link>
+        .
+      </Text>
+    </EmailLayout>
   );
 }
 

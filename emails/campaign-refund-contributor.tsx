@@ -3,9 +3,10 @@
  * reached at the deadline) or is cancelled by the Département: they are fully
  * refunded (settlement engine).
  */
-import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { Link, Text } from "@react-email/components";
 import { percentOfGoal } from "../app/domain/money";
 import { formatEuros, formatPercent } from "../app/domain/format";
+import { Detail, DetailsBox, EmailLayout, q } from "./layout";
 import * as s from "./styles";
 
 export interface CampaignRefundContributorProps {
@@ -21,9 +22,6 @@ export interface CampaignRefundContributorProps {
   collectedCents: number;
   goalCents: number;
 }
-
-const NBSP = "\u00a0";
-const q = (value: string) => `«${NBSP}${value}${NBSP}»`;
 
 export function campaignRefundContributorSubject(
   props: Pick<CampaignRefundContributorProps, "campaignTitle" | "cancelled">,
@@ -45,69 +43,46 @@ export default function CampaignRefundContributor(props: CampaignRefundContribut
     </Link>
   );
   return (
-    <Html lang="fr" dir="ltr">
-      <Head>
-        <title>{campaignRefundContributorSubject(props)}</title>
-      </Head>
-      <Preview>{`Votre contribution de ${amount} à ${q(campaignTitle)} vous est intégralement remboursée.`}</Preview>
-      <Body style={s.body}>
-        <Container style={s.container}>
-          <Text style={s.brand}>Propulsons</Text>
-          <Heading as="h1" style={s.heading}>
-            {cancelled ? "La campagne a été annulée" : "La campagne n'a pas atteint son objectif"}
-          </Heading>
-          <Text style={s.text}>Bonjour,</Text>
-          {cancelled ? (
+    <EmailLayout
+      title={campaignRefundContributorSubject(props)}
+      preview={`Votre contribution de ${amount} à ${q(campaignTitle)} vous est intégralement remboursée.`}
+      heading={cancelled ? "La campagne a été annulée" : "La campagne n'a pas atteint son objectif"}
+    >
+      <Text style={s.text}>Bonjour,</Text>
+      {cancelled ? (
+        <>
+          <Text style={s.text}>Le Département du Pas-de-Calais a annulé la campagne {campaignLink}.</Text>
+          {reason ? (
             <>
-              <Text style={s.text}>Le Département du Pas-de-Calais a annulé la campagne {campaignLink}.</Text>
-              {reason ? (
-                <>
-                  <Text style={s.text}>Motif de l'annulation :</Text>
-                  <Text style={s.quote}>{reason}</Text>
-                </>
-              ) : null}
+              <Text style={s.text}>Motif de l'annulation :</Text>
+              <Text style={s.quote}>{reason}</Text>
             </>
-          ) : (
-            <Text style={s.text}>
-              La campagne {campaignLink} n'a pas atteint son objectif à sa date de fin : {collected} collectés sur un
-              objectif de {goal}, soit {percentText} de l'objectif. Comme elle fonctionnait en {q("tout ou rien")},
-              chaque contributeur est remboursé.
-            </Text>
-          )}
+          ) : null}
+        </>
+      ) : (
+        <Text style={s.text}>
+          La campagne {campaignLink} n'a pas atteint son objectif à sa date de fin : {collected} collectés sur un
+          objectif de {goal}, soit {percentText} de l'objectif. Comme elle fonctionnait en {q("tout ou rien")},
+          chaque contributeur est remboursé.
+        </Text>
+      )}
 
-          <Section style={s.detailsBox}>
-            <Heading as="h2" style={{ ...s.subheading, marginTop: 0 }}>
-              Votre remboursement
-            </Heading>
-            <Text style={s.detail}>
-              <strong>Montant remboursé :</strong> {amount}
-            </Text>
-            <Text style={s.detail}>
-              <strong>Moyen de paiement :</strong> celui utilisé pour votre contribution
-            </Text>
-            <Text style={{ ...s.detail, marginBottom: 0 }}>
-              <strong>Délai :</strong> sous 5 à 10 jours ouvrés selon votre banque
-            </Text>
-          </Section>
+      <DetailsBox title="Votre remboursement">
+        <Detail label="Montant remboursé :"> {amount}</Detail>
+        <Detail label="Moyen de paiement :"> celui utilisé pour votre contribution</Detail>
+        <Detail label="Délai :" last> sous 5 à 10 jours ouvrés selon votre banque</Detail>
+      </DetailsBox>
 
-          <Text style={s.notice}>
-            Vous êtes intégralement remboursé de {amount}, sur le moyen de paiement utilisé. Le remboursement apparaît
-            généralement sous 5 à 10 jours ouvrés selon votre banque. Vous n'avez rien à faire.
-          </Text>
+      <Text style={s.notice}>
+        Vous êtes intégralement remboursé de {amount}, sur le moyen de paiement utilisé. Le remboursement apparaît
+        généralement sous 5 à 10 jours ouvrés selon votre banque. Vous n'avez rien à faire.
+      </Text>
 
-          <Text style={s.text}>
-            Merci pour votre soutien et pour la confiance que vous avez accordée à ce projet. D'autres projets de
-            l'économie sociale et solidaire du Pas-de-Calais attendent peut-être votre coup de pouce.
-          </Text>
-
-          <Hr style={s.hr} />
-          <Text style={s.footer}>
-            Propulsons, la plateforme de financement participatif des projets de l'économie sociale et solidaire du
-            Pas-de-Calais. Ce message vous est envoyé automatiquement ; merci de ne pas y répondre.
-          </Text>
-        </Container>
-      </Body>
-    </Html>
+      <Text style={s.text}>
+        Merci pour votre soutien et pour la confiance que vous avez accordée à ce projet. D'autres projets de
+        l'économie sociale et solidaire du Pas-de-Calais attendent peut-être votre coup de pouce.
+      </Text>
+    </EmailLayout>
   );
 }
 

@@ -2,8 +2,9 @@
  * Sent to the contributor once the payment is confirmed (Stripe webhook).
  * Not a tax receipt.
  */
-import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { Heading, Link, Text } from "@react-email/components";
 import { formatDateTime, formatEuros } from "../app/domain/format";
+import { Detail, DetailsBox, EmailLayout, q } from "./layout";
 import * as s from "./styles";
 
 export interface ReceiptProps {
@@ -22,9 +23,6 @@ export interface ReceiptProps {
   hideAmount: boolean;
 }
 
-const NBSP = "\u00a0";
-const q = (value: string) => `«${NBSP}${value}${NBSP}»`;
-
 export function receiptSubject(props: Pick<ReceiptProps, "campaignTitle">): string {
   return `Merci ! Votre contribution à ${q(props.campaignTitle)} est confirmée`;
 }
@@ -39,79 +37,54 @@ export default function ContributionReceipt(props: ReceiptProps) {
   const { publicName, campaignTitle, campaignUrl, amountCents, rewardTitle, paidAt, reference } = props;
   const amount = formatEuros(amountCents);
   return (
-    <Html lang="fr" dir="ltr">
-      <Head>
-        <title>{receiptSubject(props)}</title>
-      </Head>
-      <Preview>{`Votre contribution de ${amount} à ${q(campaignTitle)} est bien enregistrée.`}</Preview>
-      <Body style={s.body}>
-        <Container style={s.container}>
-          <Text style={s.brand}>Propulsons</Text>
-          <Heading as="h1" style={s.heading}>
-            Merci pour votre contribution
-          </Heading>
-          <Text style={s.text}>Bonjour {publicName},</Text>
-          <Text style={s.text}>
-            Votre paiement est confirmé : vous soutenez la campagne{" "}
-            <Link href={campaignUrl} style={s.link}>
-              {campaignTitle}
-            </Link>
-            .
-          </Text>
+    <EmailLayout
+      title={receiptSubject(props)}
+      preview={`Votre contribution de ${amount} à ${q(campaignTitle)} est bien enregistrée.`}
+      heading="Merci pour votre contribution"
+      footer={
+        <Text style={s.footer}>
+          Ce message n'est pas un reçu fiscal. Pour toute question, indiquez la référence {reference}.
+        </Text>
+      }
+    >
+      <Text style={s.text}>Bonjour {publicName},</Text>
+      <Text style={s.text}>
+        Votre paiement est confirmé : vous soutenez la campagne{" "}
+        <Link href={campaignUrl} style={s.link}>
+          {campaignTitle}
+        </Link>
+        .
+      </Text>
 
-          <Section style={s.detailsBox}>
-            <Heading as="h2" style={{ ...s.subheading, marginTop: 0 }}>
-              Récapitulatif
-            </Heading>
-            <Text style={s.detail}>
-              <strong>Campagne :</strong> {campaignTitle}
-            </Text>
-            <Text style={s.detail}>
-              <strong>Montant :</strong> {amount}
-            </Text>
-            <Text style={s.detail}>
-              <strong>Contrepartie :</strong> {rewardTitle ?? "sans contrepartie"}
-            </Text>
-            <Text style={s.detail}>
-              <strong>Date :</strong> {formatDateTime(paidAt)} (heure de Paris)
-            </Text>
-            <Text style={{ ...s.detail, marginBottom: 0 }}>
-              <strong>Référence :</strong> {reference}
-            </Text>
-          </Section>
+      <DetailsBox title="Récapitulatif">
+        <Detail label="Campagne :"> {campaignTitle}</Detail>
+        <Detail label="Montant :"> {amount}</Detail>
+        <Detail label="Contrepartie :"> {rewardTitle ?? "sans contrepartie"}</Detail>
+        <Detail label="Date :"> {formatDateTime(paidAt)} (heure de Paris)</Detail>
+        <Detail label="Référence :" last> {reference}</Detail>
+      </DetailsBox>
 
-          <Heading as="h2" style={s.subheading}>
-            Tout ou rien
-          </Heading>
-          <Text style={s.notice}>
-            Si la campagne n'atteint pas son objectif à sa date de fin, vous serez intégralement remboursé,
-            automatiquement, sur le moyen de paiement utilisé.
-          </Text>
+      <Heading as="h2" style={s.subheading}>
+        Tout ou rien
+      </Heading>
+      <Text style={s.notice}>
+        Si la campagne n'atteint pas son objectif à sa date de fin, vous serez intégralement remboursé,
+        automatiquement, sur le moyen de paiement utilisé.
+      </Text>
 
-          <Heading as="h2" style={s.subheading}>
-            Ce qui est affiché publiquement
-          </Heading>
-          <Text style={s.text}>{publicAppearance(props)}</Text>
+      <Heading as="h2" style={s.subheading}>
+        Ce qui est affiché publiquement
+      </Heading>
+      <Text style={s.text}>{publicAppearance(props)}</Text>
 
-          <Text style={s.text}>
-            Suivez l'avancement du projet sur{" "}
-            <Link href={campaignUrl} style={s.link}>
-              la page de la campagne
-            </Link>
-            .
-          </Text>
-
-          <Hr style={s.hr} />
-          <Text style={s.footer}>
-            Ce message n'est pas un reçu fiscal. Pour toute question, indiquez la référence {reference}.
-          </Text>
-          <Text style={s.footer}>
-            Propulsons, la plateforme de financement participatif des projets de l'économie sociale et solidaire du
-            Pas-de-Calais. Ce message vous est envoyé automatiquement ; merci de ne pas y répondre.
-          </Text>
-        </Container>
-      </Body>
-    </Html>
+      <Text style={s.text}>
+        Suivez l'avancement du projet sur{" "}
+        <Link href={campaignUrl} style={s.link}>
+          la page de la campagne
+        </Link>
+        .
+      </Text>
+    </EmailLayout>
   );
 }
 

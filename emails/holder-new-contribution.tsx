@@ -3,8 +3,9 @@
  * The holder sees the amount even when it is hidden from the public; the
  * contributor's name is already « Anonyme » when they chose to be anonymous.
  */
-import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { Heading, Link, Text } from "@react-email/components";
 import { formatEuros, formatPercent } from "../app/domain/format";
+import { Detail, DetailsBox, EmailLayout, q } from "./layout";
 import * as s from "./styles";
 
 export interface HolderNewContributionProps {
@@ -23,9 +24,6 @@ export interface HolderNewContributionProps {
   message: string | null;
 }
 
-const NBSP = "\u00a0";
-const q = (value: string) => `«${NBSP}${value}${NBSP}»`;
-
 export function holderNewContributionSubject(props: Pick<HolderNewContributionProps, "campaignTitle">): string {
   return `Nouvelle contribution pour ${q(props.campaignTitle)}`;
 }
@@ -38,69 +36,46 @@ export default function HolderNewContribution(props: HolderNewContributionProps)
   const goal = formatEuros(goalCents);
   const percentText = formatPercent(percent);
   return (
-    <Html lang="fr" dir="ltr">
-      <Head>
-        <title>{holderNewContributionSubject(props)}</title>
-      </Head>
-      <Preview>{`${contributorName} soutient votre campagne : ${collected} collectés, ${percentText} de l'objectif.`}</Preview>
-      <Body style={s.body}>
-        <Container style={s.container}>
-          <Text style={s.brand}>Propulsons</Text>
-          <Heading as="h1" style={s.heading}>
-            Une nouvelle contribution pour votre campagne
-          </Heading>
-          <Text style={s.text}>Bonjour,</Text>
-          <Text style={s.text}>
-            Bonne nouvelle : la campagne{" "}
-            <Link href={campaignUrl} style={s.link}>
-              {campaignTitle}
-            </Link>{" "}
-            vient de recevoir une contribution.
-          </Text>
+    <EmailLayout
+      title={holderNewContributionSubject(props)}
+      preview={`${contributorName} soutient votre campagne : ${collected} collectés, ${percentText} de l'objectif.`}
+      heading="Une nouvelle contribution pour votre campagne"
+    >
+      <Text style={s.text}>Bonjour,</Text>
+      <Text style={s.text}>
+        Bonne nouvelle : la campagne{" "}
+        <Link href={campaignUrl} style={s.link}>
+          {campaignTitle}
+        </Link>{" "}
+        vient de recevoir une contribution.
+      </Text>
 
-          <Section style={s.detailsBox}>
-            <Heading as="h2" style={{ ...s.subheading, marginTop: 0 }}>
-              La contribution
-            </Heading>
-            <Text style={s.detail}>
-              <strong>Contributeur :</strong> {contributorName}
-            </Text>
-            <Text style={s.detail}>
-              <strong>Montant :</strong> {amount}
-            </Text>
-            <Text style={{ ...s.detail, marginBottom: 0 }}>
-              <strong>Contrepartie :</strong> {rewardTitle ?? "sans contrepartie"}
-            </Text>
-          </Section>
+      <DetailsBox title="La contribution">
+        <Detail label="Contributeur :"> {contributorName}</Detail>
+        <Detail label="Montant :"> {amount}</Detail>
+        <Detail label="Contrepartie :" last> {rewardTitle ?? "sans contrepartie"}</Detail>
+      </DetailsBox>
 
-          {message ? (
-            <>
-              <Heading as="h2" style={s.subheading}>
-                Son message de soutien
-              </Heading>
-              <Text style={s.quote}>{message}</Text>
-            </>
-          ) : null}
-
+      {message ? (
+        <>
           <Heading as="h2" style={s.subheading}>
-            Où en est la campagne
+            Son message de soutien
           </Heading>
-          <Text style={s.text}>
-            {collected} collectés sur un objectif de {goal}, soit {percentText} de l'objectif.
-          </Text>
-          <Text style={s.text}>
-            Rappel : la campagne fonctionne en {q("tout ou rien")}. Si l'objectif n'est pas atteint à la date de fin,
-            chaque contributeur est remboursé.
-          </Text>
+          <Text style={s.quote}>{message}</Text>
+        </>
+      ) : null}
 
-          <Hr style={s.hr} />
-          <Text style={s.footer}>
-            Propulsons, la plateforme de financement participatif des projets de l'économie sociale et solidaire du
-            Pas-de-Calais. Ce message vous est envoyé automatiquement ; merci de ne pas y répondre.
-          </Text>
-        </Container>
-      </Body>
-    </Html>
+      <Heading as="h2" style={s.subheading}>
+        Où en est la campagne
+      </Heading>
+      <Text style={s.text}>
+        {collected} collectés sur un objectif de {goal}, soit {percentText} de l'objectif.
+      </Text>
+      <Text style={s.text}>
+        Rappel : la campagne fonctionne en {q("tout ou rien")}. Si l'objectif n'est pas atteint à la date de fin,
+        chaque contributeur est remboursé.
+      </Text>
+    </EmailLayout>
   );
 }
 

@@ -19,11 +19,20 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import SQLite from "better-sqlite3";
 import { tempDatabasePath } from "../tests/support/db";
-import { freePort, startServer, type RunningServer } from "../tests/support/server";
+import { freePort } from "../tests/support/server";
+import {
+  cleanupStack,
+  firstLiveCampaign,
+  frInt,
+  machineLine,
+  positiveInt,
+  runBench,
+  startApp,
+  stringOptions,
+} from "./bench-common";
 
 const WARMUP_SECONDS = 3;
 const FRESHNESS_CENTS = 4242;
@@ -31,22 +40,7 @@ const FRESHNESS_NAME = "Bench B.";
 
 // ---------------------------------------------------------------- options
 
-function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} attend un entier ≥ ${min} (reçu : ${value})`);
-  return n;
-}
-
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: "string" },
-    connections: { type: "string" },
-    rounds: { type: "string" },
-    workers: { type: "string" },
-  },
-  strict: true,
-});
+const args = stringOptions(["duration", "connections", "rounds", "workers"]);
 const DURATION = positiveInt("duration", args.duration, 10);
 const CONNECTIONS = positiveInt("connections", args.connections, 10);
 const ROUNDS = positiveInt("rounds", args.rounds, 2);
@@ -92,10 +86,6 @@ function collectedCents(html: string): number {
   return parseEuros(m[1]);
 }
 
-const frInt = (n: number) =>
-  Math.round(n)
-    .toLocaleString("fr-FR")
-    .replace(/[\u202f\u00a0]/g, " ");
 /** autocannon's latency histogram has a 1 ms resolution: 0 means « under a millisecond ». */
 const ms = (n: number) => (n < 1 ? "<1 ms" : `${frInt(n)} ms`);
 const euros = (cents: number) =>
@@ -192,34 +182,11 @@ async function startBareServer(body: Buffer, contentType: string, port: number):
 
 // ---------------------------------------------------------------- the run
 
-const cleanups: Array<() => Promise<void> | void> = [];
-async function cleanup(): Promise<void> {
-  while (cleanups.length > 0) {
-    const step = cleanups.pop()!;
-    try {
-      await step();
-    } catch (error) {
-      console.error("nettoyage :", error);
-    }
-  }
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal} reçu : arrêt des serveurs…`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-
-async function startApp(file: string, extra: Record<string, string> = {}): Promise<RunningServer> {
-  const app = await startServer({ DATABASE_PATH: file, HOST: "127.0.0.1", ...extra });
-  cleanups.push(() => app.stop());
-  return app;
-}
+const { cleanups, cleanup } = cleanupStack("arrêt des serveurs…");
 
 async function main(): Promise<number> {
   let failed = false;
-  const cpus = os.cpus();
-  console.log(`machine: ${cpus.length} cœurs, ${cpus[0]?.model ?? "?"}, Node ${process.version}`);
+  console.log(machineLine());
   console.log(
     `réglages: ${DURATION} s par mesure (+${WARMUP_SECONDS} s de chauffe), ${CONNECTIONS} connexions, ${ROUNDS} tours, ` +
       `${WORKERS > 0 ? `${WORKERS} worker(s) autocannon` : "autocannon sur le fil principal"}`
@@ -229,13 +196,8 @@ async function main(): Promise<number> {
   cleanups.push(() => tmp.cleanup());
 
   // 1. The app (first start: migrates and seeds the demo data).
-  const app = await startApp(tmp.file);
-  const ro = new SQLite(tmp.file, { readonly: true, fileMustExist: true });
-  const campaign = ro
-    .prepare("SELECT id, slug FROM campaigns WHERE status = 'live' ORDER BY ends_at, id LIMIT 1")
-    .get() as { id: number; slug: string } | undefined;
-  ro.close();
-  if (!campaign) throw new Error("aucune campagne en cours dans la base de démonstration");
+  const app = await startApp(cleanups, tmp.file);
+  const campaign = firstLiveCampaign(tmp.file);
   const pagePath = `/campagnes/${campaign.slug}`;
   const appUrl = `${app.url}${pagePath}`;
 
@@ -315,7 +277,7 @@ async function main(): Promise<number> {
 
   // 4. The same page without the page cache (second process, same database file).
   await app.stop();
-  const appOff = await startApp(tmp.file, { PAGE_CACHE: "off" });
+  const appOff = await startApp(cleanups, tmp.file, { PAGE_CACHE: "off" });
   const offUrl = `${appOff.url}${pagePath}`;
   const offFirst = await get(offUrl);
   if (offFirst.status !== 200) throw new Error(`${pagePath} (cache désactivé) : statut ${offFirst.status}`);
@@ -334,7 +296,7 @@ async function main(): Promise<number> {
     (s.valid ? "" : "  [INVALIDE : erreurs pendant la mesure]");
   const ratio = sApp.rps / sBare.rps;
   console.log("");
-  console.log(`machine: ${cpus.length} cœurs, ${cpus[0]?.model ?? "?"}, Node ${process.version}`);
+  console.log(machineLine());
   console.log(`page: ${pagePath} (${frInt(first.body.length)} octets)`);
   console.log(line("serveur nu (node:http)", sBare));
   console.log(line("app (cache de pages)", sApp));
@@ -348,14 +310,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error("bench:pages a échoué :", error instanceof Error ? error.message : error);
-  code = 1;
-} finally {
-  await cleanup();
-}
-if (code !== 0) console.error("bench:pages : résultat invalide (voir ci-dessus).");
-process.exit(code);
+await runBench("bench:pages", main, cleanup);

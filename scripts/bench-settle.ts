@@ -29,15 +29,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { readConfig } from "../app/config.server";
 import { reconcile } from "../app/settlement/reconcile.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { tempDatabasePath } from "../tests/support/db";
+import { cleanupStack, frInt, machineLine, plural, positiveInt, runBench, stringOptions } from "./bench-common";
 
 /** Stripe's documented live-mode limit per endpoint, as the mock applies it (tests/mocks/stripe.ts). */
 const PER_ENDPOINT_PER_SECOND = 25;
@@ -49,27 +48,12 @@ const POLL_MS = 100;
 
 // ---------------------------------------------------------------- options
 
-function positiveInt(name: string, value: string | undefined, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} attend un entier entre ${min} et ${max} (reçu : ${value})`);
-  return n;
-}
-
-const { values: args } = parseArgs({
-  options: { contributions: { type: "string" } },
-  strict: true,
-});
+const args = stringOptions(["contributions"]);
 const N = positiveInt("contributions", args.contributions, 2000, 1, MAX_CONTRIBUTIONS);
 
 // ---------------------------------------------------------------- helpers
 
-const frInt = (n: number) =>
-  Math.round(n)
-    .toLocaleString("fr-FR")
-    .replace(/[\u202f\u00a0]/g, " ");
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const plural = (n: number, one: string, many: string) => `${frInt(n)} ${n === 0 || n === 1 ? one : many}`;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -243,24 +227,7 @@ function killChild(): void {
   }
 }
 
-const cleanups: Array<() => Promise<void> | void> = [];
-async function cleanup(): Promise<void> {
-  killChild();
-  while (cleanups.length > 0) {
-    const step = cleanups.pop()!;
-    try {
-      await step();
-    } catch (error) {
-      console.error("nettoyage :", error);
-    }
-  }
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal} reçu : arrêt de la commande…`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
+const { cleanups, cleanup } = cleanupStack("arrêt de la commande…", killChild);
 
 interface ChildRun {
   code: number | null;
@@ -328,10 +295,9 @@ function runSettle(env: NodeJS.ProcessEnv, watcher: StateWatcher, limitMs: numbe
 }
 
 async function main(): Promise<number> {
-  const cpus = os.cpus();
   const defaults = readConfig({} as NodeJS.ProcessEnv); // an empty environment: the defaults
   const floorMs = (N / PER_ENDPOINT_PER_SECOND) * 1000;
-  const machine = `machine: ${cpus.length} cœurs, ${cpus[0]?.model ?? "?"}, Node ${process.version}`;
+  const machine = machineLine();
   const scenario =
     `règlement d'une campagne non financée : ${frInt(N)} contributions payées, Stripe simulé aux limites du mode live ` +
     `(${PER_ENDPOINT_PER_SECOND} req/s par point d'accès, 100 req/s au total, ~50 ms)`;
@@ -499,14 +465,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error("bench:settle a échoué :", error instanceof Error ? error.message : error);
-  code = 1;
-} finally {
-  await cleanup();
-}
-if (code !== 0) console.error("bench:settle : résultat invalide (voir ci-dessus).");
-process.exit(code);
+await runBench("bench:settle", main, cleanup);

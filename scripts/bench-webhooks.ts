@@ -26,19 +26,28 @@
  * Only 127.0.0.1 is ever targeted; every loop is bounded by the number of events.
  */
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import SQLite from "better-sqlite3";
 import { COLLECTED_STATUSES } from "../app/domain/contribution-status";
 // Importing the app module works under tsx (tsconfig paths are honoured); it only
 // pulls in stripe and the (lazily read) configuration.
 import { DEMO_WEBHOOK_SECRET } from "../app/payments/stripe.server";
 import { tempDatabasePath } from "../tests/support/db";
-import { startServer, type RunningServer } from "../tests/support/server";
+import type { RunningServer } from "../tests/support/server";
 import { makeEvent } from "../tests/mocks/stripe";
 import { signPayload } from "../tests/mocks/stripe-webhooks";
+import {
+  cleanupStack,
+  firstLiveCampaign,
+  frInt,
+  machineLine,
+  plural,
+  positiveInt,
+  runBench,
+  startApp,
+  stringOptions,
+} from "./bench-common";
 
 const TARGET_EVENTS_PER_SECOND = 500;
 const DUPLICATE_SHARE = 0.05;
@@ -46,21 +55,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 // ---------------------------------------------------------------- options
 
-function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} attend un entier ≥ ${min} (reçu : ${value})`);
-  return n;
-}
-
-const { values: args } = parseArgs({
-  options: {
-    events: { type: "string" },
-    levels: { type: "string" },
-    warmup: { type: "string" },
-  },
-  strict: true,
-});
+const args = stringOptions(["events", "levels", "warmup"]);
 const LEVELS = (args.levels ?? "1,8,32,64").split(",").map((s) => positiveInt("levels", s.trim(), 1));
 if (LEVELS.length === 0 || LEVELS.some((c) => c > 1024)) throw new Error("--levels : entre 1 et 1024 requêtes en vol");
 const EVENTS = positiveInt("events", args.events, 6000, LEVELS.length);
@@ -68,14 +63,9 @@ const WARMUP = positiveInt("warmup", args.warmup, 100, 0);
 
 // ---------------------------------------------------------------- helpers
 
-const frInt = (n: number) =>
-  Math.round(n)
-    .toLocaleString("fr-FR")
-    .replace(/[\u202f\u00a0]/g, " ");
 const ms = (n: number) => `${n < 1 ? n.toFixed(2) : n.toFixed(1)} ms`;
 const euros = (cents: number) =>
   `${frInt(Math.trunc(cents / 100))},${String(Math.abs(cents) % 100).padStart(2, "0")} €`;
-const plural = (n: number, one: string, many: string) => `${frInt(n)} ${n === 1 || n === 0 ? one : many}`;
 
 /** Value at quantile q of an ascending array (nearest rank). */
 function quantile(sorted: number[], q: number): number {
@@ -353,28 +343,11 @@ function rawCeiling(file: string, deliveries: Delivery[], campaignId: number): {
 
 // ---------------------------------------------------------------- the run
 
-const cleanups: Array<() => Promise<void> | void> = [];
-async function cleanup(): Promise<void> {
-  while (cleanups.length > 0) {
-    const step = cleanups.pop()!;
-    try {
-      await step();
-    } catch (error) {
-      console.error("nettoyage :", error);
-    }
-  }
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal} reçu : arrêt du serveur…`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
+const { cleanups, cleanup } = cleanupStack("arrêt du serveur…");
 
 async function main(): Promise<number> {
   let failed = false;
-  const cpus = os.cpus();
-  const machine = `machine: ${cpus.length} cœurs, ${cpus[0]?.model ?? "?"}, Node ${process.version}`;
+  const machine = machineLine();
   console.log(machine);
   console.log(
     `réglages: ${frInt(EVENTS)} événements mesurés, concurrences ${LEVELS.join(", ")}, ` +
@@ -388,20 +361,10 @@ async function main(): Promise<number> {
   const ceilingFile = path.join(dir, "ceiling.sqlite");
 
   // 1. The app (first start: migrates and seeds the demo data).
-  const app: RunningServer = await startServer({
-    DATABASE_PATH: tmp.file,
-    HOST: "127.0.0.1",
-    DEMO_OUTBOX_PATH: outboxFile,
-  });
-  cleanups.push(() => app.stop());
+  const app: RunningServer = await startApp(cleanups, tmp.file, { DEMO_OUTBOX_PATH: outboxFile });
   const endpoint = new URL(`${app.url}/webhooks/stripe`);
 
-  const ro = new SQLite(tmp.file, { readonly: true, fileMustExist: true });
-  const campaign = ro
-    .prepare("SELECT id, slug FROM campaigns WHERE status = 'live' ORDER BY ends_at, id LIMIT 1")
-    .get() as { id: number; slug: string } | undefined;
-  ro.close();
-  if (!campaign) throw new Error("aucune campagne en cours dans la base de démonstration");
+  const campaign = firstLiveCampaign(tmp.file);
 
   // 2. Pending contributions (warm-up + measured), then a copy for the raw ceiling.
   const seeded = snapshot(tmp.file, campaign.id);
@@ -568,14 +531,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error("bench:webhooks a échoué :", error instanceof Error ? error.message : error);
-  code = 1;
-} finally {
-  await cleanup();
-}
-if (code !== 0) console.error("bench:webhooks : résultat invalide (voir ci-dessus).");
-process.exit(code);
+await runBench("bench:webhooks", main, cleanup);
