@@ -41,7 +41,10 @@ import PayoutWaitingHolder, {
   type PayoutWaitingHolderProps,
 } from "../emails/payout-waiting-holder";
 
+import SignIn, { signInSubject, type SignInProps } from "../emails/sign-in";
+
 export type {
+  SignInProps,
   ReceiptProps,
   HolderNewContributionProps,
   CampaignFundedContributorProps,
@@ -51,6 +54,7 @@ export type {
 };
 
 export type EmailMessage =
+  | { kind: "sign_in"; data: SignInProps }
   | { kind: "contribution_receipt"; data: ReceiptProps }
   | { kind: "holder_new_contribution"; data: HolderNewContributionProps }
   | { kind: "campaign_funded_contributor"; data: CampaignFundedContributorProps }
@@ -138,6 +142,10 @@ export async function renderEmail(message: EmailMessage): Promise<RenderedEmail>
       subject = campaignRefundContributorSubject(message.data);
       element = createElement(CampaignRefundContributor, message.data);
       break;
+    case "sign_in":
+      subject = signInSubject(message.data);
+      element = createElement(SignIn, message.data);
+      break;
     case "payout_waiting_holder":
       subject = payoutWaitingHolderSubject(message.data);
       element = createElement(PayoutWaitingHolder, message.data);
@@ -182,6 +190,23 @@ interface OutboxRow {
 }
 
 type Outcome = { ok: true; providerId: string } | { ok: false; error: string };
+
+/**
+ * Send one message now, outside the outbox — for messages that carry a secret
+ * (sign-in), which must not be stored. Returns false if the provider refused.
+ */
+export async function sendEmailNow(message: EmailMessage & { to: string; idempotencyKey: string }): Promise<boolean> {
+  const outcome = await send({
+    id: 0,
+    kind: message.kind,
+    to_email: message.to,
+    payload_json: JSON.stringify(message.data),
+    idempotency_key: message.idempotencyKey,
+    attempts: 0,
+  });
+  if (!outcome.ok) console.error(`Immediate email (${message.kind}) failed: ${outcome.error}`);
+  return outcome.ok;
+}
 
 async function send(row: OutboxRow): Promise<Outcome> {
   try {

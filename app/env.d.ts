@@ -6,6 +6,11 @@ declare module "@remix-run/node" {
   interface Future {
     v3_singleFetch: true;
   }
+  /** What the HTTP server (app/server.ts) passes to every loader and action. */
+  interface AppLoadContext {
+    /** the client's address (behind a proxy in production: from X-Forwarded-For, Express `trust proxy`) */
+    clientIp?: string;
+  }
 }
 
 export {};

@@ -1,5 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
+  Form,
   isRouteErrorResponse,
   Link,
   Links,
@@ -13,6 +14,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import stylesheet from "~/styles/app.css";
+import { getSessionUser } from "~/auth.server";
 import { config } from "~/config.server";
 
 export const links: LinksFunction = () => [
@@ -29,11 +31,12 @@ export const meta: MetaFunction = () => [
   },
 ];
 
-export async function loader(_: LoaderFunctionArgs) {
-  return { demoMode: config().demoMode };
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getSessionUser(request);
+  return { demoMode: config().demoMode, user: user ? { email: user.email, role: user.role } : null };
 }
 
-function Header() {
+function Header({ signedIn }: { signedIn: boolean }) {
   return (
     <header className="site-header" role="banner">
       <div className="container site-header__inner">
@@ -54,6 +57,24 @@ function Header() {
             <li>
               <NavLink to="/accessibilite">Accessibilité</NavLink>
             </li>
+            {signedIn ? (
+              <>
+                <li>
+                  <NavLink to="/mon-compte">Mon compte</NavLink>
+                </li>
+                <li>
+                  <Form method="post" action="/deconnexion" className="nav-form">
+                    <button type="submit" className="nav-button">
+                      Se déconnecter
+                    </button>
+                  </Form>
+                </li>
+              </>
+            ) : (
+              <li>
+                <NavLink to="/connexion">Se connecter</NavLink>
+              </li>
+            )}
           </ul>
         </nav>
       </div>
@@ -103,7 +124,7 @@ export function Layout({ children }: { children: ReactNode }) {
             d'activité 2024.
           </div>
         ) : null}
-        <Header />
+        <Header signedIn={Boolean(data?.user)} />
         <main id="contenu" tabIndex={-1}>
           {children}
         </main>

@@ -66,12 +66,24 @@ app.get("/healthz", (_req, res) => {
   res.set("cache-control", "no-store").type("text/plain").send("ok");
 });
 
+// Cross-site request protection (with the SameSite=Lax session cookie): a state-changing
+// request that says where it comes from must come from here. Stripe's webhooks send no Origin.
+const ownOrigin = new URL(cfg.publicUrl).origin;
+app.use((req, res, next) => {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const origin = req.get("origin");
+  if (!origin) return next();
+  const host = req.get("X-Forwarded-Host") ?? req.get("host");
+  if (origin === ownOrigin || (host && origin === `${req.protocol}://${host}`)) return next();
+  res.status(403).type("text/plain; charset=utf-8").send("Requête refusée : elle ne provient pas de Propulsons.");
+});
+
 app.all("*", async (req, res, next) => {
   try {
     const cacheable = pageCache?.isCacheable(req) ?? false;
     // Stamp before rendering: a write during the render makes the entry stale at once.
     const version = cacheable ? pageCache!.currentVersion() : "";
-    const response = await handleRemix(toFetchRequest(req, res), {});
+    const response = await handleRemix(toFetchRequest(req, res), { clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue" });
     const headers = responseHeaders(response);
     if (cacheable && isStorableResponse(response.status, response.headers)) {
       const body = Buffer.from(await response.arrayBuffer());

@@ -192,6 +192,7 @@ export interface StripeEventsTable {
 }
 
 export type EmailKind =
+  | "sign_in"
   | "contribution_receipt"
   | "holder_new_contribution"
   | "campaign_funded_contributor"
@@ -214,6 +215,27 @@ export interface EmailOutboxTable {
   sent_at: Instant | null;
 }
 
+export interface SignInRequestsTable {
+  id: Generated<number>;
+  email: string;
+  token_hash: string;
+  code_hash: string;
+  ip: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: Instant;
+  expires_at: Instant;
+  used_at: Instant | null;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: Instant;
+  expires_at: Instant;
+  revoked_at: Instant | null;
+  user_agent: string | null;
+}
+
 export interface DB {
   territories: TerritoriesTable;
   themes: ThemesTable;
@@ -229,6 +251,8 @@ export interface DB {
   email_outbox: EmailOutboxTable;
   payouts: PayoutsTable;
   settlement_leases: SettlementLeasesTable;
+  sign_in_requests: SignInRequestsTable;
+  sessions: SessionsTable;
 }
 
 export type Campaign = Selectable<CampaignsTable>;

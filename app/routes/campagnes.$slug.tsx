@@ -1,3 +1,4 @@
+import { readForm } from "~/forms.server";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ContributionForm } from "~/components/contribution-form";
@@ -46,7 +47,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const slug = params.slug ?? "";
   if (!/^[a-z0-9-]{1,120}$/.test(slug)) throw new Response("Projet introuvable.", { status: 404 });
-  const values = readContributionForm(await request.formData());
+  const values = readContributionForm(await readForm(request));
   const cfg = config();
   const checked = validateContributionForm(values, { minCents: cfg.contributionMinCents, maxCents: cfg.contributionMaxCents });
   if (!checked.ok) return data({ values, errors: checked.errors, formError: undefined }, { status: 400 });

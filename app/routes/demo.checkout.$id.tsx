@@ -4,6 +4,7 @@
  * Stripe would send, and posts them, signed, to the platform's real webhook
  * endpoint: the production webhook code runs.
  */
+import { readForm } from "~/forms.server";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, redirect, useActionData, useLoaderData } from "@remix-run/react";
 import { config } from "~/config.server";
@@ -54,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (session.status !== "open") {
     return { error: "Cette session de paiement n'est plus ouverte." };
   }
-  const intent = (await request.formData()).get("intent");
+  const intent = (await readForm(request)).get("intent");
   if (!isDemoIntent(intent)) return { error: "Action inconnue." };
   await runDemoCheckout(session.id, intent, new URL("/webhooks/stripe", request.url).href);
   if (intent === "decline") return { error: "Votre carte a été refusée (carte de test). Essayez à nouveau ou abandonnez le paiement." };

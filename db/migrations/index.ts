@@ -8,10 +8,12 @@ import * as m0001 from "./0001_initial";
 import * as m0002 from "./0002_reference_data";
 import * as m0003 from "./0003_payments_and_email";
 import * as m0004 from "./0004_settlement";
+import * as m0005 from "./0005_accounts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_reference_data": m0002,
   "0003_payments_and_email": m0003,
   "0004_settlement": m0004,
+  "0005_accounts": m0005,
 };

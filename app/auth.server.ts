@@ -1,0 +1,213 @@
+/**
+ * Accounts and sessions (issue 5): sign-in by e-mail alone — a one-time link
+ * and a 6-digit code, either works, once, for 15 minutes — and server-side
+ * sessions that can be revoked. Secrets are stored hashed (SHA-256); the cookie
+ * carries a random token. Sign-in is rate-limited per e-mail and per IP and
+ * answers the same whether or not the address has an account.
+ */
+import crypto from "node:crypto";
+import { redirect } from "@remix-run/node";
+import type { Kysely } from "kysely";
+import type { DB, Role } from "#db/schema";
+import { config } from "./config.server";
+import { database } from "./db.server";
+import { sendEmailNow } from "./email.server";
+
+export const SIGN_IN_VALID_MS = 15 * 60_000;
+export const SESSION_MS = 30 * 24 * 3600_000;
+export const MAX_CODE_ATTEMPTS = 5;
+export const RATE_WINDOW_MS = 15 * 60_000;
+export const MAX_REQUESTS_PER_EMAIL = 5;
+export const MAX_REQUESTS_PER_IP = 20;
+export const SESSION_COOKIE = "__session";
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  displayName: string;
+  role: Role;
+}
+
+const hash = (value: string) => crypto.createHash("sha256").update(value).digest("hex");
+const randomToken = () => crypto.randomBytes(32).toString("base64url");
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export type SignInRequestResult = { ok: true } | { ok: false; status: 429; message: string };
+
+/** Ask for a sign-in e-mail. Same answer whether or not the address has an account. */
+export async function requestSignIn(
+  db: Kysely<DB>,
+  input: { email: string; ip: string; now?: Date },
+): Promise<SignInRequestResult> {
+  const now = input.now ?? new Date();
+  const email = normalizeEmail(input.email);
+  const since = new Date(now.getTime() - RATE_WINDOW_MS).toISOString();
+  const [byEmail, byIp] = await Promise.all([
+    db.selectFrom("sign_in_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("email", "=", email).where("created_at", ">", since).executeTakeFirstOrThrow(),
+    db.selectFrom("sign_in_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("ip", "=", input.ip).where("created_at", ">", since).executeTakeFirstOrThrow(),
+  ]);
+  if (Number(byEmail.n) >= MAX_REQUESTS_PER_EMAIL || Number(byIp.n) >= MAX_REQUESTS_PER_IP) {
+    return {
+      ok: false,
+      status: 429,
+      message: "Trop de demandes de connexion en peu de temps. Patientez un quart d'heure avant de réessayer.",
+    };
+  }
+  const token = randomToken();
+  const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
+  await db
+    .insertInto("sign_in_requests")
+    .values({
+      email,
+      token_hash: hash(token),
+      code_hash: hash(`${email}:${code}`),
+      ip: input.ip,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + SIGN_IN_VALID_MS).toISOString(),
+    })
+    .execute();
+  await sendEmailNow({
+    kind: "sign_in",
+    to: email,
+    idempotencyKey: `sign-in:${hash(token).slice(0, 32)}`,
+    data: { link: `${config().publicUrl}/connexion/verifier?jeton=${token}`, code, validMinutes: SIGN_IN_VALID_MS / 60_000 },
+  });
+  return { ok: true };
+}
+
+export type VerifyResult = { ok: true; userId: number } | { ok: false; message: string };
+
+async function userFor(db: Kysely<DB>, email: string, now: Date): Promise<number> {
+  const existing = await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst();
+  if (existing) return existing.id;
+  const created = await db
+    .insertInto("users")
+    .values({ email, display_name: email.split("@")[0] ?? email, role: "citizen", created_at: now.toISOString() })
+    .onConflict((oc) => oc.column("email").doUpdateSet({ email }))
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return created.id;
+}
+
+/** Consume a sign-in link's token. */
+export async function verifySignInLink(db: Kysely<DB>, token: string, now = new Date()): Promise<VerifyResult> {
+  const invalid = { ok: false as const, message: "Ce lien de connexion a expiré ou a déjà servi. Demandez-en un nouveau." };
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return invalid;
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom("sign_in_requests").select(["id", "email", "expires_at", "used_at"]).where("token_hash", "=", hash(token)).executeTakeFirst();
+    if (!row || row.used_at !== null || row.expires_at <= now.toISOString()) return invalid;
+    const used = await trx.updateTable("sign_in_requests").set({ used_at: now.toISOString() }).where("id", "=", row.id).where("used_at", "is", null).executeTakeFirst();
+    if (Number(used.numUpdatedRows) !== 1) return invalid;
+    return { ok: true as const, userId: await userFor(trx, row.email, now) };
+  });
+}
+
+/** Check a 6-digit code for the latest request of this address; five wrong tries burn it. */
+export async function verifySignInCode(db: Kysely<DB>, emailInput: string, code: string, now = new Date()): Promise<VerifyResult> {
+  const email = normalizeEmail(emailInput);
+  const wrong = { ok: false as const, message: "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code." };
+  if (!/^\d{6}$/.test(code)) return wrong;
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom("sign_in_requests")
+      .select(["id", "code_hash", "attempts"])
+      .where("email", "=", email)
+      .where("used_at", "is", null)
+      .where("expires_at", ">", now.toISOString())
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    if (!row) return wrong;
+    const expected = Buffer.from(row.code_hash, "hex");
+    const given = Buffer.from(hash(`${email}:${code}`), "hex");
+    if (!crypto.timingSafeEqual(expected, given)) {
+      const attempts = row.attempts + 1;
+      await trx
+        .updateTable("sign_in_requests")
+        .set({ attempts, ...(attempts >= MAX_CODE_ATTEMPTS ? { used_at: now.toISOString() } : {}) })
+        .where("id", "=", row.id)
+        .execute();
+      return attempts >= MAX_CODE_ATTEMPTS
+        ? { ok: false as const, message: "Trop d'essais avec ce code : demandez un nouveau code." }
+        : wrong;
+    }
+    await trx.updateTable("sign_in_requests").set({ used_at: now.toISOString() }).where("id", "=", row.id).execute();
+    return { ok: true as const, userId: await userFor(trx, email, now) };
+  });
+}
+
+export async function createSession(db: Kysely<DB>, userId: number, userAgent: string | null, now = new Date()): Promise<string> {
+  const token = randomToken();
+  await db
+    .insertInto("sessions")
+    .values({
+      id_hash: hash(token),
+      user_id: userId,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + SESSION_MS).toISOString(),
+      user_agent: userAgent?.slice(0, 200) ?? null,
+    })
+    .execute();
+  return token;
+}
+
+function cookieToken(request: Request): string | null {
+  const header = request.headers.get("cookie") ?? "";
+  const m = header.match(/(?:^|;\s*)__session=([A-Za-z0-9_-]{20,100})(?:;|$)/);
+  return m?.[1] ?? null;
+}
+
+export async function getSessionUser(request: Request, db: Kysely<DB> = database().db, now = new Date()): Promise<SessionUser | null> {
+  const token = cookieToken(request);
+  if (!token) return null;
+  const row = await db
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .select(["u.id", "u.email", "u.display_name", "u.role"])
+    .where("s.id_hash", "=", hash(token))
+    .where("s.revoked_at", "is", null)
+    .where("s.expires_at", ">", now.toISOString())
+    .executeTakeFirst();
+  return row ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role } : null;
+}
+
+export function sessionCookie(token: string): string {
+  const secure = config().env === "production" || config().publicUrl.startsWith("https://");
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_MS / 1000}${secure ? "; Secure" : ""}`;
+}
+
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+}
+
+/** Revoke the session of this request (sign-out), or every session of its user. */
+export async function revokeSessions(request: Request, scope: "this" | "all", db: Kysely<DB> = database().db, now = new Date()): Promise<void> {
+  const token = cookieToken(request);
+  if (!token) return;
+  if (scope === "this") {
+    await db.updateTable("sessions").set({ revoked_at: now.toISOString() }).where("id_hash", "=", hash(token)).where("revoked_at", "is", null).execute();
+    return;
+  }
+  const user = await getSessionUser(request, db, now);
+  if (user) await db.updateTable("sessions").set({ revoked_at: now.toISOString() }).where("user_id", "=", user.id).where("revoked_at", "is", null).execute();
+}
+
+/** Where to go back to after signing in: only a local path. */
+export function safeReturnPath(value: string | null | undefined): string {
+  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/mon-compte";
+  return value;
+}
+
+/** The signed-in user, or a redirect to the sign-in page (then back here). */
+export async function requireUser(request: Request, roles?: Role[]): Promise<SessionUser> {
+  const user = await getSessionUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/connexion?retour=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  if (roles && !roles.includes(user.role)) throw new Response("Accès réservé.", { status: 403 });
+  return user;
+}

@@ -1,0 +1,123 @@
+import { readForm } from "~/forms.server";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { codeSchema, emailSchema, field } from "~/auth-forms.server";
+import { createSession, getSessionUser, requestSignIn, safeReturnPath, sessionCookie, verifySignInCode } from "~/auth.server";
+import { database } from "~/db.server";
+
+export const meta: MetaFunction = () => [{ title: "Se connecter — Propulsons" }];
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const retour = safeReturnPath(new URL(request.url).searchParams.get("retour"));
+  if (await getSessionUser(request)) throw redirect(retour);
+  return { retour };
+}
+
+type ActionData =
+  | { step: "email"; email: string; error: string }
+  | { step: "code"; email: string; error?: string; sent: boolean };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const retour = safeReturnPath(field(form, "retour"));
+  const rawEmail = field(form, "email");
+  const email = emailSchema.safeParse(rawEmail);
+  if (!email.success) {
+    return data<ActionData>({ step: "email", email: rawEmail, error: email.error.issues[0]?.message ?? "Adresse invalide." }, { status: 400 });
+  }
+  const db = database().db;
+  if (field(form, "intent") === "code") {
+    const code = codeSchema.safeParse(field(form, "code"));
+    if (!code.success) {
+      return data<ActionData>({ step: "code", email: email.data, sent: false, error: code.error.issues[0]?.message }, { status: 400 });
+    }
+    const result = await verifySignInCode(db, email.data, code.data);
+    if (!result.ok) return data<ActionData>({ step: "code", email: email.data, sent: false, error: result.message }, { status: 400 });
+    const token = await createSession(db, result.userId, request.headers.get("user-agent"));
+    return redirect(retour, { headers: { "Set-Cookie": sessionCookie(token) } });
+  }
+  const sent = await requestSignIn(db, { email: email.data, ip: context.clientIp ?? "inconnue" });
+  if (!sent.ok) return data<ActionData>({ step: "email", email: email.data, error: sent.message }, { status: 429 });
+  return data<ActionData>({ step: "code", email: email.data, sent: true });
+}
+
+export default function SignInPage() {
+  const { retour } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  if (result?.step === "code") {
+    return (
+      <div className="container page prose-page">
+        <h1>Saisissez votre code</h1>
+        {result.sent ? (
+          <p className="outcome" role="status">
+            Si l'adresse <strong>{result.email}</strong> est correcte, un courriel vient de lui être envoyé avec un lien de
+            connexion et un code à 6 chiffres, valables 15 minutes.
+          </p>
+        ) : null}
+        <Form method="post" className="stack">
+          <input type="hidden" name="intent" value="code" />
+          <input type="hidden" name="email" value={result.email} />
+          <input type="hidden" name="retour" value={retour} />
+          <div className="field">
+            <label htmlFor="code">Code reçu par courriel (6 chiffres)</label>
+            <input
+              id="code"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              maxLength={6}
+              required
+              aria-invalid={result.error ? true : undefined}
+              aria-describedby={result.error ? "code-error" : undefined}
+            />
+            {result.error ? (
+              <p className="field-error" id="code-error" role="alert">
+                {result.error}
+              </p>
+            ) : null}
+          </div>
+          <button type="submit" className="button" disabled={busy}>
+            Me connecter
+          </button>
+        </Form>
+        <p>Vous pouvez aussi cliquer sur le lien du courriel.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="container page prose-page">
+      <h1>Se connecter</h1>
+      <p>
+        Pas de mot de passe : indiquez votre adresse électronique, nous vous envoyons un lien et un code de connexion. Le
+        compte est créé à la première connexion.
+      </p>
+      <Form method="post" className="stack">
+        <input type="hidden" name="retour" value={retour} />
+        <div className="field">
+          <label htmlFor="email">Adresse électronique</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={result?.email ?? ""}
+            aria-invalid={result?.error ? true : undefined}
+            aria-describedby={result?.error ? "email-error" : undefined}
+          />
+          {result?.error ? (
+            <p className="field-error" id="email-error" role="alert">
+              {result.error}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          Recevoir mon lien de connexion
+        </button>
+      </Form>
+    </div>
+  );
+}
