@@ -36,7 +36,9 @@ export function ContributionForm({
   minCents,
   maxCents,
   state,
+  defaultEmail = null,
 }: {
+  defaultEmail?: string | null;
   rewards: FormReward[];
   minCents: number;
   maxCents: number;
@@ -139,7 +141,7 @@ export function ContributionForm({
             type="email"
             autoComplete="email"
             required
-            defaultValue={v?.email ?? ""}
+            defaultValue={v?.email ?? defaultEmail ?? ""}
             aria-invalid={errors.email ? true : undefined}
             aria-describedby={describedBy("email", "c-email-hint")}
           />

@@ -2,6 +2,7 @@ import { readForm } from "~/forms.server";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ContributionForm } from "~/components/contribution-form";
+import { getSessionUser } from "~/auth.server";
 import { config } from "~/config.server";
 import { readContributionForm, validateContributionForm } from "~/payments/contribution-form.server";
 import { startContribution } from "~/payments/contributions.server";
@@ -27,7 +28,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     ? [{ title: `${data.campaign.title} — Propulsons` }, { name: "description", content: data.campaign.summary }]
     : [{ title: "Projet introuvable — Propulsons" }];
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const slug = params.slug ?? "";
   if (!/^[a-z0-9-]{1,120}$/.test(slug)) throw new Response("Projet introuvable.", { status: 404 });
   const campaign = await getCampaignPage(database().db, slug);
@@ -41,6 +42,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
     },
     now: new Date().toISOString(),
     bounds: { minCents: config().contributionMinCents, maxCents: config().contributionMaxCents },
+    // A signed-in citizen finds their address already in the form (such pages are never cached).
+    signedInEmail: (await getSessionUser(request))?.email ?? null,
   };
 }
 
@@ -60,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignPage() {
-  const { campaign: c, html, now, bounds } = useLoaderData<typeof loader>();
+  const { campaign: c, html, now, bounds, signedInEmail } = useLoaderData<typeof loader>();
   const formState = useActionData<typeof action>();
   const at = new Date(now);
   const left = timeLeft(at, new Date(c.startsAt), new Date(c.endsAt));
@@ -234,7 +237,13 @@ export default function CampaignPage() {
           </div>
 
           {c.status === "live" && left.kind !== "over" && left.kind !== "not_started" ? (
-            <ContributionForm rewards={c.rewards} minCents={bounds.minCents} maxCents={bounds.maxCents} state={formState} />
+            <ContributionForm
+              rewards={c.rewards}
+              minCents={bounds.minCents}
+              maxCents={bounds.maxCents}
+              state={formState}
+              defaultEmail={signedInEmail}
+            />
           ) : null}
 
           {c.rewards.length > 0 ? (
