@@ -1,6 +1,9 @@
-/** Headers set on every HTML response. */
+/** Headers set on every HTML response (a route may set a stricter value first: it is kept). */
 export function applySecurityHeaders(headers: Headers): void {
-  headers.set(
+  const setDefault = (name: string, value: string) => {
+    if (!headers.has(name)) headers.set(name, value);
+  };
+  setDefault(
     "Content-Security-Policy",
     [
       "default-src 'self'",
@@ -14,8 +17,8 @@ export function applySecurityHeaders(headers: Headers): void {
       "object-src 'none'",
     ].join("; "),
   );
-  headers.set("X-Content-Type-Options", "nosniff");
-  headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
-  headers.set("X-Frame-Options", "DENY");
-  headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  setDefault("X-Content-Type-Options", "nosniff");
+  setDefault("Referrer-Policy", "strict-origin-when-cross-origin");
+  setDefault("X-Frame-Options", "DENY");
+  setDefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 }

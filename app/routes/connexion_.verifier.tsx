@@ -10,7 +10,9 @@ import { createSession, sessionCookie, verifySignInLink } from "~/auth.server";
 import { database } from "~/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Connexion — Propulsons" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer" });
+// The token is in this page's URL: never send it to another site (same-origin only;
+// « no-referrer » would make browsers send « Origin: null » with the form, refused as cross-site).
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store", "Referrer-Policy": "same-origin" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return { jeton: new URL(request.url).searchParams.get("jeton") ?? "" };

@@ -1,0 +1,424 @@
+/**
+ * Accounts and sessions (app/auth.server.ts) on a real temporary SQLite database
+ * (migrated and seeded), with the real Resend sender and msw answering at the
+ * HTTP boundary: the sign-in e-mails are read back from the mock's outbox file.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createSession,
+  getSessionUser,
+  MAX_REQUESTS_PER_EMAIL,
+  MAX_REQUESTS_PER_IP,
+  requestSignIn,
+  revokeSessions,
+  safeReturnPath,
+  SESSION_MS,
+  SIGN_IN_VALID_MS,
+  verifySignInCode,
+  verifySignInLink,
+} from "~/auth.server";
+import { closeDatabase, database, initDatabase } from "~/db.server";
+import { resendHandlers, readOutbox, type OutboxMessage } from "../mocks/resend";
+import { tempDatabasePath } from "../support/db";
+
+// Before any app code reads its configuration (config() is read lazily, on first use).
+const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-auth-"));
+const OUTBOX = path.join(outboxDir, "outbox.jsonl");
+process.env.DEMO_OUTBOX_PATH = OUTBOX;
+process.env.PUBLIC_URL = "https://propulsons.example";
+delete process.env.RESEND_API_KEY;
+delete process.env.STRIPE_SECRET_KEY;
+
+const mail = setupServer(...resendHandlers);
+let cleanup: () => void;
+
+beforeAll(async () => {
+  mail.listen({ onUnhandledRequest: "error" });
+  const tmp = tempDatabasePath("auth");
+  cleanup = tmp.cleanup;
+  await initDatabase({ path: tmp.file, seed: true, now: new Date() });
+});
+
+afterAll(async () => {
+  mail.close();
+  await closeDatabase();
+  cleanup();
+  fs.rmSync(outboxDir, { recursive: true, force: true });
+});
+
+const db = () => database().db;
+const sha256 = (v: string) => crypto.createHash("sha256").update(v).digest("hex");
+
+/** A fresh address and a fresh IP for each test, so rate limits never leak between tests. */
+let counter = 0;
+function fresh(label: string): { email: string; ip: string } {
+  counter += 1;
+  return { email: `${label}.${counter}.${crypto.randomBytes(3).toString("hex")}@example.net`, ip: `10.1.${Math.floor(counter / 250)}.${counter % 250}` };
+}
+
+function mailsTo(email: string): OutboxMessage[] {
+  return readOutbox(OUTBOX).filter((m) => m.to.includes(email));
+}
+
+/** The code (from the subject) and the link token (from the HTML) of the latest sign-in e-mail to this address. */
+function latestSignIn(email: string): { code: string; token: string; link: string; message: OutboxMessage } {
+  const message = mailsTo(email).at(-1);
+  if (!message) throw new Error(`no e-mail to ${email}`);
+  const code = /(\d{6})$/.exec(message.subject)?.[1];
+  const link = /href="([^"]*\?jeton=[^"]+)"/.exec(message.html ?? "")?.[1];
+  const token = link ? new URL(link.replace(/&amp;/g, "&")).searchParams.get("jeton") : null;
+  if (!code || !link || !token) throw new Error(`not a sign-in e-mail: ${message.subject}`);
+  return { code, token, link, message };
+}
+
+/** Ask for a sign-in e-mail (must succeed) and return its secrets. */
+async function ask(who: { email: string; ip: string }, now?: Date) {
+  const result = await requestSignIn(db(), { ...who, now });
+  expect(result).toEqual({ ok: true });
+  return latestSignIn(who.email);
+}
+
+/** A six-digit code that is not `code`. */
+function otherCode(code: string, offset = 1): string {
+  return String((Number(code) + offset) % 1_000_000).padStart(6, "0");
+}
+
+function requestWithCookie(token: string): Request {
+  return new Request("https://propulsons.example/mon-compte", { headers: { cookie: `theme=clair; __session=${token}` } });
+}
+
+const CODE_WRONG = "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.";
+const CODE_BURNT = "Trop d'essais avec ce code : demandez un nouveau code.";
+const LINK_INVALID = "Ce lien de connexion a expiré ou a déjà servi. Demandez-en un nouveau.";
+const TOO_MANY = "Trop de demandes de connexion en peu de temps. Patientez un quart d'heure avant de réessayer.";
+
+describe("asking for a sign-in e-mail", () => {
+  it("sends one e-mail carrying a link and a 6-digit code, valid 15 minutes", async () => {
+    const who = fresh("envoi");
+    const before = readOutbox(OUTBOX).length;
+    expect(await requestSignIn(db(), who)).toEqual({ ok: true });
+    const sent = mailsTo(who.email);
+    expect(sent).toHaveLength(1);
+    expect(readOutbox(OUTBOX).length).toBe(before + 1);
+    const { code, link, message } = latestSignIn(who.email);
+    expect(message.subject).toBe(`Votre code de connexion à Propulsons : ${code}`);
+    expect(code).toMatch(/^\d{6}$/);
+    expect(link).toMatch(/^https:\/\/propulsons\.example\/connexion\/verifier\?jeton=[A-Za-z0-9_-]{20,100}$/);
+    expect(message.html).toContain(code);
+    expect(message.text).toContain(code);
+    expect(message.text).toContain("15 minutes");
+    expect(message.idempotencyKey).toMatch(/^sign-in:/);
+  });
+
+  it("stores only hashes: neither the code nor the token is in sign_in_requests, nor in the e-mail outbox table", async () => {
+    const who = fresh("hash");
+    const { code, token } = await ask(who);
+    const rows = await db().selectFrom("sign_in_requests").selectAll().where("email", "=", who.email).execute();
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.token_hash).toBe(sha256(token));
+    expect(row.code_hash).not.toBe(sha256(code)); // salted with the address
+    for (const [column, value] of Object.entries(row)) {
+      if (column === "token_hash" || column === "code_hash") continue;
+      expect(String(value), column).not.toContain(code);
+      expect(String(value), column).not.toContain(token);
+    }
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(row).toMatchObject({ email: who.email, ip: who.ip, attempts: 0, used_at: null });
+    // A message carrying a secret is sent at once, never queued in the outbox table.
+    const queued = await db().selectFrom("email_outbox").select(["kind", "payload_json"]).where("to_email", "=", who.email).execute();
+    expect(queued).toEqual([]);
+  });
+
+  it("answers the same for an unknown address and a known one; the account is created at the first successful sign-in, as a citizen", async () => {
+    const known = await db().selectFrom("users").select(["id", "email", "role"]).where("role", "=", "holder").orderBy("id").executeTakeFirstOrThrow();
+    const unknown = fresh("inconnu");
+    const a = await requestSignIn(db(), { email: known.email, ip: "10.2.0.1" });
+    const b = await requestSignIn(db(), unknown);
+    expect(a).toEqual(b);
+    expect(a).toEqual({ ok: true });
+    // both receive the same kind of e-mail
+    expect(mailsTo(known.email).at(-1)?.subject).toMatch(/^Votre code de connexion à Propulsons : \d{6}$/);
+    expect(mailsTo(unknown.email).at(-1)?.subject).toMatch(/^Votre code de connexion à Propulsons : \d{6}$/);
+
+    // Asking creates no account.
+    expect(await db().selectFrom("users").select("id").where("email", "=", unknown.email).execute()).toEqual([]);
+
+    const { code } = latestSignIn(unknown.email);
+    const ok = await verifySignInCode(db(), unknown.email, code);
+    expect(ok.ok).toBe(true);
+    const created = await db().selectFrom("users").selectAll().where("email", "=", unknown.email).executeTakeFirstOrThrow();
+    expect(created).toMatchObject({ role: "citizen", display_name: unknown.email.split("@")[0] });
+    expect(ok).toEqual({ ok: true, userId: created.id });
+
+    // A known account keeps its id and role.
+    const knownCode = latestSignIn(known.email).code;
+    expect(await verifySignInCode(db(), known.email, knownCode)).toEqual({ ok: true, userId: known.id });
+    const still = await db().selectFrom("users").select(["id", "role"]).where("email", "=", known.email).execute();
+    expect(still).toEqual([{ id: known.id, role: "holder" }]);
+  });
+
+  it("normalizes the address: « Prenom.Nom@Example.NET » and « prenom.nom@example.net » are the same account", async () => {
+    const who = fresh("casse");
+    const upper = `  ${who.email.toUpperCase()} `;
+    await requestSignIn(db(), { email: upper, ip: who.ip });
+    const { code } = latestSignIn(who.email);
+    const first = await verifySignInCode(db(), upper, code);
+    expect(first.ok).toBe(true);
+    const again = await ask({ email: who.email, ip: who.ip });
+    expect(await verifySignInCode(db(), who.email, again.code)).toEqual(first);
+  });
+});
+
+describe("the sign-in link", () => {
+  it("works once; the second use is refused", async () => {
+    const who = fresh("lien");
+    const { token } = await ask(who);
+    const first = await verifySignInLink(db(), token);
+    expect(first.ok).toBe(true);
+    expect(await verifySignInLink(db(), token)).toEqual({ ok: false, message: LINK_INVALID });
+    const row = await db().selectFrom("sign_in_requests").select("used_at").where("email", "=", who.email).executeTakeFirstOrThrow();
+    expect(row.used_at).not.toBeNull();
+  });
+
+  it("is refused after 15 minutes", async () => {
+    const who = fresh("lien-expire");
+    const t0 = new Date();
+    const { token } = await ask(who, t0);
+    expect(await verifySignInLink(db(), token, new Date(t0.getTime() + SIGN_IN_VALID_MS))).toEqual({ ok: false, message: LINK_INVALID });
+    expect(await verifySignInLink(db(), token, new Date(t0.getTime() + SIGN_IN_VALID_MS + 60_000))).toEqual({ ok: false, message: LINK_INVALID });
+    // one millisecond before the end it still works (the refused tries did not consume it)
+    expect((await verifySignInLink(db(), token, new Date(t0.getTime() + SIGN_IN_VALID_MS - 1))).ok).toBe(true);
+  });
+
+  it("refuses a garbage or unknown token with the French message", async () => {
+    for (const garbage of ["", "abc", "x".repeat(500), "../../etc/passwd", "' or 1=1 --", crypto.randomBytes(32).toString("base64url")]) {
+      expect(await verifySignInLink(db(), garbage)).toEqual({ ok: false, message: LINK_INVALID });
+    }
+  });
+});
+
+describe("the 6-digit code", () => {
+  it("works once; the second use is refused", async () => {
+    const who = fresh("code");
+    const { code } = await ask(who);
+    expect((await verifySignInCode(db(), who.email, code)).ok).toBe(true);
+    expect(await verifySignInCode(db(), who.email, code)).toEqual({ ok: false, message: CODE_WRONG });
+  });
+
+  it("a wrong code gets a French error; 5 wrong codes burn it, and the right code is then refused", async () => {
+    const who = fresh("essais");
+    const { code } = await ask(who);
+    for (let i = 1; i <= 4; i++) {
+      expect(await verifySignInCode(db(), who.email, otherCode(code, i))).toEqual({ ok: false, message: CODE_WRONG });
+    }
+    const row = await db().selectFrom("sign_in_requests").select(["attempts", "used_at"]).where("email", "=", who.email).executeTakeFirstOrThrow();
+    expect(row).toEqual({ attempts: 4, used_at: null });
+    expect(await verifySignInCode(db(), who.email, otherCode(code, 5))).toEqual({ ok: false, message: CODE_BURNT });
+    expect(await verifySignInCode(db(), who.email, code)).toEqual({ ok: false, message: CODE_WRONG });
+  });
+
+  it("4 wrong codes, then the right one, still works", async () => {
+    const who = fresh("essais-4");
+    const { code } = await ask(who);
+    for (let i = 1; i <= 4; i++) await verifySignInCode(db(), who.email, otherCode(code, i));
+    expect((await verifySignInCode(db(), who.email, code)).ok).toBe(true);
+  });
+
+  it("refuses malformed codes without counting them", async () => {
+    const who = fresh("format");
+    const { code } = await ask(who);
+    for (const bad of ["", "12345", "1234567", "abcdef", ` ${code}`, `${code}\n`]) {
+      expect(await verifySignInCode(db(), who.email, bad)).toEqual({ ok: false, message: CODE_WRONG });
+    }
+    const row = await db().selectFrom("sign_in_requests").select("attempts").where("email", "=", who.email).executeTakeFirstOrThrow();
+    expect(row.attempts).toBe(0);
+    expect((await verifySignInCode(db(), who.email, code)).ok).toBe(true);
+  });
+
+  it("an expired code is refused", async () => {
+    const who = fresh("code-expire");
+    const t0 = new Date();
+    const { code } = await ask(who, t0);
+    expect(await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + SIGN_IN_VALID_MS))).toEqual({ ok: false, message: CODE_WRONG });
+    expect(await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + 2 * SIGN_IN_VALID_MS))).toEqual({ ok: false, message: CODE_WRONG });
+    expect((await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + SIGN_IN_VALID_MS - 1))).ok).toBe(true);
+  });
+
+  it("a newer request's code is the one that counts", async () => {
+    const who = fresh("nouveau");
+    const t0 = new Date(Date.now() - 60_000);
+    const first = await ask(who, t0);
+    const second = await ask(who, new Date(t0.getTime() + 1000));
+    expect(second.code === first.code && second.token === first.token).toBe(false);
+    if (first.code !== second.code) {
+      expect(await verifySignInCode(db(), who.email, first.code)).toEqual({ ok: false, message: CODE_WRONG });
+    }
+    expect((await verifySignInCode(db(), who.email, second.code)).ok).toBe(true);
+  });
+
+  it("codes are per address: someone else's code does not work, and trying it does not consume theirs", async () => {
+    const alice = fresh("alice");
+    const bob = fresh("bob");
+    const a = await ask(alice);
+    const b = await ask(bob);
+    if (a.code !== b.code) {
+      expect(await verifySignInCode(db(), alice.email, b.code)).toEqual({ ok: false, message: CODE_WRONG });
+    }
+    expect((await verifySignInCode(db(), bob.email, b.code)).ok).toBe(true);
+    expect((await verifySignInCode(db(), alice.email, a.code)).ok).toBe(true);
+  });
+
+  it("a code for an address that never asked is refused", async () => {
+    expect(await verifySignInCode(db(), fresh("jamais").email, "123456")).toEqual({ ok: false, message: CODE_WRONG });
+  });
+});
+
+describe("rate limits", () => {
+  it(`the ${MAX_REQUESTS_PER_EMAIL + 1}th request for one address within 15 minutes is a 429 with a French message; allowed again after the window`, async () => {
+    const email = fresh("limite").email;
+    const t0 = new Date();
+    for (let i = 0; i < MAX_REQUESTS_PER_EMAIL; i++) {
+      // different IPs: only the per-address limit is at stake
+      expect(await requestSignIn(db(), { email, ip: `10.3.0.${i + 1}`, now: new Date(t0.getTime() + i * 1000) })).toEqual({ ok: true });
+    }
+    const sent = mailsTo(email).length;
+    expect(sent).toBe(MAX_REQUESTS_PER_EMAIL);
+    const refused = await requestSignIn(db(), { email, ip: "10.3.0.99", now: new Date(t0.getTime() + 10 * 60_000) });
+    expect(refused).toEqual({ ok: false, status: 429, message: TOO_MANY });
+    expect(mailsTo(email)).toHaveLength(sent); // no e-mail
+    const rows = await db().selectFrom("sign_in_requests").select("id").where("email", "=", email).execute();
+    expect(rows).toHaveLength(MAX_REQUESTS_PER_EMAIL); // nothing written
+    // The window slides: 15 minutes after the last request, one may ask again.
+    const after = new Date(t0.getTime() + (MAX_REQUESTS_PER_EMAIL - 1) * 1000 + 15 * 60_000);
+    expect(await requestSignIn(db(), { email, ip: "10.3.0.100", now: after })).toEqual({ ok: true });
+  });
+
+  it(`the ${MAX_REQUESTS_PER_IP + 1}st request from one IP (different addresses) is a 429`, async () => {
+    const ip = "10.4.0.1";
+    const t0 = new Date();
+    for (let i = 0; i < MAX_REQUESTS_PER_IP; i++) {
+      expect(await requestSignIn(db(), { email: fresh("ip").email, ip, now: new Date(t0.getTime() + i) })).toEqual({ ok: true });
+    }
+    const last = fresh("ip-21").email;
+    expect(await requestSignIn(db(), { email: last, ip, now: new Date(t0.getTime() + 60_000) })).toEqual({ ok: false, status: 429, message: TOO_MANY });
+    expect(mailsTo(last)).toEqual([]);
+    // another IP is not affected
+    expect(await requestSignIn(db(), { email: last, ip: "10.4.0.2", now: new Date(t0.getTime() + 60_000) })).toEqual({ ok: true });
+    // and this IP may ask again once its window has passed
+    expect(await requestSignIn(db(), { email: fresh("ip-apres").email, ip, now: new Date(t0.getTime() + MAX_REQUESTS_PER_IP + 15 * 60_000) })).toEqual({ ok: true });
+  });
+
+  it("concurrent requests cannot get past the per-address limit (check-then-insert must be atomic)", async () => {
+    const email = fresh("rafale").email;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => requestSignIn(db(), { email, ip: `10.5.0.${i + 1}` })),
+    );
+    const accepted = results.filter((r) => r.ok).length;
+    const rows = await db().selectFrom("sign_in_requests").select("id").where("email", "=", email).execute();
+    expect({ accepted, rows: rows.length, mails: mailsTo(email).length }, "20 simultaneous requests for one address").toEqual({
+      accepted: MAX_REQUESTS_PER_EMAIL,
+      rows: MAX_REQUESTS_PER_EMAIL,
+      mails: MAX_REQUESTS_PER_EMAIL,
+    });
+  });
+});
+
+describe("sessions", () => {
+  async function signedInUser(label: string): Promise<number> {
+    const who = fresh(label);
+    const { code } = await ask(who);
+    const result = await verifySignInCode(db(), who.email, code);
+    if (!result.ok) throw new Error(result.message);
+    return result.userId;
+  }
+
+  it("createSession + getSessionUser: the cookie finds the user; the table stores only the token's hash", async () => {
+    const userId = await signedInUser("session");
+    const token = await createSession(db(), userId, "Mozilla/5.0 (test)");
+    expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const user = await getSessionUser(requestWithCookie(token), db());
+    expect(user).toMatchObject({ id: userId, role: "citizen" });
+    const row = await db().selectFrom("sessions").selectAll().where("user_id", "=", userId).executeTakeFirstOrThrow();
+    expect(row.id_hash).toBe(sha256(token));
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(row.user_agent).toBe("Mozilla/5.0 (test)");
+    // no cookie, a wrong cookie, a forged one: nobody
+    expect(await getSessionUser(new Request("https://propulsons.example/"), db())).toBeNull();
+    expect(await getSessionUser(requestWithCookie(crypto.randomBytes(32).toString("base64url")), db())).toBeNull();
+    expect(await getSessionUser(new Request("https://propulsons.example/", { headers: { cookie: `x__session=${token}` } }), db())).toBeNull();
+  });
+
+  it("an expired session is refused", async () => {
+    const userId = await signedInUser("session-expiree");
+    const t0 = new Date();
+    const token = await createSession(db(), userId, null, t0);
+    expect(await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + SESSION_MS - 1))).toMatchObject({ id: userId });
+    expect(await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + SESSION_MS))).toBeNull();
+    expect(await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + SESSION_MS + 86_400_000))).toBeNull();
+  });
+
+  it("revokeSessions(\"this\") ends only this session", async () => {
+    const userId = await signedInUser("revoque-une");
+    const laptop = await createSession(db(), userId, "laptop");
+    const phone = await createSession(db(), userId, "phone");
+    await revokeSessions(requestWithCookie(laptop), "this", db());
+    expect(await getSessionUser(requestWithCookie(laptop), db())).toBeNull();
+    expect(await getSessionUser(requestWithCookie(phone), db())).toMatchObject({ id: userId });
+    const revoked = await db().selectFrom("sessions").select("revoked_at").where("id_hash", "=", sha256(laptop)).executeTakeFirstOrThrow();
+    expect(revoked.revoked_at).not.toBeNull();
+  });
+
+  it("revokeSessions(\"all\") ends every session of this user, and only of this user", async () => {
+    const userId = await signedInUser("revoque-toutes");
+    const otherId = await signedInUser("voisin");
+    const laptop = await createSession(db(), userId, "laptop");
+    const phone = await createSession(db(), userId, "phone");
+    const neighbour = await createSession(db(), otherId, "neighbour");
+    await revokeSessions(requestWithCookie(phone), "all", db());
+    expect(await getSessionUser(requestWithCookie(laptop), db())).toBeNull();
+    expect(await getSessionUser(requestWithCookie(phone), db())).toBeNull();
+    expect(await getSessionUser(requestWithCookie(neighbour), db())).toMatchObject({ id: otherId });
+  });
+
+  it("revoking with no cookie or an unknown cookie changes nothing", async () => {
+    const userId = await signedInUser("revoque-rien");
+    const token = await createSession(db(), userId, null);
+    await revokeSessions(new Request("https://propulsons.example/"), "all", db());
+    await revokeSessions(requestWithCookie(crypto.randomBytes(32).toString("base64url")), "all", db());
+    await revokeSessions(requestWithCookie(crypto.randomBytes(32).toString("base64url")), "this", db());
+    expect(await getSessionUser(requestWithCookie(token), db())).toMatchObject({ id: userId });
+  });
+});
+
+describe("safeReturnPath", () => {
+  it("keeps a local path and refuses other sites", () => {
+    expect(safeReturnPath("/mon-compte/contributions")).toBe("/mon-compte/contributions");
+    expect(safeReturnPath("/campagnes?statut=en-cours")).toBe("/campagnes?statut=en-cours");
+    expect(safeReturnPath("//evil.example")).toBe("/mon-compte");
+    expect(safeReturnPath("https://evil.example")).toBe("/mon-compte");
+    expect(safeReturnPath("/\\evil.example")).toBe("/mon-compte");
+    expect(safeReturnPath("\\\\evil.example")).toBe("/mon-compte");
+    expect(safeReturnPath("javascript:alert(1)")).toBe("/mon-compte");
+    expect(safeReturnPath("")).toBe("/mon-compte");
+    expect(safeReturnPath(null)).toBe("/mon-compte");
+    expect(safeReturnPath(undefined)).toBe("/mon-compte");
+  });
+
+  it("never lets a browser leave the site: tabs and line breaks are dropped by URL parsing (« /\\t/evil.example » is « //evil.example »)", () => {
+    const base = "https://propulsons.example";
+    const tricks = ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/\t\\evil.example", "//evil.example", "/\\evil.example"];
+    const leaving = tricks
+      .map((trick) => ({ trick, kept: safeReturnPath(trick) }))
+      .filter(({ kept }) => new URL(kept, base).origin !== base)
+      .map(({ trick, kept }) => `${JSON.stringify(trick)} → ${JSON.stringify(kept)} → ${new URL(kept, base).href}`);
+    expect(leaving, "return paths that a browser resolves to another site").toEqual([]);
+  });
+});
