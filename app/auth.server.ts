@@ -45,30 +45,36 @@ export async function requestSignIn(
   const now = input.now ?? new Date();
   const email = normalizeEmail(input.email);
   const since = new Date(now.getTime() - RATE_WINDOW_MS).toISOString();
-  const [byEmail, byIp] = await Promise.all([
-    db.selectFrom("sign_in_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("email", "=", email).where("created_at", ">", since).executeTakeFirstOrThrow(),
-    db.selectFrom("sign_in_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("ip", "=", input.ip).where("created_at", ">", since).executeTakeFirstOrThrow(),
-  ]);
-  if (Number(byEmail.n) >= MAX_REQUESTS_PER_EMAIL || Number(byIp.n) >= MAX_REQUESTS_PER_IP) {
+  const token = randomToken();
+  const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
+  // Count and insert in one transaction: simultaneous requests cannot all slip under the limit
+  // (SQLite runs one write transaction at a time).
+  const allowed = await db.transaction().execute(async (trx) => {
+    const [byEmail, byIp] = await Promise.all([
+      trx.selectFrom("sign_in_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("email", "=", email).where("created_at", ">", since).executeTakeFirstOrThrow(),
+      trx.selectFrom("sign_in_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("ip", "=", input.ip).where("created_at", ">", since).executeTakeFirstOrThrow(),
+    ]);
+    if (Number(byEmail.n) >= MAX_REQUESTS_PER_EMAIL || Number(byIp.n) >= MAX_REQUESTS_PER_IP) return false;
+    await trx
+      .insertInto("sign_in_requests")
+      .values({
+        email,
+        token_hash: hash(token),
+        code_hash: hash(`${email}:${code}`),
+        ip: input.ip,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + SIGN_IN_VALID_MS).toISOString(),
+      })
+      .execute();
+    return true;
+  });
+  if (!allowed) {
     return {
       ok: false,
       status: 429,
       message: "Trop de demandes de connexion en peu de temps. Patientez un quart d'heure avant de réessayer.",
     };
   }
-  const token = randomToken();
-  const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
-  await db
-    .insertInto("sign_in_requests")
-    .values({
-      email,
-      token_hash: hash(token),
-      code_hash: hash(`${email}:${code}`),
-      ip: input.ip,
-      created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + SIGN_IN_VALID_MS).toISOString(),
-    })
-    .execute();
   await sendEmailNow({
     kind: "sign_in",
     to: email,
@@ -197,8 +203,13 @@ export async function revokeSessions(request: Request, scope: "this" | "all", db
 
 /** Where to go back to after signing in: only a local path. */
 export function safeReturnPath(value: string | null | undefined): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/mon-compte";
-  return value;
+  const fallback = "/mon-compte";
+  // Browsers drop tabs and line breaks in URLs and read « \ » as « / »: refuse them outright.
+  if (!value || !value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  const base = "http://propulsons.invalid";
+  const url = new URL(value, base);
+  if (url.origin !== base) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 /** The signed-in user, or a redirect to the sign-in page (then back here). */

@@ -21,6 +21,7 @@ const schema = z.object({
   CONTRIBUTION_MIN_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(1),
   CONTRIBUTION_MAX_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   CHECKOUT_EXPIRY_MINUTES: z.coerce.number().int().min(30).max(24 * 60).default(30),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).optional(),
   EMAIL_RATE_PER_SECOND: z.coerce.number().min(0.1).max(1000).optional(),
   SETTLE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   SETTLE_GRACE_DAYS: z.coerce.number().min(0).max(60).default(5),
@@ -48,6 +49,8 @@ export interface Config {
   contributionMaxCents: number;
   /** Stripe Checkout sessions expire after this (Stripe's minimum is 30 minutes) */
   checkoutExpiryMinutes: number;
+  /** reverse-proxy hops in front of the server (Express `trust proxy`) */
+  trustProxyHops: number;
   /** e-mails sent per second at most (Resend's default API limit is 2 requests/s) */
   emailRatePerSecond: number;
   /** the settlement job's period inside the server; 0 = off (use `npm run settle` from cron) */
@@ -116,6 +119,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contributionMinCents: e.CONTRIBUTION_MIN_EUROS * 100,
     contributionMaxCents: e.CONTRIBUTION_MAX_EUROS * 100,
     checkoutExpiryMinutes: e.CHECKOUT_EXPIRY_MINUTES,
+    trustProxyHops: e.TRUST_PROXY ?? (production ? 1 : 0),
     emailRatePerSecond: e.EMAIL_RATE_PER_SECOND ?? (e.RESEND_API_KEY ? 2 : 10),
     settleIntervalMs: e.SETTLE_INTERVAL_SECONDS * 1000,
     settleGraceMs: Math.round(e.SETTLE_GRACE_DAYS * 24 * 3600 * 1000),

@@ -55,7 +55,9 @@ function responseHeaders(response: Response): Array<[string, string]> {
 
 const app = express();
 app.disable("x-powered-by");
-app.set("trust proxy", cfg.env === "production");
+// Behind a reverse proxy, the client address is the one the proxy appended (TRUST_PROXY hops,
+// 1 by default in production): a client cannot forge it with its own X-Forwarded-For.
+app.set("trust proxy", cfg.trustProxyHops);
 app.use(compression());
 app.use("/build", express.static(path.join(process.cwd(), "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(process.cwd(), "public"), { maxAge: "1h" }));
@@ -85,6 +87,10 @@ app.all("*", async (req, res, next) => {
     const version = cacheable ? pageCache!.currentVersion() : "";
     const response = await handleRemix(toFetchRequest(req, res), { clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue" });
     const headers = responseHeaders(response);
+    // A page rendered for a signed-in visitor carries their details: no shared cache may keep it.
+    if (/(?:^|;\s*)__session=/.test(req.headers.cookie ?? "") && !response.headers.has("cache-control")) {
+      headers.push(["cache-control", "private, no-store"]);
+    }
     if (cacheable && isStorableResponse(response.status, response.headers)) {
       const body = Buffer.from(await response.arrayBuffer());
       pageCache!.store(pageCache!.key(req), { status: response.status, headers, body, version });
