@@ -22,6 +22,9 @@ export default function Account() {
         <li>
           <Link to="/mon-compte/contributions">Mes contributions</Link>
         </li>
+        <li>
+          <Link to="/porteur">Espace porteur de projet</Link> : déclarer sa structure, suivre ses campagnes
+        </li>
       </ul>
       <h2>Sessions</h2>
       <p>Vous pouvez fermer toutes vos sessions, sur tous vos appareils (par exemple après avoir utilisé un ordinateur partagé).</p>

@@ -572,7 +572,7 @@ describe("accessibility of the account pages (axe, WCAG 2.1 A and AA)", () => {
     });
   });
 
-  it("/mon-compte, /mon-compte/contributions and a receipt have no axe violations", async () => {
+  it("/mon-compte, /mon-compte/contributions, a receipt and the holder's structure pages have no axe violations", async () => {
     const email = picked.axe;
     const paid = contributionsOf(email).find((k) => k.status === "paid")!;
     await withPage({}, async (page) => {
@@ -596,6 +596,29 @@ describe("accessibility of the account pages (axe, WCAG 2.1 A and AA)", () => {
       await waitForHydration(page);
       await page.getByRole("heading", { level: 1, name: `Reçu de contribution ${reference(paid.id)}` }).waitFor();
       await expectNoAxeViolations(page, "recu");
+
+      // The holder space: declaring a structure, with errors first, then done.
+      await page.goto(url("/porteur"));
+      await waitForHydration(page);
+      await page.getByRole("heading", { level: 1, name: "Espace porteur de projet" }).waitFor();
+      await expectNoAxeViolations(page, "porteur");
+      await page.getByRole("link", { name: "Déclarer ma structure" }).click();
+      await page.getByRole("heading", { level: 1, name: "Déclarer ma structure" }).waitFor();
+      await expectNoAxeViolations(page, "structure");
+      await page.getByLabel("Nom de la structure").fill("Le Jardin des Possibles");
+      await page.getByLabel("Forme juridique").selectOption("association");
+      await page.getByLabel("Numéro SIRET ou RNA").fill("123");
+      await page.getByLabel("Commune").fill("Bapaume");
+      await page.getByLabel("Territoire").selectOption("arrageois");
+      await page.getByRole("button", { name: "Enregistrer" }).click();
+      await page.getByRole("alert").filter({ hasText: "Numéro RNA invalide" }).waitFor();
+      expect(await page.getByLabel("Nom de la structure").inputValue()).toBe("Le Jardin des Possibles");
+      await expectNoAxeViolations(page, "structure-erreur");
+      await page.getByLabel("Numéro SIRET ou RNA").fill("W623001234");
+      await page.getByRole("button", { name: "Enregistrer" }).click();
+      await page.waitForURL((u) => u.pathname === "/porteur");
+      await page.locator(".structure-list strong", { hasText: "Le Jardin des Possibles" }).waitFor();
+      await expectNoAxeViolations(page, "porteur-structure");
     });
   });
 });

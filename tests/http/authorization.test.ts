@@ -293,6 +293,10 @@ describe("the authorization matrix", () => {
       { method: "GET", path: "/mon-compte/contributions/999999999", expected: signedIn(toSignIn("/mon-compte/contributions/999999999"), "404") },
       { method: "GET", path: "/mon-compte/contributions/abc", expected: signedIn(toSignIn("/mon-compte/contributions/abc"), "404") },
       { method: "POST", path: "/mon-compte", form: { a: "1" }, expected: all("405") },
+      // the holder space (structures)
+      { method: "GET", path: "/porteur", expected: signedIn(toSignIn("/porteur"), "200") },
+      { method: "GET", path: "/porteur/structure", expected: signedIn(toSignIn("/porteur/structure"), "200") },
+      { method: "POST", path: "/porteur/structure", form: { nom: "" }, expected: signedIn(toSignIn("/porteur/structure"), "400") },
       // contributing (open to everyone, signed in or not)
       { method: "POST", path: `/campagnes/${liveSlug}`, form: contributionForm, expected: all("303 → /demo/checkout/cs_test_…") },
       { method: "POST", path: `/campagnes/${liveSlug}`, form: {}, expected: all("400") },
@@ -628,5 +632,40 @@ describe("where one goes after signing in", () => {
       { afterCode: afterCode.origin, afterVisit: afterVisit.origin },
       `Location ${JSON.stringify(answer.location)} and ${JSON.stringify(signedInAlready.location)}`,
     ).toEqual({ afterCode: origin, afterVisit: origin });
+  });
+});
+
+describe("the holder's structure", () => {
+  it("a citizen declares a structure (French errors first, nothing lost), becomes a holder, and only they see it", async () => {
+    const a = await signIn(A.email);
+    const bad = await call("POST", "/porteur/structure", {
+      cookie: a.cookie,
+      origin,
+      form: { nom: "Atelier Vélo Solidaire", forme: "scic", numero: "123", commune: "Arras", territoire: "arrageois" },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain("Numéro SIRET invalide");
+    expect(bad.body).toContain('value="Atelier Vélo Solidaire"');
+    expect(withDb((db) => db.prepare("select count(*) n from organizations where name = ?").get("Atelier Vélo Solidaire"))).toEqual({ n: 0 });
+
+    const ok = await call("POST", "/porteur/structure", {
+      cookie: a.cookie,
+      origin,
+      form: { nom: "Atelier Vélo Solidaire", forme: "scic", numero: "732 829 320 00074", commune: "Arras", territoire: "arrageois" },
+    });
+    expect(ok.status).toBe(302);
+    expect(ok.location).toBe("/porteur");
+    const row = withDb((db) =>
+      db.prepare("select o.registration_number, u.role from organizations o join users u on u.id = o.owner_user_id where o.name = ?").get("Atelier Vélo Solidaire"),
+    );
+    expect(row).toEqual({ registration_number: "73282932000074", role: "holder" });
+    const mine = await call("GET", "/porteur", { cookie: a.cookie });
+    expect(mine.body).toContain("Atelier Vélo Solidaire");
+
+    const b = await signIn(B.email);
+    const theirs = await call("GET", "/porteur", { cookie: b.cookie });
+    expect(theirs.status).toBe(200);
+    expect(theirs.body).not.toContain("Atelier Vélo Solidaire");
+    expect(theirs.body).toContain("Déclarer ma structure");
   });
 });

@@ -1,0 +1,95 @@
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth.server";
+import { database } from "~/db.server";
+import { STATE_LABELS } from "~/domain/campaign-machine";
+import { formatDate } from "~/domain/format";
+import { campaignsOf, structuresOf } from "~/holder/structures.server";
+import { LEGAL_FORMS } from "~/holder/structure-form.server";
+
+export const meta: MetaFunction = () => [{ title: "Espace porteur de projet — Propulsons" }];
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const db = database().db;
+  const [structures, campaigns] = await Promise.all([structuresOf(db, user.id), campaignsOf(db, user.id)]);
+  return {
+    structures: structures.map((s) => ({
+      id: s.id,
+      name: s.name,
+      legalForm: LEGAL_FORMS[s.legal_form],
+      registrationNumber: s.registration_number,
+      town: s.town,
+      territory: s.territory_name,
+      paymentsReady: s.stripe_account_id !== null && s.stripe_payouts_enabled === 1,
+    })),
+    campaigns: campaigns.map((c) => ({ id: c.id, slug: c.slug, title: c.title, status: STATE_LABELS[c.status], endsAt: c.ends_at, organization: c.organization_name })),
+  };
+}
+
+export default function HolderHome() {
+  const { structures, campaigns } = useLoaderData<typeof loader>();
+  return (
+    <div className="container page">
+      <h1>Espace porteur de projet</h1>
+      <section aria-labelledby="structures-title">
+        <h2 id="structures-title">Ma structure</h2>
+        {structures.length === 0 ? (
+          <>
+            <p>
+              Pour lancer une campagne, déclarez d'abord votre structure : association, coopérative (SCIC, SCOP), entreprise de
+              l'ESS ou collectif citoyen.
+            </p>
+            <p>
+              <Link to="/porteur/structure" className="button">
+                Déclarer ma structure
+              </Link>
+            </p>
+          </>
+        ) : (
+          <ul className="structure-list">
+            {structures.map((s) => (
+              <li key={s.id}>
+                <strong>{s.name}</strong> — {s.legalForm}
+                {s.registrationNumber ? `, n° ${s.registrationNumber}` : ""}, {s.town} ({s.territory}).{" "}
+                {s.paymentsReady ? "Compte de paiement prêt." : "Compte de paiement à connecter avant le versement des fonds."}{" "}
+                <Link to="/porteur/structure">
+                  Modifier<span className="visually-hidden"> la structure {s.name}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="campaigns-title">
+        <h2 id="campaigns-title">Mes campagnes</h2>
+        {campaigns.length === 0 ? (
+          <p>Aucune campagne pour le moment. L'éditeur de campagne arrive prochainement.</p>
+        ) : (
+          <table className="table">
+            <caption className="visually-hidden">Vos campagnes et leur état</caption>
+            <thead>
+              <tr>
+                <th scope="col">Campagne</th>
+                <th scope="col">Structure</th>
+                <th scope="col">État</th>
+                <th scope="col">Fin de la collecte</th>
+              </tr>
+            </thead>
+            <tbody>
+              {campaigns.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.title}</td>
+                  <td>{c.organization}</td>
+                  <td>{c.status}</td>
+                  <td>{formatDate(c.endsAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
