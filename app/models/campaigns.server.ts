@@ -5,7 +5,7 @@
  */
 import { sql, type Kysely } from "kysely";
 import type { DB } from "#db/schema";
-import { PUBLIC_STATES, type CampaignState } from "~/domain/campaign-machine";
+import { CAMPAIGN_STATES, PUBLIC_STATES, type CampaignState } from "~/domain/campaign-machine";
 import { COLLECTED_STATUSES } from "~/domain/contribution-status";
 import { commissionBpsFor, percentOfGoal } from "~/domain/money";
 
@@ -189,8 +189,11 @@ export interface CampaignPage extends CampaignCard {
 
 export const CONTRIBUTORS_SHOWN = 30;
 
-/** One public campaign by slug, or null when it does not exist or is not public. */
-export async function getCampaignPage(db: Kysely<DB>, slug: string): Promise<CampaignPage | null> {
+/**
+ * One public campaign by slug, or null when it does not exist or is not public.
+ * `includeUnpublished` is for the holder's preview (the caller checks ownership).
+ */
+export async function getCampaignPage(db: Kysely<DB>, slug: string, options: { includeUnpublished?: boolean } = {}): Promise<CampaignPage | null> {
   const row = await cardQuery(db)
     .select([
       "c.story_md",
@@ -200,7 +203,7 @@ export async function getCampaignPage(db: Kysely<DB>, slug: string): Promise<Cam
       "o.registration_number",
     ])
     .where("c.slug", "=", slug)
-    .where("c.status", "in", PUBLIC_STATES)
+    .where("c.status", "in", options.includeUnpublished ? CAMPAIGN_STATES : PUBLIC_STATES)
     .executeTakeFirst();
   if (!row) return null;
 

@@ -64,8 +64,15 @@ export default function HolderHome() {
       </section>
       <section aria-labelledby="campaigns-title">
         <h2 id="campaigns-title">Mes campagnes</h2>
+        {structures.length > 0 ? (
+          <p>
+            <Link to="/porteur/campagnes/nouvelle" className="button">
+              Nouvelle campagne
+            </Link>
+          </p>
+        ) : null}
         {campaigns.length === 0 ? (
-          <p>Aucune campagne pour le moment. L'éditeur de campagne arrive prochainement.</p>
+          <p>Aucune campagne pour le moment.</p>
         ) : (
           <table className="table">
             <caption className="visually-hidden">Vos campagnes et leur état</caption>
@@ -80,7 +87,9 @@ export default function HolderHome() {
             <tbody>
               {campaigns.map((c) => (
                 <tr key={c.id}>
-                  <td>{c.title}</td>
+                  <td>
+                    <Link to={`/porteur/campagnes/${c.id}`}>{c.title}</Link>
+                  </td>
                   <td>{c.organization}</td>
                   <td>{c.status}</td>
                   <td>{formatDate(c.endsAt)}</td>

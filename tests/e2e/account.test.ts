@@ -619,6 +619,23 @@ describe("accessibility of the account pages (axe, WCAG 2.1 A and AA)", () => {
       await page.waitForURL((u) => u.pathname === "/porteur");
       await page.locator(".structure-list strong", { hasText: "Le Jardin des Possibles" }).waitFor();
       await expectNoAxeViolations(page, "porteur-structure");
+
+      // The campaign editor: a new draft, a wrong value, the preview.
+      await page.getByRole("link", { name: "Nouvelle campagne" }).click();
+      await page.getByLabel("Titre du projet").fill("Un potager partagé à Bapaume");
+      await page.getByRole("button", { name: "Créer le brouillon" }).click();
+      await page.waitForURL((u) => /^\/porteur\/campagnes\/\d+$/.test(u.pathname));
+      await page.getByRole("heading", { level: 1, name: "Un potager partagé à Bapaume" }).waitFor();
+      await waitForHydration(page);
+      await expectNoAxeViolations(page, "editeur");
+      await page.getByLabel("Objectif (en euros)").fill("beaucoup");
+      await page.getByRole("button", { name: "Enregistrer" }).click();
+      await page.locator(".error-summary").waitFor();
+      expect(await page.getByLabel("Objectif (en euros)").inputValue()).toBe("beaucoup");
+      await expectNoAxeViolations(page, "editeur-erreurs");
+      await page.getByRole("link", { name: "Aperçu de la page publique" }).click();
+      await page.getByRole("note").filter({ hasText: "cette page n'est pas publique" }).waitFor();
+      await expectNoAxeViolations(page, "apercu");
     });
   });
 });

@@ -1,0 +1,195 @@
+/**
+ * The campaign editor's form (server only): zod checks every field with French
+ * messages. A draft may be saved incomplete — empty fields are allowed, wrong
+ * ones are not — and submitting requires everything (`missingContent`).
+ */
+import { z } from "zod";
+import { addDays, parisCalendarDate } from "~/domain/time";
+
+export const FUND_ROWS = 6;
+export const REWARD_ROWS = 5;
+export const MIN_DAYS = 7;
+export const MAX_DAYS = 90;
+
+export interface FundRow {
+  libelle: string;
+  montant: string;
+}
+export interface RewardRow {
+  titre: string;
+  description: string;
+  minimum: string;
+  stock: string;
+}
+export interface CampaignValues {
+  titre: string;
+  resume: string;
+  histoire: string;
+  objectif: string;
+  fin: string;
+  territoire: string;
+  theme: string;
+  resultats: string;
+  calendrier: string;
+  postes: FundRow[];
+  contreparties: RewardRow[];
+}
+
+export type CampaignErrors = Record<string, string>;
+
+export interface CampaignData {
+  title: string;
+  summary: string;
+  storyMd: string;
+  goalCents: number;
+  endDate: string;
+  territory: string | null;
+  theme: string | null;
+  expectedResultsMd: string;
+  timetableMd: string;
+  fundLines: Array<{ label: string; amountCents: number }>;
+  rewards: Array<{ title: string; description: string; minimumCents: number; stock: number | null }>;
+}
+
+const get = (form: FormData, k: string) => {
+  const v = form.get(k);
+  return typeof v === "string" ? v : "";
+};
+
+export function readCampaignForm(form: FormData): CampaignValues {
+  return {
+    titre: get(form, "titre"),
+    resume: get(form, "resume"),
+    histoire: get(form, "histoire"),
+    objectif: get(form, "objectif"),
+    fin: get(form, "fin"),
+    territoire: get(form, "territoire"),
+    theme: get(form, "theme"),
+    resultats: get(form, "resultats"),
+    calendrier: get(form, "calendrier"),
+    postes: Array.from({ length: FUND_ROWS }, (_, i) => ({ libelle: get(form, `poste_${i}_libelle`), montant: get(form, `poste_${i}_montant`) })),
+    contreparties: Array.from({ length: REWARD_ROWS }, (_, i) => ({
+      titre: get(form, `cp_${i}_titre`),
+      description: get(form, `cp_${i}_description`),
+      minimum: get(form, `cp_${i}_minimum`),
+      stock: get(form, `cp_${i}_stock`),
+    })),
+  };
+}
+
+const optionalText = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${what} : ${max} caractères au plus.`)
+    .refine((v) => v === "" || v.length >= min, `${what} : ${min} caractères au moins.`);
+
+const wholeEuros = (value: string, min: number, max: number, what: string): number | string => {
+  const v = value.replace(/[\s\u00a0\u202f€]/g, "");
+  if (!/^\d{1,9}$/.test(v)) return `${what} : un nombre entier d'euros est attendu.`;
+  const n = Number(v);
+  if (n < min || n > max) return `${what} : entre ${min} € et ${max.toLocaleString("fr-FR")} €.`;
+  return n;
+};
+
+export function validateCampaign(
+  values: CampaignValues,
+  known: { territories: Set<string>; themes: Set<string> },
+  now = new Date(),
+): { ok: true; data: CampaignData } | { ok: false; errors: CampaignErrors } {
+  const errors: CampaignErrors = {};
+  const texts = z
+    .object({
+      titre: z.string().trim().min(5, "Titre : 5 caractères au moins.").max(120, "Titre : 120 caractères au plus."),
+      resume: optionalText(20, 300, "Résumé"),
+      histoire: optionalText(50, 20_000, "Présentation du projet"),
+      resultats: optionalText(10, 3000, "Résultats attendus"),
+      calendrier: optionalText(10, 3000, "Calendrier"),
+    })
+    .safeParse(values);
+  if (!texts.success) for (const issue of texts.error.issues) errors[String(issue.path[0])] ??= issue.message;
+
+  const goal = wholeEuros(values.objectif, 100, 1_000_000, "Objectif");
+  if (typeof goal === "string") errors.objectif = goal;
+
+  const today = parisCalendarDate(now);
+  const earliest = addDays(today, MIN_DAYS);
+  const latest = addDays(today, MAX_DAYS);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(values.fin) || Number.isNaN(new Date(`${values.fin}T12:00:00Z`).getTime())) {
+    errors.fin = "Date de fin invalide.";
+  } else if (values.fin < earliest || values.fin > latest) {
+    errors.fin = `La collecte dure de ${MIN_DAYS} à ${MAX_DAYS} jours : choisissez une date de fin entre le ${earliest.split("-").reverse().join("/")} et le ${latest.split("-").reverse().join("/")}.`;
+  }
+  if (values.territoire && !known.territories.has(values.territoire)) errors.territoire = "Territoire inconnu.";
+  if (values.theme && !known.themes.has(values.theme)) errors.theme = "Thème inconnu.";
+
+  const fundLines: CampaignData["fundLines"] = [];
+  values.postes.forEach((row, i) => {
+    const label = row.libelle.trim();
+    if (label === "" && row.montant.trim() === "") return;
+    if (label.length < 3 || label.length > 120) errors[`poste_${i}_libelle`] = `Poste ${i + 1} : un libellé de 3 à 120 caractères.`;
+    const amount = wholeEuros(row.montant, 1, 1_000_000, `Poste ${i + 1}`);
+    if (typeof amount === "string") errors[`poste_${i}_montant`] = amount;
+    else fundLines.push({ label, amountCents: amount * 100 });
+  });
+  if (typeof goal === "number" && fundLines.length > 0 && !Object.keys(errors).some((k) => k.startsWith("poste_"))) {
+    const total = fundLines.reduce((s, l) => s + l.amountCents, 0);
+    if (total !== goal * 100) errors.postes = `Le total des postes (${(total / 100).toLocaleString("fr-FR")} €) doit être égal à l'objectif (${goal.toLocaleString("fr-FR")} €).`;
+  }
+
+  const rewards: CampaignData["rewards"] = [];
+  values.contreparties.forEach((row, i) => {
+    if ([row.titre, row.description, row.minimum, row.stock].every((v) => v.trim() === "")) return;
+    const title = row.titre.trim();
+    const description = row.description.trim();
+    if (title.length < 3 || title.length > 80) errors[`cp_${i}_titre`] = `Contrepartie ${i + 1} : un titre de 3 à 80 caractères.`;
+    if (description.length < 5 || description.length > 500) errors[`cp_${i}_description`] = `Contrepartie ${i + 1} : une description de 5 à 500 caractères.`;
+    const minimum = wholeEuros(row.minimum, 1, 10_000, `Contrepartie ${i + 1}, montant minimum`);
+    if (typeof minimum === "string") errors[`cp_${i}_minimum`] = minimum;
+    let stock: number | null = null;
+    if (row.stock.trim() !== "") {
+      const s = wholeEuros(row.stock, 1, 100_000, `Contrepartie ${i + 1}, stock`);
+      if (typeof s === "string") errors[`cp_${i}_stock`] = `Contrepartie ${i + 1} : stock invalide (laissez vide pour un stock illimité).`;
+      else stock = s;
+    }
+    if (typeof minimum === "number") rewards.push({ title, description, minimumCents: minimum * 100, stock });
+  });
+
+  if (Object.keys(errors).length > 0 || !texts.success || typeof goal !== "number") return { ok: false, errors };
+  return {
+    ok: true,
+    data: {
+      title: texts.data.titre,
+      summary: texts.data.resume,
+      storyMd: texts.data.histoire,
+      goalCents: goal * 100,
+      endDate: values.fin,
+      territory: values.territoire || null,
+      theme: values.theme || null,
+      expectedResultsMd: texts.data.resultats,
+      timetableMd: texts.data.calendrier,
+      fundLines,
+      rewards,
+    },
+  };
+}
+
+/** What a campaign still lacks before it can be submitted, in French (empty: complete). */
+export function missingContent(c: {
+  summary: string;
+  storyMd: string;
+  expectedResultsMd: string;
+  timetableMd: string;
+  fundLinesTotalCents: number;
+  fundLinesCount: number;
+  goalCents: number;
+}): string[] {
+  const missing: string[] = [];
+  if (c.summary.trim() === "") missing.push("le résumé");
+  if (c.storyMd.trim() === "") missing.push("la présentation du projet");
+  if (c.fundLinesCount === 0) missing.push("l'utilisation des fonds, poste par poste");
+  else if (c.fundLinesTotalCents !== c.goalCents) missing.push("des postes dont le total égale l'objectif");
+  if (c.expectedResultsMd.trim() === "") missing.push("les résultats attendus");
+  if (c.timetableMd.trim() === "") missing.push("le calendrier");
+  return missing;
+}

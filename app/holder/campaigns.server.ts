@@ -1,0 +1,158 @@
+/**
+ * A holder's campaigns: create a draft, read it, save it, submit it. Ownership
+ * is checked in every function (another holder's campaign is « not found »).
+ */
+import crypto from "node:crypto";
+import type { Kysely } from "kysely";
+import type { DB } from "#db/schema";
+import type { CampaignState } from "~/domain/campaign-machine";
+import { addDays, endOfDayInParis, parisCalendarDate } from "~/domain/time";
+import { applyCampaignEvent } from "~/models/campaign-transitions.server";
+import { missingContent, type CampaignData } from "./campaign-form.server";
+
+/** Statuses in which everything can still be edited. */
+export const EDITABLE: readonly CampaignState[] = ["draft", "changes_requested"];
+/** After approval only the story may change (goal, dates and rewards are frozen). */
+export const STORY_ONLY: readonly CampaignState[] = ["approved", "live", "settling", "funded", "failed"];
+
+export function slugify(title: string): string {
+  return (
+    title
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60)
+      .replace(/-+$/g, "") || "projet"
+  );
+}
+
+export async function createDraft(db: Kysely<DB>, userId: number, organizationId: number, title: string, now = new Date()): Promise<number | null> {
+  return db.transaction().execute(async (trx) => {
+    const org = await trx.selectFrom("organizations").select(["id", "territory_id"]).where("id", "=", organizationId).where("owner_user_id", "=", userId).executeTakeFirst();
+    if (!org) return null;
+    const theme = await trx.selectFrom("themes").select("id").orderBy("position").executeTakeFirstOrThrow();
+    let slug = slugify(title);
+    if (await trx.selectFrom("campaigns").select("id").where("slug", "=", slug).executeTakeFirst()) slug = `${slug}-${crypto.randomBytes(3).toString("hex")}`;
+    const at = now.toISOString();
+    const campaign = await trx
+      .insertInto("campaigns")
+      .values({
+        organization_id: org.id, slug, title, summary: "", story_md: "", goal_cents: 100_000,
+        starts_at: at, ends_at: endOfDayInParis(addDays(parisCalendarDate(now), 30)).toISOString(),
+        territory_id: org.territory_id, theme_id: theme.id, budget_citoyen_year: null, expected_results_md: "", timetable_md: "",
+        image_path: null, status: "draft", created_at: at, updated_at: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("campaign_transitions")
+      .values({ campaign_id: campaign.id, from_status: null, to_status: "draft", event: "create", actor_user_id: userId, actor_role: "holder", reason: null, at })
+      .execute();
+    return campaign.id;
+  });
+}
+
+export async function ownCampaign(db: Kysely<DB>, userId: number, id: number) {
+  const c = await db
+    .selectFrom("campaigns as c")
+    .innerJoin("organizations as o", "o.id", "c.organization_id")
+    .innerJoin("territories as t", "t.id", "c.territory_id")
+    .innerJoin("themes as th", "th.id", "c.theme_id")
+    .select([
+      "c.id", "c.slug", "c.title", "c.summary", "c.story_md", "c.goal_cents", "c.starts_at", "c.ends_at", "c.status",
+      "c.expected_results_md", "c.timetable_md", "t.slug as territory", "th.slug as theme", "o.name as organization_name",
+    ])
+    .where("c.id", "=", id)
+    .where("o.owner_user_id", "=", userId)
+    .executeTakeFirst();
+  if (!c) return undefined;
+  const [fundLines, rewards, lastComment] = await Promise.all([
+    db.selectFrom("campaign_fund_lines").select(["label", "amount_cents"]).where("campaign_id", "=", id).orderBy("position").execute(),
+    db.selectFrom("rewards").select(["title", "description", "minimum_cents", "stock", "sold", "held"]).where("campaign_id", "=", id).orderBy("position").execute(),
+    db
+      .selectFrom("campaign_transitions")
+      .select(["reason", "at"])
+      .where("campaign_id", "=", id)
+      .where("event", "=", "request_changes")
+      .orderBy("at", "desc")
+      .executeTakeFirst(),
+  ]);
+  const missing = missingContent({
+    summary: c.summary,
+    storyMd: c.story_md,
+    expectedResultsMd: c.expected_results_md,
+    timetableMd: c.timetable_md,
+    fundLinesCount: fundLines.length,
+    fundLinesTotalCents: fundLines.reduce((s, l) => s + l.amount_cents, 0),
+    goalCents: c.goal_cents,
+  });
+  return { ...c, fundLines, rewards, missing, staffComment: c.status === "changes_requested" ? (lastComment?.reason ?? null) : null };
+}
+
+export type SaveResult = { ok: true } | { ok: false; message: string };
+
+export async function saveCampaign(db: Kysely<DB>, userId: number, id: number, data: CampaignData, now = new Date()): Promise<SaveResult> {
+  return db.transaction().execute(async (trx) => {
+    const c = await trx
+      .selectFrom("campaigns as c")
+      .innerJoin("organizations as o", "o.id", "c.organization_id")
+      .select(["c.id", "c.status"])
+      .where("c.id", "=", id)
+      .where("o.owner_user_id", "=", userId)
+      .executeTakeFirst();
+    if (!c) return { ok: false as const, message: "Campagne introuvable." };
+    const at = now.toISOString();
+    if (STORY_ONLY.includes(c.status)) {
+      await trx.updateTable("campaigns").set({ story_md: data.storyMd, updated_at: at }).where("id", "=", id).execute();
+      return { ok: true as const };
+    }
+    if (!EDITABLE.includes(c.status)) {
+      return { ok: false as const, message: "La campagne est en cours de validation : elle ne peut pas être modifiée pour le moment." };
+    }
+    const territory = data.territory ? await trx.selectFrom("territories").select("id").where("slug", "=", data.territory).executeTakeFirst() : undefined;
+    const theme = data.theme ? await trx.selectFrom("themes").select("id").where("slug", "=", data.theme).executeTakeFirst() : undefined;
+    await trx
+      .updateTable("campaigns")
+      .set({
+        title: data.title,
+        summary: data.summary,
+        story_md: data.storyMd,
+        goal_cents: data.goalCents,
+        ends_at: endOfDayInParis(data.endDate).toISOString(),
+        expected_results_md: data.expectedResultsMd,
+        timetable_md: data.timetableMd,
+        updated_at: at,
+        ...(territory ? { territory_id: territory.id } : {}),
+        ...(theme ? { theme_id: theme.id } : {}),
+      })
+      .where("id", "=", id)
+      .execute();
+    await trx.deleteFrom("campaign_fund_lines").where("campaign_id", "=", id).execute();
+    if (data.fundLines.length > 0) {
+      await trx
+        .insertInto("campaign_fund_lines")
+        .values(data.fundLines.map((l, i) => ({ campaign_id: id, position: i + 1, label: l.label, amount_cents: l.amountCents })))
+        .execute();
+    }
+    await trx.deleteFrom("rewards").where("campaign_id", "=", id).execute();
+    if (data.rewards.length > 0) {
+      await trx
+        .insertInto("rewards")
+        .values(data.rewards.map((r, i) => ({ campaign_id: id, position: i + 1, title: r.title, description: r.description, minimum_cents: r.minimumCents, stock: r.stock })))
+        .execute();
+    }
+    return { ok: true as const };
+  });
+}
+
+export async function submitCampaign(db: Kysely<DB>, userId: number, id: number, now = new Date()): Promise<SaveResult> {
+  const c = await ownCampaign(db, userId, id);
+  if (!c) return { ok: false, message: "Campagne introuvable." };
+  if (c.missing.length > 0) return { ok: false, message: `Avant de soumettre, complétez : ${c.missing.join(", ")}.` };
+  const event = c.status === "changes_requested" ? "resubmit" : "submit";
+  if (c.status !== "draft" && c.status !== "changes_requested") return { ok: false, message: "Cette campagne a déjà été soumise." };
+  await applyCampaignEvent(db, { campaignId: id, event, actor: "holder", actorUserId: userId, now, context: { hasRequiredContent: true } });
+  return { ok: true };
+}

@@ -1,0 +1,285 @@
+/**
+ * The campaign editor: every field of a draft (L548-6 information included),
+ * saved on « Enregistrer » (an incomplete draft may be saved; wrong values are
+ * refused with French messages and nothing typed is lost), then « Soumettre ».
+ * After approval only the story stays editable. Works without JavaScript.
+ */
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { requireUser } from "~/auth.server";
+import { database } from "~/db.server";
+import { STATE_LABELS } from "~/domain/campaign-machine";
+import { parisCalendarDate } from "~/domain/time";
+import { readForm } from "~/forms.server";
+import {
+  FUND_ROWS,
+  MAX_DAYS,
+  MIN_DAYS,
+  readCampaignForm,
+  REWARD_ROWS,
+  validateCampaign,
+  type CampaignErrors,
+  type CampaignValues,
+} from "~/holder/campaign-form.server";
+import { EDITABLE, ownCampaign, saveCampaign, STORY_ONLY, submitCampaign } from "~/holder/campaigns.server";
+import { listTerritories, listThemes } from "~/models/campaigns.server";
+
+export const meta: MetaFunction = () => [{ title: "Éditer la campagne — Propulsons" }];
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+
+async function load(request: Request, idParam: string | undefined) {
+  const user = await requireUser(request);
+  const id = Number(idParam);
+  const c = Number.isSafeInteger(id) && id > 0 ? await ownCampaign(database().db, user.id, id) : undefined;
+  // Another holder's campaign and a missing one look the same.
+  if (!c) throw new Response("Campagne introuvable.", { status: 404 });
+  return { user, id, c };
+}
+
+function euros(cents: number): string {
+  return String(Math.trunc(cents / 100));
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { id, c } = await load(request, params.id);
+  const db = database().db;
+  const [territories, themes] = await Promise.all([listTerritories(db), listThemes(db)]);
+  const values: CampaignValues = {
+    titre: c.title,
+    resume: c.summary,
+    histoire: c.story_md,
+    objectif: euros(c.goal_cents),
+    fin: parisCalendarDate(new Date(c.ends_at)),
+    territoire: c.territory,
+    theme: c.theme,
+    resultats: c.expected_results_md,
+    calendrier: c.timetable_md,
+    postes: Array.from({ length: FUND_ROWS }, (_, i) => ({ libelle: c.fundLines[i]?.label ?? "", montant: c.fundLines[i] ? euros(c.fundLines[i]!.amount_cents) : "" })),
+    contreparties: Array.from({ length: REWARD_ROWS }, (_, i) => {
+      const r = c.rewards[i];
+      return { titre: r?.title ?? "", description: r?.description ?? "", minimum: r ? euros(r.minimum_cents) : "", stock: r?.stock != null ? String(r.stock) : "" };
+    }),
+  };
+  return {
+    id,
+    slug: c.slug,
+    status: c.status,
+    statusLabel: STATE_LABELS[c.status],
+    editable: EDITABLE.includes(c.status),
+    storyOnly: STORY_ONLY.includes(c.status),
+    missing: c.missing,
+    staffComment: c.staffComment,
+    values,
+    territories,
+    themes,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, id } = await load(request, params.id);
+  const db = database().db;
+  const form = await readForm(request);
+  if (form.get("intent") === "soumettre") {
+    const submitted = await submitCampaign(db, user.id, id);
+    if (!submitted.ok) return data({ values: null, errors: {} as CampaignErrors, message: submitted.message, saved: false }, { status: 409 });
+    return redirect(`/porteur/campagnes/${id}?soumise=1`);
+  }
+  const values = readCampaignForm(form);
+  const [territories, themes] = await Promise.all([listTerritories(db), listThemes(db)]);
+  const checked = validateCampaign(values, { territories: new Set(territories.map((t) => t.slug)), themes: new Set(themes.map((t) => t.slug)) });
+  if (!checked.ok) return data({ values, errors: checked.errors, message: null, saved: false }, { status: 400 });
+  const saved = await saveCampaign(db, user.id, id, checked.data);
+  if (!saved.ok) return data({ values, errors: {} as CampaignErrors, message: saved.message, saved: false }, { status: 409 });
+  return data({ values: null, errors: {} as CampaignErrors, message: null, saved: true });
+}
+
+function Field({ name, label, hint, errors, children }: { name: string; label: string; hint?: string; errors: CampaignErrors; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={`e-${name}`}>{label}</label>
+      {children}
+      {hint ? (
+        <p className="hint" id={`e-${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {errors[name] ? (
+        <p className="field-error" id={`e-${name}-error`}>
+          {errors[name]}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export default function Editor() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [search] = useSearchParams();
+  const v = result?.values ?? d.values;
+  const errors: CampaignErrors = result?.errors ?? {};
+  const locked = !d.editable;
+  const errorList = Object.entries(errors);
+
+  const err = (name: string) =>
+    errors[name] ? (
+      <p className="field-error" id={`e-${name}-error`}>
+        {errors[name]}
+      </p>
+    ) : null;
+  const aria = (name: string, hint?: string) => ({
+    "aria-invalid": errors[name] ? true : undefined,
+    "aria-describedby": [hint, errors[name] ? `e-${name}-error` : undefined].filter(Boolean).join(" ") || undefined,
+  });
+  return (
+    <div className="container page editor">
+      <p>
+        <Link to="/porteur">← Espace porteur</Link>
+      </p>
+      <h1>{d.values.titre}</h1>
+      <p className="outcome" role="status">
+        État : <strong>{d.statusLabel}</strong>.{" "}
+        {search.get("soumise") ? "Votre campagne est transmise à l'équipe du Département pour validation. " : ""}
+        {result?.saved ? "Modifications enregistrées. " : ""}
+        {d.storyOnly ? "La campagne est validée : l'objectif, les dates et les contreparties ne changent plus ; la présentation reste modifiable." : ""}
+        {d.status === "submitted" ? "En attente de validation : la campagne ne peut pas être modifiée pour le moment." : ""}
+      </p>
+      {d.staffComment ? (
+        <div className="outcome outcome--failed">
+          <h2>Modifications demandées par l'équipe</h2>
+          <p>{d.staffComment}</p>
+        </div>
+      ) : null}
+      {result?.message ? (
+        <p className="form-error" role="alert">
+          {result.message}
+        </p>
+      ) : null}
+      {errorList.length > 0 ? (
+        <div className="error-summary" role="alert">
+          <h2>Le formulaire contient {errorList.length === 1 ? "une erreur" : `${errorList.length} erreurs`}</h2>
+          <ul>
+            {errorList.map(([name, message]) => (
+              <li key={name}>
+                <a href={`#e-${name === "postes" ? "poste_0_libelle" : name}`}>{message}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <p>
+        <Link to={`/porteur/campagnes/${d.id}/apercu`}>Aperçu de la page publique</Link>
+      </p>
+
+      <Form method="post" noValidate>
+        <fieldset disabled={locked && !d.storyOnly}>
+          <legend className="visually-hidden">Contenu de la campagne</legend>
+          <Field errors={errors} name="titre" label="Titre du projet">
+            <input id="e-titre" name="titre" defaultValue={v.titre} maxLength={120} readOnly={locked} {...aria("titre")} />
+          </Field>
+          <Field errors={errors} name="resume" label="Résumé (affiché sur les cartes)" hint="20 à 300 caractères.">
+            <textarea id="e-resume" name="resume" defaultValue={v.resume} rows={2} maxLength={300} readOnly={locked} {...aria("resume", "e-resume-hint")} />
+          </Field>
+          <Field errors={errors} name="histoire" label="Présentation du projet (Markdown)" hint="Titres avec ##, listes avec -, **gras**, *italique*, liens [texte](https://…). L'aperçu montre le rendu.">
+            <textarea id="e-histoire" name="histoire" defaultValue={v.histoire} rows={12} {...aria("histoire", "e-histoire-hint")} />
+          </Field>
+          <div className="editor__row">
+            <Field errors={errors} name="objectif" label="Objectif (en euros)" hint="De 100 € à 1 000 000 €, nombre entier.">
+              <input id="e-objectif" name="objectif" inputMode="numeric" defaultValue={v.objectif} readOnly={locked} {...aria("objectif", "e-objectif-hint")} />
+            </Field>
+            <Field errors={errors} name="fin" label="Date de fin de la collecte" hint={`La collecte dure de ${MIN_DAYS} à ${MAX_DAYS} jours ; elle se termine à 23 h 59 (heure de Paris).`}>
+              <input id="e-fin" name="fin" type="date" defaultValue={v.fin} readOnly={locked} {...aria("fin", "e-fin-hint")} />
+            </Field>
+          </div>
+          <div className="editor__row">
+            <Field errors={errors} name="territoire" label="Territoire">
+              <select id="e-territoire" name="territoire" defaultValue={v.territoire} disabled={locked} {...aria("territoire")}>
+                {d.territories.map((t) => (
+                  <option key={t.slug} value={t.slug}>
+                    {t.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field errors={errors} name="theme" label="Thème">
+              <select id="e-theme" name="theme" defaultValue={v.theme} disabled={locked} {...aria("theme")}>
+                {d.themes.map((t) => (
+                  <option key={t.slug} value={t.slug}>
+                    {t.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </div>
+
+          <fieldset className="editor__group" disabled={locked}>
+            <legend>Utilisation des fonds, poste par poste (le total doit égaler l'objectif)</legend>
+            {err("postes")}
+            {v.postes.map((row, i) => (
+              <div className="editor__row" key={i}>
+                <Field errors={errors} name={`poste_${i}_libelle`} label={`Poste ${i + 1} : libellé`}>
+                  <input id={`e-poste_${i}_libelle`} name={`poste_${i}_libelle`} defaultValue={row.libelle} maxLength={120} {...aria(`poste_${i}_libelle`)} />
+                </Field>
+                <Field errors={errors} name={`poste_${i}_montant`} label={`Poste ${i + 1} : montant (€)`}>
+                  <input id={`e-poste_${i}_montant`} name={`poste_${i}_montant`} inputMode="numeric" defaultValue={row.montant} {...aria(`poste_${i}_montant`)} />
+                </Field>
+              </div>
+            ))}
+          </fieldset>
+
+          <Field errors={errors} name="resultats" label="Résultats attendus" hint="Ce que le projet aura changé, concrètement.">
+            <textarea id="e-resultats" name="resultats" defaultValue={v.resultats} rows={4} readOnly={locked} {...aria("resultats", "e-resultats-hint")} />
+          </Field>
+          <Field errors={errors} name="calendrier" label="Calendrier" hint="Les grandes étapes, datées.">
+            <textarea id="e-calendrier" name="calendrier" defaultValue={v.calendrier} rows={4} readOnly={locked} {...aria("calendrier", "e-calendrier-hint")} />
+          </Field>
+
+          <fieldset className="editor__group" disabled={locked}>
+            <legend>Contreparties (facultatives ; stock vide = illimité)</legend>
+            {v.contreparties.map((row, i) => (
+              <div className="editor__reward" key={i}>
+                <Field errors={errors} name={`cp_${i}_titre`} label={`Contrepartie ${i + 1} : titre`}>
+                  <input id={`e-cp_${i}_titre`} name={`cp_${i}_titre`} defaultValue={row.titre} maxLength={80} {...aria(`cp_${i}_titre`)} />
+                </Field>
+                <Field errors={errors} name={`cp_${i}_description`} label={`Contrepartie ${i + 1} : description`}>
+                  <input id={`e-cp_${i}_description`} name={`cp_${i}_description`} defaultValue={row.description} maxLength={500} {...aria(`cp_${i}_description`)} />
+                </Field>
+                <div className="editor__row">
+                  <Field errors={errors} name={`cp_${i}_minimum`} label={`Contrepartie ${i + 1} : montant minimum (€)`}>
+                    <input id={`e-cp_${i}_minimum`} name={`cp_${i}_minimum`} inputMode="numeric" defaultValue={row.minimum} {...aria(`cp_${i}_minimum`)} />
+                  </Field>
+                  <Field errors={errors} name={`cp_${i}_stock`} label={`Contrepartie ${i + 1} : stock`}>
+                    <input id={`e-cp_${i}_stock`} name={`cp_${i}_stock`} inputMode="numeric" defaultValue={row.stock} {...aria(`cp_${i}_stock`)} />
+                  </Field>
+                </div>
+              </div>
+            ))}
+          </fieldset>
+
+          {d.editable || d.storyOnly ? (
+            <button type="submit" name="intent" value="enregistrer" className="button">
+              Enregistrer
+            </button>
+          ) : null}
+        </fieldset>
+      </Form>
+
+      {d.editable ? (
+        <section aria-labelledby="submit-title" className="editor__submit">
+          <h2 id="submit-title">Soumettre pour validation</h2>
+          {d.missing.length > 0 ? (
+            <p>Pour soumettre la campagne, complétez : {d.missing.join(", ")}.</p>
+          ) : (
+            <p>La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.</p>
+          )}
+          <Form method="post">
+            <button type="submit" name="intent" value="soumettre" className="button" disabled={d.missing.length > 0}>
+              {d.status === "changes_requested" ? "Soumettre à nouveau" : "Soumettre pour validation"}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/** The holder's preview of their campaign, as citizens will see it (not public). */
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth.server";
+import { CampaignView } from "~/components/campaign-view";
+import { config } from "~/config.server";
+import { database } from "~/db.server";
+import { STATE_LABELS } from "~/domain/campaign-machine";
+import { ownCampaign } from "~/holder/campaigns.server";
+import { renderMarkdown } from "~/markdown.server";
+import { getCampaignPage } from "~/models/campaigns.server";
+
+export const meta: MetaFunction = () => [{ title: "Aperçu de la campagne — Propulsons" }, { name: "robots", content: "noindex" }];
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const id = Number(params.id);
+  const own = Number.isSafeInteger(id) ? await ownCampaign(database().db, user.id, id) : undefined;
+  if (!own) throw new Response("Campagne introuvable.", { status: 404 });
+  const campaign = await getCampaignPage(database().db, own.slug, { includeUnpublished: true });
+  if (!campaign) throw new Response("Campagne introuvable.", { status: 404 });
+  return {
+    id,
+    statusLabel: STATE_LABELS[own.status],
+    campaign,
+    html: {
+      story: renderMarkdown(campaign.storyMd),
+      expectedResults: renderMarkdown(campaign.expectedResultsMd),
+      timetable: renderMarkdown(campaign.timetableMd),
+    },
+    now: new Date().toISOString(),
+    bounds: { minCents: config().contributionMinCents, maxCents: config().contributionMaxCents },
+  };
+}
+
+export default function Preview() {
+  const d = useLoaderData<typeof loader>();
+  return (
+    <CampaignView
+      campaign={d.campaign}
+      html={d.html}
+      now={d.now}
+      bounds={d.bounds}
+      signedInEmail={null}
+      formState={undefined}
+      preview={
+        <p className="demo-checkout__label" role="note">
+          <strong>Aperçu</strong> — cette page n'est pas publique (état : {d.statusLabel}).{" "}
+          <Link to={`/porteur/campagnes/${d.id}`}>Revenir à l'éditeur</Link>
+        </p>
+      }
+    />
+  );
+}

@@ -1,0 +1,180 @@
+/**
+ * The holder's journey over HTTP, as a browser without JavaScript: structure,
+ * draft, French validation, incomplete saves, submission, lock while in review,
+ * freeze after approval; and other people's campaigns stay out of reach.
+ */
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, parisCalendarDate } from "~/domain/time";
+import { tempDatabasePath } from "../support/db";
+import { httpClient } from "../support/http-session";
+import { freePort, startServer, type RunningServer } from "../support/server";
+
+let server: RunningServer;
+let tmp: ReturnType<typeof tempDatabasePath>;
+let client: ReturnType<typeof httpClient>;
+let holder = "";
+let other = "";
+let campaignId = 0;
+
+const db = () => new SQLite(tmp.file);
+
+beforeAll(async () => {
+  tmp = tempDatabasePath("holder");
+  const outbox = path.join(path.dirname(tmp.file), "outbox.jsonl");
+  const port = await freePort();
+  server = await startServer(
+    { DATABASE_PATH: tmp.file, DEMO_OUTBOX_PATH: outbox, PUBLIC_URL: `http://127.0.0.1:${port}`, SETTLE_INTERVAL_SECONDS: "0" },
+    { port },
+  );
+  client = httpClient(server, outbox);
+  holder = await client.signIn("porteuse.test@example.org");
+  other = await client.signIn("autre.porteur@example.org");
+});
+
+afterAll(async () => {
+  await server?.stop();
+  tmp?.cleanup();
+});
+
+const endDate = () => addDays(parisCalendarDate(new Date()), 30);
+
+function completeForm(over: Record<string, string> = {}): Record<string, string> {
+  return {
+    intent: "enregistrer",
+    titre: "Une épicerie solidaire à Liévin",
+    resume: "Une épicerie à prix solidaires, tenue par des bénévoles et des salariés en insertion.",
+    histoire: "## Notre projet\n\nDepuis trois ans, notre association distribue des colis. Nous voulons ouvrir une vraie épicerie, où chacun choisit.",
+    objectif: "5000",
+    fin: endDate(),
+    territoire: "lens-lievin",
+    theme: "solidarite-lien-social",
+    resultats: "- 200 familles accueillies chaque mois\n- 3 emplois en insertion",
+    calendrier: "- Mars : travaux\n- Avril : ouverture",
+    poste_0_libelle: "Rayonnages et chambre froide",
+    poste_0_montant: "3500",
+    poste_1_libelle: "Caisse et balance",
+    poste_1_montant: "1500",
+    cp_0_titre: "Un grand merci",
+    cp_0_description: "Votre nom sur le mur des soutiens.",
+    cp_0_minimum: "10",
+    cp_0_stock: "",
+    ...over,
+  };
+}
+
+describe("a holder's campaign", () => {
+  it("needs a structure first, then opens a draft", async () => {
+    const early = await client.call("GET", "/porteur/campagnes/nouvelle", { cookie: holder });
+    expect(early.status).toBe(302);
+    expect(early.location).toBe("/porteur/structure");
+    const s = await client.call("POST", "/porteur/structure", {
+      cookie: holder,
+      form: { nom: "Épicerie des Corons", forme: "association", numero: "W623001234", commune: "Liévin", territoire: "lens-lievin" },
+    });
+    expect(s.status).toBe(302);
+    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as { id: number };
+    const draft = await client.call("POST", "/porteur/campagnes/nouvelle", {
+      cookie: holder,
+      form: { titre: "Une épicerie solidaire à Liévin", structure: String(org.id) },
+    });
+    expect(draft.status).toBe(302);
+    campaignId = Number(/\/porteur\/campagnes\/(\d+)$/.exec(draft.location ?? "")?.[1]);
+    expect(campaignId).toBeGreaterThan(0);
+    const page = await client.call("GET", `/porteur/campagnes/${campaignId}`, { cookie: holder });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("Brouillon");
+    expect(page.body).toContain("Pour soumettre la campagne, complétez");
+  });
+
+  it("refuses wrong values with French messages and keeps what was typed; nothing is saved", async () => {
+    const bad = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
+      cookie: holder,
+      form: completeForm({ objectif: "cinq mille", fin: "2020-01-01", poste_1_montant: "1400", cp_0_minimum: "0" }),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain("Objectif : un nombre entier d&#x27;euros est attendu.");
+    expect(bad.body).toContain("La collecte dure de 7 à 90 jours");
+    expect(bad.body).toContain("Contrepartie 1, montant minimum : entre 1 € et");
+    expect(bad.body).toContain("Depuis trois ans, notre association distribue des colis.");
+    const row = db().prepare("select summary from campaigns where id = ?").get(campaignId) as { summary: string };
+    expect(row.summary).toBe("");
+  });
+
+  it("checks that the costed lines add up to the goal", async () => {
+    const bad = await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: completeForm({ poste_1_montant: "1400" }) });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatch(/Le total des postes \(4[\s\u202f\u00a0]900 €\) doit être égal à l&#x27;objectif \(5[\s\u202f\u00a0]000 €\)\./);
+  });
+
+  it("saves an incomplete draft, refuses to submit it, then submits the complete one", async () => {
+    const partial = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
+      cookie: holder,
+      form: completeForm({ resultats: "", calendrier: "" }),
+    });
+    expect(partial.status).toBe(200);
+    expect(partial.body).toContain("Modifications enregistrées.");
+    const early = await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: { intent: "soumettre" } });
+    expect(early.status).toBe(409);
+    expect(early.body).toContain("Avant de soumettre, complétez : les résultats attendus, le calendrier.");
+
+    expect((await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: completeForm() })).status).toBe(200);
+    const saved = db().prepare("select goal_cents, ends_at from campaigns where id = ?").get(campaignId) as { goal_cents: number; ends_at: string };
+    expect(saved.goal_cents).toBe(500_000);
+    const lines = db().prepare("select label, amount_cents from campaign_fund_lines where campaign_id = ? order by position").all(campaignId);
+    expect(lines).toEqual([
+      { label: "Rayonnages et chambre froide", amount_cents: 350_000 },
+      { label: "Caisse et balance", amount_cents: 150_000 },
+    ]);
+    const preview = await client.call("GET", `/porteur/campagnes/${campaignId}/apercu`, { cookie: holder });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toContain("cette page n&#x27;est pas publique");
+    expect(preview.body).toContain("<h3>Notre projet</h3>");
+    expect(preview.body).not.toContain('id="contribuer"');
+
+    const submitted = await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: { intent: "soumettre" } });
+    expect(submitted.status).toBe(302);
+    const status = db().prepare("select status from campaigns where id = ?").get(campaignId);
+    expect(status).toEqual({ status: "submitted" });
+    const history = db().prepare("select event, actor_role from campaign_transitions where campaign_id = ? order by id").all(campaignId);
+    expect(history).toEqual([
+      { event: "create", actor_role: "holder" },
+      { event: "submit", actor_role: "holder" },
+    ]);
+    const locked = await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: completeForm({ titre: "Autre titre" }) });
+    expect(locked.status).toBe(409);
+    expect(locked.body).toContain("en cours de validation");
+  });
+
+  it("after approval, only the story can change: goal, dates and rewards are frozen", async () => {
+    const conn = db();
+    conn.prepare("update campaigns set status = 'approved' where id = ?").run(campaignId);
+    conn.close();
+    const edit = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
+      cookie: holder,
+      form: completeForm({ objectif: "9000", poste_0_montant: "7500", histoire: "## Notre projet\n\nNouvelle version de la présentation, plus complète que la première." }),
+    });
+    expect(edit.status).toBe(200);
+    const row = db().prepare("select goal_cents, story_md from campaigns where id = ?").get(campaignId) as { goal_cents: number; story_md: string };
+    expect(row.goal_cents).toBe(500_000);
+    expect(row.story_md).toContain("Nouvelle version de la présentation");
+  });
+
+  it("keeps other people's campaigns out of reach (404, like a missing one), and anonymous visitors out", async () => {
+    for (const p of [`/porteur/campagnes/${campaignId}`, `/porteur/campagnes/${campaignId}/apercu`, "/porteur/campagnes/999999"]) {
+      expect((await client.call("GET", p, { cookie: other })).status, p).toBe(404);
+    }
+    expect((await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: other, form: completeForm() })).status).toBe(404);
+    const anonymous = await client.call("GET", `/porteur/campagnes/${campaignId}`);
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.location).toMatch(/^\/connexion\?retour=/);
+    // Someone else's structure cannot carry their campaign (they are sent to declare their own).
+    const before = db().prepare("select count(*) n from campaigns").get();
+    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as { id: number };
+    const elsewhere = await client.call("POST", "/porteur/campagnes/nouvelle", { cookie: other, form: { titre: "Un projet sans structure", structure: String(org.id) } });
+    expect(elsewhere.status).toBe(302);
+    expect(elsewhere.location).toBe("/porteur/structure");
+    expect(db().prepare("select count(*) n from campaigns").get()).toEqual(before);
+  });
+});
