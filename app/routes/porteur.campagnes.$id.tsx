@@ -73,6 +73,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     values,
     territories,
     themes,
+    // Constants of a .server module do not reach the browser: send them with the data.
+    days: { min: MIN_DAYS, max: MAX_DAYS },
   };
 }
 
@@ -188,7 +190,7 @@ export default function Editor() {
             <Field errors={errors} name="objectif" label="Objectif (en euros)" hint="De 100 € à 1 000 000 €, nombre entier.">
               <input id="e-objectif" name="objectif" inputMode="numeric" defaultValue={v.objectif} readOnly={locked} {...aria("objectif", "e-objectif-hint")} />
             </Field>
-            <Field errors={errors} name="fin" label="Date de fin de la collecte" hint={`La collecte dure de ${MIN_DAYS} à ${MAX_DAYS} jours ; elle se termine à 23 h 59 (heure de Paris).`}>
+            <Field errors={errors} name="fin" label="Date de fin de la collecte" hint={`La collecte dure de ${d.days.min} à ${d.days.max} jours ; elle se termine à 23 h 59 (heure de Paris).`}>
               <input id="e-fin" name="fin" type="date" defaultValue={v.fin} readOnly={locked} {...aria("fin", "e-fin-hint")} />
             </Field>
           </div>
