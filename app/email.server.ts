@@ -42,8 +42,10 @@ import PayoutWaitingHolder, {
 } from "../emails/payout-waiting-holder";
 
 import SignIn, { signInSubject, type SignInProps } from "../emails/sign-in";
+import CampaignStatusHolder, { campaignStatusHolderSubject, type CampaignStatusHolderProps } from "../emails/campaign-status-holder";
 
 export type {
+  CampaignStatusHolderProps,
   SignInProps,
   ReceiptProps,
   HolderNewContributionProps,
@@ -55,6 +57,7 @@ export type {
 
 export type EmailMessage =
   | { kind: "sign_in"; data: SignInProps }
+  | { kind: "campaign_status_holder"; data: CampaignStatusHolderProps }
   | { kind: "contribution_receipt"; data: ReceiptProps }
   | { kind: "holder_new_contribution"; data: HolderNewContributionProps }
   | { kind: "campaign_funded_contributor"; data: CampaignFundedContributorProps }
@@ -141,6 +144,10 @@ export async function renderEmail(message: EmailMessage): Promise<RenderedEmail>
     case "campaign_refund_contributor":
       subject = campaignRefundContributorSubject(message.data);
       element = createElement(CampaignRefundContributor, message.data);
+      break;
+    case "campaign_status_holder":
+      subject = campaignStatusHolderSubject(message.data);
+      element = createElement(CampaignStatusHolder, message.data);
       break;
     case "sign_in":
       subject = signInSubject(message.data);

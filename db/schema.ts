@@ -193,6 +193,7 @@ export interface StripeEventsTable {
 
 export type EmailKind =
   | "sign_in"
+  | "campaign_status_holder"
   | "contribution_receipt"
   | "holder_new_contribution"
   | "campaign_funded_contributor"

@@ -4,13 +4,19 @@
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
+import { config } from "~/config.server";
+import { enqueueEmail } from "~/email.server";
 import {
+  STATE_LABELS,
   transition,
   type Actor,
   type CampaignEvent,
   type CampaignState,
   type TransitionContext,
 } from "~/domain/campaign-machine";
+
+/** Events the holder is e-mailed about here (funded and failed have their own messages). */
+const HOLDER_NOTIFIED = { submit: 1, resubmit: 1, request_changes: 1, approve: 1, reject: 1, start: 1, cancel: 1 } as const;
 
 export interface ApplyEventInput {
   campaignId: number;
@@ -80,7 +86,7 @@ async function applyInTransaction(trx: Transaction<DB>, input: ApplyEventInput):
   if (Number(updated.numUpdatedRows) !== 1) {
     throw new ConcurrentTransitionError(`campaign ${campaign.id} changed while applying ${input.event}`);
   }
-  await trx
+  const recorded = await trx
     .insertInto("campaign_transitions")
     .values({
       campaign_id: campaign.id,
@@ -92,7 +98,31 @@ async function applyInTransaction(trx: Transaction<DB>, input: ApplyEventInput):
       reason: input.reason?.trim() || null,
       at,
     })
-    .execute();
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (input.event in HOLDER_NOTIFIED) {
+    // The holder hears of every change of their campaign, in the same transaction.
+    const holder = await trx
+      .selectFrom("campaigns as c")
+      .innerJoin("organizations as o", "o.id", "c.organization_id")
+      .innerJoin("users as u", "u.id", "o.owner_user_id")
+      .select(["u.email", "c.title"])
+      .where("c.id", "=", campaign.id)
+      .executeTakeFirstOrThrow();
+    await enqueueEmail(trx, {
+      kind: "campaign_status_holder",
+      to: holder.email,
+      idempotencyKey: `status:${campaign.id}:${recorded.id}`,
+      now,
+      data: {
+        campaignTitle: holder.title,
+        editorUrl: `${config().publicUrl}/porteur/campagnes/${campaign.id}`,
+        statusLabel: STATE_LABELS[to],
+        event: input.event as keyof typeof HOLDER_NOTIFIED,
+        reason: input.reason?.trim() || null,
+      },
+    });
+  }
   return { from: campaign.status, to, at };
 }
 

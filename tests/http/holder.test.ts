@@ -142,6 +142,13 @@ describe("a holder's campaign", () => {
       { event: "create", actor_role: "holder" },
       { event: "submit", actor_role: "holder" },
     ]);
+    // The holder is told by e-mail, from the same transaction as the change.
+    const mails = db()
+      .prepare("select to_email, payload_json from email_outbox where kind = 'campaign_status_holder'")
+      .all() as Array<{ to_email: string; payload_json: string }>;
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to_email).toBe("porteuse.test@example.org");
+    expect(JSON.parse(mails[0]!.payload_json)).toMatchObject({ event: "submit", statusLabel: "En attente de validation" });
     const locked = await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: completeForm({ titre: "Autre titre" }) });
     expect(locked.status).toBe(409);
     expect(locked.body).toContain("en cours de validation");

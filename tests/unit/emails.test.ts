@@ -179,3 +179,23 @@ describe("payout_waiting_holder", () => {
     expect(html).toContain(euros(`5${NNBSP}111,90`));
   });
 });
+
+describe("campaign status e-mail to the holder", () => {
+  it("says what changed and quotes the staff's comment", async () => {
+    const { renderEmail } = await import("~/email.server");
+    const mail = await renderEmail({
+      kind: "campaign_status_holder",
+      data: {
+        campaignTitle: "Une épicerie solidaire",
+        editorUrl: "http://localhost:3000/porteur/campagnes/7",
+        statusLabel: "Modifications demandées",
+        event: "request_changes",
+        reason: "Précisez le calendrier des travaux.",
+      },
+    });
+    expect(mail.subject).toBe("Votre campagne «\u00a0Une épicerie solidaire\u00a0» : modifications demandées");
+    expect(mail.text).toContain("L'équipe du Département vous demande quelques modifications");
+    expect(mail.text).toContain("Le commentaire de l'équipe : Précisez le calendrier des travaux.");
+    expect(mail.html).toContain('href="http://localhost:3000/porteur/campagnes/7"');
+  });
+});
