@@ -171,7 +171,8 @@ export function ContributionForm({
           <div>
             <label htmlFor="c-anonyme">Apparaître anonymement</label>
             <p className="hint" id="c-anonyme-hint">
-              Votre nom est remplacé par « Anonyme » sur la page publique.
+              Votre nom est remplacé par « Anonyme » sur la page publique. Si vous choisissez une contrepartie, le porteur
+              de projet voit votre nom et votre adresse pour pouvoir vous la remettre.
             </p>
           </div>
         </div>

@@ -89,6 +89,11 @@ export default function HolderHome() {
                 <tr key={c.id}>
                   <td>
                     <Link to={`/porteur/campagnes/${c.id}`}>{c.title}</Link>
+                    <div>
+                      <Link to={`/porteur/campagnes/${c.id}/tableau-de-bord`}>
+                        Tableau de bord<span className="visually-hidden"> de {c.title}</span>
+                      </Link>
+                    </div>
                   </td>
                   <td>{c.organization}</td>
                   <td>{c.status}</td>

@@ -636,6 +636,10 @@ describe("accessibility of the account pages (axe, WCAG 2.1 A and AA)", () => {
       await page.getByRole("link", { name: "Aperçu de la page publique" }).click();
       await page.getByRole("note").filter({ hasText: "cette page n'est pas publique" }).waitFor();
       await expectNoAxeViolations(page, "apercu");
+      const draftId = /\/porteur\/campagnes\/(\d+)\/apercu/.exec(page.url())?.[1];
+      await page.goto(url(`/porteur/campagnes/${draftId}/tableau-de-bord`));
+      await page.getByRole("heading", { level: 1, name: /^Tableau de bord/ }).waitFor();
+      await expectNoAxeViolations(page, "tableau-de-bord-vide");
     });
   });
 });

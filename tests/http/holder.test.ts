@@ -185,3 +185,55 @@ describe("a holder's campaign", () => {
     expect(db().prepare("select count(*) n from campaigns").get()).toEqual(before);
   });
 });
+
+describe("a live campaign's dashboard and CSV export", () => {
+  it("shows the figures, a chart with its table, the contributions; the CSV opens in French Excel", async () => {
+    const conn = db();
+    const row = conn
+      .prepare(
+        `select c.id, u.email from campaigns c join organizations o on o.id = c.organization_id join users u on u.id = o.owner_user_id
+          where c.status = 'live' and exists (select 1 from contributions k where k.campaign_id = c.id and k.anonymous = 1)
+          order by c.id limit 1`,
+      )
+      .get() as { id: number; email: string };
+    const collected = conn.prepare("select count(*) n from contributions where campaign_id = ? and status = 'paid'").get(row.id) as { n: number };
+    conn.close();
+    const owner = await client.signIn(row.email);
+
+    const page = await client.call("GET", `/porteur/campagnes/${row.id}/tableau-de-bord`, { cookie: owner });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<svg role="img" aria-labelledby="chart-caption"');
+    expect(page.body).toContain("Voir les chiffres jour par jour");
+    expect((await client.call("GET", `/porteur/campagnes/${row.id}/tableau-de-bord?etat=pas-un-etat`, { cookie: owner })).status).toBe(400);
+    expect((await client.call("GET", `/porteur/campagnes/${row.id}/tableau-de-bord`, { cookie: holder })).status).toBe(404);
+
+    const csv = await client.call("GET", `/porteur/campagnes/${row.id}/contributions.csv`, { cookie: owner });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="contributions-.+\.csv"$/);
+    // The bytes themselves (text() would swallow the BOM): EF BB BF first, for French Excel.
+    const bytes = Buffer.from(await (await fetch(`${server.url}/porteur/campagnes/${row.id}/contributions.csv`, { headers: { cookie: owner } })).arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const { parse } = await import("csv-parse/sync");
+    const records = parse(bytes.subarray(3).toString("utf8"), { delimiter: ";", columns: true }) as Array<Record<string, string>>;
+    expect(records).toHaveLength(collected.n);
+    expect(Object.keys(records[0]!)).toEqual(["Référence", "Date (heure de Paris)", "Nom", "Adresse électronique (contreparties)", "Montant (€)", "Contrepartie", "État", "Message"]);
+    const check = db();
+    for (const r of records) {
+      const id = Number(r["Référence"]!.replace("PRP-", ""));
+      const k = check.prepare("select public_name, email, anonymous, reward_id, amount_cents from contributions where id = ?").get(id) as {
+        public_name: string; email: string; anonymous: number; reward_id: number | null; amount_cents: number;
+      };
+      expect(r["Montant (€)"]).toBe(`${Math.trunc(k.amount_cents / 100)},${String(k.amount_cents % 100).padStart(2, "0")}`);
+      if (k.reward_id === null) {
+        expect(r["Adresse électronique (contreparties)"]).toBe("");
+        expect(r["Nom"]).toBe(k.anonymous ? "Anonyme" : k.public_name);
+      } else {
+        expect(r["Adresse électronique (contreparties)"]).toBe(k.email);
+        expect(r["Nom"]).toBe(k.public_name);
+      }
+    }
+    check.close();
+    expect((await client.call("GET", `/porteur/campagnes/${row.id}/contributions.csv`, { cookie: holder })).status).toBe(404);
+  });
+});

@@ -1,0 +1,208 @@
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth.server";
+import { ProgressBar, StatusLabel } from "~/components/campaign-card";
+import { database } from "~/db.server";
+import { CONTRIBUTION_STATUS_LABELS, COLLECTED_STATUSES, type ContributionStatus } from "~/domain/contribution-status";
+import { formatDate, formatEuros, formatInteger, formatPercent } from "~/domain/format";
+import { ownCampaign } from "~/holder/campaigns.server";
+import { holderContributions, perDay } from "~/holder/dashboard.server";
+import { getCampaignPage } from "~/models/campaigns.server";
+
+export const meta: MetaFunction = () => [{ title: "Tableau de bord — Propulsons" }];
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const id = Number(params.id);
+  const own = Number.isSafeInteger(id) && id > 0 ? await ownCampaign(database().db, user.id, id) : undefined;
+  if (!own) throw new Response("Campagne introuvable.", { status: 404 });
+  const page = await getCampaignPage(database().db, own.slug, { includeUnpublished: true });
+  if (!page) throw new Response("Campagne introuvable.", { status: 404 });
+  const url = new URL(request.url);
+  const rewardParam = url.searchParams.get("contrepartie") ?? "";
+  const statusParam = url.searchParams.get("etat") ?? "";
+  const rewardIds = new Set(page.rewards.map((r) => String(r.id)));
+  if ((rewardParam !== "" && rewardParam !== "aucune" && !rewardIds.has(rewardParam)) || (statusParam !== "" && !(COLLECTED_STATUSES as readonly string[]).includes(statusParam))) {
+    throw new Response("Filtre inconnu.", { status: 400 });
+  }
+  const filters = {
+    rewardId: rewardParam === "aucune" ? ("none" as const) : rewardParam ? Number(rewardParam) : undefined,
+    status: (statusParam || undefined) as ContributionStatus | undefined,
+  };
+  const [all, filtered] = await Promise.all([holderContributions(database().db, id), holderContributions(database().db, id, filters)]);
+  return {
+    id,
+    campaign: page,
+    days: perDay(all),
+    contributions: filtered,
+    filters: { contrepartie: rewardParam, etat: statusParam },
+    statuses: COLLECTED_STATUSES.map((s) => ({ value: s, label: CONTRIBUTION_STATUS_LABELS[s] })),
+    now: new Date().toISOString(),
+  };
+}
+
+function Chart({ days }: { days: Array<{ day: string; count: number; cents: number }> }) {
+  if (days.length === 0) return <p>Pas encore de contribution.</p>;
+  const max = Math.max(...days.map((d) => d.cents));
+  const barWidth = 18;
+  const gap = 4;
+  const height = 160;
+  const width = days.length * (barWidth + gap);
+  return (
+    <figure className="chart">
+      <svg role="img" aria-labelledby="chart-caption" viewBox={`0 0 ${width} ${height + 2}`} width="100%" height={height + 2} preserveAspectRatio="none">
+        {days.map((d, i) => {
+          const h = d.cents === 0 ? 0 : Math.max(2, Math.round((d.cents / max) * height));
+          return (
+            <rect key={d.day} x={i * (barWidth + gap)} y={height - h} width={barWidth} height={h} fill="#2f6b1f">
+              <title>{`${formatDate(`${d.day}T12:00:00Z`)} : ${formatEuros(d.cents)} (${d.count})`}</title>
+            </rect>
+          );
+        })}
+        <line x1="0" y1={height + 1} x2={width} y2={height + 1} stroke="#4f5560" />
+      </svg>
+      <figcaption id="chart-caption">
+        Montants collectés par jour, du {formatDate(`${days[0]!.day}T12:00:00Z`)} au {formatDate(`${days.at(-1)!.day}T12:00:00Z`)} ; le
+        détail jour par jour suit.
+      </figcaption>
+      <details>
+        <summary>Voir les chiffres jour par jour</summary>
+        <table className="table">
+          <caption className="visually-hidden">Contributions par jour</caption>
+          <thead>
+            <tr>
+              <th scope="col">Jour</th>
+              <th scope="col" className="num">
+                Contributions
+              </th>
+              <th scope="col" className="num">
+                Montant
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((d) => (
+              <tr key={d.day}>
+                <td>{formatDate(`${d.day}T12:00:00Z`)}</td>
+                <td className="num">{formatInteger(d.count)}</td>
+                <td className="num">{formatEuros(d.cents)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}
+
+export default function Dashboard() {
+  const d = useLoaderData<typeof loader>();
+  const c = d.campaign;
+  const query = new URLSearchParams(Object.entries(d.filters).filter(([, v]) => v)).toString();
+  return (
+    <div className="container page">
+      <p>
+        <Link to="/porteur">← Espace porteur</Link>
+      </p>
+      <h1>Tableau de bord : {c.title}</h1>
+      <dl className="panel__figures panel">
+        <div>
+          <dt>Collectés</dt>
+          <dd>{formatEuros(c.collectedCents)}</dd>
+        </div>
+        <div>
+          <dt>Objectif</dt>
+          <dd>
+            {formatEuros(c.goalCents)} ({formatPercent(c.percent)})
+          </dd>
+        </div>
+        <div>
+          <dt>Contributeurs</dt>
+          <dd>{formatInteger(c.contributorsCount)}</dd>
+        </div>
+        <div>
+          <dt>Temps restant</dt>
+          <dd>
+            <StatusLabel status={c.status} now={new Date(d.now)} startsAt={c.startsAt} endsAt={c.endsAt} />
+          </dd>
+        </div>
+      </dl>
+      <ProgressBar percent={c.percent} label={`${c.percent} % de l'objectif atteint`} />
+
+      <section aria-labelledby="chart-title">
+        <h2 id="chart-title">Contributions par jour</h2>
+        <Chart days={d.days} />
+      </section>
+
+      <section aria-labelledby="list-title">
+        <h2 id="list-title">Contributions</h2>
+        <Form method="get" className="filters" aria-label="Filtrer les contributions">
+          <div className="field">
+            <label htmlFor="f-contrepartie">Contrepartie</label>
+            <select id="f-contrepartie" name="contrepartie" defaultValue={d.filters.contrepartie}>
+              <option value="">Toutes</option>
+              <option value="aucune">Sans contrepartie</option>
+              {c.rewards.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.title}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-etat">État</label>
+            <select id="f-etat" name="etat" defaultValue={d.filters.etat}>
+              <option value="">Tous</option>
+              {d.statuses.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="filters__actions">
+            <button type="submit" className="button">
+              Filtrer
+            </button>
+            <a href={`/porteur/campagnes/${d.id}/contributions.csv${query ? `?${query}` : ""}`} download>
+              Exporter en CSV (tableur)
+            </a>
+          </div>
+        </Form>
+        <p className="hint">
+          Les personnes anonymes apparaissent sous leur nom, avec leur adresse électronique, seulement si elles ont choisi une
+          contrepartie (pour pouvoir la leur remettre) ; le formulaire de contribution le leur indique.
+        </p>
+        <p role="status">{formatInteger(d.contributions.length)} contribution(s).</p>
+        {d.contributions.length > 0 ? (
+          <table className="table">
+            <caption className="visually-hidden">Contributions, de la plus récente à la plus ancienne</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Nom</th>
+                <th scope="col" className="num">
+                  Montant
+                </th>
+                <th scope="col">Contrepartie</th>
+                <th scope="col">État</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.contributions.map((k) => (
+                <tr key={k.id}>
+                  <td>{formatDate(k.paidAt)}</td>
+                  <td>{k.name}</td>
+                  <td className="num">{formatEuros(k.amountCents)}</td>
+                  <td>{k.rewardTitle ?? "—"}</td>
+                  <td>{k.statusLabel}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </div>
+  );
+}
