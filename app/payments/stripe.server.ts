@@ -169,3 +169,38 @@ export async function accountCanReceiveTransfers(accountId: string): Promise<boo
     throw e;
   }
 }
+
+/** Create the holder's Stripe Connect Express account (once per structure: idempotency key). */
+export async function createExpressAccount(input: { organizationId: number; email: string; legalForm: string }): Promise<string> {
+  try {
+    const account = await stripe().accounts.create(
+      {
+        type: "express",
+        country: "FR",
+        email: input.email,
+        business_type: input.legalForm === "collectif" ? "individual" : input.legalForm === "association" ? "non_profit" : "company",
+        capabilities: { transfers: { requested: true } },
+        metadata: { organization_id: String(input.organizationId) },
+      },
+      { idempotencyKey: `account:${input.organizationId}` },
+    );
+    return account.id;
+  } catch (error) {
+    throw asCallError(error);
+  }
+}
+
+/** A fresh onboarding link (they expire after a few minutes: a new one is made each time). */
+export async function createOnboardingLink(input: { accountId: string; returnUrl: string; refreshUrl: string }): Promise<string> {
+  try {
+    const link = await stripe().accountLinks.create({
+      account: input.accountId,
+      type: "account_onboarding",
+      return_url: input.returnUrl,
+      refresh_url: input.refreshUrl,
+    });
+    return link.url;
+  } catch (error) {
+    throw asCallError(error);
+  }
+}

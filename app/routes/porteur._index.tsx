@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
 import { STATE_LABELS } from "~/domain/campaign-machine";
@@ -30,9 +30,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function HolderHome() {
   const { structures, campaigns } = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
+  const payments = search.get("paiements");
   return (
     <div className="container page">
       <h1>Espace porteur de projet</h1>
+      {payments ? (
+        <p className="outcome" role="status">
+          {payments === "pret"
+            ? "Votre compte de paiement est prêt : les fonds d'une campagne réussie vous seront versés automatiquement."
+            : "Votre compte de paiement n'est pas encore prêt : Stripe attend encore des informations. Vous pouvez reprendre l'inscription."}
+        </p>
+      ) : null}
       <section aria-labelledby="structures-title">
         <h2 id="structures-title">Ma structure</h2>
         {structures.length === 0 ? (
@@ -53,10 +62,18 @@ export default function HolderHome() {
               <li key={s.id}>
                 <strong>{s.name}</strong> — {s.legalForm}
                 {s.registrationNumber ? `, n° ${s.registrationNumber}` : ""}, {s.town} ({s.territory}).{" "}
-                {s.paymentsReady ? "Compte de paiement prêt." : "Compte de paiement à connecter avant le versement des fonds."}{" "}
+                {s.paymentsReady ? "Compte de paiement prêt à recevoir les fonds." : "Compte de paiement à connecter avant le versement des fonds."}{" "}
                 <Link to="/porteur/structure">
                   Modifier<span className="visually-hidden"> la structure {s.name}</span>
                 </Link>
+                {!s.paymentsReady ? (
+                  <Form method="post" action="/porteur/paiements" className="inline-form">
+                    <input type="hidden" name="structure" value={s.id} />
+                    <button type="submit" className="button button--secondary">
+                      Connecter mon compte de paiement (Stripe)
+                    </button>
+                  </Form>
+                ) : null}
               </li>
             ))}
           </ul>

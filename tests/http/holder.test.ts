@@ -237,3 +237,49 @@ describe("a live campaign's dashboard and CSV export", () => {
     expect((await client.call("GET", `/porteur/campagnes/${row.id}/contributions.csv`, { cookie: holder })).status).toBe(404);
   });
 });
+
+describe("getting paid: Stripe Connect Express onboarding (demo stand-in)", () => {
+  it("creates the account once, sends the holder to onboarding, renews an expired link, and records the ready account", async () => {
+    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as { id: number };
+    expect((await client.call("POST", "/porteur/paiements", { cookie: other, form: { structure: String(org.id) } })).status).toBe(404);
+
+    const go = await client.call("POST", "/porteur/paiements", { cookie: holder, form: { structure: String(org.id) } });
+    expect(go.status).toBe(303);
+    const first = new URL(go.location!);
+    expect(first.pathname).toMatch(/^\/demo\/onboarding\/acct_[a-f0-9]+$/);
+    const account = first.pathname.split("/").at(-1)!;
+    expect(db().prepare("select stripe_account_id, stripe_payouts_enabled from organizations where id = ?").get(org.id)).toEqual({
+      stripe_account_id: account,
+      stripe_payouts_enabled: 0,
+    });
+    const page = await client.call("GET", first.pathname + first.search);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("Mode démonstration — aucun paiement réel.");
+
+    // An expired link: the refresh URL makes a new one, for the same account.
+    const expired = await client.call("POST", first.pathname + first.search, { form: { intent: "expirer" } });
+    expect(expired.status).toBe(302);
+    const relance = new URL(expired.location!);
+    expect(relance.pathname).toBe("/porteur/paiements/relance");
+    const again = await client.call("GET", relance.pathname + relance.search, { cookie: holder });
+    expect(again.status).toBe(302);
+    const second = new URL(again.location!);
+    expect(second.pathname).toBe(first.pathname);
+
+    // Finishing sends the signed account.updated webhook; the return page records the state.
+    const done = await client.call("POST", second.pathname + second.search, { form: { intent: "terminer" } });
+    expect(done.status).toBe(302);
+    expect(db().prepare("select stripe_payouts_enabled from organizations where id = ?").get(org.id)).toEqual({ stripe_payouts_enabled: 1 });
+    const back = new URL(done.location!);
+    const retour = await client.call("GET", back.pathname + back.search, { cookie: holder });
+    expect(retour.status).toBe(302);
+    expect(retour.location).toBe("/porteur?paiements=pret");
+    const home = await client.call("GET", "/porteur?paiements=pret", { cookie: holder });
+    expect(home.body).toContain("Votre compte de paiement est prêt");
+    expect(home.body).not.toContain("Connecter mon compte de paiement");
+
+    // The stand-in never sends anyone to another site.
+    const evil = await client.call("GET", `${first.pathname}?retour=${encodeURIComponent("https://evil.example/")}&relance=${encodeURIComponent("https://evil.example/")}`);
+    expect(evil.status).toBe(400);
+  });
+});

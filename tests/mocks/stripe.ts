@@ -342,6 +342,21 @@ export const stripeHandlers = [
   }),
   http.post(`${API}/v1/refunds`, idempotent("POST /v1/refunds", (body) => createRefund(body))),
   http.post(`${API}/v1/transfers`, idempotent("POST /v1/transfers", (body) => createTransfer(body))),
+  http.post(`${API}/v1/accounts`, idempotent("POST /v1/accounts", (body) => {
+    if (body.type !== "express") return error400("Only express accounts are mocked", undefined, "type");
+    const id = randomId("acct");
+    state.accounts.set(id, { payouts_enabled: false });
+    return { status: 200, body: { id, object: "account", type: "express", email: str(body.email), charges_enabled: false, payouts_enabled: false, details_submitted: false, capabilities: { transfers: "inactive" } } };
+  })),
+  http.post(`${API}/v1/account_links`, idempotent("POST /v1/account_links", (body) => {
+    const account = str(body.account);
+    const returnUrl = str(body.return_url);
+    const refreshUrl = str(body.refresh_url);
+    if (!account?.startsWith("acct_") || !returnUrl || !refreshUrl) return error400("account, return_url and refresh_url are required");
+    // Stripe's hosted onboarding: in demo mode, a local page of the platform.
+    const url = `${new URL(returnUrl).origin}/demo/onboarding/${account}?${new URLSearchParams({ retour: returnUrl, relance: refreshUrl })}`;
+    return { status: 200, body: { object: "account_link", url, created: now(), expires_at: now() + 300 } };
+  })),
   http.get(`${API}/v1/accounts/:id`, async ({ params, request }) => {
     const id = String(params.id);
     state.requests.push({ method: "GET", path: new URL(request.url).pathname, idempotencyKey: null, body: {} });
@@ -445,6 +460,22 @@ export function expireCheckout(sessionId: string): MockEvent[] {
   session.status = "expired";
   session.url = null;
   return [makeEvent("checkout.session.expired", session)];
+}
+
+/** The holder finishes Stripe's onboarding (demo page): the account can now receive transfers. */
+export function completeOnboarding(accountId: string): MockEvent[] {
+  state.accounts.set(accountId, { payouts_enabled: true });
+  return [
+    makeEvent("account.updated", {
+      id: accountId,
+      object: "account",
+      type: "express",
+      charges_enabled: true,
+      payouts_enabled: true,
+      details_submitted: true,
+      capabilities: { transfers: "active" },
+    }),
+  ];
 }
 
 /** An asynchronous method (e.g. SEPA debit): completed but unpaid, then succeeded or failed later. */

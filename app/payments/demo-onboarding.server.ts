@@ -1,0 +1,11 @@
+/** Demo mode only: finishing the stand-in for Stripe's hosted onboarding sends the account.updated webhook. */
+import { completeOnboarding } from "../../tests/mocks/stripe";
+import { deliverEvent } from "../../tests/mocks/stripe-webhooks";
+import { webhookSecret } from "./stripe.server";
+
+export async function finishDemoOnboarding(accountId: string, webhookUrl: string): Promise<void> {
+  for (const event of completeOnboarding(accountId)) {
+    const res = await deliverEvent(event, webhookUrl, webhookSecret());
+    if (!res.ok) console.error(`demo webhook ${event.type} answered ${res.status}`);
+  }
+}
