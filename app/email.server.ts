@@ -42,9 +42,11 @@ import PayoutWaitingHolder, {
 } from "../emails/payout-waiting-holder";
 
 import SignIn, { signInSubject, type SignInProps } from "../emails/sign-in";
+import CampaignNews, { campaignNewsSubject, type CampaignNewsProps } from "../emails/campaign-news";
 import CampaignStatusHolder, { campaignStatusHolderSubject, type CampaignStatusHolderProps } from "../emails/campaign-status-holder";
 
 export type {
+  CampaignNewsProps,
   CampaignStatusHolderProps,
   SignInProps,
   ReceiptProps,
@@ -57,6 +59,7 @@ export type {
 
 export type EmailMessage =
   | { kind: "sign_in"; data: SignInProps }
+  | { kind: "campaign_news"; data: CampaignNewsProps }
   | { kind: "campaign_status_holder"; data: CampaignStatusHolderProps }
   | { kind: "contribution_receipt"; data: ReceiptProps }
   | { kind: "holder_new_contribution"; data: HolderNewContributionProps }
@@ -149,6 +152,10 @@ export async function renderEmail(message: EmailMessage): Promise<RenderedEmail>
       subject = campaignStatusHolderSubject(message.data);
       element = createElement(CampaignStatusHolder, message.data);
       break;
+    case "campaign_news":
+      subject = campaignNewsSubject(message.data);
+      element = createElement(CampaignNews, message.data);
+      break;
     case "sign_in":
       subject = signInSubject(message.data);
       element = createElement(SignIn, message.data);
@@ -213,6 +220,33 @@ export async function sendEmailNow(message: EmailMessage & { to: string; idempot
   });
   if (!outcome.ok) console.error(`Immediate email (${message.kind}) failed: ${outcome.error}`);
   return outcome.ok;
+}
+
+export interface PreparedEmail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Send up to 100 prepared messages in one call to Resend's batch API (for news
+ * to many contributors), with an idempotency key so a retry sends nothing twice.
+ */
+export async function sendBatch(items: PreparedEmail[], idempotencyKey: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  if (items.length === 0) return { ok: true };
+  if (items.length > 100) throw new Error("a batch holds at most 100 messages");
+  try {
+    const from = config().emailFrom;
+    const { error } = await resend().batch.send(
+      items.map((m) => ({ from, to: m.to, subject: m.subject, html: m.html, text: m.text, headers: m.headers })),
+      { idempotencyKey },
+    );
+    return error ? { ok: false, error: describeError(error) } : { ok: true };
+  } catch (error) {
+    return { ok: false, error: describeError(error) };
+  }
 }
 
 async function send(row: OutboxRow): Promise<Outcome> {

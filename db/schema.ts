@@ -193,6 +193,7 @@ export interface StripeEventsTable {
 
 export type EmailKind =
   | "sign_in"
+  | "campaign_news"
   | "campaign_status_holder"
   | "contribution_receipt"
   | "holder_new_contribution"
@@ -237,6 +238,22 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+export interface CampaignNewsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  author_user_id: number;
+  title: string;
+  body_md: string;
+  published_at: Instant;
+}
+
+export interface NewsSubscriptionsTable {
+  campaign_id: number;
+  email: string;
+  token: string;
+  unsubscribed_at: Instant | null;
+}
+
 export interface DB {
   territories: TerritoriesTable;
   themes: ThemesTable;
@@ -254,6 +271,8 @@ export interface DB {
   settlement_leases: SettlementLeasesTable;
   sign_in_requests: SignInRequestsTable;
   sessions: SessionsTable;
+  campaign_news: CampaignNewsTable;
+  news_subscriptions: NewsSubscriptionsTable;
 }
 
 export type Campaign = Selectable<CampaignsTable>;

@@ -28,9 +28,11 @@ export interface CampaignViewProps {
   formState: ContributionFormState | undefined;
   /** the holder's preview: no contribution form, a banner above */
   preview?: ReactNode;
+  /** the holder's news, newest first (HTML already sanitised) */
+  news?: Array<{ id: number; title: string; html: string; publishedAt: string }>;
 }
 
-export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, formState, preview }: CampaignViewProps) {
+export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, formState, preview, news = [] }: CampaignViewProps) {
   const at = new Date(now);
   const left = timeLeft(at, new Date(c.startsAt), new Date(c.endsAt));
   const over = c.status === "funded" || c.status === "failed" || c.status === "settling";
@@ -85,6 +87,19 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
             <h2 id="story-title">Le projet</h2>
             <div className="prose" dangerouslySetInnerHTML={{ __html: html.story }} />
           </section>
+
+          {news.length > 0 ? (
+            <section aria-labelledby="news-title">
+              <h2 id="news-title">Actualités</h2>
+              {news.map((n) => (
+                <article key={n.id} className="news">
+                  <h3>{n.title}</h3>
+                  <p className="muted">le {formatDate(n.publishedAt)}</p>
+                  <div className="prose" dangerouslySetInnerHTML={{ __html: n.html }} />
+                </article>
+              ))}
+            </section>
+          ) : null}
 
           <section aria-labelledby="funds-title">
             <h2 id="funds-title">À quoi servira l'argent</h2>

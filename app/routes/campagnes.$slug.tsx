@@ -8,6 +8,7 @@ import { readContributionForm, validateContributionForm } from "~/payments/contr
 import { startContribution } from "~/payments/contributions.server";
 import { database } from "~/db.server";
 import { renderMarkdown } from "~/markdown.server";
+import { publicNews } from "~/holder/news.server";
 import { getCampaignPage } from "~/models/campaigns.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -31,6 +32,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     bounds: { minCents: config().contributionMinCents, maxCents: config().contributionMaxCents },
     // A signed-in citizen finds their address already in the form (such pages are never cached).
     signedInEmail: (await getSessionUser(request))?.email ?? null,
+    news: (await publicNews(database().db, campaign.id)).map((n) => ({ id: n.id, title: n.title, html: renderMarkdown(n.body_md), publishedAt: n.published_at })),
   };
 }
 
@@ -50,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignPageRoute() {
-  const { campaign, html, now, bounds, signedInEmail } = useLoaderData<typeof loader>();
+  const { campaign, html, now, bounds, signedInEmail, news } = useLoaderData<typeof loader>();
   const formState = useActionData<typeof action>();
-  return <CampaignView campaign={campaign} html={html} now={now} bounds={bounds} signedInEmail={signedInEmail} formState={formState} />;
+  return <CampaignView campaign={campaign} html={html} now={now} bounds={bounds} signedInEmail={signedInEmail} formState={formState} news={news} />;
 }

@@ -110,6 +110,10 @@ export default function HolderHome() {
                       <Link to={`/porteur/campagnes/${c.id}/tableau-de-bord`}>
                         Tableau de bord<span className="visually-hidden"> de {c.title}</span>
                       </Link>
+                      {" · "}
+                      <Link to={`/porteur/campagnes/${c.id}/actualites`}>
+                        Actualités<span className="visually-hidden"> de {c.title}</span>
+                      </Link>
                     </div>
                   </td>
                   <td>{c.organization}</td>

@@ -9,6 +9,7 @@ import * as m0002 from "./0002_reference_data";
 import * as m0003 from "./0003_payments_and_email";
 import * as m0004 from "./0004_settlement";
 import * as m0005 from "./0005_accounts";
+import * as m0006 from "./0006_news";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "0003_payments_and_email": m0003,
   "0004_settlement": m0004,
   "0005_accounts": m0005,
+  "0006_news": m0006,
 };

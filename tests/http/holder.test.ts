@@ -283,3 +283,61 @@ describe("getting paid: Stripe Connect Express onboarding (demo stand-in)", () =
     expect(evil.status).toBe(400);
   });
 });
+
+describe("news to contributors, with a working unsubscribe link", () => {
+  it("publishes on the campaign page, e-mails every contributor in batches, and honours unsubscription", async () => {
+    const conn = db();
+    const row = conn
+      .prepare(
+        `select c.id, c.slug, u.email from campaigns c join organizations o on o.id = c.organization_id join users u on u.id = o.owner_user_id
+          where c.status = 'live' order by c.id desc limit 1`,
+      )
+      .get() as { id: number; slug: string; email: string };
+    const recipients = (conn.prepare("select distinct email from contributions where campaign_id = ? and status = 'paid'").all(row.id) as Array<{ email: string }>).map((r) => r.email);
+    conn.close();
+    const owner = await client.signIn(row.email);
+    const { readOutbox } = await import("../mocks/resend");
+    const outboxFile = path.join(path.dirname(tmp.file), "outbox.jsonl");
+
+    const bad = await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, { cookie: owner, form: { titre: "Ok", texte: "court" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain("Titre : 3 caractères au moins.");
+    expect((await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, { cookie: holder, form: { titre: "Intrus", texte: "Un texte assez long." } })).status).toBe(404);
+    expect((await client.call("POST", `/porteur/campagnes/${campaignId}/actualites`, { cookie: holder, form: { titre: "Trop tôt", texte: "Pas encore en ligne." } })).status).toBe(409);
+
+    const posted = await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, {
+      cookie: owner,
+      form: { titre: "Les travaux commencent", texte: "Merci à toutes et à tous : **les travaux commencent lundi**." },
+    });
+    expect(posted.status).toBe(200);
+    expect(posted.body).toContain(`Actualité publiée et envoyée à ${recipients.length} contributeur(s).`);
+    const sent = readOutbox(outboxFile).filter((m) => m.subject.startsWith("Les travaux commencent"));
+    expect(sent.map((m) => m.to[0]).sort()).toEqual([...recipients].sort());
+    const first = sent[0]!;
+    expect(first.html).toContain("<strong>les travaux commencent lundi</strong>");
+    const link = /href="([^"]*\/desabonnement\?jeton=[^"]+)"/.exec(first.html ?? "")?.[1];
+    expect(link).toBeDefined();
+
+    const publicPage = await client.call("GET", `/campagnes/${row.slug}`);
+    expect(publicPage.body).toContain("<h2 id=\"news-title\">Actualités</h2>");
+
+    // Unsubscribe: opening the link changes nothing; the button does.
+    const url = new URL(link!);
+    const open = await client.call("GET", url.pathname + url.search);
+    expect(open.status).toBe(200);
+    expect(open.body).toContain("Me désabonner");
+    const done = await client.call("POST", url.pathname + url.search, { form: { jeton: url.searchParams.get("jeton")! } });
+    expect(done.status).toBe(200);
+    expect(done.body).toContain("Vous ne recevrez plus les actualités");
+    expect((await client.call("POST", "/desabonnement?jeton=pas-un-jeton-valide-du-tout", { form: {} })).status).toBe(400);
+
+    const again = await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, {
+      cookie: owner,
+      form: { titre: "Deuxième nouvelle", texte: "La suite des travaux avance bien." },
+    });
+    expect(again.body).toContain(`Actualité publiée et envoyée à ${recipients.length - 1} contributeur(s).`);
+    const second = readOutbox(outboxFile).filter((m) => m.subject.startsWith("Deuxième nouvelle"));
+    expect(second.map((m) => m.to[0])).not.toContain(first.to[0]);
+    expect(second).toHaveLength(recipients.length - 1);
+  });
+});

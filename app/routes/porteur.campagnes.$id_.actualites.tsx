@@ -1,0 +1,100 @@
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth.server";
+import { database } from "~/db.server";
+import { formatDate } from "~/domain/format";
+import { readForm } from "~/forms.server";
+import { ownCampaign } from "~/holder/campaigns.server";
+import { NEWS_STATES, postNews, publicNews, validateNews } from "~/holder/news.server";
+
+export const meta: MetaFunction = () => [{ title: "Actualités — Propulsons" }];
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+
+async function load(request: Request, idParam: string | undefined) {
+  const user = await requireUser(request);
+  const id = Number(idParam);
+  const c = Number.isSafeInteger(id) && id > 0 ? await ownCampaign(database().db, user.id, id) : undefined;
+  if (!c) throw new Response("Campagne introuvable.", { status: 404 });
+  return { user, id, c };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { id, c } = await load(request, params.id);
+  const news = await publicNews(database().db, id);
+  return { id, title: c.title, open: (NEWS_STATES as readonly string[]).includes(c.status), news };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, id } = await load(request, params.id);
+  const form = await readForm(request);
+  const values = { titre: String(form.get("titre") ?? ""), texte: String(form.get("texte") ?? "") };
+  const parsed = validateNews(values);
+  if (!parsed.ok) return data({ values, errors: parsed.errors, message: null as string | null }, { status: 400 });
+  const posted = await postNews(database().db, user.id, id, { title: parsed.title, bodyMd: parsed.bodyMd });
+  if (!posted.ok) return data({ values, errors: {} as Record<string, string>, message: posted.message }, { status: posted.status });
+  const message =
+    `Actualité publiée et envoyée à ${posted.recipients} contributeur(s)` +
+    (posted.failedBatches > 0 ? ` ; ${posted.failedBatches} envoi(s) groupé(s) en échec, signalé(s) à l'équipe.` : ".");
+  return data({ values: { titre: "", texte: "" }, errors: {} as Record<string, string>, message });
+}
+
+export default function News() {
+  const d = useLoaderData<typeof loader>();
+  const r = useActionData<typeof action>();
+  const errors = r?.errors ?? {};
+  return (
+    <div className="container page prose-page">
+      <p>
+        <Link to="/porteur">← Espace porteur</Link>
+      </p>
+      <h1>Actualités : {d.title}</h1>
+      {r?.message ? (
+        <p className="outcome" role="status">
+          {r.message}
+        </p>
+      ) : null}
+      {d.open ? (
+        <Form method="post" className="stack editor" noValidate>
+          <div className="field">
+            <label htmlFor="a-titre">Titre</label>
+            <input id="a-titre" name="titre" defaultValue={r?.values.titre ?? ""} maxLength={120} aria-invalid={errors.titre ? true : undefined} aria-describedby={errors.titre ? "a-titre-error" : undefined} />
+            {errors.titre ? (
+              <p className="field-error" id="a-titre-error">
+                {errors.titre}
+              </p>
+            ) : null}
+          </div>
+          <div className="field">
+            <label htmlFor="a-texte">Texte (Markdown)</label>
+            <textarea id="a-texte" name="texte" rows={8} defaultValue={r?.values.texte ?? ""} aria-invalid={errors.texte ? true : undefined} aria-describedby={["a-texte-hint", errors.texte ? "a-texte-error" : ""].filter(Boolean).join(" ")} />
+            <p className="hint" id="a-texte-hint">
+              Publiée sur la page du projet et envoyée par courriel à vos contributeurs (sauf à ceux qui se sont désabonnés).
+            </p>
+            {errors.texte ? (
+              <p className="field-error" id="a-texte-error">
+                {errors.texte}
+              </p>
+            ) : null}
+          </div>
+          <button type="submit" className="button">
+            Publier et envoyer
+          </button>
+        </Form>
+      ) : (
+        <p>Les actualités s'ouvrent quand la campagne est en ligne.</p>
+      )}
+      <h2>Déjà publiées</h2>
+      {d.news.length === 0 ? (
+        <p>Aucune actualité pour le moment.</p>
+      ) : (
+        <ul>
+          {d.news.map((n) => (
+            <li key={n.id}>
+              {n.title} — le {formatDate(n.published_at)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
