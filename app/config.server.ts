@@ -21,6 +21,7 @@ const schema = z.object({
   CONTRIBUTION_MIN_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(1),
   CONTRIBUTION_MAX_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   CHECKOUT_EXPIRY_MINUTES: z.coerce.number().int().min(30).max(24 * 60).default(30),
+  UPLOADS_DIR: z.string().min(1).default("data/uploads"),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).optional(),
   EMAIL_RATE_PER_SECOND: z.coerce.number().min(0.1).max(1000).optional(),
   SETTLE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
@@ -49,6 +50,8 @@ export interface Config {
   contributionMaxCents: number;
   /** Stripe Checkout sessions expire after this (Stripe's minimum is 30 minutes) */
   checkoutExpiryMinutes: number;
+  /** where uploaded images are stored (re-encoded, under names the platform chooses) */
+  uploadsDir: string;
   /** reverse-proxy hops in front of the server (Express `trust proxy`) */
   trustProxyHops: number;
   /** e-mails sent per second at most (Resend's default API limit is 2 requests/s) */
@@ -119,6 +122,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contributionMinCents: e.CONTRIBUTION_MIN_EUROS * 100,
     contributionMaxCents: e.CONTRIBUTION_MAX_EUROS * 100,
     checkoutExpiryMinutes: e.CHECKOUT_EXPIRY_MINUTES,
+    uploadsDir: e.UPLOADS_DIR,
     trustProxyHops: e.TRUST_PROXY ?? (production ? 1 : 0),
     emailRatePerSecond: e.EMAIL_RATE_PER_SECOND ?? (e.RESEND_API_KEY ? 2 : 10),
     settleIntervalMs: e.SETTLE_INTERVAL_SECONDS * 1000,

@@ -77,6 +77,8 @@ export interface CampaignsTable {
   expected_results_md: string;
   timetable_md: string;
   image_path: string | null;
+  /** text alternative of the image */
+  image_alt: string | null;
   status: CampaignState;
   featured: ColumnType<Bool, Bool | undefined, Bool>;
   created_at: Instant;

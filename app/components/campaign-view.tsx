@@ -83,6 +83,7 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
 
       <div className="campaign__layout">
         <div className="campaign__main">
+          {c.image ? <img src={c.image.src} alt={c.image.alt} className="campaign__image" width={1600} height={900} /> : null}
           <section aria-labelledby="story-title">
             <h2 id="story-title">Le projet</h2>
             <div className="prose" dangerouslySetInnerHTML={{ __html: html.story }} />

@@ -62,7 +62,7 @@ export async function ownCampaign(db: Kysely<DB>, userId: number, id: number) {
     .innerJoin("themes as th", "th.id", "c.theme_id")
     .select([
       "c.id", "c.slug", "c.title", "c.summary", "c.story_md", "c.goal_cents", "c.starts_at", "c.ends_at", "c.status",
-      "c.expected_results_md", "c.timetable_md", "t.slug as territory", "th.slug as theme", "o.name as organization_name",
+      "c.expected_results_md", "c.timetable_md", "c.image_path", "c.image_alt", "t.slug as territory", "th.slug as theme", "o.name as organization_name",
     ])
     .where("c.id", "=", id)
     .where("o.owner_user_id", "=", userId)

@@ -167,6 +167,7 @@ export interface PublicContribution {
 
 export interface CampaignPage extends CampaignCard {
   storyMd: string;
+  image: { src: string; alt: string } | null;
   expectedResultsMd: string;
   timetableMd: string;
   commissionBps: number;
@@ -197,6 +198,8 @@ export async function getCampaignPage(db: Kysely<DB>, slug: string, options: { i
   const row = await cardQuery(db)
     .select([
       "c.story_md",
+      "c.image_path",
+      "c.image_alt",
       "c.expected_results_md",
       "c.timetable_md",
       "o.legal_form",
@@ -233,6 +236,7 @@ export async function getCampaignPage(db: Kysely<DB>, slug: string, options: { i
   return {
     ...card,
     storyMd: row.story_md,
+    image: row.image_path ? { src: `/images/campagnes/${row.image_path}`, alt: row.image_alt ?? "" } : null,
     expectedResultsMd: row.expected_results_md,
     timetableMd: row.timetable_md,
     commissionBps: commissionBpsFor({ budgetCitoyenYear: row.budget_citoyen_year }),

@@ -23,6 +23,7 @@ import {
   type CampaignValues,
 } from "~/holder/campaign-form.server";
 import { EDITABLE, ownCampaign, saveCampaign, STORY_ONLY, submitCampaign } from "~/holder/campaigns.server";
+import { MAX_IMAGE_BYTES, storeCampaignImage } from "~/holder/images.server";
 import { listTerritories, listThemes } from "~/models/campaigns.server";
 
 export const meta: MetaFunction = () => [{ title: "Éditer la campagne — Propulsons" }];
@@ -75,13 +76,32 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     themes,
     // Constants of a .server module do not reach the browser: send them with the data.
     days: { min: MIN_DAYS, max: MAX_DAYS },
+    image: c.image_path ? { src: `/images/campagnes/${c.image_path}`, alt: c.image_alt ?? "" } : null,
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, id } = await load(request, params.id);
+  const { user, id, c } = await load(request, params.id);
   const db = database().db;
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_IMAGE_BYTES + 64 * 1024) {
+    return data({ values: null, errors: {} as CampaignErrors, message: "Image trop lourde : 5 Mo au plus.", saved: false }, { status: 413 });
+  }
   const form = await readForm(request);
+  if (form.get("intent") === "image") {
+    if (!EDITABLE.includes(c.status)) {
+      return data({ values: null, errors: {} as CampaignErrors, message: "L'image ne change plus une fois la campagne soumise.", saved: false }, { status: 409 });
+    }
+    const file = form.get("image");
+    const alt = String(form.get("image_alt") ?? "").trim();
+    if (alt.length < 5 || alt.length > 200) {
+      return data({ values: null, errors: { image_alt: "Décrivez l'image en 5 à 200 caractères (lu par les lecteurs d'écran)." } as CampaignErrors, message: null, saved: false }, { status: 400 });
+    }
+    const bytes = file instanceof File ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+    const stored = await storeCampaignImage(id, bytes);
+    if (!stored.ok) return data({ values: null, errors: { image: stored.message } as CampaignErrors, message: null, saved: false }, { status: 400 });
+    await db.updateTable("campaigns").set({ image_path: stored.file, image_alt: alt }).where("id", "=", id).execute();
+    return data({ values: null, errors: {} as CampaignErrors, message: null, saved: true });
+  }
   if (form.get("intent") === "soumettre") {
     const submitted = await submitCampaign(db, user.id, id);
     if (!submitted.ok) return data({ values: null, errors: {} as CampaignErrors, message: submitted.message, saved: false }, { status: 409 });
@@ -266,6 +286,37 @@ export default function Editor() {
           ) : null}
         </fieldset>
       </Form>
+
+      {d.editable ? (
+        <section aria-labelledby="image-title" className="editor__submit">
+          <h2 id="image-title">Image du projet</h2>
+          {d.image ? <img src={d.image.src} alt={d.image.alt} className="editor__image" /> : <p>Pas encore d'image.</p>}
+          <Form method="post" encType="multipart/form-data" className="stack">
+            <input type="hidden" name="intent" value="image" />
+            <div className="field">
+              <label htmlFor="e-image">Image (JPEG, PNG ou WebP ; 5 Mo au plus ; 600 × 300 pixels au moins)</label>
+              <input id="e-image" name="image" type="file" accept="image/jpeg,image/png,image/webp" aria-invalid={errors.image ? true : undefined} aria-describedby={errors.image ? "e-image-error" : undefined} />
+              {errors.image ? (
+                <p className="field-error" id="e-image-error">
+                  {errors.image}
+                </p>
+              ) : null}
+            </div>
+            <div className="field">
+              <label htmlFor="e-image_alt">Description de l'image (pour les personnes qui ne la voient pas)</label>
+              <input id="e-image_alt" name="image_alt" maxLength={200} defaultValue={d.image?.alt ?? ""} aria-invalid={errors.image_alt ? true : undefined} aria-describedby={errors.image_alt ? "e-image_alt-error" : undefined} />
+              {errors.image_alt ? (
+                <p className="field-error" id="e-image_alt-error">
+                  {errors.image_alt}
+                </p>
+              ) : null}
+            </div>
+            <button type="submit" className="button button--secondary">
+              Envoyer l'image
+            </button>
+          </Form>
+        </section>
+      ) : null}
 
       {d.editable ? (
         <section aria-labelledby="submit-title" className="editor__submit">

@@ -10,6 +10,7 @@ import * as m0003 from "./0003_payments_and_email";
 import * as m0004 from "./0004_settlement";
 import * as m0005 from "./0005_accounts";
 import * as m0006 from "./0006_news";
+import * as m0007 from "./0007_campaign_image_alt";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0004_settlement": m0004,
   "0005_accounts": m0005,
   "0006_news": m0006,
+  "0007_campaign_image_alt": m0007,
 };

@@ -341,3 +341,53 @@ describe("news to contributors, with a working unsubscribe link", () => {
     expect(second).toHaveLength(recipients.length - 1);
   });
 });
+
+describe("the campaign image", () => {
+  it("checks type by content and size, re-encodes to WebP without metadata, serves it only from our own names", async () => {
+    const sharp = (await import("sharp")).default;
+    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as { id: number };
+    const draft = await client.call("POST", "/porteur/campagnes/nouvelle", { cookie: holder, form: { titre: "Un projet avec une image", structure: String(org.id) } });
+    const id = Number(/(\d+)$/.exec(draft.location ?? "")?.[1]);
+    const upload = async (bytes: Buffer, name: string, type: string, alt = "Des bénévoles devant l'épicerie") => {
+      const form = new FormData();
+      form.set("intent", "image");
+      form.set("image_alt", alt);
+      form.set("image", new Blob([new Uint8Array(bytes)], { type }), name);
+      const res = await fetch(`${server.url}/porteur/campagnes/${id}`, { method: "POST", body: form, headers: { cookie: holder, origin: server.url }, redirect: "manual" });
+      return { status: res.status, body: await res.text() };
+    };
+    const photo = await sharp({ create: { width: 900, height: 500, channels: 3, background: { r: 40, g: 120, b: 60 } } })
+      .jpeg()
+      .withMetadata({ exif: { IFD0: { Artist: "Jeanne Secret", Copyright: "GPS here" } } })
+      .toBuffer();
+    expect((await sharp(photo).metadata()).exif).toBeDefined();
+
+    const fake = await upload(Buffer.from("<script>alert(1)</script>"), "photo.png", "image/png");
+    expect(fake.status).toBe(400);
+    expect(fake.body).toContain("Ce fichier n&#x27;est pas une image lisible");
+    const tiny = await upload(await sharp({ create: { width: 100, height: 100, channels: 3, background: "#fff" } }).png().toBuffer(), "petit.png", "image/png");
+    expect(tiny.status).toBe(400);
+    expect(tiny.body).toContain("Image trop petite");
+    expect((await upload(photo, "photo.jpg", "image/jpeg", "")).status).toBe(400);
+
+    const ok = await upload(photo, "../../etc/passwd.jpg", "image/jpeg");
+    expect(ok.status).toBe(200);
+    const stored = db().prepare("select image_path, image_alt from campaigns where id = ?").get(id) as { image_path: string; image_alt: string };
+    expect(stored.image_path).toMatch(/^c\d+-[a-f0-9]{16}\.webp$/);
+    expect(stored.image_alt).toBe("Des bénévoles devant l'épicerie");
+    const served = await fetch(`${server.url}/images/campagnes/${stored.image_path}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("image/webp");
+    expect(served.headers.get("x-content-type-options")).toBe("nosniff");
+    const bytes = Buffer.from(await served.arrayBuffer());
+    const meta = await sharp(bytes).metadata();
+    expect(meta.format).toBe("webp");
+    expect(meta.exif).toBeUndefined();
+    expect(bytes.includes(Buffer.from("Jeanne Secret"))).toBe(false);
+    for (const p of ["/images/campagnes/..%2F..%2Fpackage.json", "/images/campagnes/c1-0000000000000000.webp", "/images/campagnes/photo.jpg"]) {
+      expect((await fetch(server.url + p)).status, p).toBe(404);
+    }
+    const preview = await client.call("GET", `/porteur/campagnes/${id}/apercu`, { cookie: holder });
+    expect(preview.body).toContain(`<img src="/images/campagnes/${stored.image_path}" alt="Des bénévoles devant l&#x27;épicerie"`);
+  });
+});
