@@ -21,6 +21,8 @@ const schema = z.object({
   CONTRIBUTION_MIN_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(1),
   CONTRIBUTION_MAX_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   CHECKOUT_EXPIRY_MINUTES: z.coerce.number().int().min(30).max(24 * 60).default(30),
+  CAMPAIGN_MIN_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  CAMPAIGN_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(90),
   UPLOADS_DIR: z.string().min(1).default("data/uploads"),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).optional(),
   EMAIL_RATE_PER_SECOND: z.coerce.number().min(0.1).max(1000).optional(),
@@ -50,6 +52,9 @@ export interface Config {
   contributionMaxCents: number;
   /** Stripe Checkout sessions expire after this (Stripe's minimum is 30 minutes) */
   checkoutExpiryMinutes: number;
+  /** allowed duration of a campaign, in days from today (the end date a holder may pick) */
+  campaignMinDays: number;
+  campaignMaxDays: number;
   /** where uploaded images are stored (re-encoded, under names the platform chooses) */
   uploadsDir: string;
   /** reverse-proxy hops in front of the server (Express `trust proxy`) */
@@ -105,6 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.CONTRIBUTION_MIN_EUROS > e.CONTRIBUTION_MAX_EUROS) {
     throw new ConfigError("CONTRIBUTION_MIN_EUROS must not exceed CONTRIBUTION_MAX_EUROS.");
   }
+  if (e.CAMPAIGN_MIN_DAYS > e.CAMPAIGN_MAX_DAYS) throw new ConfigError("CAMPAIGN_MIN_DAYS must not exceed CAMPAIGN_MAX_DAYS.");
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
     // Real payments whose webhooks could not be verified would never be recorded.
     throw new ConfigError("STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is missing.");
@@ -122,6 +128,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contributionMinCents: e.CONTRIBUTION_MIN_EUROS * 100,
     contributionMaxCents: e.CONTRIBUTION_MAX_EUROS * 100,
     checkoutExpiryMinutes: e.CHECKOUT_EXPIRY_MINUTES,
+    campaignMinDays: e.CAMPAIGN_MIN_DAYS,
+    campaignMaxDays: e.CAMPAIGN_MAX_DAYS,
     uploadsDir: e.UPLOADS_DIR,
     trustProxyHops: e.TRUST_PROXY ?? (production ? 1 : 0),
     emailRatePerSecond: e.EMAIL_RATE_PER_SECOND ?? (e.RESEND_API_KEY ? 2 : 10),

@@ -4,12 +4,15 @@
  * ones are not — and submitting requires everything (`missingContent`).
  */
 import { z } from "zod";
+import { config } from "~/config.server";
 import { addDays, parisCalendarDate } from "~/domain/time";
 
 export const FUND_ROWS = 6;
 export const REWARD_ROWS = 5;
-export const MIN_DAYS = 7;
-export const MAX_DAYS = 90;
+/** Allowed durations (CAMPAIGN_MIN_DAYS / CAMPAIGN_MAX_DAYS, 7 and 90 by default). */
+export function durationBounds(): { min: number; max: number } {
+  return { min: config().campaignMinDays, max: config().campaignMaxDays };
+}
 
 export interface FundRow {
   libelle: string;
@@ -113,6 +116,7 @@ export function validateCampaign(
   if (typeof goal === "string") errors.objectif = goal;
 
   const today = parisCalendarDate(now);
+  const { min: MIN_DAYS, max: MAX_DAYS } = durationBounds();
   const earliest = addDays(today, MIN_DAYS);
   const latest = addDays(today, MAX_DAYS);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(values.fin) || Number.isNaN(new Date(`${values.fin}T12:00:00Z`).getTime())) {

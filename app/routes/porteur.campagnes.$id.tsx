@@ -13,9 +13,8 @@ import { STATE_LABELS } from "~/domain/campaign-machine";
 import { parisCalendarDate } from "~/domain/time";
 import { readForm } from "~/forms.server";
 import {
+  durationBounds,
   FUND_ROWS,
-  MAX_DAYS,
-  MIN_DAYS,
   readCampaignForm,
   REWARD_ROWS,
   validateCampaign,
@@ -75,7 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     territories,
     themes,
     // Constants of a .server module do not reach the browser: send them with the data.
-    days: { min: MIN_DAYS, max: MAX_DAYS },
+    days: durationBounds(),
     image: c.image_path ? { src: `/images/campagnes/${c.image_path}`, alt: c.image_alt ?? "" } : null,
   };
 }
