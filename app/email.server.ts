@@ -169,7 +169,8 @@ export async function renderEmail(message: EmailMessage): Promise<RenderedEmail>
       throw new Error(`Unknown email kind: ${(unknown as { kind: string }).kind}`);
     }
   }
-  const html = await render(element);
+  // Same react-dom 18 NUL-byte defect as the pages (see app/entry.server.tsx).
+  const html = (await render(element)).replaceAll("\u0000", "");
   return { subject, html, text: toPlainText(html, PLAIN_TEXT_OPTIONS) };
 }
 

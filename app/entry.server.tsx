@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { PassThrough, Transform } from "node:stream";
 import type { EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -7,6 +7,20 @@ import { renderToPipeableStream } from "react-dom/server";
 import { applySecurityHeaders } from "./security-headers.server";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * react-dom 18.3.1's Node stream renderer can flush a buffer with one unused byte
+ * (0x00) when a multi-byte character (« é », « œ ») does not fit in it
+ * (facebook/react#31134): browsers then show « � » and a form sent back without
+ * JavaScript would store it. Valid HTML never contains NUL: drop those bytes.
+ */
+export function stripNulBytes(): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      callback(null, chunk.includes(0) ? Buffer.from(chunk.filter((byte) => byte !== 0)) : chunk);
+    },
+  });
+}
 
 export default function handleRequest(
   request: Request,
@@ -24,7 +38,9 @@ export default function handleRequest(
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();
-          const stream = createReadableStreamFromReadable(body);
+          const clean = stripNulBytes();
+          body.pipe(clean);
+          const stream = createReadableStreamFromReadable(clean);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           applySecurityHeaders(responseHeaders);
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { config } from "~/config.server";
+import { formatEuros } from "~/domain/format";
 import { addDays, parisCalendarDate } from "~/domain/time";
 
 export const FUND_ROWS = 6;
@@ -54,9 +55,10 @@ export interface CampaignData {
   rewards: Array<{ title: string; description: string; minimumCents: number; stock: number | null }>;
 }
 
+/** A field's text; line breaks as \n whatever the browser sent (forms without JavaScript send \r\n). */
 const get = (form: FormData, k: string) => {
   const v = form.get(k);
-  return typeof v === "string" ? v : "";
+  return typeof v === "string" ? v.replace(/\r\n?/g, "\n") : "";
 };
 
 export function readCampaignForm(form: FormData): CampaignValues {
@@ -138,7 +140,7 @@ export function validateCampaign(
   });
   if (typeof goal === "number" && fundLines.length > 0 && !Object.keys(errors).some((k) => k.startsWith("poste_"))) {
     const total = fundLines.reduce((s, l) => s + l.amountCents, 0);
-    if (total !== goal * 100) errors.postes = `Le total des postes (${(total / 100).toLocaleString("fr-FR")} €) doit être égal à l'objectif (${goal.toLocaleString("fr-FR")} €).`;
+    if (total !== goal * 100) errors.postes = `Le total des postes (${formatEuros(total)}) doit être égal à l'objectif (${formatEuros(goal * 100)}).`;
   }
 
   const rewards: CampaignData["rewards"] = [];

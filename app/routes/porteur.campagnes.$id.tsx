@@ -149,10 +149,14 @@ export default function Editor() {
         {errors[name]}
       </p>
     ) : null;
-  const aria = (name: string, hint?: string) => ({
-    "aria-invalid": errors[name] ? true : undefined,
-    "aria-describedby": [hint, errors[name] ? `e-${name}-error` : undefined].filter(Boolean).join(" ") || undefined,
-  });
+  const aria = (name: string, hint?: string) => {
+    // A cost line is also concerned by the error on the lines' total.
+    const group = name.startsWith("poste_") && errors.postes ? "e-postes-error" : undefined;
+    return {
+      "aria-invalid": errors[name] || group ? true : undefined,
+      "aria-describedby": [hint, errors[name] ? `e-${name}-error` : undefined, group].filter(Boolean).join(" ") || undefined,
+    };
+  };
   return (
     <div className="container page editor">
       <p>
