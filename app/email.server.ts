@@ -12,7 +12,7 @@
  * msw answers api.resend.com (tests/mocks/resend.ts), keeping each message in a
  * local outbox file.
  */
-import { createElement } from "react";
+import { createElement, type ReactElement } from "react";
 import { render, toPlainText } from "@react-email/render";
 import type { Kysely, Transaction } from "kysely";
 import { Resend } from "resend";
@@ -123,52 +123,30 @@ export interface RenderedEmail {
   text: string;
 }
 
+/** Each kind's template and subject: one table, checked by the compiler to cover every kind. */
+type Template<K extends EmailMessage["kind"]> = {
+  component: (props: Extract<EmailMessage, { kind: K }>["data"]) => ReactElement;
+  subject: (props: Extract<EmailMessage, { kind: K }>["data"]) => string;
+};
+const TEMPLATES: { [K in EmailMessage["kind"]]: Template<K> } = {
+  contribution_receipt: { component: ContributionReceipt, subject: receiptSubject },
+  holder_new_contribution: { component: HolderNewContribution, subject: holderNewContributionSubject },
+  campaign_funded_contributor: { component: CampaignFundedContributor, subject: campaignFundedContributorSubject },
+  campaign_funded_holder: { component: CampaignFundedHolder, subject: campaignFundedHolderSubject },
+  campaign_refund_contributor: { component: CampaignRefundContributor, subject: campaignRefundContributorSubject },
+  campaign_status_holder: { component: CampaignStatusHolder, subject: campaignStatusHolderSubject },
+  campaign_news: { component: CampaignNews, subject: campaignNewsSubject },
+  sign_in: { component: SignIn, subject: signInSubject },
+  payout_waiting_holder: { component: PayoutWaitingHolder, subject: payoutWaitingHolderSubject },
+};
+
 /** Subject, HTML and plain text of a message (French). */
 export async function renderEmail(message: EmailMessage): Promise<RenderedEmail> {
-  let subject: string;
-  let element: ReturnType<typeof createElement>;
-  switch (message.kind) {
-    case "contribution_receipt":
-      subject = receiptSubject(message.data);
-      element = createElement(ContributionReceipt, message.data);
-      break;
-    case "holder_new_contribution":
-      subject = holderNewContributionSubject(message.data);
-      element = createElement(HolderNewContribution, message.data);
-      break;
-    case "campaign_funded_contributor":
-      subject = campaignFundedContributorSubject(message.data);
-      element = createElement(CampaignFundedContributor, message.data);
-      break;
-    case "campaign_funded_holder":
-      subject = campaignFundedHolderSubject(message.data);
-      element = createElement(CampaignFundedHolder, message.data);
-      break;
-    case "campaign_refund_contributor":
-      subject = campaignRefundContributorSubject(message.data);
-      element = createElement(CampaignRefundContributor, message.data);
-      break;
-    case "campaign_status_holder":
-      subject = campaignStatusHolderSubject(message.data);
-      element = createElement(CampaignStatusHolder, message.data);
-      break;
-    case "campaign_news":
-      subject = campaignNewsSubject(message.data);
-      element = createElement(CampaignNews, message.data);
-      break;
-    case "sign_in":
-      subject = signInSubject(message.data);
-      element = createElement(SignIn, message.data);
-      break;
-    case "payout_waiting_holder":
-      subject = payoutWaitingHolderSubject(message.data);
-      element = createElement(PayoutWaitingHolder, message.data);
-      break;
-    default: {
-      const unknown: never = message;
-      throw new Error(`Unknown email kind: ${(unknown as { kind: string }).kind}`);
-    }
-  }
+  const template = TEMPLATES[message.kind] as Template<typeof message.kind> | undefined;
+  if (!template) throw new Error(`Unknown email kind: ${String((message as { kind: unknown }).kind)}`);
+  const data = message.data as never;
+  const subject = template.subject(data);
+  const element = createElement(template.component as unknown as (props: Record<string, unknown>) => ReactElement, data as Record<string, unknown>);
   // Same react-dom 18 NUL-byte defect as the pages (see app/entry.server.tsx).
   const html = (await render(element)).replaceAll("\u0000", "");
   return { subject, html, text: toPlainText(html, PLAIN_TEXT_OPTIONS) };

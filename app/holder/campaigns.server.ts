@@ -5,6 +5,8 @@
 import crypto from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
+import { requireUser } from "~/auth.server";
+import { database } from "~/db.server";
 import type { CampaignState } from "~/domain/campaign-machine";
 import { addDays, endOfDayInParis, parisCalendarDate } from "~/domain/time";
 import { applyCampaignEvent } from "~/models/campaign-transitions.server";
@@ -155,4 +157,16 @@ export async function submitCampaign(db: Kysely<DB>, userId: number, id: number,
   if (c.status !== "draft" && c.status !== "changes_requested") return { ok: false, message: "Cette campagne a déjà été soumise." };
   await applyCampaignEvent(db, { campaignId: id, event, actor: "holder", actorUserId: userId, now, context: { hasRequiredContent: true } });
   return { ok: true };
+}
+
+/**
+ * For every holder route about one campaign: the signed-in owner and their campaign,
+ * or a redirect to sign in, or a 404 (someone else's campaign looks like a missing one).
+ */
+export async function requireOwnCampaign(request: Request, idParam: string | undefined) {
+  const user = await requireUser(request);
+  const id = Number(idParam);
+  const c = Number.isSafeInteger(id) && id > 0 ? await ownCampaign(database().db, user.id, id) : undefined;
+  if (!c) throw new Response("Campagne introuvable.", { status: 404 });
+  return { user, id, c };
 }

@@ -7,7 +7,6 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
 import { STATE_LABELS } from "~/domain/campaign-machine";
 import { parisCalendarDate } from "~/domain/time";
@@ -21,28 +20,20 @@ import {
   type CampaignErrors,
   type CampaignValues,
 } from "~/holder/campaign-form.server";
-import { EDITABLE, ownCampaign, saveCampaign, STORY_ONLY, submitCampaign } from "~/holder/campaigns.server";
+import { EDITABLE, requireOwnCampaign, saveCampaign, STORY_ONLY, submitCampaign } from "~/holder/campaigns.server";
 import { MAX_IMAGE_BYTES, storeCampaignImage } from "~/holder/images.server";
 import { listTerritories, listThemes } from "~/models/campaigns.server";
 
 export const meta: MetaFunction = () => [{ title: "Éditer la campagne — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
-async function load(request: Request, idParam: string | undefined) {
-  const user = await requireUser(request);
-  const id = Number(idParam);
-  const c = Number.isSafeInteger(id) && id > 0 ? await ownCampaign(database().db, user.id, id) : undefined;
-  // Another holder's campaign and a missing one look the same.
-  if (!c) throw new Response("Campagne introuvable.", { status: 404 });
-  return { user, id, c };
-}
 
 function euros(cents: number): string {
   return String(Math.trunc(cents / 100));
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { id, c } = await load(request, params.id);
+  const { id, c } = await requireOwnCampaign(request, params.id);
   const db = database().db;
   const [territories, themes] = await Promise.all([listTerritories(db), listThemes(db)]);
   const values: CampaignValues = {
@@ -80,7 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, id, c } = await load(request, params.id);
+  const { user, id, c } = await requireOwnCampaign(request, params.id);
   const db = database().db;
   if (Number(request.headers.get("content-length") ?? 0) > MAX_IMAGE_BYTES + 64 * 1024) {
     return data({ values: null, errors: {} as CampaignErrors, message: "Image trop lourde : 5 Mo au plus.", saved: false }, { status: 413 });

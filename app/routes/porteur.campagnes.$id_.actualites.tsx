@@ -1,31 +1,23 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
 import { formatDate } from "~/domain/format";
 import { readForm } from "~/forms.server";
-import { ownCampaign } from "~/holder/campaigns.server";
+import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { NEWS_STATES, postNews, publicNews, validateNews } from "~/holder/news.server";
 
 export const meta: MetaFunction = () => [{ title: "Actualités — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
-async function load(request: Request, idParam: string | undefined) {
-  const user = await requireUser(request);
-  const id = Number(idParam);
-  const c = Number.isSafeInteger(id) && id > 0 ? await ownCampaign(database().db, user.id, id) : undefined;
-  if (!c) throw new Response("Campagne introuvable.", { status: 404 });
-  return { user, id, c };
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { id, c } = await load(request, params.id);
+  const { id, c } = await requireOwnCampaign(request, params.id);
   const news = await publicNews(database().db, id);
   return { id, title: c.title, open: (NEWS_STATES as readonly string[]).includes(c.status), news };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, id } = await load(request, params.id);
+  const { user, id } = await requireOwnCampaign(request, params.id);
   const form = await readForm(request);
   const values = { titre: String(form.get("titre") ?? ""), texte: String(form.get("texte") ?? "") };
   const parsed = validateNews(values);

@@ -1,12 +1,11 @@
 /** The holder's preview of their campaign, as citizens will see it (not public). */
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireUser } from "~/auth.server";
 import { CampaignView } from "~/components/campaign-view";
 import { config } from "~/config.server";
 import { database } from "~/db.server";
 import { STATE_LABELS } from "~/domain/campaign-machine";
-import { ownCampaign } from "~/holder/campaigns.server";
+import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { renderMarkdown } from "~/markdown.server";
 import { getCampaignPage } from "~/models/campaigns.server";
 
@@ -14,10 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Aperçu de la campagne — Pr
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const id = Number(params.id);
-  const own = Number.isSafeInteger(id) ? await ownCampaign(database().db, user.id, id) : undefined;
-  if (!own) throw new Response("Campagne introuvable.", { status: 404 });
+  const { id, c: own } = await requireOwnCampaign(request, params.id);
   const campaign = await getCampaignPage(database().db, own.slug, { includeUnpublished: true });
   if (!campaign) throw new Response("Campagne introuvable.", { status: 404 });
   return {

@@ -1,16 +1,12 @@
 /** The CSV export of a holder's contributions, for sending rewards (same filters as the dashboard). */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
 import { COLLECTED_STATUSES, type ContributionStatus } from "~/domain/contribution-status";
-import { ownCampaign } from "~/holder/campaigns.server";
+import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { contributionsCsv, holderContributions } from "~/holder/dashboard.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const id = Number(params.id);
-  const own = Number.isSafeInteger(id) && id > 0 ? await ownCampaign(database().db, user.id, id) : undefined;
-  if (!own) throw new Response("Campagne introuvable.", { status: 404 });
+  const { id, c: own } = await requireOwnCampaign(request, params.id);
   const url = new URL(request.url);
   const reward = url.searchParams.get("contrepartie") ?? "";
   const status = url.searchParams.get("etat") ?? "";

@@ -1,11 +1,10 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { requireUser } from "~/auth.server";
 import { ProgressBar, StatusLabel } from "~/components/campaign-card";
 import { database } from "~/db.server";
 import { CONTRIBUTION_STATUS_LABELS, COLLECTED_STATUSES, type ContributionStatus } from "~/domain/contribution-status";
 import { formatDate, formatEuros, formatInteger, formatPercent } from "~/domain/format";
-import { ownCampaign } from "~/holder/campaigns.server";
+import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { holderContributions, perDay } from "~/holder/dashboard.server";
 import { getCampaignPage } from "~/models/campaigns.server";
 
@@ -13,10 +12,7 @@ export const meta: MetaFunction = () => [{ title: "Tableau de bord — Propulson
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const id = Number(params.id);
-  const own = Number.isSafeInteger(id) && id > 0 ? await ownCampaign(database().db, user.id, id) : undefined;
-  if (!own) throw new Response("Campagne introuvable.", { status: 404 });
+  const { id, c: own } = await requireOwnCampaign(request, params.id);
   const page = await getCampaignPage(database().db, own.slug, { includeUnpublished: true });
   if (!page) throw new Response("Campagne introuvable.", { status: 404 });
   const url = new URL(request.url);
