@@ -14,20 +14,26 @@
  *
  * Screenshots of every axe-checked page land in test-results/ (git-ignored).
  */
-import fs from "node:fs";
-import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readOutbox, type OutboxMessage } from "../mocks/resend";
-import { launchChromium } from "../support/browser";
-import { tempDatabasePath } from "../support/db";
-import { freePort, ROOT, startServer, type RunningServer } from "../support/server";
+import {
+  axeChecker,
+  codeOf,
+  euros,
+  isActionOf,
+  launchBrowser,
+  linkOf,
+  mainNav,
+  normalize,
+  pageHelpers,
+  startServerWithOutbox,
+  signInMessagesTo as signInMessagesIn,
+  waitForHydration,
+} from "../support/e2e";
+import type { RunningServer } from "../support/server";
 
-const RESULTS_DIR = path.join(ROOT, "test-results");
-const NBSP = "\u00a0";
-const SIGN_IN_SUBJECT = /^Votre code de connexion à Propulsons : (\d{6})$/;
 const WRONG_CODE = "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.";
 const LINK_USED = "Ce lien de connexion a expiré ou a déjà servi. Demandez-en un nouveau.";
 const INVALID_EMAIL = "Adresse électronique invalide (exemple : prenom.nom@exemple.fr).";
@@ -52,23 +58,13 @@ const picked = {
 };
 
 beforeAll(async () => {
-  const tmp = tempDatabasePath("e2e-account");
-  cleanupDatabase = tmp.cleanup;
-  outboxFile = path.join(path.dirname(tmp.file), "outbox.jsonl");
-  // PUBLIC_URL must be the server's own address: the sign-in link of the e-mail is built from it.
-  const port = await freePort();
-  server = await startServer(
-    {
-      DATABASE_PATH: tmp.file,
-      DEMO_OUTBOX_PATH: outboxFile,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      EMAIL_WORKER_INTERVAL_SECONDS: "1",
-    },
-    { port },
-  );
-  expect(server.url).toBe(`http://127.0.0.1:${port}`);
+  // PUBLIC_URL is the server's own address: the sign-in link of the e-mail is built from it.
+  const started = await startServerWithOutbox("e2e-account");
+  server = started.server;
+  outboxFile = started.outboxFile;
+  cleanupDatabase = started.cleanup;
 
-  sqlite = new Database(tmp.file, { readonly: true, fileMustExist: true });
+  sqlite = new Database(started.databaseFile, { readonly: true, fileMustExist: true });
   // Addresses with at least one paid contribution, the ones with the most contributions (and some refunded) first.
   const emails = (
     sqlite
@@ -87,8 +83,7 @@ beforeAll(async () => {
   const known = sqlite.prepare("select (select count(*) from users where email = ?) + (select count(*) from contributions where email = ?) as n");
   expect((known.get(picked.unknown, picked.unknown) as { n: number }).n).toBe(0);
 
-  browser = await launchChromium();
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -98,44 +93,16 @@ afterAll(async () => {
   cleanupDatabase();
 });
 
-function url(p: string): string {
-  return `${server.url}${p}`;
+const { url, withPage } = pageHelpers({ server: () => server, browser: () => browser });
+const expectNoAxeViolations = axeChecker("compte");
+
+function signInMessagesTo(email: string): OutboxMessage[] {
+  return signInMessagesIn(outboxFile, email);
 }
 
 function db(): Database.Database {
   if (!sqlite) throw new Error("database not open");
   return sqlite;
-}
-
-async function withPage<T>(options: { javaScriptEnabled?: boolean }, run: (page: Page, context: BrowserContext) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, locale: "fr-FR" });
-  const page = await context.newPage();
-  try {
-    return await run(page, context);
-  } finally {
-    await context.close();
-  }
-}
-
-/** Wait until React has hydrated the document (event handlers attached). */
-async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: unknown };
-    const link = document.querySelector("header nav a");
-    return Boolean(w.__remixRouter) && link !== null && Object.keys(link).some((k) => k.startsWith("__reactProps"));
-  });
-}
-
-/** Spaces of any kind (U+00A0, U+202F…) as plain spaces, trimmed. */
-function normalize(text: string | null | undefined): string {
-  return (text ?? "").replace(/[\u00a0\u202f\s]+/g, " ").trim();
-}
-
-/** The same as formatEuros: « 25 € » with U+00A0 before €, « 1 000 € » with U+202F between thousands. */
-function euros(cents: number): string {
-  const whole = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 }).format(Math.trunc(cents / 100));
-  const rest = cents % 100;
-  return `${whole}${rest === 0 ? "" : "," + String(rest).padStart(2, "0")}${NBSP}€`;
 }
 
 /** The same as formatDate: « 31 mars 2026 » (Europe/Paris). */
@@ -181,10 +148,6 @@ function statusLabel(status: string): string {
   return label;
 }
 
-function signInMessagesTo(email: string): OutboxMessage[] {
-  return readOutbox(outboxFile).filter((m) => m.to.includes(email) && SIGN_IN_SUBJECT.test(m.subject));
-}
-
 /** Poll the outbox until a sign-in e-mail newer than the `known` first ones reaches `email`. */
 async function waitForSignInMessage(email: string, known: number, timeoutMs = 10_000): Promise<OutboxMessage> {
   const deadline = Date.now() + timeoutMs;
@@ -203,26 +166,6 @@ function messageTextOf(m: OutboxMessage): string {
   return normalize(m.text ?? "");
 }
 
-/** The 6 digits that end the subject. */
-function codeOf(message: OutboxMessage): string {
-  const code = SIGN_IN_SUBJECT.exec(message.subject)?.[1];
-  if (!code) throw new Error(`not a sign-in subject: ${message.subject}`);
-  return code;
-}
-
-/** The sign-in link (…/connexion/verifier?jeton=…) of the e-mail's HTML. */
-function linkOf(message: OutboxMessage): string {
-  const href = /href="([^"]*\/connexion\/verifier\?jeton=[^"]+)"/.exec(message.html ?? "")?.[1];
-  if (!href) throw new Error(`no sign-in link in the e-mail:\n${message.html}`);
-  return href.replace(/&amp;/g, "&");
-}
-
-/** A POST to this route: the document's own (without JavaScript) or Remix's single-fetch « .data » request. */
-function isActionOf(address: string, pathname: string): boolean {
-  const p = new URL(address).pathname;
-  return p === pathname || p === `${pathname}.data`;
-}
-
 /** Another 6-digit code than `code`. */
 function wrongCode(code: string): string {
   return String((Number(code) + 1) % 1_000_000).padStart(6, "0");
@@ -231,10 +174,6 @@ function wrongCode(code: string): string {
 /** What the code step says after a request: the same sentence whether or not the address has an account. */
 function sentText(email: string): string {
   return `Si l'adresse ${email} est correcte, un courriel vient de lui être envoyé avec un lien de connexion et un code à 6 chiffres, valables 15 minutes.`;
-}
-
-function mainNav(page: Page) {
-  return page.getByRole("navigation", { name: "Navigation principale" });
 }
 
 /** On /connexion: type the address, ask for the e-mail, wait for the code step; returns the e-mail. */
@@ -316,23 +255,6 @@ async function receiptFigures(page: Page): Promise<Record<string, string>> {
   return out;
 }
 
-function formatViolations(violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown }> }>): string {
-  return violations
-    .map((v) => {
-      const targets = v.nodes.map((n) => `      - ${JSON.stringify(n.target)}`).join("\n");
-      return `  ${v.id} (${v.impact ?? "?"}): ${v.help}\n${targets}`;
-    })
-    .join("\n");
-}
-
-async function expectNoAxeViolations(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(RESULTS_DIR, `axe-compte-${name}.png`), fullPage: true });
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  expect(results.violations, `axe violations on ${name} (${page.url()}):\n${formatViolations(results.violations)}`).toEqual([]);
-  // axe actually ran rules on this page
-  expect(results.passes.length).toBeGreaterThan(0);
-}
-
 function sessionsOf(email: string): Array<{ revoked_at: string | null }> {
   return db()
     .prepare("select s.revoked_at from sessions s join users u on u.id = s.user_id where u.email = ? order by s.created_at")
@@ -355,7 +277,7 @@ describe("sign-in with JavaScript", () => {
       await mainNav(page).getByRole("link", { name: "Se connecter", exact: true }).click();
       await page.waitForURL((u) => u.pathname === "/connexion");
       await page.getByRole("heading", { level: 1, name: "Se connecter" }).waitFor();
-      expect(await page.title()).toBe("Se connecter — Propulsons");
+      await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Se connecter — Propulsons");
       expect(await mainNav(page).locator('a[aria-current="page"]').textContent()).toBe("Se connecter");
 
       // The address: the page says a message was sent, without saying whether there is an account.
@@ -386,7 +308,7 @@ describe("sign-in with JavaScript", () => {
       await submitCode(page, code);
       await page.waitForURL((u) => u.pathname === "/mon-compte");
       await page.getByRole("heading", { level: 1, name: "Mon compte" }).waitFor();
-      expect(await page.title()).toBe("Mon compte — Propulsons");
+      await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Mon compte — Propulsons");
       expect(normalize(await page.locator("main").textContent())).toContain(`Vous êtes connecté avec l'adresse ${email}.`);
       await expectSignedInHeader(page);
       expect(await mainNav(page).locator('a[aria-current="page"]').textContent()).toBe("Mon compte");
@@ -396,7 +318,7 @@ describe("sign-in with JavaScript", () => {
       // « Mes contributions »: this address's contributions, newest first, each paid one with its receipt.
       await page.locator("main").getByRole("link", { name: "Mes contributions", exact: true }).click();
       await page.waitForURL((u) => u.pathname === "/mon-compte/contributions");
-      expect(await page.title()).toBe("Mes contributions — Propulsons");
+      await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Mes contributions — Propulsons");
       const rows = await listedContributions(page);
       expect(rows).toEqual(expected);
       expect(rows.filter((r) => r.status === "Payée").every((r) => r.receiptHref !== null)).toBe(true);

@@ -11,19 +11,13 @@
  *
  * Screenshots of every axe-checked page land in test-results/ (git-ignored).
  */
-import fs from "node:fs";
-import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readOutbox, type OutboxMessage } from "../mocks/resend";
-import { launchChromium } from "../support/browser";
-import { tempDatabasePath } from "../support/db";
-import { freePort, ROOT, startServer, type RunningServer } from "../support/server";
+import { axeChecker, euros, launchBrowser, NBSP, normalize, pageHelpers, startServerWithOutbox, waitForHydration } from "../support/e2e";
+import type { RunningServer } from "../support/server";
 
-const RESULTS_DIR = path.join(ROOT, "test-results");
-const NBSP = "\u00a0";
 const CHECKOUT_URL = /\/demo\/checkout\/cs_test_[a-f0-9]+$/;
 const DEMO_LABEL = "Mode démonstration — aucun paiement réel.";
 const DECLINED = "Votre carte a été refusée (carte de test). Essayez à nouveau ou abandonnez le paiement.";
@@ -60,23 +54,13 @@ const picked = {
 };
 
 beforeAll(async () => {
-  const tmp = tempDatabasePath("e2e-contrib");
-  cleanupDatabase = tmp.cleanup;
-  outboxFile = path.join(path.dirname(tmp.file), "outbox.jsonl");
-  // PUBLIC_URL must be the server's own address: Checkout's success and cancel URLs are built from it.
-  const port = await freePort();
-  server = await startServer(
-    {
-      DATABASE_PATH: tmp.file,
-      DEMO_OUTBOX_PATH: outboxFile,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      EMAIL_WORKER_INTERVAL_SECONDS: "1",
-    },
-    { port },
-  );
-  expect(server.url).toBe(`http://127.0.0.1:${port}`);
+  // PUBLIC_URL is the server's own address: Checkout's success and cancel URLs are built from it.
+  const started = await startServerWithOutbox("e2e-contrib");
+  server = started.server;
+  outboxFile = started.outboxFile;
+  cleanupDatabase = started.cleanup;
 
-  sqlite = new Database(tmp.file, { readonly: true, fileMustExist: true });
+  sqlite = new Database(started.databaseFile, { readonly: true, fileMustExist: true });
   const now = new Date();
   // Open now, and not in its last day (the journeys must not hit the end of the collection).
   const campaigns = sqlite
@@ -118,8 +102,7 @@ beforeAll(async () => {
   picked.validation = take("the validation errors", (c) => c);
   picked.axe = take("the accessibility checks", (c) => c);
 
-  browser = await launchChromium();
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -129,44 +112,12 @@ afterAll(async () => {
   cleanupDatabase();
 });
 
-function url(p: string): string {
-  return `${server.url}${p}`;
-}
+const { url, withPage } = pageHelpers({ server: () => server, browser: () => browser });
+const expectNoAxeViolations = axeChecker("contribution");
 
 function db(): Database.Database {
   if (!sqlite) throw new Error("database not open");
   return sqlite;
-}
-
-async function withPage<T>(options: { javaScriptEnabled?: boolean }, run: (page: Page, context: BrowserContext) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, locale: "fr-FR" });
-  const page = await context.newPage();
-  try {
-    return await run(page, context);
-  } finally {
-    await context.close();
-  }
-}
-
-/** Wait until React has hydrated the document (event handlers attached). */
-async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: unknown };
-    const link = document.querySelector("header nav a");
-    return Boolean(w.__remixRouter) && link !== null && Object.keys(link).some((k) => k.startsWith("__reactProps"));
-  });
-}
-
-/** Spaces of any kind (U+00A0, U+202F…) as plain spaces, trimmed. */
-function normalize(text: string | null | undefined): string {
-  return (text ?? "").replace(/[\u00a0\u202f\s]+/g, " ").trim();
-}
-
-/** The same as formatEuros: « 25 € » with U+00A0 before €, « 1 000 € » with U+202F between thousands. */
-function euros(cents: number): string {
-  const whole = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 }).format(Math.trunc(cents / 100));
-  const rest = cents % 100;
-  return `${whole}${rest === 0 ? "" : "," + String(rest).padStart(2, "0")}${NBSP}€`;
 }
 
 /** « 12 345 € », « 1 234,50 € » → cents. */
@@ -340,23 +291,6 @@ async function checkoutFigures(page: Page): Promise<Record<string, string>> {
   return out;
 }
 
-function formatViolations(violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown }> }>): string {
-  return violations
-    .map((v) => {
-      const targets = v.nodes.map((n) => `      - ${JSON.stringify(n.target)}`).join("\n");
-      return `  ${v.id} (${v.impact ?? "?"}): ${v.help}\n${targets}`;
-    })
-    .join("\n");
-}
-
-async function expectNoAxeViolations(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(RESULTS_DIR, `axe-contribution-${name}.png`), fullPage: true });
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  expect(results.violations, `axe violations on ${name} (${page.url()}):\n${formatViolations(results.violations)}`).toEqual([]);
-  // axe actually ran rules on this page
-  expect(results.passes.length).toBeGreaterThan(0);
-}
-
 describe("contribution with JavaScript", () => {
   it("form → demo checkout → declined card → paid → thank-you page, campaign page and emails", async () => {
     const c = picked.js;
@@ -398,7 +332,7 @@ describe("contribution with JavaScript", () => {
       await payByCard(page, 2500);
       const thanks = new URL(page.url());
       expect(thanks.searchParams.get("session_id")).toBe(sessionId);
-      expect(await page.title()).toBe("Merci pour votre contribution — Propulsons");
+      await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Merci pour votre contribution — Propulsons");
       const status = (await page.getByRole("status").textContent()) ?? "";
       expect(status).toContain(`Votre paiement de ${euros(2500)} à « ${c.title} » est confirmé`);
       const reference = /Référence : (PRP-\d{6})\./.exec(status)?.[1];

@@ -16,23 +16,29 @@
  *
  * Screenshots of every axe-checked page land in test-results/ (git-ignored).
  */
-import fs from "node:fs";
-import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
-import type { Browser, BrowserContext, Page, Response } from "playwright-core";
+import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, endOfDayInParis, parisCalendarDate } from "~/domain/time";
 import { readOutbox, type OutboxMessage } from "../mocks/resend";
-import { launchChromium } from "../support/browser";
-import { tempDatabasePath } from "../support/db";
+import {
+  axeChecker,
+  codeOf,
+  isActionOf,
+  launchBrowser,
+  linkOf,
+  mainNav,
+  NBSP,
+  normalize,
+  pageHelpers,
+  startServerWithOutbox,
+  signInMessagesTo as signInMessagesIn,
+  waitForHydration,
+} from "../support/e2e";
 import { httpClient } from "../support/http-session";
-import { freePort, ROOT, startServer, type RunningServer } from "../support/server";
+import type { RunningServer } from "../support/server";
 
-const RESULTS_DIR = path.join(ROOT, "test-results");
-const NBSP = "\u00a0";
 const NNBSP = "\u202f";
-const SIGN_IN_SUBJECT = /^Votre code de connexion à Propulsons : (\d{6})$/;
 const SAVED = "Modifications enregistrées.";
 const WAITING = "En attente de validation";
 const LOCKED_NOTE = "En attente de validation : la campagne ne peut pas être modifiée pour le moment.";
@@ -172,31 +178,19 @@ function campaignNoJs(): CampaignInput {
 }
 
 beforeAll(async () => {
-  const tmp = tempDatabasePath("e2e-holder");
-  cleanupDatabase = tmp.cleanup;
-  outboxFile = path.join(path.dirname(tmp.file), "outbox.jsonl");
-  // PUBLIC_URL must be the server's own address: the sign-in link of the e-mail is built from it.
-  const port = await freePort();
-  server = await startServer(
-    {
-      DATABASE_PATH: tmp.file,
-      DEMO_OUTBOX_PATH: outboxFile,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      EMAIL_WORKER_INTERVAL_SECONDS: "1",
-      EMAIL_RATE_PER_SECOND: "50",
-    },
-    { port },
-  );
-  expect(server.url).toBe(`http://127.0.0.1:${port}`);
+  // PUBLIC_URL is the server's own address: the sign-in link of the e-mail is built from it.
+  const started = await startServerWithOutbox("e2e-holder", { EMAIL_RATE_PER_SECOND: "50" });
+  server = started.server;
+  outboxFile = started.outboxFile;
+  cleanupDatabase = started.cleanup;
 
-  sqlite = new Database(tmp.file, { readonly: true, fileMustExist: true });
+  sqlite = new Database(started.databaseFile, { readonly: true, fileMustExist: true });
   const known = db().prepare("select (select count(*) from users where email = ?) + (select count(*) from contributions where email = ?) as n");
   for (const email of [HOLDER_JS, HOLDER_NO_JS]) expect((known.get(email, email) as { n: number }).n).toBe(0);
   // The structures' and campaigns' names are new to the seed.
   expect((db().prepare("select count(*) as n from organizations where name in (?, ?)").get(STRUCTURE_JS.name, STRUCTURE_NO_JS.name) as { n: number }).n).toBe(0);
 
-  browser = await launchChromium();
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -206,8 +200,11 @@ afterAll(async () => {
   cleanupDatabase();
 });
 
-function url(p: string): string {
-  return `${server.url}${p}`;
+// Fail on the step that hangs, well before the test's own time limit.
+const { url, withPage } = pageHelpers({ server: () => server, browser: () => browser, defaultTimeout: 15_000 });
+
+function signInMessagesTo(email: string): OutboxMessage[] {
+  return signInMessagesIn(outboxFile, email);
 }
 
 function db(): Database.Database {
@@ -215,41 +212,9 @@ function db(): Database.Database {
   return sqlite;
 }
 
-async function withPage<T>(options: { javaScriptEnabled?: boolean }, run: (page: Page, context: BrowserContext) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, locale: "fr-FR" });
-  // Fail on the step that hangs, well before the test's own time limit.
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  try {
-    return await run(page, context);
-  } finally {
-    await context.close();
-  }
-}
-
-/** Wait until React has hydrated the document (event handlers attached). */
-async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: unknown };
-    const link = document.querySelector("header nav a");
-    return Boolean(w.__remixRouter) && link !== null && Object.keys(link).some((k) => k.startsWith("__reactProps"));
-  });
-}
-
-/** Spaces of any kind (U+00A0, U+202F…) as plain spaces, trimmed. */
-function normalize(text: string | null | undefined): string {
-  return (text ?? "").replace(/[\u00a0\u202f\s]+/g, " ").trim();
-}
-
 /** « 31 mars 2026 » (Europe/Paris), as formatDate. */
 function frenchDate(instant: Date): string {
   return new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", day: "numeric", month: "long", year: "numeric" }).format(instant);
-}
-
-/** A POST to this route: the document's own (without JavaScript) or Remix's single-fetch « .data » request. */
-function isActionOf(address: string, pathname: string): boolean {
-  const p = new URL(address).pathname;
-  return p === pathname || p === `${pathname}.data`;
 }
 
 /** Click `button` and return the answer to the POST it sends to `pathname`. */
@@ -259,14 +224,6 @@ async function postBy(page: Page, pathname: string, click: () => Promise<void>):
     click(),
   ]);
   return response;
-}
-
-function mainNav(page: Page) {
-  return page.getByRole("navigation", { name: "Navigation principale" });
-}
-
-function signInMessagesTo(email: string): OutboxMessage[] {
-  return readOutbox(outboxFile).filter((m) => m.to.includes(email) && SIGN_IN_SUBJECT.test(m.subject));
 }
 
 /** Poll the outbox until a message to `email` matches `accept`; `what` names it in the error. */
@@ -281,20 +238,6 @@ async function waitForMessage(email: string, accept: (m: OutboxMessage) => boole
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** The 6 digits that end the subject. */
-function codeOf(message: OutboxMessage): string {
-  const code = SIGN_IN_SUBJECT.exec(message.subject)?.[1];
-  if (!code) throw new Error(`not a sign-in subject: ${message.subject}`);
-  return code;
-}
-
-/** The sign-in link (…/connexion/verifier?jeton=…) of the e-mail's HTML. */
-function linkOf(message: OutboxMessage): string {
-  const href = /href="([^"]*\/connexion\/verifier\?jeton=[^"]+)"/.exec(message.html ?? "")?.[1];
-  if (!href) throw new Error(`no sign-in link in the e-mail:\n${message.html}`);
-  return href.replace(/&amp;/g, "&");
 }
 
 /** On /connexion: type the address, ask for the e-mail, wait for the code step; returns the e-mail. */
@@ -318,23 +261,12 @@ async function expectSignedIn(page: Page, email: string): Promise<void> {
   await mainNav(page).getByRole("button", { name: "Se déconnecter" }).waitFor();
 }
 
-function formatViolations(violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown }> }>): string {
-  return violations
-    .map((v) => {
-      const targets = v.nodes.map((n) => `      - ${JSON.stringify(n.target)}`).join("\n");
-      return `  ${v.id} (${v.impact ?? "?"}): ${v.help}\n${targets}`;
-    })
-    .join("\n");
-}
-
 const axeChecked: string[] = [];
 
+const checkAxe = axeChecker("porteur");
+
 async function expectNoAxeViolations(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(RESULTS_DIR, `axe-porteur-${name}.png`), fullPage: true });
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  expect(results.violations, `axe violations on ${name} (${page.url()}):\n${formatViolations(results.violations)}`).toEqual([]);
-  // axe actually ran rules on this page
-  expect(results.passes.length).toBeGreaterThan(0);
+  await checkAxe(page, name);
   axeChecked.push(name);
 }
 
@@ -592,7 +524,7 @@ describe("a new holder, with JavaScript", () => {
       await page.locator("main").getByRole("link", { name: "Espace porteur de projet" }).click();
       await page.waitForURL((u) => u.pathname === "/porteur");
       await page.getByRole("heading", { level: 1, name: "Espace porteur de projet" }).waitFor();
-      expect(await page.title()).toBe("Espace porteur de projet — Propulsons");
+      await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Espace porteur de projet — Propulsons");
       expect(normalize(await page.locator("main").textContent())).toContain("Aucune campagne pour le moment.");
       expect(await page.getByRole("link", { name: "Nouvelle campagne" }).count()).toBe(0);
       await expectNoAxeViolations(page, "vide");
@@ -609,7 +541,7 @@ describe("a new holder, with JavaScript", () => {
       // « Nouvelle campagne » → a draft.
       const id = await createDraft(page, c.title, { axe: true });
       await waitForHydration(page);
-      expect(await page.title()).toBe("Éditer la campagne — Propulsons");
+      await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Éditer la campagne — Propulsons");
       expect(await editorStatus(page)).toBe("État : Brouillon.");
       // Incomplete: the submit button says what is missing and cannot be pressed.
       const submit = page.getByRole("button", { name: "Soumettre pour validation" });
@@ -641,7 +573,7 @@ describe("a new holder, with JavaScript", () => {
       await note.waitFor();
       expect(normalize(await note.textContent())).toBe("Aperçu — cette page n'est pas publique (état : Brouillon). Revenir à l'éditeur");
       expect(normalize(await note.locator("strong").textContent())).toBe("Aperçu");
-      expect(await page.title()).toBe("Aperçu de la campagne — Propulsons");
+      await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Aperçu de la campagne — Propulsons");
       await page.getByRole("heading", { level: 1, name: c.title }).waitFor();
       expect(normalize(await page.locator(".campaign__summary").textContent())).toBe(c.summary);
       expect(normalize(await page.locator(".campaign__org").textContent())).toBe(`Porté par ${structure.name} (SCOP, ${structure.town})`);

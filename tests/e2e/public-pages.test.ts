@@ -5,17 +5,13 @@
  *
  * Screenshots of every axe-checked page land in test-results/ (git-ignored).
  */
-import fs from "node:fs";
-import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser";
 import { tempDatabasePath } from "../support/db";
-import { ROOT, startServer, type RunningServer } from "../support/server";
+import { expectNoAxeViolations, launchBrowser, pageHelpers, waitForHydration } from "../support/e2e";
+import { startServer, type RunningServer } from "../support/server";
 
-const RESULTS_DIR = path.join(ROOT, "test-results");
 const PER_PAGE = 9;
 
 let server: RunningServer;
@@ -53,8 +49,7 @@ beforeAll(async () => {
     sqlite.close();
   }
 
-  browser = await launchChromium();
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -63,28 +58,7 @@ afterAll(async () => {
   cleanupDatabase();
 });
 
-function url(p: string): string {
-  return `${server.url}${p}`;
-}
-
-async function withPage<T>(options: { javaScriptEnabled?: boolean }, run: (page: Page, context: BrowserContext) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, locale: "fr-FR" });
-  const page = await context.newPage();
-  try {
-    return await run(page, context);
-  } finally {
-    await context.close();
-  }
-}
-
-/** Wait until React has hydrated the document (event handlers attached). */
-async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: unknown };
-    const link = document.querySelector("header nav a");
-    return Boolean(w.__remixRouter) && link !== null && Object.keys(link).some((k) => k.startsWith("__reactProps"));
-  });
-}
+const { url, withPage } = pageHelpers({ server: () => server, browser: () => browser });
 
 /** The « N projets trouvés » text once loaded (not « Chargement des résultats… »). */
 async function resultsCount(page: Page): Promise<string> {
@@ -123,15 +97,6 @@ async function expectCampaignPage(page: Page, title: string): Promise<void> {
   );
   const contributors = ((await page.locator("#contributors-title").textContent()) ?? "").replace(/[\u202f\u00a0]/g, " ");
   expect(contributors).toMatch(/^\s*\d[\d ]* contributeurs?\s*$/);
-}
-
-function formatViolations(violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown }> }>): string {
-  return violations
-    .map((v) => {
-      const targets = v.nodes.map((n) => `      - ${JSON.stringify(n.target)}`).join("\n");
-      return `  ${v.id} (${v.impact ?? "?"}): ${v.help}\n${targets}`;
-    })
-    .join("\n");
 }
 
 describe("public pages with JavaScript", () => {
@@ -186,7 +151,7 @@ describe("public pages with JavaScript", () => {
       await page.getByRole("link", { name: title, exact: true }).click();
       await page.waitForURL((u) => u.pathname.startsWith("/campagnes/"));
       await expectCampaignPage(page, title);
-      expect(await page.title()).toBe(`${title} — Propulsons`);
+      await expect.poll(() => page.title(), { timeout: 5000 }).toBe(`${title} — Propulsons`);
       expect(await page.locator(".tag--territory").first().textContent()).toBe("Boulonnais");
       expect(await page.locator(".outcome--funded h2").textContent()).toBe("Campagne réussie");
       // 7 220 € collected: 3 % commission is 216,60 €, the holder receives 7 003,40 €.
@@ -381,11 +346,7 @@ describe("accessibility (axe, WCAG 2.1 A and AA)", () => {
         const res = await page.goto(url(p.path()));
         expect(res?.status()).toBe(p.status);
         await waitForHydration(page);
-        await page.screenshot({ path: path.join(RESULTS_DIR, `axe-${p.name}.png`), fullPage: true });
-        const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-        expect(results.violations, `axe violations on ${p.path()}:\n${formatViolations(results.violations)}`).toEqual([]);
-        // axe actually ran rules on this page
-        expect(results.passes.length).toBeGreaterThan(0);
+        await expectNoAxeViolations(page, `axe-${p.name}.png`, () => p.path());
       });
     });
   }

@@ -8,13 +8,13 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readOutbox } from "../mocks/resend";
 import { launchChromium } from "../support/browser";
 import { tempDatabasePath } from "../support/db";
+import { analyzeAxe, RESULTS_DIR } from "../support/e2e";
 import { ROOT, startServer, type RunningServer } from "../support/server";
 
 const run = promisify(execFile);
@@ -91,7 +91,7 @@ describe("settlement at the deadline", () => {
       expect(res?.status()).toBe(200);
       expect(await page.locator(".outcome--funded h2").textContent()).toBe("Campagne réussie");
       expect(await page.locator("#contribuer").count()).toBe(0);
-      const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      const axe = await analyzeAxe(page);
       expect(axe.violations.map((v) => v.id)).toEqual([]);
     }
     for (const c of failed) {
@@ -102,10 +102,10 @@ describe("settlement at the deadline", () => {
     const list = await page.goto(`${server.url}/campagnes?statut=en-cours`);
     expect(list?.status()).toBe(200);
     expect((await page.locator(".results-count").textContent())?.trim()).toBe("0 projet trouvé");
-    fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
     await page.goto(`${server.url}/campagnes/${failed[0]!.slug}`);
-    await page.screenshot({ path: path.join(ROOT, "test-results", "settled-failed.png"), fullPage: false });
-    const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    await page.screenshot({ path: path.join(RESULTS_DIR, "settled-failed.png"), fullPage: false });
+    const axe = await analyzeAxe(page);
     expect(axe.violations.map((v) => v.id)).toEqual([]);
     await context.close();
 
