@@ -13,7 +13,4 @@ export const codeSchema = z
   .trim()
   .regex(/^\d{6}$/, "Le code compte 6 chiffres.");
 
-export function field(form: FormData, name: string): string {
-  const v = form.get(name);
-  return typeof v === "string" ? v : "";
-}
+export { field } from "./forms.server";

@@ -160,6 +160,11 @@ export async function createSession(db: Kysely<DB>, userId: number, userAgent: s
   return token;
 }
 
+/** Whether a Cookie header carries a session (such requests are personal: never cached). */
+export function hasSessionCookie(cookieHeader: string | null | undefined): boolean {
+  return /(?:^|;\s*)__session=/.test(cookieHeader ?? "");
+}
+
 function cookieToken(request: Request): string | null {
   const header = request.headers.get("cookie") ?? "";
   const m = header.match(/(?:^|;\s*)__session=([A-Za-z0-9_-]{20,100})(?:;|$)/);

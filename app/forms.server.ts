@@ -6,3 +6,9 @@ export async function readForm(request: Request): Promise<FormData> {
     throw new Response("Requête invalide : un formulaire était attendu.", { status: 400 });
   }
 }
+
+/** A submitted field's text ("" when absent or a file); line breaks as \n whatever the browser sent. */
+export function field(form: FormData, name: string): string {
+  const v = form.get(name);
+  return typeof v === "string" ? v.replace(/\r\n?/g, "\n") : "";
+}

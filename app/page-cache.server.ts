@@ -11,6 +11,7 @@
  */
 import zlib from "node:zlib";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { hasSessionCookie } from "./auth.server";
 
 export interface CachedPage {
   status: number;
@@ -29,8 +30,6 @@ export interface PageCacheOptions {
   now?: () => number;
 }
 
-/** Cookies that make a page personal: such requests bypass the cache. */
-const PERSONAL_COOKIE = /(?:^|;\s*)__session=/;
 
 export class PageCache {
   private entries = new Map<string, CachedPage>();
@@ -48,7 +47,8 @@ export class PageCache {
   isCacheable(req: IncomingMessage): boolean {
     if (req.method !== "GET" && req.method !== "HEAD") return false;
     const cookie = req.headers.cookie;
-    if (cookie && PERSONAL_COOKIE.test(cookie)) return false;
+    // A session makes a page personal: such requests bypass the cache.
+    if (hasSessionCookie(cookie)) return false;
     if (req.headers.authorization) return false;
     const url = req.url ?? "/";
     // Static files and the build are served by the static middleware.

@@ -14,6 +14,7 @@ import {
 } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { hasSessionCookie } from "./auth.server";
 import { boot } from "./boot.server";
 import { isStorableResponse } from "./page-cache.server";
 
@@ -88,7 +89,7 @@ app.all("*", async (req, res, next) => {
     const response = await handleRemix(toFetchRequest(req, res), { clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue" });
     const headers = responseHeaders(response);
     // A page rendered for a signed-in visitor carries their details: no shared cache may keep it.
-    if (/(?:^|;\s*)__session=/.test(req.headers.cookie ?? "") && !response.headers.has("cache-control")) {
+    if (hasSessionCookie(req.headers.cookie) && !response.headers.has("cache-control")) {
       headers.push(["cache-control", "private, no-store"]);
     }
     if (cacheable && isStorableResponse(response.status, response.headers)) {

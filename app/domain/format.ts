@@ -28,6 +28,14 @@ export function formatEuros(cents: number): string {
   return (negative ? "−" : "") + body + NBSP + "€";
 }
 
+/** Cents as a plain decimal for spreadsheets: 2500 → « 25,00 » (no grouping, no symbol). */
+export function formatDecimalEuros(cents: number): string {
+  assertCents(cents);
+  const sign = cents < 0 ? "-" : "";
+  const abs = Math.abs(cents);
+  return `${sign}${Math.trunc(abs / 100)},${String(abs % 100).padStart(2, "0")}`;
+}
+
 /** « 3 % », « 0 % » from basis points (300 → 3 %, 250 → 2,5 %). */
 export function formatBps(bps: number): string {
   const whole = Math.trunc(bps / 100);

@@ -55,3 +55,11 @@ export function percentOfGoal(collectedCents: number, goalCents: number): number
   if (goalCents <= 0) return 0;
   return Math.floor((collectedCents * 100) / goalCents);
 }
+
+/** « 25 », « 25,5 », « 25,50 », « 1 000 », « 25 € » → cents, without floats. null when not a valid amount. */
+export function parseEurosToCents(input: string): number | null {
+  const cleaned = input.replace(/[\s\u00a0\u202f€]/g, "");
+  const m = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(cleaned);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
+}

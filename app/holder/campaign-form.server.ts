@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import { config } from "~/config.server";
+import { field } from "~/forms.server";
 import { formatEuros } from "~/domain/format";
+import { parseEurosToCents } from "~/domain/money";
 import { addDays, parisCalendarDate } from "~/domain/time";
 
 export const FUND_ROWS = 6;
@@ -55,29 +57,24 @@ export interface CampaignData {
   rewards: Array<{ title: string; description: string; minimumCents: number; stock: number | null }>;
 }
 
-/** A field's text; line breaks as \n whatever the browser sent (forms without JavaScript send \r\n). */
-const get = (form: FormData, k: string) => {
-  const v = form.get(k);
-  return typeof v === "string" ? v.replace(/\r\n?/g, "\n") : "";
-};
 
 export function readCampaignForm(form: FormData): CampaignValues {
   return {
-    titre: get(form, "titre"),
-    resume: get(form, "resume"),
-    histoire: get(form, "histoire"),
-    objectif: get(form, "objectif"),
-    fin: get(form, "fin"),
-    territoire: get(form, "territoire"),
-    theme: get(form, "theme"),
-    resultats: get(form, "resultats"),
-    calendrier: get(form, "calendrier"),
-    postes: Array.from({ length: FUND_ROWS }, (_, i) => ({ libelle: get(form, `poste_${i}_libelle`), montant: get(form, `poste_${i}_montant`) })),
+    titre: field(form, "titre"),
+    resume: field(form, "resume"),
+    histoire: field(form, "histoire"),
+    objectif: field(form, "objectif"),
+    fin: field(form, "fin"),
+    territoire: field(form, "territoire"),
+    theme: field(form, "theme"),
+    resultats: field(form, "resultats"),
+    calendrier: field(form, "calendrier"),
+    postes: Array.from({ length: FUND_ROWS }, (_, i) => ({ libelle: field(form, `poste_${i}_libelle`), montant: field(form, `poste_${i}_montant`) })),
     contreparties: Array.from({ length: REWARD_ROWS }, (_, i) => ({
-      titre: get(form, `cp_${i}_titre`),
-      description: get(form, `cp_${i}_description`),
-      minimum: get(form, `cp_${i}_minimum`),
-      stock: get(form, `cp_${i}_stock`),
+      titre: field(form, `cp_${i}_titre`),
+      description: field(form, `cp_${i}_description`),
+      minimum: field(form, `cp_${i}_minimum`),
+      stock: field(form, `cp_${i}_stock`),
     })),
   };
 }
@@ -89,10 +86,11 @@ const optionalText = (min: number, max: number, what: string) =>
     .max(max, `${what} : ${max} caractères au plus.`)
     .refine((v) => v === "" || v.length >= min, `${what} : ${min} caractères au moins.`);
 
+/** Whole euros within bounds, or a French message. */
 const wholeEuros = (value: string, min: number, max: number, what: string): number | string => {
-  const v = value.replace(/[\s\u00a0\u202f€]/g, "");
-  if (!/^\d{1,9}$/.test(v)) return `${what} : un nombre entier d'euros est attendu.`;
-  const n = Number(v);
+  const cents = parseEurosToCents(value);
+  if (cents === null || cents % 100 !== 0) return `${what} : un nombre entier d'euros est attendu.`;
+  const n = cents / 100;
   if (n < min || n > max) return `${what} : entre ${min} € et ${max.toLocaleString("fr-FR")} €.`;
   return n;
 };

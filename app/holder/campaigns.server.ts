@@ -11,6 +11,7 @@ import type { CampaignState } from "~/domain/campaign-machine";
 import { addDays, endOfDayInParis, parisCalendarDate } from "~/domain/time";
 import { applyCampaignEvent } from "~/models/campaign-transitions.server";
 import { missingContent, type CampaignData } from "./campaign-form.server";
+import { storeCampaignImage } from "./images.server";
 
 /** Statuses in which everything can still be edited. */
 export const EDITABLE: readonly CampaignState[] = ["draft", "changes_requested"];
@@ -147,6 +148,25 @@ export async function saveCampaign(db: Kysely<DB>, userId: number, id: number, d
     }
     return { ok: true as const };
   });
+}
+
+export type ImageUpdate =
+  | { ok: true }
+  | { ok: false; status: 400 | 409; message: string | null; errors: Record<string, string> };
+
+/** Replace the image of an editable campaign (the caller has checked ownership). */
+export async function setCampaignImage(db: Kysely<DB>, id: number, status: CampaignState, bytes: Buffer, altInput: string): Promise<ImageUpdate> {
+  if (!EDITABLE.includes(status)) {
+    return { ok: false, status: 409, message: "L'image ne change plus une fois la campagne soumise.", errors: {} };
+  }
+  const alt = altInput.trim();
+  if (alt.length < 5 || alt.length > 200) {
+    return { ok: false, status: 400, message: null, errors: { image_alt: "Décrivez l'image en 5 à 200 caractères (lu par les lecteurs d'écran)." } };
+  }
+  const stored = await storeCampaignImage(id, bytes);
+  if (!stored.ok) return { ok: false, status: 400, message: null, errors: { image: stored.message } };
+  await db.updateTable("campaigns").set({ image_path: stored.file, image_alt: alt }).where("id", "=", id).execute();
+  return { ok: true };
 }
 
 export async function submitCampaign(db: Kysely<DB>, userId: number, id: number, now = new Date()): Promise<SaveResult> {

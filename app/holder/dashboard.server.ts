@@ -9,7 +9,7 @@ import { stringify } from "csv-stringify/sync";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { COLLECTED_STATUSES, CONTRIBUTION_STATUS_LABELS, contributionReference, type ContributionStatus } from "~/domain/contribution-status";
-import { formatDateTime } from "~/domain/format";
+import { formatDateTime, formatDecimalEuros } from "~/domain/format";
 import { addDays, parisCalendarDate } from "~/domain/time";
 
 export interface HolderContribution {
@@ -79,11 +79,6 @@ export function perDay(items: Array<{ paidAt: string; amountCents: number }>): A
   return out;
 }
 
-function euros(cents: number): string {
-  const rest = String(cents % 100).padStart(2, "0");
-  return `${Math.trunc(cents / 100)},${rest}`;
-}
-
 /** CSV for French Excel: UTF-8 with BOM, semicolons, one line per contribution. */
 export function contributionsCsv(items: HolderContribution[]): string {
   const rows = items.map((k) => [
@@ -91,7 +86,7 @@ export function contributionsCsv(items: HolderContribution[]): string {
     formatDateTime(k.paidAt),
     k.name,
     k.email ?? "",
-    euros(k.amountCents),
+    formatDecimalEuros(k.amountCents),
     k.rewardTitle ?? "",
     k.statusLabel,
     k.message ?? "",

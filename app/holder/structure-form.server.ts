@@ -1,5 +1,6 @@
 /** The holder's structure form, validated with zod (server only), French messages. */
 import { z } from "zod";
+import { field } from "~/forms.server";
 import { isValidRna, isValidSiret, normalizeRegistration } from "~/domain/registration";
 
 export const LEGAL_FORMS = {
@@ -30,11 +31,7 @@ const schema = z.object({
 });
 
 export function readStructureForm(form: FormData): StructureValues {
-  const get = (k: string) => {
-    const v = form.get(k);
-    return typeof v === "string" ? v : "";
-  };
-  return { nom: get("nom"), forme: get("forme"), numero: get("numero"), commune: get("commune"), territoire: get("territoire") };
+  return { nom: field(form, "nom"), forme: field(form, "forme"), numero: field(form, "numero"), commune: field(form, "commune"), territoire: field(form, "territoire") };
 }
 
 export function validateStructure(

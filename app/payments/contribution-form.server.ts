@@ -3,7 +3,9 @@
  * the values typed are sent back with the errors so nothing is lost.
  */
 import { z } from "zod";
+import { field } from "~/forms.server";
 import { formatEuros } from "~/domain/format";
+import { parseEurosToCents } from "~/domain/money";
 
 export interface ContributionFormValues {
   montant: string;
@@ -27,13 +29,7 @@ export interface ValidContribution {
   message: string | null;
 }
 
-/** « 25 », « 25,5 », « 25,50 », « 1 000 », « 25 € » → cents, without floats. null when not a valid amount. */
-export function parseEurosToCents(input: string): number | null {
-  const cleaned = input.replace(/[\s\u00a0\u202f€]/g, "");
-  const m = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(cleaned);
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
-}
+export { parseEurosToCents } from "~/domain/money";
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -53,18 +49,14 @@ const schema = z.object({
 });
 
 export function readContributionForm(form: FormData): ContributionFormValues {
-  const get = (k: string) => {
-    const v = form.get(k);
-    return typeof v === "string" ? v : "";
-  };
   return {
-    montant: get("montant"),
-    contrepartie: get("contrepartie"),
-    email: get("email"),
-    nom: get("nom"),
-    anonyme: form.get("anonyme") === "on",
-    masquer: form.get("masquer") === "on",
-    message: get("message"),
+    montant: field(form, "montant"),
+    contrepartie: field(form, "contrepartie"),
+    email: field(form, "email"),
+    nom: field(form, "nom"),
+    anonyme: field(form, "anonyme") === "on",
+    masquer: field(form, "masquer") === "on",
+    message: field(form, "message"),
   };
 }
 

@@ -10,7 +10,7 @@ import type { ReactNode } from "react";
 import { database } from "~/db.server";
 import { STATE_LABELS } from "~/domain/campaign-machine";
 import { parisCalendarDate } from "~/domain/time";
-import { readForm } from "~/forms.server";
+import { field, readForm } from "~/forms.server";
 import {
   durationBounds,
   FUND_ROWS,
@@ -20,8 +20,8 @@ import {
   type CampaignErrors,
   type CampaignValues,
 } from "~/holder/campaign-form.server";
-import { EDITABLE, requireOwnCampaign, saveCampaign, STORY_ONLY, submitCampaign } from "~/holder/campaigns.server";
-import { MAX_IMAGE_BYTES, storeCampaignImage } from "~/holder/images.server";
+import { EDITABLE, requireOwnCampaign, saveCampaign, setCampaignImage, STORY_ONLY, submitCampaign } from "~/holder/campaigns.server";
+import { MAX_IMAGE_BYTES } from "~/holder/images.server";
 import { listTerritories, listThemes } from "~/models/campaigns.server";
 
 export const meta: MetaFunction = () => [{ title: "Éditer la campagne — Propulsons" }];
@@ -78,18 +78,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const form = await readForm(request);
   if (form.get("intent") === "image") {
-    if (!EDITABLE.includes(c.status)) {
-      return data({ values: null, errors: {} as CampaignErrors, message: "L'image ne change plus une fois la campagne soumise.", saved: false }, { status: 409 });
-    }
     const file = form.get("image");
-    const alt = String(form.get("image_alt") ?? "").trim();
-    if (alt.length < 5 || alt.length > 200) {
-      return data({ values: null, errors: { image_alt: "Décrivez l'image en 5 à 200 caractères (lu par les lecteurs d'écran)." } as CampaignErrors, message: null, saved: false }, { status: 400 });
-    }
     const bytes = file instanceof File ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
-    const stored = await storeCampaignImage(id, bytes);
-    if (!stored.ok) return data({ values: null, errors: { image: stored.message } as CampaignErrors, message: null, saved: false }, { status: 400 });
-    await db.updateTable("campaigns").set({ image_path: stored.file, image_alt: alt }).where("id", "=", id).execute();
+    const result = await setCampaignImage(db, id, c.status, bytes, field(form, "image_alt"));
+    if (!result.ok) return data({ values: null, errors: result.errors as CampaignErrors, message: result.message, saved: false }, { status: result.status });
     return data({ values: null, errors: {} as CampaignErrors, message: null, saved: true });
   }
   if (form.get("intent") === "soumettre") {

@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctio
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { database } from "~/db.server";
 import { formatDate } from "~/domain/format";
-import { readForm } from "~/forms.server";
+import { field, readForm } from "~/forms.server";
 import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { NEWS_STATES, postNews, publicNews, validateNews } from "~/holder/news.server";
 
@@ -19,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id } = await requireOwnCampaign(request, params.id);
   const form = await readForm(request);
-  const values = { titre: String(form.get("titre") ?? ""), texte: String(form.get("texte") ?? "") };
+  const values = { titre: field(form, "titre"), texte: field(form, "texte") };
   const parsed = validateNews(values);
   if (!parsed.ok) return data({ values, errors: parsed.errors, message: null as string | null }, { status: 400 });
   const posted = await postNews(database().db, user.id, id, { title: parsed.title, bodyMd: parsed.bodyMd });

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type Loa
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { field, readForm } from "~/forms.server";
 import { createDraft } from "~/holder/campaigns.server";
 import { structuresOf } from "~/holder/structures.server";
 
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await readForm(request);
-  const title = String(form.get("titre") ?? "").trim();
+  const title = field(form, "titre").trim();
   const structure = Number(form.get("structure"));
   if (title.length < 5 || title.length > 120) {
     return data({ title, error: "Titre : de 5 à 120 caractères." }, { status: 400 });

@@ -411,7 +411,7 @@ async function refundAll(
   const cfg = config();
   const nowIso = now.toISOString();
   // Paid ones, and refunds started but never answered (a crash between the two writes).
-  const todo = await db
+  const toRefund = await db
     .selectFrom("contributions")
     .select([...CONTRIBUTION_COLUMNS, "refund_attempts", "stripe_refund_id"])
     .where("campaign_id", "=", c.id)
@@ -419,10 +419,10 @@ async function refundAll(
     .where((eb) => eb.or([eb("refund_next_attempt_at", "is", null), eb("refund_next_attempt_at", "<=", nowIso)]))
     .orderBy("id")
     .execute();
-  if (todo.length === 0) return;
-  say(`Remboursements pour « ${c.title} » : ${todo.length} contribution(s).`);
+  if (toRefund.length === 0) return;
+  say(`Remboursements pour « ${c.title} » : ${toRefund.length} contribution(s).`);
   const result = await runQueue(
-    todo,
+    toRefund,
     async (k): Promise<WorkResult> => {
       // Say we are refunding before asking Stripe; the idempotency key makes a repeat harmless.
       if (k.status === "paid") {
