@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contributionReference } from "~/domain/contribution-status";
 import { formatEuros } from "~/domain/format";
 import { readOutbox, type OutboxMessage } from "../mocks/resend";
-import { tempDatabasePath } from "../support/db";
+import { tempDatabasePath, withDatabaseFile } from "../support/db";
 import { freePort, startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -71,13 +71,7 @@ afterAll(async () => {
 
 /** A separate connection to the server's database, as another process would open it. */
 function withDb<T>(fn: (db: SQLite.Database) => T): T {
-  const db = new SQLite(tmp.file);
-  db.pragma("busy_timeout = 5000");
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
+  return withDatabaseFile(tmp.file, fn);
 }
 
 const count = (sql: string, ...params: unknown[]) => withDb((db) => (db.prepare(sql).get(...params) as { n: number }).n);

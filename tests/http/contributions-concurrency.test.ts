@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
 import { makeEvent } from "../mocks/stripe";
 import { signPayload } from "../mocks/stripe-webhooks";
-import { tempDatabasePath } from "../support/db";
+import { tempDatabasePath, withDatabaseFile } from "../support/db";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -29,13 +29,7 @@ afterAll(async () => {
 
 /** A separate connection to the server's database, as another process would open it. */
 function withDb<T>(fn: (db: SQLite.Database) => T): T {
-  const db = new SQLite(tmp.file);
-  db.pragma("busy_timeout = 5000");
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
+  return withDatabaseFile(tmp.file, fn);
 }
 
 interface RewardRow {
