@@ -7,6 +7,7 @@
  */
 import crypto from "node:crypto";
 import { redirect } from "@remix-run/node";
+import { z } from "zod";
 import type { Kysely } from "kysely";
 import type { DB, Role } from "#db/schema";
 import { config } from "./config.server";
@@ -226,4 +227,44 @@ export async function requireUser(request: Request, roles?: Role[]): Promise<Ses
   }
   if (roles && !roles.includes(user.role)) throw new Response("Accès réservé.", { status: 403 });
   return user;
+}
+
+export type StaffGrant = { ok: true; created: boolean; previousRole: Role | null } | { ok: false; message: string };
+
+/**
+ * `npm run staff:add`: make an account Département staff (creating it if needed).
+ * Staff then sign in like everyone else, with their e-mail.
+ */
+export async function grantStaff(db: Kysely<DB>, emailInput: string, displayName: string | null, now = new Date()): Promise<StaffGrant> {
+  const email = normalizeEmail(emailInput);
+  if (!z.email().safeParse(email).success) return { ok: false, message: `« ${emailInput} » n'est pas une adresse électronique valide.` };
+  return db.transaction().execute(async (trx): Promise<StaffGrant> => {
+    const existing = await trx.selectFrom("users").select(["id", "role"]).where("email", "=", email).executeTakeFirst();
+    if (existing) {
+      await trx
+        .updateTable("users")
+        .set({ role: "staff", ...(displayName ? { display_name: displayName } : {}) })
+        .where("id", "=", existing.id)
+        .execute();
+      return { ok: true, created: false, previousRole: existing.role };
+    }
+    await trx
+      .insertInto("users")
+      .values({ email, display_name: displayName ?? email.split("@")[0]!.replace(/[._-]+/g, " ").replace(/\b\p{L}/gu, (c) => c.toUpperCase()), role: "staff", created_at: now.toISOString() })
+      .execute();
+    return { ok: true, created: true, previousRole: null };
+  });
+}
+
+/** `npm run staff:remove`: back to citizen (or holder when they own a structure); their sessions end. */
+export async function revokeStaff(db: Kysely<DB>, emailInput: string, now = new Date()): Promise<{ ok: boolean; message: string }> {
+  const email = normalizeEmail(emailInput);
+  return db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom("users").select(["id", "role"]).where("email", "=", email).executeTakeFirst();
+    if (!user || user.role !== "staff") return { ok: false, message: `${email} n'est pas membre de l'équipe.` };
+    const owns = await trx.selectFrom("organizations").select("id").where("owner_user_id", "=", user.id).executeTakeFirst();
+    await trx.updateTable("users").set({ role: owns ? "holder" : "citizen" }).where("id", "=", user.id).execute();
+    await trx.updateTable("sessions").set({ revoked_at: now.toISOString() }).where("user_id", "=", user.id).where("revoked_at", "is", null).execute();
+    return { ok: true, message: `${email} n'a plus accès à l'espace Département ; ses sessions sont fermées.` };
+  });
 }

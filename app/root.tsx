@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { demoMode: config().demoMode, user: user ? { email: user.email, role: user.role } : null };
 }
 
-function Header({ signedIn }: { signedIn: boolean }) {
+function Header({ signedIn, staff }: { signedIn: boolean; staff: boolean }) {
   return (
     <header className="site-header" role="banner">
       <div className="container site-header__inner">
@@ -59,6 +59,11 @@ function Header({ signedIn }: { signedIn: boolean }) {
             </li>
             {signedIn ? (
               <>
+                {staff ? (
+                  <li>
+                    <NavLink to="/gestion">Espace Département</NavLink>
+                  </li>
+                ) : null}
                 <li>
                   <NavLink to="/mon-compte">Mon compte</NavLink>
                 </li>
@@ -98,6 +103,9 @@ function Footer() {
           <li>
             <Link to="/campagnes">Tous les projets</Link>
           </li>
+          <li>
+            <Link to="/rapport-annuel">Rapport annuel et données ouvertes</Link>
+          </li>
         </ul>
       </div>
     </footer>
@@ -124,7 +132,7 @@ export function Layout({ children }: { children: ReactNode }) {
             d'activité 2024.
           </div>
         ) : null}
-        <Header signedIn={Boolean(data?.user)} />
+        <Header signedIn={Boolean(data?.user)} staff={data?.user?.role === "staff"} />
         <main id="contenu" tabIndex={-1}>
           {children}
         </main>

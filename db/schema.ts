@@ -256,6 +256,40 @@ export interface NewsSubscriptionsTable {
   unsubscribed_at: Instant | null;
 }
 
+export type CampaignAuditAction = "label_set" | "label_removed" | "featured" | "unfeatured" | "start_date_set";
+
+/** Staff actions on a campaign that are not state-machine events. */
+export interface CampaignAuditTable {
+  id: Generated<number>;
+  campaign_id: number;
+  action: CampaignAuditAction;
+  actor_user_id: number | null;
+  /** human-readable detail, in French (« Budget Citoyen 2025 », the new date…) */
+  detail: string | null;
+  at: Instant;
+}
+
+/** Maintained aggregate: money received per campaign and year of payment (Europe/Paris). */
+export interface FigureCampaignYearsTable {
+  campaign_id: number;
+  year: number;
+  contributions: number;
+  collected_cents: ColumnType<number, number, number>;
+  refunded_cents: ColumnType<number, number, number>;
+}
+
+/** Maintained aggregate: who contributed in a period (a year, or 0 = since launch). */
+export interface FigureCitizensTable {
+  period: number;
+  email: string;
+}
+
+/** Maintained aggregate: how many distinct citizens contributed in a period. */
+export interface FigurePeriodsTable {
+  period: number;
+  citizens: number;
+}
+
 export interface DB {
   territories: TerritoriesTable;
   themes: ThemesTable;
@@ -275,6 +309,10 @@ export interface DB {
   sessions: SessionsTable;
   campaign_news: CampaignNewsTable;
   news_subscriptions: NewsSubscriptionsTable;
+  campaign_audit: CampaignAuditTable;
+  figure_campaign_years: FigureCampaignYearsTable;
+  figure_citizens: FigureCitizensTable;
+  figure_periods: FigurePeriodsTable;
 }
 
 export type Campaign = Selectable<CampaignsTable>;

@@ -30,9 +30,11 @@ export interface CampaignViewProps {
   preview?: ReactNode;
   /** the holder's news, newest first (HTML already sanitised) */
   news?: Array<{ id: number; title: string; html: string; publishedAt: string }>;
+  /** h2 when the view is embedded under another page title (staff review) */
+  titleAs?: "h1" | "h2";
 }
 
-export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, formState, preview, news = [] }: CampaignViewProps) {
+export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, formState, preview, news = [], titleAs: Title = "h1" }: CampaignViewProps) {
   const at = new Date(now);
   const left = timeLeft(at, new Date(c.startsAt), new Date(c.endsAt));
   const over = c.status === "funded" || c.status === "failed" || c.status === "settling";
@@ -47,7 +49,7 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
           <span className="tag tag--territory">{c.territoryName}</span>
           <BudgetCitoyenBadge year={c.budgetCitoyenYear} />
         </div>
-        <h1>{c.title}</h1>
+        <Title>{c.title}</Title>
         <p className="campaign__org">
           Porté par <strong>{c.organization.name}</strong> ({LEGAL_FORMS[c.organization.legalForm] ?? c.organization.legalForm}
           , {c.organization.town})

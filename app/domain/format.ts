@@ -36,6 +36,11 @@ export function formatDecimalEuros(cents: number): string {
   return `${sign}${Math.trunc(abs / 100)},${String(abs % 100).padStart(2, "0")}`;
 }
 
+/** Cents as a machine-readable decimal for open data: 313500 → « 3135.00 » (dot, no grouping). */
+export function formatOpenDataEuros(cents: number): string {
+  return formatDecimalEuros(cents).replace(",", ".");
+}
+
 /** « 3 % », « 0 % » from basis points (300 → 3 %, 250 → 2,5 %). */
 export function formatBps(bps: number): string {
   const whole = Math.trunc(bps / 100);

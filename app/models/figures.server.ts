@@ -1,39 +1,355 @@
 /**
- * Key figures of the platform, computed from the database. One module owns
- * them so that every page shows the same numbers.
+ * Key figures (« Chiffres clés ») of the platform, for a year or since launch.
+ * The one module that computes them: the home page, the annual report, the staff
+ * screens and the open-data exports all read them from here, so they never disagree.
+ *
+ * Money figures come from maintained aggregates written in the same transaction as
+ * the payment or refund they count (recordCollected / recordRefunded, called by the
+ * webhook module), and from the ledger for commission and payouts. A contribution
+ * belongs to the year of its payment in Europe/Paris. `npm run reconcile` checks
+ * the aggregates against a plain recomputation (checkFigureAggregates).
+ * Campaign counts are computed from the campaigns themselves (app/domain/figures.ts).
  */
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
 import { COLLECTED_STATUSES } from "~/domain/contribution-status";
+import {
+  averageCents,
+  classify,
+  countCampaigns,
+  periodKey,
+  successRatePercent,
+  wasLaunched,
+  type CampaignCounts,
+  type CampaignFacts,
+  type Period,
+} from "~/domain/figures";
+import { parisYear, startOfDayInParis } from "~/domain/time";
+import type { CampaignState } from "~/domain/campaign-machine";
 
-export interface KeyFigures {
-  /** campaigns that reached their goal (« projets propulsés ») */
-  fundedCampaigns: number;
-  /** money collected by those campaigns, in cents */
+type Db = Kysely<DB> | Transaction<DB>;
+
+export interface BreakdownRow {
+  slug: string;
+  name: string;
+  launched: number;
+  funded: number;
   collectedCents: number;
-  /** distinct citizens who contributed (money received) to any campaign */
-  citizens: number;
 }
 
-export async function keyFigures(db: Kysely<DB>): Promise<KeyFigures> {
-  const funded = await db
-    .selectFrom("campaigns as c")
-    .where("c.status", "=", "funded")
-    .select([
-      (eb) => eb.fn.countAll<number>().as("n"),
-      sql<number>`coalesce(sum((select sum(k.amount_cents) from contributions k where k.campaign_id = c.id and k.status in (${sql.join(
-        COLLECTED_STATUSES.map((s) => sql.lit(s)),
-      )}))), 0)`.as("collected"),
-    ])
-    .executeTakeFirstOrThrow();
-  const citizens = await db
-    .selectFrom("contributions")
-    .where("status", "in", COLLECTED_STATUSES)
-    .select(sql<number>`count(distinct email)`.as("n"))
-    .executeTakeFirstOrThrow();
-  return {
-    fundedCampaigns: Number(funded.n),
-    collectedCents: Number(funded.collected),
-    citizens: Number(citizens.n),
+export interface Figures extends CampaignCounts {
+  period: Period;
+  successRatePercent: number | null;
+  /** money received from citizens in the period (contributions by date of payment) */
+  collectedCents: number;
+  /** part of it given back (failed or cancelled campaigns, disputes) */
+  refundedCents: number;
+  contributions: number;
+  averageContributionCents: number | null;
+  /** distinct citizens (e-mail addresses) who contributed in the period */
+  citizens: number;
+  /** commission kept by the platform (ledger, by date of payout) */
+  commissionCents: number;
+  /** paid to holders (ledger, by date of payout) */
+  paidToHoldersCents: number;
+  byTerritory: BreakdownRow[];
+  byTheme: BreakdownRow[];
+}
+
+// ---------------------------------------------------------------------------
+// Maintained aggregates
+
+/** Count a contribution whose money was just received. Call in the transaction that marks it paid. */
+export async function recordCollected(trx: Db, c: { campaignId: number; email: string; amountCents: number; paidAt: string }): Promise<void> {
+  const year = parisYear(new Date(c.paidAt));
+  await trx
+    .insertInto("figure_campaign_years")
+    .values({ campaign_id: c.campaignId, year, contributions: 1, collected_cents: c.amountCents, refunded_cents: 0 })
+    .onConflict((oc) =>
+      oc.columns(["campaign_id", "year"]).doUpdateSet({
+        contributions: sql`figure_campaign_years.contributions + 1`,
+        collected_cents: sql`figure_campaign_years.collected_cents + ${c.amountCents}`,
+      }),
+    )
+    .execute();
+  for (const period of [year, 0]) {
+    const inserted = await trx
+      .insertInto("figure_citizens")
+      .values({ period, email: c.email })
+      .onConflict((oc) => oc.columns(["period", "email"]).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
+      await trx
+        .insertInto("figure_periods")
+        .values({ period, citizens: 1 })
+        .onConflict((oc) => oc.column("period").doUpdateSet({ citizens: sql`figure_periods.citizens + 1` }))
+        .execute();
+    }
+  }
+}
+
+/** Count a contribution just refunded, in the year it was paid. Call in the transaction that marks it refunded. */
+export async function recordRefunded(trx: Db, c: { campaignId: number; amountCents: number; paidAt: string }): Promise<void> {
+  const year = parisYear(new Date(c.paidAt));
+  await trx
+    .updateTable("figure_campaign_years")
+    .set({ refunded_cents: sql`refunded_cents + ${c.amountCents}` })
+    .where("campaign_id", "=", c.campaignId)
+    .where("year", "=", year)
+    .execute();
+}
+
+interface Recomputed {
+  buckets: Map<string, { campaign_id: number; year: number; contributions: number; collected_cents: number; refunded_cents: number }>;
+  citizens: Map<number, Set<string>>;
+}
+
+/** The aggregates recomputed plainly from the contributions (for checks and rebuilds). */
+async function recompute(db: Db): Promise<Recomputed> {
+  const buckets: Recomputed["buckets"] = new Map();
+  const citizens: Recomputed["citizens"] = new Map([[0, new Set<string>()]]);
+  let lastId = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom("contributions")
+      .select(["id", "campaign_id", "email", "amount_cents", "paid_at", "status"])
+      .where("id", ">", lastId)
+      .where("status", "in", COLLECTED_STATUSES)
+      .orderBy("id")
+      .limit(20_000)
+      .execute();
+    if (rows.length === 0) break;
+    lastId = rows[rows.length - 1]!.id;
+    for (const r of rows) {
+      if (!r.paid_at) continue;
+      const year = parisYear(new Date(r.paid_at));
+      const key = `${r.campaign_id}:${year}`;
+      const b = buckets.get(key) ?? { campaign_id: r.campaign_id, year, contributions: 0, collected_cents: 0, refunded_cents: 0 };
+      b.contributions += 1;
+      b.collected_cents += r.amount_cents;
+      if (r.status === "refunded") b.refunded_cents += r.amount_cents;
+      buckets.set(key, b);
+      if (!citizens.has(year)) citizens.set(year, new Set());
+      citizens.get(year)!.add(r.email);
+      citizens.get(0)!.add(r.email);
+    }
+  }
+  return { buckets, citizens };
+}
+
+/** Differences between the maintained aggregates and a plain recomputation (French, empty when none). */
+export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
+  const expected = await recompute(db);
+  const problems: string[] = [];
+  const stored = await db.selectFrom("figure_campaign_years").selectAll().execute();
+  const seen = new Set<string>();
+  for (const s of stored) {
+    const key = `${s.campaign_id}:${s.year}`;
+    seen.add(key);
+    const e = expected.buckets.get(key);
+    const got = `${s.contributions} contributions, ${Number(s.collected_cents)} c collectés, ${Number(s.refunded_cents)} c remboursés`;
+    const want = e ? `${e.contributions} contributions, ${e.collected_cents} c collectés, ${e.refunded_cents} c remboursés` : "rien";
+    if (got !== want) problems.push(`campagne ${s.campaign_id}, ${s.year} : agrégat ${got}, recalcul ${want}`);
+  }
+  for (const [key, e] of expected.buckets) {
+    if (!seen.has(key)) problems.push(`campagne ${e.campaign_id}, ${e.year} : agrégat absent, recalcul ${e.contributions} contributions`);
+  }
+  const periods = new Map((await db.selectFrom("figure_periods").selectAll().execute()).map((p) => [p.period, Number(p.citizens)]));
+  const members = await db
+    .selectFrom("figure_citizens")
+    .select(["period", sql<number>`count(*)`.as("n")])
+    .groupBy("period")
+    .execute();
+  const memberCounts = new Map(members.map((m) => [m.period, Number(m.n)]));
+  const allPeriods = new Set([...periods.keys(), ...expected.citizens.keys(), ...memberCounts.keys()]);
+  for (const p of allPeriods) {
+    const want = expected.citizens.get(p)?.size ?? 0;
+    const label = p === 0 ? "depuis le lancement" : String(p);
+    if ((periods.get(p) ?? 0) !== want) problems.push(`citoyens ${label} : compteur ${periods.get(p) ?? 0}, recalcul ${want}`);
+    if ((memberCounts.get(p) ?? 0) !== want) problems.push(`citoyens ${label} : ${memberCounts.get(p) ?? 0} adresses enregistrées, recalcul ${want}`);
+    // The same number can hide a wrong set (an address swapped for another): every stored address must be expected.
+    let strangers = 0;
+    let last = "";
+    for (;;) {
+      const rows = await db
+        .selectFrom("figure_citizens")
+        .select("email")
+        .where("period", "=", p)
+        .where("email", ">", last)
+        .orderBy("email")
+        .limit(20_000)
+        .execute();
+      if (rows.length === 0) break;
+      last = rows[rows.length - 1]!.email;
+      for (const r of rows) if (!expected.citizens.get(p)?.has(r.email)) strangers += 1;
+    }
+    if (strangers > 0) problems.push(`citoyens ${label} : ${strangers} adresse(s) enregistrée(s) sans contribution dans la période`);
+  }
+  return problems;
+}
+
+/** Replace the aggregates by a plain recomputation (seed, bulk imports, `npm run reconcile -- --reconstruire-chiffres`). */
+export async function rebuildFigureAggregates(db: Db): Promise<void> {
+  const run = async (trx: Transaction<DB>) => {
+    const { buckets, citizens } = await recompute(trx);
+    await trx.deleteFrom("figure_campaign_years").execute();
+    await trx.deleteFrom("figure_citizens").execute();
+    await trx.deleteFrom("figure_periods").execute();
+    const rows = [...buckets.values()];
+    for (let i = 0; i < rows.length; i += 500) await trx.insertInto("figure_campaign_years").values(rows.slice(i, i + 500)).execute();
+    for (const [period, emails] of citizens) {
+      if (emails.size === 0) continue;
+      const list = [...emails];
+      for (let i = 0; i < list.length; i += 400) {
+        await trx.insertInto("figure_citizens").values(list.slice(i, i + 400).map((email) => ({ period, email }))).execute();
+      }
+      await trx.insertInto("figure_periods").values({ period, citizens: emails.size }).execute();
+    }
   };
+  if (db.isTransaction) await run(db as Transaction<DB>);
+  else await (db as Kysely<DB>).transaction().execute(run);
+}
+
+// ---------------------------------------------------------------------------
+// Reading the figures
+
+interface CampaignRow extends CampaignFacts {
+  territorySlug: string;
+  territoryName: string;
+  themeSlug: string;
+  themeName: string;
+}
+
+async function campaignRows(db: Db): Promise<CampaignRow[]> {
+  const rows = await db
+    .selectFrom("campaigns as c")
+    .innerJoin("territories as t", "t.id", "c.territory_id")
+    .innerJoin("themes as h", "h.id", "c.theme_id")
+    .select([
+      "c.id", "c.status", "c.starts_at", "c.ends_at",
+      "t.slug as territory_slug", "t.name as territory_name", "h.slug as theme_slug", "h.name as theme_name",
+      (eb) =>
+        eb
+          .exists(eb.selectFrom("campaign_transitions as x").select("x.id").whereRef("x.campaign_id", "=", "c.id").where("x.event", "=", "start"))
+          .as("went_live"),
+    ])
+    .where("c.status", "in", ["live", "settling", "funded", "failed", "cancelled"] satisfies CampaignState[])
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    wentLive: Boolean(r.went_live),
+    territorySlug: r.territory_slug,
+    territoryName: r.territory_name,
+    themeSlug: r.theme_slug,
+    themeName: r.theme_name,
+  }));
+}
+
+function yearRange(year: number): [string, string] {
+  return [startOfDayInParis(`${year}-01-01`).toISOString(), startOfDayInParis(`${year + 1}-01-01`).toISOString()];
+}
+
+async function ledgerTotals(db: Db, period: Period): Promise<{ commission: number; payouts: number }> {
+  let q = db
+    .selectFrom("ledger_entries")
+    .select(["kind", sql<number>`sum(amount_cents)`.as("total")])
+    .where("kind", "in", ["commission", "commission_reversal", "payout", "payout_reversal"]);
+  if (period.kind === "year") {
+    const [from, to] = yearRange(period.year);
+    q = q.where("at", ">=", from).where("at", "<", to);
+  }
+  const rows = await q.groupBy("kind").execute();
+  const get = (k: string) => Number(rows.find((r) => r.kind === k)?.total ?? 0);
+  return { commission: get("commission") - get("commission_reversal"), payouts: get("payout") - get("payout_reversal") };
+}
+
+async function moneyByCampaign(db: Db, period: Period) {
+  let q = db
+    .selectFrom("figure_campaign_years")
+    .select([
+      "campaign_id",
+      sql<number>`sum(contributions)`.as("contributions"),
+      sql<number>`sum(collected_cents)`.as("collected"),
+      sql<number>`sum(refunded_cents)`.as("refunded"),
+    ]);
+  if (period.kind === "year") q = q.where("year", "=", period.year);
+  const rows = await q.groupBy("campaign_id").execute();
+  return rows.map((r) => ({ campaignId: r.campaign_id, contributions: Number(r.contributions), collected: Number(r.collected), refunded: Number(r.refunded) }));
+}
+
+function breakdown(
+  campaigns: CampaignRow[],
+  money: Map<number, number>,
+  period: Period,
+  key: (c: CampaignRow) => { slug: string; name: string },
+  all: Array<{ slug: string; name: string }>,
+): BreakdownRow[] {
+  const rows = new Map(all.map((a) => [a.slug, { ...a, launched: 0, funded: 0, collectedCents: 0 }]));
+  for (const c of campaigns) {
+    const row = rows.get(key(c).slug);
+    if (!row) continue;
+    const kinds = classify(c, period);
+    if (kinds.includes("launched")) row.launched += 1;
+    if (kinds.includes("funded")) row.funded += 1;
+    row.collectedCents += money.get(c.id) ?? 0;
+  }
+  return [...rows.values()];
+}
+
+/** The key figures for one period. */
+export async function figuresFor(db: Db, period: Period): Promise<Figures> {
+  const [campaigns, money, ledger, citizens, territories, themes] = await Promise.all([
+    campaignRows(db),
+    moneyByCampaign(db, period),
+    ledgerTotals(db, period),
+    db.selectFrom("figure_periods").select("citizens").where("period", "=", periodKey(period)).executeTakeFirst(),
+    db.selectFrom("territories").select(["slug", "name"]).orderBy("position").execute(),
+    db.selectFrom("themes").select(["slug", "name"]).orderBy("position").execute(),
+  ]);
+  const counts = countCampaigns(campaigns, period);
+  const collectedByCampaign = new Map(money.map((m) => [m.campaignId, m.collected]));
+  const collectedCents = money.reduce((s, m) => s + m.collected, 0);
+  const contributions = money.reduce((s, m) => s + m.contributions, 0);
+  return {
+    period,
+    ...counts,
+    successRatePercent: successRatePercent(counts.funded, counts.failed),
+    collectedCents,
+    refundedCents: money.reduce((s, m) => s + m.refunded, 0),
+    contributions,
+    averageContributionCents: averageCents(collectedCents, contributions),
+    citizens: Number(citizens?.citizens ?? 0),
+    commissionCents: ledger.commission,
+    paidToHoldersCents: ledger.payouts,
+    byTerritory: breakdown(campaigns, collectedByCampaign, period, (c) => ({ slug: c.territorySlug, name: c.territoryName }), territories),
+    byTheme: breakdown(campaigns, collectedByCampaign, period, (c) => ({ slug: c.themeSlug, name: c.themeName }), themes),
+  };
+}
+
+/** Years with any activity (a campaign launched or decided, money received, commission or payouts), oldest first. */
+export async function activityYears(db: Db): Promise<number[]> {
+  const [campaigns, moneyYears, ledger] = await Promise.all([
+    campaignRows(db),
+    db.selectFrom("figure_campaign_years").select("year").distinct().execute(),
+    db.selectFrom("ledger_entries").select("at").where("kind", "in", ["commission", "commission_reversal", "payout", "payout_reversal"]).execute(),
+  ]);
+  const years = new Set<number>(moneyYears.map((r) => r.year));
+  // A campaign that ends on 31 December is paid out in January: that year has figures too.
+  for (const e of ledger) years.add(parisYear(new Date(e.at)));
+  for (const c of campaigns) {
+    if (!wasLaunched(c)) continue; // cancelled before it went live: counted nowhere
+    years.add(parisYear(new Date(c.startsAt)));
+    if (c.status !== "live" && c.status !== "settling") years.add(parisYear(new Date(c.endsAt)));
+  }
+  return [...years].sort((a, b) => a - b);
+}
+
+/** The figures of every active year, and since launch. */
+export async function annualReport(db: Db): Promise<{ years: Figures[]; sinceLaunch: Figures }> {
+  const years = await activityYears(db);
+  const [sinceLaunch, ...perYear] = await Promise.all([figuresFor(db, { kind: "all" }), ...years.map((year) => figuresFor(db, { kind: "year", year }))]);
+  return { years: perYear, sinceLaunch: sinceLaunch! };
 }

@@ -14,6 +14,7 @@ import { config } from "~/config.server";
 import { canMove, COLLECTED_STATUSES, contributionReference, type ContributionStatus } from "~/domain/contribution-status";
 import { percentOfGoal } from "~/domain/money";
 import { enqueueEmail } from "~/email.server";
+import { recordCollected, recordRefunded } from "~/models/figures.server";
 import { closeUnpaid } from "./contributions.server";
 
 export type WebhookOutcome = "processed" | "duplicate" | "ignored";
@@ -114,6 +115,8 @@ async function markPaid(trx: Trx, c: ContributionRow, paymentIntentId: string | 
     .insertInto("ledger_entries")
     .values({ campaign_id: c.campaign_id, contribution_id: c.id, kind: "contribution_paid", amount_cents: c.amount_cents, at: at.toISOString() })
     .execute();
+  const { email } = await trx.selectFrom("contributions").select("email").where("id", "=", c.id).executeTakeFirstOrThrow();
+  await recordCollected(trx, { campaignId: c.campaign_id, email, amountCents: c.amount_cents, paidAt: at.toISOString() });
   await enqueuePaidEmails(trx, c.id, at);
   return true;
 }
@@ -190,6 +193,8 @@ export async function markRefund(trx: Trx, c: ContributionRow, to: "refunding" |
       .insertInto("ledger_entries")
       .values({ campaign_id: c.campaign_id, contribution_id: c.id, kind: "refund", amount_cents: c.amount_cents, at: at.toISOString() })
       .execute();
+    const { paid_at } = await trx.selectFrom("contributions").select("paid_at").where("id", "=", c.id).executeTakeFirstOrThrow();
+    if (paid_at) await recordRefunded(trx, { campaignId: c.campaign_id, amountCents: c.amount_cents, paidAt: paid_at });
   }
   return true;
 }

@@ -4,7 +4,7 @@ import { CampaignCard } from "~/components/campaign-card";
 import { database } from "~/db.server";
 import { formatEuros, formatInteger } from "~/domain/format";
 import { liveCampaigns, recentSuccesses } from "~/models/campaigns.server";
-import { keyFigures } from "~/models/figures.server";
+import { figuresFor } from "~/models/figures.server";
 
 export const meta: MetaFunction = () => [
   { title: "Propulsons — financement participatif des projets solidaires du Pas-de-Calais" },
@@ -12,8 +12,13 @@ export const meta: MetaFunction = () => [
 
 export async function loader() {
   const { db } = database();
-  const [live, successes, figures] = await Promise.all([liveCampaigns(db, 6), recentSuccesses(db, 3), keyFigures(db)]);
-  return { live, successes, figures, now: new Date().toISOString() };
+  const [live, successes, figures] = await Promise.all([liveCampaigns(db, 6), recentSuccesses(db, 3), figuresFor(db, { kind: "all" })]);
+  return {
+    live,
+    successes,
+    figures: { funded: figures.funded, collectedCents: figures.collectedCents, citizens: figures.citizens },
+    now: new Date().toISOString(),
+  };
 }
 
 export default function Home() {
@@ -41,12 +46,12 @@ export default function Home() {
         <h2 id="figures-title">Propulsons en chiffres</h2>
         <ul className="figures__list">
           <li>
-            <span className="figures__value">{formatInteger(figures.fundedCampaigns)}</span>
+            <span className="figures__value">{formatInteger(figures.funded)}</span>
             <span className="figures__label">projets propulsés</span>
           </li>
           <li>
             <span className="figures__value">{formatEuros(figures.collectedCents)}</span>
-            <span className="figures__label">collectés pour les projets réussis</span>
+            <span className="figures__label">collectés auprès des citoyens</span>
           </li>
           <li>
             <span className="figures__value">{formatInteger(figures.citizens)}</span>

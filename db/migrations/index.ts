@@ -11,6 +11,7 @@ import * as m0004 from "./0004_settlement";
 import * as m0005 from "./0005_accounts";
 import * as m0006 from "./0006_news";
 import * as m0007 from "./0007_campaign_image_alt";
+import * as m0008 from "./0008_back_office";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "0005_accounts": m0005,
   "0006_news": m0006,
   "0007_campaign_image_alt": m0007,
+  "0008_back_office": m0008,
 };

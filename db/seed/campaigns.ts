@@ -1450,4 +1450,65 @@ Merci de nous aider à prendre la route !`,
       "Belle idée, j’espère que le camion verra le jour.",
     ],
   },
+  {
+    slug: "epicerie-solidaire-mobile-ternois",
+    title: "Une épicerie solidaire mobile dans le Ternois",
+    summary:
+      "L’association Panier Partagé veut aménager un camion en épicerie solidaire pour desservir chaque semaine douze villages du Ternois sans commerce.",
+    story: `Dans le Ternois, beaucoup de villages n’ont plus de commerce. Pour les personnes âgées ou sans voiture, faire ses courses devient un casse-tête.
+
+## Une épicerie qui vient à vous
+
+L’association Panier Partagé aménagera un camion d’occasion en épicerie solidaire : produits de première nécessité à prix accessibles, fruits et légumes des producteurs voisins, et un moment de rencontre à chaque arrêt.
+
+- douze villages desservis chaque semaine ;
+- des prix adaptés pour les foyers orientés par les services sociaux ;
+- des bénévoles formés à l’accueil et à l’écoute.
+
+Merci de nous aider à prendre la route !`,
+    organization: {
+      name: "Panier Partagé",
+      legalForm: "association",
+      registrationNumber: "W623004517",
+      town: "Saint-Pol-sur-Ternoise",
+      territory: "montreuillois-ternois",
+      holder: { displayName: "Léa Marchand", email: "lea.marchand@example.org" },
+    },
+    territory: "montreuillois-ternois",
+    theme: "solidarite-lien-social",
+    goalEuros: 9000,
+    outcome: "submitted",
+    collectedEuros: 0,
+    contributionsCount: 0,
+    dates: { kind: "relative", startOffsetDays: 0, endOffsetDays: 45 },
+    budgetCitoyenYear: null,
+    fundLines: [
+      { label: "Camion d’occasion", euros: 6000 },
+      { label: "Aménagement (rayonnages, vitrine réfrigérée)", euros: 2200 },
+      { label: "Signalétique et première tournée", euros: 800 },
+    ],
+    expectedResults: `- Douze villages desservis chaque semaine
+- Environ 150 foyers servis chaque mois
+- Trois bénévoles formés par village`,
+    timetable: `- Fin de la collecte : achat du camion
+- Deux mois après : aménagement et formation des bénévoles
+- Trois mois après : première tournée`,
+    rewards: [
+      {
+        title: "Carte postale du Ternois",
+        description: "Une carte postale illustrée par une artiste de Saint-Pol et nos remerciements.",
+        minimumEuros: 10,
+        stock: null,
+        taken: 0,
+      },
+      {
+        title: "Panier de producteurs",
+        description: "Un panier de produits des producteurs partenaires, à retirer lors d’une tournée.",
+        minimumEuros: 40,
+        stock: 40,
+        taken: 0,
+      },
+    ],
+    supportMessages: [],
+  },
 ];

@@ -8,11 +8,15 @@ import type { CampaignEvent, CampaignState, TransitionContext } from "../../app/
 import { transition } from "../../app/domain/campaign-machine";
 import { commissionBpsFor, settlementSplit } from "../../app/domain/money";
 import { addDays, endOfDayInParis, parisCalendarDate, startOfDayInParis } from "../../app/domain/time";
+import { rebuildFigureAggregates } from "../../app/models/figures.server";
 import type { DB, LedgerKind } from "../schema";
 import { seedCampaigns } from "./campaigns";
 import { person, type Person } from "./people";
 import { createRandom, type Random } from "./random";
 import type { SeedCampaign } from "./types";
+
+/** The demo's staff account. */
+export const DEMO_STAFF_EMAIL = "camille.moreau@example.org";
 
 const TYPICAL_EUROS = [5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 100, 120, 150, 200, 250, 300, 500];
 const HOUR = 3_600_000;
@@ -112,7 +116,7 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
       const orgTerritoryId = territories.get(c.organization.territory);
       if (!territoryId || !themeId || !orgTerritoryId) throw new Error(`unknown territory or theme in ${c.slug}`);
       const { startsAt, endsAt } = campaignDates(c, now);
-      const createdAt = new Date(startsAt.getTime() - 30 * DAY);
+      const createdAt = c.outcome === "submitted" ? new Date(now.getTime() - 3 * DAY) : new Date(startsAt.getTime() - 30 * DAY);
 
       const holder = await trx
         .insertInto("users")
@@ -138,7 +142,7 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
         .returning("id")
         .executeTakeFirstOrThrow();
 
-      const finalState: CampaignState = c.outcome === "live" ? "live" : c.outcome;
+      const finalState: CampaignState = c.outcome;
       const campaign = await trx
         .insertInto("campaigns")
         .values({
@@ -159,7 +163,7 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
           status: finalState,
           featured: 0,
           created_at: iso(createdAt),
-          updated_at: iso(c.outcome === "live" ? startsAt : new Date(endsAt.getTime() + HOUR)),
+          updated_at: iso(c.outcome === "live" ? startsAt : c.outcome === "submitted" ? now : new Date(endsAt.getTime() + HOUR)),
         })
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -188,6 +192,12 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
           .returning("id")
           .executeTakeFirstOrThrow();
         rewardIds.push({ id: row.id, minimum: r.minimumEuros, taken: r.taken });
+      }
+
+      if (c.outcome === "submitted") {
+        // Waiting for the staff's review: no contribution yet.
+        await writeHistory(trx, campaign.id, c, { startsAt, endsAt, createdAt, totalCents: 0 });
+        continue;
       }
 
       // Contributions: reward slots first, then free amounts.
@@ -278,6 +288,15 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
 
       await writeHistory(trx, campaign.id, c, { startsAt, endsAt, createdAt, totalCents });
     }
+    // A Département agent for the demo's back office (/gestion): sign in with this address and
+    // read the code in the demo outbox. A real deployment adds its staff with `npm run staff:add`.
+    await trx
+      .insertInto("users")
+      .values({ email: DEMO_STAFF_EMAIL, display_name: "Camille Moreau (équipe du Département, démo)", role: "staff", created_at: iso(new Date(now.getTime() - 400 * DAY)) })
+      .onConflict((oc) => oc.column("email").doUpdateSet({ role: "staff" }))
+      .execute();
+    // The seed writes contributions in bulk, not through the webhook: count them once, at the end.
+    await rebuildFigureAggregates(trx);
     return { seeded: true, campaigns: seedCampaigns.length, contributions: contributionsCount };
   });
 }
@@ -289,12 +308,15 @@ async function writeHistory(
   c: SeedCampaign,
   t: Dates & { createdAt: Date; totalCents: number },
 ): Promise<void> {
-  const steps: Array<{ event: CampaignEvent; at: Date; ctx: Omit<TransitionContext, "now"> }> = [
-    { event: "submit", at: new Date(t.createdAt.getTime() + 10 * DAY), ctx: { actor: "holder", hasRequiredContent: true } },
-    { event: "approve", at: new Date(t.createdAt.getTime() + 15 * DAY), ctx: { actor: "staff" } },
-    { event: "start", at: t.startsAt, ctx: { actor: "system", startsAt: t.startsAt } },
-  ];
-  if (c.outcome !== "live") {
+  const steps: Array<{ event: CampaignEvent; at: Date; ctx: Omit<TransitionContext, "now"> }> =
+    c.outcome === "submitted"
+      ? [{ event: "submit", at: new Date(t.createdAt.getTime() + DAY), ctx: { actor: "holder", hasRequiredContent: true } }]
+      : [
+          { event: "submit", at: new Date(t.createdAt.getTime() + 10 * DAY), ctx: { actor: "holder", hasRequiredContent: true } },
+          { event: "approve", at: new Date(t.createdAt.getTime() + 15 * DAY), ctx: { actor: "staff" } },
+          { event: "start", at: t.startsAt, ctx: { actor: "system", startsAt: t.startsAt } },
+        ];
+  if (c.outcome === "funded" || c.outcome === "failed") {
     steps.push({ event: "deadline", at: new Date(t.endsAt.getTime() + 60_000), ctx: { actor: "system", endsAt: t.endsAt } });
     steps.push({
       event: c.outcome === "funded" ? "settle_funded" : "settle_failed",
@@ -318,7 +340,7 @@ async function writeHistory(
     rows.push({ campaign_id: campaignId, from_status: state, to_status: next, event: step.event, actor_user_id: null, actor_role: step.ctx.actor, reason: null, at: iso(step.at) });
     state = next;
   }
-  const expected: CampaignState = c.outcome === "live" ? "live" : c.outcome;
+  const expected: CampaignState = c.outcome;
   if (state !== expected) throw new Error(`seed history of ${c.slug} ends in ${state}, expected ${expected}`);
   await trx.insertInto("campaign_transitions").values(rows).execute();
 }

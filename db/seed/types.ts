@@ -81,8 +81,9 @@ export interface SeedCampaign {
    * - funded: past, settled as funded (collectedEuros ≥ goalEuros)
    * - failed: past, settled as failed, contributors refunded (collectedEuros < goalEuros)
    * - live: running now
+   * - submitted: written by its holder, waiting for the staff's review (no contribution)
    */
-  outcome: "funded" | "failed" | "live";
+  outcome: "funded" | "failed" | "live" | "submitted";
   /** exact total of paid contributions, in whole euros */
   collectedEuros: number;
   /** number of paid contributions (each from a contributor identity) */

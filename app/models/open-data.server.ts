@@ -1,0 +1,136 @@
+/**
+ * Open-data exports (CSV and JSON) of the published campaigns and of the key figures.
+ * Conventions of Etalab's open-data guide: UTF-8, comma-separated, a header row of
+ * snake_case names, dot decimals, ISO dates. No personal data. Money comes from the
+ * figures module's aggregates, so the exports agree with the annual report to the cent.
+ */
+import { stringify } from "csv-stringify/sync";
+import { sql, type Kysely } from "kysely";
+import type { DB } from "#db/schema";
+import { PUBLIC_STATES, STATE_LABELS } from "~/domain/campaign-machine";
+import { formatOpenDataEuros } from "~/domain/format";
+import { commissionBpsFor } from "~/domain/money";
+import { parisCalendarDate } from "~/domain/time";
+import { annualReport, type Figures } from "~/models/figures.server";
+
+export const OPEN_DATA_LICENCE = "Licence Ouverte / Open Licence version 2.0 (Etalab)";
+
+export async function publishedCampaigns(db: Kysely<DB>) {
+  const rows = await db
+    .selectFrom("campaigns as c")
+    .innerJoin("organizations as o", "o.id", "c.organization_id")
+    .innerJoin("territories as t", "t.id", "c.territory_id")
+    .innerJoin("themes as h", "h.id", "c.theme_id")
+    .select([
+      "c.id", "c.slug", "c.title", "c.status", "c.goal_cents", "c.starts_at", "c.ends_at", "c.budget_citoyen_year",
+      "o.name as organization", "o.legal_form", "o.registration_number", "o.town", "t.name as territory", "h.name as theme",
+      (eb) =>
+        eb
+          .selectFrom("figure_campaign_years as f")
+          .select(sql<number>`coalesce(sum(f.collected_cents), 0)`.as("v"))
+          .whereRef("f.campaign_id", "=", "c.id")
+          .as("collected_cents"),
+      (eb) =>
+        eb
+          .selectFrom("figure_campaign_years as f")
+          .select(sql<number>`coalesce(sum(f.contributions), 0)`.as("v"))
+          .whereRef("f.campaign_id", "=", "c.id")
+          .as("contributions"),
+    ])
+    .where("c.status", "in", PUBLIC_STATES)
+    .orderBy("c.starts_at")
+    .orderBy("c.id")
+    .execute();
+  return rows.map((r) => ({
+    identifiant: r.id,
+    slug: r.slug,
+    titre: r.title,
+    etat: r.status,
+    etat_libelle: STATE_LABELS[r.status],
+    structure: r.organization,
+    forme_juridique: r.legal_form,
+    numero_immatriculation: r.registration_number,
+    commune: r.town,
+    territoire: r.territory,
+    theme: r.theme,
+    date_debut: parisCalendarDate(new Date(r.starts_at)),
+    date_fin: parisCalendarDate(new Date(r.ends_at)),
+    objectif_centimes: r.goal_cents,
+    collecte_centimes: Number(r.collected_cents ?? 0),
+    contributions: Number(r.contributions ?? 0),
+    budget_citoyen: r.budget_citoyen_year,
+    commission_pourcentage: commissionBpsFor({ budgetCitoyenYear: r.budget_citoyen_year }) / 100,
+  }));
+}
+
+export function campaignsCsv(rows: Awaited<ReturnType<typeof publishedCampaigns>>): string {
+  const header = [
+    "identifiant", "slug", "titre", "etat", "structure", "forme_juridique", "numero_immatriculation", "commune", "territoire", "theme",
+    "date_debut", "date_fin", "objectif_euros", "collecte_euros", "contributions", "budget_citoyen", "commission_pourcentage",
+  ];
+  return stringify(
+    [
+      header,
+      ...rows.map((r) => [
+        r.identifiant, r.slug, r.titre, r.etat, r.structure, r.forme_juridique, r.numero_immatriculation ?? "", r.commune, r.territoire, r.theme,
+        r.date_debut, r.date_fin, formatOpenDataEuros(r.objectif_centimes), formatOpenDataEuros(r.collecte_centimes), r.contributions,
+        r.budget_citoyen ?? "", r.commission_pourcentage,
+      ]),
+    ],
+    { record_delimiter: "\r\n" },
+  );
+}
+
+function figureRecord(f: Figures) {
+  return {
+    periode: f.period.kind === "all" ? "depuis_lancement" : String(f.period.year),
+    campagnes_lancees: f.launched,
+    campagnes_reussies: f.funded,
+    campagnes_non_financees: f.failed,
+    campagnes_annulees: f.cancelled,
+    campagnes_en_cours: f.inProgress,
+    taux_reussite_pourcentage: f.successRatePercent,
+    collecte_centimes: f.collectedCents,
+    rembourse_centimes: f.refundedCents,
+    contributions: f.contributions,
+    contribution_moyenne_centimes: f.averageContributionCents,
+    citoyens: f.citizens,
+    commission_centimes: f.commissionCents,
+    verse_porteurs_centimes: f.paidToHoldersCents,
+  };
+}
+
+export async function figuresOpenData(db: Kysely<DB>) {
+  const report = await annualReport(db);
+  return {
+    licence: OPEN_DATA_LICENCE,
+    note: "Une contribution compte pour l'année de son paiement (heure de Paris). Montants en centimes d'euro.",
+    annees: report.years.map((f) => ({
+      ...figureRecord(f),
+      par_territoire: f.byTerritory.map((t) => ({ territoire: t.name, lancees: t.launched, reussies: t.funded, collecte_centimes: t.collectedCents })),
+      par_theme: f.byTheme.map((t) => ({ theme: t.name, lancees: t.launched, reussies: t.funded, collecte_centimes: t.collectedCents })),
+    })),
+    depuis_lancement: figureRecord(report.sinceLaunch),
+  };
+}
+
+export function figuresCsv(data: Awaited<ReturnType<typeof figuresOpenData>>): string {
+  const records = [...data.annees.map(({ par_territoire: _t, par_theme: _h, ...rest }) => rest), data.depuis_lancement];
+  const money = (c: number | null) => (c === null ? "" : formatOpenDataEuros(c));
+  const header = [
+    "periode", "campagnes_lancees", "campagnes_reussies", "campagnes_non_financees", "campagnes_annulees", "campagnes_en_cours",
+    "taux_reussite_pourcentage", "collecte_euros", "rembourse_euros", "contributions", "contribution_moyenne_euros", "citoyens",
+    "commission_euros", "verse_porteurs_euros",
+  ];
+  return stringify(
+    [
+      header,
+      ...records.map((r) => [
+        r.periode, r.campagnes_lancees, r.campagnes_reussies, r.campagnes_non_financees, r.campagnes_annulees, r.campagnes_en_cours,
+        r.taux_reussite_pourcentage ?? "", money(r.collecte_centimes), money(r.rembourse_centimes), r.contributions,
+        money(r.contribution_moyenne_centimes), r.citoyens, money(r.commission_centimes), money(r.verse_porteurs_centimes),
+      ]),
+    ],
+    { record_delimiter: "\r\n" },
+  );
+}

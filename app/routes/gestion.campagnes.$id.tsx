@@ -1,0 +1,426 @@
+/** Staff review of one campaign: decisions, label, featuring, cancellation, history, full content. */
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { requireUser } from "~/auth.server";
+import { CampaignView } from "~/components/campaign-view";
+import { config } from "~/config.server";
+import { database } from "~/db.server";
+import { STATE_LABELS } from "~/domain/campaign-machine";
+import { formatBps, formatDate, formatDateTime, formatEuros } from "~/domain/format";
+import { commissionBpsFor } from "~/domain/money";
+import { addDays, parisCalendarDate } from "~/domain/time";
+import { readForm } from "~/forms.server";
+import { LEGAL_FORMS } from "~/holder/structure-form.server";
+import { renderMarkdown } from "~/markdown.server";
+import { getCampaignPage } from "~/models/campaigns.server";
+import { parseDecision, type Decision } from "~/staff/decision-form.server";
+import {
+  approve,
+  cancel,
+  FEATURABLE,
+  LABEL_EDITABLE,
+  labelYearBounds,
+  reject,
+  requestChanges,
+  reviewFacts,
+  reviewHistory,
+  setFeatured,
+  setLabel,
+  structureCampaigns,
+  type StaffResult,
+} from "~/staff/moderation.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? `Examen : ${d.facts.title} — Espace Département — Propulsons` : "Campagne — Espace Département — Propulsons" },
+  { name: "robots", content: "noindex" },
+];
+
+function campaignId(param: string | undefined): number {
+  const id = Number(param);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("Campagne introuvable.", { status: 404 });
+  return id;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireUser(request, ["staff"]);
+  const id = campaignId(params.id);
+  const db = database().db;
+  const facts = await reviewFacts(db, id);
+  if (!facts) throw new Response("Campagne introuvable.", { status: 404 });
+  const [campaign, history, others] = await Promise.all([
+    getCampaignPage(db, facts.slug, { includeUnpublished: true }),
+    reviewHistory(db, id),
+    structureCampaigns(db, facts.organization_id, id),
+  ]);
+  if (!campaign) throw new Response("Campagne introuvable.", { status: 404 });
+  const now = new Date();
+  return {
+    facts: {
+      ...facts,
+      statusLabel: STATE_LABELS[facts.status],
+      legalForm: LEGAL_FORMS[facts.legal_form],
+      commissionBps: commissionBpsFor({ budgetCitoyenYear: facts.budget_citoyen_year }),
+      paymentsReady: facts.stripe_account_id !== null && facts.stripe_payouts_enabled === 1,
+    },
+    can: {
+      review: facts.status === "submitted",
+      label: LABEL_EDITABLE.includes(facts.status),
+      feature: FEATURABLE.includes(facts.status) && facts.featured === 0,
+      unfeature: facts.featured === 1,
+      cancel: facts.status === "approved" || facts.status === "live",
+    },
+    labelYears: labelYearBounds(now),
+    today: parisCalendarDate(now),
+    latestStart: addDays(parisCalendarDate(new Date(facts.ends_at)), -config().campaignMinDays),
+    history,
+    others: others.map((o) => ({ ...o, statusLabel: STATE_LABELS[o.status] })),
+    campaign,
+    html: {
+      story: renderMarkdown(campaign.storyMd),
+      expectedResults: renderMarkdown(campaign.expectedResultsMd),
+      timetable: renderMarkdown(campaign.timetableMd),
+    },
+    now: now.toISOString(),
+    bounds: { minCents: config().contributionMinCents, maxCents: config().contributionMaxCents },
+  };
+}
+
+function run(db: ReturnType<typeof database>["db"], id: number, userId: number, d: Decision): Promise<StaffResult> {
+  const actor = { userId };
+  switch (d.intent) {
+    case "approve":
+      return approve(db, id, { ...actor, startDate: d.debut, message: d.message });
+    case "request_changes":
+      return requestChanges(db, id, { ...actor, comment: d.commentaire });
+    case "reject":
+      return reject(db, id, { ...actor, reason: d.motif });
+    case "cancel":
+      return cancel(db, id, { ...actor, reason: d.motif_annulation });
+    case "label":
+      return setLabel(db, id, { ...actor, year: d.annee });
+    case "unlabel":
+      return setLabel(db, id, { ...actor, year: null });
+    case "feature":
+      return setFeatured(db, id, { ...actor, featured: true });
+    case "unfeature":
+      return setFeatured(db, id, { ...actor, featured: false });
+  }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, ["staff"]);
+  const id = campaignId(params.id);
+  const parsed = parseDecision(await readForm(request));
+  if (!parsed.ok) {
+    return data({ ok: false, intent: parsed.intent, message: "Le formulaire contient des erreurs.", errors: parsed.errors, values: parsed.values }, { status: 400 });
+  }
+  const result = await run(database().db, id, user.id, parsed.decision);
+  if (!result.ok) {
+    return data(
+      { ok: false, intent: parsed.decision.intent, message: result.message, errors: {} as Record<string, string>, values: {} as Record<string, string> },
+      { status: result.status },
+    );
+  }
+  return data({ ok: true, intent: parsed.decision.intent, message: result.message, errors: {} as Record<string, string>, values: {} as Record<string, string> });
+}
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p className="field-error" id={id}>
+      {message}
+    </p>
+  ) : null;
+}
+
+export default function StaffCampaign() {
+  const d = useLoaderData<typeof loader>();
+  const r = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const f = d.facts;
+  const errors = r?.errors ?? {};
+  const values = r?.values ?? {};
+  const described = (name: string, hint?: string) => [hint, errors[name] ? `e-${name}` : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    <>
+      <div className="container page staff-review">
+        <p>
+          <Link to={f.status === "submitted" ? "/gestion/moderation" : "/gestion/campagnes"}>
+            ← {f.status === "submitted" ? "Modération" : "Toutes les campagnes"}
+          </Link>
+        </p>
+        <h1>Examen : {f.title}</h1>
+        <p>
+          État : <strong>{f.statusLabel}</strong>
+          {f.budget_citoyen_year !== null ? ` · Budget Citoyen ${f.budget_citoyen_year}` : ""}
+          {f.featured === 1 ? " · mise en avant sur l'accueil" : ""}
+          {" · "}
+          {f.status === "live" || f.status === "settling" || f.status === "funded" || f.status === "failed" ? (
+            <Link to={`/campagnes/${f.slug}`}>page publique</Link>
+          ) : (
+            <a href="#contenu">voir le contenu soumis</a>
+          )}
+        </p>
+
+        {r ? (
+          <div className={r.ok ? "outcome outcome--funded" : "error-summary"} role={r.ok ? "status" : "alert"} tabIndex={-1}>
+            <p>{r.message}</p>
+            {!r.ok && Object.keys(errors).length > 0 ? (
+              <ul>
+                {Object.entries(errors).map(([k, m]) => (
+                  <li key={k}>
+                    <a href={`#${k === "intent" ? "decisions" : `f-${k}`}`}>{m}</a>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ) : null}
+
+        <section aria-labelledby="decisions" className="stack">
+          <h2 id="decisions">Décisions</h2>
+          {d.can.review ? (
+            <div className="grid staff-decisions">
+              <Form method="post" className="card stack" noValidate>
+                <div className="card__body stack">
+                  <h3>Valider</h3>
+                  <div className="field">
+                    <label htmlFor="f-debut">Date de mise en ligne (facultatif)</label>
+                    <input
+                      type="date"
+                      id="f-debut"
+                      name="debut"
+                      min={d.today}
+                      max={d.latestStart}
+                      defaultValue={values.debut ?? ""}
+                      aria-invalid={errors.debut ? true : undefined}
+                      aria-describedby={described("debut", "h-debut")}
+                    />
+                    <p className="hint" id="h-debut">
+                      Vide : en ligne dans la minute. Sinon à 0 h le jour choisi (heure de Paris). Fin fixée par le porteur : {formatDate(f.ends_at)}.
+                    </p>
+                    <FieldError id="e-debut" message={errors.debut} />
+                  </div>
+                  <div className="field">
+                    <label htmlFor="f-message">Message au porteur (facultatif)</label>
+                    <textarea id="f-message" name="message" rows={3} defaultValue={values.message ?? ""} aria-invalid={errors.message ? true : undefined} aria-describedby={described("message")} />
+                    <FieldError id="e-message" message={errors.message} />
+                  </div>
+                  <button type="submit" name="intent" value="approve" className="button" disabled={busy}>
+                    Valider la campagne
+                  </button>
+                </div>
+              </Form>
+              <Form method="post" className="card stack" noValidate>
+                <div className="card__body stack">
+                  <h3>Demander des modifications</h3>
+                  <div className="field">
+                    <label htmlFor="f-commentaire">Commentaire au porteur (obligatoire)</label>
+                    <textarea
+                      id="f-commentaire"
+                      name="commentaire"
+                      rows={5}
+                      required
+                      defaultValue={values.commentaire ?? ""}
+                      aria-invalid={errors.commentaire ? true : undefined}
+                      aria-describedby={described("commentaire", "h-commentaire")}
+                    />
+                    <p className="hint" id="h-commentaire">
+                      Envoyé par courriel au porteur ; il pourra modifier sa campagne et la soumettre à nouveau.
+                    </p>
+                    <FieldError id="e-commentaire" message={errors.commentaire} />
+                  </div>
+                  <button type="submit" name="intent" value="request_changes" className="button button--secondary" disabled={busy}>
+                    Demander des modifications
+                  </button>
+                </div>
+              </Form>
+              <Form method="post" className="card stack" noValidate>
+                <div className="card__body stack">
+                  <h3>Refuser</h3>
+                  <div className="field">
+                    <label htmlFor="f-motif">Motif du refus (obligatoire)</label>
+                    <textarea
+                      id="f-motif"
+                      name="motif"
+                      rows={5}
+                      required
+                      defaultValue={values.motif ?? ""}
+                      aria-invalid={errors.motif ? true : undefined}
+                      aria-describedby={described("motif", "h-motif")}
+                    />
+                    <p className="hint" id="h-motif">
+                      Envoyé par courriel au porteur. Le refus est définitif.
+                    </p>
+                    <FieldError id="e-motif" message={errors.motif} />
+                  </div>
+                  <button type="submit" name="intent" value="reject" className="button button--danger" disabled={busy}>
+                    Refuser la campagne
+                  </button>
+                </div>
+              </Form>
+            </div>
+          ) : (
+            <p>Aucune décision de modération n'est attendue dans cet état.</p>
+          )}
+
+          <h3>Label Budget Citoyen</h3>
+          <p>
+            {f.budget_citoyen_year !== null ? `Labellisée « Budget Citoyen ${f.budget_citoyen_year} ».` : "Pas de label."} Commission appliquée au solde :{" "}
+            <strong>{formatBps(f.commissionBps)}</strong>.
+          </p>
+          {d.can.label ? (
+            <div className="filters">
+              <Form method="post" className="filters__actions" noValidate>
+                <div className="field">
+                  <label htmlFor="f-annee">Année du Budget Citoyen</label>
+                  <input
+                    id="f-annee"
+                    name="annee"
+                    inputMode="numeric"
+                    pattern="[0-9]{4}"
+                    size={6}
+                    defaultValue={values.annee ?? String(f.budget_citoyen_year ?? d.labelYears.max - 1)}
+                    aria-invalid={errors.annee ? true : undefined}
+                    aria-describedby={described("annee", "h-annee")}
+                  />
+                  <p className="hint" id="h-annee">
+                    De {d.labelYears.min} à {d.labelYears.max}.
+                  </p>
+                  <FieldError id="e-annee" message={errors.annee} />
+                </div>
+                <button type="submit" name="intent" value="label" className="button button--secondary" disabled={busy}>
+                  {f.budget_citoyen_year !== null ? "Changer l'année" : "Attribuer le label"}
+                </button>
+              </Form>
+              {f.budget_citoyen_year !== null ? (
+                <Form method="post">
+                  <button type="submit" name="intent" value="unlabel" className="button button--secondary" disabled={busy}>
+                    Retirer le label
+                  </button>
+                </Form>
+              ) : null}
+            </div>
+          ) : (
+            <p>Le label ne peut plus changer : il est lu au moment du solde de la campagne.</p>
+          )}
+
+          <h3>Mise en avant</h3>
+          {d.can.feature || d.can.unfeature ? (
+            <Form method="post">
+              <button type="submit" name="intent" value={d.can.unfeature ? "unfeature" : "feature"} className="button button--secondary" disabled={busy}>
+                {d.can.unfeature ? "Ne plus mettre en avant sur l'accueil" : "Mettre en avant sur l'accueil"}
+              </button>
+            </Form>
+          ) : (
+            <p>Seule une campagne validée ou en cours peut être mise en avant.</p>
+          )}
+
+          {d.can.cancel ? (
+            <>
+              <h3>Annuler la campagne</h3>
+              <Form method="post" className="stack" noValidate>
+                <div className="field">
+                  <label htmlFor="f-motif_annulation">Motif de l'annulation (obligatoire)</label>
+                  <textarea
+                    id="f-motif_annulation"
+                    name="motif_annulation"
+                    rows={3}
+                    required
+                    defaultValue={values.motif_annulation ?? ""}
+                    aria-invalid={errors.motif_annulation ? true : undefined}
+                    aria-describedby={described("motif_annulation", "h-annulation")}
+                  />
+                  <p className="hint" id="h-annulation">
+                    Définitif : la collecte s'arrête, chaque contribution payée est remboursée automatiquement et les contributeurs reçoivent ce motif par courriel.
+                  </p>
+                  <FieldError id="e-motif_annulation" message={errors.motif_annulation} />
+                </div>
+                <p>
+                  <button type="submit" name="intent" value="cancel" className="button button--danger" disabled={busy}>
+                    Annuler la campagne et rembourser
+                  </button>
+                </p>
+              </Form>
+            </>
+          ) : null}
+        </section>
+
+        <section aria-labelledby="structure">
+          <h2 id="structure">Structure et porteur</h2>
+          <dl className="facts">
+            <dt>Structure</dt>
+            <dd>
+              {f.organization} ({f.legalForm}, {f.town}){f.registration_number ? ` — n° ${f.registration_number}` : " — sans numéro d'immatriculation"}
+            </dd>
+            <dt>Porteur</dt>
+            <dd>
+              {f.holder_name} — <a href={`mailto:${f.holder_email}`}>{f.holder_email}</a>
+            </dd>
+            <dt>Compte de paiement</dt>
+            <dd>{f.paymentsReady ? "prêt à recevoir les virements" : "pas encore prêt (le virement attendra)"}</dd>
+            <dt>Objectif</dt>
+            <dd>{formatEuros(f.goal_cents)}</dd>
+            <dt>Dates</dt>
+            <dd>
+              du {formatDate(f.starts_at)} au {formatDate(f.ends_at)}
+            </dd>
+            <dt>Autres campagnes de la structure</dt>
+            <dd>
+              {d.others.length === 0 ? (
+                "aucune"
+              ) : (
+                <ul>
+                  {d.others.map((o) => (
+                    <li key={o.id}>
+                      <Link to={`/gestion/campagnes/${o.id}`}>{o.title}</Link> — {o.statusLabel}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+          </dl>
+        </section>
+
+        <section aria-labelledby="historique">
+          <h2 id="historique">Historique</h2>
+          <table className="table">
+            <caption className="visually-hidden">Historique de la campagne, du plus ancien au plus récent</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Événement</th>
+                <th scope="col">Par</th>
+                <th scope="col">Motif ou commentaire</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.history.map((h, i) => (
+                <tr key={i}>
+                  <td>{formatDateTime(h.at)}</td>
+                  <td>{h.what}</td>
+                  <td>{h.who}</td>
+                  <td className="pre-line">{h.reason ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <h2 id="contenu">Contenu de la campagne</h2>
+      </div>
+      <CampaignView
+        campaign={d.campaign}
+        html={d.html}
+        now={d.now}
+        bounds={d.bounds}
+        signedInEmail={null}
+        formState={undefined}
+        titleAs="h2"
+        preview={
+          <p className="demo-checkout__label" role="note">
+            Tel que les citoyens le verront une fois la campagne en ligne.
+          </p>
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * Public annual activity report (article L548-6 of the French monetary code): the key
+ * figures per year, with a chart, the detail of one year, and the open-data exports.
+ */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { BreakdownTable, FigureList, YearChart, YearsTable } from "~/components/figures-view";
+import { database } from "~/db.server";
+import { parsePeriodParam, periodLabel, type Period } from "~/domain/figures";
+import { annualReport } from "~/models/figures.server";
+
+export const meta: MetaFunction = () => [
+  { title: "Rapport annuel d'activité — Propulsons" },
+  { name: "description", content: "Les chiffres clés de Propulsons, année par année : campagnes, montants collectés, citoyens impliqués, données ouvertes." },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  let asked: Period | null;
+  try {
+    asked = parsePeriodParam(new URL(request.url).searchParams.get("annee"));
+  } catch {
+    throw new Response("Année invalide : indiquez une année sur 4 chiffres, ou « tout ».", { status: 400 });
+  }
+  const report = await annualReport(database().db);
+  const latest = report.years.at(-1);
+  const period: Period = asked ?? (latest ? latest.period : { kind: "all" });
+  const detail =
+    period.kind === "all" ? report.sinceLaunch : report.years.find((f) => f.period.kind === "year" && f.period.year === period.year);
+  if (!detail) throw new Response("Aucune activité cette année-là.", { status: 404 });
+  return { report, period, detail, label: periodLabel(period) };
+}
+
+export default function AnnualReport() {
+  const { report, period, detail, label } = useLoaderData<typeof loader>();
+  const selected = period.kind === "all" ? "tout" : String(period.year);
+  return (
+    <div className="container page">
+      <h1>Rapport annuel d'activité</h1>
+      <p>
+        Chaque année, Propulsons publie l'activité de la plateforme : campagnes lancées et réussies, montants collectés, citoyens
+        impliqués (article L548-6 du code monétaire et financier). Tous les chiffres sont calculés à partir des paiements
+        enregistrés ; une contribution compte pour l'année de son paiement (heure de Paris).
+      </p>
+
+      <section aria-labelledby="h-years">
+        <h2 id="h-years">Année par année</h2>
+        <YearChart years={report.years} />
+        <YearsTable years={report.years} sinceLaunch={report.sinceLaunch} />
+      </section>
+
+      <section aria-labelledby="h-detail">
+        <h2 id="h-detail">Le détail {label}</h2>
+        <Form method="get" className="filters">
+          <div className="field">
+            <label htmlFor="r-annee">Période</label>
+            <select id="r-annee" name="annee" defaultValue={selected}>
+              {[...report.years].reverse().map((f) =>
+                f.period.kind === "year" ? (
+                  <option key={f.period.year} value={String(f.period.year)}>
+                    {f.period.year}
+                  </option>
+                ) : null,
+              )}
+              <option value="tout">Depuis le lancement</option>
+            </select>
+          </div>
+          <button type="submit" className="button button--secondary">
+            Afficher
+          </button>
+        </Form>
+        <FigureList f={detail} />
+        <BreakdownTable rows={detail.byTerritory} caption={`Par territoire, ${label}`} first="Territoire" />
+        <BreakdownTable rows={detail.byTheme} caption={`Par thème, ${label}`} first="Thème" />
+      </section>
+
+      <section aria-labelledby="h-open-data">
+        <h2 id="h-open-data">Données ouvertes</h2>
+        <p>
+          Les campagnes publiées et les chiffres clés sont téléchargeables librement (Licence Ouverte Etalab 2.0). Aucune donnée
+          personnelle n'y figure : ni contributeur, ni adresse électronique.
+        </p>
+        <ul>
+          <li>
+            Campagnes : <a href="/donnees/campagnes.csv" download>CSV</a> · <a href="/donnees/campagnes.json">JSON</a>
+          </li>
+          <li>
+            Chiffres clés par année : <a href="/donnees/chiffres.csv" download>CSV</a> · <a href="/donnees/chiffres.json">JSON</a>
+          </li>
+        </ul>
+        <p>
+          <Link to="/campagnes">Voir tous les projets</Link>
+        </p>
+      </section>
+    </div>
+  );
+}
