@@ -1,9 +1,13 @@
 /**
  * `npm run reconcile`: checks, for every campaign, that
  * paid − refunded = held + paid out + commission, to the cent, and that the
- * ledger agrees with contributions and payouts. Exit 1 on any difference.
+ * ledger agrees with contributions and payouts; then that the key figures'
+ * maintained aggregates equal a plain recomputation from the contributions.
+ * Exit 1 on any difference. `-- --reconstruire-chiffres` rebuilds the aggregates
+ * (after a bulk import, for instance) and checks again.
  */
 import { formatEuros } from "../app/domain/format";
+import { checkFigureAggregates, rebuildFigureAggregates } from "../app/models/figures.server";
 import { reconcile } from "../app/settlement/reconcile.server";
 import { openConfiguredDatabase } from "./cli";
 
@@ -16,7 +20,18 @@ try {
     console.log(b.problems.length === 0 ? `OK   ${line}` : `ÉCART ${line}\n     ${b.problems.join("\n     ")}`);
   }
   console.log(bad.length === 0 ? `Rapprochement : ${balances.length} campagnes, aucun écart.` : `Rapprochement : ${bad.length} campagne(s) en écart sur ${balances.length}.`);
-  process.exitCode = bad.length === 0 ? 0 : 1;
+  if (process.argv.includes("--reconstruire-chiffres")) {
+    await rebuildFigureAggregates(database.db);
+    console.log("Agrégats des chiffres clés reconstruits à partir des contributions.");
+  }
+  const figureProblems = await checkFigureAggregates(database.db);
+  for (const p of figureProblems) console.log(`ÉCART chiffres clés : ${p}`);
+  console.log(
+    figureProblems.length === 0
+      ? "Chiffres clés : les agrégats sont égaux au recalcul."
+      : `Chiffres clés : ${figureProblems.length} écart(s) ; \`npm run reconcile -- --reconstruire-chiffres\` les reconstruit.`,
+  );
+  process.exitCode = bad.length === 0 && figureProblems.length === 0 ? 0 : 1;
 } finally {
   await database.close();
 }
