@@ -7,7 +7,8 @@
  * Definitions (docs/decisions/010-key-figures.md):
  * - a campaign is « lancée » in the year (Europe/Paris) of its start, once it went live
  *   (live, settling, funded, failed, or cancelled after going live);
- * - it is « réussie » / « non financée » in the year of its end date;
+ * - it is « réussie » / « non financée » in the year of its end date, « annulée » in the year
+ *   it was cancelled;
  * - it is « en cours » in a year when it was launched by the end of that year and not
  *   decided within it; since launch, when it is live or settling now;
  * - success rate = funded / (funded + failed) of the campaigns decided in the period.
@@ -34,6 +35,20 @@ export interface CampaignFacts {
   endsAt: string;
   /** the campaign went live at some point (a `start` transition exists) */
   wentLive: boolean;
+  /** when a cancelled campaign was cancelled: its end, for the figures */
+  cancelledAt?: string | null;
+  /** Paris years of its start and end, when already computed (see withYears) */
+  startYear?: number;
+  endYear?: number;
+}
+
+/** The Paris years of a campaign's start and end (a cancelled campaign ends when it was cancelled). */
+export function withYears<T extends CampaignFacts>(c: T): T & { startYear: number; endYear: number } {
+  return {
+    ...c,
+    startYear: c.startYear ?? parisYear(new Date(c.startsAt)),
+    endYear: c.endYear ?? parisYear(new Date(c.status === "cancelled" && c.cancelledAt ? c.cancelledAt : c.endsAt)),
+  };
 }
 
 export interface CampaignCounts {
@@ -61,8 +76,7 @@ export function classify(c: CampaignFacts, period: Period): Array<keyof Campaign
     if (running) out.push("inProgress");
     return out;
   }
-  const startYear = parisYear(new Date(c.startsAt));
-  const endYear = parisYear(new Date(c.endsAt));
+  const { startYear, endYear } = withYears(c);
   if (startYear === period.year) out.push("launched");
   if (endYear === period.year) {
     if (c.status === "funded") out.push("funded");

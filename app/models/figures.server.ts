@@ -14,6 +14,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
 import { COLLECTED_STATUSES } from "~/domain/contribution-status";
 import {
+  withYears,
   averageCents,
   classify,
   countCampaigns,
@@ -232,20 +233,30 @@ async function campaignRows(db: Db): Promise<CampaignRow[]> {
         eb
           .exists(eb.selectFrom("campaign_transitions as x").select("x.id").whereRef("x.campaign_id", "=", "c.id").where("x.event", "=", "start"))
           .as("went_live"),
+      (eb) =>
+        eb
+          .selectFrom("campaign_transitions as x")
+          .select(sql<string>`max(x.at)`.as("at"))
+          .whereRef("x.campaign_id", "=", "c.id")
+          .where("x.event", "=", "cancel")
+          .as("cancelled_at"),
     ])
     .where("c.status", "in", ["live", "settling", "funded", "failed", "cancelled"] satisfies CampaignState[])
     .execute();
-  return rows.map((r) => ({
+  return rows.map((r) =>
+    withYears({
     id: r.id,
     status: r.status,
     startsAt: r.starts_at,
     endsAt: r.ends_at,
     wentLive: Boolean(r.went_live),
+    cancelledAt: r.cancelled_at ?? null,
     territorySlug: r.territory_slug,
     territoryName: r.territory_name,
     themeSlug: r.theme_slug,
     themeName: r.theme_name,
-  }));
+    }),
+  );
 }
 
 function yearRange(year: number): [string, string] {
@@ -300,14 +311,30 @@ function breakdown(
 }
 
 /** The key figures for one period. */
-export async function figuresFor(db: Db, period: Period): Promise<Figures> {
-  const [campaigns, money, ledger, citizens, territories, themes] = await Promise.all([
+interface Shared {
+  campaigns: CampaignRow[];
+  territories: Array<{ slug: string; name: string }>;
+  themes: Array<{ slug: string; name: string }>;
+}
+
+async function shared(db: Db): Promise<Shared> {
+  const [campaigns, territories, themes] = await Promise.all([
     campaignRows(db),
+    db.selectFrom("territories").select(["slug", "name"]).orderBy("position").execute(),
+    db.selectFrom("themes").select(["slug", "name"]).orderBy("position").execute(),
+  ]);
+  return { campaigns, territories, themes };
+}
+
+export async function figuresFor(db: Db, period: Period): Promise<Figures> {
+  return figuresWith(db, period, await shared(db));
+}
+
+async function figuresWith(db: Db, period: Period, { campaigns, territories, themes }: Shared): Promise<Figures> {
+  const [money, ledger, citizens] = await Promise.all([
     moneyByCampaign(db, period),
     ledgerTotals(db, period),
     db.selectFrom("figure_periods").select("citizens").where("period", "=", periodKey(period)).executeTakeFirst(),
-    db.selectFrom("territories").select(["slug", "name"]).orderBy("position").execute(),
-    db.selectFrom("themes").select(["slug", "name"]).orderBy("position").execute(),
   ]);
   const counts = countCampaigns(campaigns, period);
   const collectedByCampaign = new Map(money.map((m) => [m.campaignId, m.collected]));
@@ -330,9 +357,9 @@ export async function figuresFor(db: Db, period: Period): Promise<Figures> {
 }
 
 /** Years with any activity (a campaign launched or decided, money received, commission or payouts), oldest first. */
-export async function activityYears(db: Db): Promise<number[]> {
+export async function activityYears(db: Db, known?: CampaignRow[]): Promise<number[]> {
   const [campaigns, moneyYears, ledger] = await Promise.all([
-    campaignRows(db),
+    known ?? campaignRows(db),
     db.selectFrom("figure_campaign_years").select("year").distinct().execute(),
     db.selectFrom("ledger_entries").select("at").where("kind", "in", ["commission", "commission_reversal", "payout", "payout_reversal"]).execute(),
   ]);
@@ -341,15 +368,19 @@ export async function activityYears(db: Db): Promise<number[]> {
   for (const e of ledger) years.add(parisYear(new Date(e.at)));
   for (const c of campaigns) {
     if (!wasLaunched(c)) continue; // cancelled before it went live: counted nowhere
-    years.add(parisYear(new Date(c.startsAt)));
-    if (c.status !== "live" && c.status !== "settling") years.add(parisYear(new Date(c.endsAt)));
+    years.add(c.startYear!);
+    if (c.status !== "live" && c.status !== "settling") years.add(c.endYear!);
   }
   return [...years].sort((a, b) => a - b);
 }
 
 /** The figures of every active year, and since launch. */
 export async function annualReport(db: Db): Promise<{ years: Figures[]; sinceLaunch: Figures }> {
-  const years = await activityYears(db);
-  const [sinceLaunch, ...perYear] = await Promise.all([figuresFor(db, { kind: "all" }), ...years.map((year) => figuresFor(db, { kind: "year", year }))]);
+  const common = await shared(db);
+  const years = await activityYears(db, common.campaigns);
+  const [sinceLaunch, ...perYear] = await Promise.all([
+    figuresWith(db, { kind: "all" }, common),
+    ...years.map((year) => figuresWith(db, { kind: "year", year }, common)),
+  ]);
   return { years: perYear, sinceLaunch: sinceLaunch! };
 }

@@ -10,7 +10,8 @@
  * - every paid contribution has exactly one contribution_paid entry;
  * - every reward's held and sold counters match the contributions, and
  *   held + sold never exceeds its stock;
- * - no contribution leaves « paid »; every event id is stored once.
+ * - no contribution leaves « paid »; every event id is stored once;
+ * - the key figures' maintained aggregates equal a plain recomputation.
  *
  * The real webhook code runs (processStripeEvent); Stripe is the msw stand-in.
  */
@@ -29,6 +30,7 @@ const outbox = vi.hoisted(() => {
 
 import { closeDatabase, initDatabase } from "~/db.server";
 import { getCampaignPage } from "~/models/campaigns.server";
+import { checkFigureAggregates } from "~/models/figures.server";
 import { startContribution } from "~/payments/contributions.server";
 import { processStripeEvent, type WebhookOutcome } from "~/payments/webhooks.server";
 import type { ContributionStatus } from "~/domain/contribution-status";
@@ -349,6 +351,9 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
       const mails = await db.selectFrom("email_outbox").select(["idempotency_key"]).execute();
       const expectedKeys = [...expectedPaid].flatMap((id) => [`receipt:${id}`, `holder-new:${id}`]).sort();
       expect(mails.map((m) => m.idempotency_key).sort(), `${at}: emails enqueued`).toEqual(expectedKeys);
+
+      // The key figures' aggregates, written along each payment, equal a plain recomputation.
+      expect(await checkFigureAggregates(db), `${at}: figure aggregates`).toEqual([]);
     }
 
     async function open(step: number): Promise<void> {
