@@ -37,7 +37,17 @@ export async function publishedCampaigns(db: Kysely<DB>) {
           .whereRef("f.campaign_id", "=", "c.id")
           .as("contributions"),
     ])
-    .where("c.status", "in", PUBLIC_STATES)
+    // Published campaigns, and those cancelled after going live: their money counts in the key
+    // figures (ADR 010), so the export must list them for its totals to agree.
+    .where((eb) =>
+      eb.or([
+        eb("c.status", "in", PUBLIC_STATES),
+        eb.and([
+          eb("c.status", "=", "cancelled"),
+          eb.exists(eb.selectFrom("campaign_transitions as x").select("x.id").whereRef("x.campaign_id", "=", "c.id").where("x.event", "=", "start")),
+        ]),
+      ]),
+    )
     .orderBy("c.starts_at")
     .orderBy("c.id")
     .execute();

@@ -157,7 +157,7 @@ export default function StaffCampaign() {
           {f.status === "live" || f.status === "settling" || f.status === "funded" || f.status === "failed" ? (
             <Link to={`/campagnes/${f.slug}`}>page publique</Link>
           ) : (
-            <a href="#contenu">voir le contenu soumis</a>
+            <a href="#contenu-campagne">voir le contenu soumis</a>
           )}
         </p>
 
@@ -405,7 +405,7 @@ export default function StaffCampaign() {
             </tbody>
           </table>
         </section>
-        <h2 id="contenu">Contenu de la campagne</h2>
+        <h2 id="contenu-campagne">Contenu de la campagne</h2>
       </div>
       <CampaignView
         campaign={d.campaign}

@@ -7,7 +7,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { CampaignAuditAction, DB } from "#db/schema";
 import { config } from "~/config.server";
-import { EVENT_LABELS, STATE_LABELS, TransitionError, type CampaignEvent, type CampaignState } from "~/domain/campaign-machine";
+import { EVENT_LABELS, STATE_LABELS, transition, TransitionError, type CampaignEvent, type CampaignState } from "~/domain/campaign-machine";
 import { formatDate } from "~/domain/format";
 import { calendarDaysBetween, parisCalendarDate, parisYear, startOfDayInParis } from "~/domain/time";
 import { applyCampaignEvent, ConcurrentTransitionError } from "~/models/campaign-transitions.server";
@@ -23,7 +23,8 @@ export const FEATURABLE: readonly CampaignState[] = ["approved", "live"];
 export const LABEL_FIRST_YEAR = 2015;
 
 function refusal(error: unknown): StaffResult {
-  if (error instanceof TransitionError) return { ok: false, status: 409, message: error.message };
+  // A guard on a staff event only ever asks for the reason (comment, motive): missing input, not a conflict.
+  if (error instanceof TransitionError) return { ok: false, status: error.refusal === "guard" ? 400 : 409, message: error.message };
   if (error instanceof ConcurrentTransitionError) {
     return { ok: false, status: 409, message: "La campagne vient de changer d'état : rechargez la page et recommencez." };
   }
@@ -186,6 +187,12 @@ export async function approve(db: Kysely<DB>, campaignId: number, input: StaffAc
   const now = input.now ?? new Date();
   const c = await db.selectFrom("campaigns").select(["id", "status", "ends_at"]).where("id", "=", campaignId).executeTakeFirst();
   if (!c) return { ok: false, status: 404, message: "Campagne introuvable." };
+  // A campaign that cannot be approved (rejected, already live…) is a 409 whatever its dates say.
+  try {
+    transition(c.status, "approve", { actor: "staff", now });
+  } catch (error) {
+    return refusal(error);
+  }
   const today = parisCalendarDate(now);
   const startDate = input.startDate ?? today;
   if (startDate < today) return { ok: false, status: 400, message: "La date de mise en ligne ne peut pas être passée." };

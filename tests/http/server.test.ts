@@ -4,6 +4,8 @@
  */
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedCampaigns } from "#db/seed/campaigns";
+import { formatEuros } from "~/domain/format";
 import { tempDatabasePath } from "../support/db";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -48,7 +50,9 @@ describe("the built server", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     expect(body).toMatch(/^<!DOCTYPE html><html lang="fr">/);
     expect(body).toContain("Propulsez les projets solidaires du Pas-de-Calais");
-    expect(body).toContain("56\u202f938\u00a0€");
+    // since launch: every euro the seed's campaigns received (89 683 €, ADR 010)
+    expect(body).toContain(formatEuros(seedCampaigns.reduce((sum, c) => sum + c.collectedEuros * 100, 0)));
+    expect(body).toContain("89\u202f683\u00a0€");
     expect(body).toContain("projets propulsés");
     expect(body).toContain("Mode démonstration — aucun paiement réel.");
     expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
@@ -119,7 +123,7 @@ describe("the built server", () => {
     const db = new SQLite(tmp.file, { readonly: true });
     const counts = db.prepare("select (select count(*) from campaigns) c, (select count(*) from contributions where email = 'fraicheur@example.org') f").get() as { c: number; f: number };
     db.close();
-    expect(counts).toEqual({ c: 19, f: 1 });
+    expect(counts).toEqual({ c: seedCampaigns.length, f: 1 });
     const { res } = await get("/");
     expect(res.status).toBe(200);
   });
