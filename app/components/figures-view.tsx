@@ -1,4 +1,5 @@
 /** Key figures as shown on the annual report and in the staff back office (same data, same words). */
+import { Form } from "@remix-run/react";
 import { formatEuros, formatInteger, formatPercent } from "~/domain/format";
 import type { BreakdownRow, Figures } from "~/models/figures.server";
 
@@ -164,5 +165,27 @@ export function YearsTable({ years, sinceLaunch }: { years: Figures[]; sinceLaun
         <tfoot>{row(sinceLaunch, "Depuis le lancement")}</tfoot>
       </table>
     </div>
+  );
+}
+
+/** The period picker (a year, or since launch) of the report and of the staff figures; a GET form, works without JavaScript. */
+export function PeriodForm({ id, years, selected }: { id: string; years: number[]; selected: string }) {
+  return (
+    <Form method="get" className="filters">
+      <div className="field">
+        <label htmlFor={id}>Période</label>
+        <select id={id} name="annee" defaultValue={selected}>
+          {years.map((y) => (
+            <option key={y} value={String(y)}>
+              {y}
+            </option>
+          ))}
+          <option value="tout">Depuis le lancement</option>
+        </select>
+      </div>
+      <button type="submit" className="button button--secondary">
+        Afficher
+      </button>
+    </Form>
   );
 }

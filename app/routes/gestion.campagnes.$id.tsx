@@ -132,6 +132,32 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
+/** A labelled textarea with its hint and its error, wired for screen readers. */
+function TextField(props: { name: string; label: string; hint?: string; rows: number; required?: boolean; values: Record<string, string>; errors: Record<string, string> }) {
+  const { name, errors } = props;
+  const describedBy = [props.hint ? `h-${name}` : "", errors[name] ? `e-${name}` : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={`f-${name}`}>{props.label}</label>
+      <textarea
+        id={`f-${name}`}
+        name={name}
+        rows={props.rows}
+        required={props.required}
+        defaultValue={props.values[name] ?? ""}
+        aria-invalid={errors[name] ? true : undefined}
+        aria-describedby={describedBy}
+      />
+      {props.hint ? (
+        <p className="hint" id={`h-${name}`}>
+          {props.hint}
+        </p>
+      ) : null}
+      <FieldError id={`e-${name}`} message={errors[name]} />
+    </div>
+  );
+}
+
 export default function StaffCampaign() {
   const d = useLoaderData<typeof loader>();
   const r = useActionData<typeof action>();
@@ -200,11 +226,7 @@ export default function StaffCampaign() {
                     </p>
                     <FieldError id="e-debut" message={errors.debut} />
                   </div>
-                  <div className="field">
-                    <label htmlFor="f-message">Message au porteur (facultatif)</label>
-                    <textarea id="f-message" name="message" rows={3} defaultValue={values.message ?? ""} aria-invalid={errors.message ? true : undefined} aria-describedby={described("message")} />
-                    <FieldError id="e-message" message={errors.message} />
-                  </div>
+                  <TextField name="message" label="Message au porteur (facultatif)" rows={3} values={values} errors={errors} />
                   <button type="submit" name="intent" value="approve" className="button" disabled={busy}>
                     Valider la campagne
                   </button>
@@ -213,22 +235,15 @@ export default function StaffCampaign() {
               <Form method="post" className="card stack" noValidate>
                 <div className="card__body stack">
                   <h3>Demander des modifications</h3>
-                  <div className="field">
-                    <label htmlFor="f-commentaire">Commentaire au porteur (obligatoire)</label>
-                    <textarea
-                      id="f-commentaire"
-                      name="commentaire"
-                      rows={5}
-                      required
-                      defaultValue={values.commentaire ?? ""}
-                      aria-invalid={errors.commentaire ? true : undefined}
-                      aria-describedby={described("commentaire", "h-commentaire")}
-                    />
-                    <p className="hint" id="h-commentaire">
-                      Envoyé par courriel au porteur ; il pourra modifier sa campagne et la soumettre à nouveau.
-                    </p>
-                    <FieldError id="e-commentaire" message={errors.commentaire} />
-                  </div>
+                  <TextField
+                    name="commentaire"
+                    label="Commentaire au porteur (obligatoire)"
+                    hint="Envoyé par courriel au porteur ; il pourra modifier sa campagne et la soumettre à nouveau."
+                    rows={5}
+                    required
+                    values={values}
+                    errors={errors}
+                  />
                   <button type="submit" name="intent" value="request_changes" className="button button--secondary" disabled={busy}>
                     Demander des modifications
                   </button>
@@ -237,22 +252,15 @@ export default function StaffCampaign() {
               <Form method="post" className="card stack" noValidate>
                 <div className="card__body stack">
                   <h3>Refuser</h3>
-                  <div className="field">
-                    <label htmlFor="f-motif">Motif du refus (obligatoire)</label>
-                    <textarea
-                      id="f-motif"
-                      name="motif"
-                      rows={5}
-                      required
-                      defaultValue={values.motif ?? ""}
-                      aria-invalid={errors.motif ? true : undefined}
-                      aria-describedby={described("motif", "h-motif")}
-                    />
-                    <p className="hint" id="h-motif">
-                      Envoyé par courriel au porteur. Le refus est définitif.
-                    </p>
-                    <FieldError id="e-motif" message={errors.motif} />
-                  </div>
+                  <TextField
+                    name="motif"
+                    label="Motif du refus (obligatoire)"
+                    hint="Envoyé par courriel au porteur. Le refus est définitif."
+                    rows={5}
+                    required
+                    values={values}
+                    errors={errors}
+                  />
                   <button type="submit" name="intent" value="reject" className="button button--danger" disabled={busy}>
                     Refuser la campagne
                   </button>
@@ -319,22 +327,15 @@ export default function StaffCampaign() {
             <>
               <h3>Annuler la campagne</h3>
               <Form method="post" className="stack" noValidate>
-                <div className="field">
-                  <label htmlFor="f-motif_annulation">Motif de l'annulation (obligatoire)</label>
-                  <textarea
-                    id="f-motif_annulation"
-                    name="motif_annulation"
-                    rows={3}
-                    required
-                    defaultValue={values.motif_annulation ?? ""}
-                    aria-invalid={errors.motif_annulation ? true : undefined}
-                    aria-describedby={described("motif_annulation", "h-annulation")}
-                  />
-                  <p className="hint" id="h-annulation">
-                    Définitif : la collecte s'arrête, chaque contribution payée est remboursée automatiquement et les contributeurs reçoivent ce motif par courriel.
-                  </p>
-                  <FieldError id="e-motif_annulation" message={errors.motif_annulation} />
-                </div>
+                <TextField
+                  name="motif_annulation"
+                  label="Motif de l'annulation (obligatoire)"
+                  hint="Définitif : la collecte s'arrête, chaque contribution payée est remboursée automatiquement et les contributeurs reçoivent ce motif par courriel."
+                  rows={3}
+                  required
+                  values={values}
+                  errors={errors}
+                />
                 <p>
                   <button type="submit" name="intent" value="cancel" className="button button--danger" disabled={busy}>
                     Annuler la campagne et rembourser

@@ -1,8 +1,8 @@
 /** « Chiffres clés » for the staff: one year or since launch, with the money figures and the breakdowns. */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
-import { BreakdownTable, FigureList } from "~/components/figures-view";
+import { BreakdownTable, FigureList, PeriodForm } from "~/components/figures-view";
 import { database } from "~/db.server";
 import { parsePeriodParam, periodLabel, type Period } from "~/domain/figures";
 import { parisYear } from "~/domain/time";
@@ -29,22 +29,7 @@ export default function StaffFigures() {
   return (
     <div className="container page">
       <h1>Chiffres clés {d.label}</h1>
-      <Form method="get" className="filters">
-        <div className="field">
-          <label htmlFor="c-annee">Période</label>
-          <select id="c-annee" name="annee" defaultValue={d.selected}>
-            {d.years.map((y) => (
-              <option key={y} value={String(y)}>
-                {y}
-              </option>
-            ))}
-            <option value="tout">Depuis le lancement</option>
-          </select>
-        </div>
-        <button type="submit" className="button button--secondary">
-          Afficher
-        </button>
-      </Form>
+      <PeriodForm id="c-annee" years={d.years} selected={d.selected} />
       <FigureList f={d.figures} />
       <BreakdownTable rows={d.figures.byTerritory} caption={`Par territoire, ${d.label}`} first="Territoire" />
       <BreakdownTable rows={d.figures.byTheme} caption={`Par thème, ${d.label}`} first="Thème" />

@@ -3,8 +3,8 @@
  * figures per year, with a chart, the detail of one year, and the open-data exports.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { BreakdownTable, FigureList, YearChart, YearsTable } from "~/components/figures-view";
+import { Link, useLoaderData } from "@remix-run/react";
+import { BreakdownTable, FigureList, PeriodForm, YearChart, YearsTable } from "~/components/figures-view";
 import { database } from "~/db.server";
 import { parsePeriodParam, periodLabel, type Period } from "~/domain/figures";
 import { annualReport } from "~/models/figures.server";
@@ -50,24 +50,11 @@ export default function AnnualReport() {
 
       <section aria-labelledby="h-detail">
         <h2 id="h-detail">Le détail {label}</h2>
-        <Form method="get" className="filters">
-          <div className="field">
-            <label htmlFor="r-annee">Période</label>
-            <select id="r-annee" name="annee" defaultValue={selected}>
-              {[...report.years].reverse().map((f) =>
-                f.period.kind === "year" ? (
-                  <option key={f.period.year} value={String(f.period.year)}>
-                    {f.period.year}
-                  </option>
-                ) : null,
-              )}
-              <option value="tout">Depuis le lancement</option>
-            </select>
-          </div>
-          <button type="submit" className="button button--secondary">
-            Afficher
-          </button>
-        </Form>
+        <PeriodForm
+          id="r-annee"
+          years={report.years.flatMap((f) => (f.period.kind === "year" ? [f.period.year] : [])).reverse()}
+          selected={selected}
+        />
         <FigureList f={detail} />
         <BreakdownTable rows={detail.byTerritory} caption={`Par territoire, ${label}`} first="Territoire" />
         <BreakdownTable rows={detail.byTheme} caption={`Par thème, ${label}`} first="Thème" />
