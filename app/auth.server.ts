@@ -9,6 +9,7 @@ import crypto from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import type { Kysely } from "kysely";
+import { serializeOn } from "#db/connection";
 import type { DB, Role } from "#db/schema";
 import { config } from "./config.server";
 import { database } from "./db.server";
@@ -48,9 +49,10 @@ export async function requestSignIn(
   const since = new Date(now.getTime() - RATE_WINDOW_MS).toISOString();
   const token = randomToken();
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
-  // Count and insert in one transaction: simultaneous requests cannot all slip under the limit
-  // (SQLite runs one write transaction at a time).
+  // Count and insert in one transaction, one at a time (SQLite runs one write transaction at a
+  // time; PostgreSQL takes a lock): simultaneous requests cannot all slip under the limit.
   const allowed = await db.transaction().execute(async (trx) => {
+    await serializeOn(trx, "sign-in-requests");
     const [byEmail, byIp] = await Promise.all([
       trx.selectFrom("sign_in_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("email", "=", email).where("created_at", ">", since).executeTakeFirstOrThrow(),
       trx.selectFrom("sign_in_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("ip", "=", input.ip).where("created_at", ">", since).executeTakeFirstOrThrow(),

@@ -15,6 +15,11 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().optional(),
   DATABASE_PATH: z.string().min(1).default("data/propulsons.sqlite"),
+  /** postgres://user:password@host:5432/name — PostgreSQL instead of the SQLite file */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//i, "DATABASE_URL must be a postgres:// URL (SQLite uses DATABASE_PATH).")
+    .optional(),
   SEED_DEMO_DATA: z.string().optional(),
   PAGE_CACHE: flag(true),
   PAGE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
@@ -24,6 +29,13 @@ const schema = z.object({
   CAMPAIGN_MIN_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   CAMPAIGN_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(90),
   UPLOADS_DIR: z.string().min(1).default("data/uploads"),
+  /** where uploads live: the local folder UPLOADS_DIR, or an S3-compatible bucket (S3_*) */
+  STORAGE: z.enum(["local", "s3"]).default("local"),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default("fr-par"),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).optional(),
   EMAIL_RATE_PER_SECOND: z.coerce.number().min(0.1).max(1000).optional(),
   SETTLE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
@@ -39,6 +51,14 @@ const schema = z.object({
   EMAIL_WORKER_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(10),
   DEMO_OUTBOX_PATH: z.string().min(1).default("data/demo-outbox.jsonl"),
 });
+
+export interface S3Settings {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
 export interface Config {
   env: "production" | "development" | "test";
@@ -57,6 +77,8 @@ export interface Config {
   campaignMaxDays: number;
   /** where uploaded images are stored (re-encoded, under names the platform chooses) */
   uploadsDir: string;
+  /** S3-compatible storage for uploads (STORAGE=s3), else null: the local folder */
+  s3: S3Settings | null;
   /** reverse-proxy hops in front of the server (Express `trust proxy`) */
   trustProxyHops: number;
   /** e-mails sent per second at most (Resend's default API limit is 2 requests/s) */
@@ -110,6 +132,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.CONTRIBUTION_MIN_EUROS > e.CONTRIBUTION_MAX_EUROS) {
     throw new ConfigError("CONTRIBUTION_MIN_EUROS must not exceed CONTRIBUTION_MAX_EUROS.");
   }
+  if (e.STORAGE === "s3" && (!e.S3_ENDPOINT || !e.S3_BUCKET || !e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError("STORAGE=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.");
+  }
   if (e.CAMPAIGN_MIN_DAYS > e.CAMPAIGN_MAX_DAYS) throw new ConfigError("CAMPAIGN_MIN_DAYS must not exceed CAMPAIGN_MAX_DAYS.");
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
     // Real payments whose webhooks could not be verified would never be recorded.
@@ -120,7 +145,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.PROPULSONS_ENV,
     port: e.PORT,
     host: e.HOST,
-    databasePath: e.DATABASE_PATH,
+    // A postgres:// URL or a SQLite file path: db/connection.ts opens either.
+    databasePath: e.DATABASE_URL ?? e.DATABASE_PATH,
     seedDemoData: seedFlag ?? !production,
     pageCache: e.PAGE_CACHE,
     pageCacheTtlMs: e.PAGE_CACHE_TTL_SECONDS * 1000,
@@ -131,6 +157,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     campaignMinDays: e.CAMPAIGN_MIN_DAYS,
     campaignMaxDays: e.CAMPAIGN_MAX_DAYS,
     uploadsDir: e.UPLOADS_DIR,
+    s3:
+      e.STORAGE === "s3"
+        ? { endpoint: e.S3_ENDPOINT!, region: e.S3_REGION, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY! }
+        : null,
     trustProxyHops: e.TRUST_PROXY ?? (production ? 1 : 0),
     emailRatePerSecond: e.EMAIL_RATE_PER_SECOND ?? (e.RESEND_API_KEY ? 2 : 10),
     settleIntervalMs: e.SETTLE_INTERVAL_SECONDS * 1000,

@@ -1,12 +1,13 @@
 /**
  * Whole-page cache for anonymous GET requests, in front of Remix.
  *
- * Never stale: every entry is stamped with the database's change counter at the
- * moment its render started, and is served only while the counter is unchanged.
- * The counter combines SQLite's `total_changes()` (writes on this connection) and
- * `PRAGMA data_version` (commits by any other connection, e.g. `npm run settle`),
- * so any committed write anywhere invalidates every entry — nothing to forget
- * when a new write path is added. Time-dependent text (« J-12 ») is bounded by a
+ * Never stale: every entry is stamped with the database's change stamp at the
+ * moment its render started, and is served only while the stamp is unchanged.
+ * The stamp (db/connection.ts, dataVersion) is SQLite's `total_changes()` (writes on
+ * this connection) with `PRAGMA data_version` (commits by any other connection,
+ * e.g. `npm run settle`), or PostgreSQL's current snapshot (commits by any
+ * server), so any committed write anywhere invalidates every entry — nothing to
+ * forget when a new write path is added. Time-dependent text (« J-12 ») is bounded by a
  * short TTL. See docs/decisions/005-page-cache.md.
  */
 import zlib from "node:zlib";
@@ -24,7 +25,7 @@ export interface CachedPage {
 
 export interface PageCacheOptions {
   /** current database version; must be cheap (called on every request) */
-  version: () => string;
+  version: () => string | Promise<string>;
   ttlMs: number;
   maxEntries?: number;
   now?: () => number;
@@ -60,12 +61,15 @@ export class PageCache {
   }
 
   /** Version to stamp on a render that starts now. */
-  currentVersion(): string {
+  currentVersion(): string | Promise<string> {
     return this.options.version();
   }
 
-  /** Serve from the cache if possible; returns true when the response was sent. */
-  tryServe(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * Serve from the cache if possible; true when the response was sent. Synchronous with
+   * SQLite (the stamp is read in-process), a promise with PostgreSQL (one round trip).
+   */
+  tryServe(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
     if (!this.isCacheable(req)) return false;
     const key = this.key(req);
     const entry = this.entries.get(key);
@@ -73,7 +77,13 @@ export class PageCache {
       this.misses++;
       return false;
     }
-    if (entry.version !== this.options.version() || this.now() - entry.storedAt > this.options.ttlMs) {
+    const version = this.options.version();
+    if (typeof version === "string") return this.serve(req, res, key, entry, version);
+    return version.then((v) => this.serve(req, res, key, entry, v));
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse, key: string, entry: CachedPage, version: string): boolean {
+    if (entry.version !== version || this.now() - entry.storedAt > this.options.ttlMs) {
       this.entries.delete(key);
       this.misses++;
       return false;

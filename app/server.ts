@@ -64,9 +64,11 @@ app.use("/build", express.static(path.join(process.cwd(), "public/build"), { imm
 app.use(express.static(path.join(process.cwd(), "public"), { maxAge: "1h" }));
 
 // Liveness and database check for load balancers and tests.
-app.get("/healthz", (_req, res) => {
-  platform.database.sqlite.prepare("SELECT 1").get();
-  res.set("cache-control", "no-store").type("text/plain").send("ok");
+app.get("/healthz", (_req, res, next) => {
+  Promise.resolve(platform.database.dataVersion()).then(
+    () => res.set("cache-control", "no-store").type("text/plain").send("ok"),
+    next,
+  );
 });
 
 // Cross-site request protection (with the SameSite=Lax session cookie): a state-changing
@@ -85,7 +87,7 @@ app.all("*", async (req, res, next) => {
   try {
     const cacheable = pageCache?.isCacheable(req) ?? false;
     // Stamp before rendering: a write during the render makes the entry stale at once.
-    const version = cacheable ? pageCache!.currentVersion() : "";
+    const version = cacheable ? await pageCache!.currentVersion() : "";
     const response = await handleRemix(toFetchRequest(req, res), { clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue" });
     const headers = responseHeaders(response);
     // A page rendered for a signed-in visitor carries their details: no shared cache may keep it.
@@ -114,8 +116,15 @@ app.all("*", async (req, res, next) => {
 });
 
 const server = http.createServer((req, res) => {
-  if (pageCache?.tryServe(req, res)) return;
-  app(req, res);
+  const served = pageCache?.tryServe(req, res) ?? false;
+  if (served === true) return;
+  if (served === false) return void app(req, res);
+  served.then(
+    (done) => {
+      if (!done) app(req, res);
+    },
+    () => app(req, res),
+  );
 });
 
 server.listen(cfg.port, cfg.host, () => {

@@ -286,15 +286,20 @@ async function main(): Promise<number> {
   cleanups.push(() => tmp.cleanup());
   const database: Database = openDatabase(tmp.file);
   cleanups.push(() => database.close());
+  // The generator writes through better-sqlite3 directly, and these are SQLite's timings.
+  const sqlite = database.sqlite;
+  if (database.dialect !== "sqlite" || !sqlite) {
+    throw new Error(`bench:figures mesure SQLite seulement (base ${database.dialect} reçue) : lancez-le sans TEST_DATABASE_URL.`);
+  }
   await migrateToLatest(database.db);
   const t0 = performance.now();
-  const g = generate(database.sqlite);
+  const g = generate(sqlite);
   const generatedMs = performance.now() - t0;
-  database.sqlite.pragma("wal_checkpoint(TRUNCATE)");
-  database.sqlite.exec("ANALYZE");
+  sqlite.pragma("wal_checkpoint(TRUNCATE)");
+  sqlite.exec("ANALYZE");
   const statuses = [...g.byStatus.entries()].sort((a, b) => b[1] - a[1]).map(([s, k]) => `${frInt(k)} ${s}`).join(", ");
   const campaignsByStatus = (
-    database.sqlite.prepare("SELECT status, count(*) n FROM campaigns GROUP BY status ORDER BY n DESC").all() as Array<{ status: string; n: number }>
+    sqlite.prepare("SELECT status, count(*) n FROM campaigns GROUP BY status ORDER BY n DESC").all() as Array<{ status: string; n: number }>
   ).map((r) => `${frInt(r.n)} ${r.status}`).join(", ");
   console.log(`données écrites en ${secs(generatedMs)} : campagnes ${campaignsByStatus}`);
   console.log(`contributions : ${statuses} ; ${frInt(g.citizens)} adresses distinctes ; ${frInt(g.ledgerEntries)} écritures au grand livre`);
@@ -303,7 +308,7 @@ async function main(): Promise<number> {
   let t = performance.now();
   await rebuildFigureAggregates(database.db);
   const rebuildMs = performance.now() - t;
-  const aggregateRows = database.sqlite
+  const aggregateRows = sqlite
     .prepare("SELECT (SELECT count(*) FROM figure_campaign_years) AS buckets, (SELECT count(*) FROM figure_citizens) AS members")
     .get() as { buckets: number; members: number };
   console.log(

@@ -2,23 +2,18 @@
  * Campaign images: size limit, type checked from the content (not the name or
  * the declared type), re-encoded to WebP at most 1 600 px wide — which drops
  * EXIF and every other metadata —, stored under a random name the platform
- * chooses in UPLOADS_DIR, served only from there.
+ * chooses in the file storage (UPLOADS_DIR, or an S3-compatible bucket:
+ * app/storage.server.ts), served only from there.
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import sharp from "sharp";
-import { config } from "~/config.server";
+import { storage } from "~/storage.server";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const ALLOWED = new Set(["jpeg", "png", "webp"]);
 export const IMAGE_NAME = /^c\d{1,9}-[a-f0-9]{16}\.webp$/;
 
 export type ImageResult = { ok: true; file: string } | { ok: false; message: string };
-
-function dir(): string {
-  return path.resolve(config().uploadsDir, "campagnes");
-}
 
 export async function storeCampaignImage(campaignId: number, bytes: Buffer): Promise<ImageResult> {
   if (bytes.length === 0) return { ok: false, message: "Choisissez une image." };
@@ -35,17 +30,12 @@ export async function storeCampaignImage(campaignId: number, bytes: Buffer): Pro
   }
   const file = `c${campaignId}-${crypto.randomBytes(8).toString("hex")}.webp`;
   const output = await sharp(bytes).rotate().resize({ width: 1600, withoutEnlargement: true }).webp({ quality: 82 }).toBuffer();
-  fs.mkdirSync(dir(), { recursive: true });
-  fs.writeFileSync(path.join(dir(), file), output);
+  await storage().put(`campagnes/${file}`, output, "image/webp");
   return { ok: true, file };
 }
 
 /** The stored bytes of an image, or null (unknown name, or a name that is not one of ours). */
-export function readCampaignImage(file: string): Buffer | null {
+export async function readCampaignImage(file: string): Promise<Buffer | null> {
   if (!IMAGE_NAME.test(file)) return null;
-  try {
-    return fs.readFileSync(path.join(dir(), file));
-  } catch {
-    return null;
-  }
+  return storage().get(`campagnes/${file}`);
 }

@@ -1,9 +1,9 @@
-/** Campaign images, from the uploads folder only, under names the platform chose. */
+/** Campaign images, from the file storage only, under names the platform chose. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { readCampaignImage } from "~/holder/images.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const bytes = readCampaignImage(params.file ?? "");
+  const bytes = await readCampaignImage(params.file ?? "");
   if (!bytes) return new Response("Image introuvable.", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   return new Response(new Uint8Array(bytes), {
     headers: {

@@ -83,6 +83,28 @@ export async function releaseLease(db: Kysely<DB>, campaignId: number, holder: s
 }
 
 /**
+ * Delete the leases nobody holds any more — expired, or held by a dead process on this machine —
+ * whatever their campaign. A settler killed after its campaign's last step (say, just after the
+ * transfer) leaves a lease on a campaign that no later pass visits, so takeover never clears it.
+ * A lease renewed or taken over meanwhile is left alone. Only a read when there is nothing to do.
+ */
+export async function clearAbandonedLeases(db: Kysely<DB>): Promise<number> {
+  const now = new Date().toISOString();
+  let cleared = 0;
+  for (const lease of await db.selectFrom("settlement_leases").selectAll().execute()) {
+    if (lease.expires_at > now && !isDeadLocalHolder(lease.holder)) continue;
+    const deleted = await db
+      .deleteFrom("settlement_leases")
+      .where("campaign_id", "=", lease.campaign_id)
+      .where("holder", "=", lease.holder)
+      .where("expires_at", "=", lease.expires_at)
+      .executeTakeFirst();
+    cleared += Number(deleted.numDeletedRows);
+  }
+  return cleared;
+}
+
+/**
  * Run `work` under the campaign's lease, renewed every third of its TTL.
  * Returns false (without running it) when another live settler holds it.
  */

@@ -21,11 +21,11 @@ import { formatEuros } from "~/domain/format";
 import { commissionBpsFor, settlementSplit } from "~/domain/money";
 import { decideSettlement, isRetryableStatus } from "~/domain/settlement";
 import { enqueueEmail, kickEmailDelivery } from "~/email.server";
-import { applyCampaignEvent } from "~/models/campaign-transitions.server";
+import { applyCampaignEvent, ConcurrentTransitionError } from "~/models/campaign-transitions.server";
 import { closeUnpaid } from "~/payments/contributions.server";
 import { accountCanReceiveTransfers, createRefund, createTransfer, StripeCallError, stripe } from "~/payments/stripe.server";
 import { CONTRIBUTION_COLUMNS, markRefund } from "~/payments/webhooks.server";
-import { DEFAULT_LEASE_MS, newHolderId, withLease } from "./leases.server";
+import { DEFAULT_LEASE_MS, clearAbandonedLeases, newHolderId, withLease } from "./leases.server";
 import { runQueue, type WorkResult } from "./work-queue.server";
 
 export interface SettleOptions {
@@ -98,7 +98,9 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
   }
 
   // 2. Decide settling campaigns; 3–4. move the money of decided ones. Only campaigns
-  // with something to do are visited (a cheap read), so an idle pass writes nothing.
+  // with something to do are visited (a cheap read), so an idle pass writes nothing —
+  // but first, leases left by killed settlers on campaigns with nothing left to do.
+  await clearAbandonedLeases(db);
   const staleCutoff = new Date(now.getTime() - 3600_000).toISOString();
   let candidates = db
     .selectFrom("campaigns as c")
@@ -167,7 +169,7 @@ async function tryEvent(db: Kysely<DB>, campaignId: number, event: "start" | "de
     return true;
   } catch (error) {
     // Another settler got there first, or the guard refused: nothing to do.
-    if (!(error instanceof TransitionError)) say(`Transition ${event} impossible pour la campagne ${campaignId} : ${String(error)}`);
+    if (!(error instanceof TransitionError) && !(error instanceof ConcurrentTransitionError)) say(`Transition ${event} impossible pour la campagne ${campaignId} : ${String(error)}`);
     return false;
   }
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { autoId } from "./dialect";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -25,7 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // reports, sent (and retried) afterwards, so a failing email API never loses a payment.
   await db.schema
     .createTable("email_outbox")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", ...autoId(db))
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("to_email", "text", (c) => c.notNull())
     .addColumn("payload_json", "text", (c) => c.notNull())

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { autoId } from "./dialect";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -9,7 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Payouts to holders: the main one at settlement, supplementary ones for late payments.
   await db.schema
     .createTable("payouts")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", ...autoId(db))
     .addColumn("campaign_id", "integer", (c) => c.notNull().references("campaigns.id"))
     .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('main','supplementary')`))
     .addColumn("gross_cents", "integer", (c) => c.notNull().check(sql`gross_cents >= 0`))

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { autoId } from "./dialect";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -6,7 +7,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // One-time sign-in: a link token and a 6-digit code, both stored hashed, valid 15 minutes, used once.
   await db.schema
     .createTable("sign_in_requests")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", ...autoId(db))
     .addColumn("email", "text", (c) => c.notNull())
     .addColumn("token_hash", "text", (c) => c.notNull().unique())
     .addColumn("code_hash", "text", (c) => c.notNull())

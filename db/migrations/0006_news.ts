@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { autoId } from "./dialect";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -6,7 +7,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // « Actualités » posted by a holder, shown on the campaign page and e-mailed to its contributors.
   await db.schema
     .createTable("campaign_news")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", ...autoId(db))
     .addColumn("campaign_id", "integer", (c) => c.notNull().references("campaigns.id"))
     .addColumn("author_user_id", "integer", (c) => c.notNull().references("users.id"))
     .addColumn("title", "text", (c) => c.notNull())

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { autoId } from "./dialect";
 import { DateTime } from "luxon";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -13,7 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // publication date). State events stay in campaign_transitions; the history merges both.
   await db.schema
     .createTable("campaign_audit")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", ...autoId(db))
     .addColumn("campaign_id", "integer", (c) => c.notNull().references("campaigns.id"))
     .addColumn("action", "text", (c) =>
       c.notNull().check(sql`action in ('label_set','label_removed','featured','unfeatured','start_date_set')`),

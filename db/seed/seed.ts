@@ -9,6 +9,7 @@ import { transition } from "../../app/domain/campaign-machine";
 import { commissionBpsFor, settlementSplit } from "../../app/domain/money";
 import { addDays, endOfDayInParis, parisCalendarDate, startOfDayInParis } from "../../app/domain/time";
 import { rebuildFigureAggregates } from "../../app/models/figures.server";
+import { serializeOn } from "../connection";
 import type { DB, LedgerKind } from "../schema";
 import { seedCampaigns } from "./campaigns";
 import { person, type Person } from "./people";
@@ -91,6 +92,11 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
   if (Number(existing.n) > 0) return { seeded: false, campaigns: 0, contributions: 0 };
 
   return db.transaction().execute(async (trx) => {
+    // Several servers may boot at once on an empty database: one seeds, the others wait for it
+    // (a lock on PostgreSQL; SQLite has one writer) and find the campaigns there.
+    await serializeOn(trx, "seed-demo-data");
+    const again = await trx.selectFrom("campaigns").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    if (Number(again.n) > 0) return { seeded: false, campaigns: 0, contributions: 0 };
     const random = createRandom(20151116);
     const territories = new Map((await trx.selectFrom("territories").select(["id", "slug"]).execute()).map((t) => [t.slug, t.id]));
     const themes = new Map((await trx.selectFrom("themes").select(["id", "slug"]).execute()).map((t) => [t.slug, t.id]));

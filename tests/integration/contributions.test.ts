@@ -1,10 +1,12 @@
 /**
  * The contribution flow against the real Stripe SDK and Resend sender, with msw
- * answering at the HTTP boundary, on a real temporary SQLite database.
+ * answering at the HTTP boundary, on a real temporary database (SQLite, or PostgreSQL under
+ * `npm run test:pg`).
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import { setupServer } from "msw/node";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -313,12 +315,23 @@ describe("webhooks: the source of truth", () => {
     const events = payCheckout(sessionId);
     const completed = events[1]!;
     // Break the ledger insert for this one delivery.
-    const { sqlite } = database();
-    sqlite.exec("CREATE TRIGGER break_ledger BEFORE INSERT ON ledger_entries BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    const { db, dialect } = database();
+    const run = (statement: string) => sql.raw(statement).execute(db);
+    if (dialect === "postgres") {
+      await run("CREATE FUNCTION break_ledger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$");
+      await run("CREATE TRIGGER break_ledger BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION break_ledger()");
+    } else {
+      await run("CREATE TRIGGER break_ledger BEFORE INSERT ON ledger_entries BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    }
     try {
       await expect(deliver([completed])).rejects.toThrow(/disk full/);
     } finally {
-      sqlite.exec("DROP TRIGGER break_ledger");
+      if (dialect === "postgres") {
+        await run("DROP TRIGGER break_ledger ON ledger_entries");
+        await run("DROP FUNCTION break_ledger()");
+      } else {
+        await run("DROP TRIGGER break_ledger");
+      }
     }
     expect((await contribution(row.id)).status).toBe("pending");
     const recorded = await database().db.selectFrom("stripe_events").select("id").where("id", "=", completed.id).execute();

@@ -1,6 +1,17 @@
+/**
+ * The page cache against the real database stamp (db/connection.ts, dataVersion): SQLite's
+ * data_version + total_changes(), or PostgreSQL's current snapshot under `npm run test:pg`.
+ *
+ * On PostgreSQL the stamp is the whole server's: any commit in any database moves it —
+ * including the other test files' databases, written in parallel on the same server. A
+ * false invalidation is harmless in production, but it would make « still served » flaky
+ * here, so those checks run in a quiet window (`whileStill`): an attempt counts only when
+ * the stamp was the same before and after it, i.e. nobody anywhere committed meanwhile.
+ * Misses after a write need no such care: noise can only move the stamp further.
+ */
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import SQLite from "better-sqlite3";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase, type Database } from "#db/connection";
 import { PageCache, isStorableResponse } from "~/page-cache.server";
@@ -22,9 +33,22 @@ afterAll(async () => {
   cleanup();
 });
 
-function versionOf(db: Database) {
-  const totalChanges = db.sqlite.prepare("SELECT total_changes()").pluck();
-  return () => `${db.sqlite.pragma("data_version", { simple: true })}:${totalChanges.get()}`;
+/** The app's stamp, as app/boot.server.ts gives it to the page cache. */
+const versionOf = (db: Database) => () => db.dataVersion();
+
+/**
+ * Run `attempt` until one run leaves the stamp where it found it (at once on SQLite, whose
+ * stamp only this test moves), and return that run's result. Fails if the stamp moves on
+ * every attempt — which is also how a write that should not count, but does, shows up.
+ */
+async function whileStill<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const before = await database.dataVersion();
+    const result = await attempt();
+    if ((await database.dataVersion()) === before) return result;
+    await sleep(Math.random() * 20);
+  }
+  throw new Error("the database stamp moved during each of 100 attempts (a write that should not count, counted?)");
 }
 
 function fakeRequest(url: string, headers: Record<string, string> = {}): IncomingMessage {
@@ -48,31 +72,43 @@ function fakeResponse() {
 describe("page cache", () => {
   it("serves a stored page until the database changes on this connection", async () => {
     const cache = new PageCache({ version: versionOf(database), ttlMs: 60_000 });
-    const version = cache.currentVersion();
-    cache.store("/campagnes", { status: 200, headers: [["content-type", "text/html"]], body: Buffer.from("<p>v1</p>"), version });
-    const hit = fakeResponse();
-    expect(cache.tryServe(fakeRequest("/campagnes"), hit.res)).toBe(true);
+    const hit = await whileStill(async () => {
+      const version = await cache.currentVersion();
+      cache.store("/campagnes", { status: 200, headers: [["content-type", "text/html"]], body: Buffer.from("<p>v1</p>"), version });
+      const r = fakeResponse();
+      return { served: await cache.tryServe(fakeRequest("/campagnes"), r.res), sent: r.sent };
+    });
+    expect(hit.served).toBe(true);
     expect(hit.sent.body?.toString()).toBe("<p>v1</p>");
 
     await database.db.updateTable("themes").set({ name: "Culture et patrimoine" }).where("slug", "=", "culture").execute();
-    expect(cache.tryServe(fakeRequest("/campagnes"), fakeResponse().res)).toBe(false);
+    expect(await cache.tryServe(fakeRequest("/campagnes"), fakeResponse().res)).toBe(false);
   });
 
-  it("notices commits made by another connection (another process, e.g. npm run settle)", () => {
+  it("notices commits made by another connection (another process, e.g. npm run settle)", async () => {
     const cache = new PageCache({ version: versionOf(database), ttlMs: 60_000 });
-    cache.store("/", { status: 200, headers: [], body: Buffer.from("x"), version: cache.currentVersion() });
-    expect(cache.tryServe(fakeRequest("/"), fakeResponse().res)).toBe(true);
-    const other = new SQLite(file);
-    other.prepare("UPDATE themes SET name = 'Culture' WHERE slug = 'culture'").run();
-    other.close();
-    expect(cache.tryServe(fakeRequest("/"), fakeResponse().res)).toBe(false);
+    const served = await whileStill(async () => {
+      cache.store("/", { status: 200, headers: [], body: Buffer.from("x"), version: await cache.currentVersion() });
+      return cache.tryServe(fakeRequest("/"), fakeResponse().res);
+    });
+    expect(served).toBe(true);
+    const other = openDatabase(file, { poolSize: 1 });
+    try {
+      await other.db.updateTable("themes").set({ name: "Culture" }).where("slug", "=", "culture").execute();
+    } finally {
+      await other.close();
+    }
+    expect(await cache.tryServe(fakeRequest("/"), fakeResponse().res)).toBe(false);
   });
 
   it("does not count a write that changes nothing", async () => {
     const cache = new PageCache({ version: versionOf(database), ttlMs: 60_000 });
-    cache.store("/", { status: 200, headers: [], body: Buffer.from("x"), version: cache.currentVersion() });
-    await database.db.updateTable("themes").set({ name: "x" }).where("slug", "=", "n-existe-pas").execute();
-    expect(cache.tryServe(fakeRequest("/"), fakeResponse().res)).toBe(true);
+    const served = await whileStill(async () => {
+      cache.store("/", { status: 200, headers: [], body: Buffer.from("x"), version: await cache.currentVersion() });
+      await database.db.updateTable("themes").set({ name: "x" }).where("slug", "=", "n-existe-pas").execute();
+      return cache.tryServe(fakeRequest("/"), fakeResponse().res);
+    });
+    expect(served).toBe(true);
   });
 
   it("expires entries after the TTL (time-dependent text such as « J-12 »)", () => {

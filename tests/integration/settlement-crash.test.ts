@@ -1,7 +1,8 @@
 /**
  * Crash test of the settlement (DESIGN.md §2–3, « Crash-safety »): `scripts/settle.ts`
- * runs in a child process against a real SQLite file and the msw Stripe stand-in,
- * and is killed with SIGKILL at random instants, again and again, then run to the end.
+ * runs in a child process against a real database (a SQLite file, or a PostgreSQL database
+ * under `npm run test:pg`) and the msw Stripe stand-in, and is killed with SIGKILL at
+ * random instants, again and again, then run to the end.
  *
  * The Stripe mock keeps its memory in STRIPE_MOCK_STATE_FILE (every request, every
  * idempotent answer, refund and transfer, appended as JSON lines and reloaded at
@@ -26,8 +27,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { migrateToLatest, openDatabase, type Database } from "#db/connection";
+import { isPostgresUrl, migrateToLatest, openDatabase, type Database } from "#db/connection";
 import { reconcile } from "~/settlement/reconcile.server";
+import { tempDatabaseCopy, tempDatabasePath } from "../support/db";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const TSX = path.join(root, "node_modules/.bin/tsx");
@@ -175,15 +177,18 @@ interface RunResult {
 }
 
 interface Paths {
+  /** the folder of the Stripe state file and the outbox */
   dir: string;
+  /** the database: a SQLite file or a postgres:// URL (tests/support/db.ts) */
   db: string;
   stateFile: string;
   outbox: string;
 }
 
-function makePaths(label: string): Paths {
+function makePaths(label: string, database: { file: string; cleanup: () => void }): Paths {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `propulsons-crash-${label}-`));
-  return { dir, db: path.join(dir, "propulsons.sqlite"), stateFile: path.join(dir, "stripe-state.jsonl"), outbox: path.join(dir, "outbox.jsonl") };
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }), database.cleanup);
+  return { dir, db: database.file, stateFile: path.join(dir, "stripe-state.jsonl"), outbox: path.join(dir, "outbox.jsonl") };
 }
 
 function childEnv(paths: Paths): Record<string, string> {
@@ -191,7 +196,7 @@ function childEnv(paths: Paths): Record<string, string> {
   const env: Record<string, string> = {};
   for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
   Object.assign(env, {
-    DATABASE_PATH: paths.db,
+    [isPostgresUrl(paths.db) ? "DATABASE_URL" : "DATABASE_PATH"]: paths.db,
     DEMO_OUTBOX_PATH: paths.outbox,
     STRIPE_MOCK_STATE_FILE: paths.stateFile,
     REFUND_RATE_PER_SECOND: "400",
@@ -413,20 +418,17 @@ interface Outcome {
   leaseSkips: number;
 }
 
-const scenarioDirs: string[] = [];
+const cleanups: Array<() => void> = [];
 afterAll(() => {
-  for (const d of scenarioDirs) fs.rmSync(d, { recursive: true, force: true });
+  for (const cleanup of cleanups) cleanup();
 });
 
 async function crashScenario(label: string, seed: number): Promise<Outcome> {
-  const paths = makePaths(label);
-  scenarioDirs.push(paths.dir);
+  const paths = makePaths(label, tempDatabasePath(`crash-${label}`));
   const fx = await prepareDatabase(paths.db);
 
   // One full, uninterrupted run on a throwaway copy (its own Stripe state), to time the phases.
-  const calib = makePaths(`${label}-calibration`);
-  scenarioDirs.push(calib.dir);
-  fs.copyFileSync(paths.db, calib.db);
+  const calib = makePaths(`${label}-calibration`, tempDatabaseCopy(paths.db, `crash-${label}-calibration`));
   const full = await runSettle(calib);
   expect(full.code, `calibration run failed:\n${full.stdout}\n${full.stderr}`).toBe(0);
   const at = (needle: string) => full.lineTimes.find((l) => l.line.includes(needle))?.ms;

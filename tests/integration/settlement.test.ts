@@ -1,7 +1,8 @@
 /**
  * Settlement (DESIGN.md §2–3) end to end: the real settlement pass, the real
  * webhook code and the real Stripe SDK, with msw answering for Stripe and
- * Resend, on a fresh SQLite file per test. The clock is explicit: every pass
+ * Resend, on a fresh database per test (a SQLite file, or a PostgreSQL database under
+ * `npm run test:pg`). The clock is explicit: every pass
  * and every opening gets its `now`; nothing waits for real time (only the
  * refund queue's short backoff on injected 429/5xx storms).
  *
@@ -9,6 +10,7 @@
  * session's expires_at against the real clock), so test campaigns end one hour
  * after the real now, and passes are run at instants relative to that end.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -30,6 +32,7 @@ import { cancelCampaign, runSettlementPass, type SettleReport } from "~/settleme
 import { handlers } from "../mocks/index";
 import { clearOutbox, readOutbox } from "../mocks/resend";
 import { completeCheckoutAsync, expireCheckout, makeEvent, payCheckout, settleAsyncPayment, stripeMock, type MockEvent } from "../mocks/stripe";
+import { tempDatabasePath } from "../support/db";
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-settle-"));
 process.env.DEMO_OUTBOX_PATH = path.join(workDir, "outbox.jsonl");
@@ -46,6 +49,7 @@ const GRACE = 5 * DAY;
 
 let handle: Database;
 let db: Kysely<DB>;
+let dropDatabase: () => void;
 let testNumber = 0;
 
 beforeAll(() => {
@@ -59,7 +63,9 @@ afterAll(() => {
 
 beforeEach(async () => {
   stripeMock.reset();
-  handle = openDatabase(path.join(workDir, `settle-${++testNumber}.sqlite`));
+  const tmp = tempDatabasePath(`settle-${++testNumber}`);
+  dropDatabase = tmp.cleanup;
+  handle = openDatabase(tmp.file);
   await migrateToLatest(handle.db);
   db = handle.db;
 });
@@ -72,6 +78,7 @@ afterEach(async () => {
     expect(balances.filter((b) => b.problems.length > 0).map((b) => ({ slug: b.slug, problems: b.problems }))).toEqual([]);
   } finally {
     await handle.close();
+    dropDatabase();
   }
 });
 
@@ -358,7 +365,9 @@ describe("deciding and paying out", () => {
     server.use(
       http.post("https://api.stripe.com/v1/refunds", async ({ request }) => {
         const pi = new URLSearchParams(await request.clone().text()).get("payment_intent")!;
-        const row = handle.sqlite.prepare("select status from contributions where stripe_payment_intent_id = ?").get(pi) as { status: string };
+        // An ordinary query: it sees committed rows only (PostgreSQL: another pooled connection;
+        // SQLite: Kysely's one connection, which waits for any transaction in progress).
+        const row = await db.selectFrom("contributions").select("status").where("stripe_payment_intent_id", "=", pi).executeTakeFirstOrThrow();
         statusWhenAsked.set(pi, row.status);
         return undefined; // fall through to the Stripe mock
       }),
@@ -874,5 +883,24 @@ describe("two settlers at once", () => {
     // an expired lease is taken over
     await db.updateTable("settlement_leases").set({ expires_at: new Date(Date.now() - 1).toISOString() }).execute();
     expect(await pass(at(c, HOUR), "me")).toMatchObject({ funded: 1, payoutsPaid: 1 });
+  });
+
+  it("a lease left by a settler killed after its campaign's last step is cleared by the next pass; a live one is kept", async () => {
+    const [done, expired, live] = [await makeCampaign({ goalCents: 1000 }), await makeCampaign({ goalCents: 1000 }), await makeCampaign({ goalCents: 1000 })];
+    for (const c of [done, expired, live]) await pay(c, 1000, "a@example.org");
+    expect(await pass(live.endsAt, "me")).toMatchObject({ funded: 3, payoutsPaid: 3 }); // the last to end
+    // Killed just after the transfer, before releasing: no later pass has anything to do on these campaigns.
+    const deadPid = spawnSync(process.execPath, ["-e", ""]).pid; // exited and reaped: no such process
+    const future = new Date(Date.now() + 60_000).toISOString();
+    await db
+      .insertInto("settlement_leases")
+      .values([
+        { campaign_id: done.id, holder: `${os.hostname()}:${deadPid}:dead`, expires_at: future },
+        { campaign_id: expired.id, holder: "autre-serveur:1234:gone", expires_at: new Date(Date.now() - 1).toISOString() },
+        { campaign_id: live.id, holder: "autre-serveur:5678:busy", expires_at: future },
+      ])
+      .execute();
+    expect(await pass(at(live, HOUR), "me")).toMatchObject({ funded: 0, payoutsPaid: 0, skipped: 0, errors: 0 });
+    expect(await db.selectFrom("settlement_leases").select(["campaign_id", "holder"]).execute()).toEqual([{ campaign_id: live.id, holder: "autre-serveur:5678:busy" }]);
   });
 });

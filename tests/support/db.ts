@@ -1,10 +1,72 @@
-/** Throwaway SQLite databases for tests: a real file in a temporary folder. */
+/**
+ * Throwaway databases for tests: a real SQLite file in a temporary folder — or, under
+ * `npm run test:pg` (TEST_DATABASE_URL set), a fresh PostgreSQL database on that server,
+ * dropped afterwards. Either way `file` is what db/connection.ts's openDatabase and the
+ * server's DATABASE_PATH accept.
+ */
+import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import SQLite from "better-sqlite3";
 import os from "node:os";
 import path from "node:path";
 
+/** The PostgreSQL server the suite runs against (npm run test:pg), or undefined for SQLite. */
+export const TEST_PG_URL = process.env.TEST_DATABASE_URL || undefined;
+export const onPostgres = TEST_PG_URL !== undefined;
+
+function psql(command: string): void {
+  execFileSync("psql", [TEST_PG_URL!, "-v", "ON_ERROR_STOP=1", "-q", "-c", command], { stdio: ["ignore", "ignore", "pipe"] });
+}
+
 export function tempDatabasePath(label = "test"): { file: string; cleanup: () => void } {
+  return TEST_PG_URL ? pgDatabase(label) : sqliteFile(label);
+}
+
+/**
+ * A throwaway copy of a test database (`file` from tempDatabasePath), which no connection may
+ * have open: the file copied, or on PostgreSQL a new database made with it as template.
+ */
+export function tempDatabaseCopy(file: string, label = "copy"): { file: string; cleanup: () => void } {
+  if (/^postgres(ql)?:\/\//i.test(file)) return pgDatabase(label, decodeURIComponent(new URL(file).pathname.slice(1)));
+  const copy = sqliteFile(label);
+  fs.copyFileSync(file, copy.file);
+  return copy;
+}
+
+function pgDatabase(label: string, template?: string): { file: string; cleanup: () => void } {
+  const name = `propulsons_${label.toLowerCase().replace(/[^a-z0-9]+/g, "_").slice(0, 30)}_${crypto.randomBytes(5).toString("hex")}`;
+  psql(`create database "${name}"${template ? ` template "${template}"` : ""}`);
+  const url = new URL(TEST_PG_URL!);
+  url.pathname = `/${name}`;
+  return { file: url.toString(), cleanup: () => dropPgDatabase(name) };
+}
+
+/**
+ * A plain DROP DATABASE first: it stops an autovacuum worker busy in that database and waits up
+ * to 5 s for closed connections' backends to exit. WITH (FORCE) alone fails when the worker is
+ * there (« must be a member of the role whose process is being terminated »: it runs as no role);
+ * it is kept for connections still open, e.g. a killed child process's.
+ */
+function dropPgDatabase(name: string): void {
+  try {
+    psql(`drop database if exists "${name}"`);
+    return;
+  } catch {
+    // still in use: end those sessions
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      psql(`drop database if exists "${name}" with (force)`);
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+}
+
+function sqliteFile(label: string): { file: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `propulsons-${label}-`));
   return {
     file: path.join(dir, "propulsons.sqlite"),
