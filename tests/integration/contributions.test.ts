@@ -27,7 +27,7 @@ import {
   stripeMock,
   type MockEvent,
 } from "../mocks/stripe";
-import { tempDatabasePath } from "../support/db";
+import { breakInserts, tempDatabasePath } from "../support/db";
 
 const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-contrib-"));
 process.env.DEMO_OUTBOX_PATH = path.join(outboxDir, "outbox.jsonl");
@@ -315,23 +315,11 @@ describe("webhooks: the source of truth", () => {
     const events = payCheckout(sessionId);
     const completed = events[1]!;
     // Break the ledger insert for this one delivery.
-    const { db, dialect } = database();
-    const run = (statement: string) => sql.raw(statement).execute(db);
-    if (dialect === "postgres") {
-      await run("CREATE FUNCTION break_ledger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$");
-      await run("CREATE TRIGGER break_ledger BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION break_ledger()");
-    } else {
-      await run("CREATE TRIGGER break_ledger BEFORE INSERT ON ledger_entries BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-    }
+    const repair = await breakInserts(database(), "ledger_entries", "disk full");
     try {
       await expect(deliver([completed])).rejects.toThrow(/disk full/);
     } finally {
-      if (dialect === "postgres") {
-        await run("DROP TRIGGER break_ledger ON ledger_entries");
-        await run("DROP FUNCTION break_ledger()");
-      } else {
-        await run("DROP TRIGGER break_ledger");
-      }
+      await repair();
     }
     expect((await contribution(row.id)).status).toBe("pending");
     const recorded = await database().db.selectFrom("stripe_events").select("id").where("id", "=", completed.id).execute();

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
+import { breakInserts, tempDatabasePath } from "../support/db";
 import { setupServer } from "msw/node";
 import type Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -60,6 +61,7 @@ let handle: Database;
 let db: Kysely<DB>;
 let staffId: number;
 let testNumber = 0;
+let dropDatabase: () => void;
 let counter = 0;
 
 beforeAll(() => {
@@ -73,7 +75,9 @@ afterAll(() => {
 
 beforeEach(async () => {
   stripeMock.reset();
-  handle = openDatabase(path.join(workDir, `moderation-${++testNumber}.sqlite`));
+  const tmp = tempDatabasePath(`moderation-${++testNumber}`);
+  dropDatabase = tmp.cleanup;
+  handle = openDatabase(tmp.file);
   await migrateToLatest(handle.db);
   db = handle.db;
   const staff = await db
@@ -92,6 +96,7 @@ afterEach(async () => {
     expect(balances.filter((b) => b.problems.length > 0).map((b) => ({ slug: b.slug, problems: b.problems }))).toEqual([]);
   } finally {
     await handle.close();
+    dropDatabase();
   }
 });
 
@@ -443,7 +448,7 @@ describe("history and audit", () => {
   it("a change and its audit row are one transaction: when the audit insert fails, the change is rolled back", async () => {
     const now = new Date("2026-01-10T09:00:00.000Z");
     const c = await submitted({ now, endDate: "2026-03-15" });
-    handle.sqlite.exec("CREATE TRIGGER audit_broken BEFORE INSERT ON campaign_audit BEGIN SELECT RAISE(ABORT, 'audit indisponible'); END;");
+    let repair = await breakInserts(handle, "campaign_audit", "audit indisponible");
     const before = await snapshot(c.id);
 
     await expect(setLabel(db, c.id, { ...staff(now), year: 2026 })).rejects.toThrow("audit indisponible");
@@ -453,16 +458,16 @@ describe("history and audit", () => {
     expect(await snapshot(c.id)).toEqual(before);
     expect((await campaign(c.id)).status).toBe("submitted");
 
-    handle.sqlite.exec("DROP TRIGGER audit_broken");
+    await repair();
     expect(await approve(db, c.id, { ...staff(now), startDate: "2026-01-20", message: null })).toMatchObject({ ok: true });
-    handle.sqlite.exec("CREATE TRIGGER audit_broken BEFORE INSERT ON campaign_audit BEGIN SELECT RAISE(ABORT, 'audit indisponible'); END;");
+    repair = await breakInserts(handle, "campaign_audit", "audit indisponible");
     const approved = await snapshot(c.id);
     await expect(setFeatured(db, c.id, { ...staff(now), featured: true })).rejects.toThrow("audit indisponible");
     await expect(setLabel(db, c.id, { ...staff(now), year: 2026 })).rejects.toThrow("audit indisponible");
     expect(await snapshot(c.id)).toEqual(approved);
     expect(await campaign(c.id)).toMatchObject({ featured: 0, budget_citoyen_year: null });
 
-    handle.sqlite.exec("DROP TRIGGER audit_broken");
+    await repair();
     expect(await setFeatured(db, c.id, { ...staff(now), featured: true })).toMatchObject({ ok: true });
     expect(await setLabel(db, c.id, { ...staff(now), year: 2026 })).toMatchObject({ ok: true });
     expect(await campaign(c.id)).toMatchObject({ featured: 1, budget_citoyen_year: 2026 });

@@ -1,25 +1,30 @@
 /**
  * `npm run staff:add` / `npm run staff:remove` (scripts/staff-add.ts) as an operator runs
- * them: a real child process (tsx) on a real SQLite file named by DATABASE_PATH.
+ * them: a real child process (tsx) on a real database named by DATABASE_PATH (a SQLite file,
+ * or a PostgreSQL URL under npm run test:pg).
  * Exit code 0 on success, 2 on a refusal, with a French message.
  */
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateToLatest, openDatabase } from "#db/connection";
-import { tempDatabasePath, withDatabaseFile } from "../support/db";
+import { migrateToLatest, openDatabase, type Database } from "#db/connection";
+import { tempDatabasePath } from "../support/db";
 import { ROOT } from "../support/server";
 
 let tmp: ReturnType<typeof tempDatabasePath>;
+/** The test's own connection, as a second process would open it (SQLite file or PostgreSQL). */
+let database: Database;
 
 beforeAll(async () => {
   tmp = tempDatabasePath("staff-cli");
-  const database = openDatabase(tmp.file);
+  database = openDatabase(tmp.file);
   await migrateToLatest(database.db);
-  await database.close();
 });
 
-afterAll(() => tmp?.cleanup());
+afterAll(async () => {
+  await database?.close();
+  tmp?.cleanup();
+});
 
 interface Run {
   code: number;
@@ -48,32 +53,33 @@ interface UserRow {
   role: string;
 }
 
-function user(email: string): UserRow | undefined {
-  return withDatabaseFile(tmp.file, (db) => db.prepare("select id, email, display_name, role from users where email = ?").get(email) as UserRow | undefined);
+async function user(email: string): Promise<UserRow | undefined> {
+  return database.db.selectFrom("users").select(["id", "email", "display_name", "role"]).where("email", "=", email).executeTakeFirst();
 }
 
-function userCount(): number {
-  return withDatabaseFile(tmp.file, (db) => (db.prepare("select count(*) n from users").get() as { n: number }).n);
+async function userCount(): Promise<number> {
+  const r = await database.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
-function insertUser(email: string, name: string, role: string): number {
-  return withDatabaseFile(tmp.file, (db) =>
-    Number(db.prepare("insert into users (email, display_name, role, created_at) values (?, ?, ?, ?)").run(email, name, role, "2026-01-01T00:00:00.000Z").lastInsertRowid),
-  );
+async function insertUser(email: string, name: string, role: "citizen" | "holder" | "staff"): Promise<number> {
+  const r = await database.db
+    .insertInto("users")
+    .values({ email, display_name: name, role, created_at: "2026-01-01T00:00:00.000Z" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return r.id;
 }
 
-function openSession(userId: number, idHash: string) {
-  withDatabaseFile(tmp.file, (db) =>
-    db
-      .prepare("insert into sessions (id_hash, user_id, created_at, expires_at, revoked_at, user_agent) values (?, ?, ?, ?, null, null)")
-      .run(idHash, userId, "2026-11-01T00:00:00.000Z", "2099-01-01T00:00:00.000Z"),
-  );
+async function openSession(userId: number, idHash: string): Promise<void> {
+  await database.db
+    .insertInto("sessions")
+    .values({ id_hash: idHash, user_id: userId, created_at: "2026-11-01T00:00:00.000Z", expires_at: "2099-01-01T00:00:00.000Z", revoked_at: null, user_agent: null })
+    .execute();
 }
 
-function sessions(userId: number) {
-  return withDatabaseFile(tmp.file, (db) =>
-    db.prepare("select id_hash, revoked_at from sessions where user_id = ? order by id_hash").all(userId) as Array<{ id_hash: string; revoked_at: string | null }>,
-  );
+async function sessions(userId: number) {
+  return database.db.selectFrom("sessions").select(["id_hash", "revoked_at"]).where("user_id", "=", userId).orderBy("id_hash").execute();
 }
 
 /** Each case starts tsx once or more (about a second each, more on a busy machine). */
@@ -87,7 +93,7 @@ describe("staff:add", SLOW, () => {
     expect(r.stdout).toContain("Compte créé pour agnes.nouvel@pasdecalais.fr avec l'accès à l'espace Département.");
     expect(r.stdout).toContain("/gestion");
     expect(r.stdout).not.toContain("Attention");
-    expect(user("agnes.nouvel@pasdecalais.fr")).toMatchObject({ display_name: "Agnès Nouvel", role: "staff" });
+    expect(await user("agnes.nouvel@pasdecalais.fr")).toMatchObject({ display_name: "Agnès Nouvel", role: "staff" });
   });
 
   it("normalises the address and makes a name from it when none is given; warns about an address outside @pasdecalais.fr", async () => {
@@ -95,35 +101,35 @@ describe("staff:add", SLOW, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Compte créé pour jean-marc.dupuis@example.org");
     expect(r.stdout).toContain("Attention : cette adresse n'est pas une adresse @pasdecalais.fr.");
-    expect(user("jean-marc.dupuis@example.org")).toMatchObject({ display_name: "Jean Marc Dupuis", role: "staff" });
-    expect(user("  Jean-Marc.Dupuis@Example.ORG ")).toBeUndefined();
+    expect(await user("jean-marc.dupuis@example.org")).toMatchObject({ display_name: "Jean Marc Dupuis", role: "staff" });
+    expect(await user("  Jean-Marc.Dupuis@Example.ORG ")).toBeUndefined();
   });
 
   it("promotes an existing citizen (same account, name kept unless one is given), and running it again changes nothing more", async () => {
-    const id = insertUser("lea.citoyenne@example.org", "Léa C.", "citizen");
-    const before = userCount();
+    const id = await insertUser("lea.citoyenne@example.org", "Léa C.", "citizen");
+    const before = await userCount();
     const r = await staffAdd("lea.citoyenne@example.org");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("lea.citoyenne@example.org a maintenant accès à l'espace Département (rôle précédent : citizen).");
-    expect(user("lea.citoyenne@example.org")).toEqual({ id, email: "lea.citoyenne@example.org", display_name: "Léa C.", role: "staff" });
-    expect(userCount()).toBe(before);
+    expect(await user("lea.citoyenne@example.org")).toEqual({ id, email: "lea.citoyenne@example.org", display_name: "Léa C.", role: "staff" });
+    expect(await userCount()).toBe(before);
 
     const again = await staffAdd("lea.citoyenne@example.org", "--nom=Léa Citoyenne");
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("(rôle précédent : staff)");
-    expect(user("lea.citoyenne@example.org")).toEqual({ id, email: "lea.citoyenne@example.org", display_name: "Léa Citoyenne", role: "staff" });
-    expect(userCount()).toBe(before);
+    expect(await user("lea.citoyenne@example.org")).toEqual({ id, email: "lea.citoyenne@example.org", display_name: "Léa Citoyenne", role: "staff" });
+    expect(await userCount()).toBe(before);
   });
 
   it("refuses an invalid address with exit code 2 and a French message, writing nothing", async () => {
-    const before = userCount();
+    const before = await userCount();
     for (const bad of ["pas-une-adresse", "a@b", "deux@@example.org"]) {
       const r = await staffAdd(bad, "--nom", "Personne");
       expect({ bad, code: r.code }).toEqual({ bad, code: 2 });
       expect(r.stderr).toContain(`« ${bad} » n'est pas une adresse électronique valide.`);
       expect(r.stdout).toBe("");
     }
-    expect(userCount()).toBe(before);
+    expect(await userCount()).toBe(before);
   });
 
   it("without an address: exit code 2 and the usage, in French", async () => {
@@ -139,21 +145,21 @@ describe("staff:add", SLOW, () => {
 describe("staff:remove (--retirer=oui)", SLOW, () => {
   it("demotes a staff member to citizen and revokes their sessions (and only theirs)", async () => {
     await staffAdd("sortant@pasdecalais.fr", "--nom", "Agent Sortant");
-    const id = user("sortant@pasdecalais.fr")!.id;
-    openSession(id, "hash-sortant-1");
-    openSession(id, "hash-sortant-2");
-    const bystander = insertUser("voisin@example.org", "Voisin", "citizen");
-    openSession(bystander, "hash-voisin");
+    const id = (await user("sortant@pasdecalais.fr"))!.id;
+    await openSession(id, "hash-sortant-1");
+    await openSession(id, "hash-sortant-2");
+    const bystander = await insertUser("voisin@example.org", "Voisin", "citizen");
+    await openSession(bystander, "hash-voisin");
 
     const r = await staffAdd("--retirer=oui", "Sortant@PasDeCalais.fr");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("sortant@pasdecalais.fr n'a plus accès à l'espace Département ; ses sessions sont fermées.");
-    expect(user("sortant@pasdecalais.fr")).toMatchObject({ id, role: "citizen", display_name: "Agent Sortant" });
-    expect(sessions(id).map((s) => [s.id_hash, s.revoked_at !== null])).toEqual([
+    expect(await user("sortant@pasdecalais.fr")).toMatchObject({ id, role: "citizen", display_name: "Agent Sortant" });
+    expect((await sessions(id)).map((s) => [s.id_hash, s.revoked_at !== null])).toEqual([
       ["hash-sortant-1", true],
       ["hash-sortant-2", true],
     ]);
-    expect(sessions(bystander)).toEqual([{ id_hash: "hash-voisin", revoked_at: null }]);
+    expect(await sessions(bystander)).toEqual([{ id_hash: "hash-voisin", revoked_at: null }]);
 
     // no longer staff: removing again is refused (exit 2)
     const again = await staffAdd("--retirer=oui", "sortant@pasdecalais.fr");
@@ -162,34 +168,33 @@ describe("staff:remove (--retirer=oui)", SLOW, () => {
   });
 
   it("a staff member who owns a structure goes back to holder", async () => {
-    const id = insertUser("porteuse.agent@example.org", "Porteuse", "staff");
-    withDatabaseFile(tmp.file, (db) =>
-      db
-        .prepare("insert into organizations (owner_user_id, name, legal_form, registration_number, town, territory_id, stripe_account_id, created_at) values (?, 'Asso', 'association', null, 'Arras', 1, null, ?)")
-        .run(id, "2026-01-01T00:00:00.000Z"),
-    );
+    const id = await insertUser("porteuse.agent@example.org", "Porteuse", "staff");
+    await database.db
+      .insertInto("organizations")
+      .values({ owner_user_id: id, name: "Asso", legal_form: "association", registration_number: null, town: "Arras", territory_id: 1, stripe_account_id: null, created_at: "2026-01-01T00:00:00.000Z" })
+      .execute();
     const r = await staffAdd("porteuse.agent@example.org", "--retirer=oui");
     expect(r.code).toBe(0);
-    expect(user("porteuse.agent@example.org")?.role).toBe("holder");
+    expect((await user("porteuse.agent@example.org"))?.role).toBe("holder");
   });
 
   it("refuses someone who is not staff, or nobody, with exit code 2", async () => {
-    insertUser("juste.citoyen@example.org", "Juste", "citizen");
+    await insertUser("juste.citoyen@example.org", "Juste", "citizen");
     for (const email of ["juste.citoyen@example.org", "inconnu@example.org"]) {
       const r = await staffAdd("--retirer=oui", email);
       expect({ email, code: r.code }).toEqual({ email, code: 2 });
       expect(r.stderr).toContain(`${email} n'est pas membre de l'équipe.`);
     }
-    expect(user("juste.citoyen@example.org")?.role).toBe("citizen");
-    expect(user("inconnu@example.org")).toBeUndefined();
+    expect((await user("juste.citoyen@example.org"))?.role).toBe("citizen");
+    expect(await user("inconnu@example.org")).toBeUndefined();
   });
 
   it("`npm run staff:remove -- <adresse>` is wired to the same script", async () => {
     await staffAdd("via.npm@pasdecalais.fr");
-    expect(user("via.npm@pasdecalais.fr")?.role).toBe("staff");
+    expect((await user("via.npm@pasdecalais.fr"))?.role).toBe("staff");
     const r = await run("npm", ["run", "--silent", "staff:remove", "--", "via.npm@pasdecalais.fr"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("via.npm@pasdecalais.fr n'a plus accès à l'espace Département");
-    expect(user("via.npm@pasdecalais.fr")?.role).toBe("citizen");
+    expect((await user("via.npm@pasdecalais.fr"))?.role).toBe("citizen");
   });
 });

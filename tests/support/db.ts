@@ -10,6 +10,8 @@ import fs from "node:fs";
 import SQLite from "better-sqlite3";
 import os from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
+import type { Database } from "#db/connection";
 
 /** The PostgreSQL server the suite runs against (npm run test:pg), or undefined for SQLite. */
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL || undefined;
@@ -86,4 +88,25 @@ export function withDatabaseFile<T>(file: string, fn: (db: SQLite.Database) => T
   } finally {
     db.close();
   }
+}
+
+/**
+ * Make every insert into `table` fail with `message` (a trigger, on either dialect), to prove
+ * that a change and its companion rows are one transaction. Returns the function that repairs it.
+ */
+export async function breakInserts(database: Database, table: string, message: string): Promise<() => Promise<void>> {
+  const run = (statement: string) => sql.raw(statement).execute(database.db);
+  const name = `break_${table}`;
+  if (database.dialect === "postgres") {
+    await run(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`);
+    await run(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+    return async () => {
+      await run(`DROP TRIGGER ${name} ON ${table}`);
+      await run(`DROP FUNCTION ${name}()`);
+    };
+  }
+  await run(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`);
+  return async () => {
+    await run(`DROP TRIGGER ${name}`);
+  };
 }
