@@ -1,12 +1,15 @@
 /**
  * What the benchmark scripts (bench-pages, bench-webhooks, bench-settle) share:
  * option parsing, French number formatting, the machine line, the cleanup
- * stack (also run on SIGINT/SIGTERM), the demo campaign they target, starting
- * the built app, and the run's exit code.
+ * stack (also run on SIGINT/SIGTERM), the database they run on (`--db sqlite|pg`),
+ * the demo campaign they target, starting the built app, and the run's exit code.
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
 import SQLite from "better-sqlite3";
+import pg from "pg";
+import { openDatabase, type Database } from "../db/connection";
+import { tempDatabasePath } from "../tests/support/db";
 import { startServer, type RunningServer } from "../tests/support/server";
 
 // ---------------------------------------------------------------- options
@@ -44,10 +47,11 @@ export const frInt = (n: number) =>
 /** « 0 erreur », « 1 erreur », « 2 erreurs ». */
 export const plural = (n: number, one: string, many: string) => `${frInt(n)} ${n === 0 || n === 1 ? one : many}`;
 
-/** « machine: 2 cœurs, <CPU model>, Node v20… » */
-export function machineLine(): string {
+/** « machine: 2 cœurs, <CPU model>, Node v20… », then « , base: … » when given. */
+export function machineLine(database?: BenchDatabase): string {
   const cpus = os.cpus();
-  return `machine: ${cpus.length} cœurs, ${cpus[0]?.model ?? "?"}, Node ${process.version}`;
+  const base = database ? `, base: ${database.description}` : "";
+  return `machine: ${cpus.length} cœurs, ${cpus[0]?.model ?? "?"}, Node ${process.version}${base}`;
 }
 
 // ---------------------------------------------------------------- cleanup and exit
@@ -58,13 +62,19 @@ export type CleanupStep = () => Promise<void> | void;
  * A stack of cleanup steps, run last pushed first (after `first`, when given),
  * each step's failure logged and passed over. SIGINT and SIGTERM run it, saying
  * `stopping`, then exit 130.
+ *
+ * Ctrl-C reaches the benchmark more than once (the terminal signals the whole process group,
+ * and npm and tsx relay it again): signals within 2 s of the first are ignored, so that the
+ * cleanup (stopping servers, dropping a PostgreSQL database) runs to its end; a later one
+ * (a second Ctrl-C) stops at once. Calls to `cleanup` queue behind one another, so that
+ * runBench's final cleanup waits for a signal's one, and steps pushed meanwhile still run.
  */
 export function cleanupStack(
   stopping: string,
   first?: () => void
 ): { cleanups: CleanupStep[]; cleanup: () => Promise<void> } {
   const cleanups: CleanupStep[] = [];
-  async function cleanup(): Promise<void> {
+  async function drain(): Promise<void> {
     first?.();
     while (cleanups.length > 0) {
       const step = cleanups.pop()!;
@@ -75,8 +85,20 @@ export function cleanupStack(
       }
     }
   }
+  let queue: Promise<void> = Promise.resolve();
+  function cleanup(): Promise<void> {
+    queue = queue.then(drain);
+    return queue;
+  }
+  let signalledAt: number | null = null;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (signalledAt !== null) {
+        if (Date.now() - signalledAt < 2000) return;
+        console.error(`\n${signal} reçu de nouveau : arrêt sans attendre la fin du nettoyage`);
+        process.exit(130);
+      }
+      signalledAt = Date.now();
       console.error(`\n${signal} reçu : ${stopping}`);
       void cleanup().then(() => process.exit(130));
     });
@@ -99,6 +121,91 @@ export async function runBench(name: string, main: () => Promise<number>, cleanu
   process.exit(code);
 }
 
+// ---------------------------------------------------------------- the database (--db sqlite|pg)
+
+export interface BenchDatabase {
+  /** `--db`'s value */
+  kind: "sqlite" | "pg";
+  /** pg: the server's admin URL (a role that may CREATE DATABASE); sqlite: null */
+  server: string | null;
+  /** for the header: « sqlite (SQLite 3.50.2, WAL, synchronous=NORMAL) », « pg (PostgreSQL 15.18 sur 127.0.0.1:5432, synchronous_commit=on) » */
+  description: string;
+}
+
+const hidePassword = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+
+/** Ends the run before it starts: a usage or setup problem (exit 2), said in French. */
+function refuse(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+/**
+ * `--db sqlite` (default) or `--db pg`. For pg the server is BENCH_DATABASE_URL, else
+ * TEST_DATABASE_URL: missing, not a postgres:// URL or not answering → a message and exit 2.
+ * The benchmark then makes its own database there (benchDatabaseFile) and drops it at the end.
+ */
+export async function benchDatabase(value: string | undefined, script: string): Promise<BenchDatabase> {
+  const kind = value ?? "sqlite";
+  if (kind === "sqlite") {
+    const memory = new SQLite(":memory:");
+    try {
+      const version = memory.prepare("SELECT sqlite_version()").pluck().get() as string;
+      return { kind, server: null, description: `sqlite (SQLite ${version}, WAL, synchronous=NORMAL)` };
+    } finally {
+      memory.close();
+    }
+  }
+  if (kind !== "pg") refuse(`--db attend sqlite ou pg (reçu : ${kind})`);
+  const server = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "";
+  const example = "postgres://propulsons:propulsons@127.0.0.1:5432/postgres";
+  if (!server)
+    refuse(
+      "--db pg : indiquez le serveur PostgreSQL dans BENCH_DATABASE_URL (ou TEST_DATABASE_URL), par exemple\n" +
+        `  BENCH_DATABASE_URL=${example} npm run ${script} -- --db pg\n` +
+        "(le rôle doit avoir le droit CREATE DATABASE : le banc crée sa propre base, supprimée à la fin)."
+    );
+  if (!/^postgres(ql)?:\/\//i.test(server))
+    refuse(`--db pg : BENCH_DATABASE_URL / TEST_DATABASE_URL doit être une URL postgres:// (reçu : ${hidePassword(server)})`);
+  const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    const setting = async (name: string) => (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]!;
+    const version = (await setting("server_version")).replace(/ .*/, "");
+    const url = new URL(server);
+    return {
+      kind,
+      server,
+      description: `pg (PostgreSQL ${version} sur ${url.hostname}:${url.port || 5432}, synchronous_commit=${await setting("synchronous_commit")})`,
+    };
+  } catch (error) {
+    refuse(`--db pg : PostgreSQL ne répond pas à ${hidePassword(server)} : ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * A fresh database of that kind (a SQLite file in a temporary folder, or a new PostgreSQL
+ * database on the server), removed by the cleanup: what the app's DATABASE_PATH and
+ * openDatabase accept.
+ */
+export function benchDatabaseFile(cleanups: CleanupStep[], database: BenchDatabase, label: string): string {
+  const tmp = tempDatabasePath(label, database.server);
+  cleanups.push(() => tmp.cleanup());
+  return tmp.file;
+}
+
+/** A connection of the benchmark's own (Kysely, either dialect), closed after `fn`. */
+export async function withDatabase<T>(file: string, fn: (database: Database) => Promise<T>): Promise<T> {
+  const database = openDatabase(file, { poolSize: 1 });
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
 // ---------------------------------------------------------------- the app and its data
 
 /** The built app on 127.0.0.1 with this database file, stopped by the cleanup. */
@@ -107,22 +214,25 @@ export async function startApp(
   file: string,
   extra: Record<string, string> = {}
 ): Promise<RunningServer> {
+  // The benchmark's own database: a DATABASE_URL inherited from the shell would win over DATABASE_PATH.
+  delete process.env.DATABASE_URL;
   const app = await startServer({ DATABASE_PATH: file, HOST: "127.0.0.1", ...extra });
   cleanups.push(() => app.stop());
   return app;
 }
 
 /** The live campaign of the demo data that ends first. */
-export function firstLiveCampaign(file: string): { id: number; slug: string } {
-  const ro = new SQLite(file, { readonly: true, fileMustExist: true });
-  let campaign: { id: number; slug: string } | undefined;
-  try {
-    campaign = ro
-      .prepare("SELECT id, slug FROM campaigns WHERE status = 'live' ORDER BY ends_at, id LIMIT 1")
-      .get() as { id: number; slug: string } | undefined;
-  } finally {
-    ro.close();
-  }
+export async function firstLiveCampaign(file: string): Promise<{ id: number; slug: string }> {
+  const campaign = await withDatabase(file, ({ db }) =>
+    db
+      .selectFrom("campaigns")
+      .select(["id", "slug"])
+      .where("status", "=", "live")
+      .orderBy("ends_at")
+      .orderBy("id")
+      .limit(1)
+      .executeTakeFirst()
+  );
   if (!campaign) throw new Error("aucune campagne en cours dans la base de démonstration");
   return campaign;
 }

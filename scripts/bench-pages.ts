@@ -12,6 +12,11 @@
  * on a 2-core machine the load generator takes the other core, so the figures
  * are what one core serves.
  *
+ * --db sqlite (default) or --db pg: the database the app runs on, a fresh one either way
+ * (pg: on the server named by BENCH_DATABASE_URL, else TEST_DATABASE_URL; dropped at the end).
+ * On PostgreSQL every cached hit costs one round trip (pg_current_snapshot(), the page cache's
+ * freshness stamp; docs/decisions/012-postgresql.md).
+ *
  * Only 127.0.0.1 is ever targeted; every run is bounded by its duration.
  */
 import { spawn } from "node:child_process";
@@ -20,10 +25,10 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import SQLite from "better-sqlite3";
-import { tempDatabasePath } from "../tests/support/db";
 import { freePort } from "../tests/support/server";
 import {
+  benchDatabase,
+  benchDatabaseFile,
   cleanupStack,
   firstLiveCampaign,
   frInt,
@@ -32,6 +37,7 @@ import {
   runBench,
   startApp,
   stringOptions,
+  withDatabase,
 } from "./bench-common";
 
 const WARMUP_SECONDS = 3;
@@ -40,11 +46,12 @@ const FRESHNESS_NAME = "Bench B.";
 
 // ---------------------------------------------------------------- options
 
-const args = stringOptions(["duration", "connections", "rounds", "workers"]);
+const args = stringOptions(["duration", "connections", "rounds", "workers", "db"]);
 const DURATION = positiveInt("duration", args.duration, 10);
 const CONNECTIONS = positiveInt("connections", args.connections, 10);
 const ROUNDS = positiveInt("rounds", args.rounds, 2);
 const WORKERS = positiveInt("workers", args.workers, 0, 0);
+const DATABASE = await benchDatabase(args.db, "bench:pages");
 
 // ---------------------------------------------------------------- helpers
 
@@ -186,18 +193,17 @@ const { cleanups, cleanup } = cleanupStack("arrêt des serveurs…");
 
 async function main(): Promise<number> {
   let failed = false;
-  console.log(machineLine());
+  console.log(machineLine(DATABASE));
   console.log(
     `réglages: ${DURATION} s par mesure (+${WARMUP_SECONDS} s de chauffe), ${CONNECTIONS} connexions, ${ROUNDS} tours, ` +
       `${WORKERS > 0 ? `${WORKERS} worker(s) autocannon` : "autocannon sur le fil principal"}`
   );
 
-  const tmp = tempDatabasePath("bench");
-  cleanups.push(() => tmp.cleanup());
+  const file = benchDatabaseFile(cleanups, DATABASE, "bench");
 
   // 1. The app (first start: migrates and seeds the demo data).
-  const app = await startApp(cleanups, tmp.file);
-  const campaign = firstLiveCampaign(tmp.file);
+  const app = await startApp(cleanups, file);
+  const campaign = await firstLiveCampaign(file);
   const pagePath = `/campagnes/${campaign.slug}`;
   const appUrl = `${app.url}${pagePath}`;
 
@@ -243,17 +249,26 @@ async function main(): Promise<number> {
   const before = await get(appUrl);
   if (before.status !== 200) throw new Error(`${pagePath} : statut ${before.status}`);
   const beforeCents = collectedCents(before.body.toString("utf8"));
-  const rw = new SQLite(tmp.file, { fileMustExist: true });
-  try {
-    rw.pragma("busy_timeout = 5000");
+  await withDatabase(file, async ({ db }) => {
     const now = new Date().toISOString();
-    rw.prepare(
-      `INSERT INTO contributions (campaign_id, email, public_name, amount_cents, reward_id, anonymous, hide_amount, message, status, created_at, paid_at, updated_at)
-       VALUES (?, 'bench@example.org', '${FRESHNESS_NAME}', ${FRESHNESS_CENTS}, NULL, 0, 0, NULL, 'paid', ?, ?, ?)`
-    ).run(campaign.id, now, now, now);
-  } finally {
-    rw.close();
-  }
+    await db
+      .insertInto("contributions")
+      .values({
+        campaign_id: campaign.id,
+        email: "bench@example.org",
+        public_name: FRESHNESS_NAME,
+        amount_cents: FRESHNESS_CENTS,
+        reward_id: null,
+        anonymous: 0,
+        hide_amount: 0,
+        message: null,
+        status: "paid",
+        created_at: now,
+        paid_at: now,
+        updated_at: now,
+      })
+      .execute();
+  });
   const fresh = await get(appUrl);
   const freshHtml = fresh.body.toString("utf8");
   const afterCents = fresh.status === 200 ? collectedCents(freshHtml) : NaN;
@@ -277,7 +292,7 @@ async function main(): Promise<number> {
 
   // 4. The same page without the page cache (second process, same database file).
   await app.stop();
-  const appOff = await startApp(cleanups, tmp.file, { PAGE_CACHE: "off" });
+  const appOff = await startApp(cleanups, file, { PAGE_CACHE: "off" });
   const offUrl = `${appOff.url}${pagePath}`;
   const offFirst = await get(offUrl);
   if (offFirst.status !== 200) throw new Error(`${pagePath} (cache désactivé) : statut ${offFirst.status}`);
@@ -296,7 +311,7 @@ async function main(): Promise<number> {
     (s.valid ? "" : "  [INVALIDE : erreurs pendant la mesure]");
   const ratio = sApp.rps / sBare.rps;
   console.log("");
-  console.log(machineLine());
+  console.log(machineLine(DATABASE));
   console.log(`page: ${pagePath} (${frInt(first.body.length)} octets)`);
   console.log(line("serveur nu (node:http)", sBare));
   console.log(line("app (cache de pages)", sApp));

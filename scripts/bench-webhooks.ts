@@ -3,8 +3,10 @@
  * webhook on the built app (POST /webhooks/stripe, signature checked, one
  * database transaction per event that records the event id, marks the
  * contribution paid, writes the ledger entry and enqueues two emails), at
- * increasing concurrency, compared with the raw ceiling of better-sqlite3 on the
- * same machine (one transaction per event, three prepared statements).
+ * increasing concurrency, compared with the raw ceiling of the database on the
+ * same machine (one transaction per event, three prepared statements): better-sqlite3
+ * on one connection, or with --db pg node-postgres at each concurrency level (one
+ * connection per transaction in flight).
  *
  * A benchmark, not a test: it prints figures, and fails (exit 1) only when a
  * request failed (non-2xx, network error, an outcome other than "processed"),
@@ -14,7 +16,8 @@
  * Options: --events N (measured events, split across the levels, default 6000),
  * --levels 1,8,32,64 (concurrency levels: requests in flight), --warmup N
  * (events posted one at a time before the measures, counted in the totals but
- * not in the figures; default 100).
+ * not in the figures; default 100), --db sqlite|pg (default sqlite; pg: a fresh database
+ * on the server named by BENCH_DATABASE_URL, else TEST_DATABASE_URL, dropped at the end).
  *
  * The email worker runs as in production: every processed event kicks it (50 ms
  * debounce), and it renders and "sends" the two emails through the msw Resend
@@ -25,19 +28,24 @@
  *
  * Only 127.0.0.1 is ever targeted; every loop is bounded by the number of events.
  */
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import SQLite from "better-sqlite3";
+import { sql } from "kysely";
+import pg from "pg";
 import { COLLECTED_STATUSES } from "../app/domain/contribution-status";
 // Importing the app module works under tsx (tsconfig paths are honoured); it only
 // pulls in stripe and the (lazily read) configuration.
 import { DEMO_WEBHOOK_SECRET } from "../app/payments/stripe.server";
-import { tempDatabasePath } from "../tests/support/db";
 import type { RunningServer } from "../tests/support/server";
 import { makeEvent } from "../tests/mocks/stripe";
 import { signPayload } from "../tests/mocks/stripe-webhooks";
 import {
+  benchDatabase,
+  benchDatabaseFile,
   cleanupStack,
   firstLiveCampaign,
   frInt,
@@ -47,6 +55,8 @@ import {
   runBench,
   startApp,
   stringOptions,
+  withDatabase,
+  type CleanupStep,
 } from "./bench-common";
 
 const TARGET_EVENTS_PER_SECOND = 500;
@@ -55,11 +65,14 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 // ---------------------------------------------------------------- options
 
-const args = stringOptions(["events", "levels", "warmup"]);
+const args = stringOptions(["events", "levels", "warmup", "db"]);
 const LEVELS = (args.levels ?? "1,8,32,64").split(",").map((s) => positiveInt("levels", s.trim(), 1));
 if (LEVELS.length === 0 || LEVELS.some((c) => c > 1024)) throw new Error("--levels : entre 1 et 1024 requêtes en vol");
 const EVENTS = positiveInt("events", args.events, 6000, LEVELS.length);
 const WARMUP = positiveInt("warmup", args.warmup, 100, 0);
+const DATABASE = await benchDatabase(args.db, "bench:webhooks");
+/** connections of the PostgreSQL raw ceiling at most (the app's pool takes 10 more) */
+const PG_CEILING_MAX_CONNECTIONS = 64;
 
 // ---------------------------------------------------------------- helpers
 
@@ -240,37 +253,38 @@ interface Snapshot {
   outboxRows: number;
 }
 
-function snapshot(file: string, campaignId: number): Snapshot {
-  const db = new SQLite(file, { readonly: true, fileMustExist: true });
-  try {
-    db.pragma("busy_timeout = 5000");
-    const placeholders = COLLECTED_STATUSES.map(() => "?").join(", ");
-    const c = db
-      .prepare(
-        `SELECT coalesce(sum(amount_cents), 0) AS total, count(*) AS n FROM contributions
-         WHERE campaign_id = ? AND status IN (${placeholders})`
-      )
-      .get(campaignId, ...COLLECTED_STATUSES) as { total: number; n: number };
-    const l = db
-      .prepare(
-        `SELECT count(*) AS n, coalesce(sum(amount_cents), 0) AS total FROM ledger_entries
-         WHERE campaign_id = ? AND kind = 'contribution_paid'`
-      )
-      .get(campaignId) as { n: number; total: number };
-    const allLedger = (db.prepare("SELECT count(*) FROM ledger_entries").pluck().get() as number) ?? 0;
-    const events = db.prepare("SELECT count(*) FROM stripe_events").pluck().get() as number;
-    const outbox = db.prepare("SELECT count(*) FROM email_outbox").pluck().get() as number;
+/** `values` in slices of `size` (long IN lists: SQLite and PostgreSQL both cap bound parameters). */
+function chunks<T>(values: readonly T[], size = 1000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}
+
+async function snapshot(file: string, campaignId: number): Promise<Snapshot> {
+  return withDatabase(file, async ({ db }) => {
+    const c = await db
+      .selectFrom("contributions")
+      .select([sql<number>`coalesce(sum(amount_cents), 0)`.as("total"), (eb) => eb.fn.countAll<number>().as("n")])
+      .where("campaign_id", "=", campaignId)
+      .where("status", "in", [...COLLECTED_STATUSES])
+      .executeTakeFirstOrThrow();
+    const l = await db
+      .selectFrom("ledger_entries")
+      .select([sql<number>`coalesce(sum(amount_cents), 0)`.as("total"), (eb) => eb.fn.countAll<number>().as("n")])
+      .where("campaign_id", "=", campaignId)
+      .where("kind", "=", "contribution_paid")
+      .executeTakeFirstOrThrow();
+    const count = async (table: "ledger_entries" | "stripe_events" | "email_outbox") =>
+      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
     return {
-      collectedCents: c.total,
-      contributionsPaid: c.n,
-      ledgerRows: allLedger,
-      ledgerPaidCents: l.total,
-      stripeEvents: events,
-      outboxRows: outbox,
+      collectedCents: Number(c.total),
+      contributionsPaid: Number(c.n),
+      ledgerRows: await count("ledger_entries"),
+      ledgerPaidCents: Number(l.total),
+      stripeEvents: await count("stripe_events"),
+      outboxRows: await count("email_outbox"),
     };
-  } finally {
-    db.close();
-  }
+  });
 }
 
 function sameSnapshot(a: Snapshot, b: Snapshot): string[] {
@@ -282,30 +296,102 @@ function sameSnapshot(a: Snapshot, b: Snapshot): string[] {
 }
 
 /** Pending contributions, inserted in one transaction by a second connection. */
-function preparePending(file: string, campaignId: number, count: number): Array<{ id: number; amountCents: number; sessionId: string; index: number }> {
-  const db = new SQLite(file, { fileMustExist: true });
-  try {
-    db.pragma("busy_timeout = 5000");
-    const insert = db.prepare(
-      `INSERT INTO contributions
-         (campaign_id, user_id, email, public_name, amount_cents, reward_id, anonymous, hide_amount, message, status,
-          stripe_checkout_session_id, created_at, updated_at, reward_hold)
-       VALUES (?, NULL, ?, ?, ?, NULL, 0, 0, NULL, 'pending', ?, ?, ?, 0)`
-    );
-    const rows: Array<{ id: number; amountCents: number; sessionId: string; index: number }> = [];
-    const now = new Date().toISOString();
-    db.transaction(() => {
-      for (let i = 0; i < count; i++) {
-        const amountCents = 1000 + (i % 50) * 100;
-        const sessionId = `cs_test_bench_${i}`;
-        const r = insert.run(campaignId, `bench${i}@example.org`, `Bench ${i}`, amountCents, sessionId, now, now);
-        rows.push({ id: Number(r.lastInsertRowid), amountCents, sessionId, index: i });
+async function preparePending(
+  file: string,
+  campaignId: number,
+  count: number
+): Promise<Array<{ id: number; amountCents: number; sessionId: string; index: number }>> {
+  const now = new Date().toISOString();
+  const rows = Array.from({ length: count }, (_, i) => ({
+    index: i,
+    amountCents: 1000 + (i % 50) * 100,
+    sessionId: `cs_test_bench_${i}`,
+  }));
+  const ids = new Map<string, number>();
+  await withDatabase(file, ({ db }) =>
+    db.transaction().execute(async (trx) => {
+      for (const slice of chunks(rows, 500)) {
+        const inserted = await trx
+          .insertInto("contributions")
+          .values(
+            slice.map((r) => ({
+              campaign_id: campaignId,
+              user_id: null,
+              email: `bench${r.index}@example.org`,
+              public_name: `Bench ${r.index}`,
+              amount_cents: r.amountCents,
+              reward_id: null,
+              anonymous: 0 as const,
+              hide_amount: 0 as const,
+              message: null,
+              status: "pending" as const,
+              stripe_checkout_session_id: r.sessionId,
+              created_at: now,
+              updated_at: now,
+              reward_hold: 0 as const,
+            }))
+          )
+          .returning(["id", "stripe_checkout_session_id"])
+          .execute();
+        for (const row of inserted) ids.set(row.stripe_checkout_session_id!, row.id);
       }
-    })();
-    return rows;
-  } finally {
-    db.close();
+    })
+  );
+  return rows.map((r) => {
+    const id = ids.get(r.sessionId);
+    if (id === undefined) throw new Error(`contribution ${r.sessionId} non créée`);
+    return { id, amountCents: r.amountCents, sessionId: r.sessionId, index: r.index };
+  });
+}
+
+/**
+ * The raw ceiling's database: a copy of the bench database with its pending contributions —
+ * SQLite's VACUUM INTO a file, or a PostgreSQL database made from it as template (which no
+ * connection may have open: the caller stops the app first). Removed by the cleanup.
+ */
+async function ceilingCopy(cleanups: CleanupStep[], file: string, dir: string): Promise<string> {
+  if (DATABASE.server === null) {
+    const ceilingFile = path.join(dir, "ceiling.sqlite");
+    await withDatabase(file, async ({ sqlite }) => {
+      sqlite!.prepare("VACUUM INTO ?").run(ceilingFile);
+    });
+    return ceilingFile;
   }
+  const source = decodeURIComponent(new URL(file).pathname.slice(1));
+  const name = `${source.slice(0, 50)}_plafond`;
+  const server = DATABASE.server;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: server });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}" TEMPLATE "${source}"`);
+  // As tests/support/db.ts drops its databases: a plain DROP first (it stops an autovacuum
+  // worker, which WITH (FORCE) cannot), then WITH (FORCE) for connections still open.
+  cleanups.push(async () => {
+    try {
+      await admin(`DROP DATABASE IF EXISTS "${name}"`);
+      return;
+    } catch {
+      // still in use
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        return;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  });
+  const url = new URL(file);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** Same rows, written by better-sqlite3 alone: one transaction per event, three prepared statements. */
@@ -341,43 +427,121 @@ function rawCeiling(file: string, deliveries: Delivery[], campaignId: number): {
   }
 }
 
+interface CeilingLevel {
+  concurrency: number;
+  /** connections used (the level, at most PG_CEILING_MAX_CONNECTIONS) */
+  connections: number;
+  events: number;
+  txPerSecond: number;
+  seconds: number;
+}
+
+/**
+ * Same rows and statements, written by node-postgres alone: one transaction per event (BEGIN,
+ * the three statements prepared by name, COMMIT), `concurrency` transactions in flight on as
+ * many connections, the deliveries split across the levels as the measured events are.
+ * Connections are opened before each level's clock starts.
+ */
+async function rawCeilingPg(url: string, deliveries: Delivery[], campaignId: number, levels: number[]): Promise<CeilingLevel[]> {
+  const pool = new pg.Pool({ connectionString: url, max: Math.min(PG_CEILING_MAX_CONNECTIONS, Math.max(...levels)) });
+  const apply = async (client: pg.PoolClient, d: Delivery, i: number) => {
+    const at = new Date().toISOString();
+    await client.query("BEGIN");
+    try {
+      const event = await client.query({
+        name: "ceiling_event",
+        text: "INSERT INTO stripe_events (id, type, created, processed_at) VALUES ($1, 'checkout.session.completed', $2, $3) ON CONFLICT (id) DO NOTHING",
+        values: [`evt_raw_${i}`, Math.floor(Date.now() / 1000), at],
+      });
+      if (event.rowCount !== 1) throw new Error("doublon inattendu");
+      const paid = await client.query({
+        name: "ceiling_paid",
+        text: "UPDATE contributions SET status = 'paid', paid_at = $1, updated_at = $2, reward_hold = 0, stripe_payment_intent_id = $3 WHERE id = $4 AND status = 'pending'",
+        values: [at, at, `pi_raw_${i}`, d.contributionId],
+      });
+      if (paid.rowCount !== 1) throw new Error(`contribution ${d.contributionId} non mise à jour`);
+      await client.query({
+        name: "ceiling_ledger",
+        text: "INSERT INTO ledger_entries (campaign_id, contribution_id, kind, amount_cents, at) VALUES ($1, $2, 'contribution_paid', $3, $4)",
+        values: [campaignId, d.contributionId, d.amountCents, at],
+      });
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  };
+  const results: CeilingLevel[] = [];
+  try {
+    const perLevel = Math.floor(deliveries.length / levels.length);
+    let offset = 0;
+    for (let l = 0; l < levels.length; l++) {
+      const size = l === levels.length - 1 ? deliveries.length - offset : perLevel;
+      const first = offset;
+      offset += size;
+      const connections = Math.min(levels[l]!, PG_CEILING_MAX_CONNECTIONS, size);
+      const clients = await Promise.all(Array.from({ length: connections }, () => pool.connect()));
+      let next = 0;
+      const started = performance.now();
+      try {
+        await Promise.all(
+          clients.map(async (client) => {
+            // Bounded: each iteration consumes one index of the slice.
+            while (next < size) {
+              const i = first + next++;
+              await apply(client, deliveries[i]!, i);
+            }
+          })
+        );
+      } finally {
+        for (const client of clients) client.release();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      results.push({ concurrency: levels[l]!, connections, events: size, txPerSecond: size / seconds, seconds });
+    }
+  } finally {
+    await pool.end();
+  }
+  return results;
+}
+
 // ---------------------------------------------------------------- the run
 
 const { cleanups, cleanup } = cleanupStack("arrêt du serveur…");
 
 async function main(): Promise<number> {
   let failed = false;
-  const machine = machineLine();
+  const machine = machineLine(DATABASE);
   console.log(machine);
   console.log(
     `réglages: ${frInt(EVENTS)} événements mesurés, concurrences ${LEVELS.join(", ")}, ` +
       `${frInt(WARMUP)} événements de chauffe, ${Math.round(DUPLICATE_SHARE * 100)} % de doublons`
   );
 
-  const tmp = tempDatabasePath("bench-webhooks");
-  cleanups.push(() => tmp.cleanup());
-  const dir = path.dirname(tmp.file);
+  const file = benchDatabaseFile(cleanups, DATABASE, "bench-webhooks");
+  // The demo outbox and SQLite's ceiling copy (a PostgreSQL database has no folder).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-bench-webhooks-"));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const outboxFile = path.join(dir, "demo-outbox.jsonl");
-  const ceilingFile = path.join(dir, "ceiling.sqlite");
 
   // 1. The app (first start: migrates and seeds the demo data).
-  const app: RunningServer = await startApp(cleanups, tmp.file, { DEMO_OUTBOX_PATH: outboxFile });
-  const endpoint = new URL(`${app.url}/webhooks/stripe`);
+  let app: RunningServer = await startApp(cleanups, file, { DEMO_OUTBOX_PATH: outboxFile });
 
-  const campaign = firstLiveCampaign(tmp.file);
+  const campaign = await firstLiveCampaign(file);
 
-  // 2. Pending contributions (warm-up + measured), then a copy for the raw ceiling.
-  const seeded = snapshot(tmp.file, campaign.id);
-  const pending = preparePending(tmp.file, campaign.id, WARMUP + EVENTS);
-  {
-    const db = new SQLite(tmp.file, { fileMustExist: true });
-    try {
-      db.pragma("busy_timeout = 5000");
-      db.prepare("VACUUM INTO ?").run(ceilingFile);
-    } finally {
-      db.close();
-    }
+  // 2. Pending contributions (warm-up + measured), then a copy for the raw ceiling. PostgreSQL
+  // copies a database only while nobody is connected to it: the app is stopped and started again.
+  const seeded = await snapshot(file, campaign.id);
+  const pending = await preparePending(file, campaign.id, WARMUP + EVENTS);
+  let ceilingTarget: string;
+  if (DATABASE.server === null) {
+    ceilingTarget = await ceilingCopy(cleanups, file, dir);
+  } else {
+    await app.stop();
+    ceilingTarget = await ceilingCopy(cleanups, file, dir);
+    app = await startApp(cleanups, file, { DEMO_OUTBOX_PATH: outboxFile });
   }
+  const endpoint = new URL(`${app.url}/webhooks/stripe`);
 
   // 3. Events as Stripe would send them.
   const deliveries: Delivery[] = pending.map((p) => {
@@ -427,12 +591,12 @@ async function main(): Promise<number> {
   }
 
   // 5. Duplicates: 5 % of the measured events, delivered again after the last level.
-  const beforeDuplicates = snapshot(tmp.file, campaign.id);
+  const beforeDuplicates = await snapshot(file, campaign.id);
   const dupCount = Math.round(measured.length * DUPLICATE_SHARE);
   const step = dupCount > 0 ? measured.length / dupCount : 1;
   const duplicates = Array.from({ length: dupCount }, (_, k) => measured[Math.floor(k * step)]!);
   const dup = await runLevel(endpoint, duplicates, LEVELS.at(-1)!);
-  const afterDuplicates = snapshot(tmp.file, campaign.id);
+  const afterDuplicates = await snapshot(file, campaign.id);
   const dupAnswered = dup.outcomes.get("duplicate") ?? 0;
   const dupChanges = sameSnapshot(beforeDuplicates, afterDuplicates);
   const dupOk = dupAnswered === dupCount && dupChanges.length === 0;
@@ -444,7 +608,7 @@ async function main(): Promise<number> {
   if (!dupOk) failed = true;
 
   // 6. Exactness, read from the database.
-  const after = snapshot(tmp.file, campaign.id);
+  const after = await snapshot(file, campaign.id);
   const problems: string[] = [];
   const expectCollected = seeded.collectedCents + benchCents;
   if (after.collectedCents !== expectCollected)
@@ -455,46 +619,58 @@ async function main(): Promise<number> {
     problems.push(`stripe_events +${after.stripeEvents - seeded.stripeEvents} (attendu +${deliveries.length})`);
   if (after.contributionsPaid - seeded.contributionsPaid !== deliveries.length)
     problems.push(`contributions payées +${after.contributionsPaid - seeded.contributionsPaid} (attendu +${deliveries.length})`);
-  const ro2 = new SQLite(tmp.file, { readonly: true, fileMustExist: true });
   let outboxStatus = "";
-  try {
-    ro2.pragma("busy_timeout = 5000");
-    const ids = JSON.stringify(deliveries.map((d) => d.contributionId));
-    const ledger = ro2
-      .prepare(
-        `SELECT count(*) AS n, coalesce(sum(amount_cents), 0) AS total FROM ledger_entries
-         WHERE kind = 'contribution_paid' AND contribution_id IN (SELECT value FROM json_each(?))`
-      )
-      .get(ids) as { n: number; total: number };
-    if (ledger.n !== deliveries.length)
-      problems.push(`écritures contribution_paid ${ledger.n} (attendu ${deliveries.length})`);
-    if (ledger.total !== benchCents) problems.push(`somme des écritures ${euros(ledger.total)} (attendu ${euros(benchCents)})`);
-    const events = ro2
-      .prepare("SELECT count(*) FROM stripe_events WHERE id IN (SELECT value FROM json_each(?))")
-      .pluck()
-      .get(JSON.stringify(deliveries.map((d) => d.eventId))) as number;
+  await withDatabase(file, async ({ db }) => {
+    const ids = deliveries.map((d) => d.contributionId);
+    let ledgerN = 0;
+    let ledgerTotal = 0;
+    let events = 0;
+    let paid = 0;
+    const mails = new Map<string, number>();
+    for (const slice of chunks(ids)) {
+      const ledger = await db
+        .selectFrom("ledger_entries")
+        .select([sql<number>`coalesce(sum(amount_cents), 0)`.as("total"), (eb) => eb.fn.countAll<number>().as("n")])
+        .where("kind", "=", "contribution_paid")
+        .where("contribution_id", "in", slice)
+        .executeTakeFirstOrThrow();
+      ledgerN += Number(ledger.n);
+      ledgerTotal += Number(ledger.total);
+      const p = await db
+        .selectFrom("contributions")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("status", "=", "paid")
+        .where("stripe_payment_intent_id", "like", "pi_bench_%")
+        .where("id", "in", slice)
+        .executeTakeFirstOrThrow();
+      paid += Number(p.n);
+      const keys = slice.flatMap((id) => [`receipt:${id}`, `holder-new:${id}`]);
+      const byStatus = await db
+        .selectFrom("email_outbox")
+        .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+        .where("idempotency_key", "in", keys)
+        .groupBy("status")
+        .execute();
+      for (const m of byStatus) mails.set(m.status, (mails.get(m.status) ?? 0) + Number(m.n));
+    }
+    for (const slice of chunks(deliveries.map((d) => d.eventId))) {
+      const e = await db
+        .selectFrom("stripe_events")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("id", "in", slice)
+        .executeTakeFirstOrThrow();
+      events += Number(e.n);
+    }
+    if (ledgerN !== deliveries.length)
+      problems.push(`écritures contribution_paid ${ledgerN} (attendu ${deliveries.length})`);
+    if (ledgerTotal !== benchCents) problems.push(`somme des écritures ${euros(ledgerTotal)} (attendu ${euros(benchCents)})`);
     if (events !== deliveries.length) problems.push(`événements enregistrés ${events} (attendu ${deliveries.length})`);
-    const paid = ro2
-      .prepare(
-        `SELECT count(*) FROM contributions WHERE status = 'paid' AND stripe_payment_intent_id LIKE 'pi_bench_%'
-           AND id IN (SELECT value FROM json_each(?))`
-      )
-      .pluck()
-      .get(ids) as number;
     if (paid !== deliveries.length) problems.push(`contributions payées ${paid} (attendu ${deliveries.length})`);
-    const mails = ro2
-      .prepare(
-        `SELECT status, count(*) AS n FROM email_outbox WHERE idempotency_key IN
-           (SELECT 'receipt:' || value FROM json_each(?) UNION ALL SELECT 'holder-new:' || value FROM json_each(?))
-         GROUP BY status ORDER BY status`
-      )
-      .all(ids, ids) as Array<{ status: string; n: number }>;
-    const queued = mails.reduce((s, m) => s + m.n, 0);
+    const byStatus = [...mails].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const queued = byStatus.reduce((s, [, n]) => s + n, 0);
     if (queued !== 2 * deliveries.length) problems.push(`courriels en file ${queued} (attendu ${2 * deliveries.length})`);
-    outboxStatus = mails.map((m) => `${frInt(m.n)} ${m.status}`).join(", ");
-  } finally {
-    ro2.close();
-  }
+    outboxStatus = byStatus.map(([status, n]) => `${frInt(n)} ${status}`).join(", ");
+  });
   const exactLine =
     problems.length === 0
       ? `totaux exacts : OK (${euros(seeded.collectedCents)} + ${euros(benchCents)} = ${euros(after.collectedCents)}, ` +
@@ -502,8 +678,26 @@ async function main(): Promise<number> {
       : `totaux exacts : ÉCHEC — ${problems.join(" ; ")}`;
   if (problems.length > 0) failed = true;
 
-  // 7. Raw ceiling on the copy (same schema, same rows, app's pragmas).
-  const ceiling = rawCeiling(ceilingFile, deliveries, campaign.id);
+  // 7. Raw ceiling on the copy (same schema, same rows; SQLite: the app's pragmas).
+  let ceilingLine: string;
+  /** the ceiling to compare the level `results[l]` with */
+  let ceilingAt: (l: number) => number;
+  if (DATABASE.server === null) {
+    const ceiling = rawCeiling(ceilingTarget, deliveries, campaign.id);
+    ceilingLine = `plafond brut better-sqlite3 (1 transaction par événement) : ${frInt(ceiling.txPerSecond)} tx/s`;
+    ceilingAt = () => ceiling.txPerSecond;
+  } else {
+    const ceiling = await rawCeilingPg(ceilingTarget, deliveries, campaign.id, LEVELS);
+    const levelsText = ceiling
+      .map(
+        (c) =>
+          `${frInt(c.txPerSecond)} tx/s à la concurrence ${c.concurrency}` +
+          (c.connections < c.concurrency ? ` (${c.connections} connexions)` : "")
+      )
+      .join(", ");
+    ceilingLine = `plafond brut node-postgres (1 transaction par événement, 1 connexion par transaction en vol) : ${levelsText}`;
+    ceilingAt = (l) => ceiling[l]!.txPerSecond;
+  }
 
   // 8. Summary.
   const width = Math.max(...results.map((r) => frInt(r.rate).length));
@@ -512,7 +706,7 @@ async function main(): Promise<number> {
   const goal = reached
     ? `objectif ≥ ${TARGET_EVENTS_PER_SECOND} évén./s : atteint à la concurrence ${reached.concurrency} (${frInt(reached.rate)} évén./s, p99 ${ms(reached.p99)})`
     : `objectif ≥ ${TARGET_EVENTS_PER_SECOND} évén./s : NON atteint (au mieux ${frInt(best.rate)} évén./s à la concurrence ${best.concurrency}, ` +
-      `${(best.rate / ceiling.txPerSecond * 100).toFixed(1)} % du plafond brut)`;
+      `${((best.rate / ceilingAt(results.indexOf(best))) * 100).toFixed(1)} % du plafond brut)`;
   console.log("");
   console.log(machine);
   console.log(`webhooks checkout.session.completed → /webhooks/stripe (campagne ${campaign.slug})`);
@@ -520,7 +714,7 @@ async function main(): Promise<number> {
   console.log(duplicateLine);
   console.log(exactLine);
   console.log(`courriels des événements à l'arrêt : ${outboxStatus || "aucun"}`);
-  console.log(`plafond brut better-sqlite3 (1 transaction par événement) : ${frInt(ceiling.txPerSecond)} tx/s`);
+  console.log(ceilingLine);
   console.log(goal);
 
   if (results.some((r) => errorsOf(r) > 0)) failed = true;

@@ -17,12 +17,20 @@ import type { Database } from "#db/connection";
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL || undefined;
 export const onPostgres = TEST_PG_URL !== undefined;
 
-function psql(command: string): void {
-  execFileSync("psql", [TEST_PG_URL!, "-v", "ON_ERROR_STOP=1", "-q", "-c", command], { stdio: ["ignore", "ignore", "pipe"] });
+function psql(server: string, command: string): void {
+  execFileSync("psql", [server, "-v", "ON_ERROR_STOP=1", "-q", "-c", command], { stdio: ["ignore", "ignore", "pipe"] });
 }
 
-export function tempDatabasePath(label = "test"): { file: string; cleanup: () => void } {
-  return TEST_PG_URL ? pgDatabase(label) : sqliteFile(label);
+/**
+ * `server` chooses where: a PostgreSQL URL (a role that may CREATE DATABASE; the new database
+ * is made on that server), or null for a SQLite file. By default TEST_DATABASE_URL, else SQLite
+ * — the benchmarks pass it explicitly (`--db sqlite|pg`).
+ */
+export function tempDatabasePath(
+  label = "test",
+  server: string | null = TEST_PG_URL ?? null
+): { file: string; cleanup: () => void } {
+  return server ? pgDatabase(server, label) : sqliteFile(label);
 }
 
 /**
@@ -30,18 +38,18 @@ export function tempDatabasePath(label = "test"): { file: string; cleanup: () =>
  * have open: the file copied, or on PostgreSQL a new database made with it as template.
  */
 export function tempDatabaseCopy(file: string, label = "copy"): { file: string; cleanup: () => void } {
-  if (/^postgres(ql)?:\/\//i.test(file)) return pgDatabase(label, decodeURIComponent(new URL(file).pathname.slice(1)));
+  if (/^postgres(ql)?:\/\//i.test(file)) return pgDatabase(TEST_PG_URL!, label, decodeURIComponent(new URL(file).pathname.slice(1)));
   const copy = sqliteFile(label);
   fs.copyFileSync(file, copy.file);
   return copy;
 }
 
-function pgDatabase(label: string, template?: string): { file: string; cleanup: () => void } {
+function pgDatabase(server: string, label: string, template?: string): { file: string; cleanup: () => void } {
   const name = `propulsons_${label.toLowerCase().replace(/[^a-z0-9]+/g, "_").slice(0, 30)}_${crypto.randomBytes(5).toString("hex")}`;
-  psql(`create database "${name}"${template ? ` template "${template}"` : ""}`);
-  const url = new URL(TEST_PG_URL!);
+  psql(server, `create database "${name}"${template ? ` template "${template}"` : ""}`);
+  const url = new URL(server);
   url.pathname = `/${name}`;
-  return { file: url.toString(), cleanup: () => dropPgDatabase(name) };
+  return { file: url.toString(), cleanup: () => dropPgDatabase(server, name) };
 }
 
 /**
@@ -50,16 +58,16 @@ function pgDatabase(label: string, template?: string): { file: string; cleanup: 
  * there (« must be a member of the role whose process is being terminated »: it runs as no role);
  * it is kept for connections still open, e.g. a killed child process's.
  */
-function dropPgDatabase(name: string): void {
+function dropPgDatabase(server: string, name: string): void {
   try {
-    psql(`drop database if exists "${name}"`);
+    psql(server, `drop database if exists "${name}"`);
     return;
   } catch {
     // still in use: end those sessions
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      psql(`drop database if exists "${name}" with (force)`);
+      psql(server, `drop database if exists "${name}" with (force)`);
       return;
     } catch (error) {
       if (attempt >= 5) throw error;
