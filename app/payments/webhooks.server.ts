@@ -115,13 +115,15 @@ async function markPaid(trx: Trx, c: ContributionRow, paymentIntentId: string | 
     .insertInto("ledger_entries")
     .values({ campaign_id: c.campaign_id, contribution_id: c.id, kind: "contribution_paid", amount_cents: c.amount_cents, at: at.toISOString() })
     .execute();
-  const { email } = await trx.selectFrom("contributions").select("email").where("id", "=", c.id).executeTakeFirstOrThrow();
+  const email = await enqueuePaidEmails(trx, c.id, at);
+  // Last: the key figures' aggregate rows are shared by every payment of the campaign (and the
+  // year), so they are locked for the shortest time on PostgreSQL — from here to the commit.
   await recordCollected(trx, { campaignId: c.campaign_id, email, amountCents: c.amount_cents, paidAt: at.toISOString() });
-  await enqueuePaidEmails(trx, c.id, at);
   return true;
 }
 
-async function enqueuePaidEmails(trx: Trx, contributionId: number, at: Date): Promise<void> {
+/** Queue the receipt and the holder's notification; returns the contributor's address. */
+async function enqueuePaidEmails(trx: Trx, contributionId: number, at: Date): Promise<string> {
   const row = await trx
     .selectFrom("contributions as k")
     .innerJoin("campaigns as c", "c.id", "k.campaign_id")
@@ -176,6 +178,7 @@ async function enqueuePaidEmails(trx: Trx, contributionId: number, at: Date): Pr
       message: row.message,
     },
   });
+  return row.email;
 }
 
 /** Move a contribution along its refund (forward only); the `refunded` move writes the ledger entry. */
