@@ -58,6 +58,9 @@ export default function Home() {
             <span className="figures__label">citoyens impliqués</span>
           </li>
         </ul>
+        <p>
+          <Link to="/rapport-annuel">Le rapport annuel d'activité, année par année</Link>
+        </p>
       </section>
 
       <section className="container" aria-labelledby="live-title">
