@@ -30,6 +30,7 @@ export interface ContributionRow {
   reward_hold: 0 | 1;
   stripe_checkout_session_id: string | null;
   stripe_payment_intent_id: string | null;
+  paid_at: string | null;
 }
 
 export const CONTRIBUTION_COLUMNS = [
@@ -41,6 +42,7 @@ export const CONTRIBUTION_COLUMNS = [
   "reward_hold",
   "stripe_checkout_session_id",
   "stripe_payment_intent_id",
+  "paid_at",
 ] as const;
 
 function idOf(value: string | { id: string } | null | undefined): string | null {
@@ -196,8 +198,8 @@ export async function markRefund(trx: Trx, c: ContributionRow, to: "refunding" |
       .insertInto("ledger_entries")
       .values({ campaign_id: c.campaign_id, contribution_id: c.id, kind: "refund", amount_cents: c.amount_cents, at: at.toISOString() })
       .execute();
-    const { paid_at } = await trx.selectFrom("contributions").select("paid_at").where("id", "=", c.id).executeTakeFirstOrThrow();
-    if (paid_at) await recordRefunded(trx, { campaignId: c.campaign_id, amountCents: c.amount_cents, paidAt: paid_at });
+    // Only received money is ever refunded (canMove), so paid_at is set; the figures count it in that year.
+    if (c.paid_at) await recordRefunded(trx, { campaignId: c.campaign_id, amountCents: c.amount_cents, paidAt: c.paid_at });
   }
   return true;
 }

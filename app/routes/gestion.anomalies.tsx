@@ -51,7 +51,7 @@ export default function Attention() {
                         <strong>{p.label}</strong>
                         {p.detail ? ` : ${p.detail}` : ""}
                       </p>
-                      <p className="todo">À faire : {p.todo}</p>
+                      <p className="next-step">À faire : {p.nextStep}</p>
                     </div>
                   ))}
                 </div>
@@ -78,7 +78,7 @@ export default function Attention() {
                     Campagne : <Link to={`/gestion/campagnes/${p.campaignId}`}>{p.campaignTitle}</Link> · créé le {formatDateTime(p.createdAt)} ·{" "}
                     {p.attempts} tentative(s){p.lastError ? ` · dernière erreur : ${p.lastError}` : ""}
                   </p>
-                  <p className="todo">À faire : {p.todo}</p>
+                  <p className="next-step">À faire : {p.nextStep}</p>
                 </div>
               </li>
             ))}
@@ -92,7 +92,7 @@ export default function Attention() {
           <p>Tous les courriels ont été remis au prestataire d'envoi.</p>
         ) : (
           <>
-            <p className="todo">
+            <p className="next-step">
               À faire : après 8 tentatives, l'envoi est abandonné. Vérifiez l'adresse et l'état du service d'envoi (Resend) ; prévenez la
               personne par un autre moyen si le message était important (remboursement, virement).
             </p>

@@ -3,14 +3,13 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
-import { moderationQueue } from "~/staff/moderation.server";
+import { moderationCount } from "~/staff/moderation.server";
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["staff"]);
-  const queue = await moderationQueue(database().db);
-  return { name: user.displayName, waiting: queue.length };
+  return { name: user.displayName, waiting: await moderationCount(database().db) };
 }
 
 export default function StaffLayout() {

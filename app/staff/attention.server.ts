@@ -6,29 +6,42 @@
  * Stripe dashboard marks the contribution refunded, for instance).
  */
 import { sql, type Kysely } from "kysely";
-import type { DB } from "#db/schema";
+import type { DB, EmailKind } from "#db/schema";
 import { contributionReference } from "~/domain/contribution-status";
 
-export const FLAG_LABELS: Record<string, { label: string; todo: string }> = {
+export const FLAG_LABELS: Record<string, { label: string; nextStep: string }> = {
   disputed: {
     label: "Paiement contesté (litige)",
-    todo: "Répondre au litige dans le tableau de bord Stripe avant l'échéance indiquée, avec le reçu et la page de la campagne comme preuves. Si la banque donne raison au contributeur, l'argent est repris par Stripe : vérifiez ensuite le rapprochement.",
+    nextStep: "Répondre au litige dans le tableau de bord Stripe avant l'échéance indiquée, avec le reçu et la page de la campagne comme preuves. Si la banque donne raison au contributeur, l'argent est repris par Stripe : vérifiez ensuite le rapprochement.",
   },
   reward_unavailable: {
     label: "Contrepartie épuisée au moment du paiement",
-    todo: "Le paiement est arrivé après la libération de l'unité réservée et la contrepartie est épuisée. Contactez le contributeur pour lui proposer une autre contrepartie ou le remboursement (à faire depuis le tableau de bord Stripe).",
+    nextStep: "Le paiement est arrivé après la libération de l'unité réservée et la contrepartie est épuisée. Contactez le contributeur pour lui proposer une autre contrepartie ou le remboursement (à faire depuis le tableau de bord Stripe).",
   },
   amount_mismatch: {
     label: "Montant payé différent du montant demandé",
-    todo: "Comparer le paiement dans Stripe et la contribution ; en cas d'erreur, rembourser depuis le tableau de bord Stripe et prévenir le contributeur.",
+    nextStep: "Comparer le paiement dans Stripe et la contribution ; en cas d'erreur, rembourser depuis le tableau de bord Stripe et prévenir le contributeur.",
   },
   partial_refund: {
     label: "Remboursement partiel fait hors plateforme",
-    todo: "Quelqu'un a remboursé une partie du paiement depuis Stripe. La plateforme ne gère que les remboursements complets : terminez le remboursement dans Stripe ou annulez l'opération, puis vérifiez le rapprochement.",
+    nextStep: "Quelqu'un a remboursé une partie du paiement depuis Stripe. La plateforme ne gère que les remboursements complets : terminez le remboursement dans Stripe ou annulez l'opération, puis vérifiez le rapprochement.",
   },
 };
 
-export const REFUND_FAILED_TODO =
+/** What each kind of e-mail is, in the staff's words. */
+export const EMAIL_KIND_LABELS: Record<EmailKind, string> = {
+  sign_in: "Connexion (lien et code)",
+  campaign_news: "Actualité d'une campagne",
+  campaign_status_holder: "Changement d'état (au porteur)",
+  contribution_receipt: "Reçu de contribution",
+  holder_new_contribution: "Nouvelle contribution (au porteur)",
+  campaign_funded_contributor: "Campagne réussie (au contributeur)",
+  campaign_funded_holder: "Campagne réussie (au porteur)",
+  campaign_refund_contributor: "Remboursement (au contributeur)",
+  payout_waiting_holder: "Virement en attente (au porteur)",
+};
+
+export const REFUND_FAILED_NEXT_STEP =
   "Stripe a refusé ou n'a pas pu faire le remboursement (carte expirée, compte clos…). Contactez le contributeur pour obtenir un autre moyen de remboursement (virement), puis remboursez depuis le tableau de bord Stripe : le webhook marquera la contribution remboursée.";
 
 export async function attentionItems(db: Kysely<DB>) {
@@ -78,9 +91,9 @@ export async function attentionItems(db: Kysely<DB>) {
         updatedAt: k.updated_at,
         problems: [
           ...(k.status === "refund_failed"
-            ? [{ label: "Remboursement en échec", detail: k.refund_last_error, todo: REFUND_FAILED_TODO }]
+            ? [{ label: "Remboursement en échec", detail: k.refund_last_error, nextStep: REFUND_FAILED_NEXT_STEP }]
             : []),
-          ...flags.map((f) => ({ label: FLAG_LABELS[f]?.label ?? f, detail: null, todo: FLAG_LABELS[f]?.todo ?? "À examiner dans Stripe." })),
+          ...flags.map((f) => ({ label: FLAG_LABELS[f]?.label ?? f, detail: null, nextStep: FLAG_LABELS[f]?.nextStep ?? "À examiner dans Stripe." })),
         ],
       };
     }),
@@ -95,14 +108,14 @@ export async function attentionItems(db: Kysely<DB>) {
       campaignId: p.campaign_id,
       campaignTitle: p.campaign_title,
       organization: p.organization,
-      todo:
+      nextStep:
         p.stripe_account_id === null || p.stripe_payouts_enabled !== 1
           ? "Le porteur n'a pas terminé l'ouverture de son compte de paiement Stripe : il a été prévenu par courriel. Relancez-le ; le virement partira tout seul au passage suivant une fois le compte prêt."
           : p.status === "failed"
             ? "Le virement a été refusé par Stripe : lisez l'erreur, corrigez dans Stripe (compte du porteur, solde de la plateforme), puis relancez `npm run settle`."
             : "Le virement est en cours de nouvelle tentative automatique.",
     })),
-    emails: emails.map((e) => ({ id: e.id, kind: e.kind, to: e.to_email, attempts: e.attempts, lastError: e.last_error, createdAt: e.created_at })),
+    emails: emails.map((e) => ({ id: e.id, kind: EMAIL_KIND_LABELS[e.kind], to: e.to_email, attempts: e.attempts, lastError: e.last_error, createdAt: e.created_at })),
   };
 }
 

@@ -65,6 +65,12 @@ export async function moderationQueue(db: Kysely<DB>) {
     .sort((a, b) => (a.submitted_at < b.submitted_at ? -1 : a.submitted_at > b.submitted_at ? 1 : a.id - b.id));
 }
 
+/** How many campaigns wait for a decision (the staff nav shows it on every page). */
+export async function moderationCount(db: Kysely<DB>): Promise<number> {
+  const r = await db.selectFrom("campaigns").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "submitted").executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 /** Every campaign, for the staff list, newest first; optionally of one state. */
 export async function staffCampaignList(db: Kysely<DB>, status: CampaignState | null) {
   let q = db

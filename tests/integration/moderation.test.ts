@@ -12,11 +12,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
-import { breakInserts, tempDatabasePath } from "../support/db";
+import { breakInserts } from "../support/db";
+import { reconciledDatabasePerTest } from "../support/reconciled-database";
 import { setupServer } from "msw/node";
 import type Stripe from "stripe";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { migrateToLatest, openDatabase, type Database } from "#db/connection";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "#db/connection";
 import type { DB } from "#db/schema";
 import { config } from "~/config.server";
 import { formatDate } from "~/domain/format";
@@ -26,7 +27,6 @@ import { createDraft, ownCampaign, saveCampaign, submitCampaign } from "~/holder
 import { liveCampaigns } from "~/models/campaigns.server";
 import { startContribution } from "~/payments/contributions.server";
 import { processStripeEvent } from "~/payments/webhooks.server";
-import { reconcile } from "~/settlement/reconcile.server";
 import { runSettlementPass, type SettleReport } from "~/settlement/settle.server";
 import {
   approve,
@@ -60,8 +60,6 @@ const STAFF_LABEL = `Équipe du Département — ${STAFF.name} (${STAFF.email})`
 let handle: Database;
 let db: Kysely<DB>;
 let staffId: number;
-let testNumber = 0;
-let dropDatabase: () => void;
 let counter = 0;
 
 beforeAll(() => {
@@ -73,31 +71,18 @@ afterAll(() => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
+reconciledDatabasePerTest("moderation", server, (opened) => {
+  handle = opened;
+  db = opened.db;
+});
+
 beforeEach(async () => {
-  stripeMock.reset();
-  const tmp = tempDatabasePath(`moderation-${++testNumber}`);
-  dropDatabase = tmp.cleanup;
-  handle = openDatabase(tmp.file);
-  await migrateToLatest(handle.db);
-  db = handle.db;
   const staff = await db
     .insertInto("users")
     .values({ email: STAFF.email, display_name: STAFF.name, role: "staff", created_at: "2025-01-01T00:00:00.000Z" })
     .returning("id")
     .executeTakeFirstOrThrow();
   staffId = staff.id;
-});
-
-afterEach(async () => {
-  server.resetHandlers();
-  try {
-    // DESIGN §2: paid − refunded = held + paid out + commission, for every campaign, after every scenario.
-    const balances = await reconcile(db);
-    expect(balances.filter((b) => b.problems.length > 0).map((b) => ({ slug: b.slug, problems: b.problems }))).toEqual([]);
-  } finally {
-    await handle.close();
-    dropDatabase();
-  }
 });
 
 // ---------------------------------------------------------------------------

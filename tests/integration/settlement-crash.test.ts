@@ -30,6 +30,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { isPostgresUrl, migrateToLatest, openDatabase, type Database } from "#db/connection";
 import { reconcile } from "~/settlement/reconcile.server";
 import { tempDatabaseCopy, tempDatabasePath } from "../support/db";
+import { readStripeLog } from "../support/stripe-log";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const TSX = path.join(root, "node_modules/.bin/tsx");
@@ -289,46 +290,6 @@ function runSettle(paths: Paths, kill?: { afterMs: number; afterLine?: string })
 // ---------------------------------------------------------------------------
 // Reading what happened.
 
-interface RecordedRequest {
-  method: string;
-  path: string;
-  idempotencyKey: string | null;
-  body: Record<string, unknown>;
-}
-
-interface StripeLog {
-  requests: RecordedRequest[];
-  refunds: Array<{ id: string; payment_intent: string; amount: number; metadata: Record<string, string> }>;
-  transfers: Array<{ id: string; amount: number; destination: string; metadata: Record<string, string> }>;
-  idempotentKeys: string[];
-  tornLines: number;
-}
-
-function readStripeLog(file: string): StripeLog {
-  const log: StripeLog = { requests: [], refunds: [], transfers: [], idempotentKeys: [], tornLines: 0 };
-  if (!fs.existsSync(file)) return log;
-  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    let r: Record<string, unknown>;
-    try {
-      r = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      log.tornLines++;
-      continue;
-    }
-    if (r.type === "request") log.requests.push(r.request as RecordedRequest);
-    if (r.type === "refund") log.refunds.push(r.refund as StripeLog["refunds"][number]);
-    if (r.type === "transfer") log.transfers.push(r.transfer as StripeLog["transfers"][number]);
-    if (r.type === "idempotent") {
-      log.idempotentKeys.push(String(r.key));
-      // Objects created by a keyed request are stored in the same line as the answer.
-      const body = (r.result as { body?: { object?: string } } | undefined)?.body;
-      if (body?.object === "refund") log.refunds.push(body as StripeLog["refunds"][number]);
-      if (body?.object === "transfer") log.transfers.push(body as StripeLog["transfers"][number]);
-    }
-  }
-  return log;
-}
 
 interface Snapshot {
   statuses: Record<string, string>;

@@ -18,8 +18,8 @@ import type { Kysely } from "kysely";
 import { http } from "msw";
 import { setupServer } from "msw/node";
 import type Stripe from "stripe";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { migrateToLatest, openDatabase, type Database } from "#db/connection";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "#db/connection";
 import type { DB, EmailKind } from "#db/schema";
 import { TransitionError } from "~/domain/campaign-machine";
 import { endOfDayInParis } from "~/domain/time";
@@ -27,12 +27,11 @@ import { deliverDueEmails } from "~/email.server";
 import { startContribution } from "~/payments/contributions.server";
 import { stripe } from "~/payments/stripe.server";
 import { processStripeEvent } from "~/payments/webhooks.server";
-import { reconcile } from "~/settlement/reconcile.server";
 import { cancelCampaign, runSettlementPass, type SettleReport } from "~/settlement/settle.server";
 import { handlers } from "../mocks/index";
 import { clearOutbox, readOutbox } from "../mocks/resend";
 import { completeCheckoutAsync, expireCheckout, makeEvent, payCheckout, settleAsyncPayment, stripeMock, type MockEvent } from "../mocks/stripe";
-import { tempDatabasePath } from "../support/db";
+import { reconciledDatabasePerTest } from "../support/reconciled-database";
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-settle-"));
 process.env.DEMO_OUTBOX_PATH = path.join(workDir, "outbox.jsonl");
@@ -49,8 +48,6 @@ const GRACE = 5 * DAY;
 
 let handle: Database;
 let db: Kysely<DB>;
-let dropDatabase: () => void;
-let testNumber = 0;
 
 beforeAll(() => {
   server.listen({ onUnhandledRequest: "error" });
@@ -61,25 +58,9 @@ afterAll(() => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-beforeEach(async () => {
-  stripeMock.reset();
-  const tmp = tempDatabasePath(`settle-${++testNumber}`);
-  dropDatabase = tmp.cleanup;
-  handle = openDatabase(tmp.file);
-  await migrateToLatest(handle.db);
-  db = handle.db;
-});
-
-afterEach(async () => {
-  server.resetHandlers();
-  try {
-    // DESIGN §2: paid − refunded = held + paid out + commission, for every campaign, after every scenario.
-    const balances = await reconcile(db);
-    expect(balances.filter((b) => b.problems.length > 0).map((b) => ({ slug: b.slug, problems: b.problems }))).toEqual([]);
-  } finally {
-    await handle.close();
-    dropDatabase();
-  }
+reconciledDatabasePerTest("settle", server, (opened) => {
+  handle = opened;
+  db = opened.db;
 });
 
 // ---------------------------------------------------------------------------

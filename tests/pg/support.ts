@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
-import type { RecordedRequest } from "../mocks/stripe";
+export { readStripeLog, type StripeLog } from "../support/stripe-log";
 import { ROOT } from "../support/server";
 
 const TSX = path.join(ROOT, "node_modules/.bin/tsx");
@@ -150,42 +150,6 @@ export function runSettle(env: Record<string, string>, now: Date): Promise<Settl
 
 // ---------------------------------------------------------------------------
 
-export interface StripeLog {
-  requests: RecordedRequest[];
-  refunds: Array<{ id: string; payment_intent: string; amount: number; status: string }>;
-  transfers: Array<{ id: string; amount: number; destination: string; transfer_group: string | null }>;
-  tornLines: number;
-}
-
-/**
- * What every process said to the Stripe stand-in: with STRIPE_MOCK_STATE_FILE, each process
- * appends every keyed request, its answer and the objects it created to one JSON-lines file.
- * (Each process keeps its own memory, loaded from the file when it starts: the file is the one
- * place where the servers and the settle commands all show up.)
- */
-export function readStripeLog(file: string): StripeLog {
-  const log: StripeLog = { requests: [], refunds: [], transfers: [], tornLines: 0 };
-  if (!fs.existsSync(file)) return log;
-  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    let r: Record<string, unknown>;
-    try {
-      r = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      log.tornLines++;
-      continue;
-    }
-    if (r.type === "request") log.requests.push(r.request as RecordedRequest);
-    if (r.type === "refund") log.refunds.push(r.refund as StripeLog["refunds"][number]);
-    if (r.type === "transfer") log.transfers.push(r.transfer as StripeLog["transfers"][number]);
-    if (r.type === "idempotent") {
-      const body = (r.result as { body?: { object?: string } } | undefined)?.body;
-      if (body?.object === "refund") log.refunds.push(body as StripeLog["refunds"][number]);
-      if (body?.object === "transfer") log.transfers.push(body as StripeLog["transfers"][number]);
-    }
-  }
-  return log;
-}
 
 // ---------------------------------------------------------------------------
 
