@@ -18,8 +18,8 @@ export interface Platform {
 export async function boot(): Promise<Platform> {
   const cfg = config();
   if (cfg.demoMode || !process.env.RESEND_API_KEY) {
-    // Without keys, msw answers the Stripe and/or Resend APIs (tests/mocks): same code path, no network.
-    const { startMockServer } = await import("../tests/mocks/index");
+    // Without keys, msw answers the Stripe and/or Resend APIs (app/demo): same code path, no network.
+    const { startMockServer } = await import("~/demo/index.server");
     startMockServer({ stripe: cfg.demoMode, resend: !process.env.RESEND_API_KEY });
   }
   const database = await initDatabase({ path: cfg.databasePath, seed: cfg.seedDemoData });

@@ -9,7 +9,7 @@
  * backoff and gives up (status "failed", for staff) after `maxAttempts`.
  *
  * Without RESEND_API_KEY (demo, tests, CI) the same code runs with a fake key and
- * msw answers api.resend.com (tests/mocks/resend.ts), keeping each message in a
+ * msw answers api.resend.com (app/demo/resend-api.server.ts), keeping each message in a
  * local outbox file.
  */
 import { createElement, type ReactElement } from "react";

@@ -38,7 +38,7 @@ import { migrateToLatest, openDatabase } from "../db/connection";
 import { tempDatabasePath } from "../tests/support/db";
 import { cleanupStack, frInt, machineLine, plural, positiveInt, runBench, stringOptions } from "./bench-common";
 
-/** Stripe's documented live-mode limit per endpoint, as the mock applies it (tests/mocks/stripe.ts). */
+/** Stripe's documented live-mode limit per endpoint, as the mock applies it (app/demo/stripe-api.server.ts). */
 const PER_ENDPOINT_PER_SECOND = 25;
 const TARGET_RATIO = 1.1;
 const GOAL_CENTS = 1_000_000 * 100;

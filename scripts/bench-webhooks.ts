@@ -41,8 +41,8 @@ import { COLLECTED_STATUSES } from "../app/domain/contribution-status";
 // pulls in stripe and the (lazily read) configuration.
 import { DEMO_WEBHOOK_SECRET } from "../app/payments/stripe.server";
 import type { RunningServer } from "../tests/support/server";
-import { makeEvent } from "../tests/mocks/stripe";
-import { signPayload } from "../tests/mocks/stripe-webhooks";
+import { makeEvent } from "~/demo/stripe-api.server";
+import { signPayload } from "~/demo/stripe-webhooks.server";
 import {
   benchDatabase,
   benchDatabaseFile,

@@ -12,7 +12,7 @@ const reason = option("reason")?.trim();
 if (!slug || !reason) fail('Usage : npm run campaign:cancel -- <slug> --reason "motif de l\'annulation"');
 
 if (!process.env.STRIPE_SECRET_KEY || !process.env.RESEND_API_KEY) {
-  const { startMockServer } = await import("../tests/mocks/index");
+  const { startMockServer } = await import("~/demo/index.server");
   startMockServer({ stripe: !process.env.STRIPE_SECRET_KEY, resend: !process.env.RESEND_API_KEY });
 }
 

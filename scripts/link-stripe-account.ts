@@ -9,7 +9,7 @@ const [target, account] = positional();
 if (!target || !account || !/^acct_[A-Za-z0-9_]+$/.test(account)) fail("Usage : npm run org:link-stripe -- <slug de campagne | id de structure> acct_…");
 
 if (!process.env.STRIPE_SECRET_KEY) {
-  const { startMockServer } = await import("../tests/mocks/index");
+  const { startMockServer } = await import("~/demo/index.server");
   startMockServer({ stripe: true, resend: false });
 }
 

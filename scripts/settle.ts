@@ -12,7 +12,7 @@ const now = nowArg ? new Date(nowArg) : new Date();
 if (Number.isNaN(now.getTime())) fail(`--now : date invalide « ${nowArg} » (attendu : 2026-03-31T22:00:00Z)`);
 
 if (!process.env.STRIPE_SECRET_KEY || !process.env.RESEND_API_KEY) {
-  const { startMockServer } = await import("../tests/mocks/index");
+  const { startMockServer } = await import("~/demo/index.server");
   startMockServer({ stripe: !process.env.STRIPE_SECRET_KEY, resend: !process.env.RESEND_API_KEY });
 }
 

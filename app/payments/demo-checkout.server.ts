@@ -8,8 +8,8 @@ import {
   expireCheckout,
   payCheckout,
   type MockEvent,
-} from "../../tests/mocks/stripe";
-import { deliverEvent } from "../../tests/mocks/stripe-webhooks";
+} from "~/demo/stripe-api.server";
+import { deliverEvent } from "~/demo/stripe-webhooks.server";
 import { webhookSecret } from "./stripe.server";
 
 export type DemoIntent = "pay" | "pay_async" | "decline" | "abandon";

@@ -1,6 +1,6 @@
 /** Demo mode only: finishing the stand-in for Stripe's hosted onboarding sends the account.updated webhook. */
-import { completeOnboarding } from "../../tests/mocks/stripe";
-import { deliverEvent } from "../../tests/mocks/stripe-webhooks";
+import { completeOnboarding } from "~/demo/stripe-api.server";
+import { deliverEvent } from "~/demo/stripe-webhooks.server";
 import { webhookSecret } from "./stripe.server";
 
 export async function finishDemoOnboarding(accountId: string, webhookUrl: string): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * The one place that talks to Stripe. In demo mode (no STRIPE_SECRET_KEY) the
- * same SDK calls go to the msw stand-in of tests/mocks/stripe.ts, and webhooks
+ * same SDK calls go to the msw stand-in of app/demo/stripe-api.server.ts, and webhooks
  * are signed with a fixed demo secret: the production code path runs unchanged.
  */
 import Stripe from "stripe";

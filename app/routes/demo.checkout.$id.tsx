@@ -1,6 +1,6 @@
 /**
  * Demo mode only: the local page that stands in for Stripe's hosted Checkout.
- * Paying here makes the Stripe stand-in (tests/mocks/stripe.ts) build the events
+ * Paying here makes the Stripe stand-in (app/demo/stripe-api.server.ts) build the events
  * Stripe would send, and posts them, signed, to the platform's real webhook
  * endpoint: the production webhook code runs.
  */

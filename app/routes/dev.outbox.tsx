@@ -1,5 +1,5 @@
 /**
- * Demo only: the messages the mocked Resend API accepted (tests/mocks/resend.ts),
+ * Demo only: the messages the mocked Resend API accepted (app/demo/resend-api.server.ts),
  * newest first. 404 outside demo mode.
  */
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";

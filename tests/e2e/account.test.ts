@@ -17,7 +17,7 @@
 import Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readOutbox, type OutboxMessage } from "../mocks/resend";
+import { readOutbox, type OutboxMessage } from "~/demo/resend-api.server";
 import {
   axeChecker,
   codeOf,

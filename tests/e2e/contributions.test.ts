@@ -14,7 +14,7 @@
 import Database from "better-sqlite3";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readOutbox, type OutboxMessage } from "../mocks/resend";
+import { readOutbox, type OutboxMessage } from "~/demo/resend-api.server";
 import { axeChecker, euros, launchBrowser, NBSP, normalize, pageHelpers, startServerWithOutbox, waitForHydration } from "../support/e2e";
 import type { RunningServer } from "../support/server";
 

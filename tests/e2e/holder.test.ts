@@ -20,7 +20,7 @@ import Database from "better-sqlite3";
 import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, endOfDayInParis, parisCalendarDate } from "~/domain/time";
-import { readOutbox, type OutboxMessage } from "../mocks/resend";
+import { readOutbox, type OutboxMessage } from "~/demo/resend-api.server";
 import {
   axeChecker,
   codeOf,

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readOutbox } from "../mocks/resend";
+import { readOutbox } from "~/demo/resend-api.server";
 import { launchChromium } from "../support/browser";
 import { tempDatabasePath } from "../support/db";
 import { analyzeAxe, RESULTS_DIR } from "../support/e2e";

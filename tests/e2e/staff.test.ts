@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_STAFF_EMAIL } from "#db/seed/seed";
 import { formatDate } from "~/domain/format";
 import { addDays, calendarDaysBetween, parisCalendarDate, parisYear, startOfDayInParis } from "~/domain/time";
-import { readOutbox, type OutboxMessage } from "../mocks/resend";
+import { readOutbox, type OutboxMessage } from "~/demo/resend-api.server";
 import {
   axeChecker,
   codeOf,

@@ -11,7 +11,7 @@ import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contributionReference } from "~/domain/contribution-status";
 import { formatEuros } from "~/domain/format";
-import { readOutbox, type OutboxMessage } from "../mocks/resend";
+import { readOutbox, type OutboxMessage } from "~/demo/resend-api.server";
 import { tempDatabasePath, withDatabaseFile } from "../support/db";
 import { freePort, startServer, type RunningServer } from "../support/server";
 

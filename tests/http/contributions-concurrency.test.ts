@@ -9,8 +9,8 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
-import { makeEvent } from "../mocks/stripe";
-import { signPayload } from "../mocks/stripe-webhooks";
+import { makeEvent } from "~/demo/stripe-api.server";
+import { signPayload } from "~/demo/stripe-webhooks.server";
 import { tempDatabasePath, withDatabaseFile } from "../support/db";
 import { startServer, type RunningServer } from "../support/server";
 

@@ -296,7 +296,7 @@ describe("news to contributors, with a working unsubscribe link", () => {
     const recipients = (conn.prepare("select distinct email from contributions where campaign_id = ? and status = 'paid'").all(row.id) as Array<{ email: string }>).map((r) => r.email);
     conn.close();
     const owner = await client.signIn(row.email);
-    const { readOutbox } = await import("../mocks/resend");
+    const { readOutbox } = await import("~/demo/resend-api.server");
     const outboxFile = path.join(path.dirname(tmp.file), "outbox.jsonl");
 
     const bad = await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, { cookie: owner, form: { titre: "Ok", texte: "court" } });

@@ -23,7 +23,7 @@ import {
   verifySignInLink,
 } from "~/auth.server";
 import { closeDatabase, database, initDatabase } from "~/db.server";
-import { resendHandlers, readOutbox, type OutboxMessage } from "../mocks/resend";
+import { resendHandlers, readOutbox, type OutboxMessage } from "~/demo/resend-api.server";
 import { tempDatabasePath } from "../support/db";
 
 // Before any app code reads its configuration (config() is read lazily, on first use).

@@ -36,7 +36,7 @@ import { processStripeEvent, type WebhookOutcome } from "~/payments/webhooks.ser
 import type { ContributionStatus } from "~/domain/contribution-status";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
-import { handlers } from "../mocks/index";
+import { handlers } from "~/demo/index.server";
 import {
   completeCheckoutAsync,
   declineCheckout,
@@ -45,7 +45,7 @@ import {
   settleAsyncPayment,
   stripeMock,
   type MockEvent,
-} from "../mocks/stripe";
+} from "~/demo/stripe-api.server";
 import { tempDatabasePath } from "../support/db";
 
 const SEEDS = [1, 42, 2024, 7919, 123456789];

@@ -15,8 +15,8 @@ import { deliverDueEmails } from "~/email.server";
 import { startContribution } from "~/payments/contributions.server";
 import { readContributionForm, validateContributionForm, parseEurosToCents } from "~/payments/contribution-form.server";
 import { processStripeEvent } from "~/payments/webhooks.server";
-import { handlers } from "../mocks/index";
-import { readOutbox, resendFailures } from "../mocks/resend";
+import { handlers } from "~/demo/index.server";
+import { readOutbox, resendFailures } from "~/demo/resend-api.server";
 import {
   completeCheckoutAsync,
   declineCheckout,
@@ -26,7 +26,7 @@ import {
   settleAsyncPayment,
   stripeMock,
   type MockEvent,
-} from "../mocks/stripe";
+} from "~/demo/stripe-api.server";
 import { breakInserts, tempDatabasePath } from "../support/db";
 
 const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-contrib-"));

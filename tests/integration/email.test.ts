@@ -9,7 +9,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase, type Database } from "#db/connection";
 import { tempDatabasePath } from "../support/db";
-import { clearOutbox, readOutbox, resendFailures, resendHandlers } from "../mocks/resend";
+import { clearOutbox, readOutbox, resendFailures, resendHandlers } from "~/demo/resend-api.server";
 
 // Before any app module reads the configuration (config() caches on first call).
 const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-outbox-"));

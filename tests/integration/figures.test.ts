@@ -47,9 +47,9 @@ import { closeDatabase, initDatabase } from "~/db.server";
 import { startContribution } from "~/payments/contributions.server";
 import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
 import { action } from "~/routes/webhooks.stripe";
-import { handlers } from "../mocks/index";
-import { makeEvent, payCheckout, stripeMock, type MockEvent } from "../mocks/stripe";
-import { signPayload } from "../mocks/stripe-webhooks";
+import { handlers } from "~/demo/index.server";
+import { makeEvent, payCheckout, stripeMock, type MockEvent } from "~/demo/stripe-api.server";
+import { signPayload } from "~/demo/stripe-webhooks.server";
 import { SEED_NOW, tempDatabasePath } from "../support/db";
 
 afterAll(() => {

@@ -38,8 +38,8 @@ import {
   setFeatured,
   setLabel,
 } from "~/staff/moderation.server";
-import { handlers } from "../mocks/index";
-import { expireCheckout, payCheckout, stripeMock, type MockEvent } from "../mocks/stripe";
+import { handlers } from "~/demo/index.server";
+import { expireCheckout, payCheckout, stripeMock, type MockEvent } from "~/demo/stripe-api.server";
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-moderation-"));
 process.env.DEMO_OUTBOX_PATH = path.join(workDir, "outbox.jsonl");

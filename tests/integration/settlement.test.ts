@@ -28,9 +28,9 @@ import { startContribution } from "~/payments/contributions.server";
 import { stripe } from "~/payments/stripe.server";
 import { processStripeEvent } from "~/payments/webhooks.server";
 import { cancelCampaign, runSettlementPass, type SettleReport } from "~/settlement/settle.server";
-import { handlers } from "../mocks/index";
-import { clearOutbox, readOutbox } from "../mocks/resend";
-import { completeCheckoutAsync, expireCheckout, makeEvent, payCheckout, settleAsyncPayment, stripeMock, type MockEvent } from "../mocks/stripe";
+import { handlers } from "~/demo/index.server";
+import { clearOutbox, readOutbox } from "~/demo/resend-api.server";
+import { completeCheckoutAsync, expireCheckout, makeEvent, payCheckout, settleAsyncPayment, stripeMock, type MockEvent } from "~/demo/stripe-api.server";
 import { reconciledDatabasePerTest } from "../support/reconciled-database";
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-settle-"));

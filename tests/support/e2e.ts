@@ -8,7 +8,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { readOutbox, type OutboxMessage } from "../mocks/resend";
+import { readOutbox, type OutboxMessage } from "~/demo/resend-api.server";
 import { launchChromium } from "./browser";
 import { tempDatabasePath } from "./db";
 import { freePort, ROOT, startServer, type RunningServer } from "./server";

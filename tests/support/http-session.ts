@@ -1,5 +1,5 @@
 /** Talking to the built server like a browser without JavaScript: forms, cookies, sign-in through the outbox. */
-import { readOutbox } from "../mocks/resend";
+import { readOutbox } from "~/demo/resend-api.server";
 import type { RunningServer } from "./server";
 
 export interface Answer {

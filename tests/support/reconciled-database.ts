@@ -8,7 +8,7 @@ import type { SetupServer } from "msw/node";
 import { afterEach, beforeEach, expect } from "vitest";
 import { migrateToLatest, openDatabase, type Database } from "#db/connection";
 import { reconcile } from "~/settlement/reconcile.server";
-import { stripeMock } from "../mocks/stripe";
+import { stripeMock } from "~/demo/stripe-api.server";
 import { tempDatabasePath } from "./db";
 
 /** Registers the hooks; `opened` receives each test's database before the suite's own beforeEach hooks run. */

@@ -6,7 +6,7 @@
  * counted, not fatal.
  */
 import fs from "node:fs";
-import type { RecordedRequest } from "../mocks/stripe";
+import type { RecordedRequest } from "~/demo/stripe-api.server";
 
 export interface StripeLog {
   requests: RecordedRequest[];

@@ -1,6 +1,6 @@
 /** Sign an event like Stripe does and post it to a webhook endpoint. */
 import Stripe from "stripe";
-import type { MockEvent } from "./stripe";
+import type { MockEvent } from "./stripe-api.server";
 
 // Only the webhooks helper is used; no API call goes through this instance.
 const signer = new Stripe("sk_test_signing_only");

@@ -4,8 +4,8 @@
  * is absent, so a deployment with keys talks to the real services.
  */
 import { setupServer, type SetupServer } from "msw/node";
-import { resendHandlers } from "./resend";
-import { stripeHandlers } from "./stripe";
+import { resendHandlers } from "./resend-api.server";
+import { stripeHandlers } from "./stripe-api.server";
 
 export const handlers = [...stripeHandlers, ...resendHandlers];
 
