@@ -48,6 +48,8 @@ const schema = z.object({
   RESEND_API_KEY: z.string().min(1).optional(),
   EMAIL_FROM: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** where a contributor writes when something went wrong with their money (a refund that failed) */
+  CONTACT_EMAIL: z.email().optional(),
   EMAIL_WORKER_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(10),
   DEMO_OUTBOX_PATH: z.string().min(1).default("data/demo-outbox.jsonl"),
 });
@@ -94,8 +96,16 @@ export interface Config {
   stripeWebhookSecret: string | undefined;
   /** no Stripe key: payments are simulated and every page says so */
   demoMode: boolean;
-  /** absolute base URL of the site, without trailing slash (links in emails) */
+  /**
+   * absolute base URL of this process, without trailing slash: PUBLIC_URL, else
+   * http://localhost:$PORT. E-mail links use `publicUrl(db)` (app/public-url.server.ts)
+   * instead, which is right in every process (a CLI has no PORT of its own).
+   */
   publicUrl: string;
+  /** PUBLIC_URL as set (without trailing slash), null when unset (never in production) */
+  publicUrlSetting: string | null;
+  /** where a contributor writes when a refund failed (CONTACT_EMAIL) */
+  contactEmail: string;
   /** sender of every email: "Name <address>" */
   emailFrom: string;
   /** period of the in-process email delivery loop */
@@ -105,6 +115,7 @@ export interface Config {
 }
 
 export const DEFAULT_EMAIL_FROM = "Propulsons <ne-pas-repondre@propulsons.example>";
+export const DEFAULT_CONTACT_EMAIL = "contact@propulsons.example";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -119,13 +130,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const production = e.PROPULSONS_ENV === "production";
   if (production) {
-    // A production deployment never fakes a payment nor swallows an email.
-    const missing = (["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY", "EMAIL_FROM"] as const).filter(
-      (k) => !e[k],
-    );
+    // A production deployment never fakes a payment nor swallows an email, and never guesses
+    // its own address (links in e-mails) nor whom contributors write to.
+    const missing = (
+      ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY", "EMAIL_FROM", "PUBLIC_URL", "CONTACT_EMAIL"] as const
+    ).filter((k) => !e[k]);
     if (missing.length > 0) {
       throw new ConfigError(
-        `PROPULSONS_ENV=production needs real keys; missing: ${missing.join(", ")}. Refusing to start in demo mode.`,
+        `PROPULSONS_ENV=production needs real keys; missing: ${missing.join(", ")}. Refusing to start with demo defaults.`,
       );
     }
   }
@@ -171,6 +183,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripeSecretKey: e.STRIPE_SECRET_KEY,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    publicUrlSetting: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, "") : null,
+    contactEmail: e.CONTACT_EMAIL ?? DEFAULT_CONTACT_EMAIL,
     emailFrom: e.EMAIL_FROM ?? DEFAULT_EMAIL_FROM,
     emailWorkerIntervalMs: Math.round(e.EMAIL_WORKER_INTERVAL_SECONDS * 1000),
     demoOutboxPath: e.DEMO_OUTBOX_PATH,
