@@ -117,6 +117,12 @@ export interface Config {
 export const DEFAULT_EMAIL_FROM = "Propulsons <ne-pas-repondre@propulsons.example>";
 export const DEFAULT_CONTACT_EMAIL = "contact@propulsons.example";
 
+/**
+ * How long after its checkout expired a pending contribution is taken as abandoned by
+ * the settlement (`closeStalePending` in app/settlement/settle.server.ts).
+ */
+export const STALE_PENDING_AFTER_EXPIRY_MINUTES = 60;
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -140,6 +146,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `PROPULSONS_ENV=production needs real keys; missing: ${missing.join(", ")}. Refusing to start with demo defaults.`,
       );
     }
+  }
+  // The settlement waits for pending contributions until the grace ends; a pending one is
+  // closed as abandoned only an hour after its checkout expired. A shorter grace would
+  // decide a campaign while a checkout opened just before its deadline may still be paid.
+  const minGraceMinutes = e.CHECKOUT_EXPIRY_MINUTES + STALE_PENDING_AFTER_EXPIRY_MINUTES;
+  if (e.SETTLE_GRACE_DAYS * 24 * 60 < minGraceMinutes) {
+    throw new ConfigError(
+      `SETTLE_GRACE_DAYS (${e.SETTLE_GRACE_DAYS}) must be at least CHECKOUT_EXPIRY_MINUTES (${e.CHECKOUT_EXPIRY_MINUTES}) + ` +
+        `${STALE_PENDING_AFTER_EXPIRY_MINUTES} minutes, so that a checkout opened before a deadline can finish: ` +
+        `at least ${minGraceMinutes} minutes = ${+(minGraceMinutes / (24 * 60)).toFixed(4)} days.`,
+    );
   }
   if (e.CONTRIBUTION_MIN_EUROS > e.CONTRIBUTION_MAX_EUROS) {
     throw new ConfigError("CONTRIBUTION_MIN_EUROS must not exceed CONTRIBUTION_MAX_EUROS.");

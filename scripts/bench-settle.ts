@@ -325,7 +325,6 @@ async function main(): Promise<number> {
     DEMO_OUTBOX_PATH: outboxFile,
     STRIPE_MOCK_LIVE_LIMITS: "1",
     STRIPE_MOCK_STATE_FILE: stateFile,
-    SETTLE_GRACE_DAYS: "0",
   });
   const limitMs = 3 * floorMs + 120_000;
   console.log(`lancement de tsx scripts/settle.ts --no-emails (plancher ${secs(floorMs)}, interrompu au-delà de ${secs(limitMs)})…`);

@@ -203,7 +203,6 @@ function childEnv(paths: Paths): Record<string, string> {
     REFUND_RATE_PER_SECOND: "400",
     EMAIL_RATE_PER_SECOND: "1000",
     REFUND_CONCURRENCY: "8",
-    SETTLE_GRACE_DAYS: "0",
     PUBLIC_URL: "http://localhost:3000",
   });
   return env;

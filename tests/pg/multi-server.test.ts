@@ -58,7 +58,6 @@ const serverEnv = (port: number): Record<string, string> => ({
   DEMO_OUTBOX_PATH: outbox,
   // Each server runs its settlement pass every second (part 3 races it against the settle commands).
   SETTLE_INTERVAL_SECONDS: "1",
-  SETTLE_GRACE_DAYS: "0",
   EMAIL_RATE_PER_SECOND: "100",
 });
 
@@ -360,7 +359,6 @@ describe("two servers, one PostgreSQL database", () => {
       PUBLIC_URL: servers[0]!.url,
       STRIPE_MOCK_STATE_FILE: stateFile,
       DEMO_OUTBOX_PATH: outbox,
-      SETTLE_GRACE_DAYS: "0",
       EMAIL_RATE_PER_SECOND: "100",
     };
     const runs = await Promise.all([runSettle(settleEnv, new Date()), runSettle(settleEnv, new Date())]);

@@ -1,6 +1,6 @@
 /**
- * readConfig: what production refuses to start without, the contact address and the
- * public URL as set.
+ * readConfig: what production refuses to start without, the settlement grace's floor,
+ * the contact address and the public URL as set.
  */
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_CONTACT_EMAIL, readConfig as readConfigFrom } from "~/config.server";
@@ -67,5 +67,28 @@ describe("PUBLIC_URL outside production", () => {
     const cfg = readConfig({ PORT: "4000" });
     expect(cfg.publicUrl).toBe("http://localhost:4000");
     expect(cfg.publicUrlSetting).toBeNull();
+  });
+});
+
+describe("SETTLE_GRACE_DAYS", () => {
+  it("defaults to 5 days", () => {
+    expect(readConfig({}).settleGraceMs).toBe(5 * 24 * 3600 * 1000);
+  });
+
+  it("accepts exactly the checkout's expiry plus one hour (30 + 60 minutes by default)", () => {
+    expect(readConfig({ SETTLE_GRACE_DAYS: String(90 / 1440) }).settleGraceMs).toBe(90 * 60_000);
+  });
+
+  it("refuses less than that, naming both settings", () => {
+    expect(() => readConfig({ SETTLE_GRACE_DAYS: "0" })).toThrow(ConfigError);
+    expect(() => readConfig({ SETTLE_GRACE_DAYS: "0.05" })).toThrow(
+      /SETTLE_GRACE_DAYS \(0\.05\) must be at least CHECKOUT_EXPIRY_MINUTES \(30\) \+ 60 minutes.*at least 90 minutes = 0\.0625 days/,
+    );
+  });
+
+  it("follows CHECKOUT_EXPIRY_MINUTES", () => {
+    const env = { CHECKOUT_EXPIRY_MINUTES: String(24 * 60) };
+    expect(() => readConfig({ ...env, SETTLE_GRACE_DAYS: "1" })).toThrow(/CHECKOUT_EXPIRY_MINUTES \(1440\)/);
+    expect(readConfig({ ...env, SETTLE_GRACE_DAYS: "1.05" }).settleGraceMs).toBe(Math.round(1.05 * 24 * 3600 * 1000));
   });
 });
