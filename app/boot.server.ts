@@ -1,11 +1,13 @@
 /**
  * Start-up: configuration, database (created, migrated and seeded on first
- * start; kept as it is afterwards) and the page cache.
+ * start; kept as it is afterwards), the public address recorded for the other
+ * processes, and the page cache.
  */
 import { config, type Config } from "./config.server";
 import { initDatabase } from "./db.server";
 import { startEmailWorker } from "./email.server";
 import { PageCache } from "./page-cache.server";
+import { recordPublicUrl } from "./public-url.server";
 import { startSettlementJob } from "./settlement/settle.server";
 import type { Database } from "#db/connection";
 
@@ -23,6 +25,8 @@ export async function boot(): Promise<Platform> {
     startMockServer({ stripe: cfg.demoMode, resend: !process.env.RESEND_API_KEY });
   }
   const database = await initDatabase({ path: cfg.databasePath, seed: cfg.seedDemoData });
+  // The address this server serves, for the e-mails that `npm run settle` and the other commands build.
+  await recordPublicUrl(database.db, cfg.publicUrl);
   startEmailWorker(database.db, { intervalMs: cfg.emailWorkerIntervalMs });
   // Campaigns go live, close and settle by themselves (SETTLE_INTERVAL_SECONDS=0 turns it off).
   startSettlementJob(database.db, cfg.settleIntervalMs);

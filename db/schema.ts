@@ -290,7 +290,15 @@ export interface FigurePeriodsTable {
   citizens: number;
 }
 
+/** What a process records for the others (key/value), e.g. "public_url" (app/public-url.server.ts). */
+export interface PlatformSettingsTable {
+  key: string;
+  value: string;
+  updated_at: Instant;
+}
+
 export interface DB {
+  platform_settings: PlatformSettingsTable;
   territories: TerritoriesTable;
   themes: ThemesTable;
   users: UsersTable;
