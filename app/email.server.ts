@@ -73,7 +73,7 @@ export const DEMO_RESEND_API_KEY = "re_demo_not_a_real_key";
 
 const BASE_BACKOFF_MS = 30_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
-/** how long a claimed row stays invisible to other senders while it is being sent */
+/** how long a claimed row stays invisible to other senders while it is being sent (real clock) */
 const CLAIM_LEASE_MS = 5 * 60_000;
 /** a request to the provider taking longer than this counts as a failure */
 const SEND_TIMEOUT_MS = 30_000;
@@ -244,20 +244,42 @@ async function send(row: OutboxRow): Promise<Outcome> {
   }
 }
 
+export interface DeliveryOptions {
+  /**
+   * The instant messages are due at (`next_attempt_at <= now`), sent at and retried from:
+   * the real clock by default, or a simulated one (`npm run settle -- --now …`).
+   */
+  now?: Date;
+  limit?: number;
+  maxAttempts?: number;
+  ratePerSecond?: number;
+  /**
+   * The real clock (milliseconds), Date.now by default. Claims and their expiry always use
+   * it, even when `now` is simulated: a claim left by a killed sender ends on time for every
+   * other sender, whatever its clock. Tests move it past a lease.
+   */
+  clock?: () => number;
+  /** Test seam: called once a row is claimed, before it is sent (a throw here is a sender killed mid-run). */
+  onClaimed?: (id: number) => unknown;
+}
+
 /**
  * Send due pending emails (status pending and next_attempt_at <= now), oldest
- * first, up to `limit`. Each row is claimed before sending (its next_attempt_at
- * is moved to a lease in the future, only if it is still due), so concurrent
- * calls never send the same row twice. Never throws for a provider error.
+ * first, up to `limit`. Each row is claimed before sending (claimed_until set to a
+ * lease on the real clock, only if no live claim holds it and it is still due), so
+ * concurrent calls never send the same row twice, and the claim of a sender that
+ * died expires for everyone. Never throws for a provider error.
  */
 export async function deliverDueEmails(
   db: Kysely<DB>,
-  options: { now?: Date; limit?: number; maxAttempts?: number; ratePerSecond?: number } = {},
+  options: DeliveryOptions = {},
 ): Promise<{ sent: number; retried: number; failed: number }> {
   // Paced under the provider's rate limit (Resend: 2 requests/s by default); this also keeps
   // a burst of e-mails from starving the web requests served by the same process.
   const limiter = new RateLimiter(options.ratePerSecond ?? config().emailRatePerSecond);
-  const now = options.now ?? new Date();
+  const clock = options.clock ?? Date.now;
+  const realIso = () => new Date(clock()).toISOString();
+  const now = options.now ?? new Date(clock());
   const nowIso = now.toISOString();
   const limit = options.limit ?? DEFAULT_LIMIT;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -269,27 +291,31 @@ export async function deliverDueEmails(
     .select(["id", "kind", "to_email", "payload_json", "idempotency_key", "attempts"])
     .where("status", "=", "pending")
     .where("next_attempt_at", "<=", nowIso)
+    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", realIso())]))
     .orderBy("created_at")
     .orderBy("id")
     .limit(limit)
     .execute();
 
   for (const row of due) {
+    const claimedAt = clock();
     const claimed = await db
       .updateTable("email_outbox")
-      .set({ next_attempt_at: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString() })
+      .set({ claimed_until: new Date(claimedAt + CLAIM_LEASE_MS).toISOString() })
       .where("id", "=", row.id)
       .where("status", "=", "pending")
       .where("next_attempt_at", "<=", nowIso)
+      .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", new Date(claimedAt).toISOString())]))
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) continue; // another sender has it
+    await options.onClaimed?.(row.id);
 
     await limiter.take();
     const outcome = await send(row);
     if (outcome.ok) {
       await db
         .updateTable("email_outbox")
-        .set({ status: "sent", sent_at: (options.now ?? new Date()).toISOString(), provider_id: outcome.providerId, last_error: null })
+        .set({ status: "sent", sent_at: (options.now ?? new Date(clock())).toISOString(), provider_id: outcome.providerId, last_error: null, claimed_until: null })
         .where("id", "=", row.id)
         .execute();
       result.sent += 1;
@@ -304,6 +330,7 @@ export async function deliverDueEmails(
         last_error: outcome.error,
         status: giveUp ? "failed" : "pending",
         next_attempt_at: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
+        claimed_until: null,
       })
       .where("id", "=", row.id)
       .execute();

@@ -217,6 +217,8 @@ export interface EmailOutboxTable {
   provider_id: string | null;
   created_at: Instant;
   sent_at: Instant | null;
+  /** while a sender holds the row: the end of its claim, on the real clock (null: not claimed) */
+  claimed_until: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
 }
 
 export interface SignInRequestsTable {

@@ -225,6 +225,74 @@ describe("email outbox", () => {
     expect((await outboxRows()).every((r) => r.status === "sent")).toBe(true);
   });
 
+  it("never sends a message twice when two senders run at once at a simulated instant", async () => {
+    // `npm run settle -- --now <later>`: a claim must hold against senders on that clock too.
+    const later = new Date(Date.now() + 30 * 86_400_000);
+    for (let i = 0; i < 6; i += 1) await enqueueReceipt(`receipt:s${i}`, `s${i}@example.org`, new Date());
+    const [a, b] = await Promise.all([
+      email.deliverDueEmails(database.db, { now: later }),
+      email.deliverDueEmails(database.db, { now: later }),
+    ]);
+    expect(a.sent + b.sent).toBe(6);
+    expect(requests).toBe(6);
+    expect((await outboxRows()).every((r) => r.status === "sent" && r.claimed_until === null)).toBe(true);
+  });
+
+  describe("a sender killed after claiming, at a simulated instant", () => {
+    const NOTHING = { sent: 0, retried: 0, failed: 0 };
+    /** the real clock once the claim's lease (5 minutes) is over */
+    const afterLease = () => Date.now() + 5 * 60_000 + 1000;
+
+    /** `npm run settle -- --now <30 days later>` claims the message, then dies before sending it. */
+    async function killedSettler(): Promise<Date> {
+      const later = new Date(Date.now() + 30 * 86_400_000);
+      await enqueueReceipt("receipt:killed", "camille@example.org", new Date());
+      const killed = new Error("killed");
+      await expect(
+        email.deliverDueEmails(database.db, {
+          now: later,
+          onClaimed: () => {
+            throw killed;
+          },
+        }),
+      ).rejects.toBe(killed);
+      expect(requests).toBe(0);
+      const [row] = await outboxRows();
+      expect(row).toMatchObject({ status: "pending", attempts: 0 });
+      // The claim is on the real clock, whatever the settler's simulated one.
+      const claimedUntil = Date.parse(row!.claimed_until!);
+      expect(claimedUntil).toBeGreaterThan(Date.now());
+      expect(claimedUntil).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+      return later;
+    }
+
+    it("leaves it to no one while the claim lasts", async () => {
+      const later = await killedSettler();
+      expect(await email.deliverDueEmails(database.db)).toEqual(NOTHING);
+      expect(await email.deliverDueEmails(database.db, { now: later })).toEqual(NOTHING);
+      expect(await email.deliverDueEmails(database.db, { now: new Date(later.getTime() + 86_400_000) })).toEqual(NOTHING);
+      expect(requests).toBe(0);
+    });
+
+    it("is sent once by the server's worker (real clock) when the claim is over", async () => {
+      await killedSettler();
+      expect(await email.deliverDueEmails(database.db, { clock: afterLease })).toEqual({ sent: 1, retried: 0, failed: 0 });
+      expect(await email.deliverDueEmails(database.db, { clock: afterLease })).toEqual(NOTHING);
+      expect(requests).toBe(1);
+      expect(readOutbox(outboxFile).map((m) => m.idempotencyKey)).toEqual(["receipt:killed"]);
+      const [row] = await outboxRows();
+      expect(row).toMatchObject({ status: "sent", claimed_until: null });
+    });
+
+    it("is sent once by the next settler, simulated clock or not, when the claim is over", async () => {
+      const later = await killedSettler();
+      expect(await email.deliverDueEmails(database.db, { now: later, clock: afterLease })).toEqual({ sent: 1, retried: 0, failed: 0 });
+      expect(await email.deliverDueEmails(database.db, { clock: afterLease })).toEqual(NOTHING);
+      expect(await email.deliverDueEmails(database.db, { now: later, clock: afterLease })).toEqual(NOTHING);
+      expect(requests).toBe(1);
+    });
+  });
+
   it("sends due messages oldest first, up to the limit", async () => {
     await enqueueReceipt("receipt:old", "old@example.org", seconds(-60));
     await enqueueReceipt("receipt:new", "new@example.org", seconds(0));
