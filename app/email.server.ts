@@ -40,6 +40,20 @@ import PayoutWaitingHolder, {
   payoutWaitingHolderSubject,
   type PayoutWaitingHolderProps,
 } from "../emails/payout-waiting-holder";
+import RefundSentContributor, {
+  refundSentContributorSubject,
+  type RefundSentContributorProps,
+} from "../emails/refund-sent-contributor";
+import RefundFailedContributor, {
+  refundFailedContributorSubject,
+  type RefundFailedContributorProps,
+} from "../emails/refund-failed-contributor";
+import LatePaymentContributor, {
+  latePaymentContributorSubject,
+  type LatePaymentContributorProps,
+} from "../emails/late-payment-contributor";
+import PayoutSentHolder, { payoutSentHolderSubject, type PayoutSentHolderProps } from "../emails/payout-sent-holder";
+import DisputeContributor, { disputeContributorSubject, type DisputeContributorProps } from "../emails/dispute-contributor";
 
 import SignIn, { signInSubject, type SignInProps } from "../emails/sign-in";
 import CampaignNews, { campaignNewsSubject, type CampaignNewsProps } from "../emails/campaign-news";
@@ -55,6 +69,11 @@ export type {
   CampaignFundedHolderProps,
   CampaignRefundContributorProps,
   PayoutWaitingHolderProps,
+  RefundSentContributorProps,
+  RefundFailedContributorProps,
+  LatePaymentContributorProps,
+  PayoutSentHolderProps,
+  DisputeContributorProps,
 };
 
 export type EmailMessage =
@@ -66,7 +85,12 @@ export type EmailMessage =
   | { kind: "campaign_funded_contributor"; data: CampaignFundedContributorProps }
   | { kind: "campaign_funded_holder"; data: CampaignFundedHolderProps }
   | { kind: "campaign_refund_contributor"; data: CampaignRefundContributorProps }
-  | { kind: "payout_waiting_holder"; data: PayoutWaitingHolderProps };
+  | { kind: "payout_waiting_holder"; data: PayoutWaitingHolderProps }
+  | { kind: "refund_sent_contributor"; data: RefundSentContributorProps }
+  | { kind: "refund_failed_contributor"; data: RefundFailedContributorProps }
+  | { kind: "late_payment_contributor"; data: LatePaymentContributorProps }
+  | { kind: "payout_sent_holder"; data: PayoutSentHolderProps }
+  | { kind: "dispute_contributor"; data: DisputeContributorProps };
 
 /** API key used when none is configured: msw answers instead of Resend. */
 export const DEMO_RESEND_API_KEY = "re_demo_not_a_real_key";
@@ -138,6 +162,11 @@ const TEMPLATES: { [K in EmailMessage["kind"]]: Template<K> } = {
   campaign_news: { component: CampaignNews, subject: campaignNewsSubject },
   sign_in: { component: SignIn, subject: signInSubject },
   payout_waiting_holder: { component: PayoutWaitingHolder, subject: payoutWaitingHolderSubject },
+  refund_sent_contributor: { component: RefundSentContributor, subject: refundSentContributorSubject },
+  refund_failed_contributor: { component: RefundFailedContributor, subject: refundFailedContributorSubject },
+  late_payment_contributor: { component: LatePaymentContributor, subject: latePaymentContributorSubject },
+  payout_sent_holder: { component: PayoutSentHolder, subject: payoutSentHolderSubject },
+  dispute_contributor: { component: DisputeContributor, subject: disputeContributorSubject },
 };
 
 /** Subject, HTML and plain text of a message (French). */

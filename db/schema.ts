@@ -202,7 +202,12 @@ export type EmailKind =
   | "campaign_funded_contributor"
   | "campaign_funded_holder"
   | "campaign_refund_contributor"
-  | "payout_waiting_holder";
+  | "payout_waiting_holder"
+  | "refund_sent_contributor"
+  | "refund_failed_contributor"
+  | "late_payment_contributor"
+  | "payout_sent_holder"
+  | "dispute_contributor";
 
 export interface EmailOutboxTable {
   id: Generated<number>;

@@ -37,8 +37,13 @@ export const EMAIL_KIND_LABELS: Record<EmailKind, string> = {
   holder_new_contribution: "Nouvelle contribution (au porteur)",
   campaign_funded_contributor: "Campagne réussie (au contributeur)",
   campaign_funded_holder: "Campagne réussie (au porteur)",
-  campaign_refund_contributor: "Remboursement (au contributeur)",
+  campaign_refund_contributor: "Remboursement annoncé (au contributeur)",
   payout_waiting_holder: "Virement en attente (au porteur)",
+  refund_sent_contributor: "Remboursement effectué (au contributeur)",
+  refund_failed_contributor: "Remboursement en échec (au contributeur)",
+  late_payment_contributor: "Paiement arrivé après la fin (au contributeur)",
+  payout_sent_holder: "Virement émis (au porteur)",
+  dispute_contributor: "Contestation bancaire (au contributeur)",
 };
 
 export const REFUND_FAILED_NEXT_STEP =
