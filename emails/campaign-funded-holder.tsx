@@ -1,6 +1,9 @@
 /**
  * Sent to the campaign holder when their campaign reaches its goal (settlement
- * engine): final figures, commission, payout to their Stripe account.
+ * engine): final figures, commission, and the payout to come to their Stripe
+ * account. Sent when the outcome is decided, before any transfer exists: it says
+ * « le virement sera émis » (or that it waits for the payment account), never that
+ * it was made — `payout_sent_holder` says so once the transfer exists.
  */
 import { Heading, Link, Text } from "@react-email/components";
 import { percentOfGoal } from "../app/domain/money";
@@ -17,7 +20,7 @@ export interface CampaignFundedHolderProps {
   contributorsCount: number;
   commissionBps: number;
   commissionCents: number;
-  /** what is transferred to the holder's Stripe account (collected − commission) */
+  /** what will be transferred to the holder's Stripe account (collected − commission) */
   payoutCents: number;
   /** year of the « Budget Citoyen » label (no commission), null when not labelled */
   budgetCitoyenYear: number | null;
@@ -26,7 +29,7 @@ export interface CampaignFundedHolderProps {
 }
 
 export function campaignFundedHolderSubject(props: Pick<CampaignFundedHolderProps, "campaignTitle">): string {
-  return `Objectif atteint ! Votre campagne ${q(props.campaignTitle)} est financée`;
+  return `Objectif atteint\u00a0! Votre campagne ${q(props.campaignTitle)} est financée`;
 }
 
 export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
@@ -55,9 +58,9 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
       preview={
         payoutWaiting
           ? `${collected} collectés grâce à ${contributors}. Votre virement de ${payout} est en attente.`
-          : `${collected} collectés grâce à ${contributors}. Le virement de ${payout} a été émis.`
+          : `${collected} collectés grâce à ${contributors}. Le virement de ${payout} sera émis vers votre compte Stripe.`
       }
-      heading="Félicitations, votre campagne est financée !"
+      heading="Félicitations, votre campagne est financée&nbsp;!"
     >
       <Text style={s.text}>Bonjour,</Text>
       <Text style={s.text}>
@@ -65,16 +68,16 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
         <Link href={campaignUrl} style={s.link}>
           {campaignTitle}
         </Link>{" "}
-        a atteint son objectif : {collected} collectés sur un objectif de {goal}, soit {percentText} de l'objectif,
-        grâce à {contributors}. Bravo !
+        a atteint son objectif&nbsp;: {collected} collectés sur un objectif de {goal}, soit {percentText} de
+        l'objectif, grâce à {contributors}. Bravo&nbsp;!
       </Text>
 
       <DetailsBox title="Le bilan">
-        <Detail label="Montant collecté :"> {collected}</Detail>
-        <Detail label="Objectif :"> {goal}</Detail>
-        <Detail label="Contributeurs :"> {formatInteger(contributorsCount)}</Detail>
-        <Detail label={<>Commission de la plateforme ({rate}) :</>}> {commission}</Detail>
-        <Detail label={<>{payoutWaiting ? "Montant à virer" : "Montant viré"} sur votre compte Stripe :</>} last>
+        <Detail label="Montant collecté&nbsp;:"> {collected}</Detail>
+        <Detail label="Objectif&nbsp;:"> {goal}</Detail>
+        <Detail label="Contributeurs&nbsp;:"> {formatInteger(contributorsCount)}</Detail>
+        <Detail label={<>Commission de la plateforme ({rate})&nbsp;:</>}> {commission}</Detail>
+        <Detail label="Montant à virer sur votre compte Stripe&nbsp;:" last>
           {" "}
           {payout}
         </Detail>
@@ -82,12 +85,13 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
 
       {budgetCitoyenYear !== null ? (
         <Text style={s.text}>
-          Commission de la plateforme : {rate}, car votre projet est labellisé {q(`Budget Citoyen ${budgetCitoyenYear}`)}{" "}
-          : aucune commission n'est prélevée. Vous recevez {payout}.
+          Commission de la plateforme&nbsp;: {rate}, car votre projet est labellisé{" "}
+          {q(`Budget Citoyen ${budgetCitoyenYear}`)}&nbsp;: aucune commission n'est prélevée. Vous recevrez {payout}.
         </Text>
       ) : (
         <Text style={s.text}>
-          La commission de la plateforme est de {rate} du montant collecté, soit {commission}. Vous recevez {payout}.
+          La commission de la plateforme est de {rate} du montant collecté, soit {commission}. Vous recevrez{" "}
+          {payout}.
         </Text>
       )}
 
@@ -96,12 +100,12 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
       </Heading>
       <Text style={s.notice}>
         {payoutWaiting
-          ? "Votre virement est en attente : votre compte de paiement Stripe n'est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur ; le virement partira automatiquement dès qu'il sera prêt."
-          : "Le virement a été émis vers votre compte Stripe ; il apparaîtra sur votre compte bancaire selon le calendrier de versement de Stripe."}
+          ? "Votre virement est en attente\u00a0: votre compte de paiement Stripe n'est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur\u00a0; le virement partira automatiquement dès qu'il sera prêt."
+          : `Le virement de ${payout} sera émis automatiquement vers votre compte Stripe. Un second message vous le confirmera dès qu'il aura été émis\u00a0; le montant apparaîtra ensuite sur votre compte bancaire selon le calendrier de versement de Stripe.`}
       </Text>
 
       <Heading as="h2" style={s.subheading}>
-        Et maintenant ?
+        Et maintenant&nbsp;?
       </Heading>
       <Text style={s.text}>
         Pensez à envoyer les contreparties promises à vos contributeurs, et tenez-les informés de l'avancement de

@@ -1,7 +1,9 @@
 /**
  * Sent to each contributor when the campaign they supported fails (goal not
- * reached at the deadline) or is cancelled by the Département: they are fully
- * refunded (settlement engine).
+ * reached at the deadline) or is cancelled by the Département, as soon as the
+ * refunds are decided (settlement engine): they are going to be refunded in full.
+ * Nothing is refunded yet — « vous allez être remboursé »; `refund_sent_contributor`
+ * says « vous avez été remboursé » once Stripe accepted the refund.
  */
 import { Link, Text } from "@react-email/components";
 import { percentOfGoal } from "../app/domain/money";
@@ -13,7 +15,7 @@ export interface CampaignRefundContributorProps {
   campaignTitle: string;
   /** absolute URL of the campaign page */
   campaignUrl: string;
-  /** total refunded to this person */
+  /** total to refund to this person */
   amountCents: number;
   /** true when the Département cancelled the campaign (false: goal not reached at the deadline) */
   cancelled: boolean;
@@ -27,8 +29,8 @@ export function campaignRefundContributorSubject(
   props: Pick<CampaignRefundContributorProps, "campaignTitle" | "cancelled">,
 ): string {
   return props.cancelled
-    ? `Campagne ${q(props.campaignTitle)} annulée : vous êtes remboursé`
-    : `${q(props.campaignTitle)} n'a pas atteint son objectif : vous êtes remboursé`;
+    ? `Campagne ${q(props.campaignTitle)} annulée\u00a0: vous allez être remboursé`
+    : `${q(props.campaignTitle)} n'a pas atteint son objectif\u00a0: vous allez être remboursé`;
 }
 
 export default function CampaignRefundContributor(props: CampaignRefundContributorProps) {
@@ -45,7 +47,7 @@ export default function CampaignRefundContributor(props: CampaignRefundContribut
   return (
     <EmailLayout
       title={campaignRefundContributorSubject(props)}
-      preview={`Votre contribution de ${amount} à ${q(campaignTitle)} vous est intégralement remboursée.`}
+      preview={`Votre contribution de ${amount} à ${q(campaignTitle)} va vous être intégralement remboursée.`}
       heading={cancelled ? "La campagne a été annulée" : "La campagne n'a pas atteint son objectif"}
     >
       <Text style={s.text}>Bonjour,</Text>
@@ -54,28 +56,29 @@ export default function CampaignRefundContributor(props: CampaignRefundContribut
           <Text style={s.text}>Le Département du Pas-de-Calais a annulé la campagne {campaignLink}.</Text>
           {reason ? (
             <>
-              <Text style={s.text}>Motif de l'annulation :</Text>
+              <Text style={s.text}>Motif de l'annulation&nbsp;:</Text>
               <Text style={s.quote}>{reason}</Text>
             </>
           ) : null}
         </>
       ) : (
         <Text style={s.text}>
-          La campagne {campaignLink} n'a pas atteint son objectif à sa date de fin : {collected} collectés sur un
-          objectif de {goal}, soit {percentText} de l'objectif. Comme elle fonctionnait en {q("tout ou rien")},
-          chaque contributeur est remboursé.
+          La campagne {campaignLink} n'a pas atteint son objectif à sa date de fin&nbsp;: {collected} collectés sur
+          un objectif de {goal}, soit {percentText} de l'objectif. Comme elle fonctionnait en {q("tout ou rien")},
+          chaque contributeur va être remboursé.
         </Text>
       )}
 
       <DetailsBox title="Votre remboursement">
-        <Detail label="Montant remboursé :"> {amount}</Detail>
-        <Detail label="Moyen de paiement :"> celui utilisé pour votre contribution</Detail>
-        <Detail label="Délai :" last> sous 5 à 10 jours ouvrés selon votre banque</Detail>
+        <Detail label="Montant à rembourser&nbsp;:"> {amount}</Detail>
+        <Detail label="Moyen de paiement&nbsp;:"> celui utilisé pour votre contribution</Detail>
+        <Detail label="Confirmation&nbsp;:" last> par un second message, une fois le remboursement effectué</Detail>
       </DetailsBox>
 
       <Text style={s.notice}>
-        Vous êtes intégralement remboursé de {amount}, sur le moyen de paiement utilisé. Le remboursement apparaît
-        généralement sous 5 à 10 jours ouvrés selon votre banque. Vous n'avez rien à faire.
+        Vous allez être intégralement remboursé de {amount}, automatiquement, sur le moyen de paiement utilisé. Vous
+        n'avez rien à faire. Un second message vous confirmera le remboursement dès qu'il aura été effectué&nbsp;; il
+        apparaîtra ensuite sur votre relevé sous 5 à 10 jours ouvrés, selon votre banque.
       </Text>
 
       <Text style={s.text}>

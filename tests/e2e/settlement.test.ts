@@ -115,7 +115,7 @@ describe("settlement at the deadline", () => {
     for (const c of failed.slice(0, 2)) {
       const emails = db.prepare("select distinct email from contributions where campaign_id = ?").pluck().all(c.id) as string[];
       for (const email of emails) {
-        expect(messages.some((m) => m.to.includes(email) && m.subject.includes("vous êtes remboursé")), `refund notice to ${email}`).toBe(true);
+        expect(messages.some((m) => m.to.includes(email) && m.subject.includes("vous allez être remboursé")), `refund notice to ${email}`).toBe(true);
       }
       const statuses = db.prepare("select distinct status from contributions where campaign_id = ? and paid_at is not null").pluck().all(c.id);
       expect(statuses).toEqual(["refunded"]);

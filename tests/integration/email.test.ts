@@ -355,9 +355,9 @@ describe("settlement emails through the outbox", () => {
     expect(row).toMatchObject({ kind: "campaign_refund_contributor", status: "pending" });
     expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({ sent: 1, retried: 0, failed: 0 });
     const [message] = readOutbox(outboxFile);
-    expect(message!.subject).toBe(`Campagne «${NBSP}Une épicerie solidaire à Lens${NBSP}» annulée : vous êtes remboursé`);
+    expect(message!.subject).toBe(`Campagne «${NBSP}Une épicerie solidaire à Lens${NBSP}» annulée${NBSP}: vous allez être remboursé`);
     expect(message!.text).toContain("Projet abandonné par son porteur.");
-    expect(message!.text).toContain(`Montant remboursé : 25${NBSP}€`);
+    expect(message!.text).toContain(`Montant à rembourser${NBSP}: 25${NBSP}€`);
   });
 });
 

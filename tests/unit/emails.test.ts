@@ -13,12 +13,11 @@ const TITLE = "Une épicerie solidaire à Lens";
 const QUOTED = `«${NBSP}${TITLE}${NBSP}»`;
 const URL = "http://localhost:3000/campagnes/epicerie-solidaire-lens";
 
-const WAITING =
-  "Votre virement est en attente : votre compte de paiement Stripe n'est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur ; le virement partira automatiquement dès qu'il sera prêt.";
-const SENT =
-  "Le virement a été émis vers votre compte Stripe ; il apparaîtra sur votre compte bancaire selon le calendrier de versement de Stripe.";
-
-/** what only a message sent once a refund was made may say */
+const WAITING = `Votre virement est en attente${NBSP}: votre compte de paiement Stripe n'est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur${NBSP}; le virement partira automatiquement dès qu'il sera prêt.`;
+/** the funded message is sent before any transfer exists: what will be transferred */
+const TO_BE_SENT = `Le virement de ${euros(`5${NNBSP}111,90`)} sera émis automatiquement vers votre compte Stripe. Un second message vous le confirmera dès qu'il aura été émis${NBSP}; le montant apparaîtra ensuite sur votre compte bancaire selon le calendrier de versement de Stripe.`;
+/** what only a message sent once a transfer or a refund exists may say */
+const SAYS_TRANSFER_MADE = /\ba été émis|Montant viré|virement est émis/;
 const SAYS_REFUNDED = /vous (êtes|avez été) (intégralement )?rembours|\ba été remboursée?|\b(vous|est|sont) remboursée?s?\b/i;
 
 /** HTML escapes the apostrophe; compare against the escaped form. */
@@ -74,24 +73,25 @@ describe("campaign_funded_holder", () => {
     payoutWaiting: false,
   };
 
-  it("gives the figures, the 3 % commission and says the transfer was issued", async () => {
+  it("gives the figures, the 3 % commission and says the transfer will be issued — never that it was", async () => {
     const { subject, html, text } = await render({ kind: "campaign_funded_holder", data: funded });
-    expect(subject).toBe(`Objectif atteint ! Votre campagne ${QUOTED} est financée`);
+    expect(subject).toBe(`Objectif atteint${NBSP}! Votre campagne ${QUOTED} est financée`);
     expect(text).toContain(
-      `a atteint son objectif : ${euros(`5${NNBSP}270`)} collectés sur un objectif de ${euros(`5${NNBSP}000`)}, soit 105${NBSP}% de l'objectif, grâce à 84 contributeurs.`,
+      `a atteint son objectif${NBSP}: ${euros(`5${NNBSP}270`)} collectés sur un objectif de ${euros(`5${NNBSP}000`)}, soit 105${NBSP}% de l'objectif, grâce à 84 contributeurs.`,
     );
-    expect(text).toContain(`Commission de la plateforme (3${NBSP}%) : ${euros("158,10")}`);
-    expect(text).toContain(`Montant viré sur votre compte Stripe : ${euros(`5${NNBSP}111,90`)}`);
+    expect(text).toContain(`Commission de la plateforme (3${NBSP}%)${NBSP}: ${euros("158,10")}`);
+    expect(text).toContain(`Montant à virer sur votre compte Stripe${NBSP}: ${euros(`5${NNBSP}111,90`)}`);
     expect(text).toContain(
-      `La commission de la plateforme est de 3${NBSP}% du montant collecté, soit ${euros("158,10")}. Vous recevez ${euros(`5${NNBSP}111,90`)}.`,
+      `La commission de la plateforme est de 3${NBSP}% du montant collecté, soit ${euros("158,10")}. Vous recevrez ${euros(`5${NNBSP}111,90`)}.`,
     );
-    expect(text).toContain(SENT);
+    expect(text).toContain(TO_BE_SENT);
+    expect(`${subject}\n${text}`).not.toMatch(SAYS_TRANSFER_MADE);
     expect(text).not.toContain("Votre virement est en attente");
     expect(text).not.toContain("Budget Citoyen");
     expect(text).toContain("Pensez à envoyer les contreparties promises à vos contributeurs");
     expect(text).toContain("en publiant des actualités");
     expect(html).toContain(euros(`5${NNBSP}111,90`));
-    expect(html).toContain(htmlText(SENT));
+    expect(flat(html)).toContain(htmlText(TO_BE_SENT));
   });
 
   it("says 0 % for a « Budget Citoyen » project and that the transfer waits", async () => {
@@ -109,12 +109,13 @@ describe("campaign_funded_holder", () => {
     });
     expect(text).toContain("grâce à 1 contributeur.");
     expect(text).toContain(
-      `Commission de la plateforme : 0${NBSP}%, car votre projet est labellisé «${NBSP}Budget Citoyen 2026${NBSP}» : aucune commission n'est prélevée. Vous recevez ${euros(`5${NNBSP}270`)}.`,
+      `Commission de la plateforme${NBSP}: 0${NBSP}%, car votre projet est labellisé «${NBSP}Budget Citoyen 2026${NBSP}»${NBSP}: aucune commission n'est prélevée. Vous recevrez ${euros(`5${NNBSP}270`)}.`,
     );
-    expect(text).toContain(`Commission de la plateforme (0${NBSP}%) : ${euros("0")}`);
-    expect(text).toContain(`Montant à virer sur votre compte Stripe : ${euros(`5${NNBSP}270`)}`);
+    expect(text).toContain(`Commission de la plateforme (0${NBSP}%)${NBSP}: ${euros("0")}`);
+    expect(text).toContain(`Montant à virer sur votre compte Stripe${NBSP}: ${euros(`5${NNBSP}270`)}`);
     expect(text).toContain(WAITING);
-    expect(text).not.toContain(SENT);
+    expect(text).not.toContain("sera émis automatiquement");
+    expect(text).not.toMatch(SAYS_TRANSFER_MADE);
     expect(html).toContain(htmlText(WAITING));
     expect(html).toContain(`Budget Citoyen 2026`);
   });
@@ -130,18 +131,22 @@ describe("campaign_refund_contributor", () => {
     collectedCents: 313_500,
     goalCents: 500_000,
   };
-  const refundLine = `Vous êtes intégralement remboursé de ${euros("25,50")}, sur le moyen de paiement utilisé. Le remboursement apparaît généralement sous 5 à 10 jours ouvrés selon votre banque. Vous n'avez rien à faire.`;
+  const refundLine = `Vous allez être intégralement remboursé de ${euros("25,50")}, automatiquement, sur le moyen de paiement utilisé. Vous n'avez rien à faire. Un second message vous confirmera le remboursement dès qu'il aura été effectué${NBSP}; il apparaîtra ensuite sur votre relevé sous 5 à 10 jours ouvrés, selon votre banque.`;
 
-  it("explains the goal was not reached and the full refund", async () => {
+  it("explains the goal was not reached and that a full refund is coming — not that it was made", async () => {
     const { subject, html, text } = await render({ kind: "campaign_refund_contributor", data: failed });
-    expect(subject).toBe(`${QUOTED} n'a pas atteint son objectif : vous êtes remboursé`);
+    expect(subject).toBe(`${QUOTED} n'a pas atteint son objectif${NBSP}: vous allez être remboursé`);
     expect(text).toContain(
-      `n'a pas atteint son objectif à sa date de fin : ${euros(`3${NNBSP}135`)} collectés sur un objectif de ${euros(`5${NNBSP}000`)}, soit 62${NBSP}% de l'objectif.`,
+      `n'a pas atteint son objectif à sa date de fin${NBSP}: ${euros(`3${NNBSP}135`)} collectés sur un objectif de ${euros(`5${NNBSP}000`)}, soit 62${NBSP}% de l'objectif.`,
     );
-    expect(text).toContain(`Montant remboursé : ${euros("25,50")}`);
+    expect(text).toContain("chaque contributeur va être remboursé.");
+    expect(text).toContain(`Montant à rembourser${NBSP}: ${euros("25,50")}`);
+    expect(text).toContain(`Confirmation${NBSP}: par un second message, une fois le remboursement effectué`);
     expect(text).toContain(refundLine);
     expect(text).toContain("Merci pour votre soutien");
     expect(text).not.toContain("annulé");
+    expect(`${subject}\n${text}`).not.toMatch(SAYS_REFUNDED);
+    expect(text).not.toContain("Montant remboursé");
     expect(flat(html)).toContain(htmlText(refundLine));
   });
 
@@ -151,13 +156,14 @@ describe("campaign_refund_contributor", () => {
       kind: "campaign_refund_contributor",
       data: { ...failed, cancelled: true, reason, collectedCents: 600_000 },
     });
-    expect(subject).toBe(`Campagne ${QUOTED} annulée : vous êtes remboursé`);
+    expect(subject).toBe(`Campagne ${QUOTED} annulée${NBSP}: vous allez être remboursé`);
     expect(text).toContain(`Le Département du Pas-de-Calais a annulé la campagne ${TITLE}`);
-    expect(text).toContain(`Motif de l'annulation :`);
+    expect(text).toContain(`Motif de l'annulation${NBSP}:`);
     expect(text).toContain(reason);
     expect(html).toContain(reason);
     expect(text).not.toContain("n'a pas atteint son objectif");
     expect(text).toContain(refundLine);
+    expect(`${subject}\n${text}`).not.toMatch(SAYS_REFUNDED);
   });
 
   it("leaves the reason out when there is none", async () => {
