@@ -129,8 +129,12 @@ export interface ContributionsTable {
   reward_hold: ColumnType<Bool, Bool | undefined, Bool>;
   checkout_expires_at: Instant | null;
   last_payment_error: string | null;
-  /** something staff must look at: "disputed", "reward_unavailable"… */
+  /** what staff must look at: a comma-separated set of StaffFlag (app/domain/contribution-status.ts) */
   staff_flag: string | null;
+  /** a dispute (chargeback) opened by the contributor's bank, and how it ended */
+  dispute_status: "open" | "won" | "lost" | null;
+  /** money Stripe took back for the dispute and has not given back */
+  dispute_withdrawn_cents: ColumnType<number, number | undefined, number>;
   /** the payout that carried this paid contribution to the holder; null while the platform holds it */
   payout_id: number | null;
   refund_attempts: ColumnType<number, number | undefined, number>;

@@ -2,7 +2,8 @@
  * `npm run campaign:cancel -- <slug> --reason "…"`: staff cancel an approved or
  * live campaign; contributors are told why and refunded at once.
  */
-import { runSettlementPass, cancelCampaign } from "../app/settlement/settle.server";
+import { cancelCampaign } from "../app/settlement/cancel.server";
+import { runSettlementPass } from "../app/settlement/settle.server";
 import { deliverDueEmails } from "../app/email.server";
 import { TransitionError } from "../app/domain/campaign-machine";
 import { fail, openConfiguredDatabase, option, positional } from "./cli";
@@ -20,13 +21,15 @@ const database = await openConfiguredDatabase();
 try {
   const campaign = await database.db.selectFrom("campaigns").select(["id", "title"]).where("slug", "=", slug).executeTakeFirst();
   if (!campaign) fail(`Aucune campagne « ${slug} ».`);
+  let expired = 0;
   try {
-    await cancelCampaign(database.db, campaign.id, { reason });
+    expired = (await cancelCampaign(database.db, campaign.id, { reason })).checkoutsExpired;
   } catch (error) {
     if (error instanceof TransitionError) fail(error.message);
     throw error;
   }
   console.log(`Campagne « ${campaign.title} » annulée : ${reason}`);
+  if (expired > 0) console.log(`- ${expired} paiement(s) ouvert(s) clos chez Stripe : plus personne ne peut payer.`);
   const report = await runSettlementPass(database.db, { campaignId: campaign.id, log: (line) => console.log(`- ${line}`) });
   await deliverDueEmails(database.db, { limit: 10_000 });
   process.exitCode = report.errors > 0 ? 1 : 0;

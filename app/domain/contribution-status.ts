@@ -14,12 +14,28 @@ export const CONTRIBUTION_STATUSES = [
 export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
 
 /**
- * Contributions whose money was received. A campaign's collected total and its
- * contributor count are derived from these, never from a counter.
- * Refunded ones still count for a past campaign's « collected » figure (the money
- * was given, then returned because the campaign failed).
+ * Named sets of states: every sum of a campaign's money is written with these,
+ * never with a status list typed again (docs/money-path.md).
+ *
+ * - COLLECTED: received and neither refunded nor being refunded. This is « collecté »
+ *   everywhere: the public progress bar, the holder's figures, the settlement decision.
+ * - IN_FLIGHT: a payment that may still complete (open checkout, asynchronous method).
+ * - REFUND: money received whose refund has started (refunded, under way or failed);
+ *   shown apart from what was collected.
+ * - RECEIVED: every contribution whose money arrived at some point (COLLECTED + REFUND),
+ *   e.g. the people a holder may write to, or what reconcile sums as « paid ».
+ * - HELD: money on the platform's Stripe balance unless paid out (paid ones not yet
+ *   carried by a paid payout, and those whose refund has not gone through).
  */
-export const COLLECTED_STATUSES: readonly ContributionStatus[] = ["paid", "refunding", "refunded", "refund_failed"];
+export const COLLECTED_STATUSES = ["paid"] as const satisfies readonly ContributionStatus[];
+export const IN_FLIGHT_STATUSES = ["pending"] as const satisfies readonly ContributionStatus[];
+export const REFUND_STATUSES = ["refunding", "refunded", "refund_failed"] as const satisfies readonly ContributionStatus[];
+export const RECEIVED_STATUSES = [...COLLECTED_STATUSES, ...REFUND_STATUSES] as const satisfies readonly ContributionStatus[];
+export const HELD_STATUSES = ["paid", "refunding", "refund_failed"] as const satisfies readonly ContributionStatus[];
+
+export function isIn(set: readonly ContributionStatus[], status: ContributionStatus): boolean {
+  return set.includes(status);
+}
 
 export const CONTRIBUTION_STATUS_LABELS: Record<ContributionStatus, string> = {
   pending: "En attente de paiement",
@@ -53,4 +69,35 @@ export function canMove(from: ContributionStatus, to: ContributionStatus): boole
 /** The reference a contributor quotes when writing to the team: « PRP-000123 ». */
 export function contributionReference(id: number): string {
   return `PRP-${String(id).padStart(6, "0")}`;
+}
+
+/**
+ * What staff must look at on a contribution (« Paiements à traiter »). A contribution
+ * carries a set of them: a flag is added or removed, never overwritten
+ * (contribution-moves.server.ts owns the writes).
+ */
+export const STAFF_FLAGS = ["amount_mismatch", "reward_unavailable", "partial_refund", "disputed", "dispute_lost"] as const;
+export type StaffFlag = (typeof STAFF_FLAGS)[number];
+
+export function isStaffFlag(value: string): value is StaffFlag {
+  return (STAFF_FLAGS as readonly string[]).includes(value);
+}
+
+/** The stored set (comma-separated text, null when empty) read as flags; unknown words are kept out. */
+export function parseFlags(stored: string | null): StaffFlag[] {
+  return (stored ?? "").split(",").map((f) => f.trim()).filter(isStaffFlag);
+}
+
+/** The stored form of a set of flags: sorted, without repeats, null when empty. */
+export function formatFlags(flags: Iterable<StaffFlag>): string | null {
+  const set = [...new Set(flags)].sort();
+  return set.length === 0 ? null : set.join(",");
+}
+
+/**
+ * The part of a contribution's money that counts as collected: its amount while it
+ * is paid, minus what Stripe took back for a dispute.
+ */
+export function collectedPart(c: { status: ContributionStatus; amount_cents: number; dispute_withdrawn_cents: number }): number {
+  return isIn(COLLECTED_STATUSES, c.status) ? c.amount_cents - c.dispute_withdrawn_cents : 0;
 }

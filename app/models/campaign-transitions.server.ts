@@ -3,6 +3,7 @@
  * this module writes the new status and the transition row in one transaction.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
+import { campaignMoney } from "~/payments/campaign-money.server";
 import type { DB } from "#db/schema";
 import { config } from "~/config.server";
 import { enqueueEmail } from "~/email.server";
@@ -53,16 +54,9 @@ async function applyInTransaction(trx: Transaction<DB>, input: ApplyEventInput):
     .executeTakeFirst();
   if (!campaign) throw new CampaignNotFoundError(`campaign ${input.campaignId} not found`);
 
-  const totals = await trx
-    .selectFrom("contributions")
-    .select([
-      // Money the campaign holds now: a contribution refunded before settlement (dispute,
-      // refund from Stripe's dashboard) does not count towards the goal.
-      sql<number>`coalesce(sum(case when status = 'paid' then amount_cents else 0 end), 0)`.as("paid"),
-      sql<number>`coalesce(sum(case when status = 'pending' then 1 else 0 end), 0)`.as("in_flight"),
-    ])
-    .where("campaign_id", "=", campaign.id)
-    .executeTakeFirstOrThrow();
+  // Money the campaign holds now (one meaning of « collecté », campaign-money.server.ts): a
+  // contribution refunded before settlement does not count towards the goal.
+  const money = await campaignMoney(trx, campaign.id);
 
   const to = transition(campaign.status, input.event, {
     actor: input.actor,
@@ -71,8 +65,8 @@ async function applyInTransaction(trx: Transaction<DB>, input: ApplyEventInput):
     startsAt: new Date(campaign.starts_at),
     endsAt: new Date(campaign.ends_at),
     goalCents: campaign.goal_cents,
-    paidTotalCents: Number(totals.paid),
-    inFlightCount: Number(totals.in_flight),
+    paidTotalCents: money.collectedCents,
+    inFlightCount: money.inFlightCount,
     ...input.context,
   });
 

@@ -8,6 +8,7 @@ import type { DB } from "#db/schema";
 import { config } from "~/config.server";
 import { formatEuros } from "~/domain/format";
 import type { ContributionFieldErrors, ValidContribution } from "./contribution-form.server";
+import { closeUnpaid } from "./contribution-moves.server";
 import { createCheckoutSession } from "./stripe.server";
 
 export type StartResult =
@@ -139,43 +140,4 @@ export async function startContribution(
       formError: "Le service de paiement ne répond pas pour le moment. Aucun paiement n'a été effectué ; merci de réessayer dans quelques instants.",
     };
   }
-}
-
-/**
- * Close a pending contribution without payment (session expired, async payment
- * failed, checkout could not open) and release its reward unit, exactly once.
- * Runs inside the caller's transaction when given one.
- */
-export async function closeUnpaid(
-  db: Kysely<DB>,
-  contributionId: number,
-  to: "failed" | "expired",
-  now: Date,
-  extra: { lastPaymentError?: string | null } = {},
-): Promise<boolean> {
-  const run = async (trx: Kysely<DB>) => {
-    const row = await trx
-      .selectFrom("contributions")
-      .select(["id", "status", "reward_id", "reward_hold"])
-      .where("id", "=", contributionId)
-      .executeTakeFirst();
-    if (!row || row.status !== "pending") return false;
-    const updated = await trx
-      .updateTable("contributions")
-      .set({
-        status: to,
-        reward_hold: 0,
-        updated_at: now.toISOString(),
-        ...(extra.lastPaymentError !== undefined ? { last_payment_error: extra.lastPaymentError } : {}),
-      })
-      .where("id", "=", contributionId)
-      .where("status", "=", "pending")
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return false;
-    if (row.reward_hold === 1 && row.reward_id !== null) {
-      await trx.updateTable("rewards").set({ held: sql`held - 1` }).where("id", "=", row.reward_id).execute();
-    }
-    return true;
-  };
-  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }

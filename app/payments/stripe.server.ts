@@ -133,6 +133,40 @@ export async function createRefund(input: {
   }
 }
 
+/** A Checkout Session as Stripe knows it now; null when Stripe does not know it (404). */
+export async function retrieveCheckoutSession(sessionId: string): Promise<{ status: string | null } | null> {
+  try {
+    const session = await stripe().checkout.sessions.retrieve(sessionId);
+    return { status: session.status };
+  } catch (error) {
+    const e = asCallError(error);
+    if (e.status === 404) return null;
+    throw e;
+  }
+}
+
+/**
+ * Close an open Checkout Session so that nobody can pay it any more (a cancelled
+ * campaign). Answers the session's status afterwards: "expired", or "complete" when
+ * the citizen paid first (the webhook brings that payment, and it is refunded).
+ */
+export async function expireCheckoutSession(sessionId: string): Promise<"expired" | "complete" | "gone"> {
+  try {
+    const session = await stripe().checkout.sessions.expire(sessionId, {}, { idempotencyKey: `expire:${sessionId}` });
+    return session.status === "complete" ? "complete" : "expired";
+  } catch (error) {
+    const e = asCallError(error);
+    if (e.status === 404) return "gone";
+    if (e.status === 400) {
+      // Not open any more: say what it is.
+      const now = await retrieveCheckoutSession(sessionId);
+      if (!now) return "gone";
+      return now.status === "complete" ? "complete" : "expired";
+    }
+    throw e;
+  }
+}
+
 /** Pay a holder: one Stripe Transfer to their connected account. */
 export async function createTransfer(input: {
   payoutId: number;

@@ -4,13 +4,17 @@
  *
  *   paid − refunded = held + paid out + commission
  *
- * where "held" is computed independently of the ledger, from the contributions
- * whose money is still on the platform. Also checks that the ledger agrees
+ * where "paid" is what was received less what Stripe took back for disputes
+ * (`contribution_paid_reversal`, given back as `contribution_paid` if a dispute is
+ * won), and "held" is computed independently of the ledger, from the contributions
+ * whose money is still on the platform, less what disputes took back (which can make
+ * it negative when the money had already been paid out: the platform's loss). Also checks that the ledger agrees
  * with the contributions and payouts it records.
  */
 import { sql, type Kysely } from "kysely";
 import type { DB } from "#db/schema";
-import { COLLECTED_STATUSES } from "~/domain/contribution-status";
+import { HELD_STATUSES, RECEIVED_STATUSES } from "~/domain/contribution-status";
+import { statusIn } from "~/payments/campaign-money.server";
 
 export interface CampaignBalance {
   campaignId: number;
@@ -42,10 +46,11 @@ export async function reconcile(db: Kysely<DB>): Promise<CampaignBalance[]> {
     .leftJoin("payouts as p", "p.id", "k.payout_id")
     .select([
       "k.campaign_id",
-      sql<number>`coalesce(sum(case when k.status in (${sql.join(COLLECTED_STATUSES.map((s) => sql.lit(s)))}) then k.amount_cents else 0 end), 0)`.as("collected"),
+      // Received, less what disputes took back.
+      sql<number>`coalesce(sum(case when ${statusIn(RECEIVED_STATUSES, "k")} then k.amount_cents else 0 end), 0) - coalesce(sum(k.dispute_withdrawn_cents), 0)`.as("collected"),
       sql<number>`coalesce(sum(case when k.status = 'refunded' then k.amount_cents else 0 end), 0)`.as("refunded"),
       // Money still on the platform: received, not refunded, not carried by a completed payout.
-      sql<number>`coalesce(sum(case when k.status in ('paid', 'refunding', 'refund_failed') and (p.id is null or p.status <> 'paid') then k.amount_cents else 0 end), 0)`.as("held"),
+      sql<number>`coalesce(sum(case when ${statusIn(HELD_STATUSES, "k")} and (p.id is null or p.status <> 'paid') then k.amount_cents else 0 end), 0) - coalesce(sum(k.dispute_withdrawn_cents), 0)`.as("held"),
     ])
     .groupBy("k.campaign_id")
     .execute();

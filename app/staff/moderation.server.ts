@@ -11,7 +11,7 @@ import { EVENT_LABELS, STATE_LABELS, transition, TransitionError, type CampaignE
 import { formatDate } from "~/domain/format";
 import { calendarDaysBetween, parisCalendarDate, parisYear, startOfDayInParis } from "~/domain/time";
 import { applyCampaignEvent, ConcurrentTransitionError } from "~/models/campaign-transitions.server";
-import { cancelCampaign } from "~/settlement/settle.server";
+import { cancelCampaign } from "~/settlement/cancel.server";
 
 export type StaffResult = { ok: true; message: string } | { ok: false; status: 400 | 404 | 409; message: string };
 
@@ -253,12 +253,14 @@ async function decide(db: Kysely<DB>, campaignId: number, event: CampaignEvent, 
 export async function cancel(db: Kysely<DB>, campaignId: number, input: StaffActor & { reason: string }): Promise<StaffResult> {
   const exists = await db.selectFrom("campaigns").select("id").where("id", "=", campaignId).executeTakeFirst();
   if (!exists) return { ok: false, status: 404, message: "Campagne introuvable." };
+  let expired = 0;
   try {
-    await cancelCampaign(db, campaignId, { reason: input.reason, actorUserId: input.userId, now: input.now });
+    expired = (await cancelCampaign(db, campaignId, { reason: input.reason, actorUserId: input.userId, now: input.now })).checkoutsExpired;
   } catch (error) {
     return refusal(error);
   }
-  return { ok: true, message: "Campagne annulée : les contributeurs sont prévenus et seront remboursés automatiquement." };
+  const closed = expired === 0 ? "" : expired === 1 ? " Le paiement qui était en cours a été clos." : ` Les ${expired} paiements qui étaient en cours ont été clos.`;
+  return { ok: true, message: `Campagne annulée : chaque contributeur va recevoir un courriel et sera remboursé automatiquement.${closed}` };
 }
 
 export function labelYearBounds(now: Date): { min: number; max: number } {

@@ -12,6 +12,7 @@ import * as m0005 from "./0005_accounts";
 import * as m0006 from "./0006_news";
 import * as m0007 from "./0007_campaign_image_alt";
 import * as m0008 from "./0008_back_office";
+import * as m0009 from "./0009_money_path";
 import * as m0010 from "./0010_platform_settings";
 
 export const migrations: Record<string, Migration> = {
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   "0006_news": m0006,
   "0007_campaign_image_alt": m0007,
   "0008_back_office": m0008,
+  "0009_money_path": m0009,
   "0010_platform_settings": m0010,
 };

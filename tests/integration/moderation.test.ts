@@ -552,7 +552,7 @@ describe("cancelling", () => {
     const reason = "La structure a été dissoute.";
     expect(await cancel(db, c.id, { ...staff(now), reason })).toEqual({
       ok: true,
-      message: "Campagne annulée : les contributeurs sont prévenus et seront remboursés automatiquement.",
+      message: "Campagne annulée : chaque contributeur va recevoir un courriel et sera remboursé automatiquement.",
     });
     expect((await campaign(c.id)).status).toBe("cancelled");
     expect((await transitions(c.id)).at(-1)).toMatchObject({ from_status: "approved", to_status: "cancelled", event: "cancel", actor_role: "staff", actor_user_id: staffId, reason });

@@ -522,19 +522,20 @@ describe("payments in flight, grace period and late payments", () => {
     // 3 333 × 3 % = 99.99 → 100
     expect(all[1]).toMatchObject({
       kind: "supplementary", gross_cents: 3333, commission_bps: 300, commission_cents: 100, amount_cents: 3233, status: "paid",
-      idempotency_key: `payout:${c.id}:late:${slow.id}`,
+      idempotency_key: `payout:${c.id}:supplementary:1`,
     });
     expect((await contribution(slow.id)).payout_id).toBe(all[1]!.id);
     expect(transferRequests().map((r) => [r.idempotencyKey, r.body.amount, r.body.transfer_group])).toEqual([
       [`payout:${c.id}`, "9748", `campaign_${c.id}`],
-      [`payout:${c.id}:late:${slow.id}`, "3233", `campaign_${c.id}`],
+      [`payout:${c.id}:supplementary:1`, "3233", `campaign_${c.id}`],
     ]);
     expect(stripeMock.transfers().map((t) => t.destination)).toEqual([c.account, c.account]);
     expect(await ledger(c.id, ["commission", "payout"])).toEqual([
       { kind: "commission", amount_cents: 302, contribution_id: null },
       { kind: "payout", amount_cents: 9748, contribution_id: null },
-      { kind: "commission", amount_cents: 100, contribution_id: slow.id },
-      { kind: "payout", amount_cents: 3233, contribution_id: slow.id },
+      // A supplementary payout may carry several late payments: they point to it (payout_id).
+      { kind: "commission", amount_cents: 100, contribution_id: null },
+      { kind: "payout", amount_cents: 3233, contribution_id: null },
     ]);
     // nothing more on the next pass
     expect(await pass(at(c, GRACE + 2 * DAY))).toMatchObject({ payoutsPaid: 0 });
@@ -542,7 +543,7 @@ describe("payments in flight, grace period and late payments", () => {
     expect(await emails("campaign_funded_holder")).toHaveLength(1);
   });
 
-  it("a card payment whose webhook arrives after the campaign was funded is paid out on top (its own key), and one after failure is refunded", async () => {
+  it("a card payment whose webhook arrives after the campaign was funded is paid out on top (a supplementary payout), and one after failure is refunded", async () => {
     const funded = await makeCampaign({ goalCents: 5000 });
     const failed = await makeCampaign({ goalCents: 50_000 });
     await pay(funded, 5000, "a@example.org");
@@ -564,7 +565,7 @@ describe("payments in flight, grace period and late payments", () => {
     expect(next).toMatchObject({ payoutsPaid: 1, refunded: 1, errors: 0 });
     expect((await payouts(funded.id)).map((p) => [p.kind, p.gross_cents, p.commission_cents, p.amount_cents, p.idempotency_key, p.status])).toEqual([
       ["main", 5000, 150, 4850, `payout:${funded.id}`, "paid"],
-      ["supplementary", 1000, 30, 970, `payout:${funded.id}:late:${lateFunded.id}`, "paid"],
+      ["supplementary", 1000, 30, 970, `payout:${funded.id}:supplementary:1`, "paid"],
     ]);
     await expectEachRefundedOnce(failed.id);
     expect(await payouts(failed.id)).toEqual([]);
@@ -883,5 +884,202 @@ describe("two settlers at once", () => {
       .execute();
     expect(await pass(at(live, HOUR), "me")).toMatchObject({ funded: 0, payoutsPaid: 0, skipped: 0, errors: 0 });
     expect(await db.selectFrom("settlement_leases").select(["campaign_id", "holder"]).execute()).toEqual([{ campaign_id: live.id, holder: "autre-serveur:5678:busy" }]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The money path (issue 11): one owner per movement, and a message that says only
+// what has happened. Each test below failed on the code before the redesign.
+
+/** The e-mails due to one address (as of a month ahead), delivered through the Resend stand-in, as their text. */
+async function deliveredTexts(to: string): Promise<string[]> {
+  clearOutbox();
+  await deliverDueEmails(db, { now: new Date(Date.now() + 30 * DAY), limit: 1000 });
+  // Non-breaking spaces (French typography) read as plain ones.
+  return readOutbox().filter((m) => m.to.includes(to)).map((m) => `${m.subject}\n${m.text ?? ""}`.replace(/[\u00a0\u202f]/g, " "));
+}
+
+async function keysOf(kind: string): Promise<string[]> {
+  return (await emails(kind as EmailKind)).map((e) => e.idempotency_key).sort();
+}
+
+describe("the money path: every message is true", () => {
+  it("a failed campaign says « vous allez être remboursé »; « vous avez été remboursé » comes only once Stripe accepted the refund, once", async () => {
+    const c = await makeCampaign({ goalCents: 10_000 });
+    const id = await pay(c, 2500, "alice@example.org");
+    stripeMock.setRefundOutcome(() => "pending");
+    expect(await pass(c.endsAt)).toMatchObject({ failed: 1, refundsPending: 1, refunded: 0 });
+    expect((await contribution(id)).status).toBe("refunding");
+    expect(await keysOf("refund_sent_contributor")).toEqual([]);
+    const before = (await deliveredTexts("alice@example.org")).join("\n");
+    expect(before).toContain("allez être remboursé");
+    expect(before).not.toMatch(/vous (êtes|avez été) (intégralement )?rembours/);
+
+    // Stripe answers later: the refund went through.
+    const k = await contribution(id);
+    const refund = { id: k.stripe_refund_id!, object: "refund", payment_intent: k.stripe_payment_intent_id, amount: 2500, status: "succeeded" };
+    await deliver([makeEvent("refund.updated", refund)]);
+    await deliver([makeEvent("refund.updated", refund)]); // another delivery of the same news
+    expect((await contribution(id)).status).toBe("refunded");
+    expect(await keysOf("refund_sent_contributor")).toEqual([`refund-sent:${id}`]);
+    const after = await deliveredTexts("alice@example.org");
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatch(/avez été remboursé de 25 €/i);
+  });
+
+  it("a refund that fails for good: the contributor is told plainly whom to write to, staff see it, nothing says « remboursé »", async () => {
+    const c = await makeCampaign({ goalCents: 10_000 });
+    const id = await pay(c, 4000, "bob@example.org");
+    stripeMock.setRefundOutcome(() => "failed");
+    expect(await pass(c.endsAt)).toMatchObject({ failed: 1, refundFailed: 1 });
+    expect((await contribution(id)).status).toBe("refund_failed");
+    expect(await keysOf("refund_failed_contributor")).toEqual([`refund-failed:${id}`]);
+    expect(await keysOf("refund_sent_contributor")).toEqual([]);
+    const texts = (await deliveredTexts("bob@example.org")).join("\n");
+    expect(texts).toContain("contact@propulsons.example");
+    expect(texts).toContain("PRP-");
+    expect(texts).not.toMatch(/avez été remboursé/);
+    const { attentionItems } = await import("~/staff/attention.server");
+    const items = JSON.stringify(await attentionItems(db));
+    expect(items).toContain(`${id}`);
+    // Another pass does not try blindly again, nor tell again.
+    await pass(at(c, DAY));
+    expect(await keysOf("refund_failed_contributor")).toEqual([`refund-failed:${id}`]);
+  });
+
+  it("a payment landing after its campaign failed is told the campaign is over and is refunded — never thanked", async () => {
+    const c = await makeCampaign({ goalCents: 10_000 });
+    await pay(c, 1000, "a@example.org");
+    const late = await open(c, 2000, "late@example.org");
+    const held = payCheckout(late.sessionId); // paid at Stripe, its webhook delayed past the grace period
+    expect(await pass(at(c, GRACE))).toMatchObject({ failed: 1 });
+    await deliver(held);
+    expect((await contribution(late.id)).status).toBe("paid");
+    expect(await keysOf("late_payment_contributor")).toEqual([`late-payment:${late.id}`]);
+    expect((await emails("contribution_receipt")).filter((e) => e.to_email === "late@example.org")).toEqual([]);
+    expect((await emails("holder_new_contribution")).filter((e) => e.idempotency_key === `holder-new:${late.id}`)).toEqual([]);
+    const told = (await deliveredTexts("late@example.org")).join("\n");
+    expect(told).not.toMatch(/Merci ! Votre contribution .* est confirmée/);
+    expect(told).toContain("va vous être remboursé");
+
+    expect(await pass(at(c, GRACE + HOUR))).toMatchObject({ refunded: 1, errors: 0 });
+    const sent = await emails("refund_sent_contributor");
+    expect(sent.filter((e) => e.idempotency_key === `refund-sent:${late.id}`).map((e) => JSON.parse(e.payload_json).cause)).toEqual(["late_payment"]);
+  });
+
+  it("cancelling a campaign expires its open checkouts at Stripe and releases their reward units", async () => {
+    const c = await makeCampaign({ goalCents: 10_000 });
+    const reward = await db
+      .insertInto("rewards")
+      .values({ campaign_id: c.id, title: "Panier", description: "Un panier", minimum_cents: 2000, stock: 3, position: 1 } as never)
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const started = await startContribution(db, c.slug, {
+      amountCents: 2000, rewardId: reward.id, email: "panier@example.org", publicName: "P", anonymous: false, hideAmount: false, message: null,
+    });
+    if (!started.ok) throw new Error(JSON.stringify(started));
+    const row = await contribution(started.contributionId);
+    expect((await db.selectFrom("rewards").select("held").where("id", "=", reward.id).executeTakeFirstOrThrow()).held).toBe(1);
+
+    await cancelCampaign(db, c.id, { reason: "Projet abandonné par le porteur.", now: at(c, -HOUR / 2) });
+    expect(stripeMock.session(row.stripe_checkout_session_id!)?.status).toBe("expired");
+    expect(stripeMock.requests().filter((r) => r.path === `/v1/checkout/sessions/${row.stripe_checkout_session_id}/expire`)).toHaveLength(1);
+    expect((await contribution(row.id)).status).toBe("expired");
+    expect((await db.selectFrom("rewards").select("held").where("id", "=", reward.id).executeTakeFirstOrThrow()).held).toBe(0);
+    // Nobody can pay it any more.
+    expect(() => payCheckout(row.stripe_checkout_session_id!)).toThrow(/expired/);
+  });
+
+  it("« le virement a été émis » only after the transfer exists; the funded message says what will be transferred", async () => {
+    const c = await makeCampaign({ goalCents: 5000, account: null });
+    await pay(c, 6000, "a@example.org");
+    expect(await pass(c.endsAt)).toMatchObject({ funded: 1, payoutsWaiting: 1, payoutsPaid: 0 });
+    expect(await keysOf("payout_sent_holder")).toEqual([]);
+    const funded = (await deliveredTexts(c.holderEmail)).join("\n");
+    expect(funded).not.toMatch(/virement (a été|est) émis/);
+    expect(funded).toMatch(/Vous recevrez 58,20 €/);
+
+    await db.updateTable("organizations").set({ stripe_account_id: "acct_test_linked", stripe_payouts_enabled: 1 }).where("id", "=", c.orgId).execute();
+    expect(await pass(at(c, HOUR))).toMatchObject({ payoutsPaid: 1 });
+    const [payout] = await payouts(c.id);
+    const transfer = stripeMock.transfers()[0]!;
+    expect(payout).toMatchObject({ status: "paid", stripe_transfer_id: transfer.id, amount_cents: 5820 });
+    expect(transfer.amount).toBe(5820);
+    const sent = await emails("payout_sent_holder");
+    expect(sent.map((e) => [e.idempotency_key, JSON.parse(e.payload_json).transferId, JSON.parse(e.payload_json).payoutCents])).toEqual([
+      [`payout-sent:${payout!.id}`, transfer.id, 5820],
+    ]);
+    expect((await deliveredTexts(c.holderEmail)).join("\n")).toMatch(/a été émis/);
+  });
+
+  it("late payments on a funded campaign are paid out together: one supplementary transfer per pass", async () => {
+    const c = await makeCampaign({ goalCents: 5000 });
+    await pay(c, 5000, "a@example.org");
+    const lates = [await open(c, 1000, "b@example.org"), await open(c, 2000, "c@example.org"), await open(c, 3000, "d@example.org")];
+    const held = lates.map((k) => payCheckout(k.sessionId));
+    expect(await pass(at(c, GRACE))).toMatchObject({ funded: 1, payoutsPaid: 1 });
+    for (const events of held) await deliver(events);
+    expect(await pass(at(c, GRACE + HOUR))).toMatchObject({ payoutsPaid: 1, errors: 0 });
+    const all = await payouts(c.id);
+    expect(all.map((p) => [p.kind, p.gross_cents, p.commission_cents, p.amount_cents, p.status])).toEqual([
+      ["main", 5000, 150, 4850, "paid"],
+      ["supplementary", 6000, 180, 5820, "paid"],
+    ]);
+    expect(transferRequests()).toHaveLength(2);
+    for (const k of lates) expect((await contribution(k.id)).payout_id).toBe(all[1]!.id);
+    expect(JSON.parse((await emails("payout_sent_holder"))[1]!.payload_json)).toMatchObject({ kind: "supplementary", contributionsCount: 3, payoutCents: 5820 });
+    expect(await pass(at(c, GRACE + DAY))).toMatchObject({ payoutsPaid: 0 });
+  });
+});
+
+describe("disputes have a whole life", () => {
+  function dispute(k: { stripe_payment_intent_id: string | null; amount_cents: number }, status: string) {
+    return { id: `dp_${k.stripe_payment_intent_id}`, object: "dispute", amount: k.amount_cents, payment_intent: k.stripe_payment_intent_id, status };
+  }
+
+  it("opened, money withdrawn, won and reinstated: the flag comes and goes, the money counts again, reconcile stays clean", async () => {
+    const c = await makeCampaign({ goalCents: 10_000 });
+    const id = await pay(c, 3000, "a@example.org");
+    const k = await contribution(id);
+    await deliver([makeEvent("charge.dispute.created", dispute(k, "needs_response")), makeEvent("charge.dispute.funds_withdrawn", dispute(k, "needs_response"))]);
+    let now = await contribution(id);
+    expect(now).toMatchObject({ dispute_status: "open", dispute_withdrawn_cents: 3000, staff_flag: "disputed" });
+    expect(await ledger(c.id, ["contribution_paid_reversal"])).toEqual([{ kind: "contribution_paid_reversal", amount_cents: 3000, contribution_id: id }]);
+    const { campaignMoney } = await import("~/payments/campaign-money.server");
+    expect((await campaignMoney(db, c.id)).collectedCents).toBe(0);
+    const { reconcile } = await import("~/settlement/reconcile.server");
+    expect((await reconcile(db)).flatMap((b) => b.problems)).toEqual([]);
+
+    await deliver([makeEvent("charge.dispute.funds_reinstated", dispute(k, "won")), makeEvent("charge.dispute.closed", dispute(k, "won"))]);
+    now = await contribution(id);
+    expect(now).toMatchObject({ dispute_status: "won", dispute_withdrawn_cents: 0, staff_flag: null });
+    expect((await campaignMoney(db, c.id)).collectedCents).toBe(3000);
+    const { attentionItems } = await import("~/staff/attention.server");
+    expect(JSON.stringify(await attentionItems(db))).not.toContain(k.stripe_payment_intent_id!);
+    expect(await keysOf("dispute_contributor")).toEqual([`dispute-opened:${id}`, `dispute-won:${id}`]);
+  });
+
+  it("a lost dispute keeps its flag, is never refunded by the platform, and other flags are kept beside it", async () => {
+    const c = await makeCampaign({ goalCents: 10_000 });
+    const keep = await pay(c, 2000, "a@example.org");
+    const lost = await open(c, 3000, "b@example.org");
+    // Stripe charged a different amount than asked: a staff flag before the dispute.
+    const events = payCheckout(lost.sessionId);
+    const completed = events.find((e) => e.type === "checkout.session.completed")!;
+    (completed.data.object as { amount_total: number }).amount_total = 3100;
+    await deliver(events);
+    const k = await contribution(lost.id);
+    expect(k.staff_flag).toBe("amount_mismatch");
+    await deliver([makeEvent("charge.dispute.created", dispute(k, "needs_response")), makeEvent("charge.dispute.funds_withdrawn", dispute(k, "needs_response"))]);
+    expect((await contribution(lost.id)).staff_flag).toBe("amount_mismatch,disputed");
+    await deliver([makeEvent("charge.dispute.closed", dispute(k, "lost"))]);
+    expect(await contribution(lost.id)).toMatchObject({ dispute_status: "lost", staff_flag: "amount_mismatch,dispute_lost" });
+
+    expect(await pass(c.endsAt)).toMatchObject({ failed: 1, refunded: 1, errors: 0 });
+    expect((await contribution(keep)).status).toBe("refunded");
+    expect((await contribution(lost.id)).status).toBe("paid");
+    expect(refundRequests().map((r) => r.idempotencyKey)).toEqual([`refund:${keep}`]);
+    expect(await pass(at(c, DAY))).toMatchObject({ refunded: 0, errors: 0 });
+    expect(await keysOf("dispute_contributor")).toEqual([`dispute-lost:${lost.id}`, `dispute-opened:${lost.id}`]);
   });
 });
