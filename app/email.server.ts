@@ -105,15 +105,18 @@ const DEFAULT_LIMIT = 50;
 const DEFAULT_MAX_ATTEMPTS = 8;
 
 /**
- * Insert into email_outbox (status pending, next_attempt_at = now);
- * ON CONFLICT (idempotency_key) DO NOTHING. Call it inside the transaction that
- * records the change the email reports.
+ * Insert into email_outbox (status pending, due at once); ON CONFLICT
+ * (idempotency_key) DO NOTHING. Call it inside the transaction that records the
+ * change the email reports. A message queued by `npm run settle -- --now <future>`
+ * is due on the real clock too, so the server's worker sends it without waiting
+ * for that simulated date.
  */
 export async function enqueueEmail(
   db: Kysely<DB> | Transaction<DB>,
   message: EmailMessage & { to: string; idempotencyKey: string; now?: Date },
 ): Promise<void> {
   const at = (message.now ?? new Date()).toISOString();
+  const due = new Date(Math.min((message.now ?? new Date()).getTime(), Date.now())).toISOString();
   await db
     .insertInto("email_outbox")
     .values({
@@ -123,7 +126,7 @@ export async function enqueueEmail(
       idempotency_key: message.idempotencyKey,
       status: "pending",
       attempts: 0,
-      next_attempt_at: at,
+      next_attempt_at: due,
       created_at: at,
     })
     .onConflict((oc) => oc.column("idempotency_key").doNothing())
