@@ -133,7 +133,7 @@ export interface ContributionsTable {
   staff_flag: string | null;
   /** a dispute (chargeback) opened by the contributor's bank, and how it ended */
   dispute_status: "open" | "won" | "lost" | null;
-  /** money Stripe took back for the dispute and has not given back */
+  /** money Stripe took back for the dispute and has not given back (signed: events come in any order) */
   dispute_withdrawn_cents: ColumnType<number, number | undefined, number>;
   /** the payout that carried this paid contribution to the holder; null while the platform holds it */
   payout_id: number | null;

@@ -229,7 +229,8 @@ export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, 
   const iso = at.toISOString();
   switch (d.step) {
     case "opened": {
-      if (c.dispute_status === "open") return false;
+      // Only once, and never after it closed (a late « created » must not reopen it).
+      if (c.dispute_status !== null) return false;
       await trx.updateTable("contributions").set({ dispute_status: "open", updated_at: iso }).where("id", "=", c.id).execute();
       await addFlags(trx, c.id, ["disputed"]);
       await tellDispute(trx, c, "opened", at);
@@ -237,12 +238,10 @@ export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, 
     }
     case "funds_withdrawn":
     case "funds_reinstated": {
+      // A signed balance, so that the two may arrive in either order and still end right.
+      const amount = d.amountCents;
+      if (!Number.isSafeInteger(amount) || amount <= 0) return false;
       const withdraw = d.step === "funds_withdrawn";
-      // Never more than the payment, never below zero.
-      const amount = withdraw
-        ? Math.min(d.amountCents, c.amount_cents - c.dispute_withdrawn_cents)
-        : Math.min(d.amountCents, c.dispute_withdrawn_cents);
-      if (amount <= 0) return false;
       const updated = await trx
         .updateTable("contributions")
         .set({ dispute_withdrawn_cents: c.dispute_withdrawn_cents + (withdraw ? amount : -amount), updated_at: iso })
@@ -258,7 +257,8 @@ export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, 
       return true;
     }
     case "closed": {
-      if (c.dispute_status === d.outcome) return false;
+      // A dispute closes once; a « closed » delivered before « created » still records the outcome.
+      if (c.dispute_status === "won" || c.dispute_status === "lost") return false;
       await trx.updateTable("contributions").set({ dispute_status: d.outcome, updated_at: iso }).where("id", "=", c.id).execute();
       if (d.outcome === "won") await removeFlags(trx, c.id, ["disputed"]);
       else await changeFlags(trx, c.id, (set) => (set.delete("disputed"), set.add("dispute_lost")));

@@ -63,11 +63,51 @@ async function batchLatePayments(db: Kysely<DB>, c: { id: number; title: string 
   });
 }
 
+type PayoutRow = Awaited<ReturnType<typeof pendingPayouts>>[number];
+
+function pendingPayouts(db: Kysely<DB>, campaignId: number) {
+  return db.selectFrom("payouts").selectAll().where("campaign_id", "=", campaignId).where("status", "=", "pending").orderBy("id").execute();
+}
+
+/**
+ * A payout not yet asked of Stripe follows what it may still carry: a contribution
+ * disputed since the decision (money Stripe holds or took back) leaves it, and comes
+ * back as a late payment if the dispute is won. Once a transfer has been asked
+ * (attempts > 0) its amount is fixed: the same idempotency key must carry the same
+ * request, and a dispute after that is the platform's loss, which reconcile shows.
+ */
+async function reviseBeforeFirstAttempt(db: Kysely<DB>, p: PayoutRow, at: string): Promise<PayoutRow> {
+  if (p.attempts > 0) return p;
+  return db.transaction().execute(async (trx) => {
+    const carried = await trx
+      .selectFrom("contributions")
+      .select(["id", "amount_cents", "status", "dispute_status", "dispute_withdrawn_cents"])
+      .where("payout_id", "=", p.id)
+      .execute();
+    const leaving = carried.filter(
+      (k) => !(COLLECTED_STATUSES as readonly string[]).includes(k.status) || k.dispute_withdrawn_cents !== 0 || (k.dispute_status !== null && k.dispute_status !== "won"),
+    );
+    if (leaving.length === 0) return p;
+    await trx.updateTable("contributions").set({ payout_id: null }).where("id", "in", leaving.map((k) => k.id)).execute();
+    const gross = carried.filter((k) => !leaving.includes(k)).reduce((sum, k) => sum + k.amount_cents, 0);
+    const split = settlementSplit(gross, p.commission_bps);
+    await trx
+      .updateTable("payouts")
+      .set({ gross_cents: gross, commission_cents: split.commissionCents, amount_cents: split.payoutCents, updated_at: at })
+      .where("id", "=", p.id)
+      .where("status", "=", "pending")
+      .where("attempts", "=", 0)
+      .execute();
+    return { ...p, gross_cents: gross, commission_cents: split.commissionCents, amount_cents: split.payoutCents };
+  });
+}
+
 export async function payOut(db: Kysely<DB>, c: { id: number; title: string; slug: string }, now: Date, report: SettleReport, say: Say): Promise<void> {
   const at = now.toISOString();
   await batchLatePayments(db, c, now, say);
 
-  const pending = await db.selectFrom("payouts").selectAll().where("campaign_id", "=", c.id).where("status", "=", "pending").orderBy("id").execute();
+  const pending: PayoutRow[] = [];
+  for (const p of await pendingPayouts(db, c.id)) pending.push(await reviseBeforeFirstAttempt(db, p, at));
   if (pending.length === 0) return;
   const holder = await holderOf(db, c.id);
   let ready = holder.stripe_account_id !== null && holder.stripe_payouts_enabled === 1;

@@ -12,10 +12,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable("contributions")
     .addColumn("dispute_status", "text", (c) => c.check(sql`dispute_status in ('open','won','lost')`))
     .execute();
-  // What Stripe has taken back for a dispute and not given back (funds_withdrawn − funds_reinstated).
+  // What Stripe has taken back for a dispute and not given back: Σ funds_withdrawn − Σ funds_reinstated.
+  // Signed: Stripe may deliver the reinstatement before the withdrawal (webhooks come in any order).
   await db.schema
     .alterTable("contributions")
-    .addColumn("dispute_withdrawn_cents", "integer", (c) => c.notNull().defaultTo(0).check(sql`dispute_withdrawn_cents >= 0`))
+    .addColumn("dispute_withdrawn_cents", "integer", (c) => c.notNull().defaultTo(0))
     .execute();
 }
 
