@@ -12,7 +12,7 @@
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
-import { COLLECTED_STATUSES } from "~/domain/contribution-status";
+import { RECEIVED_STATUSES } from "~/domain/contribution-status";
 import {
   withYears,
   averageCents,
@@ -105,7 +105,11 @@ interface Recomputed {
   citizens: Map<number, Set<string>>;
 }
 
-/** The aggregates recomputed plainly from the contributions (for checks and rebuilds). */
+/**
+ * The aggregates recomputed plainly from the contributions (for checks and rebuilds).
+ * They count money received (ADR 010), refunded since or not: every contribution whose
+ * money arrived at some point, as recordCollected does at the payment.
+ */
 async function recompute(db: Db): Promise<Recomputed> {
   const buckets: Recomputed["buckets"] = new Map();
   const citizens: Recomputed["citizens"] = new Map([[0, new Set<string>()]]);
@@ -115,7 +119,7 @@ async function recompute(db: Db): Promise<Recomputed> {
       .selectFrom("contributions")
       .select(["id", "campaign_id", "email", "amount_cents", "paid_at", "status"])
       .where("id", ">", lastId)
-      .where("status", "in", COLLECTED_STATUSES)
+      .where("status", "in", RECEIVED_STATUSES)
       .orderBy("id")
       .limit(20_000)
       .execute();
