@@ -1,13 +1,13 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { database } from "~/db.server";
-import { contributionReference } from "~/domain/contribution-status";
 import { formatDateTime, formatEuros } from "~/domain/format";
+import { thankYouPage } from "~/payments/thank-you.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data?.status === "paid" ? "Merci pour votre contribution — Propulsons" : "Votre contribution — Propulsons" },
+  { title: data?.state === "thanks" ? "Merci pour votre contribution — Propulsons" : "Votre contribution — Propulsons" },
   // While the payment is being confirmed the page reloads itself (works without JavaScript).
-  ...(data?.status === "pending" ? [{ httpEquiv: "refresh", content: "3" } as const] : []),
+  ...(data?.state === "confirming" ? [{ httpEquiv: "refresh", content: "3" } as const] : []),
 ];
 
 // Personal page: never cached, never shared.
@@ -18,46 +18,59 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!/^cs_[A-Za-z0-9_]{1,200}$/.test(sessionId)) {
     throw new Response("Lien de confirmation invalide.", { status: 400 });
   }
-  const row = await database()
-    .db.selectFrom("contributions as k")
-    .innerJoin("campaigns as c", "c.id", "k.campaign_id")
-    .leftJoin("rewards as r", "r.id", "k.reward_id")
-    .select(["k.id", "k.status", "k.amount_cents", "k.paid_at", "k.email", "c.title", "c.slug", "c.ends_at", "r.title as reward_title"])
-    .where("k.stripe_checkout_session_id", "=", sessionId)
-    .executeTakeFirst();
-  if (!row) throw new Response("Contribution introuvable.", { status: 404 });
-  return {
-    reference: contributionReference(row.id),
-    status: row.status,
-    amountCents: row.amount_cents,
-    paidAt: row.paid_at,
-    rewardTitle: row.reward_title,
-    campaign: { title: row.title, slug: row.slug, endsAt: row.ends_at },
-    // Only the domain, to reassure without exposing the address on a shareable URL.
-    emailDomain: row.email.split("@")[1] ?? "",
-  };
+  const page = await thankYouPage(database().db, sessionId);
+  if (!page) throw new Response("Contribution introuvable.", { status: 404 });
+  return page;
 }
 
 export default function Thanks() {
   const d = useLoaderData<typeof loader>();
-  const paid = d.status === "paid";
-  const pending = d.status === "pending";
+  const amount = <strong>{formatEuros(d.amountCents)}</strong>;
+  const reference = <>Référence : <strong>{d.reference}</strong>.</>;
   return (
     <div className="container page prose-page">
-      {paid ? (
+      {d.state === "thanks" ? (
         <>
           <h1>Merci pour votre contribution !</h1>
           <p className="outcome outcome--funded" role="status">
-            Votre paiement de <strong>{formatEuros(d.amountCents)}</strong> à « {d.campaign.title} » est confirmé
-            {d.paidAt ? ` (le ${formatDateTime(d.paidAt)})` : ""}. Référence : <strong>{d.reference}</strong>.
+            Votre paiement de {amount} à « {d.campaign.title} » est confirmé
+            {d.paidAt ? ` (le ${formatDateTime(d.paidAt)})` : ""}. {reference}
           </p>
         </>
-      ) : pending ? (
+      ) : d.state === "confirming" ? (
         <>
           <h1>Paiement en cours de confirmation</h1>
           <p className="outcome" role="status">
             Nous attendons la confirmation de votre banque. Cette page se met à jour toute seule ; vous recevrez aussi un
-            reçu par courriel dès que le paiement sera confirmé. Référence : <strong>{d.reference}</strong>.
+            reçu par courriel dès que le paiement sera confirmé. {reference}
+          </p>
+        </>
+      ) : d.state === "late" || d.state === "refunding" ? (
+        <>
+          <h1>{d.state === "late" ? "La collecte est terminée" : "Remboursement en cours"}</h1>
+          <p className="outcome" role="status">
+            {d.state === "late"
+              ? <>Votre paiement de {amount} est arrivé après la fin de la collecte de « {d.campaign.title} », qui {d.campaign.cancelled ? "a été annulée" : "n'a pas atteint son objectif"}. </>
+              : <>Votre paiement de {amount} à « {d.campaign.title} » est en cours de remboursement. </>}
+            Il va vous être intégralement remboursé, automatiquement, sur le moyen de paiement utilisé ; un courriel vous le
+            confirmera dès que le remboursement sera fait. {reference}
+          </p>
+        </>
+      ) : d.state === "refunded" ? (
+        <>
+          <h1>Vous avez été remboursé</h1>
+          <p className="outcome" role="status">
+            Votre paiement de {amount} à « {d.campaign.title} » vous a été remboursé sur le moyen de paiement utilisé ; il
+            apparaît sur votre relevé sous 5 à 10 jours ouvrés selon votre banque. {reference}
+          </p>
+        </>
+      ) : d.state === "refund_failed" ? (
+        <>
+          <h1>Le remboursement n'a pas abouti</h1>
+          <p className="outcome outcome--failed" role="status">
+            Le remboursement de votre paiement de {amount} n'a pas pu être fait. L'équipe de Propulsons a été prévenue et vous
+            contactera pour vous rembourser autrement ; vous pouvez écrire à <a href={`mailto:${d.contactEmail}`}>{d.contactEmail}</a>{" "}
+            en indiquant la référence {d.reference}.
           </p>
         </>
       ) : (
@@ -68,12 +81,12 @@ export default function Thanks() {
           </p>
         </>
       )}
-      {paid || pending ? (
+      {d.state === "thanks" || d.state === "confirming" ? (
         <>
           <h2>Et maintenant ?</h2>
           <ul>
             <li>
-              Un reçu vous est envoyé par courriel (adresse en @{d.emailDomain}) avec le montant
+              {d.state === "thanks" ? "Un reçu vous est envoyé" : "Un reçu vous sera envoyé"} par courriel (adresse en @{d.emailDomain}) avec le montant
               {d.rewardTitle ? `, la contrepartie « ${d.rewardTitle} »` : ""} et la référence de votre contribution.
             </li>
             <li>

@@ -936,6 +936,9 @@ describe("the money path: every message is true", () => {
     expect(await keysOf("refund_failed_contributor")).toEqual([`refund-failed:${id}`]);
     expect(await keysOf("refund_sent_contributor")).toEqual([]);
     const texts = (await deliveredTexts("bob@example.org")).join("\n");
+    const session = (await contribution(id)).stripe_checkout_session_id!;
+    const { thankYouPage } = await import("~/payments/thank-you.server");
+    expect(await thankYouPage(db, session)).toMatchObject({ state: "refund_failed", contactEmail: "contact@propulsons.example" });
     expect(texts).toContain("contact@propulsons.example");
     expect(texts).toContain("PRP-");
     expect(texts).not.toMatch(/avez été remboursé/);
@@ -961,8 +964,12 @@ describe("the money path: every message is true", () => {
     const told = (await deliveredTexts("late@example.org")).join("\n");
     expect(told).not.toMatch(/Merci ! Votre contribution .* est confirmée/);
     expect(told).toContain("va vous être remboursé");
+    // The page Stripe sends the citizen back to says the same, not « Merci ».
+    const { thankYouPage } = await import("~/payments/thank-you.server");
+    expect((await thankYouPage(db, late.sessionId))?.state).toBe("late");
 
     expect(await pass(at(c, GRACE + HOUR))).toMatchObject({ refunded: 1, errors: 0 });
+    expect((await thankYouPage(db, late.sessionId))?.state).toBe("refunded");
     const sent = await emails("refund_sent_contributor");
     expect(sent.filter((e) => e.idempotency_key === `refund-sent:${late.id}`).map((e) => JSON.parse(e.payload_json).cause)).toEqual(["late_payment"]);
   });
