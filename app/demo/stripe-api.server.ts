@@ -1,16 +1,23 @@
 /**
  * A stand-in for the Stripe API, at the HTTP boundary (msw 2). The real
  * stripe-node SDK talks to it in demo mode (`npm start` without keys) and in
- * tests. It keeps Checkout Sessions and PaymentIntents in memory, honours
- * Idempotency-Key like Stripe (same key → same answer, no second object), and
- * builds the events Stripe would send; `deliverEvent` (stripe-webhooks.ts)
- * signs and posts them to the platform's real webhook endpoint.
+ * tests. It keeps Checkout Sessions, PaymentIntents, refunds, transfers and
+ * accounts, honours Idempotency-Key like Stripe (same key → same answer, no
+ * second object), and builds the events Stripe would send; `deliverEvent`
+ * (stripe-webhooks.server.ts) signs and posts them to the platform's real
+ * webhook endpoint.
+ *
+ * Like the real Stripe, its state outlives a process and is shared by every
+ * process of the platform: the server that created a Checkout Session and
+ * `npm run settle` or `npm run campaign:cancel` run beside it. See « Shared
+ * state » below.
  *
  * Only what the platform uses is implemented; anything else answers 404 like an
  * unknown Stripe route, so a new call cannot silently succeed.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { http, HttpResponse } from "msw";
 import qs from "qs";
 
@@ -73,7 +80,6 @@ const state = {
   refundOutcome: (() => "succeeded") as (paymentIntent: string) => "succeeded" | "pending" | "failed",
   limits: null as null | { perEndpoint: number; overall: number; latencyMs: number },
   windows: new Map<string, number[]>(),
-  stateFile: process.env.STRIPE_MOCK_STATE_FILE || null,
 };
 
 export interface MockRefund extends Obj {
@@ -130,37 +136,232 @@ function rateLimited(path: string): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Append a record to the state file (crash tests: the mock outlives the process it runs in). */
-function persist(record: Obj): void {
-  if (state.stateFile) fs.appendFileSync(state.stateFile, JSON.stringify(record) + "\n");
+// ---------------------------------------------------------------------------
+// Shared state.
+//
+// The state lives in an append-only JSON-lines file, one record per line: every request
+// received, every object as it stands after each change (Checkout Session with its
+// PaymentIntent data, PaymentIntent, refund, transfer, account) and every idempotent answer.
+// Each line is written with a single append (O_APPEND), so lines of concurrent processes
+// never interleave. Before answering a request — and before payCheckout() and the other
+// demo actions — a process reads the lines appended since its last read, by itself (skipped:
+// already applied, they carry its writer id) or by any other process (applied: the latest
+// snapshot of an object wins). What one operation changed goes in ONE line: a keyed answer
+// with the objects it created, or a session paid with its PaymentIntent, so that a killed
+// process leaves either both or neither.
+//
+// Which file: STRIPE_MOCK_STATE_FILE if set (`:memory:` keeps the state in memory only);
+// otherwise, in demo mode, `demo-stripe.jsonl` in the database's folder (data/ by default),
+// so that every process on the same data sees the same Stripe; with DATABASE_URL,
+// beside the demo outbox. In memory only under a test runner (NODE_ENV=test: each test file
+// has its own stand-in, emptied by stripeMock.reset()), with DATABASE_PATH=:memory:, or
+// with a real Stripe key (the stand-in then answers nothing).
+
+const STATE_FILE_NAME = "demo-stripe.jsonl";
+
+function resolveStateFile(): string | null {
+  const explicit = process.env.STRIPE_MOCK_STATE_FILE;
+  if (explicit) return explicit === ":memory:" ? null : explicit;
+  if (process.env.NODE_ENV === "test" || process.env.STRIPE_SECRET_KEY) return null;
+  if (process.env.DATABASE_URL) {
+    return path.join(path.dirname(process.env.DEMO_OUTBOX_PATH || "data/demo-outbox.jsonl"), STATE_FILE_NAME);
+  }
+  const database = process.env.DATABASE_PATH || "data/propulsons.sqlite";
+  if (database === ":memory:" || database.startsWith("file:")) return null;
+  return path.join(path.dirname(database), STATE_FILE_NAME);
 }
 
-/** Objects created by a request without an idempotency key get their own record. */
-let currentRequestKeyed = false;
-function persistUnlessKeyed(record: Obj): void {
-  if (!currentRequestKeyed) persist(record);
+/** This process's lines (already applied when written) are recognised by this id. */
+const WRITER = crypto.randomBytes(6).toString("hex");
+
+const store = {
+  resolved: false,
+  file: null as string | null,
+  /** bytes of the file already read */
+  offset: 0,
+  /** the changes of the operation under way (one line at its end), null outside one */
+  changes: null as Map<string, Obj> | null,
+};
+
+function stateFile(): string | null {
+  if (!store.resolved) {
+    store.file = resolveStateFile();
+    store.resolved = true;
+  }
+  return store.file;
 }
 
-function loadState(): void {
-  if (!state.stateFile || !fs.existsSync(state.stateFile)) return;
-  for (const line of fs.readFileSync(state.stateFile, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    let r: Obj;
+function appendLine(record: Obj): void {
+  const file = stateFile();
+  if (!file) return;
+  if (store.offset === 0) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // `type` first: a torn line is recovered from the next `{"type":` (see parseLine).
+  fs.appendFileSync(file, JSON.stringify({ type: record.type, ...record, by: WRITER }) + "\n");
+}
+
+/** A line, or the record after a line cut short by a killed process (its remains precede it). */
+function parseLine(line: string): Obj | null {
+  for (let at = 0; at >= 0; at = line.indexOf('{"type":', at + 1)) {
     try {
-      r = JSON.parse(line) as Obj;
+      return JSON.parse(at === 0 ? line : line.slice(at)) as Obj;
     } catch {
-      continue; // a line cut short by a kill
+      // try the next record start
     }
-    if (r.type === "request") state.requests.push(r.request as RecordedRequest);
-    if (r.type === "idempotent") {
+  }
+  return null;
+}
+
+function clearObjects(): void {
+  state.sessions.clear();
+  state.paymentIntents.clear();
+  state.intentData.clear();
+  state.idempotent.clear();
+  state.requests.length = 0;
+  state.refunds.clear();
+  state.transfers.clear();
+  state.accounts.clear();
+}
+
+/** Apply the lines other processes (or earlier lives of this one) appended since the last read. */
+function sync(): void {
+  const file = stateFile();
+  if (!file) return;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size < store.offset) {
+      // The file was removed or emptied (a fresh demo): forget what it held.
+      clearObjects();
+      store.offset = 0;
+    }
+    if (size === store.offset) return;
+    const buffer = Buffer.alloc(size - store.offset);
+    const read = fs.readSync(fd, buffer, 0, buffer.length, store.offset);
+    const end = buffer.subarray(0, read).lastIndexOf(0x0a);
+    if (end < 0) return; // only the start of a line being written
+    store.offset += end + 1;
+    for (const line of buffer.subarray(0, end).toString("utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const record = parseLine(line);
+      if (record && record.by !== WRITER) applyRecord(record);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function applyRecord(r: Obj): void {
+  switch (r.type) {
+    case "request":
+      state.requests.push(r.request as RecordedRequest);
+      break;
+    case "session": {
+      const session = r.session as MockSession;
+      state.sessions.set(session.id, session);
+      if (r.intent_data) state.intentData.set(session.id, r.intent_data as { metadata: Record<string, string>; transfer_group: string | null });
+      break;
+    }
+    case "payment_intent": {
+      const pi = r.payment_intent as MockPaymentIntent;
+      state.paymentIntents.set(pi.id, pi);
+      break;
+    }
+    case "account":
+      state.accounts.set(String(r.id), { payouts_enabled: Boolean(r.payouts_enabled) });
+      break;
+    case "refund":
+      state.refunds.set(String((r.refund as MockRefund).id), r.refund as MockRefund);
+      break;
+    case "transfer":
+      state.transfers.set(String((r.transfer as MockTransfer).id), r.transfer as MockTransfer);
+      break;
+    case "idempotent": {
       const result = r.result as { status: number; body: Obj };
       state.idempotent.set(String(r.key), result);
-      if (result.body?.object === "refund") state.refunds.set(String(result.body.id), result.body as MockRefund);
-      if (result.body?.object === "transfer") state.transfers.set(String(result.body.id), result.body as MockTransfer);
+      if (!Array.isArray(r.also)) {
+        // Written before objects were stored with their answer: the answer is the object.
+        if (result.body?.object === "refund") state.refunds.set(String(result.body.id), structuredClone(result.body) as MockRefund);
+        if (result.body?.object === "transfer") state.transfers.set(String(result.body.id), structuredClone(result.body) as MockTransfer);
+      }
+      break;
     }
-    if (r.type === "refund") state.refunds.set(String((r.refund as MockRefund).id), r.refund as MockRefund);
-    if (r.type === "transfer") state.transfers.set(String((r.transfer as MockTransfer).id), r.transfer as MockTransfer);
   }
+  if (Array.isArray(r.also)) for (const other of r.also as Obj[]) applyRecord(other);
+}
+
+/** Record a change: in the line of the operation under way, or in a line of its own. */
+function changed(kind: "session" | "payment_intent" | "refund" | "transfer" | "account", id: string): void {
+  if (!stateFile()) return;
+  const changes = store.changes ?? new Map<string, Obj>();
+  changes.set(`${kind}:${id}`, { kind, id });
+  if (!store.changes) writeChanges(changes);
+}
+
+/** The records of changed objects as they stand now (refunds and transfers first: tests/support/stripe-log.ts reads a line's `type`). */
+function changeRecords(changes: Map<string, Obj>): Obj[] {
+  const order = ["refund", "transfer", "payment_intent", "session", "account"];
+  return [...changes.values()]
+    .sort((a, b) => order.indexOf(String(a.kind)) - order.indexOf(String(b.kind)))
+    .map(({ kind, id }) => {
+      const key = String(id);
+      switch (kind) {
+        case "session":
+          return { type: "session", session: state.sessions.get(key), intent_data: state.intentData.get(key) ?? null };
+        case "payment_intent":
+          return { type: "payment_intent", payment_intent: state.paymentIntents.get(key) };
+        case "refund":
+          return { type: "refund", refund: state.refunds.get(key) };
+        case "transfer":
+          return { type: "transfer", transfer: state.transfers.get(key) };
+        default:
+          return { type: "account", id: key, payouts_enabled: state.accounts.get(key)?.payouts_enabled ?? true };
+      }
+    });
+}
+
+function writeChanges(changes: Map<string, Obj>, answer?: { key: string; result: { status: number; body: unknown } }): void {
+  const records = changeRecords(changes);
+  if (answer) {
+    // One line holds the answer and the objects it created: a kill cannot split them.
+    appendLine({ type: "idempotent", key: answer.key, result: answer.result, also: records });
+    return;
+  }
+  const [first, ...rest] = records;
+  if (first) appendLine(rest.length > 0 ? { ...first, also: rest } : first);
+}
+
+/**
+ * Run one operation on up-to-date state; what it changed is written in one line at its end,
+ * with the idempotent answer `answerKey(result)` names, if any. Synchronous: no other request
+ * of this process runs between the read and the write.
+ */
+function operation<T>(fn: () => T, answerKey?: (result: T) => string | null): T {
+  sync();
+  if (!stateFile()) return fn();
+  const outer = store.changes;
+  const changes = outer ?? new Map<string, Obj>();
+  store.changes = changes;
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    store.changes = outer;
+  }
+  if (outer) return result; // nested: the outer operation writes
+  const key = answerKey?.(result) ?? null;
+  if (key) writeChanges(changes, { key, result: state.idempotent.get(key)! });
+  else if (changes.size > 0) writeChanges(changes);
+  return result;
+}
+
+function persistRequest(recorded: RecordedRequest): void {
+  appendLine({ type: "request", request: recorded });
 }
 
 /** Answer like Stripe for a repeated Idempotency-Key; record every request. */
@@ -173,8 +374,9 @@ function idempotent(
     const body = await parseBody(request);
     const pathname = new URL(request.url).pathname;
     const recorded: RecordedRequest = { method: request.method, path: pathname, idempotencyKey: key, body };
+    sync();
     state.requests.push(recorded);
-    persist({ type: "request", request: recorded });
+    persistRequest(recorded);
     // Stripe counts a request when it arrives; the answer comes back after the latency.
     const limited = rateLimited(pathname);
     if (state.limits) await sleep(state.limits.latencyMs);
@@ -186,22 +388,23 @@ function idempotent(
       state.failures.splice(state.failures.indexOf(failure), 1);
       return stripeError(failure.status, "Injected failure (mock)", failure.status === 429 ? "rate_limit_error" : "api_error");
     }
-    if (key) {
-      const cacheKey = `${path}:${key}`;
-      const previous = state.idempotent.get(cacheKey);
-      if (previous) return HttpResponse.json(previous.body as Obj, { status: previous.status, headers: { "idempotent-replayed": "true" } });
-      currentRequestKeyed = true;
-      const result = handler(body, request);
-      currentRequestKeyed = false;
-      if (result.status < 500) {
-        state.idempotent.set(cacheKey, result);
-        // One line holds the answer and the object it created: a kill cannot split them.
-        persist({ type: "idempotent", key: cacheKey, result });
-      }
-      return HttpResponse.json(result.body as Obj, { status: result.status });
-    }
-    const result = handler(body, request);
-    return HttpResponse.json(result.body as Obj, { status: result.status });
+    // Up to date with every process, then answer and write in one go.
+    const answer = operation(
+      () => {
+        if (!key) return { result: handler(body, request), replayed: false, cacheKey: null };
+        const cacheKey = `${path}:${key}`;
+        const previous = state.idempotent.get(cacheKey);
+        if (previous) return { result: previous, replayed: true, cacheKey: null };
+        const result = handler(body, request);
+        if (result.status >= 500) return { result, replayed: false, cacheKey: null };
+        // Stripe replays the first answer as it was, not the object as it is now.
+        state.idempotent.set(cacheKey, { status: result.status, body: structuredClone(result.body) });
+        return { result, replayed: false, cacheKey };
+      },
+      (a) => a.cacheKey,
+    );
+    const headers = answer.replayed ? { "idempotent-replayed": "true" } : undefined;
+    return HttpResponse.json(answer.result.body as Obj, { status: answer.result.status, headers });
   };
 }
 
@@ -262,6 +465,7 @@ function createSession(body: Obj): { status: number; body: unknown } {
   const pid = (body.payment_intent_data ?? {}) as Obj;
   state.sessions.set(id, session);
   state.intentData.set(id, { metadata: stringRecord(pid.metadata), transfer_group: str(pid.transfer_group) });
+  changed("session", id);
   return { status: 200, body: session };
 }
 
@@ -269,18 +473,45 @@ function error400(message: string, code?: string, param?: string) {
   return { status: 400, body: { error: { type: "invalid_request_error", message, ...(code ? { code } : {}), ...(param ? { param } : {}) } } };
 }
 
+/**
+ * Payments made before the stand-in's state began. The demo data (db/seed/seed.ts) and some
+ * test fixtures record paid contributions with `pi_seed_…` PaymentIntent ids that no Checkout
+ * Session here ever created. The stand-in treats such an id as a PaymentIntent that succeeded
+ * earlier, for the amount of the first refund asked for it (the platform refunds in full), and
+ * from then on stores and checks it like any other: a second refund beyond that amount is
+ * refused as Stripe would. Any other unknown id is « No such payment_intent ».
+ */
+const PREEXISTING_PAYMENT = /^pi_seed_[A-Za-z0-9_]+$/;
+
+function preexistingPayment(id: string, amount: number): MockPaymentIntent | undefined {
+  if (!PREEXISTING_PAYMENT.test(id) || !Number.isSafeInteger(amount) || amount <= 0) return undefined;
+  const pi: MockPaymentIntent = {
+    id,
+    object: "payment_intent",
+    amount,
+    currency: "eur",
+    status: "succeeded",
+    metadata: {},
+    transfer_group: null,
+    latest_charge: `ch_seed_${id.slice("pi_seed_".length)}`,
+    last_payment_error: null,
+  };
+  state.paymentIntents.set(id, pi);
+  changed("payment_intent", id);
+  return pi;
+}
+
 function createRefund(body: Obj): { status: number; body: unknown } {
   const paymentIntent = str(body.payment_intent);
   if (!paymentIntent) return error400("Missing payment_intent", undefined, "payment_intent");
-  const pi = state.paymentIntents.get(paymentIntent);
-  // Seeded demo contributions carry pi_seed_… ids that this in-memory Stripe never saw: accept them.
-  const known = pi !== undefined || paymentIntent.startsWith("pi_seed_");
-  if (!known) return { status: 404, body: { error: { type: "invalid_request_error", message: `No such payment_intent: '${paymentIntent}'`, code: "resource_missing" } } };
-  if (pi && pi.status !== "succeeded") return error400("This PaymentIntent has no successful charge to refund.", "charge_not_refundable");
+  const requested = body.amount !== undefined ? Number(body.amount) : NaN;
+  const pi = state.paymentIntents.get(paymentIntent) ?? preexistingPayment(paymentIntent, requested);
+  if (!pi) return { status: 404, body: { error: { type: "invalid_request_error", message: `No such payment_intent: '${paymentIntent}'`, code: "resource_missing" } } };
+  if (pi.status !== "succeeded") return error400("This PaymentIntent has no successful charge to refund.", "charge_not_refundable");
   const already = [...state.refunds.values()].filter((r) => r.payment_intent === paymentIntent && r.status !== "failed");
-  const amount = body.amount !== undefined ? Number(body.amount) : (pi?.amount ?? NaN);
+  const amount = body.amount !== undefined ? requested : pi.amount;
   if (!Number.isSafeInteger(amount) || amount <= 0) return error400("Invalid amount", undefined, "amount");
-  if (pi && already.reduce((sum, r) => sum + r.amount, 0) + amount > pi.amount) {
+  if (already.reduce((sum, r) => sum + r.amount, 0) + amount > pi.amount) {
     return error400(`Charge for ${paymentIntent} has already been refunded.`, "charge_already_refunded");
   }
   const refund: MockRefund = {
@@ -293,7 +524,7 @@ function createRefund(body: Obj): { status: number; body: unknown } {
     metadata: stringRecord(body.metadata),
   };
   state.refunds.set(refund.id, refund);
-  persistUnlessKeyed({ type: "refund", refund });
+  changed("refund", refund.id);
   return { status: 200, body: refund };
 }
 
@@ -315,28 +546,37 @@ function createTransfer(body: Obj): { status: number; body: unknown } {
     metadata: stringRecord(body.metadata),
   };
   state.transfers.set(transfer.id, transfer);
-  persistUnlessKeyed({ type: "transfer", transfer });
+  changed("transfer", transfer.id);
   return { status: 200, body: transfer };
 }
 
 export const stripeHandlers = [
   http.post(`${API}/v1/checkout/sessions`, idempotent("POST /v1/checkout/sessions", (body) => createSession(body))),
   http.get(`${API}/v1/checkout/sessions/:id`, ({ params, request }) => {
+    sync();
     state.requests.push({ method: "GET", path: new URL(request.url).pathname, idempotencyKey: null, body: {} });
     const session = state.sessions.get(String(params.id));
     return session ? HttpResponse.json(session) : stripeError(404, `No such checkout.session: '${String(params.id)}'`, "invalid_request_error", "session");
   }),
   http.post(`${API}/v1/checkout/sessions/:id/expire`, ({ params, request }) => {
     const id = String(params.id);
-    state.requests.push({ method: "POST", path: new URL(request.url).pathname, idempotencyKey: request.headers.get("idempotency-key"), body: {} });
-    const session = state.sessions.get(id);
-    if (!session) return stripeError(404, `No such checkout.session: '${id}'`);
-    if (session.status !== "open") return stripeError(400, "Only Checkout Sessions with a status of open can be expired.");
-    session.status = "expired";
-    session.url = null;
-    return HttpResponse.json(session);
+    const recorded: RecordedRequest = { method: "POST", path: new URL(request.url).pathname, idempotencyKey: request.headers.get("idempotency-key"), body: {} };
+    sync();
+    state.requests.push(recorded);
+    persistRequest(recorded);
+    // Expired by another process (the CLI cancelling a campaign) or by this one: shared either way.
+    return operation(() => {
+      const session = state.sessions.get(id);
+      if (!session) return stripeError(404, `No such checkout.session: '${id}'`);
+      if (session.status !== "open") return stripeError(400, "Only Checkout Sessions with a status of open can be expired.");
+      session.status = "expired";
+      session.url = null;
+      changed("session", id);
+      return HttpResponse.json(session);
+    });
   }),
   http.get(`${API}/v1/payment_intents/:id`, ({ params }) => {
+    sync();
     const pi = state.paymentIntents.get(String(params.id));
     return pi ? HttpResponse.json(pi) : stripeError(404, `No such payment_intent: '${String(params.id)}'`);
   }),
@@ -346,6 +586,7 @@ export const stripeHandlers = [
     if (body.type !== "express") return error400("Only express accounts are mocked", undefined, "type");
     const id = randomId("acct");
     state.accounts.set(id, { payouts_enabled: false });
+    changed("account", id);
     return { status: 200, body: { id, object: "account", type: "express", email: str(body.email), charges_enabled: false, payouts_enabled: false, details_submitted: false, capabilities: { transfers: "inactive" } } };
   })),
   http.post(`${API}/v1/account_links`, idempotent("POST /v1/account_links", (body) => {
@@ -361,6 +602,7 @@ export const stripeHandlers = [
     const id = String(params.id);
     state.requests.push({ method: "GET", path: new URL(request.url).pathname, idempotencyKey: null, body: {} });
     if (state.limits) await sleep(state.limits.latencyMs);
+    sync();
     if (!id.startsWith("acct_")) return stripeError(404, `No such account: '${id}'`);
     const ready = state.accounts.get(id)?.payouts_enabled ?? true;
     return HttpResponse.json({
@@ -430,41 +672,59 @@ function intentFor(session: MockSession): MockPaymentIntent {
   return pi;
 }
 
+/** The session and its PaymentIntent changed (written together by the operation). */
+function touched(session: MockSession): void {
+  changed("session", session.id);
+  if (session.payment_intent) changed("payment_intent", session.payment_intent);
+}
+
 /** The citizen pays by card on the (demo) hosted page. */
 export function payCheckout(sessionId: string): MockEvent[] {
-  const session = openSession(sessionId);
-  if (session.status !== "open") throw new Error(`session ${sessionId} is ${session.status}`);
-  const pi = intentFor(session);
-  pi.status = "succeeded";
-  pi.latest_charge = randomId("ch");
-  pi.last_payment_error = null;
-  session.status = "complete";
-  session.payment_status = "paid";
-  return [makeEvent("payment_intent.succeeded", pi), makeEvent("checkout.session.completed", session)];
+  return operation(() => {
+    const session = openSession(sessionId);
+    if (session.status !== "open") throw new Error(`session ${sessionId} is ${session.status}`);
+    const pi = intentFor(session);
+    pi.status = "succeeded";
+    pi.latest_charge = randomId("ch");
+    pi.last_payment_error = null;
+    session.status = "complete";
+    session.payment_status = "paid";
+    touched(session);
+    return [makeEvent("payment_intent.succeeded", pi), makeEvent("checkout.session.completed", session)];
+  });
 }
 
 /** A declined card: the PaymentIntent fails, the session stays open for another try. */
 export function declineCheckout(sessionId: string): MockEvent[] {
-  const session = openSession(sessionId);
-  if (session.status !== "open") throw new Error(`session ${sessionId} is ${session.status}`);
-  const pi = intentFor(session);
-  pi.status = "requires_payment_method";
-  pi.last_payment_error = { code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." };
-  return [makeEvent("payment_intent.payment_failed", pi)];
+  return operation(() => {
+    const session = openSession(sessionId);
+    if (session.status !== "open") throw new Error(`session ${sessionId} is ${session.status}`);
+    const pi = intentFor(session);
+    pi.status = "requires_payment_method";
+    pi.last_payment_error = { code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." };
+    touched(session);
+    return [makeEvent("payment_intent.payment_failed", pi)];
+  });
 }
 
 /** The citizen leaves (or the session reaches expires_at). */
 export function expireCheckout(sessionId: string): MockEvent[] {
-  const session = openSession(sessionId);
-  if (session.status !== "open") throw new Error(`session ${sessionId} is ${session.status}`);
-  session.status = "expired";
-  session.url = null;
-  return [makeEvent("checkout.session.expired", session)];
+  return operation(() => {
+    const session = openSession(sessionId);
+    if (session.status !== "open") throw new Error(`session ${sessionId} is ${session.status}`);
+    session.status = "expired";
+    session.url = null;
+    touched(session);
+    return [makeEvent("checkout.session.expired", session)];
+  });
 }
 
 /** The holder finishes Stripe's onboarding (demo page): the account can now receive transfers. */
 export function completeOnboarding(accountId: string): MockEvent[] {
-  state.accounts.set(accountId, { payouts_enabled: true });
+  operation(() => {
+    state.accounts.set(accountId, { payouts_enabled: true });
+    changed("account", accountId);
+  });
   return [
     makeEvent("account.updated", {
       id: accountId,
@@ -480,39 +740,51 @@ export function completeOnboarding(accountId: string): MockEvent[] {
 
 /** An asynchronous method (e.g. SEPA debit): completed but unpaid, then succeeded or failed later. */
 export function completeCheckoutAsync(sessionId: string): MockEvent[] {
-  const session = openSession(sessionId);
-  const pi = intentFor(session);
-  pi.status = "processing";
-  session.status = "complete";
-  session.payment_status = "unpaid";
-  return [makeEvent("checkout.session.completed", session)];
+  return operation(() => {
+    const session = openSession(sessionId);
+    const pi = intentFor(session);
+    pi.status = "processing";
+    session.status = "complete";
+    session.payment_status = "unpaid";
+    touched(session);
+    return [makeEvent("checkout.session.completed", session)];
+  });
 }
 
 export function settleAsyncPayment(sessionId: string, outcome: "succeeded" | "failed"): MockEvent[] {
-  const session = openSession(sessionId);
-  const pi = intentFor(session);
-  if (outcome === "succeeded") {
-    pi.status = "succeeded";
-    pi.latest_charge = randomId("ch");
-    session.payment_status = "paid";
-    return [makeEvent("checkout.session.async_payment_succeeded", session)];
-  }
-  pi.status = "requires_payment_method";
-  return [makeEvent("checkout.session.async_payment_failed", session)];
+  return operation(() => {
+    const session = openSession(sessionId);
+    const pi = intentFor(session);
+    if (outcome === "succeeded") {
+      pi.status = "succeeded";
+      pi.latest_charge = randomId("ch");
+      session.payment_status = "paid";
+      touched(session);
+      return [makeEvent("checkout.session.async_payment_succeeded", session)];
+    }
+    pi.status = "requires_payment_method";
+    touched(session);
+    return [makeEvent("checkout.session.async_payment_failed", session)];
+  });
 }
 
 // ---------------------------------------------------------------------------
 // For tests.
 
 export const stripeMock = {
-  session: (id: string) => state.sessions.get(id),
-  sessions: () => [...state.sessions.values()],
-  requests: () => [...state.requests],
-  refunds: () => [...state.refunds.values()],
-  transfers: () => [...state.transfers.values()],
+  session: (id: string) => (sync(), state.sessions.get(id)),
+  sessions: () => (sync(), [...state.sessions.values()]),
+  requests: () => (sync(), [...state.requests]),
+  refunds: () => (sync(), [...state.refunds.values()]),
+  transfers: () => (sync(), [...state.transfers.values()]),
+  /** the file the state is shared through, null when it is in memory only */
+  stateFile: () => stateFile(),
   /** a connected account's readiness to receive transfers */
   setAccount(id: string, payoutsEnabled: boolean) {
-    state.accounts.set(id, { payouts_enabled: payoutsEnabled });
+    operation(() => {
+      state.accounts.set(id, { payouts_enabled: payoutsEnabled });
+      changed("account", id);
+    });
   },
   /** how the next refunds end */
   setRefundOutcome(fn: (paymentIntent: string) => "succeeded" | "pending" | "failed") {
@@ -527,16 +799,12 @@ export const stripeMock = {
   failNext(n: number, status = 500, path?: RegExp) {
     for (let i = 0; i < n; i++) state.failures.push({ status, path });
   },
+  /** forget everything (and, with a state file, what it held so far) */
   reset() {
-    state.sessions.clear();
-    state.paymentIntents.clear();
-    state.intentData.clear();
-    state.idempotent.clear();
-    state.requests.length = 0;
+    clearObjects();
+    const file = stateFile();
+    store.offset = file && fs.existsSync(file) ? fs.statSync(file).size : 0;
     state.failures.length = 0;
-    state.refunds.clear();
-    state.transfers.clear();
-    state.accounts.clear();
     state.refundOutcome = () => "succeeded";
     state.limits = null;
     state.windows.clear();
@@ -545,4 +813,3 @@ export const stripeMock = {
 
 // Environment switches for child processes (benchmarks, crash tests).
 if (process.env.STRIPE_MOCK_LIVE_LIMITS === "1") stripeMock.setLimits({ perEndpoint: 25, overall: 100, latencyMs: 50 });
-loadState();
