@@ -1,9 +1,9 @@
 /**
  * What every process said to the Stripe stand-in: with STRIPE_MOCK_STATE_FILE, each process
  * (servers, `npm run settle`) appends every keyed request, its answer and the objects it created
- * to one JSON-lines file. Each process keeps its own memory, loaded from the file when it starts:
- * the file is the one place where all of them show up. A line cut short by a killed process is
- * counted, not fatal.
+ * to one JSON-lines file, and replays what the others appended before each request: the file is
+ * the one place where all of them show up. A line cut short by a killed process is counted, not
+ * fatal.
  */
 import fs from "node:fs";
 import type { RecordedRequest } from "~/demo/stripe-api.server";
