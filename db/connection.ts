@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Transaction } from "kysely";
+import { CompiledQuery, Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Driver, type MigrationProvider, type Transaction } from "kysely";
 import pg from "pg";
 import type { DB } from "./schema";
 import { migrations } from "./migrations/index";
@@ -39,6 +39,22 @@ export function openDatabase(target: string, options: { poolSize?: number } = {}
   return isPostgresUrl(target) ? openPostgres(target, options.poolSize ?? 10) : openSqlite(target);
 }
 
+/**
+ * SQLite transactions begin IMMEDIATE: they take the write lock at their start, waiting for it
+ * (busy_timeout) while another process writes. A deferred `begin` that reads and then writes
+ * fails at once with « database is locked » (SQLITE_BUSY_SNAPSHOT, no wait) when another process
+ * committed in between — seen with `npm run settle` refunding while the server sent e-mails.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+    };
+    return driver;
+  }
+}
+
 function openSqlite(filePath: string): Database {
   if (filePath !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
   const sqlite = new SQLite(filePath);
@@ -46,7 +62,7 @@ function openSqlite(filePath: string): Database {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   const totalChanges = sqlite.prepare("SELECT total_changes()").pluck();
   return {
     db,
