@@ -7,9 +7,49 @@ import { BudgetCitoyenBadge, ProgressBar, StatusLabel } from "~/components/campa
 import { ContributionForm, type ContributionFormState } from "~/components/contribution-form";
 import { ContributionList } from "~/components/contribution-list";
 import { formatBps, formatDate, formatDateTime, formatEuros, formatInteger, formatPercent, plural } from "~/domain/format";
-import { settlementSplit } from "~/domain/money";
 import { timeLeft } from "~/domain/time";
-import type { CampaignPage } from "~/models/campaigns.server";
+import type { CampaignPage, RefundState } from "~/models/campaigns.server";
+
+const NBSP = "\u00a0";
+
+/**
+ * Where the refunds stand, in plain French: « 12 contributions remboursées sur 14 ;
+ * 2 remboursements en cours ». Only a refund Stripe accepted is said « remboursée ».
+ */
+export function refundSummary(r: RefundState): string {
+  const n = (count: number) => formatInteger(count);
+  const parts = [`${n(r.refundedCount)} ${plural(r.refundedCount, "contribution remboursée", "contributions remboursées")} sur ${n(r.receivedCount)}`];
+  if (r.underWayCount > 0) parts.push(`${n(r.underWayCount)} ${plural(r.underWayCount, "remboursement en cours", "remboursements en cours")}`);
+  if (r.failedCount > 0) {
+    parts.push(
+      `${n(r.failedCount)} ${plural(r.failedCount, "remboursement en échec", "remboursements en échec")}${NBSP}: l'équipe contacte ${
+        r.failedCount === 1 ? "la personne concernée" : "les personnes concernées"
+      }`,
+    );
+  }
+  if (r.disputedCount > 0) {
+    parts.push(`${n(r.disputedCount)} ${plural(r.disputedCount, "paiement contesté", "paiements contestés")} par la banque du contributeur, remboursement en attente`);
+  }
+  if (r.bankReturnedCount > 0) {
+    parts.push(`${n(r.bankReturnedCount)} ${plural(r.bankReturnedCount, "contribution rendue", "contributions rendues")} par la banque du contributeur`);
+  }
+  return parts.join(`${NBSP}; `);
+}
+
+/** Every contribution received has come back to its author (refunded, or returned by their bank). */
+export function refundsDone(r: RefundState): boolean {
+  return r.receivedCount > 0 && r.refundedCount + r.bankReturnedCount === r.receivedCount;
+}
+
+function RefundParagraph({ refunds }: { refunds: RefundState }) {
+  return refunds.receivedCount === 0 ? (
+    <p>Aucune contribution n'avait été payée{NBSP}: il n'y a rien à rembourser.</p>
+  ) : (
+    <p className="outcome__refunds">
+      Remboursements{NBSP}: {refundSummary(refunds)}.
+    </p>
+  );
+}
 
 const LEGAL_FORMS: Record<string, string> = {
   association: "Association",
@@ -37,8 +77,11 @@ export interface CampaignViewProps {
 export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, formState, preview, news = [], titleAs: Title = "h1" }: CampaignViewProps) {
   const at = new Date(now);
   const left = timeLeft(at, new Date(c.startsAt), new Date(c.endsAt));
-  const over = c.status === "funded" || c.status === "failed" || c.status === "settling";
-  const split = settlementSplit(c.collectedCents, c.commissionBps);
+  const over = c.status === "funded" || c.status === "failed" || c.status === "settling" || c.status === "cancelled";
+  /** the outcome is known: the « tout ou rien » promise is no longer a promise */
+  const decided = c.status === "funded" || c.status === "failed" || c.status === "cancelled";
+  const commission = c.commission;
+  const done = refundsDone(c.refunds);
   const fundTotal = c.fundLines.reduce((sum, l) => sum + l.amountCents, 0);
   return (
     <article className="container page campaign">
@@ -69,11 +112,32 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
       ) : null}
       {c.status === "failed" ? (
         <div className="outcome outcome--failed" role="status">
-          <h2>Campagne non financée — tous les contributeurs sont remboursés</h2>
+          <h2>{done ? "Campagne non financée — tous les contributeurs sont remboursés" : "Campagne non financée"}</h2>
           <p>
-            L'objectif de {formatEuros(c.goalCents)} n'a pas été atteint ({formatEuros(c.collectedCents)} promis). Comme
-            pour toute campagne « tout ou rien », chaque contribution a été intégralement remboursée.
+            L'objectif de {formatEuros(c.goalCents)} n'a pas été atteint.{" "}
+            {done
+              ? "Comme pour toute campagne «\u00a0tout ou rien\u00a0», chaque contribution a été intégralement remboursée."
+              : c.refunds.receivedCount > 0
+                ? "Comme pour toute campagne «\u00a0tout ou rien\u00a0», chaque contribution reçue est à rembourser en totalité, sur le moyen de paiement utilisé."
+                : ""}
           </p>
+          <RefundParagraph refunds={c.refunds} />
+        </div>
+      ) : null}
+      {c.status === "cancelled" ? (
+        <div className="outcome outcome--cancelled" role="status">
+          <h2>Campagne annulée</h2>
+          <p>
+            {c.cancellation
+              ? `L'équipe du Département a annulé cette campagne le ${formatDate(c.cancellation.at)}. La collecte est arrêtée.`
+              : "L'équipe du Département a annulé cette campagne. La collecte est arrêtée."}
+          </p>
+          {c.cancellation?.reason ? (
+            <p className="outcome__reason">
+              <strong>Motif{NBSP}:</strong> {c.cancellation.reason}
+            </p>
+          ) : null}
+          <RefundParagraph refunds={c.refunds} />
         </div>
       ) : null}
       {c.status === "settling" ? (
@@ -145,10 +209,10 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
 
           <section aria-labelledby="contributors-title">
             <h2 id="contributors-title">
-              {formatInteger(c.contributorsCount)} {plural(c.contributorsCount, "contributeur", "contributeurs")}
+              {formatInteger(c.supportersCount)} {plural(c.supportersCount, "contributeur", "contributeurs")}
             </h2>
             {c.contributions.length === 0 ? (
-              <p>Soyez la première personne à soutenir ce projet !</p>
+              <p>{c.status === "live" ? "Soyez la première personne à soutenir ce projet !" : "Aucune contribution."}</p>
             ) : (
               <ContributionList items={c.contributions} />
             )}
@@ -181,10 +245,18 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
                 <dt>{plural(c.contributorsCount, "Contributeur", "Contributeurs")}</dt>
                 <dd>{formatInteger(c.contributorsCount)}</dd>
               </div>
+              {c.refunds.refundedCount > 0 && (c.status === "failed" || c.status === "cancelled") ? (
+                <div>
+                  <dt>Remboursés</dt>
+                  <dd>{formatEuros(c.refunds.refundedCents)}</dd>
+                </div>
+              ) : null}
               <div>
-                <dt>{over ? "Terminée le" : "Temps restant"}</dt>
+                <dt>{c.status === "cancelled" ? "Annulée le" : over ? "Terminée le" : "Temps restant"}</dt>
                 <dd>
-                  {over ? (
+                  {c.status === "cancelled" ? (
+                    formatDate(c.cancellation?.at ?? c.endsAt)
+                  ) : over ? (
                     formatDate(c.endsAt)
                   ) : (
                     <StatusLabel status={c.status} now={at} startsAt={c.startsAt} endsAt={c.endsAt} />
@@ -199,26 +271,38 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
               </p>
             ) : null}
             <p className="panel__commission">
-              {c.status === "funded" ? (
+              {c.status === "funded" && commission.recorded ? (
                 <>
-                  Commission de la plateforme : <strong>{formatBps(c.commissionBps)}</strong>, soit{" "}
-                  {formatEuros(split.commissionCents)} ; versés au porteur de projet : {formatEuros(split.payoutCents)}.
+                  Commission de la plateforme : <strong>{formatBps(commission.bps)}</strong>, soit {formatEuros(commission.cents ?? 0)}
+                  {commission.toPayCents === 0
+                    ? ` ; versés au porteur de projet : ${formatEuros(commission.paidOutCents)}.`
+                    : commission.paidOutCents === 0
+                      ? ` ; à verser au porteur de projet : ${formatEuros(commission.toPayCents)} (virement en préparation).`
+                      : ` ; versés au porteur de projet : ${formatEuros(commission.paidOutCents)}, et ${formatEuros(commission.toPayCents)} à verser.`}
+                </>
+              ) : c.status === "funded" ? (
+                <>
+                  Commission de la plateforme : <strong>{formatBps(commission.bps)}</strong>, prélevée au versement au porteur de projet.
                 </>
               ) : c.status === "failed" ? (
                 <>Aucune commission n'est prélevée : la campagne n'a pas atteint son objectif.</>
+              ) : c.status === "cancelled" ? (
+                <>Aucune commission n'est prélevée : la campagne a été annulée.</>
               ) : (
                 <>
-                  Commission de la plateforme : <strong>{formatBps(c.commissionBps)}</strong>
+                  Commission de la plateforme : <strong>{formatBps(commission.bps)}</strong>
                   {c.budgetCitoyenYear !== null
                     ? ` — projet labellisé Budget Citoyen ${c.budgetCitoyenYear}, aucune commission n'est prélevée.`
                     : " du montant collecté, prélevée uniquement si la campagne réussit."}
                 </>
               )}
             </p>
-            <p className="panel__promise">
-              Tout ou rien : si l'objectif n'est pas atteint à la date de fin, chaque contributeur est intégralement
-              remboursé.
-            </p>
+            {!decided ? (
+              <p className="panel__promise">
+                Tout ou rien : si l'objectif n'est pas atteint à la date de fin, chaque contributeur est intégralement
+                remboursé.
+              </p>
+            ) : null}
           </div>
 
           {!preview && c.status === "live" && left.kind !== "over" && left.kind !== "not_started" ? (

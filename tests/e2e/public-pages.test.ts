@@ -23,7 +23,10 @@ const slugs = {
   live: "",
   funded: "",
   failed: "",
+  /** made in beforeAll: the seed has no cancelled campaign */
+  cancelled: "e2e-campagne-annulee",
 };
+const CANCEL_REASON = "Le local prévu pour le projet a été vendu ; le porteur renonce.";
 let failedTitle = "";
 
 beforeAll(async () => {
@@ -48,6 +51,7 @@ beforeAll(async () => {
   } finally {
     sqlite.close();
   }
+  addCancelledCampaign(tmp.file);
 
   browser = await launchBrowser();
 });
@@ -59,6 +63,47 @@ afterAll(async () => {
 });
 
 const { url, withPage } = pageHelpers({ server: () => server, browser: () => browser });
+
+/**
+ * A campaign cancelled by staff after it went live, with 3 contributions refunded, 1 being
+ * refunded (asked of Stripe) and 1 whose refund failed. Not listed publicly, so the list
+ * counts above do not move; nothing for the settlement pass to do on it.
+ */
+function addCancelledCampaign(file: string): void {
+  const db = new Database(file, { fileMustExist: true });
+  db.pragma("busy_timeout = 5000");
+  try {
+    db.transaction(() => {
+      const source = db.prepare("select id from campaigns where slug = ?").get(slugs.failed) as { id: number };
+      const { id } = db
+        .prepare(
+          `insert into campaigns (organization_id, slug, title, summary, story_md, goal_cents, starts_at, ends_at, territory_id, theme_id,
+             budget_citoyen_year, expected_results_md, timetable_md, image_path, image_alt, status, featured, created_at, updated_at)
+           select organization_id, ?, 'Jardin partagé des Marais (annulée)', summary, story_md, goal_cents, starts_at, ends_at, territory_id, theme_id,
+             null, expected_results_md, timetable_md, null, null, 'cancelled', 0, created_at, updated_at
+           from campaigns where id = ? returning id`,
+        )
+        .get(slugs.cancelled, source.id) as { id: number };
+      db.prepare("insert into rewards (campaign_id, position, title, description, minimum_cents, stock) values (?, 1, 'Merci', 'Un grand merci.', 1000, null)").run(id);
+      const transition = db.prepare(
+        "insert into campaign_transitions (campaign_id, from_status, to_status, event, actor_user_id, actor_role, reason, at) values (?, ?, ?, ?, null, ?, ?, ?)",
+      );
+      transition.run(id, "approved", "live", "start", "system", null, "2025-09-01T08:00:00.000Z");
+      transition.run(id, "live", "cancelled", "cancel", "staff", CANCEL_REASON, "2025-09-15T09:30:00.000Z");
+      const contribution = db.prepare(
+        `insert into contributions (campaign_id, user_id, email, public_name, amount_cents, reward_id, anonymous, hide_amount, message, status,
+           stripe_checkout_session_id, stripe_payment_intent_id, stripe_refund_id, created_at, paid_at, updated_at)
+         values (?, null, ?, ?, ?, null, 0, 0, null, ?, null, ?, ?, '2025-09-05T10:00:00.000Z', '2025-09-05T10:05:00.000Z', '2025-09-16T10:00:00.000Z')`,
+      );
+      const statuses = ["refunded", "refunded", "refunded", "refunding", "refund_failed"];
+      statuses.forEach((status, i) =>
+        contribution.run(id, `e2e.annulee.${i}@example.org`, `Personne ${i + 1}`, 2_000 + i * 500, status, `pi_e2e_annulee_${i}`, status === "refund_failed" ? null : `re_e2e_annulee_${i}`),
+      );
+    })();
+  } finally {
+    db.close();
+  }
+}
 
 /** The « N projets trouvés » text once loaded (not « Chargement des résultats… »). */
 async function resultsCount(page: Page): Promise<string> {
@@ -274,6 +319,36 @@ describe("list filters by status and label", () => {
   });
 });
 
+describe("a cancelled campaign", () => {
+  it("keeps its page (200): a banner with the date, the reason and where the refunds stand, never « remboursé » of what did not come back (390 px)", async () => {
+    await withPage({}, async (page) => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      const res = await page.goto(url(`/campagnes/${slugs.cancelled}`));
+      expect(res?.status()).toBe(200);
+      await waitForHydration(page);
+      const banner = page.locator(".outcome--cancelled");
+      expect(await banner.getAttribute("role")).toBe("status");
+      expect(await banner.getByRole("heading", { level: 2 }).textContent()).toBe("Campagne annulée");
+      const text = ((await banner.textContent()) ?? "").replace(/[\u202f\u00a0]/g, " ");
+      expect(text).toContain("L'équipe du Département a annulé cette campagne le 15 septembre 2025.");
+      expect(text).toContain(`Motif : ${CANCEL_REASON}`);
+      expect(text).toContain(
+        "Remboursements : 3 contributions remboursées sur 5 ; 1 remboursement en cours ; 1 remboursement en échec : l'équipe contacte la personne concernée.",
+      );
+      expect(await page.locator("main").textContent()).not.toMatch(/sont remboursés|ont été remboursés|a été intégralement remboursée/);
+      expect(((await page.locator(".panel__collected").textContent()) ?? "").replace(/[\u202f\u00a0]/g, " ")).toBe("0 € collectés");
+      expect(await page.locator(".panel__commission").textContent()).toBe("Aucune commission n'est prélevée : la campagne a été annulée.");
+      // no way to contribute, and no « tout ou rien » promise any more
+      expect(await page.locator("main form[method=post]").count()).toBe(0);
+      expect(await page.locator(".panel__promise").count()).toBe(0);
+      // the banner fits a phone's width
+      const box = await banner.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+      await expectNoAxeViolations(page, "axe-campagne-annulee-390.png", () => `/campagnes/${slugs.cancelled}`);
+    });
+  });
+});
+
 describe("errors in French", () => {
   it("unknown campaign → 404 « Page introuvable »", async () => {
     await withPage({}, async (page) => {
@@ -336,6 +411,7 @@ describe("accessibility (axe, WCAG 2.1 A and AA)", () => {
     { name: "campagne-en-cours", path: () => `/campagnes/${slugs.live}`, status: 200 },
     { name: "campagne-reussie", path: () => `/campagnes/${slugs.funded}`, status: 200 },
     { name: "campagne-non-financee", path: () => `/campagnes/${slugs.failed}`, status: 200 },
+    { name: "campagne-annulee", path: () => `/campagnes/${slugs.cancelled}`, status: 200 },
     { name: "accessibilite", path: () => "/accessibilite", status: 200 },
     { name: "404", path: () => "/campagnes/nexiste-pas", status: 404 },
   ];
