@@ -2,7 +2,10 @@
  * Open-data exports (CSV and JSON) of the published campaigns and of the key figures.
  * Conventions of Etalab's open-data guide: UTF-8, comma-separated, a header row of
  * snake_case names, dot decimals, ISO dates. No personal data. Money comes from the
- * figures module's aggregates, so the exports agree with the annual report to the cent.
+ * figures module's aggregates, so the exports agree with the annual report to the cent:
+ * a campaign's « collecte » is what it received (ADR 010), and « rembourse » the part
+ * given back since (a failed or cancelled campaign). The commission of a settled
+ * campaign is the one recorded at its payout, never recomputed from today's rule.
  */
 import { stringify } from "csv-stringify/sync";
 import { sql, type Kysely } from "kysely";
@@ -11,11 +14,13 @@ import { PUBLIC_STATES, STATE_LABELS } from "~/domain/campaign-machine";
 import { formatOpenDataEuros } from "~/domain/format";
 import { commissionBpsFor } from "~/domain/money";
 import { parisCalendarDate } from "~/domain/time";
+import { recordedCommissionRates } from "~/models/campaigns.server";
 import { annualReport, type Figures } from "~/models/figures.server";
 
 export const OPEN_DATA_LICENCE = "Licence Ouverte / Open Licence version 2.0 (Etalab)";
 
 export async function publishedCampaigns(db: Kysely<DB>) {
+  const recorded = await recordedCommissionRates(db);
   const rows = await db
     .selectFrom("campaigns as c")
     .innerJoin("organizations as o", "o.id", "c.organization_id")
@@ -36,6 +41,12 @@ export async function publishedCampaigns(db: Kysely<DB>) {
           .select(sql<number>`coalesce(sum(f.contributions), 0)`.as("v"))
           .whereRef("f.campaign_id", "=", "c.id")
           .as("contributions"),
+      (eb) =>
+        eb
+          .selectFrom("figure_campaign_years as f")
+          .select(sql<number>`coalesce(sum(f.refunded_cents), 0)`.as("v"))
+          .whereRef("f.campaign_id", "=", "c.id")
+          .as("refunded_cents"),
     ])
     // Published campaigns, and those cancelled after going live: their money counts in the key
     // figures (ADR 010), so the export must list them for its totals to agree.
@@ -69,7 +80,9 @@ export async function publishedCampaigns(db: Kysely<DB>) {
     collecte_centimes: Number(r.collected_cents ?? 0),
     contributions: Number(r.contributions ?? 0),
     budget_citoyen: r.budget_citoyen_year,
-    commission_pourcentage: commissionBpsFor({ budgetCitoyenYear: r.budget_citoyen_year }) / 100,
+    // Funded: the rate recorded at its payout. Otherwise the rate that applies (or would have).
+    commission_pourcentage: ((r.status === "funded" ? recorded.get(r.id) : undefined) ?? commissionBpsFor({ budgetCitoyenYear: r.budget_citoyen_year })) / 100,
+    rembourse_centimes: Number(r.refunded_cents ?? 0),
   }));
 }
 
@@ -77,6 +90,7 @@ export function campaignsCsv(rows: Awaited<ReturnType<typeof publishedCampaigns>
   const header = [
     "identifiant", "slug", "titre", "etat", "structure", "forme_juridique", "numero_immatriculation", "commune", "territoire", "theme",
     "date_debut", "date_fin", "objectif_euros", "collecte_euros", "contributions", "budget_citoyen", "commission_pourcentage",
+    "rembourse_euros",
   ];
   return stringify(
     [
@@ -84,7 +98,7 @@ export function campaignsCsv(rows: Awaited<ReturnType<typeof publishedCampaigns>
       ...rows.map((r) => [
         r.identifiant, r.slug, r.titre, r.etat, r.structure, r.forme_juridique, r.numero_immatriculation ?? "", r.commune, r.territoire, r.theme,
         r.date_debut, r.date_fin, formatOpenDataEuros(r.objectif_centimes), formatOpenDataEuros(r.collecte_centimes), r.contributions,
-        r.budget_citoyen ?? "", r.commission_pourcentage,
+        r.budget_citoyen ?? "", r.commission_pourcentage, formatOpenDataEuros(r.rembourse_centimes),
       ]),
     ],
     { record_delimiter: "\r\n" },

@@ -7,7 +7,6 @@ import { config } from "~/config.server";
 import { database } from "~/db.server";
 import { STATE_LABELS } from "~/domain/campaign-machine";
 import { formatBps, formatDate, formatDateTime, formatEuros } from "~/domain/format";
-import { commissionBpsFor } from "~/domain/money";
 import { addDays, parisCalendarDate } from "~/domain/time";
 import { readForm } from "~/forms.server";
 import { LEGAL_FORMS } from "~/holder/structure-form.server";
@@ -59,7 +58,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...facts,
       statusLabel: STATE_LABELS[facts.status],
       legalForm: LEGAL_FORMS[facts.legal_form],
-      commissionBps: commissionBpsFor({ budgetCitoyenYear: facts.budget_citoyen_year }),
       paymentsReady: facts.stripe_account_id !== null && facts.stripe_payouts_enabled === 1,
     },
     can: {
@@ -74,6 +72,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     latestStart: addDays(parisCalendarDate(new Date(facts.ends_at)), -config().campaignMinDays),
     history,
     others: others.map((o) => ({ ...o, statusLabel: STATE_LABELS[o.status] })),
+    /** recorded on the payouts once settled, else the rate that will apply (never recomputed) */
+    commission: campaign.commission,
     campaign,
     html: {
       story: renderMarkdown(campaign.storyMd),
@@ -180,7 +180,7 @@ export default function StaffCampaign() {
           {f.budget_citoyen_year !== null ? ` · Budget Citoyen ${f.budget_citoyen_year}` : ""}
           {f.featured === 1 ? " · mise en avant sur l'accueil" : ""}
           {" · "}
-          {f.status === "live" || f.status === "settling" || f.status === "funded" || f.status === "failed" ? (
+          {d.campaign.isPublic ? (
             <Link to={`/campagnes/${f.slug}`}>page publique</Link>
           ) : (
             <a href="#contenu-campagne">voir le contenu soumis</a>
@@ -273,8 +273,18 @@ export default function StaffCampaign() {
 
           <h3>Label Budget Citoyen</h3>
           <p>
-            {f.budget_citoyen_year !== null ? `Labellisée « Budget Citoyen ${f.budget_citoyen_year} ».` : "Pas de label."} Commission appliquée au solde :{" "}
-            <strong>{formatBps(f.commissionBps)}</strong>.
+            {f.budget_citoyen_year !== null ? `Labellisée « Budget Citoyen ${f.budget_citoyen_year} ».` : "Pas de label."}{" "}
+            {d.commission.recorded ? (
+              <>
+                Commission enregistrée au versement : <strong>{formatBps(d.commission.bps)}</strong>, soit {formatEuros(d.commission.cents ?? 0)}.
+              </>
+            ) : f.status === "failed" || f.status === "cancelled" ? (
+              <>Aucune commission : la campagne n'a pas été financée.</>
+            ) : (
+              <>
+                Commission appliquée au solde : <strong>{formatBps(d.commission.bps)}</strong>.
+              </>
+            )}
           </p>
           {d.can.label ? (
             <div className="filters">

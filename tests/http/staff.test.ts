@@ -299,9 +299,13 @@ async function expectCampaignsAddUp(): Promise<{ slugs: string[]; etats: string[
   const rows = parse((await raw("GET", "/donnees/campagnes.csv", { origin: null })).body) as string[][];
   const [header, ...records] = rows;
   const col = (name: string) => header!.indexOf(name);
-  const figures = JSON.parse((await raw("GET", "/donnees/chiffres.json", { origin: null })).body) as { depuis_lancement: { collecte_centimes: number; contributions: number } };
+  const figures = JSON.parse((await raw("GET", "/donnees/chiffres.json", { origin: null })).body) as {
+    depuis_lancement: { collecte_centimes: number; rembourse_centimes: number; contributions: number };
+  };
   const total = records.reduce((s, r) => s + centsOf(r[col("collecte_euros")]!), 0);
   expect(total).toBe(figures.depuis_lancement.collecte_centimes);
+  // what was given back, campaign by campaign, adds up to the key figure too
+  expect(records.reduce((s, r) => s + centsOf(r[col("rembourse_euros")]!), 0)).toBe(figures.depuis_lancement.rembourse_centimes);
   expect(records.reduce((s, r) => s + Number(r[col("contributions")]), 0)).toBe(figures.depuis_lancement.contributions);
   return { slugs: records.map((r) => r[col("slug")]!), etats: records.map((r) => r[col("etat")]!) };
 }
@@ -383,6 +387,7 @@ describe("public figures and open data", () => {
     expect(header).toEqual([
       "identifiant", "slug", "titre", "etat", "structure", "forme_juridique", "numero_immatriculation", "commune", "territoire", "theme",
       "date_debut", "date_fin", "objectif_euros", "collecte_euros", "contributions", "budget_citoyen", "commission_pourcentage",
+      "rembourse_euros",
     ]);
     expect(records.length).toBeGreaterThan(10);
     for (const r of records) expect(r).toHaveLength(header!.length);
@@ -426,5 +431,23 @@ describe("public figures and open data", () => {
     expect(figures.depuis_lancement.campagnes_annulees).toBe(1);
     // never-published campaigns stay out (the one sent back to its holder)
     expect(slugs).not.toContain("epicerie-solidaire-mobile-ternois");
+
+    // Its public page stays (linked from e-mails, receipts and « Mes contributions »): a banner with
+    // the reason and where the refunds stand. No settlement pass ran: none is refunded yet.
+    const paid = count("select count(*) n from contributions where campaign_id = ? and status = 'paid'", victim.id);
+    expect(paid).toBeGreaterThan(0);
+    const page = await raw("GET", `/campagnes/${victim.slug}`, { origin: null });
+    expect(page.status).toBe(200);
+    const text = decode(page.body).replace(/<[^>]+>/g, "").replace(/[\u00a0\u202f]/g, " ");
+    expect(text).toContain("Campagne annulée");
+    expect(text).toContain("Motif : Le porteur a renoncé au projet.");
+    const many = (n: number, one: string, other: string) => `${n.toLocaleString("fr-FR").replace(/[\u00a0\u202f]/g, " ")} ${n < 2 ? one : other}`;
+    expect(text).toContain(
+      `Remboursements : 0 contribution remboursée sur ${paid.toLocaleString("fr-FR").replace(/[\u00a0\u202f]/g, " ")} ; ${many(paid, "remboursement en cours", "remboursements en cours")}.`,
+    );
+    expect(text).toContain("Aucune commission n'est prélevée : la campagne a été annulée.");
+    expect(text).not.toMatch(/ont été remboursés|sont remboursés|a été intégralement remboursée/);
+    // the list of its contributions stays public too
+    expect((await raw("GET", `/campagnes/${victim.slug}/contributeurs`, { origin: null })).status).toBe(200);
   });
 });
