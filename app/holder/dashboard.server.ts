@@ -8,7 +8,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
-import { COLLECTED_STATUSES, CONTRIBUTION_STATUS_LABELS, contributionReference, type ContributionStatus } from "~/domain/contribution-status";
+import { RECEIVED_STATUSES, CONTRIBUTION_STATUS_LABELS, contributionReference, type ContributionStatus } from "~/domain/contribution-status";
 import { formatDateTime, formatDecimalEuros } from "~/domain/format";
 import { addDays, parisCalendarDate } from "~/domain/time";
 
@@ -36,7 +36,8 @@ export async function holderContributions(
     .leftJoin("rewards as r", "r.id", "k.reward_id")
     .select(["k.id", "k.paid_at", "k.public_name", "k.anonymous", "k.email", "k.amount_cents", "k.reward_id", "r.title as reward_title", "k.status", "k.message"])
     .where("k.campaign_id", "=", campaignId)
-    .where("k.status", "in", COLLECTED_STATUSES);
+    // Every contribution whose money arrived (refunded since or not): rewards, history, the export.
+    .where("k.status", "in", RECEIVED_STATUSES);
   if (filters.rewardId === "none") q = q.where("k.reward_id", "is", null);
   else if (typeof filters.rewardId === "number") q = q.where("k.reward_id", "=", filters.rewardId);
   if (filters.status) q = q.where("k.status", "=", filters.status);

@@ -8,7 +8,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "#db/schema";
 import { config } from "~/config.server";
-import { COLLECTED_STATUSES } from "~/domain/contribution-status";
+import { RECEIVED_STATUSES } from "~/domain/contribution-status";
 import { renderEmail, sendBatch } from "~/email.server";
 import { renderMarkdown } from "~/markdown.server";
 
@@ -54,8 +54,9 @@ export async function postNews(db: Kysely<DB>, userId: number, campaignId: numbe
     .returning("id")
     .executeTakeFirstOrThrow();
 
+  // Everyone whose money arrived, refunded since or not: they supported the project.
   const emails = (
-    await db.selectFrom("contributions").select("email").distinct().where("campaign_id", "=", c.id).where("status", "in", COLLECTED_STATUSES).orderBy("email").execute()
+    await db.selectFrom("contributions").select("email").distinct().where("campaign_id", "=", c.id).where("status", "in", RECEIVED_STATUSES).orderBy("email").execute()
   ).map((r) => r.email);
   // A token per address and campaign, made once; unsubscribed addresses are left out.
   for (const email of emails) {

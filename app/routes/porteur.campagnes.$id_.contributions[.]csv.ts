@@ -1,7 +1,7 @@
 /** The CSV export of a holder's contributions, for sending rewards (same filters as the dashboard). */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { database } from "~/db.server";
-import { COLLECTED_STATUSES, type ContributionStatus } from "~/domain/contribution-status";
+import { RECEIVED_STATUSES, type ContributionStatus } from "~/domain/contribution-status";
 import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { contributionsCsv, holderContributions } from "~/holder/dashboard.server";
 
@@ -10,7 +10,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const reward = url.searchParams.get("contrepartie") ?? "";
   const status = url.searchParams.get("etat") ?? "";
-  if ((reward !== "" && reward !== "aucune" && !/^\d+$/.test(reward)) || (status !== "" && !(COLLECTED_STATUSES as readonly string[]).includes(status))) {
+  if ((reward !== "" && reward !== "aucune" && !/^\d+$/.test(reward)) || (status !== "" && !(RECEIVED_STATUSES as readonly string[]).includes(status))) {
     return new Response("Filtre inconnu.", { status: 400 });
   }
   const items = await holderContributions(database().db, id, {

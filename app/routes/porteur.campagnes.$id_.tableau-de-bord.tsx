@@ -2,8 +2,9 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ProgressBar, StatusLabel } from "~/components/campaign-card";
 import { database } from "~/db.server";
-import { CONTRIBUTION_STATUS_LABELS, COLLECTED_STATUSES, type ContributionStatus } from "~/domain/contribution-status";
-import { formatDate, formatEuros, formatInteger, formatPercent } from "~/domain/format";
+import { CONTRIBUTION_STATUS_LABELS, RECEIVED_STATUSES, type ContributionStatus } from "~/domain/contribution-status";
+import { refundSummary } from "~/components/campaign-view";
+import { formatDate, formatEuros, formatInteger, formatPercent, plural } from "~/domain/format";
 import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { holderContributions, perDay } from "~/holder/dashboard.server";
 import { getCampaignPage } from "~/models/campaigns.server";
@@ -19,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const rewardParam = url.searchParams.get("contrepartie") ?? "";
   const statusParam = url.searchParams.get("etat") ?? "";
   const rewardIds = new Set(page.rewards.map((r) => String(r.id)));
-  if ((rewardParam !== "" && rewardParam !== "aucune" && !rewardIds.has(rewardParam)) || (statusParam !== "" && !(COLLECTED_STATUSES as readonly string[]).includes(statusParam))) {
+  if ((rewardParam !== "" && rewardParam !== "aucune" && !rewardIds.has(rewardParam)) || (statusParam !== "" && !(RECEIVED_STATUSES as readonly string[]).includes(statusParam))) {
     throw new Response("Filtre inconnu.", { status: 400 });
   }
   const filters = {
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     days: perDay(all),
     contributions: filtered,
     filters: { contrepartie: rewardParam, etat: statusParam },
-    statuses: COLLECTED_STATUSES.map((s) => ({ value: s, label: CONTRIBUTION_STATUS_LABELS[s] })),
+    statuses: RECEIVED_STATUSES.map((s) => ({ value: s, label: CONTRIBUTION_STATUS_LABELS[s] })),
     now: new Date().toISOString(),
   };
 }
@@ -59,7 +60,7 @@ function Chart({ days }: { days: Array<{ day: string; count: number; cents: numb
         <line x1="0" y1={height + 1} x2={width} y2={height + 1} stroke="#4f5560" />
       </svg>
       <figcaption id="chart-caption">
-        Montants collectés par jour, du {formatDate(`${days[0]!.day}T12:00:00Z`)} au {formatDate(`${days.at(-1)!.day}T12:00:00Z`)} ; le
+        Montants reçus par jour (remboursés depuis compris), du {formatDate(`${days[0]!.day}T12:00:00Z`)} au {formatDate(`${days.at(-1)!.day}T12:00:00Z`)} ; le
         détail jour par jour suit.
       </figcaption>
       <details>
@@ -114,17 +115,28 @@ export default function Dashboard() {
           </dd>
         </div>
         <div>
-          <dt>Contributeurs</dt>
+          <dt>{plural(c.contributorsCount, "Contributeur", "Contributeurs")}</dt>
           <dd>{formatInteger(c.contributorsCount)}</dd>
         </div>
+        {c.refunds.refundedCount > 0 ? (
+          <div>
+            <dt>Remboursés</dt>
+            <dd>{formatEuros(c.refunds.refundedCents)}</dd>
+          </div>
+        ) : null}
         <div>
-          <dt>Temps restant</dt>
+          <dt>{c.status === "live" || c.status === "approved" ? "Temps restant" : "État"}</dt>
           <dd>
             <StatusLabel status={c.status} now={new Date(d.now)} startsAt={c.startsAt} endsAt={c.endsAt} />
           </dd>
         </div>
       </dl>
       <ProgressBar percent={c.percent} label={`${c.percent} % de l'objectif atteint`} />
+      {(c.status === "failed" || c.status === "cancelled") && c.refunds.receivedCount > 0 ? (
+        <p role="status">
+          {c.status === "cancelled" ? "Campagne annulée" : "Campagne non financée"}. Remboursements{"\u00a0"}: {refundSummary(c.refunds)}.
+        </p>
+      ) : null}
 
       <section aria-labelledby="chart-title">
         <h2 id="chart-title">Contributions par jour</h2>
@@ -170,7 +182,9 @@ export default function Dashboard() {
           Les personnes anonymes apparaissent sous leur nom, avec leur adresse électronique, seulement si elles ont choisi une
           contrepartie (pour pouvoir la leur remettre) ; le formulaire de contribution le leur indique.
         </p>
-        <p role="status">{formatInteger(d.contributions.length)} contribution(s).</p>
+        <p role="status">
+          {formatInteger(d.contributions.length)} {plural(d.contributions.length, "contribution", "contributions")}.
+        </p>
         {d.contributions.length > 0 ? (
           <table className="table">
             <caption className="visually-hidden">Contributions, de la plus récente à la plus ancienne</caption>
