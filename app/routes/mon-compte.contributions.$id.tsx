@@ -2,9 +2,9 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
-import { CONTRIBUTION_STATUS_LABELS, contributionReference } from "~/domain/contribution-status";
+import { contributionReference } from "~/domain/contribution-status";
 import { formatDateTime, formatEuros } from "~/domain/format";
-import { myContribution } from "~/models/my-contributions.server";
+import { myContribution, myContributionState } from "~/models/my-contributions.server";
 
 export const meta: MetaFunction = () => [{ title: "Reçu de contribution — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -17,7 +17,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!k) throw new Response("Contribution introuvable.", { status: 404 });
   return {
     reference: contributionReference(k.id),
-    status: CONTRIBUTION_STATUS_LABELS[k.status],
+    status: myContributionState({ status: k.status, campaignStatus: k.campaign_status, disputeStatus: k.dispute_status }),
+    outcome: outcomeText(k),
     amountCents: k.amount_cents,
     paidAt: k.paid_at!,
     publicName: k.public_name,
@@ -26,6 +27,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     rewardTitle: k.reward_title,
     campaign: { title: k.title, slug: k.slug, endsAt: k.ends_at, organization: k.organization_name },
   };
+}
+
+const NBSP = "\u00a0";
+
+/** What became of the money, in the past tense only for what happened. */
+function outcomeText(k: { status: string; campaign_status: string; dispute_status: string | null; amount_cents: number; ends_at: string }): string {
+  const amount = formatEuros(k.amount_cents);
+  if (k.campaign_status === "failed" || k.campaign_status === "cancelled") {
+    const why = k.campaign_status === "failed" ? "La campagne n'a pas atteint son objectif" : "La campagne a été annulée";
+    if (k.status === "refunded") return `${why}${NBSP}: vous avez été remboursé de ${amount} sur le moyen de paiement utilisé.`;
+    if (k.status === "refunding") return `${why}${NBSP}: le remboursement de ${amount} est en cours sur le moyen de paiement utilisé.`;
+    if (k.status === "refund_failed") {
+      return `${why}${NBSP}: le remboursement de ${amount} a échoué. L'équipe de Propulsons vous contacte pour vous rembourser autrement.`;
+    }
+    if (k.dispute_status === "lost") return `${why}. Votre banque vous a rendu ce paiement à la suite de votre contestation.`;
+    if (k.dispute_status === "open") return `${why}. Votre banque conteste ce paiement${NBSP}: le remboursement attend la fin de la contestation.`;
+    return `${why}${NBSP}: vous allez être remboursé de ${amount}, automatiquement, sur le moyen de paiement utilisé.`;
+  }
+  if (k.campaign_status === "funded") return `La campagne a atteint son objectif. Merci pour votre soutien${NBSP}!`;
+  return `Tout ou rien${NBSP}: si la campagne n'atteint pas son objectif à sa date de fin (${formatDateTime(k.ends_at)}), vous êtes intégralement remboursé, automatiquement, sur le moyen de paiement utilisé.`;
 }
 
 export default function Receipt() {
@@ -67,8 +88,7 @@ export default function Receipt() {
         </div>
       </dl>
       <p>
-        Tout ou rien : si la campagne n'atteint pas son objectif à sa date de fin ({formatDateTime(r.campaign.endsAt)}), vous êtes
-        intégralement remboursé, automatiquement, sur le moyen de paiement utilisé. Ce reçu n'est pas un reçu fiscal.
+        {r.outcome} Ce reçu n'est pas un reçu fiscal.
       </p>
     </div>
   );

@@ -2,9 +2,9 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
-import { CONTRIBUTION_STATUS_LABELS, contributionReference } from "~/domain/contribution-status";
+import { contributionReference } from "~/domain/contribution-status";
 import { formatDate, formatEuros } from "~/domain/format";
-import { myContributions } from "~/models/my-contributions.server";
+import { myContributions, myContributionState } from "~/models/my-contributions.server";
 
 export const meta: MetaFunction = () => [{ title: "Mes contributions — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -16,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     contributions: rows.map((k) => ({
       id: k.id,
       reference: contributionReference(k.id),
-      status: CONTRIBUTION_STATUS_LABELS[k.status],
+      status: myContributionState({ status: k.status, campaignStatus: k.campaign_status, disputeStatus: k.dispute_status }),
       hasReceipt: k.paid_at !== null,
       amountCents: k.amount_cents,
       date: k.paid_at ?? k.created_at,

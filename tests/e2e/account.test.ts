@@ -37,8 +37,16 @@ import type { RunningServer } from "../support/server";
 const WRONG_CODE = "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.";
 const LINK_USED = "Ce lien de connexion a expiré ou a déjà servi. Demandez-en un nouveau.";
 const INVALID_EMAIL = "Adresse électronique invalide (exemple : prenom.nom@exemple.fr).";
-/** What the seed's contribution states read as on « Mes contributions » and on a receipt. */
-const STATUS_LABELS: Record<string, string> = { paid: "Payée", refunded: "Remboursée", refunding: "Remboursement en cours" };
+/**
+ * What the seed's contribution states read as on « Mes contributions » and on a receipt (the seed's
+ * paid ones are on live or funded campaigns; a paid one on a failed campaign would read « remboursement à venir »).
+ */
+const STATUS_LABELS: Record<string, string> = {
+  paid: "Payée",
+  refunded: "Remboursée",
+  refunding: "Remboursement en cours",
+  refund_failed: "Remboursement en échec : l'équipe vous contacte",
+};
 
 let server: RunningServer;
 let browser: Browser;
