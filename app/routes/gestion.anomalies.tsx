@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
 import { CONTRIBUTION_STATUS_LABELS } from "~/domain/contribution-status";
-import { formatDateTime, formatEuros } from "~/domain/format";
+import { formatDateTime, formatEuros, formatInteger, plural } from "~/domain/format";
 import { attentionItems } from "~/staff/attention.server";
 
 export const meta: MetaFunction = () => [{ title: "Paiements à traiter — Espace Département — Propulsons" }, { name: "robots", content: "noindex" }];
@@ -76,7 +76,7 @@ export default function Attention() {
                   </h3>
                   <p>
                     Campagne : <Link to={`/gestion/campagnes/${p.campaignId}`}>{p.campaignTitle}</Link> · créé le {formatDateTime(p.createdAt)} ·{" "}
-                    {p.attempts} tentative(s){p.lastError ? ` · dernière erreur : ${p.lastError}` : ""}
+                    {formatInteger(p.attempts)} {plural(p.attempts, "tentative", "tentatives")}{p.lastError ? ` · dernière erreur : ${p.lastError}` : ""}
                   </p>
                   <p className="next-step">À faire : {p.nextStep}</p>
                 </div>

@@ -7,11 +7,12 @@
  */
 import { sql, type Kysely } from "kysely";
 import type { DB, EmailKind } from "#db/schema";
-import { contributionReference } from "~/domain/contribution-status";
+import { contributionReference, parseFlags, type ContributionStatus, type StaffFlag } from "~/domain/contribution-status";
 
-export const FLAG_LABELS: Record<string, { label: string; nextStep: string }> = {
+/** What each staff flag means, and what to do about it: one entry per flag (the type requires it). */
+export const FLAG_LABELS: Record<StaffFlag, { label: string; nextStep: string }> = {
   disputed: {
-    label: "Paiement contesté (litige)",
+    label: "Paiement contesté (litige en cours)",
     nextStep: "Répondre au litige dans le tableau de bord Stripe avant l'échéance indiquée, avec le reçu et la page de la campagne comme preuves. Si la banque donne raison au contributeur, l'argent est repris par Stripe : vérifiez ensuite le rapprochement.",
   },
   reward_unavailable: {
@@ -26,7 +27,38 @@ export const FLAG_LABELS: Record<string, { label: string; nextStep: string }> = 
     label: "Remboursement partiel fait hors plateforme",
     nextStep: "Quelqu'un a remboursé une partie du paiement depuis Stripe. La plateforme ne gère que les remboursements complets : terminez le remboursement dans Stripe ou annulez l'opération, puis vérifiez le rapprochement.",
   },
+  dispute_lost: {
+    label: "Litige perdu : la banque du contributeur a repris le paiement",
+    nextStep: "Stripe a rendu l'argent au contributeur et prélevé les frais de litige : cette contribution n'est ni remboursée ni versée par la plateforme. Si la campagne avait déjà été versée au porteur, la somme manque au solde (perte visible au rapprochement) : voyez avec le porteur s'il faut la lui redemander.",
+  },
 };
+
+interface FlaggedRow {
+  status: ContributionStatus;
+  staff_flag: string | null;
+  dispute_status: "open" | "won" | "lost" | null;
+  refund_last_error: string | null;
+}
+
+/**
+ * What a person must look at on one contribution: a failed refund, and each staff flag.
+ * « disputed » is only a problem while the dispute is open: one that ended (won, or lost
+ * and flagged as such) needs nothing more for it.
+ */
+export function contributionProblems(k: FlaggedRow): Array<{ label: string; detail: string | null; nextStep: string }> {
+  const flags = parseFlags(k.staff_flag).filter((f) => !(f === "disputed" && (k.dispute_status === "won" || k.dispute_status === "lost")));
+  return [
+    ...(k.status === "refund_failed" ? [{ label: "Remboursement en échec", detail: k.refund_last_error, nextStep: REFUND_FAILED_NEXT_STEP }] : []),
+    ...flags.map((f) => ({ label: FLAG_LABELS[f].label, detail: null, nextStep: FLAG_LABELS[f].nextStep })),
+  ];
+}
+
+/** Contributions that may need a person (refund failed, or some flag), before contributionProblems decides. */
+function candidates(db: Kysely<DB>) {
+  return db
+    .selectFrom("contributions as k")
+    .where((eb) => eb.or([eb("k.status", "=", "refund_failed"), eb.and([eb("k.staff_flag", "is not", null), eb("k.staff_flag", "<>", "")])]));
+}
 
 /** What each kind of e-mail is, in the staff's words. */
 export const EMAIL_KIND_LABELS: Record<EmailKind, string> = {
@@ -51,14 +83,12 @@ export const REFUND_FAILED_NEXT_STEP =
 
 export async function attentionItems(db: Kysely<DB>) {
   const [contributions, payouts, emails] = await Promise.all([
-    db
-      .selectFrom("contributions as k")
+    candidates(db)
       .innerJoin("campaigns as c", "c.id", "k.campaign_id")
       .select([
-        "k.id", "k.email", "k.amount_cents", "k.status", "k.staff_flag", "k.refund_last_error", "k.refund_attempts", "k.stripe_payment_intent_id",
-        "k.paid_at", "k.updated_at", "c.id as campaign_id", "c.title as campaign_title", "c.status as campaign_status",
+        "k.id", "k.email", "k.amount_cents", "k.status", "k.staff_flag", "k.dispute_status", "k.refund_last_error", "k.refund_attempts",
+        "k.stripe_payment_intent_id", "k.paid_at", "k.updated_at", "c.id as campaign_id", "c.title as campaign_title", "c.status as campaign_status",
       ])
-      .where((eb) => eb.or([eb("k.status", "=", "refund_failed"), eb("k.staff_flag", "is not", null)]))
       .orderBy("k.updated_at", "desc")
       .limit(500)
       .execute(),
@@ -82,8 +112,9 @@ export async function attentionItems(db: Kysely<DB>) {
       .execute(),
   ]);
   return {
-    contributions: contributions.map((k) => {
-      const flags = (k.staff_flag ?? "").split(",").filter(Boolean);
+    contributions: contributions.flatMap((k) => {
+      const problems = contributionProblems(k);
+      if (problems.length === 0) return [];
       return {
         id: k.id,
         reference: contributionReference(k.id),
@@ -94,12 +125,7 @@ export async function attentionItems(db: Kysely<DB>) {
         campaignTitle: k.campaign_title,
         paymentIntent: k.stripe_payment_intent_id,
         updatedAt: k.updated_at,
-        problems: [
-          ...(k.status === "refund_failed"
-            ? [{ label: "Remboursement en échec", detail: k.refund_last_error, nextStep: REFUND_FAILED_NEXT_STEP }]
-            : []),
-          ...flags.map((f) => ({ label: FLAG_LABELS[f]?.label ?? f, detail: null, nextStep: FLAG_LABELS[f]?.nextStep ?? "À examiner dans Stripe." })),
-        ],
+        problems,
       };
     }),
     payouts: payouts.map((p) => ({
@@ -127,11 +153,11 @@ export async function attentionItems(db: Kysely<DB>) {
 /** How many items wait, for the staff home. */
 export async function attentionCounts(db: Kysely<DB>) {
   const [k, p, e] = await Promise.all([
-    db
-      .selectFrom("contributions")
-      .select(sql<number>`count(*)`.as("n"))
-      .where((eb) => eb.or([eb("status", "=", "refund_failed"), eb("staff_flag", "is not", null)]))
-      .executeTakeFirstOrThrow(),
+    // The same rule as the list (contributionProblems); the candidates are few.
+    candidates(db)
+      .select(["k.status", "k.staff_flag", "k.dispute_status", "k.refund_last_error"])
+      .execute()
+      .then((rows) => ({ n: rows.filter((r) => contributionProblems(r).length > 0).length })),
     db.selectFrom("payouts").select(sql<number>`count(*)`.as("n")).where("status", "in", ["pending", "failed"]).executeTakeFirstOrThrow(),
     db.selectFrom("email_outbox").select(sql<number>`count(*)`.as("n")).where("status", "=", "failed").executeTakeFirstOrThrow(),
   ]);
