@@ -51,6 +51,7 @@ import { handlers } from "~/demo/index.server";
 import { makeEvent, payCheckout, stripeMock, type MockEvent } from "~/demo/stripe-api.server";
 import { signPayload } from "~/demo/stripe-webhooks.server";
 import { SEED_NOW, tempDatabasePath } from "../support/db";
+import { mulberry32 } from "../support/random";
 
 afterAll(() => {
   fs.rmSync(outboxDir, { recursive: true, force: true });
@@ -225,17 +226,6 @@ describe("key figures on the seed data", () => {
 
 // ---------------------------------------------------------------------------
 
-/** mulberry32: a tiny seeded PRNG, so every failure replays. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

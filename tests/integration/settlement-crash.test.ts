@@ -31,6 +31,7 @@ import { isPostgresUrl, migrateToLatest, openDatabase, type Database } from "#db
 import { reconcile } from "~/settlement/reconcile.server";
 import { tempDatabaseCopy, tempDatabasePath } from "../support/db";
 import { readStripeLog } from "../support/stripe-log";
+import { mulberry32 } from "../support/random";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const TSX = path.join(root, "node_modules/.bin/tsx");
@@ -43,18 +44,8 @@ const ENDS_AT = "2026-10-31T22:59:59.000Z"; // both campaigns end then
 const SETTLE_NOW = "2026-11-05T12:00:00.000Z"; // after both deadlines
 
 // ---------------------------------------------------------------------------
-// Deterministic randomness.
+// Deterministic randomness: mulberry32 (tests/support/random.ts).
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------
 // The database: one campaign that will fail (many contributions), one that will be funded.
