@@ -33,10 +33,6 @@ export const REFUND_STATUSES = ["refunding", "refunded", "refund_failed"] as con
 export const RECEIVED_STATUSES = [...COLLECTED_STATUSES, ...REFUND_STATUSES] as const satisfies readonly ContributionStatus[];
 export const HELD_STATUSES = ["paid", "refunding", "refund_failed"] as const satisfies readonly ContributionStatus[];
 
-export function isIn(set: readonly ContributionStatus[], status: ContributionStatus): boolean {
-  return set.includes(status);
-}
-
 export const CONTRIBUTION_STATUS_LABELS: Record<ContributionStatus, string> = {
   pending: "En attente de paiement",
   paid: "Payée",
@@ -92,12 +88,4 @@ export function parseFlags(stored: string | null): StaffFlag[] {
 export function formatFlags(flags: Iterable<StaffFlag>): string | null {
   const set = [...new Set(flags)].sort();
   return set.length === 0 ? null : set.join(",");
-}
-
-/**
- * The part of a contribution's money that counts as collected: its amount while it
- * is paid, minus what Stripe took back for a dispute.
- */
-export function collectedPart(c: { status: ContributionStatus; amount_cents: number; dispute_withdrawn_cents: number }): number {
-  return isIn(COLLECTED_STATUSES, c.status) ? c.amount_cents - c.dispute_withdrawn_cents : 0;
 }

@@ -44,7 +44,7 @@ export function statusIn(statuses: readonly ContributionStatus[], alias?: string
   return sql<boolean>`${column} in (${statusList(statuses)})`;
 }
 
-/** Sum of the collected money of the rows in scope (see collectedPart in the domain). */
+/** Sum of the collected money of the rows in scope: paid amounts, less what disputes took back. */
 export function collectedCentsSql(alias?: string): RawBuilder<number> {
   const col = (name: string) => sql.ref(alias ? `${alias}.${name}` : name);
   return sql<number>`coalesce(sum(case when ${statusIn(COLLECTED_STATUSES, alias)} then ${col("amount_cents")} - ${col("dispute_withdrawn_cents")} else 0 end), 0)`;
@@ -95,9 +95,10 @@ export async function campaignMoney(db: Kysely<DB> | Transaction<DB>, campaignId
 
 /**
  * Rows whose money the platform may move on (refund or pay out): no dispute, or a
- * dispute won. While a dispute is open Stripe holds the money; a lost one returned it.
+ * dispute won, and nothing Stripe still holds back. While a dispute is open Stripe
+ * holds the money; a lost one returned it to the contributor.
  */
-export function undisputedSql(alias?: string): RawBuilder<boolean> {
-  const column = sql.ref(alias ? `${alias}.dispute_status` : "dispute_status");
-  return sql<boolean>`(${column} is null or ${column} = 'won')`;
+export function movableSql(alias?: string): RawBuilder<boolean> {
+  const col = (name: string) => sql.ref(alias ? `${alias}.${name}` : name);
+  return sql<boolean>`((${col("dispute_status")} is null or ${col("dispute_status")} = 'won') and ${col("dispute_withdrawn_cents")} = 0)`;
 }

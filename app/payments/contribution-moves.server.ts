@@ -231,7 +231,8 @@ export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, 
     case "opened": {
       // Only once, and never after it closed (a late « created » must not reopen it).
       if (c.dispute_status !== null) return false;
-      await trx.updateTable("contributions").set({ dispute_status: "open", updated_at: iso }).where("id", "=", c.id).execute();
+      const opened = await trx.updateTable("contributions").set({ dispute_status: "open", updated_at: iso }).where("id", "=", c.id).where("dispute_status", "is", null).executeTakeFirst();
+      if (Number(opened.numUpdatedRows) !== 1) throw new ConcurrentMoveError(`contribution ${c.id}: dispute changed concurrently`);
       await addFlags(trx, c.id, ["disputed"]);
       await tellDispute(trx, c, "opened", at);
       return true;
@@ -259,7 +260,13 @@ export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, 
     case "closed": {
       // A dispute closes once; a « closed » delivered before « created » still records the outcome.
       if (c.dispute_status === "won" || c.dispute_status === "lost") return false;
-      await trx.updateTable("contributions").set({ dispute_status: d.outcome, updated_at: iso }).where("id", "=", c.id).execute();
+      const closed = await trx
+        .updateTable("contributions")
+        .set({ dispute_status: d.outcome, updated_at: iso })
+        .where("id", "=", c.id)
+        .where((eb) => (c.dispute_status === null ? eb("dispute_status", "is", null) : eb("dispute_status", "=", c.dispute_status)))
+        .executeTakeFirst();
+      if (Number(closed.numUpdatedRows) !== 1) throw new ConcurrentMoveError(`contribution ${c.id}: dispute changed concurrently`);
       if (d.outcome === "won") await removeFlags(trx, c.id, ["disputed"]);
       else await changeFlags(trx, c.id, (set) => (set.delete("disputed"), set.add("dispute_lost")));
       await tellDispute(trx, c, d.outcome, at);

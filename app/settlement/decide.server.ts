@@ -14,7 +14,7 @@ import { commissionBpsFor, settlementSplit } from "~/domain/money";
 import { decideSettlement } from "~/domain/settlement";
 import { enqueueEmail } from "~/email.server";
 import { applyCampaignEvent } from "~/models/campaign-transitions.server";
-import { campaignMoney, undisputedSql } from "~/payments/campaign-money.server";
+import { campaignMoney, movableSql } from "~/payments/campaign-money.server";
 import { campaignUrl } from "~/payments/contribution-moves.server";
 import type { SettleReport, Say } from "./report";
 
@@ -93,8 +93,7 @@ export async function decide(
         .select(["id", "amount_cents"])
         .where("campaign_id", "=", c.id)
         .where("status", "in", COLLECTED_STATUSES)
-        .where("dispute_withdrawn_cents", "=", 0)
-        .where(undisputedSql())
+        .where(movableSql())
         .execute();
       const gross = payable.reduce((s, k) => s + k.amount_cents, 0);
       const split = settlementSplit(gross, bps);

@@ -14,7 +14,7 @@ import { formatEuros } from "~/domain/format";
 import { settlementSplit } from "~/domain/money";
 import { isRetryableStatus } from "~/domain/settlement";
 import { enqueueEmail } from "~/email.server";
-import { undisputedSql } from "~/payments/campaign-money.server";
+import { movableSql } from "~/payments/campaign-money.server";
 import { campaignUrl } from "~/payments/contribution-moves.server";
 import { accountCanReceiveTransfers, createTransfer, StripeCallError } from "~/payments/stripe.server";
 import { holderOf } from "./decide.server";
@@ -30,8 +30,7 @@ async function batchLatePayments(db: Kysely<DB>, c: { id: number; title: string 
       .where("campaign_id", "=", c.id)
       .where("status", "in", COLLECTED_STATUSES)
       .where("payout_id", "is", null)
-      .where("dispute_withdrawn_cents", "=", 0)
-      .where(undisputedSql())
+      .where(movableSql())
       .execute();
     if (late.length === 0) return;
     const main = await trx.selectFrom("payouts").select("commission_bps").where("campaign_id", "=", c.id).where("kind", "=", "main").executeTakeFirst();
@@ -53,12 +52,14 @@ async function batchLatePayments(db: Kysely<DB>, c: { id: number; title: string 
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await trx
+    const taken = await trx
       .updateTable("contributions")
       .set({ payout_id: payout.id })
       .where("id", "in", late.map((k) => k.id))
       .where("payout_id", "is", null)
-      .execute();
+      .executeTakeFirst();
+    // Another settler batched some of them meanwhile (PostgreSQL, a lost lease): undo this one.
+    if (Number(taken.numUpdatedRows) !== late.length) throw new Error(`late payments of campaign ${c.id} were batched concurrently`);
     say(`Paiements tardifs sur « ${c.title} » : ${late.length} contribution(s), versement complémentaire de ${formatEuros(gross)} (avant commission) préparé.`);
   });
 }
@@ -87,8 +88,8 @@ async function reviseBeforeFirstAttempt(db: Kysely<DB>, p: PayoutRow, at: string
     const leaving = carried.filter(
       (k) => !(COLLECTED_STATUSES as readonly string[]).includes(k.status) || k.dispute_withdrawn_cents !== 0 || (k.dispute_status !== null && k.dispute_status !== "won"),
     );
-    if (leaving.length === 0) return p;
-    await trx.updateTable("contributions").set({ payout_id: null }).where("id", "in", leaving.map((k) => k.id)).execute();
+    if (leaving.length === 0 && (carried.length > 0 || p.gross_cents === 0)) return p;
+    if (leaving.length > 0) await trx.updateTable("contributions").set({ payout_id: null }).where("id", "in", leaving.map((k) => k.id)).execute();
     const gross = carried.filter((k) => !leaving.includes(k)).reduce((sum, k) => sum + k.amount_cents, 0);
     const split = settlementSplit(gross, p.commission_bps);
     await trx
@@ -138,6 +139,9 @@ export async function payOut(db: Kysely<DB>, c: { id: number; title: string; slu
       await db.updateTable("payouts").set({ status: "paid", paid_at: at, updated_at: at }).where("id", "=", p.id).where("status", "=", "pending").execute();
       continue;
     }
+    // Recorded before Stripe is asked: from here on the payout may exist at Stripe under its key,
+    // so its amount never changes again (a crash after the call leaves attempts > 0).
+    await db.updateTable("payouts").set({ attempts: p.attempts + 1, updated_at: at }).where("id", "=", p.id).where("status", "=", "pending").execute();
     try {
       const transfer = await createTransfer({
         payoutId: p.id, campaignId: c.id, destination: holder.stripe_account_id, amountCents: p.amount_cents, idempotencyKey: p.idempotency_key,
@@ -145,7 +149,7 @@ export async function payOut(db: Kysely<DB>, c: { id: number; title: string; slu
       await db.transaction().execute(async (trx) => {
         const done = await trx
           .updateTable("payouts")
-          .set({ status: "paid", stripe_transfer_id: transfer.id, paid_at: at, updated_at: at, attempts: p.attempts + 1 })
+          .set({ status: "paid", stripe_transfer_id: transfer.id, paid_at: at, updated_at: at })
           .where("id", "=", p.id)
           .where("status", "=", "pending")
           .executeTakeFirst();
@@ -173,7 +177,7 @@ export async function payOut(db: Kysely<DB>, c: { id: number; title: string; slu
       const retryable = isRetryableStatus(e.status);
       await db
         .updateTable("payouts")
-        .set({ attempts: p.attempts + 1, last_error: e.message.slice(0, 500), updated_at: at, ...(retryable ? {} : { status: "failed" as const }) })
+        .set({ last_error: e.message.slice(0, 500), updated_at: at, ...(retryable ? {} : { status: "failed" as const }) })
         .where("id", "=", p.id)
         .execute();
       report.errors++;

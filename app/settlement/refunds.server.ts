@@ -8,7 +8,7 @@ import { sql, type Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { config } from "~/config.server";
 import { isRetryableStatus } from "~/domain/settlement";
-import { undisputedSql } from "~/payments/campaign-money.server";
+import { movableSql } from "~/payments/campaign-money.server";
 import { CONTRIBUTION_COLUMNS, moveContribution, readContribution, type Movement } from "~/payments/contribution-moves.server";
 import { createRefund, StripeCallError } from "~/payments/stripe.server";
 import type { SettleReport, Say } from "./report";
@@ -21,7 +21,7 @@ export function refundsDue(db: Kysely<DB>, campaignId: number, nowIso?: string) 
     .select([...CONTRIBUTION_COLUMNS, "refund_attempts"])
     .where("campaign_id", "=", campaignId)
     .where((eb) => eb.or([eb("status", "=", "paid"), eb.and([eb("status", "=", "refunding"), eb("stripe_refund_id", "is", null)])]))
-    .where(undisputedSql());
+    .where(movableSql());
   if (nowIso) q = q.where((eb) => eb.or([eb("refund_next_attempt_at", "is", null), eb("refund_next_attempt_at", "<=", nowIso)]));
   return q;
 }

@@ -18,7 +18,7 @@ import type { DB } from "#db/schema";
 import { TransitionError } from "~/domain/campaign-machine";
 import { kickEmailDelivery } from "~/email.server";
 import { applyCampaignEvent, ConcurrentTransitionError } from "~/models/campaign-transitions.server";
-import { undisputedSql } from "~/payments/campaign-money.server";
+import { movableSql } from "~/payments/campaign-money.server";
 import { cancelCampaign } from "./cancel.server";
 import { closeStalePending, expireOpenCheckouts, STALE_CHECKOUT_MS } from "./checkouts.server";
 import { decide } from "./decide.server";
@@ -95,8 +95,7 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
                 .whereRef("k.campaign_id", "=", "c.id")
                 .where("k.status", "=", "paid")
                 .where("k.payout_id", "is", null)
-                .where("k.dispute_withdrawn_cents", "=", 0)
-                .where(undisputedSql("k")),
+                .where(movableSql("k")),
             ),
           ]),
         ]),
@@ -108,7 +107,7 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
               .select("k.id")
               .whereRef("k.campaign_id", "=", "c.id")
               .where((k) => k.or([k("k.status", "=", "paid"), k.and([k("k.status", "=", "refunding"), k("k.stripe_refund_id", "is", null)])]))
-              .where(undisputedSql("k")),
+              .where(movableSql("k")),
           ),
         ]),
         // A cancelled campaign's checkouts still open at Stripe (expiring them failed once).

@@ -31,6 +31,7 @@ import { cancelCampaign, runSettlementPass, type SettleReport } from "~/settleme
 import { handlers } from "~/demo/index.server";
 import { clearOutbox, readOutbox } from "~/demo/resend-api.server";
 import { completeCheckoutAsync, expireCheckout, makeEvent, payCheckout, settleAsyncPayment, stripeMock, type MockEvent } from "~/demo/stripe-api.server";
+import { breakInserts } from "../support/db";
 import { reconciledDatabasePerTest } from "../support/reconciled-database";
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-settle-"));
@@ -1036,6 +1037,31 @@ describe("the money path: every message is true", () => {
     for (const k of lates) expect((await contribution(k.id)).payout_id).toBe(all[1]!.id);
     expect(JSON.parse((await emails("payout_sent_holder"))[1]!.payload_json)).toMatchObject({ kind: "supplementary", contributionsCount: 3, payoutCents: 5820 });
     expect(await pass(at(c, GRACE + DAY))).toMatchObject({ payoutsPaid: 0 });
+  });
+  it("a payout asked of Stripe keeps its amount: a crash after the transfer, then a dispute, moves no money twice", async () => {
+    const c = await makeCampaign({ goalCents: 5000 });
+    await pay(c, 3000, "a@example.org");
+    const disputed = await pay(c, 2000, "b@example.org");
+    // The transfer is made at Stripe, then the pass dies before recording it (its ledger write fails).
+    const repair = await breakInserts(handle, "ledger_entries", "simulated crash after the transfer");
+    expect(await pass(c.endsAt)).toMatchObject({ funded: 1, payoutsPaid: 0, errors: 1 });
+    await repair();
+    const [asked] = await payouts(c.id);
+    expect(asked).toMatchObject({ status: "pending", attempts: 1, amount_cents: 4850 });
+    expect(stripeMock.transfers().map((t) => t.amount)).toEqual([4850]);
+    // A dispute opens on a payment that transfer carried.
+    const k = await contribution(disputed);
+    const d = { id: `dp_${k.stripe_payment_intent_id}`, object: "dispute", amount: 2000, payment_intent: k.stripe_payment_intent_id, status: "needs_response" };
+    await deliver([makeEvent("charge.dispute.created", d), makeEvent("charge.dispute.funds_withdrawn", d)]);
+    expect(await pass(at(c, HOUR))).toMatchObject({ payoutsPaid: 1, errors: 0 });
+    // Same key, same request: Stripe answers with the transfer it made, and that is what is recorded.
+    expect(new Set(transferRequests().map((r) => `${r.idempotencyKey} ${r.body.amount}`))).toEqual(new Set([`payout:${c.id} 4850`]));
+    expect(stripeMock.transfers().map((t) => t.amount)).toEqual([4850]);
+    expect(await payouts(c.id)).toMatchObject([{ status: "paid", amount_cents: 4850, stripe_transfer_id: stripeMock.transfers()[0]!.id }]);
+    // Won later: nothing more is paid out for it (it was already).
+    await deliver([makeEvent("charge.dispute.funds_reinstated", { ...d, status: "won" }), makeEvent("charge.dispute.closed", { ...d, status: "won" })]);
+    await pass(at(c, DAY));
+    expect(stripeMock.transfers().map((t) => t.amount)).toEqual([4850]);
   });
 });
 
