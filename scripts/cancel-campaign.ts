@@ -6,6 +6,7 @@ import { cancelCampaign } from "../app/settlement/cancel.server";
 import { runSettlementPass } from "../app/settlement/settle.server";
 import { deliverDueEmails } from "../app/email.server";
 import { TransitionError } from "../app/domain/campaign-machine";
+import { countOf } from "../app/domain/format";
 import { fail, openConfiguredDatabase, option, positional } from "./cli";
 
 const [slug] = positional();
@@ -29,7 +30,7 @@ try {
     throw error;
   }
   console.log(`Campagne « ${campaign.title} » annulée : ${reason}`);
-  if (expired > 0) console.log(`- ${expired} paiement(s) ouvert(s) clos chez Stripe : plus personne ne peut payer.`);
+  if (expired > 0) console.log(`- ${countOf(expired, "paiement ouvert clos", "paiements ouverts clos")} chez Stripe : plus personne ne peut payer.`);
   const report = await runSettlementPass(database.db, { campaignId: campaign.id, log: (line) => console.log(`- ${line}`) });
   await deliverDueEmails(database.db, { limit: 10_000 });
   process.exitCode = report.errors > 0 ? 1 : 0;

@@ -6,7 +6,7 @@
  * Exit 1 on any difference. `-- --reconstruire-chiffres` rebuilds the aggregates
  * (after a bulk import, for instance) and checks again.
  */
-import { formatEuros } from "../app/domain/format";
+import { countOf, formatEuros } from "../app/domain/format";
 import { checkFigureAggregates, rebuildFigureAggregates } from "../app/models/figures.server";
 import { reconcile } from "../app/settlement/reconcile.server";
 import { openConfiguredDatabase } from "./cli";
@@ -19,7 +19,7 @@ try {
     const line = `${b.slug} [${b.status}] payé ${formatEuros(b.paidCents)} − remboursé ${formatEuros(b.refundedCents)} = détenu ${formatEuros(b.heldCents)} + versé ${formatEuros(b.paidOutCents)} + commission ${formatEuros(b.commissionCents)}`;
     console.log(b.problems.length === 0 ? `OK   ${line}` : `ÉCART ${line}\n     ${b.problems.join("\n     ")}`);
   }
-  console.log(bad.length === 0 ? `Rapprochement : ${balances.length} campagnes, aucun écart.` : `Rapprochement : ${bad.length} campagne(s) en écart sur ${balances.length}.`);
+  console.log(bad.length === 0 ? `Rapprochement : ${balances.length} campagnes, aucun écart.` : `Rapprochement : ${countOf(bad.length, "campagne", "campagnes")} en écart sur ${balances.length}.`);
   if (process.argv.includes("--reconstruire-chiffres")) {
     await rebuildFigureAggregates(database.db);
     console.log("Agrégats des chiffres clés reconstruits à partir des contributions.");
@@ -29,7 +29,7 @@ try {
   console.log(
     figureProblems.length === 0
       ? "Chiffres clés : les agrégats sont égaux au recalcul."
-      : `Chiffres clés : ${figureProblems.length} écart(s) ; \`npm run reconcile -- --reconstruire-chiffres\` les reconstruit.`,
+      : `Chiffres clés : ${countOf(figureProblems.length, "écart", "écarts")} ; \`npm run reconcile -- --reconstruire-chiffres\` les reconstruit.`,
   );
   process.exitCode = bad.length === 0 && figureProblems.length === 0 ? 0 : 1;
 } finally {

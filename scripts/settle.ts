@@ -5,6 +5,7 @@
  */
 import { runSettlementPass } from "../app/settlement/settle.server";
 import { deliverDueEmails } from "../app/email.server";
+import { countOf } from "../app/domain/format";
 import { fail, openConfiguredDatabase, option } from "./cli";
 
 const nowArg = option("now");
@@ -27,10 +28,13 @@ try {
     ? { sent: 0 }
     : await deliverDueEmails(database.db, { now: new Date(Math.max(now.getTime(), Date.now())), limit: 10_000 });
   console.log(
-    `Bilan : ${report.started} mise(s) en ligne, ${report.closed} collecte(s) close(s), ${report.funded} réussie(s), ${report.failed} non financée(s), ` +
-      `${report.waiting} en attente de paiements, ${report.payoutsPaid} virement(s) émis, ${report.payoutsWaiting} virement(s) en attente, ` +
-      `${report.refunded} remboursement(s), ${report.refundsPending} remboursement(s) en cours, ${report.refundFailed} remboursement(s) en échec, ` +
-      `${emails.sent} courriel(s) envoyé(s), ${report.skipped} campagne(s) laissée(s) à un autre processus, ${report.errors} erreur(s).`,
+    `Bilan : ${countOf(report.started, "mise en ligne", "mises en ligne")}, ${countOf(report.closed, "collecte close", "collectes closes")}, ` +
+      `${countOf(report.funded, "réussie", "réussies")}, ${countOf(report.failed, "non financée", "non financées")}, ` +
+      `${countOf(report.waiting, "campagne en attente de paiements", "campagnes en attente de paiements")}, ${countOf(report.payoutsPaid, "virement émis", "virements émis")}, ` +
+      `${countOf(report.payoutsWaiting, "virement en attente", "virements en attente")}, ${countOf(report.refunded, "remboursement", "remboursements")}, ` +
+      `${countOf(report.refundsPending, "remboursement en cours", "remboursements en cours")}, ${countOf(report.refundFailed, "remboursement en échec", "remboursements en échec")}, ` +
+      `${countOf(emails.sent, "courriel envoyé", "courriels envoyés")}, ${countOf(report.skipped, "campagne laissée", "campagnes laissées")} à un autre processus, ` +
+      `${countOf(report.errors, "erreur", "erreurs")}.`,
   );
   process.exitCode = report.errors > 0 ? 1 : 0;
 } finally {

@@ -83,3 +83,8 @@ export function formatDateTime(instant: Date | string): string {
 export function plural(count: number, one: string, many: string): string {
   return Math.abs(count) < 2 ? one : many;
 }
+
+/** A counted noun: countOf(0, "erreur", "erreurs") → « 0 erreur », countOf(1 200, …) → « 1 200 erreurs ». */
+export function countOf(count: number, one: string, many: string): string {
+  return `${formatInteger(count)} ${plural(count, one, many)}`;
+}

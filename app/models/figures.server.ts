@@ -10,6 +10,7 @@
  * the aggregates against a plain recomputation (checkFigureAggregates).
  * Campaign counts are computed from the campaigns themselves (app/domain/figures.ts).
  */
+import { countOf } from "~/domain/format";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
 import { RECEIVED_STATUSES } from "~/domain/contribution-status";
@@ -188,7 +189,7 @@ export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
       last = rows[rows.length - 1]!.email;
       for (const r of rows) if (!expected.citizens.get(p)?.has(r.email)) strangers += 1;
     }
-    if (strangers > 0) problems.push(`citoyens ${label} : ${strangers} adresse(s) enregistrée(s) sans contribution dans la période`);
+    if (strangers > 0) problems.push(`citoyens ${label} : ${countOf(strangers, "adresse enregistrée", "adresses enregistrées")} sans contribution dans la période`);
   }
   return problems;
 }

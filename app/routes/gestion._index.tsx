@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
-import { formatEuros, formatInteger, plural } from "~/domain/format";
+import { countOf, formatEuros, formatInteger, plural } from "~/domain/format";
 import { parisYear } from "~/domain/time";
 import { figuresFor } from "~/models/figures.server";
 import { attentionCounts } from "~/staff/attention.server";
@@ -58,9 +58,9 @@ export default function StaffHome() {
               <p>Rien à traiter.</p>
             ) : (
               <ul>
-                <li>{formatInteger(d.attention.contributions)} contribution(s) signalée(s)</li>
-                <li>{formatInteger(d.attention.payouts)} virement(s) en attente ou en échec</li>
-                <li>{formatInteger(d.attention.emails)} courriel(s) non distribué(s)</li>
+                <li>{countOf(d.attention.contributions, "contribution signalée", "contributions signalées")}</li>
+                <li>{countOf(d.attention.payouts, "virement", "virements")} en attente ou en échec</li>
+                <li>{countOf(d.attention.emails, "courriel non distribué", "courriels non distribués")}</li>
               </ul>
             )}
             <p>
@@ -72,9 +72,9 @@ export default function StaffHome() {
           <div className="card__body">
             <h2 id="h-year">Année {d.year}</h2>
             <ul>
-              <li>{formatInteger(d.figures.launched)} campagne(s) lancée(s), dont {formatInteger(d.figures.inProgress)} en cours</li>
+              <li>{countOf(d.figures.launched, "campagne lancée", "campagnes lancées")}, dont {formatInteger(d.figures.inProgress)} en cours</li>
               <li>{formatEuros(d.figures.collectedCents)} collectés</li>
-              <li>{formatInteger(d.figures.citizens)} citoyen(s) impliqué(s)</li>
+              <li>{countOf(d.figures.citizens, "citoyen impliqué", "citoyens impliqués")}</li>
             </ul>
             <p>
               <Link to="/gestion/chiffres">Tous les chiffres clés</Link>

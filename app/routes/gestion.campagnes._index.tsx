@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
 import { CAMPAIGN_STATES, STATE_LABELS, type CampaignState } from "~/domain/campaign-machine";
-import { formatDate } from "~/domain/format";
+import { countOf, formatDate } from "~/domain/format";
 import { staffCampaignList } from "~/staff/moderation.server";
 
 export const meta: MetaFunction = () => [{ title: "Campagnes — Espace Département — Propulsons" }, { name: "robots", content: "noindex" }];
@@ -40,7 +40,7 @@ export default function StaffCampaigns() {
           Filtrer
         </button>
       </Form>
-      <p role="status">{d.campaigns.length} campagne(s).</p>
+      <p role="status">{countOf(d.campaigns.length, "campagne", "campagnes")}.</p>
       <table className="table">
         <caption className="visually-hidden">Campagnes{d.status ? ` à l'état « ${STATE_LABELS[d.status]} »` : ""}</caption>
         <thead>

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { database } from "~/db.server";
-import { formatDate } from "~/domain/format";
+import { countOf, formatDate } from "~/domain/format";
 import { field, readForm } from "~/forms.server";
 import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { NEWS_STATES, postNews, publicNews, validateNews } from "~/holder/news.server";
@@ -25,8 +25,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const posted = await postNews(database().db, user.id, id, { title: parsed.title, bodyMd: parsed.bodyMd });
   if (!posted.ok) return data({ values, errors: {} as Record<string, string>, message: posted.message }, { status: posted.status });
   const message =
-    `Actualité publiée et envoyée à ${posted.recipients} contributeur(s)` +
-    (posted.failedBatches > 0 ? ` ; ${posted.failedBatches} envoi(s) groupé(s) en échec, signalé(s) à l'équipe.` : ".");
+    `Actualité publiée et envoyée à ${countOf(posted.recipients, "contributeur", "contributeurs")}` +
+    (posted.failedBatches > 0 ? ` ; ${countOf(posted.failedBatches, "envoi groupé en échec, signalé", "envois groupés en échec, signalés")} à l'équipe.` : ".");
   return data({ values: { titre: "", texte: "" }, errors: {} as Record<string, string>, message });
 }
 

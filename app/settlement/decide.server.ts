@@ -9,7 +9,7 @@ import { type Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { config } from "~/config.server";
 import { COLLECTED_STATUSES } from "~/domain/contribution-status";
-import { formatEuros } from "~/domain/format";
+import { countOf, formatEuros } from "~/domain/format";
 import { commissionBpsFor, settlementSplit } from "~/domain/money";
 import { decideSettlement } from "~/domain/settlement";
 import { enqueueEmail } from "~/email.server";
@@ -65,7 +65,7 @@ export async function decide(
   });
   if (decision.kind === "wait") {
     report.waiting++;
-    say(`« ${c.title} » : ${before.inFlightCount} paiement(s) en cours, décision au plus tard le ${decision.until.toISOString()}.`);
+    say(`« ${c.title} » : ${countOf(before.inFlightCount, "paiement", "paiements")} en cours, décision au plus tard le ${decision.until.toISOString()}.`);
     return "settling";
   }
   const at = now.toISOString();
@@ -128,7 +128,7 @@ export async function decide(
     } else {
       await tellRefundsComing(trx, { id: c.id, title: c.title, goal_cents: c.goal_cents, url }, perPerson, money.collectedCents, { cancelled: false, reason: null }, now);
       report.failed++;
-      say(`Non financée : « ${c.title} » — ${formatEuros(money.collectedCents)} sur ${formatEuros(c.goal_cents)} ; ${money.collectedCount} contribution(s) à rembourser.`);
+      say(`Non financée : « ${c.title} » — ${formatEuros(money.collectedCents)} sur ${formatEuros(c.goal_cents)} ; ${countOf(money.collectedCount, "contribution", "contributions")} à rembourser.`);
     }
   });
   return decision.kind;

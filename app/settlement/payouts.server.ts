@@ -10,7 +10,7 @@
 import { sql, type Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { COLLECTED_STATUSES } from "~/domain/contribution-status";
-import { formatEuros } from "~/domain/format";
+import { countOf, formatEuros } from "~/domain/format";
 import { settlementSplit } from "~/domain/money";
 import { isRetryableStatus } from "~/domain/settlement";
 import { enqueueEmail } from "~/email.server";
@@ -60,7 +60,7 @@ async function batchLatePayments(db: Kysely<DB>, c: { id: number; title: string 
       .executeTakeFirst();
     // Another settler batched some of them meanwhile (PostgreSQL, a lost lease): undo this one.
     if (Number(taken.numUpdatedRows) !== late.length) throw new Error(`late payments of campaign ${c.id} were batched concurrently`);
-    say(`Paiements tardifs sur « ${c.title} » : ${late.length} contribution(s), versement complémentaire de ${formatEuros(gross)} (avant commission) préparé.`);
+    say(`Paiements tardifs sur « ${c.title} » : ${countOf(late.length, "contribution", "contributions")}, versement complémentaire de ${formatEuros(gross)} (avant commission) préparé.`);
   });
 }
 

@@ -7,6 +7,7 @@
 import { sql, type Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { config } from "~/config.server";
+import { countOf } from "~/domain/format";
 import { isRetryableStatus } from "~/domain/settlement";
 import { movableSql } from "~/payments/campaign-money.server";
 import { CONTRIBUTION_COLUMNS, moveContribution, readContribution, type Movement } from "~/payments/contribution-moves.server";
@@ -37,7 +38,7 @@ export async function refundAll(db: Kysely<DB>, c: { id: number; title: string }
   const cfg = config();
   const toRefund = await refundsDue(db, c.id, now.toISOString()).orderBy("id").execute();
   if (toRefund.length === 0) return;
-  say(`Remboursements pour « ${c.title} » : ${toRefund.length} contribution(s).`);
+  say(`Remboursements pour « ${c.title} » : ${countOf(toRefund.length, "contribution", "contributions")}.`);
   const result = await runQueue(
     toRefund,
     async (k): Promise<WorkResult> => {
@@ -109,5 +110,5 @@ export async function refundAll(db: Kysely<DB>, c: { id: number; title: string }
       .execute();
     say(`Remboursement de la contribution ${f.item.id} reporté : ${f.error}`);
   }
-  if (result.retries > 0) say(`${result.retries} nouvel(s) essai(s) après limitation ou erreur de Stripe.`);
+  if (result.retries > 0) say(`${countOf(result.retries, "nouvel essai", "nouveaux essais")} après limitation ou erreur de Stripe.`);
 }

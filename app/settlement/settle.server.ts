@@ -16,6 +16,7 @@
 import { type Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { TransitionError } from "~/domain/campaign-machine";
+import { countOf } from "~/domain/format";
 import { kickEmailDelivery } from "~/email.server";
 import { applyCampaignEvent, ConcurrentTransitionError } from "~/models/campaign-transitions.server";
 import { movableSql } from "~/payments/campaign-money.server";
@@ -180,7 +181,7 @@ export function startSettlementJob(db: Kysely<DB>, intervalMs: number): () => vo
     running = true;
     try {
       const r = await runSettlementPass(db, { holder, log: (line) => console.log(`[règlement] ${line}`) });
-      if (r.errors > 0) console.error(`[règlement] ${r.errors} erreur(s) ; nouvel essai au prochain passage.`);
+      if (r.errors > 0) console.error(`[règlement] ${countOf(r.errors, "erreur", "erreurs")} ; nouvel essai au prochain passage.`);
     } catch (error) {
       console.error("[règlement] passage interrompu :", error);
     } finally {

@@ -75,7 +75,7 @@ describe("settlement at the deadline", () => {
       env: { ...process.env, ...env },
     });
     expect(stdout).toContain("(instant simulé)");
-    expect(stdout).toMatch(/Bilan : .*\b0 erreur\(s\)\./);
+    expect(stdout).toMatch(/Bilan : .*\b0 erreur\./);
 
     const funded = campaigns.filter((c) => c.paid >= c.goal_cents);
     const failed = campaigns.filter((c) => c.paid < c.goal_cents);

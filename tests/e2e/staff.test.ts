@@ -443,7 +443,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
     const { stdout } = await run(npm, ["run", "--silent", "settle", "--", "--now", now], { cwd: ROOT, env: { ...process.env, ...serverEnv }, timeout: 60_000 });
     expect(stdout).toContain(`Règlement au ${now} (instant simulé).`);
     expect(stdout).toContain(`Mise en ligne : « ${TITLE} » (${SLUG}).`);
-    expect(stdout).toMatch(/Bilan : 1 mise\(s\) en ligne, .*\b0 erreur\(s\)\./);
+    expect(stdout).toMatch(/Bilan : 1 mise en ligne, .*\b0 erreur\./);
     expect(campaignStatus(campaignId)).toBe("live");
 
     await withPage({}, async (visitor) => {

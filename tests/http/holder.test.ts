@@ -310,7 +310,7 @@ describe("news to contributors, with a working unsubscribe link", () => {
       form: { titre: "Les travaux commencent", texte: "Merci à toutes et à tous : **les travaux commencent lundi**." },
     });
     expect(posted.status).toBe(200);
-    expect(posted.body).toContain(`Actualité publiée et envoyée à ${recipients.length} contributeur(s).`);
+    expect(posted.body).toContain(`Actualité publiée et envoyée à ${recipients.length} contributeur${recipients.length > 1 ? "s" : ""}.`);
     const sent = readOutbox(outboxFile).filter((m) => m.subject.startsWith("Les travaux commencent"));
     expect(sent.map((m) => m.to[0]).sort()).toEqual([...recipients].sort());
     const first = sent[0]!;
@@ -335,7 +335,7 @@ describe("news to contributors, with a working unsubscribe link", () => {
       cookie: owner,
       form: { titre: "Deuxième nouvelle", texte: "La suite des travaux avance bien." },
     });
-    expect(again.body).toContain(`Actualité publiée et envoyée à ${recipients.length - 1} contributeur(s).`);
+    expect(again.body).toContain(`Actualité publiée et envoyée à ${recipients.length - 1} contributeur${recipients.length - 1 > 1 ? "s" : ""}.`);
     const second = readOutbox(outboxFile).filter((m) => m.subject.startsWith("Deuxième nouvelle"));
     expect(second.map((m) => m.to[0])).not.toContain(first.to[0]);
     expect(second).toHaveLength(recipients.length - 1);
