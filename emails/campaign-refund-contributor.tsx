@@ -5,10 +5,10 @@
  * Nothing is refunded yet — « vous allez être remboursé »; `refund_sent_contributor`
  * says « vous avez été remboursé » once Stripe accepted the refund.
  */
-import { Link, Text } from "@react-email/components";
+import { Text } from "@react-email/components";
 import { percentOfGoal } from "../app/domain/money";
 import { formatEuros, formatPercent } from "../app/domain/format";
-import { Detail, DetailsBox, EmailLayout, q } from "./layout";
+import { Detail, DetailsBox, EmailLayout, q, TextLink } from "./layout";
 import * as s from "./styles";
 
 export interface CampaignRefundContributorProps {
@@ -39,11 +39,7 @@ export default function CampaignRefundContributor(props: CampaignRefundContribut
   const collected = formatEuros(collectedCents);
   const goal = formatEuros(goalCents);
   const percentText = formatPercent(percentOfGoal(collectedCents, goalCents));
-  const campaignLink = (
-    <Link href={campaignUrl} style={s.link}>
-      {campaignTitle}
-    </Link>
-  );
+  const campaignLink = <TextLink href={campaignUrl}>{campaignTitle}</TextLink>;
   return (
     <EmailLayout
       title={campaignRefundContributorSubject(props)}

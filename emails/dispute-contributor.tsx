@@ -3,9 +3,9 @@
  * dispute opens, and when the bank closes it — won (the payment stands) or lost
  * (the bank gave the money back to them; the contribution no longer counts).
  */
-import { Link, Text } from "@react-email/components";
+import { Text } from "@react-email/components";
 import { formatEuros } from "../app/domain/format";
-import { Detail, DetailsBox, EmailLayout, q } from "./layout";
+import { Detail, DetailsBox, EmailLayout, q, TextLink } from "./layout";
 import * as s from "./styles";
 
 export interface DisputeContributorProps {
@@ -42,16 +42,8 @@ const HEADINGS: Record<DisputeContributorProps["stage"], string> = {
 export default function DisputeContributor(props: DisputeContributorProps) {
   const { campaignTitle, campaignUrl, amountCents, reference, stage, contactEmail } = props;
   const amount = formatEuros(amountCents);
-  const campaignLink = (
-    <Link href={campaignUrl} style={s.link}>
-      {campaignTitle}
-    </Link>
-  );
-  const contact = (
-    <Link href={`mailto:${contactEmail}`} style={s.link}>
-      {contactEmail}
-    </Link>
-  );
+  const campaignLink = <TextLink href={campaignUrl}>{campaignTitle}</TextLink>;
+  const contact = <TextLink href={`mailto:${contactEmail}`}>{contactEmail}</TextLink>;
   return (
     <EmailLayout
       title={disputeContributorSubject(props)}

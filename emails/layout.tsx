@@ -5,7 +5,7 @@
  * quotes and the « details » box.
  */
 import type { ReactNode } from "react";
-import { Body, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
+import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import * as s from "./styles";
 
 const NBSP = "\u00a0";
@@ -75,5 +75,14 @@ export function Detail({ label, last = false, children }: { label: ReactNode; la
       <strong>{label}</strong>
       {children}
     </Text>
+  );
+}
+
+/** A link in the body of a message (the campaign's page, an address to write to). */
+export function TextLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <Link href={href} style={s.link}>
+      {children}
+    </Link>
   );
 }

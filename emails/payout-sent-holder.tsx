@@ -6,7 +6,7 @@
  */
 import { Heading, Link, Text } from "@react-email/components";
 import { formatBps, formatEuros, formatInteger, plural } from "../app/domain/format";
-import { Detail, DetailsBox, EmailLayout, q } from "./layout";
+import { Detail, DetailsBox, EmailLayout, q, TextLink } from "./layout";
 import * as s from "./styles";
 
 export interface PayoutSentHolderProps {
@@ -39,11 +39,7 @@ export default function PayoutSentHolder(props: PayoutSentHolderProps) {
   const commission = formatEuros(commissionCents);
   const rate = formatBps(commissionBps);
   const arrived = `${formatInteger(contributionsCount)} ${plural(contributionsCount, "contribution est arrivée", "contributions sont arrivées")}`;
-  const campaignLink = (
-    <Link href={campaignUrl} style={s.link}>
-      {campaignTitle}
-    </Link>
-  );
+  const campaignLink = <TextLink href={campaignUrl}>{campaignTitle}</TextLink>;
   return (
     <EmailLayout
       title={payoutSentHolderSubject(props)}

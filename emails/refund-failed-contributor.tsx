@@ -5,7 +5,7 @@
  */
 import { Heading, Link, Text } from "@react-email/components";
 import { formatEuros } from "../app/domain/format";
-import { Detail, DetailsBox, EmailLayout, q } from "./layout";
+import { Detail, DetailsBox, EmailLayout, q, TextLink } from "./layout";
 import * as s from "./styles";
 
 export interface RefundFailedContributorProps {
@@ -27,11 +27,7 @@ export function refundFailedContributorSubject(props: Pick<RefundFailedContribut
 export default function RefundFailedContributor(props: RefundFailedContributorProps) {
   const { campaignTitle, campaignUrl, amountCents, reference, contactEmail } = props;
   const amount = formatEuros(amountCents);
-  const contact = (
-    <Link href={`mailto:${contactEmail}`} style={s.link}>
-      {contactEmail}
-    </Link>
-  );
+  const contact = <TextLink href={`mailto:${contactEmail}`}>{contactEmail}</TextLink>;
   return (
     <EmailLayout
       title={refundFailedContributorSubject(props)}

@@ -2,10 +2,10 @@
  * Sent to a contributor once Stripe accepted the refund of their contribution
  * (refund succeeded): only then may a message say « vous avez été remboursé ».
  */
-import { Link, Text } from "@react-email/components";
+import { Text } from "@react-email/components";
 import type { ReactNode } from "react";
 import { formatEuros } from "../app/domain/format";
-import { Detail, DetailsBox, EmailLayout, q } from "./layout";
+import { Detail, DetailsBox, EmailLayout, q, TextLink } from "./layout";
 import * as s from "./styles";
 
 export interface RefundSentContributorProps {
@@ -41,11 +41,7 @@ function opening(cause: RefundSentContributorProps["cause"], campaign: ReactNode
 export default function RefundSentContributor(props: RefundSentContributorProps) {
   const { campaignTitle, campaignUrl, amountCents, reference, cause } = props;
   const amount = formatEuros(amountCents);
-  const campaignLink = (
-    <Link href={campaignUrl} style={s.link}>
-      {campaignTitle}
-    </Link>
-  );
+  const campaignLink = <TextLink href={campaignUrl}>{campaignTitle}</TextLink>;
   return (
     <EmailLayout
       title={refundSentContributorSubject(props)}

@@ -615,7 +615,7 @@ export const stripeHandlers = [
       capabilities: { transfers: ready ? "active" : "inactive" },
     });
   }),
-  http.all(`${API}/*`, ({ request }) => stripeError(404, `Unrecognized request URL (${request.method}: ${new URL(request.url).pathname}) — not implemented by the mock`)),
+  http.all(`${API}/*`, ({ request }) => stripeError(404, `Unrecognized request URL (${request.method}: ${new URL(request.url).pathname}) — the demo stand-in answers only the calls the platform makes`)),
 ];
 
 // ---------------------------------------------------------------------------
