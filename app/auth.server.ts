@@ -54,8 +54,18 @@ export async function requestSignIn(
   const allowed = await db.transaction().execute(async (trx) => {
     await serializeOn(trx, "sign-in-requests");
     const [byEmail, byIp] = await Promise.all([
-      trx.selectFrom("sign_in_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("email", "=", email).where("created_at", ">", since).executeTakeFirstOrThrow(),
-      trx.selectFrom("sign_in_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("ip", "=", input.ip).where("created_at", ">", since).executeTakeFirstOrThrow(),
+      trx
+        .selectFrom("sign_in_requests")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("email", "=", email)
+        .where("created_at", ">", since)
+        .executeTakeFirstOrThrow(),
+      trx
+        .selectFrom("sign_in_requests")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("ip", "=", input.ip)
+        .where("created_at", ">", since)
+        .executeTakeFirstOrThrow(),
     ]);
     if (Number(byEmail.n) >= MAX_REQUESTS_PER_EMAIL || Number(byIp.n) >= MAX_REQUESTS_PER_IP) return false;
     await trx
@@ -75,14 +85,19 @@ export async function requestSignIn(
     return {
       ok: false,
       status: 429,
-      message: "Trop de demandes de connexion en peu de temps. Patientez un quart d'heure avant de réessayer.",
+      message:
+        "Trop de demandes de connexion en peu de temps. Patientez un quart d'heure avant de réessayer.",
     };
   }
   await sendEmailNow({
     kind: "sign_in",
     to: email,
     idempotencyKey: `sign-in:${hash(token).slice(0, 32)}`,
-    data: { link: `${config().publicUrl}/connexion/verifier?jeton=${token}`, code, validMinutes: SIGN_IN_VALID_MS / 60_000 },
+    data: {
+      link: `${config().publicUrl}/connexion/verifier?jeton=${token}`,
+      code,
+      validMinutes: SIGN_IN_VALID_MS / 60_000,
+    },
   });
   return { ok: true };
 }
@@ -94,7 +109,12 @@ async function userFor(db: Kysely<DB>, email: string, now: Date): Promise<number
   if (existing) return existing.id;
   const created = await db
     .insertInto("users")
-    .values({ email, display_name: email.split("@")[0] ?? email, role: "citizen", created_at: now.toISOString() })
+    .values({
+      email,
+      display_name: email.split("@")[0] ?? email,
+      role: "citizen",
+      created_at: now.toISOString(),
+    })
     .onConflict((oc) => oc.column("email").doUpdateSet({ email }))
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -102,22 +122,46 @@ async function userFor(db: Kysely<DB>, email: string, now: Date): Promise<number
 }
 
 /** Consume a sign-in link's token. */
-export async function verifySignInLink(db: Kysely<DB>, token: string, now = new Date()): Promise<VerifyResult> {
-  const invalid = { ok: false as const, message: "Ce lien de connexion a expiré ou a déjà servi. Demandez-en un nouveau." };
+export async function verifySignInLink(
+  db: Kysely<DB>,
+  token: string,
+  now = new Date(),
+): Promise<VerifyResult> {
+  const invalid = {
+    ok: false as const,
+    message: "Ce lien de connexion a expiré ou a déjà servi. Demandez-en un nouveau.",
+  };
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return invalid;
   return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("sign_in_requests").select(["id", "email", "expires_at", "used_at"]).where("token_hash", "=", hash(token)).executeTakeFirst();
+    const row = await trx
+      .selectFrom("sign_in_requests")
+      .select(["id", "email", "expires_at", "used_at"])
+      .where("token_hash", "=", hash(token))
+      .executeTakeFirst();
     if (!row || row.used_at !== null || row.expires_at <= now.toISOString()) return invalid;
-    const used = await trx.updateTable("sign_in_requests").set({ used_at: now.toISOString() }).where("id", "=", row.id).where("used_at", "is", null).executeTakeFirst();
+    const used = await trx
+      .updateTable("sign_in_requests")
+      .set({ used_at: now.toISOString() })
+      .where("id", "=", row.id)
+      .where("used_at", "is", null)
+      .executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) return invalid;
     return { ok: true as const, userId: await userFor(trx, row.email, now) };
   });
 }
 
 /** Check a 6-digit code for the latest request of this address; five wrong tries burn it. */
-export async function verifySignInCode(db: Kysely<DB>, emailInput: string, code: string, now = new Date()): Promise<VerifyResult> {
+export async function verifySignInCode(
+  db: Kysely<DB>,
+  emailInput: string,
+  code: string,
+  now = new Date(),
+): Promise<VerifyResult> {
   const email = normalizeEmail(emailInput);
-  const wrong = { ok: false as const, message: "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code." };
+  const wrong = {
+    ok: false as const,
+    message: "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.",
+  };
   if (!/^\d{6}$/.test(code)) return wrong;
   return db.transaction().execute(async (trx) => {
     const row = await trx
@@ -143,12 +187,21 @@ export async function verifySignInCode(db: Kysely<DB>, emailInput: string, code:
         ? { ok: false as const, message: "Trop d'essais avec ce code : demandez un nouveau code." }
         : wrong;
     }
-    await trx.updateTable("sign_in_requests").set({ used_at: now.toISOString() }).where("id", "=", row.id).execute();
+    await trx
+      .updateTable("sign_in_requests")
+      .set({ used_at: now.toISOString() })
+      .where("id", "=", row.id)
+      .execute();
     return { ok: true as const, userId: await userFor(trx, email, now) };
   });
 }
 
-export async function createSession(db: Kysely<DB>, userId: number, userAgent: string | null, now = new Date()): Promise<string> {
+export async function createSession(
+  db: Kysely<DB>,
+  userId: number,
+  userAgent: string | null,
+  now = new Date(),
+): Promise<string> {
   const token = randomToken();
   await db
     .insertInto("sessions")
@@ -174,7 +227,11 @@ function cookieToken(request: Request): string | null {
   return m?.[1] ?? null;
 }
 
-export async function getSessionUser(request: Request, db: Kysely<DB> = database().db, now = new Date()): Promise<SessionUser | null> {
+export async function getSessionUser(
+  request: Request,
+  db: Kysely<DB> = database().db,
+  now = new Date(),
+): Promise<SessionUser | null> {
   const token = cookieToken(request);
   if (!token) return null;
   const row = await db
@@ -198,15 +255,31 @@ export function clearedSessionCookie(): string {
 }
 
 /** Revoke the session of this request (sign-out), or every session of its user. */
-export async function revokeSessions(request: Request, scope: "this" | "all", db: Kysely<DB> = database().db, now = new Date()): Promise<void> {
+export async function revokeSessions(
+  request: Request,
+  scope: "this" | "all",
+  db: Kysely<DB> = database().db,
+  now = new Date(),
+): Promise<void> {
   const token = cookieToken(request);
   if (!token) return;
   if (scope === "this") {
-    await db.updateTable("sessions").set({ revoked_at: now.toISOString() }).where("id_hash", "=", hash(token)).where("revoked_at", "is", null).execute();
+    await db
+      .updateTable("sessions")
+      .set({ revoked_at: now.toISOString() })
+      .where("id_hash", "=", hash(token))
+      .where("revoked_at", "is", null)
+      .execute();
     return;
   }
   const user = await getSessionUser(request, db, now);
-  if (user) await db.updateTable("sessions").set({ revoked_at: now.toISOString() }).where("user_id", "=", user.id).where("revoked_at", "is", null).execute();
+  if (user)
+    await db
+      .updateTable("sessions")
+      .set({ revoked_at: now.toISOString() })
+      .where("user_id", "=", user.id)
+      .where("revoked_at", "is", null)
+      .execute();
 }
 
 /** Where to go back to after signing in: only a local path. */
@@ -231,17 +304,28 @@ export async function requireUser(request: Request, roles?: Role[]): Promise<Ses
   return user;
 }
 
-export type StaffGrant = { ok: true; created: boolean; previousRole: Role | null } | { ok: false; message: string };
+export type StaffGrant =
+  { ok: true; created: boolean; previousRole: Role | null } | { ok: false; message: string };
 
 /**
  * `npm run staff:add`: make an account Département staff (creating it if needed).
  * Staff then sign in like everyone else, with their e-mail.
  */
-export async function grantStaff(db: Kysely<DB>, emailInput: string, displayName: string | null, now = new Date()): Promise<StaffGrant> {
+export async function grantStaff(
+  db: Kysely<DB>,
+  emailInput: string,
+  displayName: string | null,
+  now = new Date(),
+): Promise<StaffGrant> {
   const email = normalizeEmail(emailInput);
-  if (!z.email().safeParse(email).success) return { ok: false, message: `« ${emailInput} » n'est pas une adresse électronique valide.` };
+  if (!z.email().safeParse(email).success)
+    return { ok: false, message: `« ${emailInput} » n'est pas une adresse électronique valide.` };
   return db.transaction().execute(async (trx): Promise<StaffGrant> => {
-    const existing = await trx.selectFrom("users").select(["id", "role"]).where("email", "=", email).executeTakeFirst();
+    const existing = await trx
+      .selectFrom("users")
+      .select(["id", "role"])
+      .where("email", "=", email)
+      .executeTakeFirst();
     if (existing) {
       await trx
         .updateTable("users")
@@ -252,21 +336,56 @@ export async function grantStaff(db: Kysely<DB>, emailInput: string, displayName
     }
     await trx
       .insertInto("users")
-      .values({ email, display_name: displayName ?? email.split("@")[0]!.replace(/[._-]+/g, " ").replace(/\b\p{L}/gu, (c) => c.toUpperCase()), role: "staff", created_at: now.toISOString() })
+      .values({
+        email,
+        display_name:
+          displayName ??
+          email
+            .split("@")[0]!
+            .replace(/[._-]+/g, " ")
+            .replace(/\b\p{L}/gu, (c) => c.toUpperCase()),
+        role: "staff",
+        created_at: now.toISOString(),
+      })
       .execute();
     return { ok: true, created: true, previousRole: null };
   });
 }
 
 /** `npm run staff:remove`: back to citizen (or holder when they own a structure); their sessions end. */
-export async function revokeStaff(db: Kysely<DB>, emailInput: string, now = new Date()): Promise<{ ok: boolean; message: string }> {
+export async function revokeStaff(
+  db: Kysely<DB>,
+  emailInput: string,
+  now = new Date(),
+): Promise<{ ok: boolean; message: string }> {
   const email = normalizeEmail(emailInput);
   return db.transaction().execute(async (trx) => {
-    const user = await trx.selectFrom("users").select(["id", "role"]).where("email", "=", email).executeTakeFirst();
-    if (!user || user.role !== "staff") return { ok: false, message: `${email} n'est pas membre de l'équipe.` };
-    const owns = await trx.selectFrom("organizations").select("id").where("owner_user_id", "=", user.id).executeTakeFirst();
-    await trx.updateTable("users").set({ role: owns ? "holder" : "citizen" }).where("id", "=", user.id).execute();
-    await trx.updateTable("sessions").set({ revoked_at: now.toISOString() }).where("user_id", "=", user.id).where("revoked_at", "is", null).execute();
-    return { ok: true, message: `${email} n'a plus accès à l'espace Département ; ses sessions sont fermées.` };
+    const user = await trx
+      .selectFrom("users")
+      .select(["id", "role"])
+      .where("email", "=", email)
+      .executeTakeFirst();
+    if (!user || user.role !== "staff")
+      return { ok: false, message: `${email} n'est pas membre de l'équipe.` };
+    const owns = await trx
+      .selectFrom("organizations")
+      .select("id")
+      .where("owner_user_id", "=", user.id)
+      .executeTakeFirst();
+    await trx
+      .updateTable("users")
+      .set({ role: owns ? "holder" : "citizen" })
+      .where("id", "=", user.id)
+      .execute();
+    await trx
+      .updateTable("sessions")
+      .set({ revoked_at: now.toISOString() })
+      .where("user_id", "=", user.id)
+      .where("revoked_at", "is", null)
+      .execute();
+    return {
+      ok: true,
+      message: `${email} n'a plus accès à l'espace Département ; ses sessions sont fermées.`,
+    };
   });
 }

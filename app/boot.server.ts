@@ -30,6 +30,8 @@ export async function boot(): Promise<Platform> {
   startEmailWorker(database.db, { intervalMs: cfg.emailWorkerIntervalMs });
   // Campaigns go live, close and settle by themselves (SETTLE_INTERVAL_SECONDS=0 turns it off).
   startSettlementJob(database.db, cfg.settleIntervalMs);
-  const pageCache = cfg.pageCache ? new PageCache({ ttlMs: cfg.pageCacheTtlMs, version: () => database.dataVersion() }) : null;
+  const pageCache = cfg.pageCache
+    ? new PageCache({ ttlMs: cfg.pageCacheTtlMs, version: () => database.dataVersion() })
+    : null;
   return { config: cfg, database, pageCache };
 }

@@ -25,7 +25,12 @@ const schema = z.object({
   PAGE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   CONTRIBUTION_MIN_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(1),
   CONTRIBUTION_MAX_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
-  CHECKOUT_EXPIRY_MINUTES: z.coerce.number().int().min(30).max(24 * 60).default(30),
+  CHECKOUT_EXPIRY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(24 * 60)
+    .default(30),
   CAMPAIGN_MIN_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   CAMPAIGN_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(90),
   UPLOADS_DIR: z.string().min(1).default("data/uploads"),
@@ -139,7 +144,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // A production deployment never fakes a payment nor swallows an email, and never guesses
     // its own address (links in e-mails) nor whom contributors write to.
     const missing = (
-      ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY", "EMAIL_FROM", "PUBLIC_URL", "CONTACT_EMAIL"] as const
+      [
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "RESEND_API_KEY",
+        "EMAIL_FROM",
+        "PUBLIC_URL",
+        "CONTACT_EMAIL",
+      ] as const
     ).filter((k) => !e[k]);
     if (missing.length > 0) {
       throw new ConfigError(
@@ -161,15 +173,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.CONTRIBUTION_MIN_EUROS > e.CONTRIBUTION_MAX_EUROS) {
     throw new ConfigError("CONTRIBUTION_MIN_EUROS must not exceed CONTRIBUTION_MAX_EUROS.");
   }
-  if (e.STORAGE === "s3" && (!e.S3_ENDPOINT || !e.S3_BUCKET || !e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)) {
-    throw new ConfigError("STORAGE=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.");
+  if (
+    e.STORAGE === "s3" &&
+    (!e.S3_ENDPOINT || !e.S3_BUCKET || !e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)
+  ) {
+    throw new ConfigError(
+      "STORAGE=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.",
+    );
   }
-  if (e.CAMPAIGN_MIN_DAYS > e.CAMPAIGN_MAX_DAYS) throw new ConfigError("CAMPAIGN_MIN_DAYS must not exceed CAMPAIGN_MAX_DAYS.");
+  if (e.CAMPAIGN_MIN_DAYS > e.CAMPAIGN_MAX_DAYS)
+    throw new ConfigError("CAMPAIGN_MIN_DAYS must not exceed CAMPAIGN_MAX_DAYS.");
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
     // Real payments whose webhooks could not be verified would never be recorded.
     throw new ConfigError("STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is missing.");
   }
-  const seedFlag = e.SEED_DEMO_DATA === undefined ? undefined : ["1", "true", "on", "yes"].includes(e.SEED_DEMO_DATA);
+  const seedFlag =
+    e.SEED_DEMO_DATA === undefined ? undefined : ["1", "true", "on", "yes"].includes(e.SEED_DEMO_DATA);
   return {
     env: e.PROPULSONS_ENV,
     port: e.PORT,
@@ -188,7 +207,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadsDir: e.UPLOADS_DIR,
     s3:
       e.STORAGE === "s3"
-        ? { endpoint: e.S3_ENDPOINT!, region: e.S3_REGION, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY! }
+        ? {
+            endpoint: e.S3_ENDPOINT!,
+            region: e.S3_REGION,
+            bucket: e.S3_BUCKET!,
+            accessKeyId: e.S3_ACCESS_KEY_ID!,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+          }
         : null,
     trustProxyHops: e.TRUST_PROXY ?? (production ? 1 : 0),
     emailRatePerSecond: e.EMAIL_RATE_PER_SECOND ?? (e.RESEND_API_KEY ? 2 : 10),

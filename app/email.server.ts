@@ -52,12 +52,21 @@ import LatePaymentContributor, {
   latePaymentContributorSubject,
   type LatePaymentContributorProps,
 } from "../emails/late-payment-contributor";
-import PayoutSentHolder, { payoutSentHolderSubject, type PayoutSentHolderProps } from "../emails/payout-sent-holder";
-import DisputeContributor, { disputeContributorSubject, type DisputeContributorProps } from "../emails/dispute-contributor";
+import PayoutSentHolder, {
+  payoutSentHolderSubject,
+  type PayoutSentHolderProps,
+} from "../emails/payout-sent-holder";
+import DisputeContributor, {
+  disputeContributorSubject,
+  type DisputeContributorProps,
+} from "../emails/dispute-contributor";
 
 import SignIn, { signInSubject, type SignInProps } from "../emails/sign-in";
 import CampaignNews, { campaignNewsSubject, type CampaignNewsProps } from "../emails/campaign-news";
-import CampaignStatusHolder, { campaignStatusHolderSubject, type CampaignStatusHolderProps } from "../emails/campaign-status-holder";
+import CampaignStatusHolder, {
+  campaignStatusHolderSubject,
+  type CampaignStatusHolderProps,
+} from "../emails/campaign-status-holder";
 
 export type {
   CampaignNewsProps,
@@ -158,9 +167,15 @@ type Template<K extends EmailMessage["kind"]> = {
 const TEMPLATES: { [K in EmailMessage["kind"]]: Template<K> } = {
   contribution_receipt: { component: ContributionReceipt, subject: receiptSubject },
   holder_new_contribution: { component: HolderNewContribution, subject: holderNewContributionSubject },
-  campaign_funded_contributor: { component: CampaignFundedContributor, subject: campaignFundedContributorSubject },
+  campaign_funded_contributor: {
+    component: CampaignFundedContributor,
+    subject: campaignFundedContributorSubject,
+  },
   campaign_funded_holder: { component: CampaignFundedHolder, subject: campaignFundedHolderSubject },
-  campaign_refund_contributor: { component: CampaignRefundContributor, subject: campaignRefundContributorSubject },
+  campaign_refund_contributor: {
+    component: CampaignRefundContributor,
+    subject: campaignRefundContributorSubject,
+  },
   campaign_status_holder: { component: CampaignStatusHolder, subject: campaignStatusHolderSubject },
   campaign_news: { component: CampaignNews, subject: campaignNewsSubject },
   sign_in: { component: SignIn, subject: signInSubject },
@@ -178,7 +193,10 @@ export async function renderEmail(message: EmailMessage): Promise<RenderedEmail>
   if (!template) throw new Error(`Unknown email kind: ${String((message as { kind: unknown }).kind)}`);
   const data = message.data as never;
   const subject = template.subject(data);
-  const element = createElement(template.component as unknown as (props: Record<string, unknown>) => ReactElement, data as Record<string, unknown>);
+  const element = createElement(
+    template.component as unknown as (props: Record<string, unknown>) => ReactElement,
+    data as Record<string, unknown>,
+  );
   // Same react-dom 18 NUL-byte defect as the pages (see app/entry.server.tsx).
   const html = (await render(element)).replaceAll("\u0000", "");
   return { subject, html, text: toPlainText(html, PLAIN_TEXT_OPTIONS) };
@@ -202,7 +220,10 @@ function describeError(error: unknown): string {
   } else {
     text = String(error);
   }
-  return text.replace(/re_[A-Za-z0-9_]+/g, "re_***").replace(/Bearer\s+\S+/gi, "Bearer ***").slice(0, 500);
+  return text
+    .replace(/re_[A-Za-z0-9_]+/g, "re_***")
+    .replace(/Bearer\s+\S+/gi, "Bearer ***")
+    .slice(0, 500);
 }
 
 interface OutboxRow {
@@ -220,7 +241,9 @@ type Outcome = { ok: true; providerId: string } | { ok: false; error: string };
  * Send one message now, outside the outbox — for messages that carry a secret
  * (sign-in), which must not be stored. Returns false if the provider refused.
  */
-export async function sendEmailNow(message: EmailMessage & { to: string; idempotencyKey: string }): Promise<boolean> {
+export async function sendEmailNow(
+  message: EmailMessage & { to: string; idempotencyKey: string },
+): Promise<boolean> {
   const outcome = await send({
     id: 0,
     kind: message.kind,
@@ -245,13 +268,23 @@ export interface PreparedEmail {
  * Send up to 100 prepared messages in one call to Resend's batch API (for news
  * to many contributors), with an idempotency key so a retry sends nothing twice.
  */
-export async function sendBatch(items: PreparedEmail[], idempotencyKey: string): Promise<{ ok: true } | { ok: false; error: string }> {
+export async function sendBatch(
+  items: PreparedEmail[],
+  idempotencyKey: string,
+): Promise<{ ok: true } | { ok: false; error: string }> {
   if (items.length === 0) return { ok: true };
   if (items.length > 100) throw new Error("a batch holds at most 100 messages");
   try {
     const from = config().emailFrom;
     const { error } = await resend().batch.send(
-      items.map((m) => ({ from, to: m.to, subject: m.subject, html: m.html, text: m.text, headers: m.headers })),
+      items.map((m) => ({
+        from,
+        to: m.to,
+        subject: m.subject,
+        html: m.html,
+        text: m.text,
+        headers: m.headers,
+      })),
       { idempotencyKey },
     );
     return error ? { ok: false, error: describeError(error) } : { ok: true };
@@ -337,7 +370,12 @@ export async function deliverDueEmails(
       .where("id", "=", row.id)
       .where("status", "=", "pending")
       .where("next_attempt_at", "<=", nowIso)
-      .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", new Date(claimedAt).toISOString())]))
+      .where((eb) =>
+        eb.or([
+          eb("claimed_until", "is", null),
+          eb("claimed_until", "<=", new Date(claimedAt).toISOString()),
+        ]),
+      )
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) continue; // another sender has it
     await options.onClaimed?.(row.id);
@@ -347,7 +385,13 @@ export async function deliverDueEmails(
     if (outcome.ok) {
       await db
         .updateTable("email_outbox")
-        .set({ status: "sent", sent_at: (options.now ?? new Date(clock())).toISOString(), provider_id: outcome.providerId, last_error: null, claimed_until: null })
+        .set({
+          status: "sent",
+          sent_at: (options.now ?? new Date(clock())).toISOString(),
+          provider_id: outcome.providerId,
+          last_error: null,
+          claimed_until: null,
+        })
         .where("id", "=", row.id)
         .execute();
       result.sent += 1;

@@ -31,7 +31,6 @@ export interface PageCacheOptions {
   now?: () => number;
 }
 
-
 export class PageCache {
   private entries = new Map<string, CachedPage>();
   private readonly maxEntries: number;
@@ -53,7 +52,13 @@ export class PageCache {
     if (req.headers.authorization) return false;
     const url = req.url ?? "/";
     // Static files and the build are served by the static middleware.
-    return !url.startsWith("/build/") && !url.startsWith("/dev/") && !url.startsWith("/demo/") && !url.startsWith("/webhooks/") && url !== "/healthz";
+    return (
+      !url.startsWith("/build/") &&
+      !url.startsWith("/dev/") &&
+      !url.startsWith("/demo/") &&
+      !url.startsWith("/webhooks/") &&
+      url !== "/healthz"
+    );
   }
 
   key(req: IncomingMessage): string {
@@ -82,7 +87,13 @@ export class PageCache {
     return version.then((v) => this.serve(req, res, key, entry, v));
   }
 
-  private serve(req: IncomingMessage, res: ServerResponse, key: string, entry: CachedPage, version: string): boolean {
+  private serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    key: string,
+    entry: CachedPage,
+    version: string,
+  ): boolean {
     if (entry.version !== version || this.now() - entry.storedAt > this.options.ttlMs) {
       this.entries.delete(key);
       this.misses++;
@@ -91,7 +102,11 @@ export class PageCache {
     this.hits++;
     const acceptsGzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
     let body = entry.body;
-    const headers: Array<[string, string]> = [...entry.headers, ["x-page-cache", "hit"], ["vary", "Accept-Encoding"]];
+    const headers: Array<[string, string]> = [
+      ...entry.headers,
+      ["x-page-cache", "hit"],
+      ["vary", "Accept-Encoding"],
+    ];
     if (acceptsGzip && entry.body.length > 1024) {
       entry.gzipped ??= zlib.gzipSync(entry.body, { level: 6 });
       body = entry.gzipped;
@@ -128,5 +143,7 @@ export function isStorableResponse(status: number, headers: Headers): boolean {
   const cacheControl = headers.get("cache-control") ?? "";
   if (/no-store|private/.test(cacheControl)) return false;
   const type = headers.get("content-type") ?? "";
-  return type.startsWith("text/html") || type.startsWith("application/json") || type.startsWith("text/x-script");
+  return (
+    type.startsWith("text/html") || type.startsWith("application/json") || type.startsWith("text/x-script")
+  );
 }

@@ -24,7 +24,11 @@ export const FALLBACK_PUBLIC_URL = "http://localhost:3000";
 export async function publicUrl(db: Kysely<DB> | Transaction<DB>): Promise<string> {
   const setting = config().publicUrlSetting;
   if (setting) return setting;
-  const row = await db.selectFrom("platform_settings").select("value").where("key", "=", KEY).executeTakeFirst();
+  const row = await db
+    .selectFrom("platform_settings")
+    .select("value")
+    .where("key", "=", KEY)
+    .executeTakeFirst();
   return row?.value ?? FALLBACK_PUBLIC_URL;
 }
 
@@ -33,7 +37,11 @@ export async function publicUrl(db: Kysely<DB> | Transaction<DB>): Promise<strin
  * http://localhost:$PORT), for the commands that build e-mails without serving anything.
  * Called once at boot by the server.
  */
-export async function recordPublicUrl(db: Kysely<DB>, url: string = config().publicUrl, now: Date = new Date()): Promise<void> {
+export async function recordPublicUrl(
+  db: Kysely<DB>,
+  url: string = config().publicUrl,
+  now: Date = new Date(),
+): Promise<void> {
   const value = url.replace(/\/+$/, "");
   await db
     .insertInto("platform_settings")

@@ -92,9 +92,9 @@ function Footer() {
     <footer className="site-footer" role="contentinfo">
       <div className="container">
         <p>
-          Propulsons est la plateforme de financement participatif du Département du Pas-de-Calais pour les projets de
-          l'économie sociale et solidaire. Les campagnes fonctionnent en « tout ou rien » : si l'objectif n'est pas
-          atteint, chaque contributeur est remboursé.
+          Propulsons est la plateforme de financement participatif du Département du Pas-de-Calais pour les
+          projets de l'économie sociale et solidaire. Les campagnes fonctionnent en « tout ou rien » : si
+          l'objectif n'est pas atteint, chaque contributeur est remboursé.
         </p>
         <ul className="footer-links">
           <li>
@@ -128,8 +128,8 @@ export function Layout({ children }: { children: ReactNode }) {
         </a>
         {data?.demoMode ? (
           <div className="demo-banner" role="note">
-            <strong>Mode démonstration — aucun paiement réel.</strong> Les données sont fictives ou issues du rapport
-            d'activité 2024.
+            <strong>Mode démonstration — aucun paiement réel.</strong> Les données sont fictives ou issues du
+            rapport d'activité 2024.
           </div>
         ) : null}
         <Header signedIn={Boolean(data?.user)} staff={data?.user?.role === "staff"} />
@@ -158,7 +158,8 @@ export function ErrorBoundary() {
       message = "La page demandée n'existe pas ou n'est plus disponible.";
     } else if (error.status >= 400 && error.status < 500) {
       title = "Demande incorrecte";
-      message = typeof error.data === "string" && error.data ? error.data : "La demande n'a pas pu être traitée.";
+      message =
+        typeof error.data === "string" && error.data ? error.data : "La demande n'a pas pu être traitée.";
     }
   }
   return (

@@ -20,11 +20,16 @@ import { isStorableResponse } from "./page-cache.server";
 
 const platform = await boot().catch((error: unknown) => {
   // A configuration or database problem: say it plainly and stop.
-  console.error(`Propulsons ne peut pas démarrer : ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `Propulsons ne peut pas démarrer : ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });
 const { config: cfg, pageCache } = platform;
-const handleRemix = createRequestHandler(build as unknown as ServerBuild, process.env.NODE_ENV === "development" ? "development" : "production");
+const handleRemix = createRequestHandler(
+  build as unknown as ServerBuild,
+  process.env.NODE_ENV === "development" ? "development" : "production",
+);
 
 function toFetchRequest(req: express.Request, res: express.Response): Request {
   const host = req.get("X-Forwarded-Host") ?? req.get("host") ?? `localhost:${cfg.port}`;
@@ -60,7 +65,10 @@ app.disable("x-powered-by");
 // 1 by default in production): a client cannot forge it with its own X-Forwarded-For.
 app.set("trust proxy", cfg.trustProxyHops);
 app.use(compression());
-app.use("/build", express.static(path.join(process.cwd(), "public/build"), { immutable: true, maxAge: "1y" }));
+app.use(
+  "/build",
+  express.static(path.join(process.cwd(), "public/build"), { immutable: true, maxAge: "1y" }),
+);
 app.use(express.static(path.join(process.cwd(), "public"), { maxAge: "1h" }));
 
 // Liveness and database check for load balancers and tests.
@@ -80,7 +88,10 @@ app.use((req, res, next) => {
   if (!origin) return next();
   const host = req.get("X-Forwarded-Host") ?? req.get("host");
   if (origin === ownOrigin || (host && origin === `${req.protocol}://${host}`)) return next();
-  res.status(403).type("text/plain; charset=utf-8").send("Requête refusée : elle ne provient pas de Propulsons.");
+  res
+    .status(403)
+    .type("text/plain; charset=utf-8")
+    .send("Requête refusée : elle ne provient pas de Propulsons.");
 });
 
 app.all("*", async (req, res, next) => {
@@ -88,7 +99,9 @@ app.all("*", async (req, res, next) => {
     const cacheable = pageCache?.isCacheable(req) ?? false;
     // Stamp before rendering: a write during the render makes the entry stale at once.
     const version = cacheable ? await pageCache!.currentVersion() : "";
-    const response = await handleRemix(toFetchRequest(req, res), { clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue" });
+    const response = await handleRemix(toFetchRequest(req, res), {
+      clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue",
+    });
     const headers = responseHeaders(response);
     // A page rendered for a signed-in visitor carries their details: no shared cache may keep it.
     if (hasSessionCookie(req.headers.cookie) && !response.headers.has("cache-control")) {
@@ -129,7 +142,9 @@ const server = http.createServer((req, res) => {
 
 server.listen(cfg.port, cfg.host, () => {
   const where = `http://${cfg.host ?? "localhost"}:${cfg.port}`;
-  console.log(`Propulsons écoute sur ${where} (base : ${platform.database.path}${cfg.demoMode ? ", mode démonstration" : ""})`);
+  console.log(
+    `Propulsons écoute sur ${where} (base : ${platform.database.path}${cfg.demoMode ? ", mode démonstration" : ""})`,
+  );
 });
 
 function shutdown(signal: string) {

@@ -46,7 +46,12 @@ export class LocalDiskStorage implements FileStorage {
 export class S3Storage implements FileStorage {
   private readonly client: AwsClient;
   constructor(private readonly s3: S3Settings) {
-    this.client = new AwsClient({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, region: s3.region, service: "s3" });
+    this.client = new AwsClient({
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+      region: s3.region,
+      service: "s3",
+    });
   }
 
   /** Path-style URL (works with every S3-compatible service): https://endpoint/bucket/key */

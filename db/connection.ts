@@ -8,7 +8,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { CompiledQuery, Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Driver, type MigrationProvider, type Transaction } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Driver,
+  type MigrationProvider,
+  type Transaction,
+} from "kysely";
 import pg from "pg";
 import type { DB } from "./schema";
 import { migrations } from "./migrations/index";
@@ -62,7 +73,9 @@ function openSqlite(filePath: string): Database {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   const totalChanges = sqlite.prepare("SELECT total_changes()").pluck();
   return {
     db,
@@ -144,9 +157,12 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   const failed = results?.find((r) => r.status === "Error");
   if (error) {
     const where = failed ? ` (migration ${failed.migrationName})` : "";
-    throw new Error(`Database migration failed${where}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `Database migration failed${where}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

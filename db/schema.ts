@@ -267,7 +267,8 @@ export interface NewsSubscriptionsTable {
   unsubscribed_at: Instant | null;
 }
 
-export type CampaignAuditAction = "label_set" | "label_removed" | "featured" | "unfeatured" | "start_date_set";
+export type CampaignAuditAction =
+  "label_set" | "label_removed" | "featured" | "unfeatured" | "start_date_set";
 
 /** Staff actions on a campaign that are not state-machine events. */
 export interface CampaignAuditTable {

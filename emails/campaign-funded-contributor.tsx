@@ -19,7 +19,9 @@ export interface CampaignFundedContributorProps {
   amountCents: number;
 }
 
-export function campaignFundedContributorSubject(props: Pick<CampaignFundedContributorProps, "campaignTitle">): string {
+export function campaignFundedContributorSubject(
+  props: Pick<CampaignFundedContributorProps, "campaignTitle">,
+): string {
   return `Objectif atteint ! ${q(props.campaignTitle)} est financé`;
 }
 
@@ -46,22 +48,28 @@ export default function CampaignFundedContributor(props: CampaignFundedContribut
       </Text>
 
       <DetailsBox title="Le bilan de la campagne">
-        <Detail label="Montant collecté :"> {collected} ({percentText} de l'objectif)</Detail>
+        <Detail label="Montant collecté :">
+          {" "}
+          {collected} ({percentText} de l'objectif)
+        </Detail>
         <Detail label="Objectif :"> {goal}</Detail>
         <Detail label="Contributeurs :"> {formatInteger(contributorsCount)}</Detail>
-        <Detail label="Votre contribution :" last> {amount}</Detail>
+        <Detail label="Votre contribution :" last>
+          {" "}
+          {amount}
+        </Detail>
       </DetailsBox>
 
       <Heading as="h2" style={s.subheading}>
         Et maintenant ?
       </Heading>
       <Text style={s.notice}>
-        Votre contribution de {amount} est désormais utilisée pour réaliser le projet : elle revient au porteur de
-        projet, comme les autres contributions.
+        Votre contribution de {amount} est désormais utilisée pour réaliser le projet : elle revient au
+        porteur de projet, comme les autres contributions.
       </Text>
       <Text style={s.text}>
-        Le porteur de projet vous tiendra informé de l'avancement du projet et, si vous en avez choisi une, de votre
-        contrepartie. Retrouvez ses actualités sur{" "}
+        Le porteur de projet vous tiendra informé de l'avancement du projet et, si vous en avez choisi une, de
+        votre contrepartie. Retrouvez ses actualités sur{" "}
         <Link href={campaignUrl} style={s.link}>
           la page de la campagne
         </Link>

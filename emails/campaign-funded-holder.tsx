@@ -86,7 +86,8 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
       {budgetCitoyenYear !== null ? (
         <Text style={s.text}>
           Commission de la plateforme&nbsp;: {rate}, car votre projet est labellisé{" "}
-          {q(`Budget Citoyen ${budgetCitoyenYear}`)}&nbsp;: aucune commission n'est prélevée. Vous recevrez {payout}.
+          {q(`Budget Citoyen ${budgetCitoyenYear}`)}&nbsp;: aucune commission n'est prélevée. Vous recevrez{" "}
+          {payout}.
         </Text>
       ) : (
         <Text style={s.text}>
@@ -108,8 +109,8 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
         Et maintenant&nbsp;?
       </Heading>
       <Text style={s.text}>
-        Pensez à envoyer les contreparties promises à vos contributeurs, et tenez-les informés de l'avancement de
-        votre projet en publiant des actualités sur{" "}
+        Pensez à envoyer les contreparties promises à vos contributeurs, et tenez-les informés de l'avancement
+        de votre projet en publiant des actualités sur{" "}
         <Link href={campaignUrl} style={s.link}>
           la page de la campagne
         </Link>

@@ -59,22 +59,26 @@ export default function CampaignRefundContributor(props: CampaignRefundContribut
         </>
       ) : (
         <Text style={s.text}>
-          La campagne {campaignLink} n'a pas atteint son objectif à sa date de fin&nbsp;: {collected} collectés sur
-          un objectif de {goal}, soit {percentText} de l'objectif. Comme elle fonctionnait en {q("tout ou rien")},
-          chaque contributeur va être remboursé.
+          La campagne {campaignLink} n'a pas atteint son objectif à sa date de fin&nbsp;: {collected}{" "}
+          collectés sur un objectif de {goal}, soit {percentText} de l'objectif. Comme elle fonctionnait en{" "}
+          {q("tout ou rien")}, chaque contributeur va être remboursé.
         </Text>
       )}
 
       <DetailsBox title="Votre remboursement">
         <Detail label="Montant à rembourser&nbsp;:"> {amount}</Detail>
         <Detail label="Moyen de paiement&nbsp;:"> celui utilisé pour votre contribution</Detail>
-        <Detail label="Confirmation&nbsp;:" last> par un second message, une fois le remboursement effectué</Detail>
+        <Detail label="Confirmation&nbsp;:" last>
+          {" "}
+          par un second message, une fois le remboursement effectué
+        </Detail>
       </DetailsBox>
 
       <Text style={s.notice}>
-        Vous allez être intégralement remboursé de {amount}, automatiquement, sur le moyen de paiement utilisé. Vous
-        n'avez rien à faire. Un second message vous confirmera le remboursement dès qu'il aura été effectué&nbsp;; il
-        apparaîtra ensuite sur votre relevé sous 5 à 10 jours ouvrés, selon votre banque.
+        Vous allez être intégralement remboursé de {amount}, automatiquement, sur le moyen de paiement
+        utilisé. Vous n'avez rien à faire. Un second message vous confirmera le remboursement dès qu'il aura
+        été effectué&nbsp;; il apparaîtra ensuite sur votre relevé sous 5 à 10 jours ouvrés, selon votre
+        banque.
       </Text>
 
       <Text style={s.text}>

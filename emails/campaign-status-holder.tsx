@@ -19,22 +19,32 @@ export interface CampaignStatusHolderProps {
 }
 
 const SENTENCES: Record<CampaignStatusHolderProps["event"], string> = {
-  submit: "Votre campagne est transmise à l'équipe du Département, qui va la relire. Vous recevrez sa réponse par courriel.",
+  submit:
+    "Votre campagne est transmise à l'équipe du Département, qui va la relire. Vous recevrez sa réponse par courriel.",
   resubmit: "Votre campagne modifiée est transmise à nouveau à l'équipe du Département pour relecture.",
-  request_changes: "L'équipe du Département vous demande quelques modifications avant de valider votre campagne.",
-  approve: "Bonne nouvelle : votre campagne est validée. Elle sera mise en ligne automatiquement à sa date de publication.",
+  request_changes:
+    "L'équipe du Département vous demande quelques modifications avant de valider votre campagne.",
+  approve:
+    "Bonne nouvelle : votre campagne est validée. Elle sera mise en ligne automatiquement à sa date de publication.",
   reject: "L'équipe du Département n'a pas retenu votre campagne.",
   start: "Votre campagne est en ligne : les contributions sont ouvertes. Partagez-la autour de vous !",
-  cancel: "Votre campagne a été annulée par l'équipe du Département ; chaque contributeur est intégralement remboursé.",
+  cancel:
+    "Votre campagne a été annulée par l'équipe du Département ; chaque contributeur est intégralement remboursé.",
 };
 
-export function campaignStatusHolderSubject(props: Pick<CampaignStatusHolderProps, "campaignTitle" | "statusLabel">): string {
+export function campaignStatusHolderSubject(
+  props: Pick<CampaignStatusHolderProps, "campaignTitle" | "statusLabel">,
+): string {
   return `Votre campagne ${q(props.campaignTitle)} : ${props.statusLabel.toLowerCase()}`;
 }
 
 export default function CampaignStatusHolder(props: CampaignStatusHolderProps) {
   return (
-    <EmailLayout title={campaignStatusHolderSubject(props)} preview={SENTENCES[props.event]} heading={`État de votre campagne : ${props.statusLabel}`}>
+    <EmailLayout
+      title={campaignStatusHolderSubject(props)}
+      preview={SENTENCES[props.event]}
+      heading={`État de votre campagne : ${props.statusLabel}`}
+    >
       <Text style={s.text}>Bonjour,</Text>
       <Text style={s.text}>{SENTENCES[props.event]}</Text>
       {props.reason ? (

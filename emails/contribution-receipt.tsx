@@ -61,7 +61,10 @@ export default function ContributionReceipt(props: ReceiptProps) {
         <Detail label="Montant :"> {amount}</Detail>
         <Detail label="Contrepartie :"> {rewardTitle ?? "sans contrepartie"}</Detail>
         <Detail label="Date :"> {formatDateTime(paidAt)} (heure de Paris)</Detail>
-        <Detail label="Référence :" last> {reference}</Detail>
+        <Detail label="Référence :" last>
+          {" "}
+          {reference}
+        </Detail>
       </DetailsBox>
 
       <Heading as="h2" style={s.subheading}>

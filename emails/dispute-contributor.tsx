@@ -21,7 +21,9 @@ export interface DisputeContributorProps {
   contactEmail: string;
 }
 
-export function disputeContributorSubject(props: Pick<DisputeContributorProps, "campaignTitle" | "amountCents" | "stage">): string {
+export function disputeContributorSubject(
+  props: Pick<DisputeContributorProps, "campaignTitle" | "amountCents" | "stage">,
+): string {
   const payment = `votre paiement de ${formatEuros(props.amountCents)} pour ${q(props.campaignTitle)}`;
   switch (props.stage) {
     case "opened":
@@ -71,10 +73,12 @@ export default function DisputeContributor(props: DisputeContributorProps) {
       ) : stage === "won" ? (
         <>
           <Text style={s.text}>
-            Votre banque a clos la contestation de votre paiement de {amount} pour la campagne {campaignLink}&nbsp;:
-            le paiement est maintenu.
+            Votre banque a clos la contestation de votre paiement de {amount} pour la campagne {campaignLink}
+            &nbsp;: le paiement est maintenu.
           </Text>
-          <Text style={s.notice}>Votre contribution soutient toujours le projet. Vous n'avez rien à faire.</Text>
+          <Text style={s.notice}>
+            Votre contribution soutient toujours le projet. Vous n'avez rien à faire.
+          </Text>
         </>
       ) : (
         <>
@@ -88,7 +92,10 @@ export default function DisputeContributor(props: DisputeContributorProps) {
 
       <DetailsBox title="Votre paiement">
         <Detail label="Montant&nbsp;:"> {amount}</Detail>
-        <Detail label="Référence&nbsp;:" last> {reference}</Detail>
+        <Detail label="Référence&nbsp;:" last>
+          {" "}
+          {reference}
+        </Detail>
       </DetailsBox>
 
       {stage === "opened" ? null : (

@@ -24,13 +24,24 @@ export interface HolderNewContributionProps {
   message: string | null;
 }
 
-export function holderNewContributionSubject(props: Pick<HolderNewContributionProps, "campaignTitle">): string {
+export function holderNewContributionSubject(
+  props: Pick<HolderNewContributionProps, "campaignTitle">,
+): string {
   return `Nouvelle contribution pour ${q(props.campaignTitle)}`;
 }
 
 export default function HolderNewContribution(props: HolderNewContributionProps) {
-  const { campaignTitle, campaignUrl, contributorName, amountCents, rewardTitle, collectedCents, goalCents, percent, message } =
-    props;
+  const {
+    campaignTitle,
+    campaignUrl,
+    contributorName,
+    amountCents,
+    rewardTitle,
+    collectedCents,
+    goalCents,
+    percent,
+    message,
+  } = props;
   const amount = amountCents === null ? "montant non communiqué" : formatEuros(amountCents);
   const collected = formatEuros(collectedCents);
   const goal = formatEuros(goalCents);
@@ -53,7 +64,10 @@ export default function HolderNewContribution(props: HolderNewContributionProps)
       <DetailsBox title="La contribution">
         <Detail label="Contributeur :"> {contributorName}</Detail>
         <Detail label="Montant :"> {amount}</Detail>
-        <Detail label="Contrepartie :" last> {rewardTitle ?? "sans contrepartie"}</Detail>
+        <Detail label="Contrepartie :" last>
+          {" "}
+          {rewardTitle ?? "sans contrepartie"}
+        </Detail>
       </DetailsBox>
 
       {message ? (
@@ -72,8 +86,8 @@ export default function HolderNewContribution(props: HolderNewContributionProps)
         {collected} collectés sur un objectif de {goal}, soit {percentText} de l'objectif.
       </Text>
       <Text style={s.text}>
-        Rappel : la campagne fonctionne en {q("tout ou rien")}. Si l'objectif n'est pas atteint à la date de fin,
-        chaque contributeur est remboursé.
+        Rappel : la campagne fonctionne en {q("tout ou rien")}. Si l'objectif n'est pas atteint à la date de
+        fin, chaque contributeur est remboursé.
       </Text>
     </EmailLayout>
   );

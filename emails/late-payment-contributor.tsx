@@ -22,7 +22,9 @@ export interface LatePaymentContributorProps {
   outcome: "failed" | "cancelled";
 }
 
-export function latePaymentContributorSubject(props: Pick<LatePaymentContributorProps, "campaignTitle">): string {
+export function latePaymentContributorSubject(
+  props: Pick<LatePaymentContributorProps, "campaignTitle">,
+): string {
   return `Votre paiement pour ${q(props.campaignTitle)} est arrivé après la fin de la campagne\u00a0: il va vous être remboursé`;
 }
 
@@ -52,18 +54,21 @@ export default function LatePaymentContributor(props: LatePaymentContributorProp
       <DetailsBox title="Votre paiement">
         <Detail label="Montant&nbsp;:"> {amount}</Detail>
         <Detail label="Référence&nbsp;:"> {reference}</Detail>
-        <Detail label="À venir&nbsp;:" last> remboursement intégral, automatique</Detail>
+        <Detail label="À venir&nbsp;:" last>
+          {" "}
+          remboursement intégral, automatique
+        </Detail>
       </DetailsBox>
 
       <Text style={s.notice}>
-        Votre paiement de {amount} va vous être remboursé en totalité, automatiquement, sur le moyen de paiement
-        utilisé. Vous n'avez rien à faire. Un second message vous confirmera le remboursement dès qu'il aura été
-        effectué.
+        Votre paiement de {amount} va vous être remboursé en totalité, automatiquement, sur le moyen de
+        paiement utilisé. Vous n'avez rien à faire. Un second message vous confirmera le remboursement dès
+        qu'il aura été effectué.
       </Text>
 
       <Text style={s.text}>
-        Merci d'avoir voulu soutenir ce projet. D'autres projets de l'économie sociale et solidaire du Pas-de-Calais
-        attendent peut-être votre coup de pouce.
+        Merci d'avoir voulu soutenir ce projet. D'autres projets de l'économie sociale et solidaire du
+        Pas-de-Calais attendent peut-être votre coup de pouce.
       </Text>
     </EmailLayout>
   );

@@ -5,7 +5,18 @@
  * quotes and the « details » box.
  */
 import type { ReactNode } from "react";
-import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import {
+  Body,
+  Container,
+  Head,
+  Heading,
+  Hr,
+  Html,
+  Link,
+  Preview,
+  Section,
+  Text,
+} from "@react-email/components";
 import * as s from "./styles";
 
 const NBSP = "\u00a0";
@@ -43,8 +54,9 @@ export function EmailLayout({ title, preview, heading, footer, children }: Email
           <Hr style={s.hr} />
           {footer}
           <Text style={s.footer}>
-            Propulsons, la plateforme de financement participatif des projets de l'économie sociale et solidaire du
-            Pas-de-Calais. Ce message vous est envoyé automatiquement ; merci de ne pas y répondre.
+            Propulsons, la plateforme de financement participatif des projets de l'économie sociale et
+            solidaire du Pas-de-Calais. Ce message vous est envoyé automatiquement ; merci de ne pas y
+            répondre.
           </Text>
         </Container>
       </Body>
@@ -69,7 +81,15 @@ export function DetailsBox({ title, children }: { title: ReactNode; children: Re
  * leading space included (`<Detail label="Montant :"> {amount}</Detail>`), so
  * the text nodes are those of a hand-written line. `last` on the box's last line.
  */
-export function Detail({ label, last = false, children }: { label: ReactNode; last?: boolean; children: ReactNode }) {
+export function Detail({
+  label,
+  last = false,
+  children,
+}: {
+  label: ReactNode;
+  last?: boolean;
+  children: ReactNode;
+}) {
   return (
     <Text style={last ? { ...s.detail, marginBottom: 0 } : s.detail}>
       <strong>{label}</strong>

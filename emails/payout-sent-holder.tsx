@@ -26,13 +26,25 @@ export interface PayoutSentHolderProps {
   transferId: string;
 }
 
-export function payoutSentHolderSubject(props: Pick<PayoutSentHolderProps, "campaignTitle" | "kind" | "payoutCents">): string {
+export function payoutSentHolderSubject(
+  props: Pick<PayoutSentHolderProps, "campaignTitle" | "kind" | "payoutCents">,
+): string {
   const what = props.kind === "supplementary" ? "Le virement complémentaire" : "Le virement";
   return `${what} de ${formatEuros(props.payoutCents)} pour ${q(props.campaignTitle)} a été émis`;
 }
 
 export default function PayoutSentHolder(props: PayoutSentHolderProps) {
-  const { campaignTitle, campaignUrl, kind, grossCents, commissionBps, commissionCents, payoutCents, contributionsCount, transferId } = props;
+  const {
+    campaignTitle,
+    campaignUrl,
+    kind,
+    grossCents,
+    commissionBps,
+    commissionCents,
+    payoutCents,
+    contributionsCount,
+    transferId,
+  } = props;
   const supplementary = kind === "supplementary";
   const gross = formatEuros(grossCents);
   const payout = formatEuros(payoutCents);
@@ -50,8 +62,8 @@ export default function PayoutSentHolder(props: PayoutSentHolderProps) {
       <Text style={s.text}>Bonjour,</Text>
       {supplementary ? (
         <Text style={s.text}>
-          Après le financement de votre campagne {campaignLink}, {arrived} en plus, pour un total de {gross}. Le
-          virement complémentaire de {payout} a été émis vers votre compte Stripe.
+          Après le financement de votre campagne {campaignLink}, {arrived} en plus, pour un total de {gross}.
+          Le virement complémentaire de {payout} a été émis vers votre compte Stripe.
         </Text>
       ) : (
         <Text style={s.text}>
@@ -64,7 +76,10 @@ export default function PayoutSentHolder(props: PayoutSentHolderProps) {
         <Detail label={supplementary ? "Montant reçu\u00a0:" : "Montant collecté\u00a0:"}> {gross}</Detail>
         <Detail label={<>Commission de la plateforme ({rate})&nbsp;:</>}> {commission}</Detail>
         <Detail label="Montant viré sur votre compte Stripe&nbsp;:"> {payout}</Detail>
-        <Detail label="Référence du virement&nbsp;:" last> {transferId}</Detail>
+        <Detail label="Référence du virement&nbsp;:" last>
+          {" "}
+          {transferId}
+        </Detail>
       </DetailsBox>
 
       <Text style={s.notice}>

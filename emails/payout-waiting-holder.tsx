@@ -34,14 +34,17 @@ export default function PayoutWaitingHolder(props: PayoutWaitingHolderProps) {
         <Link href={campaignUrl} style={s.link}>
           {campaignTitle}
         </Link>{" "}
-        a réussi. Le virement de {payout} qui vous revient attend que votre compte de paiement Stripe Connect soit
-        prêt à recevoir des fonds.
+        a réussi. Le virement de {payout} qui vous revient attend que votre compte de paiement Stripe Connect
+        soit prêt à recevoir des fonds.
       </Text>
 
       <DetailsBox title="Votre virement">
         <Detail label="Campagne :"> {campaignTitle}</Detail>
         <Detail label="Montant :"> {payout}</Detail>
-        <Detail label="État :" last> en attente de votre compte de paiement</Detail>
+        <Detail label="État :" last>
+          {" "}
+          en attente de votre compte de paiement
+        </Detail>
       </DetailsBox>
 
       <Heading as="h2" style={s.subheading}>

@@ -20,7 +20,9 @@ export interface RefundFailedContributorProps {
   contactEmail: string;
 }
 
-export function refundFailedContributorSubject(props: Pick<RefundFailedContributorProps, "campaignTitle">): string {
+export function refundFailedContributorSubject(
+  props: Pick<RefundFailedContributorProps, "campaignTitle">,
+): string {
   return `Le remboursement de votre contribution à ${q(props.campaignTitle)} n'a pas pu être effectué`;
 }
 
@@ -46,15 +48,18 @@ export default function RefundFailedContributor(props: RefundFailedContributorPr
       <DetailsBox title="Votre contribution">
         <Detail label="Montant à rembourser&nbsp;:"> {amount}</Detail>
         <Detail label="Référence&nbsp;:"> {reference}</Detail>
-        <Detail label="État&nbsp;:" last> en attente d'un autre moyen de remboursement</Detail>
+        <Detail label="État&nbsp;:" last>
+          {" "}
+          en attente d'un autre moyen de remboursement
+        </Detail>
       </DetailsBox>
 
       <Heading as="h2" style={s.subheading}>
         Et maintenant&nbsp;?
       </Heading>
       <Text style={s.notice}>
-        L'équipe de Propulsons a été alertée. Elle vous contactera sous 5 jours ouvrés pour vous rembourser par un
-        autre moyen, par exemple par virement.
+        L'équipe de Propulsons a été alertée. Elle vous contactera sous 5 jours ouvrés pour vous rembourser
+        par un autre moyen, par exemple par virement.
       </Text>
       <Text style={s.text}>
         Vous pouvez aussi nous écrire dès maintenant à {contact}, en indiquant la référence {reference}.

@@ -20,7 +20,9 @@ export interface RefundSentContributorProps {
   cause: "failed" | "cancelled" | "late_payment" | "other";
 }
 
-export function refundSentContributorSubject(props: Pick<RefundSentContributorProps, "campaignTitle" | "amountCents">): string {
+export function refundSentContributorSubject(
+  props: Pick<RefundSentContributorProps, "campaignTitle" | "amountCents">,
+): string {
   return `Vous avez été remboursé de ${formatEuros(props.amountCents)} pour votre contribution à ${q(props.campaignTitle)}`;
 }
 
@@ -28,13 +30,31 @@ export function refundSentContributorSubject(props: Pick<RefundSentContributorPr
 function opening(cause: RefundSentContributorProps["cause"], campaign: ReactNode, amount: string): ReactNode {
   switch (cause) {
     case "failed":
-      return <>La campagne {campaign} n'a pas atteint son objectif à sa date de fin&nbsp;: vous avez été remboursé de {amount}.</>;
+      return (
+        <>
+          La campagne {campaign} n'a pas atteint son objectif à sa date de fin&nbsp;: vous avez été remboursé
+          de {amount}.
+        </>
+      );
     case "cancelled":
-      return <>La campagne {campaign} a été annulée&nbsp;: vous avez été remboursé de {amount}.</>;
+      return (
+        <>
+          La campagne {campaign} a été annulée&nbsp;: vous avez été remboursé de {amount}.
+        </>
+      );
     case "late_payment":
-      return <>Votre paiement pour la campagne {campaign} est arrivé après la fin de la campagne&nbsp;: vous avez été remboursé de {amount}.</>;
+      return (
+        <>
+          Votre paiement pour la campagne {campaign} est arrivé après la fin de la campagne&nbsp;: vous avez
+          été remboursé de {amount}.
+        </>
+      );
     case "other":
-      return <>Vous avez été remboursé de {amount} pour votre contribution à la campagne {campaign}.</>;
+      return (
+        <>
+          Vous avez été remboursé de {amount} pour votre contribution à la campagne {campaign}.
+        </>
+      );
   }
 }
 
@@ -55,7 +75,10 @@ export default function RefundSentContributor(props: RefundSentContributorProps)
       <DetailsBox title="Votre remboursement">
         <Detail label="Montant remboursé&nbsp;:"> {amount}</Detail>
         <Detail label="Moyen de paiement&nbsp;:"> celui utilisé pour votre contribution</Detail>
-        <Detail label="Référence&nbsp;:" last> {reference}</Detail>
+        <Detail label="Référence&nbsp;:" last>
+          {" "}
+          {reference}
+        </Detail>
       </DetailsBox>
 
       <Text style={s.notice}>
@@ -65,8 +88,8 @@ export default function RefundSentContributor(props: RefundSentContributorProps)
       </Text>
 
       <Text style={s.text}>
-        Merci pour votre soutien. D'autres projets de l'économie sociale et solidaire du Pas-de-Calais attendent
-        peut-être votre coup de pouce.
+        Merci pour votre soutien. D'autres projets de l'économie sociale et solidaire du Pas-de-Calais
+        attendent peut-être votre coup de pouce.
       </Text>
     </EmailLayout>
   );

@@ -36,8 +36,8 @@ export default function SignIn(props: SignInProps) {
       <Text style={s.text}>ou saisissez ce code sur la page de connexion :</Text>
       <Text style={{ ...s.text, fontSize: "28px", fontWeight: 700, letterSpacing: "0.2em" }}>{code}</Text>
       <Text style={s.notice}>
-        Le lien et le code sont valables {validMinutes} minutes et ne servent qu'une fois. Si vous n'avez pas demandé à
-        vous connecter, ignorez ce message : personne ne peut accéder à votre compte sans lui.
+        Le lien et le code sont valables {validMinutes} minutes et ne servent qu'une fois. Si vous n'avez pas
+        demandé à vous connecter, ignorez ce message : personne ne peut accéder à votre compte sans lui.
       </Text>
     </EmailLayout>
   );

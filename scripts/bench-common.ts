@@ -18,11 +18,18 @@ import { startServer, type RunningServer } from "../tests/support/server";
  * An integer option: `fallback` when absent, an error naming the option when
  * not an integer in range (« ≥ min », or « entre min et max » when `max` is given).
  */
-export function positiveInt(name: string, value: string | undefined, fallback: number, min = 1, max?: number): number {
+export function positiveInt(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 1,
+  max?: number,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (max === undefined) {
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} attend un entier ≥ ${min} (reçu : ${value})`);
+    if (!Number.isInteger(n) || n < min)
+      throw new Error(`--${name} attend un entier ≥ ${min} (reçu : ${value})`);
   } else if (!Number.isInteger(n) || n < min || n > max) {
     throw new Error(`--${name} attend un entier entre ${min} et ${max} (reçu : ${value})`);
   }
@@ -45,7 +52,8 @@ export const frInt = (n: number) =>
     .replace(/[\u202f\u00a0]/g, " ");
 
 /** « 0 erreur », « 1 erreur », « 2 erreurs ». */
-export const plural = (n: number, one: string, many: string) => `${frInt(n)} ${n === 0 || n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many: string) =>
+  `${frInt(n)} ${n === 0 || n === 1 ? one : many}`;
 
 /** « machine: 2 cœurs, <CPU model>, Node v20… », then « , base: … » when given. */
 export function machineLine(database?: BenchDatabase): string {
@@ -71,7 +79,7 @@ export type CleanupStep = () => Promise<void> | void;
  */
 export function cleanupStack(
   stopping: string,
-  first?: () => void
+  first?: () => void,
 ): { cleanups: CleanupStep[]; cleanup: () => Promise<void> } {
   const cleanups: CleanupStep[] = [];
   async function drain(): Promise<void> {
@@ -107,7 +115,11 @@ export function cleanupStack(
 }
 
 /** Runs `main`, then the cleanup whatever happened, and exits with main's code (1 on an error). */
-export async function runBench(name: string, main: () => Promise<number>, cleanup: () => Promise<void>): Promise<never> {
+export async function runBench(
+  name: string,
+  main: () => Promise<number>,
+  cleanup: () => Promise<void>,
+): Promise<never> {
   let code = 1;
   try {
     code = await main();
@@ -163,14 +175,17 @@ export async function benchDatabase(value: string | undefined, script: string): 
     refuse(
       "--db pg : indiquez le serveur PostgreSQL dans BENCH_DATABASE_URL (ou TEST_DATABASE_URL), par exemple\n" +
         `  BENCH_DATABASE_URL=${example} npm run ${script} -- --db pg\n` +
-        "(le rôle doit avoir le droit CREATE DATABASE : le banc crée sa propre base, supprimée à la fin)."
+        "(le rôle doit avoir le droit CREATE DATABASE : le banc crée sa propre base, supprimée à la fin).",
     );
   if (!/^postgres(ql)?:\/\//i.test(server))
-    refuse(`--db pg : BENCH_DATABASE_URL / TEST_DATABASE_URL doit être une URL postgres:// (reçu : ${hidePassword(server)})`);
+    refuse(
+      `--db pg : BENCH_DATABASE_URL / TEST_DATABASE_URL doit être une URL postgres:// (reçu : ${hidePassword(server)})`,
+    );
   const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
-    const setting = async (name: string) => (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]!;
+    const setting = async (name: string) =>
+      (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]!;
     const version = (await setting("server_version")).replace(/ .*/, "");
     const url = new URL(server);
     return {
@@ -179,7 +194,9 @@ export async function benchDatabase(value: string | undefined, script: string): 
       description: `pg (PostgreSQL ${version} sur ${url.hostname}:${url.port || 5432}, synchronous_commit=${await setting("synchronous_commit")})`,
     };
   } catch (error) {
-    refuse(`--db pg : PostgreSQL ne répond pas à ${hidePassword(server)} : ${error instanceof Error ? error.message : String(error)}`);
+    refuse(
+      `--db pg : PostgreSQL ne répond pas à ${hidePassword(server)} : ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -212,7 +229,7 @@ export async function withDatabase<T>(file: string, fn: (database: Database) => 
 export async function startApp(
   cleanups: CleanupStep[],
   file: string,
-  extra: Record<string, string> = {}
+  extra: Record<string, string> = {},
 ): Promise<RunningServer> {
   // The benchmark's own database: a DATABASE_URL inherited from the shell would win over DATABASE_PATH.
   delete process.env.DATABASE_URL;
@@ -231,7 +248,7 @@ export async function firstLiveCampaign(file: string): Promise<{ id: number; slu
       .orderBy("ends_at")
       .orderBy("id")
       .limit(1)
-      .executeTakeFirst()
+      .executeTakeFirst(),
   );
   if (!campaign) throw new Error("aucune campagne en cours dans la base de démonstration");
   return campaign;

@@ -22,12 +22,32 @@
  */
 import { performance } from "node:perf_hooks";
 import type SQLite from "better-sqlite3";
-import { annualReport, checkFigureAggregates, figuresFor, rebuildFigureAggregates, type Figures } from "../app/models/figures.server";
-import { endOfDayInParis, parisCalendarDate, parisYear, startOfDayInParis, addDays } from "../app/domain/time";
+import {
+  annualReport,
+  checkFigureAggregates,
+  figuresFor,
+  rebuildFigureAggregates,
+  type Figures,
+} from "../app/models/figures.server";
+import {
+  endOfDayInParis,
+  parisCalendarDate,
+  parisYear,
+  startOfDayInParis,
+  addDays,
+} from "../app/domain/time";
 import { migrateToLatest, openDatabase, type Database } from "../db/connection";
 import { createRandom } from "../db/seed/random";
 import { tempDatabasePath } from "../tests/support/db";
-import { cleanupStack, frInt, machineLine, plural, positiveInt, runBench, stringOptions } from "./bench-common";
+import {
+  cleanupStack,
+  frInt,
+  machineLine,
+  plural,
+  positiveInt,
+  runBench,
+  stringOptions,
+} from "./bench-common";
 
 const TARGET_MS = 100;
 const WARMUP = 3;
@@ -35,7 +55,9 @@ const FIRST_DAY = "2016-01-04";
 /** « now » of the generated platform (the demo data's SEED_NOW). */
 const NOW = new Date("2026-11-10T10:00:00.000Z");
 const HOUR = 3_600_000;
-const AMOUNTS_EUROS = [5, 10, 15, 20, 20, 25, 30, 30, 40, 50, 50, 60, 70, 80, 100, 100, 120, 150, 200, 250, 500];
+const AMOUNTS_EUROS = [
+  5, 10, 15, 20, 20, 25, 30, 30, 40, 50, 50, 60, 70, 80, 100, 100, 120, 150, 200, 250, 500,
+];
 
 // ---------------------------------------------------------------- options
 
@@ -60,7 +82,8 @@ interface Generated {
   years: [number, number];
 }
 
-type CampaignStatus = "draft" | "approved" | "rejected" | "live" | "settling" | "funded" | "failed" | "cancelled";
+type CampaignStatus =
+  "draft" | "approved" | "rejected" | "live" | "settling" | "funded" | "failed" | "cancelled";
 
 interface Plan {
   id: number;
@@ -74,11 +97,17 @@ interface Plan {
 /** The platform's data, written with raw prepared statements in large transactions. */
 function generate(sqlite: SQLite.Database): Generated {
   const random = createRandom(20160104);
-  const territories = (sqlite.prepare("SELECT id FROM territories ORDER BY position").all() as Array<{ id: number }>).map((r) => r.id);
-  const themes = (sqlite.prepare("SELECT id FROM themes ORDER BY position").all() as Array<{ id: number }>).map((r) => r.id);
+  const territories = (
+    sqlite.prepare("SELECT id FROM territories ORDER BY position").all() as Array<{ id: number }>
+  ).map((r) => r.id);
+  const themes = (
+    sqlite.prepare("SELECT id FROM themes ORDER BY position").all() as Array<{ id: number }>
+  ).map((r) => r.id);
   const iso = (t: number) => new Date(t).toISOString();
 
-  const insertUser = sqlite.prepare("INSERT INTO users (email, display_name, role, created_at) VALUES (?, ?, 'holder', ?)");
+  const insertUser = sqlite.prepare(
+    "INSERT INTO users (email, display_name, role, created_at) VALUES (?, ?, 'holder', ?)",
+  );
   const insertOrg = sqlite.prepare(
     "INSERT INTO organizations (owner_user_id, name, legal_form, registration_number, town, territory_id, stripe_account_id, stripe_payouts_enabled, created_at) VALUES (?, ?, 'association', NULL, 'Arras', ?, ?, 1, ?)",
   );
@@ -95,7 +124,9 @@ function generate(sqlite: SQLite.Database): Generated {
        stripe_checkout_session_id, stripe_payment_intent_id, stripe_refund_id, created_at, paid_at, updated_at)
      VALUES (?, NULL, ?, ?, ?, NULL, ?, 0, NULL, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertLedger = sqlite.prepare("INSERT INTO ledger_entries (campaign_id, contribution_id, kind, amount_cents, at) VALUES (?, ?, ?, ?, ?)");
+  const insertLedger = sqlite.prepare(
+    "INSERT INTO ledger_entries (campaign_id, contribution_id, kind, amount_cents, at) VALUES (?, ?, ?, ?, ?)",
+  );
   const setGoal = sqlite.prepare("UPDATE campaigns SET goal_cents = ? WHERE id = ?");
 
   // 1. Campaigns: start dates spread evenly from 2016 to now, 30 to 75 days long.
@@ -104,7 +135,9 @@ function generate(sqlite: SQLite.Database): Generated {
   const plans: Plan[] = [];
   sqlite.transaction(() => {
     for (let i = 0; i < CAMPAIGNS; i++) {
-      const startDate = parisCalendarDate(new Date(firstStart + ((i + random.next()) / CAMPAIGNS) * (lastStart - firstStart)));
+      const startDate = parisCalendarDate(
+        new Date(firstStart + ((i + random.next()) / CAMPAIGNS) * (lastStart - firstStart)),
+      );
       const startsAt = startOfDayInParis(startDate).getTime();
       const endsAt = endOfDayInParis(addDays(startDate, random.int(30, 75))).getTime();
       const createdAt = startsAt - 30 * 24 * HOUR;
@@ -122,16 +155,37 @@ function generate(sqlite: SQLite.Database): Generated {
         else [status, wentLive] = ["draft", false];
       }
       const user = insertUser.run(`porteur${i + 1}@example.org`, `Porteur ${i + 1}`, iso(createdAt));
-      const org = insertOrg.run(user.lastInsertRowid, `Association ${i + 1}`, random.pick(territories), `acct_bench_${i + 1}`, iso(createdAt));
+      const org = insertOrg.run(
+        user.lastInsertRowid,
+        `Association ${i + 1}`,
+        random.pick(territories),
+        `acct_bench_${i + 1}`,
+        iso(createdAt),
+      );
       const budgetCitoyen = random.chance(0.08);
       const campaign = insertCampaign.run(
-        org.lastInsertRowid, `bench-chiffres-${i + 1}`, `Campagne ${i + 1}`, 100_000,
-        iso(startsAt), iso(endsAt), random.pick(territories), random.pick(themes),
-        budgetCitoyen ? parisYear(new Date(startsAt)) : null, status, iso(createdAt), iso(Math.min(endsAt, NOW.getTime())),
+        org.lastInsertRowid,
+        `bench-chiffres-${i + 1}`,
+        `Campagne ${i + 1}`,
+        100_000,
+        iso(startsAt),
+        iso(endsAt),
+        random.pick(territories),
+        random.pick(themes),
+        budgetCitoyen ? parisYear(new Date(startsAt)) : null,
+        status,
+        iso(createdAt),
+        iso(Math.min(endsAt, NOW.getTime())),
       );
       const id = Number(campaign.lastInsertRowid);
-      const t = (from: string | null, to: string, event: string, role: string, at: number, reason: string | null = null) =>
-        insertTransition.run(id, from, to, event, role, reason, iso(at));
+      const t = (
+        from: string | null,
+        to: string,
+        event: string,
+        role: string,
+        at: number,
+        reason: string | null = null,
+      ) => insertTransition.run(id, from, to, event, role, reason, iso(at));
       t(null, "draft", "create", "holder", createdAt);
       if (status === "draft") {
         plans.push({ id, status, wentLive, startsAt, endsAt, budgetCitoyen });
@@ -142,12 +196,29 @@ function generate(sqlite: SQLite.Database): Generated {
         t("submitted", "rejected", "reject", "staff", createdAt + 5 * 24 * HOUR, "Hors du champ de l'ESS.");
       } else {
         t("submitted", "approved", "approve", "staff", createdAt + 5 * 24 * HOUR);
-        if (!wentLive) t("approved", "cancelled", "cancel", "staff", startsAt - 2 * 24 * HOUR, "Projet abandonné.");
+        if (!wentLive)
+          t("approved", "cancelled", "cancel", "staff", startsAt - 2 * 24 * HOUR, "Projet abandonné.");
         else {
           t("approved", "live", "start", "system", startsAt);
-          if (status === "cancelled") t("live", "cancelled", "cancel", "staff", Math.floor((startsAt + endsAt) / 2), "Projet abandonné.");
-          if (status === "settling" || status === "funded" || status === "failed") t("live", "settling", "deadline", "system", endsAt + 1000);
-          if (status === "funded" || status === "failed") t("settling", status, status === "funded" ? "settle_funded" : "settle_failed", "system", endsAt + HOUR);
+          if (status === "cancelled")
+            t(
+              "live",
+              "cancelled",
+              "cancel",
+              "staff",
+              Math.floor((startsAt + endsAt) / 2),
+              "Projet abandonné.",
+            );
+          if (status === "settling" || status === "funded" || status === "failed")
+            t("live", "settling", "deadline", "system", endsAt + 1000);
+          if (status === "funded" || status === "failed")
+            t(
+              "settling",
+              status,
+              status === "funded" ? "settle_funded" : "settle_failed",
+              "system",
+              endsAt + HOUR,
+            );
         }
       }
       plans.push({ id, status, wentLive, startsAt, endsAt, budgetCitoyen });
@@ -159,17 +230,30 @@ function generate(sqlite: SQLite.Database): Generated {
   const weights = launched.map(() => 0.2 + random.next() ** 2 * 3);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const counts = weights.map((w) => Math.floor((w / totalWeight) * CONTRIBUTIONS));
-  for (let k = 0, missing = CONTRIBUTIONS - counts.reduce((a, b) => a + b, 0); missing > 0; k++, missing--) counts[k % counts.length]! += 1;
+  for (let k = 0, missing = CONTRIBUTIONS - counts.reduce((a, b) => a + b, 0); missing > 0; k++, missing--)
+    counts[k % counts.length]! += 1;
 
   // 3. Contributions and their ledger entries, in transactions of ~100 000 rows.
   const pool = Math.max(10, Math.round(CONTRIBUTIONS * 0.45));
   const seen = new Set<number>();
-  const g: Generated = { collected: 0, collectedCents: 0, refundedCents: 0, citizens: 0, byStatus: new Map(), ledgerEntries: 0, years: [9999, 0] };
+  const g: Generated = {
+    collected: 0,
+    collectedCents: 0,
+    refundedCents: 0,
+    citizens: 0,
+    byStatus: new Map(),
+    ledgerEntries: 0,
+    years: [9999, 0],
+  };
   let n = 0;
   let batch = 0;
   const started = performance.now();
   const writeCampaign = (p: Plan, count: number) => {
-    const paidUntil = Math.min(p.endsAt, NOW.getTime() - HOUR, p.status === "cancelled" ? Math.floor((p.startsAt + p.endsAt) / 2) : Infinity);
+    const paidUntil = Math.min(
+      p.endsAt,
+      NOW.getTime() - HOUR,
+      p.status === "cancelled" ? Math.floor((p.startsAt + p.endsAt) / 2) : Infinity,
+    );
     const refundsFrom = p.status === "cancelled" ? paidUntil : p.endsAt;
     let paidTotal = 0;
     for (let k = 0; k < count; k++) {
@@ -182,7 +266,20 @@ function generate(sqlite: SQLite.Database): Generated {
       // 2 % of checkouts were never paid (abandoned, declined, still open)
       if (random.chance(0.02)) {
         const status = random.pick(["expired", "expired", "failed", "pending"]);
-        insertContribution.run(p.id, email, `Citoyen ${who}`, amount, 0, status, `cs_bench_${n}`, null, null, createdAt, null, createdAt);
+        insertContribution.run(
+          p.id,
+          email,
+          `Citoyen ${who}`,
+          amount,
+          0,
+          status,
+          `cs_bench_${n}`,
+          null,
+          null,
+          createdAt,
+          null,
+          createdAt,
+        );
         g.byStatus.set(status, (g.byStatus.get(status) ?? 0) + 1);
         continue;
       }
@@ -194,8 +291,18 @@ function generate(sqlite: SQLite.Database): Generated {
       const paidAt = iso(paidAtMs);
       const refundedAt = iso(Math.min(refundsFrom + random.int(1, 48) * HOUR, NOW.getTime()));
       const row = insertContribution.run(
-        p.id, email, random.chance(0.12) ? "Anonyme" : `Citoyen ${who}`, amount, random.chance(0.12) ? 1 : 0, status,
-        `cs_bench_${n}`, `pi_bench_${n}`, status === "paid" ? null : `re_bench_${n}`, createdAt, paidAt, status === "paid" ? paidAt : refundedAt,
+        p.id,
+        email,
+        random.chance(0.12) ? "Anonyme" : `Citoyen ${who}`,
+        amount,
+        random.chance(0.12) ? 1 : 0,
+        status,
+        `cs_bench_${n}`,
+        `pi_bench_${n}`,
+        status === "paid" ? null : `re_bench_${n}`,
+        createdAt,
+        paidAt,
+        status === "paid" ? paidAt : refundedAt,
       );
       insertLedger.run(p.id, row.lastInsertRowid, "contribution_paid", amount, paidAt);
       g.ledgerEntries++;
@@ -213,7 +320,10 @@ function generate(sqlite: SQLite.Database): Generated {
       g.years = [Math.min(g.years[0], y), Math.max(g.years[1], y)];
     }
     // the goal makes the outcome true; a funded campaign is paid out, commission kept
-    const goal = p.status === "funded" ? Math.max(100, Math.floor(paidTotal * (0.6 + random.next() * 0.35))) : Math.max(paidTotal * 2, 100_000);
+    const goal =
+      p.status === "funded"
+        ? Math.max(100, Math.floor(paidTotal * (0.6 + random.next() * 0.35)))
+        : Math.max(paidTotal * 2, 100_000);
     setGoal.run(Math.round(goal / 100) * 100 || 100, p.id);
     if (p.status === "funded") {
       const commission = p.budgetCitoyen ? 0 : Math.floor((paidTotal * 300 + 5000) / 10_000);
@@ -235,7 +345,9 @@ function generate(sqlite: SQLite.Database): Generated {
       flush(pending);
       batch++;
       if (batch % 2 === 0 || i === launched.length - 1) {
-        console.log(`  … ${frInt(n)} / ${frInt(CONTRIBUTIONS)} contributions écrites (${secs(performance.now() - started)})`);
+        console.log(
+          `  … ${frInt(n)} / ${frInt(CONTRIBUTIONS)} contributions écrites (${secs(performance.now() - started)})`,
+        );
       }
       pending = [];
       pendingRows = 0;
@@ -289,7 +401,9 @@ async function main(): Promise<number> {
   // The generator writes through better-sqlite3 directly, and these are SQLite's timings.
   const sqlite = database.sqlite;
   if (database.dialect !== "sqlite" || !sqlite) {
-    throw new Error(`bench:figures mesure SQLite seulement (base ${database.dialect} reçue) : lancez-le sans TEST_DATABASE_URL.`);
+    throw new Error(
+      `bench:figures mesure SQLite seulement (base ${database.dialect} reçue) : lancez-le sans TEST_DATABASE_URL.`,
+    );
   }
   await migrateToLatest(database.db);
   const t0 = performance.now();
@@ -297,19 +411,30 @@ async function main(): Promise<number> {
   const generatedMs = performance.now() - t0;
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   sqlite.exec("ANALYZE");
-  const statuses = [...g.byStatus.entries()].sort((a, b) => b[1] - a[1]).map(([s, k]) => `${frInt(k)} ${s}`).join(", ");
+  const statuses = [...g.byStatus.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([s, k]) => `${frInt(k)} ${s}`)
+    .join(", ");
   const campaignsByStatus = (
-    sqlite.prepare("SELECT status, count(*) n FROM campaigns GROUP BY status ORDER BY n DESC").all() as Array<{ status: string; n: number }>
-  ).map((r) => `${frInt(r.n)} ${r.status}`).join(", ");
+    sqlite
+      .prepare("SELECT status, count(*) n FROM campaigns GROUP BY status ORDER BY n DESC")
+      .all() as Array<{ status: string; n: number }>
+  )
+    .map((r) => `${frInt(r.n)} ${r.status}`)
+    .join(", ");
   console.log(`données écrites en ${secs(generatedMs)} : campagnes ${campaignsByStatus}`);
-  console.log(`contributions : ${statuses} ; ${frInt(g.citizens)} adresses distinctes ; ${frInt(g.ledgerEntries)} écritures au grand livre`);
+  console.log(
+    `contributions : ${statuses} ; ${frInt(g.citizens)} adresses distinctes ; ${frInt(g.ledgerEntries)} écritures au grand livre`,
+  );
 
   // 2. The maintained aggregates: rebuilt once (bulk data), then checked.
   let t = performance.now();
   await rebuildFigureAggregates(database.db);
   const rebuildMs = performance.now() - t;
   const aggregateRows = sqlite
-    .prepare("SELECT (SELECT count(*) FROM figure_campaign_years) AS buckets, (SELECT count(*) FROM figure_citizens) AS members")
+    .prepare(
+      "SELECT (SELECT count(*) FROM figure_campaign_years) AS buckets, (SELECT count(*) FROM figure_citizens) AS members",
+    )
     .get() as { buckets: number; members: number };
   console.log(
     `rebuildFigureAggregates : ${secs(rebuildMs)} (${frInt(aggregateRows.buckets)} lignes campagne × année, ${frInt(aggregateRows.members)} lignes citoyen × période)`,
@@ -322,9 +447,20 @@ async function main(): Promise<number> {
   // 3. The figures must be right before their speed means anything.
   const wrong: string[] = problems.slice(0, 5).map((p) => `agrégats : ${p}`);
   const all = await figuresFor(database.db, { kind: "all" });
-  const expected = { contributions: g.collected, collectedCents: g.collectedCents, refundedCents: g.refundedCents, citizens: g.citizens };
-  const got = { contributions: all.contributions, collectedCents: all.collectedCents, refundedCents: all.refundedCents, citizens: all.citizens };
-  if (JSON.stringify(got) !== JSON.stringify(expected)) wrong.push(`depuis le lancement : ${JSON.stringify(got)} au lieu de ${JSON.stringify(expected)}`);
+  const expected = {
+    contributions: g.collected,
+    collectedCents: g.collectedCents,
+    refundedCents: g.refundedCents,
+    citizens: g.citizens,
+  };
+  const got = {
+    contributions: all.contributions,
+    collectedCents: all.collectedCents,
+    refundedCents: all.refundedCents,
+    citizens: all.citizens,
+  };
+  if (JSON.stringify(got) !== JSON.stringify(expected))
+    wrong.push(`depuis le lancement : ${JSON.stringify(got)} au lieu de ${JSON.stringify(expected)}`);
   const describe = (f: Figures) =>
     `${frInt(f.launched)} lancées, ${frInt(f.funded)} réussies, ${frInt(f.failed)} non financées, ${frInt(f.inProgress)} en cours, ` +
     `${f.successRatePercent ?? "—"} %, ${euros(f.collectedCents)} collectés (${euros(f.refundedCents)} remboursés), ` +
@@ -343,10 +479,16 @@ async function main(): Promise<number> {
 
   console.log("");
   console.log(machine);
-  console.log(`base : ${frInt(CAMPAIGNS)} campagnes, ${frInt(CONTRIBUTIONS)} contributions, ${frInt(g.citizens)} citoyens distincts, ${frInt(g.ledgerEntries)} écritures`);
+  console.log(
+    `base : ${frInt(CAMPAIGNS)} campagnes, ${frInt(CONTRIBUTIONS)} contributions, ${frInt(g.citizens)} citoyens distincts, ${frInt(g.ledgerEntries)} écritures`,
+  );
   console.log(`rebuildFigureAggregates : ${secs(rebuildMs)} ; checkFigureAggregates : ${secs(checkMs)}`);
-  console.log(`figuresFor(2024) : ${timingLine(year)} — objectif ≤ ${TARGET_MS} ms : ${yearOk ? "atteint" : "NON atteint"}`);
-  console.log(`figuresFor(depuis le lancement) : ${timingLine(since)} — objectif ≤ ${TARGET_MS} ms : ${sinceOk ? "atteint" : "NON atteint"}`);
+  console.log(
+    `figuresFor(2024) : ${timingLine(year)} — objectif ≤ ${TARGET_MS} ms : ${yearOk ? "atteint" : "NON atteint"}`,
+  );
+  console.log(
+    `figuresFor(depuis le lancement) : ${timingLine(since)} — objectif ≤ ${TARGET_MS} ms : ${sinceOk ? "atteint" : "NON atteint"}`,
+  );
   console.log(`annualReport (${years} années + depuis le lancement) : ${timingLine(report)}`);
 
   if (wrong.length > 0) {

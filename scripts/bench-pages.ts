@@ -64,12 +64,15 @@ interface Page {
 /** GET over plain node:http, without Accept-Encoding (as autocannon sends it). */
 function get(url: string): Promise<Page> {
   const target = new URL(url);
-  if (target.hostname !== "127.0.0.1") return Promise.reject(new Error(`cible refusée (hors 127.0.0.1) : ${url}`));
+  if (target.hostname !== "127.0.0.1")
+    return Promise.reject(new Error(`cible refusée (hors 127.0.0.1) : ${url}`));
   return new Promise((resolve, reject) => {
     const req = http.get(target, { agent: false, timeout: 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
       res.on("error", reject);
     });
     req.on("timeout", () => req.destroy(new Error(`délai dépassé : ${url}`)));
@@ -159,7 +162,11 @@ function summarize(runs: Measure[]): Summary {
  * The bare server runs in its own process, like the app, so that neither shares
  * an event loop with the load generator: the comparison is like for like.
  */
-async function startBareServer(body: Buffer, contentType: string, port: number): Promise<{ close: () => Promise<void> }> {
+async function startBareServer(
+  body: Buffer,
+  contentType: string,
+  port: number,
+): Promise<{ close: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-bare-"));
   const bodyFile = path.join(dir, "page.html");
   fs.writeFileSync(bodyFile, body);
@@ -196,7 +203,7 @@ async function main(): Promise<number> {
   console.log(machineLine(DATABASE));
   console.log(
     `réglages: ${DURATION} s par mesure (+${WARMUP_SECONDS} s de chauffe), ${CONNECTIONS} connexions, ${ROUNDS} tours, ` +
-      `${WORKERS > 0 ? `${WORKERS} worker(s) autocannon` : "autocannon sur le fil principal"}`
+      `${WORKERS > 0 ? `${WORKERS} worker(s) autocannon` : "autocannon sur le fil principal"}`,
   );
 
   const file = benchDatabaseFile(cleanups, DATABASE, "bench");
@@ -216,7 +223,7 @@ async function main(): Promise<number> {
   console.log(
     `cache de pages: 1re réponse x-page-cache=${first.headers["x-page-cache"] ?? "—"}, 2e x-page-cache=${
       second.headers["x-page-cache"] ?? "—"
-    }`
+    }`,
   );
 
   const barePort = await freePort();
@@ -241,7 +248,7 @@ async function main(): Promise<number> {
     const after = await get(appUrl);
     appCacheHeaders.push(String(after.headers["x-page-cache"] ?? "—"));
     console.log(
-      `  tour ${round}/${ROUNDS} app        : ${describe(a)} (x-page-cache ensuite : ${appCacheHeaders.at(-1)})`
+      `  tour ${round}/${ROUNDS} app        : ${describe(a)} (x-page-cache ensuite : ${appCacheHeaders.at(-1)})`,
     );
   }
 
@@ -277,8 +284,8 @@ async function main(): Promise<number> {
   if (afterCents - beforeCents !== FRESHNESS_CENTS)
     freshnessProblems.push(
       `total ${euros(beforeCents)} → ${Number.isNaN(afterCents) ? "?" : euros(afterCents)} (attendu +${euros(
-        FRESHNESS_CENTS
-      )})`
+        FRESHNESS_CENTS,
+      )})`,
     );
   if (!freshHtml.includes(FRESHNESS_NAME)) freshnessProblems.push(`« ${FRESHNESS_NAME} » absent de la page`);
   const freshness =

@@ -36,7 +36,15 @@ import { readConfig } from "../app/config.server";
 import { reconcile } from "../app/settlement/reconcile.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { tempDatabasePath } from "../tests/support/db";
-import { cleanupStack, frInt, machineLine, plural, positiveInt, runBench, stringOptions } from "./bench-common";
+import {
+  cleanupStack,
+  frInt,
+  machineLine,
+  plural,
+  positiveInt,
+  runBench,
+  stringOptions,
+} from "./bench-common";
 
 /** Stripe's documented live-mode limit per endpoint, as the mock applies it (app/demo/stripe-api.server.ts). */
 const PER_ENDPOINT_PER_SECOND = 25;
@@ -60,7 +68,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // ---------------------------------------------------------------- the campaign
 
 /** One failed-to-be campaign (settling, deadline passed) with `count` paid contributions and their ledger entries, in one transaction. */
-async function prepare(file: string, count: number): Promise<{ campaignId: number; totalCents: number; paymentIntents: Set<string> }> {
+async function prepare(
+  file: string,
+  count: number,
+): Promise<{ campaignId: number; totalCents: number; paymentIntents: Set<string> }> {
   const database = openDatabase(file);
   try {
     await migrateToLatest(database.db);
@@ -68,11 +79,20 @@ async function prepare(file: string, count: number): Promise<{ campaignId: numbe
       const now = Date.now();
       const day = 24 * 3600_000;
       const at = (t: number) => new Date(t).toISOString();
-      const territory = await trx.selectFrom("territories").select("id").orderBy("id").executeTakeFirstOrThrow();
+      const territory = await trx
+        .selectFrom("territories")
+        .select("id")
+        .orderBy("id")
+        .executeTakeFirstOrThrow();
       const theme = await trx.selectFrom("themes").select("id").orderBy("id").executeTakeFirstOrThrow();
       const holder = await trx
         .insertInto("users")
-        .values({ email: "porteur.bench@example.org", display_name: "Porteur Bench", role: "holder", created_at: at(now - 90 * day) })
+        .values({
+          email: "porteur.bench@example.org",
+          display_name: "Porteur Bench",
+          role: "holder",
+          created_at: at(now - 90 * day),
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       const org = await trx
@@ -138,15 +158,31 @@ async function prepare(file: string, count: number): Promise<{ campaignId: numbe
       });
       let totalCents = 0;
       for (let i = 0; i < rows.length; i += 200) {
-        const inserted = await trx.insertInto("contributions").values(rows.slice(i, i + 200)).returning(["id", "amount_cents", "paid_at"]).execute();
+        const inserted = await trx
+          .insertInto("contributions")
+          .values(rows.slice(i, i + 200))
+          .returning(["id", "amount_cents", "paid_at"])
+          .execute();
         await trx
           .insertInto("ledger_entries")
-          .values(inserted.map((k) => ({ campaign_id: campaign.id, contribution_id: k.id, kind: "contribution_paid" as const, amount_cents: k.amount_cents, at: k.paid_at! })))
+          .values(
+            inserted.map((k) => ({
+              campaign_id: campaign.id,
+              contribution_id: k.id,
+              kind: "contribution_paid" as const,
+              amount_cents: k.amount_cents,
+              at: k.paid_at!,
+            })),
+          )
           .execute();
         totalCents += inserted.reduce((s, k) => s + k.amount_cents, 0);
       }
       if (totalCents >= GOAL_CENTS) throw new Error("total ≥ objectif : la campagne serait réussie");
-      return { campaignId: campaign.id, totalCents, paymentIntents: new Set(rows.map((r) => r.stripe_payment_intent_id)) };
+      return {
+        campaignId: campaign.id,
+        totalCents,
+        paymentIntents: new Set(rows.map((r) => r.stripe_payment_intent_id)),
+      };
     });
   } finally {
     await database.close();
@@ -189,7 +225,10 @@ class StateWatcher {
       for (const line of lines) {
         if (line.includes('"type":"request"') && this.firstRequestAt === null) this.firstRequestAt = t;
         // A refund created by a keyed request is stored with its idempotent answer.
-        if (line.includes('"type":"refund"') || (line.includes('"type":"idempotent"') && line.includes('"object":"refund"'))) {
+        if (
+          line.includes('"type":"refund"') ||
+          (line.includes('"type":"idempotent"') && line.includes('"object":"refund"'))
+        ) {
           this.refunds++;
           this.lastRefundAt = t;
         }
@@ -269,7 +308,9 @@ function runSettle(env: NodeJS.ProcessEnv, watcher: StateWatcher, limitMs: numbe
       const elapsed = performance.now() - started;
       if (elapsed - lastProgress >= 10_000) {
         lastProgress = elapsed;
-        console.log(`  … ${secs(elapsed)} : ${frInt(watcher.refunds)} / ${frInt(N)} remboursements enregistrés par le mock`);
+        console.log(
+          `  … ${secs(elapsed)} : ${frInt(watcher.refunds)} / ${frInt(N)} remboursements enregistrés par le mock`,
+        );
       }
     }, POLL_MS);
     const timer = setTimeout(() => {
@@ -289,7 +330,14 @@ function runSettle(env: NodeJS.ProcessEnv, watcher: StateWatcher, limitMs: numbe
       clearInterval(poller);
       clearTimeout(timer);
       watcher.poll();
-      resolve({ code, signal, ms: (exitAt || performance.now()) - started, lines, timedOut, startedAt: started });
+      resolve({
+        code,
+        signal,
+        ms: (exitAt || performance.now()) - started,
+        lines,
+        timedOut,
+        startedAt: started,
+      });
     });
   });
 }
@@ -318,7 +366,12 @@ async function main(): Promise<number> {
   // 2. The real command, default configuration: no REFUND_* (nor any key) inherited.
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) {
-    if (/^(REFUND_|STRIPE_|RESEND_|SETTLE_|EMAIL_|PUBLIC_URL$|PROPULSONS_ENV$|DATABASE_PATH$|DEMO_OUTBOX_PATH$|SEED_DEMO_DATA$)/.test(k)) delete env[k];
+    if (
+      /^(REFUND_|STRIPE_|RESEND_|SETTLE_|EMAIL_|PUBLIC_URL$|PROPULSONS_ENV$|DATABASE_PATH$|DEMO_OUTBOX_PATH$|SEED_DEMO_DATA$)/.test(
+        k,
+      )
+    )
+      delete env[k];
   }
   Object.assign(env, {
     DATABASE_PATH: tmp.file,
@@ -327,7 +380,9 @@ async function main(): Promise<number> {
     STRIPE_MOCK_STATE_FILE: stateFile,
   });
   const limitMs = 3 * floorMs + 120_000;
-  console.log(`lancement de tsx scripts/settle.ts --no-emails (plancher ${secs(floorMs)}, interrompu au-delà de ${secs(limitMs)})…`);
+  console.log(
+    `lancement de tsx scripts/settle.ts --no-emails (plancher ${secs(floorMs)}, interrompu au-delà de ${secs(limitMs)})…`,
+  );
   const watcher = new StateWatcher(stateFile);
   const run = await runSettle(env, watcher, limitMs);
 
@@ -335,14 +390,25 @@ async function main(): Promise<number> {
   const problems: string[] = [];
   if (run.timedOut) problems.push(`commande interrompue après ${secs(limitMs)}`);
   else if (run.code !== 0) problems.push(`code de sortie ${run.code ?? run.signal}`);
-  const bilan = [...run.lines].reverse().find((l) => l.stream === "out" && l.text.startsWith("Bilan"))?.text ?? null;
+  const bilan =
+    [...run.lines].reverse().find((l) => l.stream === "out" && l.text.startsWith("Bilan"))?.text ?? null;
   if (bilan === null) problems.push("pas de ligne « Bilan » dans la sortie de la commande");
 
   const records = readState(stateFile);
-  const refundRequests = records.filter((r) => r.type === "request" && r.request?.method === "POST" && r.request.path === "/v1/refunds").length;
-  const otherRequests = records.filter((r) => r.type === "request" && !(r.request?.method === "POST" && r.request.path === "/v1/refunds")).length;
+  const refundRequests = records.filter(
+    (r) => r.type === "request" && r.request?.method === "POST" && r.request.path === "/v1/refunds",
+  ).length;
+  const otherRequests = records.filter(
+    (r) => r.type === "request" && !(r.request?.method === "POST" && r.request.path === "/v1/refunds"),
+  ).length;
   const refundRecords = records
-    .map((r) => (r.type === "refund" ? r : r.type === "idempotent" && r.result?.body?.object === "refund" ? { type: "refund", refund: r.result.body } : null))
+    .map((r) =>
+      r.type === "refund"
+        ? r
+        : r.type === "idempotent" && r.result?.body?.object === "refund"
+          ? { type: "refund", refund: r.result.body }
+          : null,
+    )
     .filter((r): r is StateRecord => r !== null);
   const perIntent = new Map<string, number>();
   for (const r of refundRecords) {
@@ -352,10 +418,16 @@ async function main(): Promise<number> {
   const duplicates = [...perIntent.values()].filter((n) => n > 1).length;
   const missing = [...prepared.paymentIntents].filter((pi) => !perIntent.has(pi)).length;
   const strangers = [...perIntent.keys()].filter((pi) => !prepared.paymentIntents.has(pi)).length;
-  if (refundRecords.length !== N) problems.push(`${frInt(refundRecords.length)} remboursements enregistrés par le mock (attendu ${frInt(N)})`);
-  if (duplicates > 0) problems.push(`${plural(duplicates, "paiement remboursé", "paiements remboursés")} plusieurs fois`);
-  if (missing > 0) problems.push(`${plural(missing, "paiement", "paiements")} sans remboursement chez Stripe`);
-  if (strangers > 0) problems.push(`${plural(strangers, "remboursement", "remboursements")} d'un paiement inconnu`);
+  if (refundRecords.length !== N)
+    problems.push(
+      `${frInt(refundRecords.length)} remboursements enregistrés par le mock (attendu ${frInt(N)})`,
+    );
+  if (duplicates > 0)
+    problems.push(`${plural(duplicates, "paiement remboursé", "paiements remboursés")} plusieurs fois`);
+  if (missing > 0)
+    problems.push(`${plural(missing, "paiement", "paiements")} sans remboursement chez Stripe`);
+  if (strangers > 0)
+    problems.push(`${plural(strangers, "remboursement", "remboursements")} d'un paiement inconnu`);
   const rejected = refundRequests - refundRecords.length;
 
   const database = openDatabase(tmp.file);
@@ -366,7 +438,11 @@ async function main(): Promise<number> {
   let withError = 0;
   try {
     const db = database.db;
-    const campaign = await db.selectFrom("campaigns").select("status").where("id", "=", prepared.campaignId).executeTakeFirstOrThrow();
+    const campaign = await db
+      .selectFrom("campaigns")
+      .select("status")
+      .where("id", "=", prepared.campaignId)
+      .executeTakeFirstOrThrow();
     if (campaign.status !== "failed") problems.push(`campagne « ${campaign.status} » (attendu « failed »)`);
     const byStatus = await db
       .selectFrom("contributions")
@@ -375,8 +451,13 @@ async function main(): Promise<number> {
       .groupBy("status")
       .execute();
     refunded = Number(byStatus.find((s) => s.status === "refunded")?.n ?? 0);
-    const others = byStatus.filter((s) => s.status !== "refunded").map((s) => `${frInt(Number(s.n))} ${s.status}`);
-    if (refunded !== N) problems.push(`${frInt(refunded)} contributions refunded (attendu ${frInt(N)}${others.length ? " ; " + others.join(", ") : ""})`);
+    const others = byStatus
+      .filter((s) => s.status !== "refunded")
+      .map((s) => `${frInt(Number(s.n))} ${s.status}`);
+    if (refunded !== N)
+      problems.push(
+        `${frInt(refunded)} contributions refunded (attendu ${frInt(N)}${others.length ? " ; " + others.join(", ") : ""})`,
+      );
     const leftovers = await db
       .selectFrom("contributions")
       .select([
@@ -389,23 +470,36 @@ async function main(): Promise<number> {
       .executeTakeFirstOrThrow();
     attemptsSum = Number(leftovers.attempts ?? 0);
     withError = Number(leftovers.errors);
-    if (withError > 0) problems.push(`${plural(withError, "contribution garde", "contributions gardent")} refund_last_error`);
-    if (Number(leftovers.postponed) > 0) problems.push(`${frInt(Number(leftovers.postponed))} remboursement(s) reporté(s) (refund_next_attempt_at)`);
-    if (Number(leftovers.with_refund_id) !== N) problems.push(`${frInt(Number(leftovers.with_refund_id))} contributions avec stripe_refund_id (attendu ${frInt(N)})`);
+    if (withError > 0)
+      problems.push(`${plural(withError, "contribution garde", "contributions gardent")} refund_last_error`);
+    if (Number(leftovers.postponed) > 0)
+      problems.push(
+        `${frInt(Number(leftovers.postponed))} remboursement(s) reporté(s) (refund_next_attempt_at)`,
+      );
+    if (Number(leftovers.with_refund_id) !== N)
+      problems.push(
+        `${frInt(Number(leftovers.with_refund_id))} contributions avec stripe_refund_id (attendu ${frInt(N)})`,
+      );
     const ledgerRefunds = await db
       .selectFrom("ledger_entries")
-      .select([(eb) => eb.fn.countAll<number>().as("n"), (eb) => eb.fn.sum<number>("amount_cents").as("total")])
+      .select([
+        (eb) => eb.fn.countAll<number>().as("n"),
+        (eb) => eb.fn.sum<number>("amount_cents").as("total"),
+      ])
       .where("campaign_id", "=", prepared.campaignId)
       .where("kind", "=", "refund")
       .executeTakeFirstOrThrow();
     if (Number(ledgerRefunds.n) !== N || Number(ledgerRefunds.total ?? 0) !== prepared.totalCents) {
-      problems.push(`grand livre : ${frInt(Number(ledgerRefunds.n))} écritures « refund » pour ${frInt(Number(ledgerRefunds.total ?? 0))} centimes (attendu ${frInt(N)} pour ${frInt(prepared.totalCents)})`);
+      problems.push(
+        `grand livre : ${frInt(Number(ledgerRefunds.n))} écritures « refund » pour ${frInt(Number(ledgerRefunds.total ?? 0))} centimes (attendu ${frInt(N)} pour ${frInt(prepared.totalCents)})`,
+      );
     }
     const balances = await reconcile(db);
     const mine = balances.find((b) => b.campaignId === prepared.campaignId);
     const issues = balances.flatMap((b) => b.problems.map((p) => `${b.slug} : ${p}`));
     if (!mine) issues.push("campagne absente du rapprochement");
-    reconcileLine = issues.length === 0 ? "rapprochement : OK" : `rapprochement : ÉCHEC — ${issues.join(" ; ")}`;
+    reconcileLine =
+      issues.length === 0 ? "rapprochement : OK" : `rapprochement : ÉCHEC — ${issues.join(" ; ")}`;
     if (issues.length > 0) problems.push("rapprochement en échec");
     statusLine =
       `remboursés : ${frInt(refunded)} / ${frInt(N)}, ` +
@@ -420,7 +514,9 @@ async function main(): Promise<number> {
   // 4. Figures. The settlement itself is the pass the command times (« Passe de règlement
   // terminée en … s »): it excludes starting tsx; the notices are left to the e-mail worker,
   // both reported beside it.
-  const passLine = run.lines.find((l) => l.stream === "out" && l.text.startsWith("Passe de règlement terminée en"))?.text;
+  const passLine = run.lines.find(
+    (l) => l.stream === "out" && l.text.startsWith("Passe de règlement terminée en"),
+  )?.text;
   const passMatch = passLine?.match(/terminée en ([\d.]+) s/);
   const passMs = passMatch ? Number(passMatch[1]) * 1000 : null;
   if (passMs === null) problems.push("pas de ligne « Passe de règlement terminée en … s » dans la sortie");
@@ -440,10 +536,16 @@ async function main(): Promise<number> {
   console.log(machine);
   console.log(scenario);
   console.log(configuration);
-  console.log(`durée du règlement (la passe, remboursements compris) : ${passMs === null ? "?" : secs(passMs)}`);
-  console.log(`durée totale de la commande (démarrage de tsx compris, courriels laissés au serveur) : ${secs(run.ms)}`);
+  console.log(
+    `durée du règlement (la passe, remboursements compris) : ${passMs === null ? "?" : secs(passMs)}`,
+  );
+  console.log(
+    `durée totale de la commande (démarrage de tsx compris, courriels laissés au serveur) : ${secs(run.ms)}`,
+  );
   console.log(`plancher : ${secs(floorMs)} (${frInt(N)} / ${PER_ENDPOINT_PER_SECOND} par seconde)`);
-  console.log(`ratio règlement / plancher : ${ratio.toFixed(2)} (objectif ≤ ${TARGET_RATIO}${ratio <= TARGET_RATIO ? "" : " : NON atteint"}) ; commande entière / plancher : ${(run.ms / floorMs).toFixed(2)}`);
+  console.log(
+    `ratio règlement / plancher : ${ratio.toFixed(2)} (objectif ≤ ${TARGET_RATIO}${ratio <= TARGET_RATIO ? "" : " : NON atteint"}) ; commande entière / plancher : ${(run.ms / floorMs).toFixed(2)}`,
+  );
   if (split) console.log(split);
   if (statusLine) console.log(statusLine);
   console.log(`requêtes de remboursement : ${frInt(refundRequests)} (dont ${frInt(rejected)} réponses 429)`);

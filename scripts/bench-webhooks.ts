@@ -67,7 +67,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 const args = stringOptions(["events", "levels", "warmup", "db"]);
 const LEVELS = (args.levels ?? "1,8,32,64").split(",").map((s) => positiveInt("levels", s.trim(), 1));
-if (LEVELS.length === 0 || LEVELS.some((c) => c > 1024)) throw new Error("--levels : entre 1 et 1024 requêtes en vol");
+if (LEVELS.length === 0 || LEVELS.some((c) => c > 1024))
+  throw new Error("--levels : entre 1 et 1024 requêtes en vol");
 const EVENTS = positiveInt("events", args.events, 6000, LEVELS.length);
 const WARMUP = positiveInt("warmup", args.warmup, 100, 0);
 const DATABASE = await benchDatabase(args.db, "bench:webhooks");
@@ -141,7 +142,7 @@ function post(url: URL, agent: http.Agent, payload: string, signature: string): 
           }
           done({ status, outcome, error: null });
         });
-      }
+      },
     );
     req.on("timeout", () => req.destroy(new Error("délai dépassé")));
     req.on("error", (e) => done({ status: 0, outcome: null, error: e.message }));
@@ -171,7 +172,10 @@ interface LevelResult {
  */
 async function runLevel(endpoint: URL, batch: Delivery[], concurrency: number): Promise<LevelResult> {
   if (endpoint.hostname !== "127.0.0.1") throw new Error(`cible refusée (hors 127.0.0.1) : ${endpoint.href}`);
-  const signed = batch.map((d) => ({ payload: d.payload, signature: signPayload(d.payload, DEMO_WEBHOOK_SECRET) }));
+  const signed = batch.map((d) => ({
+    payload: d.payload,
+    signature: signPayload(d.payload, DEMO_WEBHOOK_SECRET),
+  }));
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
   const replies: Reply[] = new Array(signed.length);
   let next = 0;
@@ -264,18 +268,31 @@ async function snapshot(file: string, campaignId: number): Promise<Snapshot> {
   return withDatabase(file, async ({ db }) => {
     const c = await db
       .selectFrom("contributions")
-      .select([sql<number>`coalesce(sum(amount_cents), 0)`.as("total"), (eb) => eb.fn.countAll<number>().as("n")])
+      .select([
+        sql<number>`coalesce(sum(amount_cents), 0)`.as("total"),
+        (eb) => eb.fn.countAll<number>().as("n"),
+      ])
       .where("campaign_id", "=", campaignId)
       .where("status", "in", [...COLLECTED_STATUSES])
       .executeTakeFirstOrThrow();
     const l = await db
       .selectFrom("ledger_entries")
-      .select([sql<number>`coalesce(sum(amount_cents), 0)`.as("total"), (eb) => eb.fn.countAll<number>().as("n")])
+      .select([
+        sql<number>`coalesce(sum(amount_cents), 0)`.as("total"),
+        (eb) => eb.fn.countAll<number>().as("n"),
+      ])
       .where("campaign_id", "=", campaignId)
       .where("kind", "=", "contribution_paid")
       .executeTakeFirstOrThrow();
     const count = async (table: "ledger_entries" | "stripe_events" | "email_outbox") =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     return {
       collectedCents: Number(c.total),
       contributionsPaid: Number(c.n),
@@ -299,7 +316,7 @@ function sameSnapshot(a: Snapshot, b: Snapshot): string[] {
 async function preparePending(
   file: string,
   campaignId: number,
-  count: number
+  count: number,
 ): Promise<Array<{ id: number; amountCents: number; sessionId: string; index: number }>> {
   const now = new Date().toISOString();
   const rows = Array.from({ length: count }, (_, i) => ({
@@ -329,13 +346,13 @@ async function preparePending(
               created_at: now,
               updated_at: now,
               reward_hold: 0 as const,
-            }))
+            })),
           )
           .returning(["id", "stripe_checkout_session_id"])
           .execute();
         for (const row of inserted) ids.set(row.stripe_checkout_session_id!, row.id);
       }
-    })
+    }),
   );
   return rows.map((r) => {
     const id = ids.get(r.sessionId);
@@ -395,7 +412,11 @@ async function ceilingCopy(cleanups: CleanupStep[], file: string, dir: string): 
 }
 
 /** Same rows, written by better-sqlite3 alone: one transaction per event, three prepared statements. */
-function rawCeiling(file: string, deliveries: Delivery[], campaignId: number): { txPerSecond: number; seconds: number } {
+function rawCeiling(
+  file: string,
+  deliveries: Delivery[],
+  campaignId: number,
+): { txPerSecond: number; seconds: number } {
   const db = new SQLite(file, { fileMustExist: true });
   try {
     // The app's pragmas (db/connection.ts).
@@ -404,18 +425,20 @@ function rawCeiling(file: string, deliveries: Delivery[], campaignId: number): {
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     const insertEvent = db.prepare(
-      "INSERT INTO stripe_events (id, type, created, processed_at) VALUES (?, 'checkout.session.completed', ?, ?) ON CONFLICT (id) DO NOTHING"
+      "INSERT INTO stripe_events (id, type, created, processed_at) VALUES (?, 'checkout.session.completed', ?, ?) ON CONFLICT (id) DO NOTHING",
     );
     const markPaid = db.prepare(
-      "UPDATE contributions SET status = 'paid', paid_at = ?, updated_at = ?, reward_hold = 0, stripe_payment_intent_id = ? WHERE id = ? AND status = 'pending'"
+      "UPDATE contributions SET status = 'paid', paid_at = ?, updated_at = ?, reward_hold = 0, stripe_payment_intent_id = ? WHERE id = ? AND status = 'pending'",
     );
     const insertLedger = db.prepare(
-      "INSERT INTO ledger_entries (campaign_id, contribution_id, kind, amount_cents, at) VALUES (?, ?, 'contribution_paid', ?, ?)"
+      "INSERT INTO ledger_entries (campaign_id, contribution_id, kind, amount_cents, at) VALUES (?, ?, 'contribution_paid', ?, ?)",
     );
     const apply = db.transaction((d: Delivery, i: number) => {
       const at = new Date().toISOString();
-      if (insertEvent.run(`evt_raw_${i}`, Math.floor(Date.now() / 1000), at).changes !== 1) throw new Error("doublon inattendu");
-      if (markPaid.run(at, at, `pi_raw_${i}`, d.contributionId).changes !== 1) throw new Error(`contribution ${d.contributionId} non mise à jour`);
+      if (insertEvent.run(`evt_raw_${i}`, Math.floor(Date.now() / 1000), at).changes !== 1)
+        throw new Error("doublon inattendu");
+      if (markPaid.run(at, at, `pi_raw_${i}`, d.contributionId).changes !== 1)
+        throw new Error(`contribution ${d.contributionId} non mise à jour`);
       insertLedger.run(campaignId, d.contributionId, d.amountCents, at);
     });
     const started = performance.now();
@@ -442,8 +465,16 @@ interface CeilingLevel {
  * many connections, the deliveries split across the levels as the measured events are.
  * Connections are opened before each level's clock starts.
  */
-async function rawCeilingPg(url: string, deliveries: Delivery[], campaignId: number, levels: number[]): Promise<CeilingLevel[]> {
-  const pool = new pg.Pool({ connectionString: url, max: Math.min(PG_CEILING_MAX_CONNECTIONS, Math.max(...levels)) });
+async function rawCeilingPg(
+  url: string,
+  deliveries: Delivery[],
+  campaignId: number,
+  levels: number[],
+): Promise<CeilingLevel[]> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Math.min(PG_CEILING_MAX_CONNECTIONS, Math.max(...levels)),
+  });
   const apply = async (client: pg.PoolClient, d: Delivery, i: number) => {
     const at = new Date().toISOString();
     await client.query("BEGIN");
@@ -491,13 +522,19 @@ async function rawCeilingPg(url: string, deliveries: Delivery[], campaignId: num
               const i = first + next++;
               await apply(client, deliveries[i]!, i);
             }
-          })
+          }),
         );
       } finally {
         for (const client of clients) client.release();
       }
       const seconds = (performance.now() - started) / 1000;
-      results.push({ concurrency: levels[l]!, connections, events: size, txPerSecond: size / seconds, seconds });
+      results.push({
+        concurrency: levels[l]!,
+        connections,
+        events: size,
+        txPerSecond: size / seconds,
+        seconds,
+      });
     }
   } finally {
     await pool.end();
@@ -515,7 +552,7 @@ async function main(): Promise<number> {
   console.log(machine);
   console.log(
     `réglages: ${frInt(EVENTS)} événements mesurés, concurrences ${LEVELS.join(", ")}, ` +
-      `${frInt(WARMUP)} événements de chauffe, ${Math.round(DUPLICATE_SHARE * 100)} % de doublons`
+      `${frInt(WARMUP)} événements de chauffe, ${Math.round(DUPLICATE_SHARE * 100)} % de doublons`,
   );
 
   const file = benchDatabaseFile(cleanups, DATABASE, "bench-webhooks");
@@ -559,12 +596,17 @@ async function main(): Promise<number> {
       mode: "payment",
       livemode: false,
     });
-    return { contributionId: p.id, amountCents: p.amountCents, eventId: event.id, payload: JSON.stringify(event) };
+    return {
+      contributionId: p.id,
+      amountCents: p.amountCents,
+      eventId: event.id,
+      payload: JSON.stringify(event),
+    };
   });
   const benchCents = deliveries.reduce((s, d) => s + d.amountCents, 0);
   console.log(
     `campagne: ${campaign.slug} (id ${campaign.id}), ${frInt(deliveries.length)} contributions en attente préparées ` +
-      `(${euros(benchCents)}), charge utile ≈ ${frInt(deliveries[0]!.payload.length)} octets`
+      `(${euros(benchCents)}), charge utile ≈ ${frInt(deliveries[0]!.payload.length)} octets`,
   );
 
   // 4. Warm-up, then the levels, each with its own slice.
@@ -603,7 +645,9 @@ async function main(): Promise<number> {
   const duplicateLine =
     `doublons : ${frInt(dupCount)} renvoyés, ${frInt(dupAnswered)} « duplicate », ` +
     (dupChanges.length === 0 ? "aucun changement" : `CHANGEMENTS : ${dupChanges.join(", ")}`) +
-    (dupAnswered === dupCount ? "" : ` — ÉCHEC (${dup.non2xx} non-2xx, ${dup.network} réseau, ${dup.processed} « processed »)`);
+    (dupAnswered === dupCount
+      ? ""
+      : ` — ÉCHEC (${dup.non2xx} non-2xx, ${dup.network} réseau, ${dup.processed} « processed »)`);
   console.log(`  ${duplicateLine}  [p50 ${ms(dup.p50)}, p99 ${ms(dup.p99)}]`);
   if (!dupOk) failed = true;
 
@@ -614,11 +658,17 @@ async function main(): Promise<number> {
   if (after.collectedCents !== expectCollected)
     problems.push(`total payé ${euros(after.collectedCents)} (attendu ${euros(expectCollected)})`);
   if (after.ledgerPaidCents - seeded.ledgerPaidCents !== benchCents)
-    problems.push(`grand livre +${euros(after.ledgerPaidCents - seeded.ledgerPaidCents)} (attendu +${euros(benchCents)})`);
+    problems.push(
+      `grand livre +${euros(after.ledgerPaidCents - seeded.ledgerPaidCents)} (attendu +${euros(benchCents)})`,
+    );
   if (after.stripeEvents - seeded.stripeEvents !== deliveries.length)
-    problems.push(`stripe_events +${after.stripeEvents - seeded.stripeEvents} (attendu +${deliveries.length})`);
+    problems.push(
+      `stripe_events +${after.stripeEvents - seeded.stripeEvents} (attendu +${deliveries.length})`,
+    );
   if (after.contributionsPaid - seeded.contributionsPaid !== deliveries.length)
-    problems.push(`contributions payées +${after.contributionsPaid - seeded.contributionsPaid} (attendu +${deliveries.length})`);
+    problems.push(
+      `contributions payées +${after.contributionsPaid - seeded.contributionsPaid} (attendu +${deliveries.length})`,
+    );
   let outboxStatus = "";
   await withDatabase(file, async ({ db }) => {
     const ids = deliveries.map((d) => d.contributionId);
@@ -630,7 +680,10 @@ async function main(): Promise<number> {
     for (const slice of chunks(ids)) {
       const ledger = await db
         .selectFrom("ledger_entries")
-        .select([sql<number>`coalesce(sum(amount_cents), 0)`.as("total"), (eb) => eb.fn.countAll<number>().as("n")])
+        .select([
+          sql<number>`coalesce(sum(amount_cents), 0)`.as("total"),
+          (eb) => eb.fn.countAll<number>().as("n"),
+        ])
         .where("kind", "=", "contribution_paid")
         .where("contribution_id", "in", slice)
         .executeTakeFirstOrThrow();
@@ -663,12 +716,16 @@ async function main(): Promise<number> {
     }
     if (ledgerN !== deliveries.length)
       problems.push(`écritures contribution_paid ${ledgerN} (attendu ${deliveries.length})`);
-    if (ledgerTotal !== benchCents) problems.push(`somme des écritures ${euros(ledgerTotal)} (attendu ${euros(benchCents)})`);
-    if (events !== deliveries.length) problems.push(`événements enregistrés ${events} (attendu ${deliveries.length})`);
-    if (paid !== deliveries.length) problems.push(`contributions payées ${paid} (attendu ${deliveries.length})`);
+    if (ledgerTotal !== benchCents)
+      problems.push(`somme des écritures ${euros(ledgerTotal)} (attendu ${euros(benchCents)})`);
+    if (events !== deliveries.length)
+      problems.push(`événements enregistrés ${events} (attendu ${deliveries.length})`);
+    if (paid !== deliveries.length)
+      problems.push(`contributions payées ${paid} (attendu ${deliveries.length})`);
     const byStatus = [...mails].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const queued = byStatus.reduce((s, [, n]) => s + n, 0);
-    if (queued !== 2 * deliveries.length) problems.push(`courriels en file ${queued} (attendu ${2 * deliveries.length})`);
+    if (queued !== 2 * deliveries.length)
+      problems.push(`courriels en file ${queued} (attendu ${2 * deliveries.length})`);
     outboxStatus = byStatus.map(([status, n]) => `${frInt(n)} ${status}`).join(", ");
   });
   const exactLine =
@@ -692,7 +749,7 @@ async function main(): Promise<number> {
       .map(
         (c) =>
           `${frInt(c.txPerSecond)} tx/s à la concurrence ${c.concurrency}` +
-          (c.connections < c.concurrency ? ` (${c.connections} connexions)` : "")
+          (c.connections < c.concurrency ? ` (${c.connections} connexions)` : ""),
       )
       .join(", ");
     ceilingLine = `plafond brut node-postgres (1 transaction par événement, 1 connexion par transaction en vol) : ${levelsText}`;

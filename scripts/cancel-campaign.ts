@@ -20,7 +20,11 @@ if (!process.env.STRIPE_SECRET_KEY || !process.env.RESEND_API_KEY) {
 
 const database = await openConfiguredDatabase();
 try {
-  const campaign = await database.db.selectFrom("campaigns").select(["id", "title"]).where("slug", "=", slug).executeTakeFirst();
+  const campaign = await database.db
+    .selectFrom("campaigns")
+    .select(["id", "title"])
+    .where("slug", "=", slug)
+    .executeTakeFirst();
   if (!campaign) fail(`Aucune campagne « ${slug} ».`);
   let expired = 0;
   try {
@@ -30,8 +34,14 @@ try {
     throw error;
   }
   console.log(`Campagne « ${campaign.title} » annulée : ${reason}`);
-  if (expired > 0) console.log(`- ${countOf(expired, "paiement ouvert clos", "paiements ouverts clos")} chez Stripe : plus personne ne peut payer.`);
-  const report = await runSettlementPass(database.db, { campaignId: campaign.id, log: (line) => console.log(`- ${line}`) });
+  if (expired > 0)
+    console.log(
+      `- ${countOf(expired, "paiement ouvert clos", "paiements ouverts clos")} chez Stripe : plus personne ne peut payer.`,
+    );
+  const report = await runSettlementPass(database.db, {
+    campaignId: campaign.id,
+    log: (line) => console.log(`- ${line}`),
+  });
   await deliverDueEmails(database.db, { limit: 10_000 });
   process.exitCode = report.errors > 0 ? 1 : 0;
 } finally {

@@ -17,9 +17,15 @@ try {
   const bad = balances.filter((b) => b.problems.length > 0);
   for (const b of balances) {
     const line = `${b.slug} [${b.status}] payé ${formatEuros(b.paidCents)} − remboursé ${formatEuros(b.refundedCents)} = détenu ${formatEuros(b.heldCents)} + versé ${formatEuros(b.paidOutCents)} + commission ${formatEuros(b.commissionCents)}`;
-    console.log(b.problems.length === 0 ? `OK   ${line}` : `ÉCART ${line}\n     ${b.problems.join("\n     ")}`);
+    console.log(
+      b.problems.length === 0 ? `OK   ${line}` : `ÉCART ${line}\n     ${b.problems.join("\n     ")}`,
+    );
   }
-  console.log(bad.length === 0 ? `Rapprochement : ${balances.length} campagnes, aucun écart.` : `Rapprochement : ${countOf(bad.length, "campagne", "campagnes")} en écart sur ${balances.length}.`);
+  console.log(
+    bad.length === 0
+      ? `Rapprochement : ${balances.length} campagnes, aucun écart.`
+      : `Rapprochement : ${countOf(bad.length, "campagne", "campagnes")} en écart sur ${balances.length}.`,
+  );
   if (process.argv.includes("--reconstruire-chiffres")) {
     await rebuildFigureAggregates(database.db);
     console.log("Agrégats des chiffres clés reconstruits à partir des contributions.");

@@ -22,11 +22,16 @@ try {
   console.log(`Règlement au ${now.toISOString()}${nowArg ? " (instant simulé)" : ""}.`);
   const started = performance.now();
   const report = await runSettlementPass(database.db, { now, log: (line) => console.log(`- ${line}`) });
-  console.log(`Passe de règlement terminée en ${((performance.now() - started) / 1000).toFixed(1)} s ; envoi des courriels en file…`);
+  console.log(
+    `Passe de règlement terminée en ${((performance.now() - started) / 1000).toFixed(1)} s ; envoi des courriels en file…`,
+  );
   // The server's e-mail worker would send them too; sending here serves cron-only setups.
   const emails = process.argv.includes("--no-emails")
     ? { sent: 0 }
-    : await deliverDueEmails(database.db, { now: new Date(Math.max(now.getTime(), Date.now())), limit: 10_000 });
+    : await deliverDueEmails(database.db, {
+        now: new Date(Math.max(now.getTime(), Date.now())),
+        limit: 10_000,
+      });
   console.log(
     `Bilan : ${countOf(report.started, "mise en ligne", "mises en ligne")}, ${countOf(report.closed, "collecte close", "collectes closes")}, ` +
       `${countOf(report.funded, "réussie", "réussies")}, ${countOf(report.failed, "non financée", "non financées")}, ` +

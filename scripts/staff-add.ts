@@ -8,7 +8,10 @@ import { fail, openConfiguredDatabase, option, positional } from "./cli";
 
 const remove = option("retirer") === "oui";
 const [email] = positional();
-if (!email) fail('Usage : npm run staff:add -- prenom.nom@pasdecalais.fr [--nom "Prénom Nom"]   ou   npm run staff:remove -- prenom.nom@pasdecalais.fr');
+if (!email)
+  fail(
+    'Usage : npm run staff:add -- prenom.nom@pasdecalais.fr [--nom "Prénom Nom"]   ou   npm run staff:remove -- prenom.nom@pasdecalais.fr',
+  );
 
 const database = await openConfiguredDatabase();
 try {
@@ -24,7 +27,8 @@ try {
         ? `Compte créé pour ${email.trim().toLowerCase()} avec l'accès à l'espace Département.`
         : `${email.trim().toLowerCase()} a maintenant accès à l'espace Département (rôle précédent : ${r.previousRole}).`,
     );
-    if (!/@pasdecalais\.fr$/i.test(email.trim())) console.log("Attention : cette adresse n'est pas une adresse @pasdecalais.fr.");
+    if (!/@pasdecalais\.fr$/i.test(email.trim()))
+      console.log("Attention : cette adresse n'est pas une adresse @pasdecalais.fr.");
     console.log("La personne se connecte sur /connexion avec cette adresse, puis ouvre /gestion.");
   }
 } finally {

@@ -23,7 +23,11 @@ const sources = ["app", "db", "emails", "remix.config.js", "package-lock.json", 
 const builtAt = fs.existsSync(serverBuild) ? fs.statSync(serverBuild).mtimeMs : 0;
 const changedAt = Math.max(...sources.map(newestMtime));
 if (builtAt === 0 || changedAt > builtAt) {
-  console.log(builtAt === 0 ? "Première exécution : construction de l'application…" : "Sources modifiées : reconstruction de l'application…");
+  console.log(
+    builtAt === 0
+      ? "Première exécution : construction de l'application…"
+      : "Sources modifiées : reconstruction de l'application…",
+  );
   const remix = path.join(root, "node_modules", ".bin", "remix");
   const result = spawnSync(remix, ["build"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) {

@@ -17,7 +17,9 @@ if (!url || !/^postgres(ql)?:\/\//.test(url)) {
 try {
   execFileSync("psql", [url, "-q", "-c", "select 1"], { stdio: ["ignore", "ignore", "pipe"] });
 } catch (error) {
-  console.error(`PostgreSQL ne répond pas à ${url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@")} :\n${error.stderr ?? error.message}`);
+  console.error(
+    `PostgreSQL ne répond pas à ${url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@")} :\n${error.stderr ?? error.message}`,
+  );
   process.exit(2);
 }
 const run = (cmd, args) => {

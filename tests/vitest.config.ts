@@ -14,7 +14,12 @@ export default defineConfig({
   },
   test: {
     // tests/pg runs only under `npm run test:pg` (TEST_DATABASE_URL), which names it explicitly.
-    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/http/**/*.test.ts", ...(process.env.TEST_DATABASE_URL ? ["tests/pg/**/*.test.ts"] : [])],
+    include: [
+      "tests/unit/**/*.test.ts",
+      "tests/integration/**/*.test.ts",
+      "tests/http/**/*.test.ts",
+      ...(process.env.TEST_DATABASE_URL ? ["tests/pg/**/*.test.ts"] : []),
+    ],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -15,7 +15,17 @@ export function ProgressBar({ percent, label }: { percent: number; label: string
   );
 }
 
-export function StatusLabel({ status, now, startsAt, endsAt }: { status: CampaignState; now: Date; startsAt: string; endsAt: string }) {
+export function StatusLabel({
+  status,
+  now,
+  startsAt,
+  endsAt,
+}: {
+  status: CampaignState;
+  now: Date;
+  startsAt: string;
+  endsAt: string;
+}) {
   switch (status) {
     case "funded":
       return <span className="status status--funded">Réussie</span>;
@@ -27,7 +37,11 @@ export function StatusLabel({ status, now, startsAt, endsAt }: { status: Campaig
       return <span className="status status--failed">Annulée</span>;
     default: {
       const left = timeLeft(now, new Date(startsAt), new Date(endsAt));
-      return <span className={`status status--live${left.kind === "last_hours" ? " status--urgent" : ""}`}>{left.label}</span>;
+      return (
+        <span className={`status status--live${left.kind === "last_hours" ? " status--urgent" : ""}`}>
+          {left.label}
+        </span>
+      );
     }
   }
 }
@@ -37,7 +51,15 @@ export function BudgetCitoyenBadge({ year }: { year: number | null }) {
   return <span className="badge badge--bc">Budget Citoyen {year}</span>;
 }
 
-export function CampaignCard({ campaign, now, headingLevel = 3 }: { campaign: Card; now: Date; headingLevel?: 2 | 3 }) {
+export function CampaignCard({
+  campaign,
+  now,
+  headingLevel = 3,
+}: {
+  campaign: Card;
+  now: Date;
+  headingLevel?: 2 | 3;
+}) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
     <article className="card">
@@ -53,10 +75,7 @@ export function CampaignCard({ campaign, now, headingLevel = 3 }: { campaign: Ca
         {campaign.organizationName} · {campaign.town}
       </p>
       <p className="card__summary">{campaign.summary}</p>
-      <ProgressBar
-        percent={campaign.percent}
-        label={`${campaign.percent} % de l'objectif atteint`}
-      />
+      <ProgressBar percent={campaign.percent} label={`${campaign.percent} % de l'objectif atteint`} />
       <dl className="card__figures">
         <div>
           <dt>Collectés</dt>
@@ -75,7 +94,12 @@ export function CampaignCard({ campaign, now, headingLevel = 3 }: { campaign: Ca
         <div>
           <dt>État</dt>
           <dd>
-            <StatusLabel status={campaign.status} now={now} startsAt={campaign.startsAt} endsAt={campaign.endsAt} />
+            <StatusLabel
+              status={campaign.status}
+              now={now}
+              startsAt={campaign.startsAt}
+              endsAt={campaign.endsAt}
+            />
           </dd>
         </div>
       </dl>

@@ -6,7 +6,15 @@ import { Link } from "@remix-run/react";
 import { BudgetCitoyenBadge, ProgressBar, StatusLabel } from "~/components/campaign-card";
 import { ContributionForm, type ContributionFormState } from "~/components/contribution-form";
 import { ContributionList } from "~/components/contribution-list";
-import { formatBps, formatDate, formatDateTime, formatEuros, formatInteger, formatPercent, plural } from "~/domain/format";
+import {
+  formatBps,
+  formatDate,
+  formatDateTime,
+  formatEuros,
+  formatInteger,
+  formatPercent,
+  plural,
+} from "~/domain/format";
 import { timeLeft } from "~/domain/time";
 import type { CampaignPage, RefundState } from "~/models/campaigns.server";
 
@@ -18,8 +26,13 @@ const NBSP = "\u00a0";
  */
 export function refundSummary(r: RefundState): string {
   const n = (count: number) => formatInteger(count);
-  const parts = [`${n(r.refundedCount)} ${plural(r.refundedCount, "contribution remboursée", "contributions remboursées")} sur ${n(r.receivedCount)}`];
-  if (r.underWayCount > 0) parts.push(`${n(r.underWayCount)} ${plural(r.underWayCount, "remboursement en cours", "remboursements en cours")}`);
+  const parts = [
+    `${n(r.refundedCount)} ${plural(r.refundedCount, "contribution remboursée", "contributions remboursées")} sur ${n(r.receivedCount)}`,
+  ];
+  if (r.underWayCount > 0)
+    parts.push(
+      `${n(r.underWayCount)} ${plural(r.underWayCount, "remboursement en cours", "remboursements en cours")}`,
+    );
   if (r.failedCount > 0) {
     parts.push(
       `${n(r.failedCount)} ${plural(r.failedCount, "remboursement en échec", "remboursements en échec")}${NBSP}: l'équipe contacte ${
@@ -28,10 +41,14 @@ export function refundSummary(r: RefundState): string {
     );
   }
   if (r.disputedCount > 0) {
-    parts.push(`${n(r.disputedCount)} ${plural(r.disputedCount, "paiement contesté", "paiements contestés")} par la banque du contributeur, remboursement en attente`);
+    parts.push(
+      `${n(r.disputedCount)} ${plural(r.disputedCount, "paiement contesté", "paiements contestés")} par la banque du contributeur, remboursement en attente`,
+    );
   }
   if (r.bankReturnedCount > 0) {
-    parts.push(`${n(r.bankReturnedCount)} ${plural(r.bankReturnedCount, "contribution rendue", "contributions rendues")} par la banque du contributeur`);
+    parts.push(
+      `${n(r.bankReturnedCount)} ${plural(r.bankReturnedCount, "contribution rendue", "contributions rendues")} par la banque du contributeur`,
+    );
   }
   return parts.join(`${NBSP}; `);
 }
@@ -74,10 +91,21 @@ export interface CampaignViewProps {
   titleAs?: "h1" | "h2";
 }
 
-export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, formState, preview, news = [], titleAs: Title = "h1" }: CampaignViewProps) {
+export function CampaignView({
+  campaign: c,
+  html,
+  now,
+  bounds,
+  signedInEmail,
+  formState,
+  preview,
+  news = [],
+  titleAs: Title = "h1",
+}: CampaignViewProps) {
   const at = new Date(now);
   const left = timeLeft(at, new Date(c.startsAt), new Date(c.endsAt));
-  const over = c.status === "funded" || c.status === "failed" || c.status === "settling" || c.status === "cancelled";
+  const over =
+    c.status === "funded" || c.status === "failed" || c.status === "settling" || c.status === "cancelled";
   /** the outcome is known: the « tout ou rien » promise is no longer a promise */
   const decided = c.status === "funded" || c.status === "failed" || c.status === "cancelled";
   const commission = c.commission;
@@ -94,8 +122,8 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
         </div>
         <Title>{c.title}</Title>
         <p className="campaign__org">
-          Porté par <strong>{c.organization.name}</strong> ({LEGAL_FORMS[c.organization.legalForm] ?? c.organization.legalForm}
-          , {c.organization.town})
+          Porté par <strong>{c.organization.name}</strong> (
+          {LEGAL_FORMS[c.organization.legalForm] ?? c.organization.legalForm}, {c.organization.town})
         </p>
         <p className="campaign__summary">{c.summary}</p>
       </header>
@@ -104,7 +132,8 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
         <div className="outcome outcome--funded" role="status">
           <h2>Campagne réussie</h2>
           <p>
-            Objectif atteint : {formatEuros(c.collectedCents)} collectés auprès de {formatInteger(c.contributorsCount)}{" "}
+            Objectif atteint : {formatEuros(c.collectedCents)} collectés auprès de{" "}
+            {formatInteger(c.contributorsCount)}{" "}
             {plural(c.contributorsCount, "contributeur", "contributeurs")}, soit {formatPercent(c.percent)} de
             l'objectif. Merci à toutes et à tous !
           </p>
@@ -112,7 +141,11 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
       ) : null}
       {c.status === "failed" ? (
         <div className="outcome outcome--failed" role="status">
-          <h2>{done ? "Campagne non financée — tous les contributeurs sont remboursés" : "Campagne non financée"}</h2>
+          <h2>
+            {done
+              ? "Campagne non financée — tous les contributeurs sont remboursés"
+              : "Campagne non financée"}
+          </h2>
           <p>
             L'objectif de {formatEuros(c.goalCents)} n'a pas été atteint.{" "}
             {done
@@ -149,7 +182,9 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
 
       <div className="campaign__layout">
         <div className="campaign__main">
-          {c.image ? <img src={c.image.src} alt={c.image.alt} className="campaign__image" width={1600} height={900} /> : null}
+          {c.image ? (
+            <img src={c.image.src} alt={c.image.alt} className="campaign__image" width={1600} height={900} />
+          ) : null}
           <section aria-labelledby="story-title">
             <h2 id="story-title">Le projet</h2>
             <div className="prose" dangerouslySetInnerHTML={{ __html: html.story }} />
@@ -212,14 +247,19 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
               {formatInteger(c.supportersCount)} {plural(c.supportersCount, "contributeur", "contributeurs")}
             </h2>
             {c.contributions.length === 0 ? (
-              <p>{c.status === "live" ? "Soyez la première personne à soutenir ce projet !" : "Aucune contribution."}</p>
+              <p>
+                {c.status === "live"
+                  ? "Soyez la première personne à soutenir ce projet !"
+                  : "Aucune contribution."}
+              </p>
             ) : (
               <ContributionList items={c.contributions} />
             )}
             {c.contributionsShown < c.contributionsTotal ? (
               <p>
                 <Link to={`/campagnes/${c.slug}/contributeurs`}>
-                  Voir les {formatInteger(c.contributionsTotal)} contributions<span className="visually-hidden"> à « {c.title} »</span>
+                  Voir les {formatInteger(c.contributionsTotal)} contributions
+                  <span className="visually-hidden"> à « {c.title} »</span>
                 </Link>
               </p>
             ) : null}
@@ -273,7 +313,8 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
             <p className="panel__commission">
               {c.status === "funded" && commission.recorded ? (
                 <>
-                  Commission de la plateforme : <strong>{formatBps(commission.bps)}</strong>, soit {formatEuros(commission.cents ?? 0)}
+                  Commission de la plateforme : <strong>{formatBps(commission.bps)}</strong>, soit{" "}
+                  {formatEuros(commission.cents ?? 0)}
                   {commission.toPayCents === 0
                     ? ` ; versés au porteur de projet : ${formatEuros(commission.paidOutCents)}.`
                     : commission.paidOutCents === 0
@@ -282,7 +323,8 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
                 </>
               ) : c.status === "funded" ? (
                 <>
-                  Commission de la plateforme : <strong>{formatBps(commission.bps)}</strong>, prélevée au versement au porteur de projet.
+                  Commission de la plateforme : <strong>{formatBps(commission.bps)}</strong>, prélevée au
+                  versement au porteur de projet.
                 </>
               ) : c.status === "failed" ? (
                 <>Aucune commission n'est prélevée : la campagne n'a pas atteint son objectif.</>
@@ -299,8 +341,8 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
             </p>
             {!decided ? (
               <p className="panel__promise">
-                Tout ou rien : si l'objectif n'est pas atteint à la date de fin, chaque contributeur est intégralement
-                remboursé.
+                Tout ou rien : si l'objectif n'est pas atteint à la date de fin, chaque contributeur est
+                intégralement remboursé.
               </p>
             ) : null}
           </div>
@@ -328,8 +370,10 @@ export function CampaignView({ campaign: c, html, now, bounds, signedInEmail, fo
                       <p className="reward__stock reward__stock--out">Épuisé</p>
                     ) : (
                       <p className="reward__stock">
-                        {r.remaining === 1 ? "Plus qu'un exemplaire" : `${formatInteger(r.remaining)} restants`} sur{" "}
-                        {formatInteger(r.stock ?? 0)}
+                        {r.remaining === 1
+                          ? "Plus qu'un exemplaire"
+                          : `${formatInteger(r.remaining)} restants`}{" "}
+                        sur {formatInteger(r.stock ?? 0)}
                       </p>
                     )}
                   </li>

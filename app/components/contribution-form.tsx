@@ -71,7 +71,10 @@ export function ContributionForm({
       ) : null}
       {errorEntries.length > 0 ? (
         <div className="error-summary" role="alert" tabIndex={-1}>
-          <h3>Le formulaire contient {errorEntries.length === 1 ? "une erreur" : `${formatInteger(errorEntries.length)} erreurs`}</h3>
+          <h3>
+            Le formulaire contient{" "}
+            {errorEntries.length === 1 ? "une erreur" : `${formatInteger(errorEntries.length)} erreurs`}
+          </h3>
           <ul>
             {errorEntries.map(([field, message]) => (
               <li key={field}>
@@ -88,7 +91,13 @@ export function ContributionForm({
           <fieldset aria-describedby={errors.contrepartie ? "c-contrepartie-error" : undefined}>
             <legend id="c-contrepartie">Contrepartie</legend>
             <div className="choice">
-              <input type="radio" id="c-reward-none" name="contrepartie" value="" defaultChecked={!v || v.contrepartie === ""} />
+              <input
+                type="radio"
+                id="c-reward-none"
+                name="contrepartie"
+                value=""
+                defaultChecked={!v || v.contrepartie === ""}
+              />
               <label htmlFor="c-reward-none">Sans contrepartie</label>
             </div>
             {rewards.map((r) => {
@@ -105,7 +114,11 @@ export function ContributionForm({
                   />
                   <label htmlFor={`c-reward-${r.id}`}>
                     {r.title} — à partir de {formatEuros(r.minimumCents)}
-                    {soldOut ? " (épuisé)" : r.remaining !== null ? ` (${formatInteger(r.remaining)} restant${r.remaining > 1 ? "s" : ""})` : ""}
+                    {soldOut
+                      ? " (épuisé)"
+                      : r.remaining !== null
+                        ? ` (${formatInteger(r.remaining)} restant${r.remaining > 1 ? "s" : ""})`
+                        : ""}
                   </label>
                 </div>
               );
@@ -127,8 +140,8 @@ export function ContributionForm({
             aria-describedby={describedBy("montant", "c-montant-hint")}
           />
           <p className="hint" id="c-montant-hint">
-            Entre {formatEuros(minCents)} et {formatEuros(maxCents)}. Avec une contrepartie, au moins son montant minimum
-            (laissez vide pour le montant minimum).
+            Entre {formatEuros(minCents)} et {formatEuros(maxCents)}. Avec une contrepartie, au moins son
+            montant minimum (laissez vide pour le montant minimum).
           </p>
           {err("montant")}
         </div>
@@ -167,12 +180,19 @@ export function ContributionForm({
         </div>
 
         <div className="choice">
-          <input id="c-anonyme" name="anonyme" type="checkbox" defaultChecked={v?.anonyme ?? false} aria-describedby="c-anonyme-hint" />
+          <input
+            id="c-anonyme"
+            name="anonyme"
+            type="checkbox"
+            defaultChecked={v?.anonyme ?? false}
+            aria-describedby="c-anonyme-hint"
+          />
           <div>
             <label htmlFor="c-anonyme">Apparaître anonymement</label>
             <p className="hint" id="c-anonyme-hint">
-              Votre nom est remplacé par « Anonyme » sur la page publique. Si vous choisissez une contrepartie, le porteur
-              de projet voit votre nom et votre adresse pour pouvoir vous la remettre.
+              Votre nom est remplacé par « Anonyme » sur la page publique. Si vous choisissez une
+              contrepartie, le porteur de projet voit votre nom et votre adresse pour pouvoir vous la
+              remettre.
             </p>
           </div>
         </div>
@@ -202,8 +222,8 @@ export function ContributionForm({
           {busy ? "Redirection vers le paiement…" : "Continuer vers le paiement sécurisé"}
         </button>
         <p className="hint">
-          Paiement par carte bancaire avec Stripe (3-D Secure). Si l'objectif n'est pas atteint, vous êtes intégralement
-          remboursé.
+          Paiement par carte bancaire avec Stripe (3-D Secure). Si l'objectif n'est pas atteint, vous êtes
+          intégralement remboursé.
         </p>
       </Form>
     </section>

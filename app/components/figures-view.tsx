@@ -13,7 +13,10 @@ export function FigureList({ f }: { f: Figures }) {
     [formatEuros(f.collectedCents), "collectés auprès des citoyens"],
     [formatInteger(f.citizens), "citoyens impliqués"],
     [formatInteger(f.contributions), "contributions"],
-    [f.averageContributionCents === null ? "—" : formatEuros(f.averageContributionCents), "contribution moyenne"],
+    [
+      f.averageContributionCents === null ? "—" : formatEuros(f.averageContributionCents),
+      "contribution moyenne",
+    ],
     [formatEuros(f.paidToHoldersCents), "versés aux porteurs de projet"],
     [formatEuros(f.commissionCents), "de commission conservée par la plateforme"],
     [formatEuros(f.refundedCents), "remboursés aux contributeurs"],
@@ -31,12 +34,27 @@ export function FigureList({ f }: { f: Figures }) {
   );
 }
 
-export function BreakdownTable({ rows, caption, first }: { rows: BreakdownRow[]; caption: string; first: string }) {
-  const total = rows.reduce((a, r) => ({ launched: a.launched + r.launched, funded: a.funded + r.funded, cents: a.cents + r.collectedCents }), {
-    launched: 0,
-    funded: 0,
-    cents: 0,
-  });
+export function BreakdownTable({
+  rows,
+  caption,
+  first,
+}: {
+  rows: BreakdownRow[];
+  caption: string;
+  first: string;
+}) {
+  const total = rows.reduce(
+    (a, r) => ({
+      launched: a.launched + r.launched,
+      funded: a.funded + r.funded,
+      cents: a.cents + r.collectedCents,
+    }),
+    {
+      launched: 0,
+      funded: 0,
+      cents: 0,
+    },
+  );
   return (
     <div className="table-scroll">
       <table className="table">
@@ -80,7 +98,9 @@ export function BreakdownTable({ rows, caption, first }: { rows: BreakdownRow[];
 
 /** Money collected per year, as bars, with the numbers in a table right after (the chart is not the only way to read them). */
 export function YearChart({ years }: { years: Figures[] }) {
-  const rows = years.flatMap((f) => (f.period.kind === "year" ? [{ year: f.period.year, cents: f.collectedCents, funded: f.funded }] : []));
+  const rows = years.flatMap((f) =>
+    f.period.kind === "year" ? [{ year: f.period.year, cents: f.collectedCents, funded: f.funded }] : [],
+  );
   if (rows.length === 0) return <p>Pas encore d'activité.</p>;
   const max = Math.max(1, ...rows.map((r) => r.cents));
   const barWidth = 48;
@@ -91,7 +111,14 @@ export function YearChart({ years }: { years: Figures[] }) {
   const width = rows.length * (barWidth + gap) + gap;
   return (
     <figure>
-      <svg className="chart" role="img" aria-labelledby="year-chart-caption" viewBox={`0 0 ${width} ${height + top + bottom}`} width={width} height={height + top + bottom}>
+      <svg
+        className="chart"
+        role="img"
+        aria-labelledby="year-chart-caption"
+        viewBox={`0 0 ${width} ${height + top + bottom}`}
+        width={width}
+        height={height + top + bottom}
+      >
         {rows.map((r, i) => {
           const h = r.cents === 0 ? 0 : Math.max(2, Math.round((r.cents / max) * height));
           const x = gap + i * (barWidth + gap);
@@ -110,8 +137,8 @@ export function YearChart({ years }: { years: Figures[] }) {
         <line x1="0" y1={top + height + 0.5} x2={width} y2={top + height + 0.5} stroke="#4f5560" />
       </svg>
       <figcaption id="year-chart-caption">
-        Montants collectés auprès des citoyens chaque année, de {rows[0]!.year} à {rows.at(-1)!.year} (en milliers d'euros). Les chiffres exacts
-        sont dans le tableau ci-dessous.
+        Montants collectés auprès des citoyens chaque année, de {rows[0]!.year} à {rows.at(-1)!.year} (en
+        milliers d'euros). Les chiffres exacts sont dans le tableau ci-dessous.
       </figcaption>
     </figure>
   );
@@ -128,13 +155,17 @@ export function YearsTable({ years, sinceLaunch }: { years: Figures[]; sinceLaun
       <td className="num">{f.successRatePercent === null ? "—" : formatPercent(f.successRatePercent)}</td>
       <td className="num">{formatEuros(f.collectedCents)}</td>
       <td className="num">{formatInteger(f.citizens)}</td>
-      <td className="num">{f.averageContributionCents === null ? "—" : formatEuros(f.averageContributionCents)}</td>
+      <td className="num">
+        {f.averageContributionCents === null ? "—" : formatEuros(f.averageContributionCents)}
+      </td>
     </tr>
   );
   return (
     <div className="table-scroll">
       <table className="table">
-        <caption>Activité par année (une contribution compte l'année de son paiement, heure de Paris)</caption>
+        <caption>
+          Activité par année (une contribution compte l'année de son paiement, heure de Paris)
+        </caption>
         <thead>
           <tr>
             <th scope="col">Année</th>
@@ -161,7 +192,9 @@ export function YearsTable({ years, sinceLaunch }: { years: Figures[]; sinceLaun
             </th>
           </tr>
         </thead>
-        <tbody>{[...years].reverse().map((f) => row(f, f.period.kind === "year" ? String(f.period.year) : ""))}</tbody>
+        <tbody>
+          {[...years].reverse().map((f) => row(f, f.period.kind === "year" ? String(f.period.year) : ""))}
+        </tbody>
         <tfoot>{row(sinceLaunch, "Depuis le lancement")}</tfoot>
       </table>
     </div>

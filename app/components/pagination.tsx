@@ -1,7 +1,15 @@
 import { Link } from "@remix-run/react";
 
 /** Page links that work without JavaScript; `href(p)` builds the URL of page p. */
-export function Pagination({ page, pageCount, href }: { page: number; pageCount: number; href: (page: number) => string }) {
+export function Pagination({
+  page,
+  pageCount,
+  href,
+}: {
+  page: number;
+  pageCount: number;
+  href: (page: number) => string;
+}) {
   if (pageCount <= 1) return null;
   return (
     <nav aria-label="Pagination" className="pagination">

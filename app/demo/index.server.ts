@@ -18,7 +18,10 @@ let server: SetupServer | undefined;
  */
 export function startMockServer(options: { stripe?: boolean; resend?: boolean } = {}): SetupServer {
   if (!server) {
-    const selected = [...(options.stripe === false ? [] : stripeHandlers), ...(options.resend === false ? [] : resendHandlers)];
+    const selected = [
+      ...(options.stripe === false ? [] : stripeHandlers),
+      ...(options.resend === false ? [] : resendHandlers),
+    ];
     server = setupServer(...selected);
     server.listen({ onUnhandledRequest: "bypass" });
   }

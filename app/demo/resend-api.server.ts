@@ -86,14 +86,18 @@ function injectedFailure() {
   if (failureState.remaining <= 0) return null;
   failureState.remaining -= 1;
   const status = failureState.status;
-  const name = status === 429 ? "rate_limit_exceeded" : status >= 500 ? "internal_server_error" : "application_error";
+  const name =
+    status === 429 ? "rate_limit_exceeded" : status >= 500 ? "internal_server_error" : "application_error";
   return errorResponse(status, name, `Simulated failure (HTTP ${status}).`);
 }
 
-type Validated = { ok: true; message: Omit<OutboxMessage, "id" | "idempotencyKey" | "createdAt"> } | { ok: false; error: string };
+type Validated =
+  | { ok: true; message: Omit<OutboxMessage, "id" | "idempotencyKey" | "createdAt"> }
+  | { ok: false; error: string };
 
 function validate(body: unknown): Validated {
-  if (!body || typeof body !== "object" || Array.isArray(body)) return { ok: false, error: "Invalid request body." };
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    return { ok: false, error: "Invalid request body." };
   const b = body as Record<string, unknown>;
   for (const field of ["from", "to", "subject"] as const) {
     const value = b[field];
@@ -153,7 +157,8 @@ function idsByKey(file: string): Map<string, string[]> {
         if (!line.trim()) continue;
         try {
           const m = JSON.parse(line) as OutboxMessage;
-          if (m.idempotencyKey) index.ids.set(m.idempotencyKey, [...(index.ids.get(m.idempotencyKey) ?? []), m.id]);
+          if (m.idempotencyKey)
+            index.ids.set(m.idempotencyKey, [...(index.ids.get(m.idempotencyKey) ?? []), m.id]);
         } catch {
           // torn line
         }
@@ -204,7 +209,8 @@ export const resendHandlers = [
     const accepted: Array<Validated & { ok: true }> = [];
     for (const [index, item] of body.entries()) {
       const validated = validate(item);
-      if (!validated.ok) return errorResponse(422, "missing_required_field", `emails[${index}]: ${validated.error}`);
+      if (!validated.ok)
+        return errorResponse(422, "missing_required_field", `emails[${index}]: ${validated.error}`);
       accepted.push(validated);
     }
     const previous = replayed(idempotencyKey);

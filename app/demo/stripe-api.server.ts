@@ -264,7 +264,11 @@ function applyRecord(r: Obj): void {
     case "session": {
       const session = r.session as MockSession;
       state.sessions.set(session.id, session);
-      if (r.intent_data) state.intentData.set(session.id, r.intent_data as { metadata: Record<string, string>; transfer_group: string | null });
+      if (r.intent_data)
+        state.intentData.set(
+          session.id,
+          r.intent_data as { metadata: Record<string, string>; transfer_group: string | null },
+        );
       break;
     }
     case "payment_intent": {
@@ -286,8 +290,10 @@ function applyRecord(r: Obj): void {
       state.idempotent.set(String(r.key), result);
       if (!Array.isArray(r.also)) {
         // Written before objects were stored with their answer: the answer is the object.
-        if (result.body?.object === "refund") state.refunds.set(String(result.body.id), structuredClone(result.body) as MockRefund);
-        if (result.body?.object === "transfer") state.transfers.set(String(result.body.id), structuredClone(result.body) as MockTransfer);
+        if (result.body?.object === "refund")
+          state.refunds.set(String(result.body.id), structuredClone(result.body) as MockRefund);
+        if (result.body?.object === "transfer")
+          state.transfers.set(String(result.body.id), structuredClone(result.body) as MockTransfer);
       }
       break;
     }
@@ -312,7 +318,11 @@ function changeRecords(changes: Map<string, Obj>): Obj[] {
       const key = String(id);
       switch (kind) {
         case "session":
-          return { type: "session", session: state.sessions.get(key), intent_data: state.intentData.get(key) ?? null };
+          return {
+            type: "session",
+            session: state.sessions.get(key),
+            intent_data: state.intentData.get(key) ?? null,
+          };
         case "payment_intent":
           return { type: "payment_intent", payment_intent: state.paymentIntents.get(key) };
         case "refund":
@@ -320,12 +330,19 @@ function changeRecords(changes: Map<string, Obj>): Obj[] {
         case "transfer":
           return { type: "transfer", transfer: state.transfers.get(key) };
         default:
-          return { type: "account", id: key, payouts_enabled: state.accounts.get(key)?.payouts_enabled ?? true };
+          return {
+            type: "account",
+            id: key,
+            payouts_enabled: state.accounts.get(key)?.payouts_enabled ?? true,
+          };
       }
     });
 }
 
-function writeChanges(changes: Map<string, Obj>, answer?: { key: string; result: { status: number; body: unknown } }): void {
+function writeChanges(
+  changes: Map<string, Obj>,
+  answer?: { key: string; result: { status: number; body: unknown } },
+): void {
   const records = changeRecords(changes);
   if (answer) {
     // One line holds the answer and the objects it created: a kill cannot split them.
@@ -381,12 +398,20 @@ function idempotent(
     const limited = rateLimited(pathname);
     if (state.limits) await sleep(state.limits.latencyMs);
     if (limited) {
-      return stripeError(429, "Too many requests hit the API too quickly (mock of Stripe's rate limits).", "rate_limit_error");
+      return stripeError(
+        429,
+        "Too many requests hit the API too quickly (mock of Stripe's rate limits).",
+        "rate_limit_error",
+      );
     }
     const failure = state.failures.find((f) => !f.path || f.path.test(pathname));
     if (failure) {
       state.failures.splice(state.failures.indexOf(failure), 1);
-      return stripeError(failure.status, "Injected failure (mock)", failure.status === 429 ? "rate_limit_error" : "api_error");
+      return stripeError(
+        failure.status,
+        "Injected failure (mock)",
+        failure.status === 429 ? "rate_limit_error" : "api_error",
+      );
     }
     // Up to date with every process, then answer and write in one go.
     const answer = operation(
@@ -421,8 +446,16 @@ function stringRecord(value: unknown): Record<string, string> {
 function createSession(body: Obj): { status: number; body: unknown } {
   const successUrl = str(body.success_url);
   const cancelUrl = str(body.cancel_url);
-  if (body.mode !== "payment") return { status: 400, body: { error: { type: "invalid_request_error", message: "mode must be payment", param: "mode" } } };
-  if (!successUrl || !cancelUrl) return { status: 400, body: { error: { type: "invalid_request_error", message: "Missing success_url/cancel_url" } } };
+  if (body.mode !== "payment")
+    return {
+      status: 400,
+      body: { error: { type: "invalid_request_error", message: "mode must be payment", param: "mode" } },
+    };
+  if (!successUrl || !cancelUrl)
+    return {
+      status: 400,
+      body: { error: { type: "invalid_request_error", message: "Missing success_url/cancel_url" } },
+    };
   const items = Array.isArray(body.line_items) ? (body.line_items as Obj[]) : [];
   let amount = 0;
   let currency = "eur";
@@ -431,15 +464,33 @@ function createSession(body: Obj): { status: number; body: unknown } {
     const unit = Number(priceData.unit_amount);
     const quantity = Number(item.quantity ?? 1);
     if (!Number.isSafeInteger(unit) || unit <= 0) {
-      return { status: 400, body: { error: { type: "invalid_request_error", message: "Invalid unit_amount", param: "line_items" } } };
+      return {
+        status: 400,
+        body: {
+          error: { type: "invalid_request_error", message: "Invalid unit_amount", param: "line_items" },
+        },
+      };
     }
     currency = str(priceData.currency) ?? currency;
     amount += unit * quantity;
   }
-  if (amount <= 0) return { status: 400, body: { error: { type: "invalid_request_error", message: "line_items required" } } };
+  if (amount <= 0)
+    return {
+      status: 400,
+      body: { error: { type: "invalid_request_error", message: "line_items required" } },
+    };
   const expiresAt = body.expires_at ? Number(body.expires_at) : now() + 24 * 3600;
   if (expiresAt < now() + 30 * 60 - 5 || expiresAt > now() + 24 * 3600 + 5) {
-    return { status: 400, body: { error: { type: "invalid_request_error", message: "expires_at must be 30 minutes to 24 hours away", param: "expires_at" } } };
+    return {
+      status: 400,
+      body: {
+        error: {
+          type: "invalid_request_error",
+          message: "expires_at must be 30 minutes to 24 hours away",
+          param: "expires_at",
+        },
+      },
+    };
   }
   const id = randomId("cs_test");
   const session: MockSession = {
@@ -470,7 +521,17 @@ function createSession(body: Obj): { status: number; body: unknown } {
 }
 
 function error400(message: string, code?: string, param?: string) {
-  return { status: 400, body: { error: { type: "invalid_request_error", message, ...(code ? { code } : {}), ...(param ? { param } : {}) } } };
+  return {
+    status: 400,
+    body: {
+      error: {
+        type: "invalid_request_error",
+        message,
+        ...(code ? { code } : {}),
+        ...(param ? { param } : {}),
+      },
+    },
+  };
 }
 
 /**
@@ -506,9 +567,22 @@ function createRefund(body: Obj): { status: number; body: unknown } {
   if (!paymentIntent) return error400("Missing payment_intent", undefined, "payment_intent");
   const requested = body.amount !== undefined ? Number(body.amount) : NaN;
   const pi = state.paymentIntents.get(paymentIntent) ?? preexistingPayment(paymentIntent, requested);
-  if (!pi) return { status: 404, body: { error: { type: "invalid_request_error", message: `No such payment_intent: '${paymentIntent}'`, code: "resource_missing" } } };
-  if (pi.status !== "succeeded") return error400("This PaymentIntent has no successful charge to refund.", "charge_not_refundable");
-  const already = [...state.refunds.values()].filter((r) => r.payment_intent === paymentIntent && r.status !== "failed");
+  if (!pi)
+    return {
+      status: 404,
+      body: {
+        error: {
+          type: "invalid_request_error",
+          message: `No such payment_intent: '${paymentIntent}'`,
+          code: "resource_missing",
+        },
+      },
+    };
+  if (pi.status !== "succeeded")
+    return error400("This PaymentIntent has no successful charge to refund.", "charge_not_refundable");
+  const already = [...state.refunds.values()].filter(
+    (r) => r.payment_intent === paymentIntent && r.status !== "failed",
+  );
   const amount = body.amount !== undefined ? requested : pi.amount;
   if (!Number.isSafeInteger(amount) || amount <= 0) return error400("Invalid amount", undefined, "amount");
   if (already.reduce((sum, r) => sum + r.amount, 0) + amount > pi.amount) {
@@ -534,7 +608,11 @@ function createTransfer(body: Obj): { status: number; body: unknown } {
   if (!destination?.startsWith("acct_")) return error400("Invalid destination", undefined, "destination");
   if (!Number.isSafeInteger(amount) || amount <= 0) return error400("Invalid amount", undefined, "amount");
   if (state.accounts.get(destination)?.payouts_enabled === false) {
-    return error400("The destination account cannot receive transfers yet.", "account_invalid", "destination");
+    return error400(
+      "The destination account cannot receive transfers yet.",
+      "account_invalid",
+      "destination",
+    );
   }
   const transfer: MockTransfer = {
     id: randomId("tr"),
@@ -551,16 +629,36 @@ function createTransfer(body: Obj): { status: number; body: unknown } {
 }
 
 export const stripeHandlers = [
-  http.post(`${API}/v1/checkout/sessions`, idempotent("POST /v1/checkout/sessions", (body) => createSession(body))),
+  http.post(
+    `${API}/v1/checkout/sessions`,
+    idempotent("POST /v1/checkout/sessions", (body) => createSession(body)),
+  ),
   http.get(`${API}/v1/checkout/sessions/:id`, ({ params, request }) => {
     sync();
-    state.requests.push({ method: "GET", path: new URL(request.url).pathname, idempotencyKey: null, body: {} });
+    state.requests.push({
+      method: "GET",
+      path: new URL(request.url).pathname,
+      idempotencyKey: null,
+      body: {},
+    });
     const session = state.sessions.get(String(params.id));
-    return session ? HttpResponse.json(session) : stripeError(404, `No such checkout.session: '${String(params.id)}'`, "invalid_request_error", "session");
+    return session
+      ? HttpResponse.json(session)
+      : stripeError(
+          404,
+          `No such checkout.session: '${String(params.id)}'`,
+          "invalid_request_error",
+          "session",
+        );
   }),
   http.post(`${API}/v1/checkout/sessions/:id/expire`, ({ params, request }) => {
     const id = String(params.id);
-    const recorded: RecordedRequest = { method: "POST", path: new URL(request.url).pathname, idempotencyKey: request.headers.get("idempotency-key"), body: {} };
+    const recorded: RecordedRequest = {
+      method: "POST",
+      path: new URL(request.url).pathname,
+      idempotencyKey: request.headers.get("idempotency-key"),
+      body: {},
+    };
     sync();
     state.requests.push(recorded);
     persistRequest(recorded);
@@ -568,7 +666,8 @@ export const stripeHandlers = [
     return operation(() => {
       const session = state.sessions.get(id);
       if (!session) return stripeError(404, `No such checkout.session: '${id}'`);
-      if (session.status !== "open") return stripeError(400, "Only Checkout Sessions with a status of open can be expired.");
+      if (session.status !== "open")
+        return stripeError(400, "Only Checkout Sessions with a status of open can be expired.");
       session.status = "expired";
       session.url = null;
       changed("session", id);
@@ -580,27 +679,57 @@ export const stripeHandlers = [
     const pi = state.paymentIntents.get(String(params.id));
     return pi ? HttpResponse.json(pi) : stripeError(404, `No such payment_intent: '${String(params.id)}'`);
   }),
-  http.post(`${API}/v1/refunds`, idempotent("POST /v1/refunds", (body) => createRefund(body))),
-  http.post(`${API}/v1/transfers`, idempotent("POST /v1/transfers", (body) => createTransfer(body))),
-  http.post(`${API}/v1/accounts`, idempotent("POST /v1/accounts", (body) => {
-    if (body.type !== "express") return error400("Only express accounts are mocked", undefined, "type");
-    const id = randomId("acct");
-    state.accounts.set(id, { payouts_enabled: false });
-    changed("account", id);
-    return { status: 200, body: { id, object: "account", type: "express", email: str(body.email), charges_enabled: false, payouts_enabled: false, details_submitted: false, capabilities: { transfers: "inactive" } } };
-  })),
-  http.post(`${API}/v1/account_links`, idempotent("POST /v1/account_links", (body) => {
-    const account = str(body.account);
-    const returnUrl = str(body.return_url);
-    const refreshUrl = str(body.refresh_url);
-    if (!account?.startsWith("acct_") || !returnUrl || !refreshUrl) return error400("account, return_url and refresh_url are required");
-    // Stripe's hosted onboarding: in demo mode, a local page of the platform.
-    const url = `${new URL(returnUrl).origin}/demo/onboarding/${account}?${new URLSearchParams({ retour: returnUrl, relance: refreshUrl })}`;
-    return { status: 200, body: { object: "account_link", url, created: now(), expires_at: now() + 300 } };
-  })),
+  http.post(
+    `${API}/v1/refunds`,
+    idempotent("POST /v1/refunds", (body) => createRefund(body)),
+  ),
+  http.post(
+    `${API}/v1/transfers`,
+    idempotent("POST /v1/transfers", (body) => createTransfer(body)),
+  ),
+  http.post(
+    `${API}/v1/accounts`,
+    idempotent("POST /v1/accounts", (body) => {
+      if (body.type !== "express") return error400("Only express accounts are mocked", undefined, "type");
+      const id = randomId("acct");
+      state.accounts.set(id, { payouts_enabled: false });
+      changed("account", id);
+      return {
+        status: 200,
+        body: {
+          id,
+          object: "account",
+          type: "express",
+          email: str(body.email),
+          charges_enabled: false,
+          payouts_enabled: false,
+          details_submitted: false,
+          capabilities: { transfers: "inactive" },
+        },
+      };
+    }),
+  ),
+  http.post(
+    `${API}/v1/account_links`,
+    idempotent("POST /v1/account_links", (body) => {
+      const account = str(body.account);
+      const returnUrl = str(body.return_url);
+      const refreshUrl = str(body.refresh_url);
+      if (!account?.startsWith("acct_") || !returnUrl || !refreshUrl)
+        return error400("account, return_url and refresh_url are required");
+      // Stripe's hosted onboarding: in demo mode, a local page of the platform.
+      const url = `${new URL(returnUrl).origin}/demo/onboarding/${account}?${new URLSearchParams({ retour: returnUrl, relance: refreshUrl })}`;
+      return { status: 200, body: { object: "account_link", url, created: now(), expires_at: now() + 300 } };
+    }),
+  ),
   http.get(`${API}/v1/accounts/:id`, async ({ params, request }) => {
     const id = String(params.id);
-    state.requests.push({ method: "GET", path: new URL(request.url).pathname, idempotencyKey: null, body: {} });
+    state.requests.push({
+      method: "GET",
+      path: new URL(request.url).pathname,
+      idempotencyKey: null,
+      body: {},
+    });
     if (state.limits) await sleep(state.limits.latencyMs);
     sync();
     if (!id.startsWith("acct_")) return stripeError(404, `No such account: '${id}'`);
@@ -615,7 +744,12 @@ export const stripeHandlers = [
       capabilities: { transfers: ready ? "active" : "inactive" },
     });
   }),
-  http.all(`${API}/*`, ({ request }) => stripeError(404, `Unrecognized request URL (${request.method}: ${new URL(request.url).pathname}) — the demo stand-in answers only the calls the platform makes`)),
+  http.all(`${API}/*`, ({ request }) =>
+    stripeError(
+      404,
+      `Unrecognized request URL (${request.method}: ${new URL(request.url).pathname}) — the demo stand-in answers only the calls the platform makes`,
+    ),
+  ),
 ];
 
 // ---------------------------------------------------------------------------
@@ -701,7 +835,11 @@ export function declineCheckout(sessionId: string): MockEvent[] {
     if (session.status !== "open") throw new Error(`session ${sessionId} is ${session.status}`);
     const pi = intentFor(session);
     pi.status = "requires_payment_method";
-    pi.last_payment_error = { code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." };
+    pi.last_payment_error = {
+      code: "card_declined",
+      decline_code: "generic_decline",
+      message: "Your card was declined.",
+    };
     touched(session);
     return [makeEvent("payment_intent.payment_failed", pi)];
   });
@@ -812,4 +950,5 @@ export const stripeMock = {
 };
 
 // Environment switches for child processes (benchmarks, crash tests).
-if (process.env.STRIPE_MOCK_LIVE_LIMITS === "1") stripeMock.setLimits({ perEndpoint: 25, overall: 100, latencyMs: 50 });
+if (process.env.STRIPE_MOCK_LIVE_LIMITS === "1")
+  stripeMock.setLimits({ perEndpoint: 25, overall: 100, latencyMs: 50 });

@@ -104,7 +104,9 @@ const settledNothingInFlight = (ctx: TransitionContext): string | null => {
   return null;
 };
 
-function moneyKnown(ctx: TransitionContext): ctx is TransitionContext & { paidTotalCents: number; goalCents: number } {
+function moneyKnown(
+  ctx: TransitionContext,
+): ctx is TransitionContext & { paidTotalCents: number; goalCents: number } {
   return typeof ctx.paidTotalCents === "number" && typeof ctx.goalCents === "number";
 }
 
@@ -136,7 +138,9 @@ const TABLE: Partial<Record<CampaignState, Partial<Record<CampaignEvent, Rule>>>
       to: "settling",
       actor: "system",
       guard: (ctx) =>
-        ctx.endsAt && ctx.now.getTime() >= ctx.endsAt.getTime() ? null : "La date de fin n'est pas encore passée.",
+        ctx.endsAt && ctx.now.getTime() >= ctx.endsAt.getTime()
+          ? null
+          : "La date de fin n'est pas encore passée.",
     },
     cancel: { to: "cancelled", actor: "staff", guard: reasonRequired("Le motif de l'annulation") },
   },
@@ -201,7 +205,11 @@ export function actorOf(state: CampaignState, event: CampaignEvent): Actor | und
  * Decide a transition. Returns the next state or throws a TransitionError that
  * names the state and the event.
  */
-export function transition(state: CampaignState, event: CampaignEvent, ctx: TransitionContext): CampaignState {
+export function transition(
+  state: CampaignState,
+  event: CampaignEvent,
+  ctx: TransitionContext,
+): CampaignState {
   const rule = TABLE[state]?.[event];
   if (!rule) {
     throw new TransitionError(

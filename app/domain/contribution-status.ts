@@ -29,9 +29,20 @@ export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
  */
 export const COLLECTED_STATUSES = ["paid"] as const satisfies readonly ContributionStatus[];
 export const IN_FLIGHT_STATUSES = ["pending"] as const satisfies readonly ContributionStatus[];
-export const REFUND_STATUSES = ["refunding", "refunded", "refund_failed"] as const satisfies readonly ContributionStatus[];
-export const RECEIVED_STATUSES = [...COLLECTED_STATUSES, ...REFUND_STATUSES] as const satisfies readonly ContributionStatus[];
-export const HELD_STATUSES = ["paid", "refunding", "refund_failed"] as const satisfies readonly ContributionStatus[];
+export const REFUND_STATUSES = [
+  "refunding",
+  "refunded",
+  "refund_failed",
+] as const satisfies readonly ContributionStatus[];
+export const RECEIVED_STATUSES = [
+  ...COLLECTED_STATUSES,
+  ...REFUND_STATUSES,
+] as const satisfies readonly ContributionStatus[];
+export const HELD_STATUSES = [
+  "paid",
+  "refunding",
+  "refund_failed",
+] as const satisfies readonly ContributionStatus[];
 
 export const CONTRIBUTION_STATUS_LABELS: Record<ContributionStatus, string> = {
   pending: "En attente de paiement",
@@ -72,7 +83,13 @@ export function contributionReference(id: number): string {
  * carries a set of them: a flag is added or removed, never overwritten
  * (contribution-moves.server.ts owns the writes).
  */
-export const STAFF_FLAGS = ["amount_mismatch", "reward_unavailable", "partial_refund", "disputed", "dispute_lost"] as const;
+export const STAFF_FLAGS = [
+  "amount_mismatch",
+  "reward_unavailable",
+  "partial_refund",
+  "disputed",
+  "dispute_lost",
+] as const;
 export type StaffFlag = (typeof STAFF_FLAGS)[number];
 
 export function isStaffFlag(value: string): value is StaffFlag {
@@ -81,7 +98,10 @@ export function isStaffFlag(value: string): value is StaffFlag {
 
 /** The stored set (comma-separated text, null when empty) read as flags; unknown words are kept out. */
 export function parseFlags(stored: string | null): StaffFlag[] {
-  return (stored ?? "").split(",").map((f) => f.trim()).filter(isStaffFlag);
+  return (stored ?? "")
+    .split(",")
+    .map((f) => f.trim())
+    .filter(isStaffFlag);
 }
 
 /** The stored form of a set of flags: sorted, without repeats, null when empty. */

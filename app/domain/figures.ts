@@ -47,7 +47,8 @@ export function withYears<T extends CampaignFacts>(c: T): T & { startYear: numbe
   return {
     ...c,
     startYear: c.startYear ?? parisYear(new Date(c.startsAt)),
-    endYear: c.endYear ?? parisYear(new Date(c.status === "cancelled" && c.cancelledAt ? c.cancelledAt : c.endsAt)),
+    endYear:
+      c.endYear ?? parisYear(new Date(c.status === "cancelled" && c.cancelledAt ? c.cancelledAt : c.endsAt)),
   };
 }
 
@@ -60,7 +61,13 @@ export interface CampaignCounts {
 }
 
 export function wasLaunched(c: CampaignFacts): boolean {
-  return c.wentLive || c.status === "live" || c.status === "settling" || c.status === "funded" || c.status === "failed";
+  return (
+    c.wentLive ||
+    c.status === "live" ||
+    c.status === "settling" ||
+    c.status === "funded" ||
+    c.status === "failed"
+  );
 }
 
 /** Which of a period's counts a campaign contributes to. */
@@ -83,7 +90,8 @@ export function classify(c: CampaignFacts, period: Period): Array<keyof Campaign
     if (c.status === "failed") out.push("failed");
     if (c.status === "cancelled") out.push("cancelled");
   }
-  if (startYear <= period.year && (endYear > period.year || (running && endYear === period.year))) out.push("inProgress");
+  if (startYear <= period.year && (endYear > period.year || (running && endYear === period.year)))
+    out.push("inProgress");
   return out;
 }
 

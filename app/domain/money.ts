@@ -35,7 +35,10 @@ export function commissionCents(totalCents: number, bps: number): number {
 }
 
 /** Split a collected total into what the platform keeps and what the holder receives. */
-export function settlementSplit(totalCents: number, bps: number): { commissionCents: number; payoutCents: number } {
+export function settlementSplit(
+  totalCents: number,
+  bps: number,
+): { commissionCents: number; payoutCents: number } {
   const commission = commissionCents(totalCents, bps);
   return { commissionCents: commission, payoutCents: totalCents - commission };
 }

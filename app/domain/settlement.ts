@@ -38,7 +38,12 @@ export function decideSettlement(f: SettlementFacts): SettlementDecision {
  * Exponential backoff with full jitter: a random wait in [0, min(cap, base × 2^attempt)).
  * `random` is injectable for tests.
  */
-export function backoffWithJitter(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+export function backoffWithJitter(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
   return Math.floor(random() * ceiling);
 }

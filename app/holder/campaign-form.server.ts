@@ -57,7 +57,6 @@ export interface CampaignData {
   rewards: Array<{ title: string; description: string; minimumCents: number; stock: number | null }>;
 }
 
-
 export function readCampaignForm(form: FormData): CampaignValues {
   return {
     titre: field(form, "titre"),
@@ -69,7 +68,10 @@ export function readCampaignForm(form: FormData): CampaignValues {
     theme: field(form, "theme"),
     resultats: field(form, "resultats"),
     calendrier: field(form, "calendrier"),
-    postes: Array.from({ length: FUND_ROWS }, (_, i) => ({ libelle: field(form, `poste_${i}_libelle`), montant: field(form, `poste_${i}_montant`) })),
+    postes: Array.from({ length: FUND_ROWS }, (_, i) => ({
+      libelle: field(form, `poste_${i}_libelle`),
+      montant: field(form, `poste_${i}_montant`),
+    })),
     contreparties: Array.from({ length: REWARD_ROWS }, (_, i) => ({
       titre: field(form, `cp_${i}_titre`),
       description: field(form, `cp_${i}_description`),
@@ -103,7 +105,11 @@ export function validateCampaign(
   const errors: CampaignErrors = {};
   const texts = z
     .object({
-      titre: z.string().trim().min(5, "Titre : 5 caractères au moins.").max(120, "Titre : 120 caractères au plus."),
+      titre: z
+        .string()
+        .trim()
+        .min(5, "Titre : 5 caractères au moins.")
+        .max(120, "Titre : 120 caractères au plus."),
       resume: optionalText(20, 300, "Résumé"),
       histoire: optionalText(50, 20_000, "Présentation du projet"),
       resultats: optionalText(10, 3000, "Résultats attendus"),
@@ -119,26 +125,36 @@ export function validateCampaign(
   const { min: MIN_DAYS, max: MAX_DAYS } = durationBounds();
   const earliest = addDays(today, MIN_DAYS);
   const latest = addDays(today, MAX_DAYS);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(values.fin) || Number.isNaN(new Date(`${values.fin}T12:00:00Z`).getTime())) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(values.fin) ||
+    Number.isNaN(new Date(`${values.fin}T12:00:00Z`).getTime())
+  ) {
     errors.fin = "Date de fin invalide.";
   } else if (values.fin < earliest || values.fin > latest) {
     errors.fin = `La collecte dure de ${MIN_DAYS} à ${MAX_DAYS} jours : choisissez une date de fin entre le ${earliest.split("-").reverse().join("/")} et le ${latest.split("-").reverse().join("/")}.`;
   }
-  if (values.territoire && !known.territories.has(values.territoire)) errors.territoire = "Territoire inconnu.";
+  if (values.territoire && !known.territories.has(values.territoire))
+    errors.territoire = "Territoire inconnu.";
   if (values.theme && !known.themes.has(values.theme)) errors.theme = "Thème inconnu.";
 
   const fundLines: CampaignData["fundLines"] = [];
   values.postes.forEach((row, i) => {
     const label = row.libelle.trim();
     if (label === "" && row.montant.trim() === "") return;
-    if (label.length < 3 || label.length > 120) errors[`poste_${i}_libelle`] = `Poste ${i + 1} : un libellé de 3 à 120 caractères.`;
+    if (label.length < 3 || label.length > 120)
+      errors[`poste_${i}_libelle`] = `Poste ${i + 1} : un libellé de 3 à 120 caractères.`;
     const amount = wholeEuros(row.montant, 1, 1_000_000, `Poste ${i + 1}`);
     if (typeof amount === "string") errors[`poste_${i}_montant`] = amount;
     else fundLines.push({ label, amountCents: amount * 100 });
   });
-  if (typeof goal === "number" && fundLines.length > 0 && !Object.keys(errors).some((k) => k.startsWith("poste_"))) {
+  if (
+    typeof goal === "number" &&
+    fundLines.length > 0 &&
+    !Object.keys(errors).some((k) => k.startsWith("poste_"))
+  ) {
     const total = fundLines.reduce((s, l) => s + l.amountCents, 0);
-    if (total !== goal * 100) errors.postes = `Le total des postes (${formatEuros(total)}) doit être égal à l'objectif (${formatEuros(goal * 100)}).`;
+    if (total !== goal * 100)
+      errors.postes = `Le total des postes (${formatEuros(total)}) doit être égal à l'objectif (${formatEuros(goal * 100)}).`;
   }
 
   const rewards: CampaignData["rewards"] = [];
@@ -146,20 +162,25 @@ export function validateCampaign(
     if ([row.titre, row.description, row.minimum, row.stock].every((v) => v.trim() === "")) return;
     const title = row.titre.trim();
     const description = row.description.trim();
-    if (title.length < 3 || title.length > 80) errors[`cp_${i}_titre`] = `Contrepartie ${i + 1} : un titre de 3 à 80 caractères.`;
-    if (description.length < 5 || description.length > 500) errors[`cp_${i}_description`] = `Contrepartie ${i + 1} : une description de 5 à 500 caractères.`;
+    if (title.length < 3 || title.length > 80)
+      errors[`cp_${i}_titre`] = `Contrepartie ${i + 1} : un titre de 3 à 80 caractères.`;
+    if (description.length < 5 || description.length > 500)
+      errors[`cp_${i}_description`] = `Contrepartie ${i + 1} : une description de 5 à 500 caractères.`;
     const minimum = wholeEuros(row.minimum, 1, 10_000, `Contrepartie ${i + 1}, montant minimum`);
     if (typeof minimum === "string") errors[`cp_${i}_minimum`] = minimum;
     let stock: number | null = null;
     if (row.stock.trim() !== "") {
       const s = wholeEuros(row.stock, 1, 100_000, `Contrepartie ${i + 1}, stock`);
-      if (typeof s === "string") errors[`cp_${i}_stock`] = `Contrepartie ${i + 1} : stock invalide (laissez vide pour un stock illimité).`;
+      if (typeof s === "string")
+        errors[`cp_${i}_stock`] =
+          `Contrepartie ${i + 1} : stock invalide (laissez vide pour un stock illimité).`;
       else stock = s;
     }
     if (typeof minimum === "number") rewards.push({ title, description, minimumCents: minimum * 100, stock });
   });
 
-  if (Object.keys(errors).length > 0 || !texts.success || typeof goal !== "number") return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || !texts.success || typeof goal !== "number")
+    return { ok: false, errors };
   return {
     ok: true,
     data: {

@@ -31,27 +31,61 @@ export function slugify(title: string): string {
   );
 }
 
-export async function createDraft(db: Kysely<DB>, userId: number, organizationId: number, title: string, now = new Date()): Promise<number | null> {
+export async function createDraft(
+  db: Kysely<DB>,
+  userId: number,
+  organizationId: number,
+  title: string,
+  now = new Date(),
+): Promise<number | null> {
   return db.transaction().execute(async (trx) => {
-    const org = await trx.selectFrom("organizations").select(["id", "territory_id"]).where("id", "=", organizationId).where("owner_user_id", "=", userId).executeTakeFirst();
+    const org = await trx
+      .selectFrom("organizations")
+      .select(["id", "territory_id"])
+      .where("id", "=", organizationId)
+      .where("owner_user_id", "=", userId)
+      .executeTakeFirst();
     if (!org) return null;
     const theme = await trx.selectFrom("themes").select("id").orderBy("position").executeTakeFirstOrThrow();
     let slug = slugify(title);
-    if (await trx.selectFrom("campaigns").select("id").where("slug", "=", slug).executeTakeFirst()) slug = `${slug}-${crypto.randomBytes(3).toString("hex")}`;
+    if (await trx.selectFrom("campaigns").select("id").where("slug", "=", slug).executeTakeFirst())
+      slug = `${slug}-${crypto.randomBytes(3).toString("hex")}`;
     const at = now.toISOString();
     const campaign = await trx
       .insertInto("campaigns")
       .values({
-        organization_id: org.id, slug, title, summary: "", story_md: "", goal_cents: 100_000,
-        starts_at: at, ends_at: endOfDayInParis(addDays(parisCalendarDate(now), 30)).toISOString(),
-        territory_id: org.territory_id, theme_id: theme.id, budget_citoyen_year: null, expected_results_md: "", timetable_md: "",
-        image_path: null, status: "draft", created_at: at, updated_at: at,
+        organization_id: org.id,
+        slug,
+        title,
+        summary: "",
+        story_md: "",
+        goal_cents: 100_000,
+        starts_at: at,
+        ends_at: endOfDayInParis(addDays(parisCalendarDate(now), 30)).toISOString(),
+        territory_id: org.territory_id,
+        theme_id: theme.id,
+        budget_citoyen_year: null,
+        expected_results_md: "",
+        timetable_md: "",
+        image_path: null,
+        status: "draft",
+        created_at: at,
+        updated_at: at,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
     await trx
       .insertInto("campaign_transitions")
-      .values({ campaign_id: campaign.id, from_status: null, to_status: "draft", event: "create", actor_user_id: userId, actor_role: "holder", reason: null, at })
+      .values({
+        campaign_id: campaign.id,
+        from_status: null,
+        to_status: "draft",
+        event: "create",
+        actor_user_id: userId,
+        actor_role: "holder",
+        reason: null,
+        at,
+      })
       .execute();
     return campaign.id;
   });
@@ -64,16 +98,40 @@ export async function ownCampaign(db: Kysely<DB>, userId: number, id: number) {
     .innerJoin("territories as t", "t.id", "c.territory_id")
     .innerJoin("themes as th", "th.id", "c.theme_id")
     .select([
-      "c.id", "c.slug", "c.title", "c.summary", "c.story_md", "c.goal_cents", "c.starts_at", "c.ends_at", "c.status",
-      "c.expected_results_md", "c.timetable_md", "c.image_path", "c.image_alt", "t.slug as territory", "th.slug as theme", "o.name as organization_name",
+      "c.id",
+      "c.slug",
+      "c.title",
+      "c.summary",
+      "c.story_md",
+      "c.goal_cents",
+      "c.starts_at",
+      "c.ends_at",
+      "c.status",
+      "c.expected_results_md",
+      "c.timetable_md",
+      "c.image_path",
+      "c.image_alt",
+      "t.slug as territory",
+      "th.slug as theme",
+      "o.name as organization_name",
     ])
     .where("c.id", "=", id)
     .where("o.owner_user_id", "=", userId)
     .executeTakeFirst();
   if (!c) return undefined;
   const [fundLines, rewards, lastComment] = await Promise.all([
-    db.selectFrom("campaign_fund_lines").select(["label", "amount_cents"]).where("campaign_id", "=", id).orderBy("position").execute(),
-    db.selectFrom("rewards").select(["title", "description", "minimum_cents", "stock", "sold", "held"]).where("campaign_id", "=", id).orderBy("position").execute(),
+    db
+      .selectFrom("campaign_fund_lines")
+      .select(["label", "amount_cents"])
+      .where("campaign_id", "=", id)
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("rewards")
+      .select(["title", "description", "minimum_cents", "stock", "sold", "held"])
+      .where("campaign_id", "=", id)
+      .orderBy("position")
+      .execute(),
     db
       .selectFrom("campaign_transitions")
       .select(["reason", "at"])
@@ -91,12 +149,24 @@ export async function ownCampaign(db: Kysely<DB>, userId: number, id: number) {
     fundLinesTotalCents: fundLines.reduce((s, l) => s + l.amount_cents, 0),
     goalCents: c.goal_cents,
   });
-  return { ...c, fundLines, rewards, missing, staffComment: c.status === "changes_requested" ? (lastComment?.reason ?? null) : null };
+  return {
+    ...c,
+    fundLines,
+    rewards,
+    missing,
+    staffComment: c.status === "changes_requested" ? (lastComment?.reason ?? null) : null,
+  };
 }
 
 export type SaveResult = { ok: true } | { ok: false; message: string };
 
-export async function saveCampaign(db: Kysely<DB>, userId: number, id: number, data: CampaignData, now = new Date()): Promise<SaveResult> {
+export async function saveCampaign(
+  db: Kysely<DB>,
+  userId: number,
+  id: number,
+  data: CampaignData,
+  now = new Date(),
+): Promise<SaveResult> {
   return db.transaction().execute(async (trx) => {
     const c = await trx
       .selectFrom("campaigns as c")
@@ -108,14 +178,25 @@ export async function saveCampaign(db: Kysely<DB>, userId: number, id: number, d
     if (!c) return { ok: false as const, message: "Campagne introuvable." };
     const at = now.toISOString();
     if (STORY_ONLY.includes(c.status)) {
-      await trx.updateTable("campaigns").set({ story_md: data.storyMd, updated_at: at }).where("id", "=", id).execute();
+      await trx
+        .updateTable("campaigns")
+        .set({ story_md: data.storyMd, updated_at: at })
+        .where("id", "=", id)
+        .execute();
       return { ok: true as const };
     }
     if (!EDITABLE.includes(c.status)) {
-      return { ok: false as const, message: "La campagne est en cours de validation : elle ne peut pas être modifiée pour le moment." };
+      return {
+        ok: false as const,
+        message: "La campagne est en cours de validation : elle ne peut pas être modifiée pour le moment.",
+      };
     }
-    const territory = data.territory ? await trx.selectFrom("territories").select("id").where("slug", "=", data.territory).executeTakeFirst() : undefined;
-    const theme = data.theme ? await trx.selectFrom("themes").select("id").where("slug", "=", data.theme).executeTakeFirst() : undefined;
+    const territory = data.territory
+      ? await trx.selectFrom("territories").select("id").where("slug", "=", data.territory).executeTakeFirst()
+      : undefined;
+    const theme = data.theme
+      ? await trx.selectFrom("themes").select("id").where("slug", "=", data.theme).executeTakeFirst()
+      : undefined;
     await trx
       .updateTable("campaigns")
       .set({
@@ -136,14 +217,30 @@ export async function saveCampaign(db: Kysely<DB>, userId: number, id: number, d
     if (data.fundLines.length > 0) {
       await trx
         .insertInto("campaign_fund_lines")
-        .values(data.fundLines.map((l, i) => ({ campaign_id: id, position: i + 1, label: l.label, amount_cents: l.amountCents })))
+        .values(
+          data.fundLines.map((l, i) => ({
+            campaign_id: id,
+            position: i + 1,
+            label: l.label,
+            amount_cents: l.amountCents,
+          })),
+        )
         .execute();
     }
     await trx.deleteFrom("rewards").where("campaign_id", "=", id).execute();
     if (data.rewards.length > 0) {
       await trx
         .insertInto("rewards")
-        .values(data.rewards.map((r, i) => ({ campaign_id: id, position: i + 1, title: r.title, description: r.description, minimum_cents: r.minimumCents, stock: r.stock })))
+        .values(
+          data.rewards.map((r, i) => ({
+            campaign_id: id,
+            position: i + 1,
+            title: r.title,
+            description: r.description,
+            minimum_cents: r.minimumCents,
+            stock: r.stock,
+          })),
+        )
         .execute();
     }
     return { ok: true as const };
@@ -151,31 +248,64 @@ export async function saveCampaign(db: Kysely<DB>, userId: number, id: number, d
 }
 
 export type ImageUpdate =
-  | { ok: true }
-  | { ok: false; status: 400 | 409; message: string | null; errors: Record<string, string> };
+  { ok: true } | { ok: false; status: 400 | 409; message: string | null; errors: Record<string, string> };
 
 /** Replace the image of an editable campaign (the caller has checked ownership). */
-export async function setCampaignImage(db: Kysely<DB>, id: number, status: CampaignState, bytes: Buffer, altInput: string): Promise<ImageUpdate> {
+export async function setCampaignImage(
+  db: Kysely<DB>,
+  id: number,
+  status: CampaignState,
+  bytes: Buffer,
+  altInput: string,
+): Promise<ImageUpdate> {
   if (!EDITABLE.includes(status)) {
-    return { ok: false, status: 409, message: "L'image ne change plus une fois la campagne soumise.", errors: {} };
+    return {
+      ok: false,
+      status: 409,
+      message: "L'image ne change plus une fois la campagne soumise.",
+      errors: {},
+    };
   }
   const alt = altInput.trim();
   if (alt.length < 5 || alt.length > 200) {
-    return { ok: false, status: 400, message: null, errors: { image_alt: "Décrivez l'image en 5 à 200 caractères (lu par les lecteurs d'écran)." } };
+    return {
+      ok: false,
+      status: 400,
+      message: null,
+      errors: { image_alt: "Décrivez l'image en 5 à 200 caractères (lu par les lecteurs d'écran)." },
+    };
   }
   const stored = await storeCampaignImage(id, bytes);
   if (!stored.ok) return { ok: false, status: 400, message: null, errors: { image: stored.message } };
-  await db.updateTable("campaigns").set({ image_path: stored.file, image_alt: alt }).where("id", "=", id).execute();
+  await db
+    .updateTable("campaigns")
+    .set({ image_path: stored.file, image_alt: alt })
+    .where("id", "=", id)
+    .execute();
   return { ok: true };
 }
 
-export async function submitCampaign(db: Kysely<DB>, userId: number, id: number, now = new Date()): Promise<SaveResult> {
+export async function submitCampaign(
+  db: Kysely<DB>,
+  userId: number,
+  id: number,
+  now = new Date(),
+): Promise<SaveResult> {
   const c = await ownCampaign(db, userId, id);
   if (!c) return { ok: false, message: "Campagne introuvable." };
-  if (c.missing.length > 0) return { ok: false, message: `Avant de soumettre, complétez : ${c.missing.join(", ")}.` };
+  if (c.missing.length > 0)
+    return { ok: false, message: `Avant de soumettre, complétez : ${c.missing.join(", ")}.` };
   const event = c.status === "changes_requested" ? "resubmit" : "submit";
-  if (c.status !== "draft" && c.status !== "changes_requested") return { ok: false, message: "Cette campagne a déjà été soumise." };
-  await applyCampaignEvent(db, { campaignId: id, event, actor: "holder", actorUserId: userId, now, context: { hasRequiredContent: true } });
+  if (c.status !== "draft" && c.status !== "changes_requested")
+    return { ok: false, message: "Cette campagne a déjà été soumise." };
+  await applyCampaignEvent(db, {
+    campaignId: id,
+    event,
+    actor: "holder",
+    actorUserId: userId,
+    now,
+    context: { hasRequiredContent: true },
+  });
   return { ok: true };
 }
 

@@ -8,7 +8,12 @@
 import { stringify } from "csv-stringify/sync";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
-import { RECEIVED_STATUSES, CONTRIBUTION_STATUS_LABELS, contributionReference, type ContributionStatus } from "~/domain/contribution-status";
+import {
+  RECEIVED_STATUSES,
+  CONTRIBUTION_STATUS_LABELS,
+  contributionReference,
+  type ContributionStatus,
+} from "~/domain/contribution-status";
 import { formatDateTime, formatDecimalEuros } from "~/domain/format";
 import { addDays, parisCalendarDate } from "~/domain/time";
 
@@ -34,7 +39,18 @@ export async function holderContributions(
   let q = db
     .selectFrom("contributions as k")
     .leftJoin("rewards as r", "r.id", "k.reward_id")
-    .select(["k.id", "k.paid_at", "k.public_name", "k.anonymous", "k.email", "k.amount_cents", "k.reward_id", "r.title as reward_title", "k.status", "k.message"])
+    .select([
+      "k.id",
+      "k.paid_at",
+      "k.public_name",
+      "k.anonymous",
+      "k.email",
+      "k.amount_cents",
+      "k.reward_id",
+      "r.title as reward_title",
+      "k.status",
+      "k.message",
+    ])
     .where("k.campaign_id", "=", campaignId)
     // Every contribution whose money arrived (refunded since or not): rewards, history, the export.
     .where("k.status", "in", RECEIVED_STATUSES);
@@ -61,7 +77,9 @@ export async function holderContributions(
 }
 
 /** Paid amounts per calendar day in Europe/Paris, from the first to the last day with a contribution. */
-export function perDay(items: Array<{ paidAt: string; amountCents: number }>): Array<{ day: string; count: number; cents: number }> {
+export function perDay(
+  items: Array<{ paidAt: string; amountCents: number }>,
+): Array<{ day: string; count: number; cents: number }> {
   const map = new Map<string, { count: number; cents: number }>();
   for (const k of items) {
     const day = parisCalendarDate(new Date(k.paidAt));
@@ -92,9 +110,24 @@ export function contributionsCsv(items: HolderContribution[]): string {
     k.statusLabel,
     k.message ?? "",
   ]);
-  const body = stringify([["Référence", "Date (heure de Paris)", "Nom", "Adresse électronique (contreparties)", "Montant (€)", "Contrepartie", "État", "Message"], ...rows], {
-    delimiter: ";",
-    record_delimiter: "\r\n",
-  });
+  const body = stringify(
+    [
+      [
+        "Référence",
+        "Date (heure de Paris)",
+        "Nom",
+        "Adresse électronique (contreparties)",
+        "Montant (€)",
+        "Contrepartie",
+        "État",
+        "Message",
+      ],
+      ...rows,
+    ],
+    {
+      delimiter: ";",
+      record_delimiter: "\r\n",
+    },
+  );
   return "\ufeff" + body;
 }

@@ -22,14 +22,22 @@ export async function storeCampaignImage(campaignId: number, bytes: Buffer): Pro
   try {
     meta = await sharp(bytes).metadata();
   } catch {
-    return { ok: false, message: "Ce fichier n'est pas une image lisible (formats acceptés : JPEG, PNG, WebP)." };
+    return {
+      ok: false,
+      message: "Ce fichier n'est pas une image lisible (formats acceptés : JPEG, PNG, WebP).",
+    };
   }
-  if (!meta.format || !ALLOWED.has(meta.format)) return { ok: false, message: "Format refusé : JPEG, PNG ou WebP seulement." };
+  if (!meta.format || !ALLOWED.has(meta.format))
+    return { ok: false, message: "Format refusé : JPEG, PNG ou WebP seulement." };
   if (!meta.width || !meta.height || meta.width < 600 || meta.height < 300) {
     return { ok: false, message: "Image trop petite : 600 × 300 pixels au moins." };
   }
   const file = `c${campaignId}-${crypto.randomBytes(8).toString("hex")}.webp`;
-  const output = await sharp(bytes).rotate().resize({ width: 1600, withoutEnlargement: true }).webp({ quality: 82 }).toBuffer();
+  const output = await sharp(bytes)
+    .rotate()
+    .resize({ width: 1600, withoutEnlargement: true })
+    .webp({ quality: 82 })
+    .toBuffer();
   await storage().put(`campagnes/${file}`, output, "image/webp");
   return { ok: true, file };
 }

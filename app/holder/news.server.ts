@@ -13,11 +13,22 @@ import { renderEmail, sendBatch } from "~/email.server";
 import { renderMarkdown } from "~/markdown.server";
 
 const newsSchema = z.object({
-  titre: z.string().trim().min(3, "Titre : 3 caractères au moins.").max(120, "Titre : 120 caractères au plus."),
-  texte: z.string().trim().min(10, "Texte : 10 caractères au moins.").max(10_000, "Texte : 10 000 caractères au plus."),
+  titre: z
+    .string()
+    .trim()
+    .min(3, "Titre : 3 caractères au moins.")
+    .max(120, "Titre : 120 caractères au plus."),
+  texte: z
+    .string()
+    .trim()
+    .min(10, "Texte : 10 caractères au moins.")
+    .max(10_000, "Texte : 10 000 caractères au plus."),
 });
 
-export function validateNews(values: { titre: string; texte: string }): { ok: true; title: string; bodyMd: string } | { ok: false; errors: Record<string, string> } {
+export function validateNews(values: {
+  titre: string;
+  texte: string;
+}): { ok: true; title: string; bodyMd: string } | { ok: false; errors: Record<string, string> } {
   const parsed = newsSchema.safeParse(values);
   if (parsed.success) return { ok: true, title: parsed.data.titre, bodyMd: parsed.data.texte };
   const errors: Record<string, string> = {};
@@ -31,12 +42,25 @@ export const NEWS_STATES = ["live", "settling", "funded", "failed"] as const;
 const PLACEHOLDER = "https://desabonnement.invalid/JETON";
 
 export async function publicNews(db: Kysely<DB>, campaignId: number) {
-  return db.selectFrom("campaign_news").select(["id", "title", "body_md", "published_at"]).where("campaign_id", "=", campaignId).orderBy("published_at", "desc").orderBy("id", "desc").execute();
+  return db
+    .selectFrom("campaign_news")
+    .select(["id", "title", "body_md", "published_at"])
+    .where("campaign_id", "=", campaignId)
+    .orderBy("published_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
 }
 
-export type PostResult = { ok: true; recipients: number; failedBatches: number } | { ok: false; status: 404 | 409; message: string };
+export type PostResult =
+  { ok: true; recipients: number; failedBatches: number } | { ok: false; status: 404 | 409; message: string };
 
-export async function postNews(db: Kysely<DB>, userId: number, campaignId: number, input: { title: string; bodyMd: string }, now = new Date()): Promise<PostResult> {
+export async function postNews(
+  db: Kysely<DB>,
+  userId: number,
+  campaignId: number,
+  input: { title: string; bodyMd: string },
+  now = new Date(),
+): Promise<PostResult> {
   const c = await db
     .selectFrom("campaigns as c")
     .innerJoin("organizations as o", "o.id", "c.organization_id")
@@ -50,13 +74,26 @@ export async function postNews(db: Kysely<DB>, userId: number, campaignId: numbe
   }
   const news = await db
     .insertInto("campaign_news")
-    .values({ campaign_id: c.id, author_user_id: userId, title: input.title, body_md: input.bodyMd, published_at: now.toISOString() })
+    .values({
+      campaign_id: c.id,
+      author_user_id: userId,
+      title: input.title,
+      body_md: input.bodyMd,
+      published_at: now.toISOString(),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
 
   // Everyone whose money arrived, refunded since or not: they supported the project.
   const emails = (
-    await db.selectFrom("contributions").select("email").distinct().where("campaign_id", "=", c.id).where("status", "in", RECEIVED_STATUSES).orderBy("email").execute()
+    await db
+      .selectFrom("contributions")
+      .select("email")
+      .distinct()
+      .where("campaign_id", "=", c.id)
+      .where("status", "in", RECEIVED_STATUSES)
+      .orderBy("email")
+      .execute()
   ).map((r) => r.email);
   // A token per address and campaign, made once; unsubscribed addresses are left out.
   for (const email of emails) {
@@ -77,7 +114,13 @@ export async function postNews(db: Kysely<DB>, userId: number, campaignId: numbe
   const base = config().publicUrl;
   const rendered = await renderEmail({
     kind: "campaign_news",
-    data: { campaignTitle: c.title, campaignUrl: `${base}/campagnes/${c.slug}`, newsTitle: input.title, bodyHtml: renderMarkdown(input.bodyMd), unsubscribeUrl: PLACEHOLDER },
+    data: {
+      campaignTitle: c.title,
+      campaignUrl: `${base}/campagnes/${c.slug}`,
+      newsTitle: input.title,
+      bodyHtml: renderMarkdown(input.bodyMd),
+      unsubscribeUrl: PLACEHOLDER,
+    },
   });
   let failedBatches = 0;
   for (let i = 0; i < subscribed.length; i += 100) {
@@ -101,7 +144,11 @@ export async function postNews(db: Kysely<DB>, userId: number, campaignId: numbe
 }
 
 /** The unsubscribe link: true when the token was valid. */
-export async function unsubscribe(db: Kysely<DB>, token: string, now = new Date()): Promise<{ campaignTitle: string } | null> {
+export async function unsubscribe(
+  db: Kysely<DB>,
+  token: string,
+  now = new Date(),
+): Promise<{ campaignTitle: string } | null> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
   const row = await db
     .selectFrom("news_subscriptions as s")

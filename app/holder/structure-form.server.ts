@@ -24,21 +24,38 @@ export type StructureErrors = Partial<Record<keyof StructureValues, string>>;
 
 const schema = z.object({
   nom: z.string().trim().min(2, "Indiquez le nom de la structure.").max(120, "120 caractères au plus."),
-  forme: z.enum(Object.keys(LEGAL_FORMS) as [LegalFormKey, ...LegalFormKey[]], { error: "Choisissez la forme juridique." }),
+  forme: z.enum(Object.keys(LEGAL_FORMS) as [LegalFormKey, ...LegalFormKey[]], {
+    error: "Choisissez la forme juridique.",
+  }),
   numero: z.string().trim().max(30, "Numéro trop long."),
   commune: z.string().trim().min(2, "Indiquez la commune.").max(80, "80 caractères au plus."),
   territoire: z.string().trim().min(1, "Choisissez le territoire."),
 });
 
 export function readStructureForm(form: FormData): StructureValues {
-  return { nom: field(form, "nom"), forme: field(form, "forme"), numero: field(form, "numero"), commune: field(form, "commune"), territoire: field(form, "territoire") };
+  return {
+    nom: field(form, "nom"),
+    forme: field(form, "forme"),
+    numero: field(form, "numero"),
+    commune: field(form, "commune"),
+    territoire: field(form, "territoire"),
+  };
 }
 
 export function validateStructure(
   values: StructureValues,
   territories: Set<string>,
 ):
-  | { ok: true; data: { name: string; legalForm: LegalFormKey; registrationNumber: string | null; town: string; territory: string } }
+  | {
+      ok: true;
+      data: {
+        name: string;
+        legalForm: LegalFormKey;
+        registrationNumber: string | null;
+        town: string;
+        territory: string;
+      };
+    }
   | { ok: false; errors: StructureErrors } {
   const errors: StructureErrors = {};
   const parsed = schema.safeParse(values);
@@ -51,10 +68,12 @@ export function validateStructure(
     const form = parsed.data.forme;
     if (form === "association") {
       if (!isValidRna(numero) && !isValidSiret(numero)) {
-        errors.numero = "Numéro RNA invalide : « W » suivi de 9 caractères (exemple : W623001234), ou SIRET de l'association.";
+        errors.numero =
+          "Numéro RNA invalide : « W » suivi de 9 caractères (exemple : W623001234), ou SIRET de l'association.";
       }
     } else if (form === "collectif") {
-      if (numero !== "" && !isValidSiret(numero) && !isValidRna(numero)) errors.numero = "Numéro invalide (facultatif pour un collectif).";
+      if (numero !== "" && !isValidSiret(numero) && !isValidRna(numero))
+        errors.numero = "Numéro invalide (facultatif pour un collectif).";
     } else if (!isValidSiret(numero)) {
       errors.numero = "Numéro SIRET invalide : 14 chiffres (le contrôle de validité ne passe pas).";
     }
@@ -63,6 +82,12 @@ export function validateStructure(
   const d = parsed.data;
   return {
     ok: true,
-    data: { name: d.nom, legalForm: d.forme, registrationNumber: numero === "" ? null : numero, town: d.commune, territory: d.territoire },
+    data: {
+      name: d.nom,
+      legalForm: d.forme,
+      registrationNumber: numero === "" ? null : numero,
+      town: d.commune,
+      territory: d.territoire,
+    },
   };
 }

@@ -6,7 +6,17 @@ export async function structuresOf(db: Kysely<DB>, userId: number) {
   return db
     .selectFrom("organizations as o")
     .innerJoin("territories as t", "t.id", "o.territory_id")
-    .select(["o.id", "o.name", "o.legal_form", "o.registration_number", "o.town", "t.slug as territory", "t.name as territory_name", "o.stripe_account_id", "o.stripe_payouts_enabled"])
+    .select([
+      "o.id",
+      "o.name",
+      "o.legal_form",
+      "o.registration_number",
+      "o.town",
+      "t.slug as territory",
+      "t.name as territory_name",
+      "o.stripe_account_id",
+      "o.stripe_payouts_enabled",
+    ])
     .where("o.owner_user_id", "=", userId)
     .orderBy("o.id")
     .execute();
@@ -26,11 +36,21 @@ export async function campaignsOf(db: Kysely<DB>, userId: number) {
 export async function createStructure(
   db: Kysely<DB>,
   userId: number,
-  input: { name: string; legalForm: DB["organizations"]["legal_form"]; registrationNumber: string | null; town: string; territory: string },
+  input: {
+    name: string;
+    legalForm: DB["organizations"]["legal_form"];
+    registrationNumber: string | null;
+    town: string;
+    territory: string;
+  },
   now = new Date(),
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const territory = await trx.selectFrom("territories").select("id").where("slug", "=", input.territory).executeTakeFirstOrThrow();
+    const territory = await trx
+      .selectFrom("territories")
+      .select("id")
+      .where("slug", "=", input.territory)
+      .executeTakeFirstOrThrow();
     const org = await trx
       .insertInto("organizations")
       .values({
@@ -45,7 +65,12 @@ export async function createStructure(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await trx.updateTable("users").set({ role: "holder" }).where("id", "=", userId).where("role", "=", "citizen").execute();
+    await trx
+      .updateTable("users")
+      .set({ role: "holder" })
+      .where("id", "=", userId)
+      .where("role", "=", "citizen")
+      .execute();
     return org.id;
   });
 }
@@ -55,12 +80,28 @@ export async function updateStructure(
   db: Kysely<DB>,
   userId: number,
   organizationId: number,
-  input: { name: string; legalForm: DB["organizations"]["legal_form"]; registrationNumber: string | null; town: string; territory: string },
+  input: {
+    name: string;
+    legalForm: DB["organizations"]["legal_form"];
+    registrationNumber: string | null;
+    town: string;
+    territory: string;
+  },
 ): Promise<boolean> {
-  const territory = await db.selectFrom("territories").select("id").where("slug", "=", input.territory).executeTakeFirstOrThrow();
+  const territory = await db
+    .selectFrom("territories")
+    .select("id")
+    .where("slug", "=", input.territory)
+    .executeTakeFirstOrThrow();
   const r = await db
     .updateTable("organizations")
-    .set({ name: input.name, legal_form: input.legalForm, registration_number: input.registrationNumber, town: input.town, territory_id: territory.id })
+    .set({
+      name: input.name,
+      legal_form: input.legalForm,
+      registration_number: input.registrationNumber,
+      town: input.town,
+      territory_id: territory.id,
+    })
     .where("id", "=", organizationId)
     .where("owner_user_id", "=", userId)
     .executeTakeFirst();

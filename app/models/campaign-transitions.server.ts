@@ -17,7 +17,15 @@ import {
 } from "~/domain/campaign-machine";
 
 /** Events the holder is e-mailed about here (funded and failed have their own messages). */
-const HOLDER_NOTIFIED = { submit: 1, resubmit: 1, request_changes: 1, approve: 1, reject: 1, start: 1, cancel: 1 } as const;
+const HOLDER_NOTIFIED = {
+  submit: 1,
+  resubmit: 1,
+  request_changes: 1,
+  approve: 1,
+  reject: 1,
+  start: 1,
+  cancel: 1,
+} as const;
 
 export interface ApplyEventInput {
   campaignId: number;

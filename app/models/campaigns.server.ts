@@ -59,7 +59,13 @@ function isPublicPage(eb: ExpressionBuilder<DB & { c: DB["campaigns"] }, "c">) {
     eb("c.status", "in", PUBLIC_STATES),
     eb.and([
       eb("c.status", "=", "cancelled"),
-      eb.exists(eb.selectFrom("campaign_transitions as x").select("x.id").whereRef("x.campaign_id", "=", "c.id").where("x.event", "=", "start")),
+      eb.exists(
+        eb
+          .selectFrom("campaign_transitions as x")
+          .select("x.id")
+          .whereRef("x.campaign_id", "=", "c.id")
+          .where("x.event", "=", "start"),
+      ),
     ]),
   ]);
 }
@@ -84,7 +90,9 @@ function cardQuery(db: Kysely<DB>) {
       "th.name as theme_name",
       "o.name as organization_name",
       "o.town",
-      sql<number>`(select ${collectedCentsSql("k")} from contributions k where k.campaign_id = c.id)`.as("collected_cents"),
+      sql<number>`(select ${collectedCentsSql("k")} from contributions k where k.campaign_id = c.id)`.as(
+        "collected_cents",
+      ),
       sql<number>`(select count(distinct k.email) from contributions k where k.campaign_id = c.id and ${statusIn(COLLECTED_STATUSES, "k")})`.as(
         "contributors_count",
       ),
@@ -260,7 +268,11 @@ export const CONTRIBUTORS_SHOWN = 30;
  * One public campaign by slug, or null when it does not exist or is not public.
  * `includeUnpublished` is for the holder's preview (the caller checks ownership).
  */
-export async function getCampaignPage(db: Kysely<DB>, slug: string, options: { includeUnpublished?: boolean } = {}): Promise<CampaignPage | null> {
+export async function getCampaignPage(
+  db: Kysely<DB>,
+  slug: string,
+  options: { includeUnpublished?: boolean } = {},
+): Promise<CampaignPage | null> {
   const row = await cardQuery(db)
     .select([
       "c.story_md",
@@ -340,12 +352,25 @@ export async function getCampaignPage(db: Kysely<DB>, slug: string, options: { i
 export async function refundState(db: Kysely<DB>, campaignId: number): Promise<RefundState> {
   const rows = await db
     .selectFrom("contributions")
-    .select(["status", "dispute_status", (eb) => eb.fn.countAll<number>().as("n"), sql<number>`coalesce(sum(amount_cents), 0)`.as("cents")])
+    .select([
+      "status",
+      "dispute_status",
+      (eb) => eb.fn.countAll<number>().as("n"),
+      sql<number>`coalesce(sum(amount_cents), 0)`.as("cents"),
+    ])
     .where("campaign_id", "=", campaignId)
     .where("status", "in", RECEIVED_STATUSES)
     .groupBy(["status", "dispute_status"])
     .execute();
-  const state: RefundState = { receivedCount: 0, refundedCount: 0, refundedCents: 0, underWayCount: 0, failedCount: 0, disputedCount: 0, bankReturnedCount: 0 };
+  const state: RefundState = {
+    receivedCount: 0,
+    refundedCount: 0,
+    refundedCents: 0,
+    underWayCount: 0,
+    failedCount: 0,
+    disputedCount: 0,
+    bankReturnedCount: 0,
+  };
   for (const r of rows) {
     const n = Number(r.n);
     state.receivedCount += n;
@@ -369,7 +394,13 @@ export async function campaignCommission(
   db: Kysely<DB>,
   c: { id: number; status: CampaignState; budgetCitoyenYear: number | null },
 ): Promise<CampaignCommission> {
-  const upcoming: CampaignCommission = { bps: commissionBpsFor({ budgetCitoyenYear: c.budgetCitoyenYear }), recorded: false, cents: null, paidOutCents: 0, toPayCents: 0 };
+  const upcoming: CampaignCommission = {
+    bps: commissionBpsFor({ budgetCitoyenYear: c.budgetCitoyenYear }),
+    recorded: false,
+    cents: null,
+    paidOutCents: 0,
+    toPayCents: 0,
+  };
   if (c.status !== "funded") return upcoming;
   const payouts = await db
     .selectFrom("payouts")
@@ -390,7 +421,11 @@ export async function campaignCommission(
 
 /** The rates recorded at the main payout of funded campaigns, by campaign (for lists and exports). */
 export async function recordedCommissionRates(db: Kysely<DB>): Promise<Map<number, number>> {
-  const rows = await db.selectFrom("payouts").select(["campaign_id", "commission_bps"]).where("kind", "=", "main").execute();
+  const rows = await db
+    .selectFrom("payouts")
+    .select(["campaign_id", "commission_bps"])
+    .where("kind", "=", "main")
+    .execute();
   return new Map(rows.map((r) => [r.campaign_id, r.commission_bps]));
 }
 
@@ -420,7 +455,11 @@ export async function liveCampaigns(db: Kysely<DB>, limit: number): Promise<Camp
 
 /** The latest successful campaigns. */
 export async function recentSuccesses(db: Kysely<DB>, limit: number): Promise<CampaignCard[]> {
-  const rows = await cardQuery(db).where("c.status", "=", "funded").orderBy("c.ends_at", "desc").limit(limit).execute();
+  const rows = await cardQuery(db)
+    .where("c.status", "=", "funded")
+    .orderBy("c.ends_at", "desc")
+    .limit(limit)
+    .execute();
   return rows.map(toCard);
 }
 
@@ -437,7 +476,16 @@ export async function publicContributions(
   const rows = await db
     .selectFrom("contributions as k")
     .leftJoin("rewards as r", "r.id", "k.reward_id")
-    .select(["k.id", "k.public_name", "k.anonymous", "k.hide_amount", "k.amount_cents", "k.message", "k.paid_at", "r.title as reward_title"])
+    .select([
+      "k.id",
+      "k.public_name",
+      "k.anonymous",
+      "k.hide_amount",
+      "k.amount_cents",
+      "k.message",
+      "k.paid_at",
+      "r.title as reward_title",
+    ])
     .where("k.campaign_id", "=", campaignId)
     .where("k.status", "in", RECEIVED_STATUSES)
     .orderBy("k.paid_at", "desc")

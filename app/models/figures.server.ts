@@ -62,11 +62,20 @@ export interface Figures extends CampaignCounts {
 // Maintained aggregates
 
 /** Count a contribution whose money was just received. Call in the transaction that marks it paid. */
-export async function recordCollected(trx: Db, c: { campaignId: number; email: string; amountCents: number; paidAt: string }): Promise<void> {
+export async function recordCollected(
+  trx: Db,
+  c: { campaignId: number; email: string; amountCents: number; paidAt: string },
+): Promise<void> {
   const year = parisYear(new Date(c.paidAt));
   await trx
     .insertInto("figure_campaign_years")
-    .values({ campaign_id: c.campaignId, year, contributions: 1, collected_cents: c.amountCents, refunded_cents: 0 })
+    .values({
+      campaign_id: c.campaignId,
+      year,
+      contributions: 1,
+      collected_cents: c.amountCents,
+      refunded_cents: 0,
+    })
     .onConflict((oc) =>
       oc.columns(["campaign_id", "year"]).doUpdateSet({
         contributions: sql`figure_campaign_years.contributions + 1`,
@@ -91,7 +100,10 @@ export async function recordCollected(trx: Db, c: { campaignId: number; email: s
 }
 
 /** Count a contribution just refunded, in the year it was paid. Call in the transaction that marks it refunded. */
-export async function recordRefunded(trx: Db, c: { campaignId: number; amountCents: number; paidAt: string }): Promise<void> {
+export async function recordRefunded(
+  trx: Db,
+  c: { campaignId: number; amountCents: number; paidAt: string },
+): Promise<void> {
   const year = parisYear(new Date(c.paidAt));
   await trx
     .updateTable("figure_campaign_years")
@@ -102,7 +114,16 @@ export async function recordRefunded(trx: Db, c: { campaignId: number; amountCen
 }
 
 interface Recomputed {
-  buckets: Map<string, { campaign_id: number; year: number; contributions: number; collected_cents: number; refunded_cents: number }>;
+  buckets: Map<
+    string,
+    {
+      campaign_id: number;
+      year: number;
+      contributions: number;
+      collected_cents: number;
+      refunded_cents: number;
+    }
+  >;
   citizens: Map<number, Set<string>>;
 }
 
@@ -130,7 +151,13 @@ async function recompute(db: Db): Promise<Recomputed> {
       if (!r.paid_at) continue;
       const year = parisYear(new Date(r.paid_at));
       const key = `${r.campaign_id}:${year}`;
-      const b = buckets.get(key) ?? { campaign_id: r.campaign_id, year, contributions: 0, collected_cents: 0, refunded_cents: 0 };
+      const b = buckets.get(key) ?? {
+        campaign_id: r.campaign_id,
+        year,
+        contributions: 0,
+        collected_cents: 0,
+        refunded_cents: 0,
+      };
       b.contributions += 1;
       b.collected_cents += r.amount_cents;
       if (r.status === "refunded") b.refunded_cents += r.amount_cents;
@@ -154,13 +181,21 @@ export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
     seen.add(key);
     const e = expected.buckets.get(key);
     const got = `${s.contributions} contributions, ${Number(s.collected_cents)} c collectés, ${Number(s.refunded_cents)} c remboursés`;
-    const want = e ? `${e.contributions} contributions, ${e.collected_cents} c collectés, ${e.refunded_cents} c remboursés` : "rien";
-    if (got !== want) problems.push(`campagne ${s.campaign_id}, ${s.year} : agrégat ${got}, recalcul ${want}`);
+    const want = e
+      ? `${e.contributions} contributions, ${e.collected_cents} c collectés, ${e.refunded_cents} c remboursés`
+      : "rien";
+    if (got !== want)
+      problems.push(`campagne ${s.campaign_id}, ${s.year} : agrégat ${got}, recalcul ${want}`);
   }
   for (const [key, e] of expected.buckets) {
-    if (!seen.has(key)) problems.push(`campagne ${e.campaign_id}, ${e.year} : agrégat absent, recalcul ${e.contributions} contributions`);
+    if (!seen.has(key))
+      problems.push(
+        `campagne ${e.campaign_id}, ${e.year} : agrégat absent, recalcul ${e.contributions} contributions`,
+      );
   }
-  const periods = new Map((await db.selectFrom("figure_periods").selectAll().execute()).map((p) => [p.period, Number(p.citizens)]));
+  const periods = new Map(
+    (await db.selectFrom("figure_periods").selectAll().execute()).map((p) => [p.period, Number(p.citizens)]),
+  );
   const members = await db
     .selectFrom("figure_citizens")
     .select(["period", sql<number>`count(*)`.as("n")])
@@ -171,8 +206,12 @@ export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
   for (const p of allPeriods) {
     const want = expected.citizens.get(p)?.size ?? 0;
     const label = p === 0 ? "depuis le lancement" : String(p);
-    if ((periods.get(p) ?? 0) !== want) problems.push(`citoyens ${label} : compteur ${periods.get(p) ?? 0}, recalcul ${want}`);
-    if ((memberCounts.get(p) ?? 0) !== want) problems.push(`citoyens ${label} : ${memberCounts.get(p) ?? 0} adresses enregistrées, recalcul ${want}`);
+    if ((periods.get(p) ?? 0) !== want)
+      problems.push(`citoyens ${label} : compteur ${periods.get(p) ?? 0}, recalcul ${want}`);
+    if ((memberCounts.get(p) ?? 0) !== want)
+      problems.push(
+        `citoyens ${label} : ${memberCounts.get(p) ?? 0} adresses enregistrées, recalcul ${want}`,
+      );
     // The same number can hide a wrong set (an address swapped for another): every stored address must be expected.
     let strangers = 0;
     let last = "";
@@ -189,7 +228,10 @@ export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
       last = rows[rows.length - 1]!.email;
       for (const r of rows) if (!expected.citizens.get(p)?.has(r.email)) strangers += 1;
     }
-    if (strangers > 0) problems.push(`citoyens ${label} : ${countOf(strangers, "adresse enregistrée", "adresses enregistrées")} sans contribution dans la période`);
+    if (strangers > 0)
+      problems.push(
+        `citoyens ${label} : ${countOf(strangers, "adresse enregistrée", "adresses enregistrées")} sans contribution dans la période`,
+      );
   }
   return problems;
 }
@@ -202,12 +244,19 @@ export async function rebuildFigureAggregates(db: Db): Promise<void> {
     await trx.deleteFrom("figure_citizens").execute();
     await trx.deleteFrom("figure_periods").execute();
     const rows = [...buckets.values()];
-    for (let i = 0; i < rows.length; i += 500) await trx.insertInto("figure_campaign_years").values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await trx
+        .insertInto("figure_campaign_years")
+        .values(rows.slice(i, i + 500))
+        .execute();
     for (const [period, emails] of citizens) {
       if (emails.size === 0) continue;
       const list = [...emails];
       for (let i = 0; i < list.length; i += 400) {
-        await trx.insertInto("figure_citizens").values(list.slice(i, i + 400).map((email) => ({ period, email }))).execute();
+        await trx
+          .insertInto("figure_citizens")
+          .values(list.slice(i, i + 400).map((email) => ({ period, email })))
+          .execute();
       }
       await trx.insertInto("figure_periods").values({ period, citizens: emails.size }).execute();
     }
@@ -232,11 +281,23 @@ async function campaignRows(db: Db): Promise<CampaignRow[]> {
     .innerJoin("territories as t", "t.id", "c.territory_id")
     .innerJoin("themes as h", "h.id", "c.theme_id")
     .select([
-      "c.id", "c.status", "c.starts_at", "c.ends_at",
-      "t.slug as territory_slug", "t.name as territory_name", "h.slug as theme_slug", "h.name as theme_name",
+      "c.id",
+      "c.status",
+      "c.starts_at",
+      "c.ends_at",
+      "t.slug as territory_slug",
+      "t.name as territory_name",
+      "h.slug as theme_slug",
+      "h.name as theme_name",
       (eb) =>
         eb
-          .exists(eb.selectFrom("campaign_transitions as x").select("x.id").whereRef("x.campaign_id", "=", "c.id").where("x.event", "=", "start"))
+          .exists(
+            eb
+              .selectFrom("campaign_transitions as x")
+              .select("x.id")
+              .whereRef("x.campaign_id", "=", "c.id")
+              .where("x.event", "=", "start"),
+          )
           .as("went_live"),
       (eb) =>
         eb
@@ -250,22 +311,25 @@ async function campaignRows(db: Db): Promise<CampaignRow[]> {
     .execute();
   return rows.map((r) =>
     withYears({
-    id: r.id,
-    status: r.status,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    wentLive: Boolean(r.went_live),
-    cancelledAt: r.cancelled_at ?? null,
-    territorySlug: r.territory_slug,
-    territoryName: r.territory_name,
-    themeSlug: r.theme_slug,
-    themeName: r.theme_name,
+      id: r.id,
+      status: r.status,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      wentLive: Boolean(r.went_live),
+      cancelledAt: r.cancelled_at ?? null,
+      territorySlug: r.territory_slug,
+      territoryName: r.territory_name,
+      themeSlug: r.theme_slug,
+      themeName: r.theme_name,
     }),
   );
 }
 
 function yearRange(year: number): [string, string] {
-  return [startOfDayInParis(`${year}-01-01`).toISOString(), startOfDayInParis(`${year + 1}-01-01`).toISOString()];
+  return [
+    startOfDayInParis(`${year}-01-01`).toISOString(),
+    startOfDayInParis(`${year + 1}-01-01`).toISOString(),
+  ];
 }
 
 async function ledgerTotals(db: Db, period: Period): Promise<{ commission: number; payouts: number }> {
@@ -279,7 +343,10 @@ async function ledgerTotals(db: Db, period: Period): Promise<{ commission: numbe
   }
   const rows = await q.groupBy("kind").execute();
   const get = (k: string) => Number(rows.find((r) => r.kind === k)?.total ?? 0);
-  return { commission: get("commission") - get("commission_reversal"), payouts: get("payout") - get("payout_reversal") };
+  return {
+    commission: get("commission") - get("commission_reversal"),
+    payouts: get("payout") - get("payout_reversal"),
+  };
 }
 
 async function moneyByCampaign(db: Db, period: Period) {
@@ -293,7 +360,12 @@ async function moneyByCampaign(db: Db, period: Period) {
     ]);
   if (period.kind === "year") q = q.where("year", "=", period.year);
   const rows = await q.groupBy("campaign_id").execute();
-  return rows.map((r) => ({ campaignId: r.campaign_id, contributions: Number(r.contributions), collected: Number(r.collected), refunded: Number(r.refunded) }));
+  return rows.map((r) => ({
+    campaignId: r.campaign_id,
+    contributions: Number(r.contributions),
+    collected: Number(r.collected),
+    refunded: Number(r.refunded),
+  }));
 }
 
 function breakdown(
@@ -335,11 +407,19 @@ export async function figuresFor(db: Db, period: Period): Promise<Figures> {
   return figuresWith(db, period, await shared(db));
 }
 
-async function figuresWith(db: Db, period: Period, { campaigns, territories, themes }: Shared): Promise<Figures> {
+async function figuresWith(
+  db: Db,
+  period: Period,
+  { campaigns, territories, themes }: Shared,
+): Promise<Figures> {
   const [money, ledger, citizens] = await Promise.all([
     moneyByCampaign(db, period),
     ledgerTotals(db, period),
-    db.selectFrom("figure_periods").select("citizens").where("period", "=", periodKey(period)).executeTakeFirst(),
+    db
+      .selectFrom("figure_periods")
+      .select("citizens")
+      .where("period", "=", periodKey(period))
+      .executeTakeFirst(),
   ]);
   const counts = countCampaigns(campaigns, period);
   const collectedByCampaign = new Map(money.map((m) => [m.campaignId, m.collected]));
@@ -356,8 +436,20 @@ async function figuresWith(db: Db, period: Period, { campaigns, territories, the
     citizens: Number(citizens?.citizens ?? 0),
     commissionCents: ledger.commission,
     paidToHoldersCents: ledger.payouts,
-    byTerritory: breakdown(campaigns, collectedByCampaign, period, (c) => ({ slug: c.territorySlug, name: c.territoryName }), territories),
-    byTheme: breakdown(campaigns, collectedByCampaign, period, (c) => ({ slug: c.themeSlug, name: c.themeName }), themes),
+    byTerritory: breakdown(
+      campaigns,
+      collectedByCampaign,
+      period,
+      (c) => ({ slug: c.territorySlug, name: c.territoryName }),
+      territories,
+    ),
+    byTheme: breakdown(
+      campaigns,
+      collectedByCampaign,
+      period,
+      (c) => ({ slug: c.themeSlug, name: c.themeName }),
+      themes,
+    ),
   };
 }
 
@@ -366,7 +458,11 @@ export async function activityYears(db: Db, known?: CampaignRow[]): Promise<numb
   const [campaigns, moneyYears, ledger] = await Promise.all([
     known ?? campaignRows(db),
     db.selectFrom("figure_campaign_years").select("year").distinct().execute(),
-    db.selectFrom("ledger_entries").select("at").where("kind", "in", ["commission", "commission_reversal", "payout", "payout_reversal"]).execute(),
+    db
+      .selectFrom("ledger_entries")
+      .select("at")
+      .where("kind", "in", ["commission", "commission_reversal", "payout", "payout_reversal"])
+      .execute(),
   ]);
   const years = new Set<number>(moneyYears.map((r) => r.year));
   // A campaign that ends on 31 December is paid out in January: that year has figures too.

@@ -7,16 +7,29 @@ import type { CampaignFilters } from "./campaigns.server";
 
 const emptyAsMissing = (value: unknown) => (value === "" ? undefined : value);
 
-const slug = z.preprocess(emptyAsMissing, z.string().regex(/^[a-z0-9-]{1,64}$/, "identifiant invalide").optional());
+const slug = z.preprocess(
+  emptyAsMissing,
+  z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, "identifiant invalide")
+    .optional(),
+);
 
 export const listQuerySchema = z.object({
   territoire: slug,
   theme: slug,
   statut: z.preprocess(
     emptyAsMissing,
-    z.enum(["en-cours", "reussies", "non-financees"], { error: "statut inconnu (en-cours, reussies ou non-financees)" }).optional(),
+    z
+      .enum(["en-cours", "reussies", "non-financees"], {
+        error: "statut inconnu (en-cours, reussies ou non-financees)",
+      })
+      .optional(),
   ),
-  label: z.preprocess(emptyAsMissing, z.enum(["budget-citoyen"], { error: "label inconnu (budget-citoyen)" }).optional()),
+  label: z.preprocess(
+    emptyAsMissing,
+    z.enum(["budget-citoyen"], { error: "label inconnu (budget-citoyen)" }).optional(),
+  ),
   page: z.preprocess(
     emptyAsMissing,
     z.coerce
@@ -29,10 +42,17 @@ export const listQuerySchema = z.object({
 });
 
 export type ParsedFilters =
-  | { ok: true; filters: CampaignFilters; query: { territoire?: string; theme?: string; statut?: string; label?: string } }
+  | {
+      ok: true;
+      filters: CampaignFilters;
+      query: { territoire?: string; theme?: string; statut?: string; label?: string };
+    }
   | { ok: false; message: string };
 
-export function parseListQuery(url: URL, known: { territories: Set<string>; themes: Set<string> }): ParsedFilters {
+export function parseListQuery(
+  url: URL,
+  known: { territories: Set<string>; themes: Set<string> },
+): ParsedFilters {
   const raw: Record<string, string> = {};
   for (const key of ["territoire", "theme", "statut", "label", "page"]) {
     const value = url.searchParams.get(key);
@@ -41,7 +61,10 @@ export function parseListQuery(url: URL, known: { territories: Set<string>; them
   const parsed = listQuerySchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    return { ok: false, message: `Filtre « ${String(first?.path[0] ?? "")} » : ${first?.message ?? "valeur invalide"}.` };
+    return {
+      ok: false,
+      message: `Filtre « ${String(first?.path[0] ?? "")} » : ${first?.message ?? "valeur invalide"}.`,
+    };
   }
   const q = parsed.data;
   if (q.territoire && !known.territories.has(q.territoire)) {

@@ -11,12 +11,17 @@ const NBSP = "\u00a0";
  * only once Stripe accepted the refund; a refund decided but not yet made is « à venir »,
  * one asked of Stripe « en cours », one that failed says what happens next.
  */
-export function myContributionState(k: { status: ContributionStatus; campaignStatus: CampaignState; disputeStatus: "open" | "won" | "lost" | null }): string {
+export function myContributionState(k: {
+  status: ContributionStatus;
+  campaignStatus: CampaignState;
+  disputeStatus: "open" | "won" | "lost" | null;
+}): string {
   switch (k.status) {
     case "paid":
       if (k.disputeStatus === "open") return "Paiement contesté par votre banque";
       if (k.disputeStatus === "lost") return "Paiement repris par votre banque";
-      if (k.campaignStatus === "failed" || k.campaignStatus === "cancelled") return "Payée — remboursement à venir";
+      if (k.campaignStatus === "failed" || k.campaignStatus === "cancelled")
+        return "Payée — remboursement à venir";
       return "Payée";
     case "refunding":
       return "Remboursement en cours";
@@ -35,7 +40,15 @@ export async function myContributions(db: Kysely<DB>, email: string) {
     .innerJoin("campaigns as c", "c.id", "k.campaign_id")
     .leftJoin("rewards as r", "r.id", "k.reward_id")
     .select([
-      "k.id", "k.status", "k.dispute_status", "k.amount_cents", "k.created_at", "k.paid_at", "c.title", "c.slug", "c.status as campaign_status",
+      "k.id",
+      "k.status",
+      "k.dispute_status",
+      "k.amount_cents",
+      "k.created_at",
+      "k.paid_at",
+      "c.title",
+      "c.slug",
+      "c.status as campaign_status",
       "r.title as reward_title",
     ])
     .where("k.email", "=", email)
@@ -53,8 +66,20 @@ export async function myContribution(db: Kysely<DB>, email: string, id: number) 
     .innerJoin("organizations as o", "o.id", "c.organization_id")
     .leftJoin("rewards as r", "r.id", "k.reward_id")
     .select([
-      "k.id", "k.status", "k.dispute_status", "k.amount_cents", "k.paid_at", "k.public_name", "k.anonymous", "k.hide_amount",
-      "c.title", "c.slug", "c.ends_at", "c.status as campaign_status", "o.name as organization_name", "r.title as reward_title",
+      "k.id",
+      "k.status",
+      "k.dispute_status",
+      "k.amount_cents",
+      "k.paid_at",
+      "k.public_name",
+      "k.anonymous",
+      "k.hide_amount",
+      "c.title",
+      "c.slug",
+      "c.ends_at",
+      "c.status as campaign_status",
+      "o.name as organization_name",
+      "r.title as reward_title",
     ])
     .where("k.email", "=", email)
     .where("k.id", "=", id)

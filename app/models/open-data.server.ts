@@ -27,8 +27,20 @@ export async function publishedCampaigns(db: Kysely<DB>) {
     .innerJoin("territories as t", "t.id", "c.territory_id")
     .innerJoin("themes as h", "h.id", "c.theme_id")
     .select([
-      "c.id", "c.slug", "c.title", "c.status", "c.goal_cents", "c.starts_at", "c.ends_at", "c.budget_citoyen_year",
-      "o.name as organization", "o.legal_form", "o.registration_number", "o.town", "t.name as territory", "h.name as theme",
+      "c.id",
+      "c.slug",
+      "c.title",
+      "c.status",
+      "c.goal_cents",
+      "c.starts_at",
+      "c.ends_at",
+      "c.budget_citoyen_year",
+      "o.name as organization",
+      "o.legal_form",
+      "o.registration_number",
+      "o.town",
+      "t.name as territory",
+      "h.name as theme",
       (eb) =>
         eb
           .selectFrom("figure_campaign_years as f")
@@ -55,7 +67,13 @@ export async function publishedCampaigns(db: Kysely<DB>) {
         eb("c.status", "in", PUBLIC_STATES),
         eb.and([
           eb("c.status", "=", "cancelled"),
-          eb.exists(eb.selectFrom("campaign_transitions as x").select("x.id").whereRef("x.campaign_id", "=", "c.id").where("x.event", "=", "start")),
+          eb.exists(
+            eb
+              .selectFrom("campaign_transitions as x")
+              .select("x.id")
+              .whereRef("x.campaign_id", "=", "c.id")
+              .where("x.event", "=", "start"),
+          ),
         ]),
       ]),
     )
@@ -81,24 +99,56 @@ export async function publishedCampaigns(db: Kysely<DB>) {
     contributions: Number(r.contributions ?? 0),
     budget_citoyen: r.budget_citoyen_year,
     // Funded: the rate recorded at its payout. Otherwise the rate that applies (or would have).
-    commission_pourcentage: ((r.status === "funded" ? recorded.get(r.id) : undefined) ?? commissionBpsFor({ budgetCitoyenYear: r.budget_citoyen_year })) / 100,
+    commission_pourcentage:
+      ((r.status === "funded" ? recorded.get(r.id) : undefined) ??
+        commissionBpsFor({ budgetCitoyenYear: r.budget_citoyen_year })) / 100,
     rembourse_centimes: Number(r.refunded_cents ?? 0),
   }));
 }
 
 export function campaignsCsv(rows: Awaited<ReturnType<typeof publishedCampaigns>>): string {
   const header = [
-    "identifiant", "slug", "titre", "etat", "structure", "forme_juridique", "numero_immatriculation", "commune", "territoire", "theme",
-    "date_debut", "date_fin", "objectif_euros", "collecte_euros", "contributions", "budget_citoyen", "commission_pourcentage",
+    "identifiant",
+    "slug",
+    "titre",
+    "etat",
+    "structure",
+    "forme_juridique",
+    "numero_immatriculation",
+    "commune",
+    "territoire",
+    "theme",
+    "date_debut",
+    "date_fin",
+    "objectif_euros",
+    "collecte_euros",
+    "contributions",
+    "budget_citoyen",
+    "commission_pourcentage",
     "rembourse_euros",
   ];
   return stringify(
     [
       header,
       ...rows.map((r) => [
-        r.identifiant, r.slug, r.titre, r.etat, r.structure, r.forme_juridique, r.numero_immatriculation ?? "", r.commune, r.territoire, r.theme,
-        r.date_debut, r.date_fin, formatOpenDataEuros(r.objectif_centimes), formatOpenDataEuros(r.collecte_centimes), r.contributions,
-        r.budget_citoyen ?? "", r.commission_pourcentage, formatOpenDataEuros(r.rembourse_centimes),
+        r.identifiant,
+        r.slug,
+        r.titre,
+        r.etat,
+        r.structure,
+        r.forme_juridique,
+        r.numero_immatriculation ?? "",
+        r.commune,
+        r.territoire,
+        r.theme,
+        r.date_debut,
+        r.date_fin,
+        formatOpenDataEuros(r.objectif_centimes),
+        formatOpenDataEuros(r.collecte_centimes),
+        r.contributions,
+        r.budget_citoyen ?? "",
+        r.commission_pourcentage,
+        formatOpenDataEuros(r.rembourse_centimes),
       ]),
     ],
     { record_delimiter: "\r\n" },
@@ -131,28 +181,63 @@ export async function figuresOpenData(db: Kysely<DB>) {
     note: "Une contribution compte pour l'année de son paiement (heure de Paris). Montants en centimes d'euro.",
     annees: report.years.map((f) => ({
       ...figureRecord(f),
-      par_territoire: f.byTerritory.map((t) => ({ territoire: t.name, lancees: t.launched, reussies: t.funded, collecte_centimes: t.collectedCents })),
-      par_theme: f.byTheme.map((t) => ({ theme: t.name, lancees: t.launched, reussies: t.funded, collecte_centimes: t.collectedCents })),
+      par_territoire: f.byTerritory.map((t) => ({
+        territoire: t.name,
+        lancees: t.launched,
+        reussies: t.funded,
+        collecte_centimes: t.collectedCents,
+      })),
+      par_theme: f.byTheme.map((t) => ({
+        theme: t.name,
+        lancees: t.launched,
+        reussies: t.funded,
+        collecte_centimes: t.collectedCents,
+      })),
     })),
     depuis_lancement: figureRecord(report.sinceLaunch),
   };
 }
 
 export function figuresCsv(data: Awaited<ReturnType<typeof figuresOpenData>>): string {
-  const records = [...data.annees.map(({ par_territoire: _t, par_theme: _h, ...rest }) => rest), data.depuis_lancement];
+  const records = [
+    ...data.annees.map(({ par_territoire: _t, par_theme: _h, ...rest }) => rest),
+    data.depuis_lancement,
+  ];
   const money = (c: number | null) => (c === null ? "" : formatOpenDataEuros(c));
   const header = [
-    "periode", "campagnes_lancees", "campagnes_reussies", "campagnes_non_financees", "campagnes_annulees", "campagnes_en_cours",
-    "taux_reussite_pourcentage", "collecte_euros", "rembourse_euros", "contributions", "contribution_moyenne_euros", "citoyens",
-    "commission_euros", "verse_porteurs_euros",
+    "periode",
+    "campagnes_lancees",
+    "campagnes_reussies",
+    "campagnes_non_financees",
+    "campagnes_annulees",
+    "campagnes_en_cours",
+    "taux_reussite_pourcentage",
+    "collecte_euros",
+    "rembourse_euros",
+    "contributions",
+    "contribution_moyenne_euros",
+    "citoyens",
+    "commission_euros",
+    "verse_porteurs_euros",
   ];
   return stringify(
     [
       header,
       ...records.map((r) => [
-        r.periode, r.campagnes_lancees, r.campagnes_reussies, r.campagnes_non_financees, r.campagnes_annulees, r.campagnes_en_cours,
-        r.taux_reussite_pourcentage ?? "", money(r.collecte_centimes), money(r.rembourse_centimes), r.contributions,
-        money(r.contribution_moyenne_centimes), r.citoyens, money(r.commission_centimes), money(r.verse_porteurs_centimes),
+        r.periode,
+        r.campagnes_lancees,
+        r.campagnes_reussies,
+        r.campagnes_non_financees,
+        r.campagnes_annulees,
+        r.campagnes_en_cours,
+        r.taux_reussite_pourcentage ?? "",
+        money(r.collecte_centimes),
+        money(r.rembourse_centimes),
+        r.contributions,
+        money(r.contribution_moyenne_centimes),
+        r.citoyens,
+        money(r.commission_centimes),
+        money(r.verse_porteurs_centimes),
       ]),
     ],
     { record_delimiter: "\r\n" },

@@ -60,20 +60,33 @@ export function inFlightCountSql(alias?: string): RawBuilder<number> {
   return sql<number>`coalesce(sum(case when ${statusIn(IN_FLIGHT_STATUSES, alias)} then 1 else 0 end), 0)`;
 }
 
-export async function campaignMoney(db: Kysely<DB> | Transaction<DB>, campaignId: number): Promise<CampaignMoney> {
+export async function campaignMoney(
+  db: Kysely<DB> | Transaction<DB>,
+  campaignId: number,
+): Promise<CampaignMoney> {
   const row = await db
     .selectFrom("contributions")
     .select([
       collectedCentsSql().as("collected"),
       collectedCountSql().as("collected_count"),
-      sql<number>`count(distinct case when ${statusIn(COLLECTED_STATUSES)} then email end)`.as("contributors"),
+      sql<number>`count(distinct case when ${statusIn(COLLECTED_STATUSES)} then email end)`.as(
+        "contributors",
+      ),
       inFlightCountSql().as("in_flight"),
-      sql<number>`coalesce(sum(case when status = 'refunded' then amount_cents else 0 end), 0)`.as("refunded"),
+      sql<number>`coalesce(sum(case when status = 'refunded' then amount_cents else 0 end), 0)`.as(
+        "refunded",
+      ),
       sql<number>`coalesce(sum(case when status = 'refunded' then 1 else 0 end), 0)`.as("refunded_count"),
-      sql<number>`coalesce(sum(case when status = 'refunding' then amount_cents else 0 end), 0)`.as("refunding"),
+      sql<number>`coalesce(sum(case when status = 'refunding' then amount_cents else 0 end), 0)`.as(
+        "refunding",
+      ),
       sql<number>`coalesce(sum(case when status = 'refunding' then 1 else 0 end), 0)`.as("refunding_count"),
-      sql<number>`coalesce(sum(case when status = 'refund_failed' then amount_cents else 0 end), 0)`.as("refund_failed"),
-      sql<number>`coalesce(sum(case when status = 'refund_failed' then 1 else 0 end), 0)`.as("refund_failed_count"),
+      sql<number>`coalesce(sum(case when status = 'refund_failed' then amount_cents else 0 end), 0)`.as(
+        "refund_failed",
+      ),
+      sql<number>`coalesce(sum(case when status = 'refund_failed' then 1 else 0 end), 0)`.as(
+        "refund_failed_count",
+      ),
       sql<number>`coalesce(sum(dispute_withdrawn_cents), 0)`.as("disputed"),
     ])
     .where("campaign_id", "=", campaignId)

@@ -35,7 +35,10 @@ const text = (max: number) => z.string().trim().max(max);
 
 const schema = z.object({
   montant: z.string().trim().max(20, "Montant invalide."),
-  contrepartie: z.string().trim().regex(/^\d{0,9}$/, "Contrepartie inconnue."),
+  contrepartie: z
+    .string()
+    .trim()
+    .regex(/^\d{0,9}$/, "Contrepartie inconnue."),
   email: z
     .string()
     .trim()
@@ -71,7 +74,10 @@ export function validateContributionForm(
 ): { ok: true; data: ValidContribution } | { ok: false; errors: ContributionFieldErrors } {
   const errors: ContributionFieldErrors = {};
   // Anonymous contributors may leave the name empty: they appear as « Anonyme ».
-  const parsed = schema.safeParse({ ...values, nom: values.anonyme && values.nom.trim() === "" ? "Anonyme" : values.nom });
+  const parsed = schema.safeParse({
+    ...values,
+    nom: values.anonyme && values.nom.trim() === "" ? "Anonyme" : values.nom,
+  });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as keyof ContributionFormValues;
@@ -82,7 +88,8 @@ export function validateContributionForm(
   if (values.montant.trim() !== "") {
     amountCents = parseEurosToCents(values.montant);
     if (amountCents === null) {
-      errors.montant = "Montant invalide : indiquez un nombre d'euros, avec au plus deux décimales (exemple : 25 ou 25,50).";
+      errors.montant =
+        "Montant invalide : indiquez un nombre d'euros, avec au plus deux décimales (exemple : 25 ou 25,50).";
     } else if (amountCents < bounds.minCents || amountCents > bounds.maxCents) {
       errors.montant = `Le montant doit être compris entre ${formatEuros(bounds.minCents)} et ${formatEuros(bounds.maxCents)}.`;
     }

@@ -88,11 +88,25 @@ export class ConcurrentMoveError extends Error {
  * ConcurrentMoveError when the row changed since it was read (the caller's
  * transaction rolls back and the event is retried).
  */
-export async function moveContribution(trx: Db, c: ContributionRow, movement: Movement, at: Date): Promise<boolean> {
+export async function moveContribution(
+  trx: Db,
+  c: ContributionRow,
+  movement: Movement,
+  at: Date,
+): Promise<boolean> {
   if (!canMove(c.status, movement.to)) {
     // The refund id may arrive on an event that changes nothing else: keep it.
-    if ("refundId" in movement && movement.refundId && c.stripe_refund_id === null && c.status === movement.to) {
-      await trx.updateTable("contributions").set({ stripe_refund_id: movement.refundId }).where("id", "=", c.id).execute();
+    if (
+      "refundId" in movement &&
+      movement.refundId &&
+      c.stripe_refund_id === null &&
+      c.status === movement.to
+    ) {
+      await trx
+        .updateTable("contributions")
+        .set({ stripe_refund_id: movement.refundId })
+        .where("id", "=", c.id)
+        .execute();
     }
     return false;
   }
@@ -124,7 +138,8 @@ export async function moveContribution(trx: Db, c: ContributionRow, movement: Mo
     .where("id", "=", c.id)
     .where("status", "=", c.status)
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw new ConcurrentMoveError(`contribution ${c.id} changed concurrently`);
+  if (Number(updated.numUpdatedRows) !== 1)
+    throw new ConcurrentMoveError(`contribution ${c.id} changed concurrently`);
 
   switch (movement.to) {
     case "paid":
@@ -133,16 +148,31 @@ export async function moveContribution(trx: Db, c: ContributionRow, movement: Mo
     case "failed":
     case "expired":
       if (c.reward_hold === 1 && c.reward_id !== null) {
-        await trx.updateTable("rewards").set({ held: sql`held - 1` }).where("id", "=", c.reward_id).execute();
+        await trx
+          .updateTable("rewards")
+          .set({ held: sql`held - 1` })
+          .where("id", "=", c.reward_id)
+          .execute();
       }
       break;
     case "refunded":
       await trx
         .insertInto("ledger_entries")
-        .values({ campaign_id: c.campaign_id, contribution_id: c.id, kind: "refund", amount_cents: c.amount_cents, at: iso })
+        .values({
+          campaign_id: c.campaign_id,
+          contribution_id: c.id,
+          kind: "refund",
+          amount_cents: c.amount_cents,
+          at: iso,
+        })
         .execute();
       // Only received money is ever refunded (canMove), so paid_at is set; the figures count it in that year.
-      if (c.paid_at) await recordRefunded(trx, { campaignId: c.campaign_id, amountCents: c.amount_cents, paidAt: c.paid_at });
+      if (c.paid_at)
+        await recordRefunded(trx, {
+          campaignId: c.campaign_id,
+          amountCents: c.amount_cents,
+          paidAt: c.paid_at,
+        });
       await tellRefundSent(trx, c, at);
       break;
     case "refund_failed":
@@ -156,13 +186,23 @@ export async function moveContribution(trx: Db, c: ContributionRow, movement: Mo
   return true;
 }
 
-async function afterPaid(trx: Db, c: ContributionRow, movement: Extract<Movement, { to: "paid" }>, iso: string): Promise<void> {
+async function afterPaid(
+  trx: Db,
+  c: ContributionRow,
+  movement: Extract<Movement, { to: "paid" }>,
+  iso: string,
+): Promise<void> {
   const flags: StaffFlag[] = [];
-  if (movement.stripeAmountCents !== null && movement.stripeAmountCents !== c.amount_cents) flags.push("amount_mismatch");
+  if (movement.stripeAmountCents !== null && movement.stripeAmountCents !== c.amount_cents)
+    flags.push("amount_mismatch");
   if (c.reward_id !== null) {
     if (c.reward_hold === 1) {
       // The unit held at checkout becomes a sale.
-      await trx.updateTable("rewards").set({ held: sql`held - 1`, sold: sql`sold + 1` }).where("id", "=", c.reward_id).execute();
+      await trx
+        .updateTable("rewards")
+        .set({ held: sql`held - 1`, sold: sql`sold + 1` })
+        .where("id", "=", c.reward_id)
+        .execute();
     } else {
       // No unit held (its checkout had been closed, or the reward has no stock): take one if any is left.
       const sold = await trx
@@ -177,21 +217,40 @@ async function afterPaid(trx: Db, c: ContributionRow, movement: Extract<Movement
   if (flags.length > 0) await addFlags(trx, c.id, flags);
   await trx
     .insertInto("ledger_entries")
-    .values({ campaign_id: c.campaign_id, contribution_id: c.id, kind: "contribution_paid", amount_cents: c.amount_cents, at: iso })
+    .values({
+      campaign_id: c.campaign_id,
+      contribution_id: c.id,
+      kind: "contribution_paid",
+      amount_cents: c.amount_cents,
+      at: iso,
+    })
     .execute();
   await tellPaid(trx, c.id, new Date(iso));
   // Last: the key figures' aggregate rows are shared by every payment of the campaign (and the
   // year), so they are locked for the shortest time on PostgreSQL — from here to the commit.
-  await recordCollected(trx, { campaignId: c.campaign_id, email: c.email, amountCents: c.amount_cents, paidAt: iso });
+  await recordCollected(trx, {
+    campaignId: c.campaign_id,
+    email: c.email,
+    amountCents: c.amount_cents,
+    paidAt: iso,
+  });
 }
 
 // ---------------------------------------------------------------------------
 // Staff flags: a set, added to and removed from, never overwritten.
 
-async function changeFlags(trx: Db, contributionId: number, change: (flags: Set<StaffFlag>) => void): Promise<void> {
+async function changeFlags(
+  trx: Db,
+  contributionId: number,
+  change: (flags: Set<StaffFlag>) => void,
+): Promise<void> {
   // Compare-and-set on the stored text, so two writers never lose each other's flag.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const row = await trx.selectFrom("contributions").select("staff_flag").where("id", "=", contributionId).executeTakeFirstOrThrow();
+    const row = await trx
+      .selectFrom("contributions")
+      .select("staff_flag")
+      .where("id", "=", contributionId)
+      .executeTakeFirstOrThrow();
     const flags = new Set(parseFlags(row.staff_flag));
     change(flags);
     const next = formatFlags(flags);
@@ -200,7 +259,9 @@ async function changeFlags(trx: Db, contributionId: number, change: (flags: Set<
       .updateTable("contributions")
       .set({ staff_flag: next })
       .where("id", "=", contributionId)
-      .where((eb) => (row.staff_flag === null ? eb("staff_flag", "is", null) : eb("staff_flag", "=", row.staff_flag)))
+      .where((eb) =>
+        row.staff_flag === null ? eb("staff_flag", "is", null) : eb("staff_flag", "=", row.staff_flag),
+      )
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 1) return;
   }
@@ -231,8 +292,14 @@ export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, 
     case "opened": {
       // Only once, and never after it closed (a late « created » must not reopen it).
       if (c.dispute_status !== null) return false;
-      const opened = await trx.updateTable("contributions").set({ dispute_status: "open", updated_at: iso }).where("id", "=", c.id).where("dispute_status", "is", null).executeTakeFirst();
-      if (Number(opened.numUpdatedRows) !== 1) throw new ConcurrentMoveError(`contribution ${c.id}: dispute changed concurrently`);
+      const opened = await trx
+        .updateTable("contributions")
+        .set({ dispute_status: "open", updated_at: iso })
+        .where("id", "=", c.id)
+        .where("dispute_status", "is", null)
+        .executeTakeFirst();
+      if (Number(opened.numUpdatedRows) !== 1)
+        throw new ConcurrentMoveError(`contribution ${c.id}: dispute changed concurrently`);
       await addFlags(trx, c.id, ["disputed"]);
       await tellDispute(trx, c, "opened", at);
       return true;
@@ -245,15 +312,25 @@ export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, 
       const withdraw = d.step === "funds_withdrawn";
       const updated = await trx
         .updateTable("contributions")
-        .set({ dispute_withdrawn_cents: c.dispute_withdrawn_cents + (withdraw ? amount : -amount), updated_at: iso })
+        .set({
+          dispute_withdrawn_cents: c.dispute_withdrawn_cents + (withdraw ? amount : -amount),
+          updated_at: iso,
+        })
         .where("id", "=", c.id)
         .where("dispute_withdrawn_cents", "=", c.dispute_withdrawn_cents)
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new ConcurrentMoveError(`contribution ${c.id}: dispute changed concurrently`);
+      if (Number(updated.numUpdatedRows) !== 1)
+        throw new ConcurrentMoveError(`contribution ${c.id}: dispute changed concurrently`);
       // Money Stripe takes back reverses what was received; money it gives back is received again.
       await trx
         .insertInto("ledger_entries")
-        .values({ campaign_id: c.campaign_id, contribution_id: c.id, kind: withdraw ? "contribution_paid_reversal" : "contribution_paid", amount_cents: amount, at: iso })
+        .values({
+          campaign_id: c.campaign_id,
+          contribution_id: c.id,
+          kind: withdraw ? "contribution_paid_reversal" : "contribution_paid",
+          amount_cents: amount,
+          at: iso,
+        })
         .execute();
       return true;
     }
@@ -264,9 +341,14 @@ export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, 
         .updateTable("contributions")
         .set({ dispute_status: d.outcome, updated_at: iso })
         .where("id", "=", c.id)
-        .where((eb) => (c.dispute_status === null ? eb("dispute_status", "is", null) : eb("dispute_status", "=", c.dispute_status)))
+        .where((eb) =>
+          c.dispute_status === null
+            ? eb("dispute_status", "is", null)
+            : eb("dispute_status", "=", c.dispute_status),
+        )
         .executeTakeFirst();
-      if (Number(closed.numUpdatedRows) !== 1) throw new ConcurrentMoveError(`contribution ${c.id}: dispute changed concurrently`);
+      if (Number(closed.numUpdatedRows) !== 1)
+        throw new ConcurrentMoveError(`contribution ${c.id}: dispute changed concurrently`);
       if (d.outcome === "won") await removeFlags(trx, c.id, ["disputed"]);
       else await changeFlags(trx, c.id, (set) => (set.delete("disputed"), set.add("dispute_lost")));
       await tellDispute(trx, c, d.outcome, at);
@@ -300,7 +382,15 @@ async function tellPaid(trx: Db, contributionId: number, at: Date): Promise<void
     .selectFrom("contributions as k")
     .leftJoin("rewards as r", "r.id", "k.reward_id")
     .select([
-      "k.id", "k.campaign_id", "k.email", "k.public_name", "k.amount_cents", "k.anonymous", "k.hide_amount", "k.message", "k.paid_at",
+      "k.id",
+      "k.campaign_id",
+      "k.email",
+      "k.public_name",
+      "k.amount_cents",
+      "k.anonymous",
+      "k.hide_amount",
+      "k.message",
+      "k.paid_at",
       "r.title as reward_title",
     ])
     .where("k.id", "=", contributionId)
@@ -313,57 +403,122 @@ async function tellPaid(trx: Db, contributionId: number, at: Date): Promise<void
     // this payment will be refunded (the settlement pass refunds it), and a second message
     // confirms when it is.
     await enqueueEmail(trx, {
-      kind: "late_payment_contributor", to: row.email, idempotencyKey: `late-payment:${row.id}`, now: at,
-      data: { campaignTitle: campaign.title, campaignUrl: url, amountCents: row.amount_cents, reference, outcome: campaign.status === "cancelled" ? "cancelled" : "failed" },
+      kind: "late_payment_contributor",
+      to: row.email,
+      idempotencyKey: `late-payment:${row.id}`,
+      now: at,
+      data: {
+        campaignTitle: campaign.title,
+        campaignUrl: url,
+        amountCents: row.amount_cents,
+        reference,
+        outcome: campaign.status === "cancelled" ? "cancelled" : "failed",
+      },
     });
     return;
   }
   await enqueueEmail(trx, {
-    kind: "contribution_receipt", to: row.email, idempotencyKey: `receipt:${row.id}`, now: at,
+    kind: "contribution_receipt",
+    to: row.email,
+    idempotencyKey: `receipt:${row.id}`,
+    now: at,
     data: {
-      publicName: row.public_name, campaignTitle: campaign.title, campaignUrl: url, amountCents: row.amount_cents,
-      rewardTitle: row.reward_title, paidAt: row.paid_at!, reference, anonymous: row.anonymous === 1, hideAmount: row.hide_amount === 1,
+      publicName: row.public_name,
+      campaignTitle: campaign.title,
+      campaignUrl: url,
+      amountCents: row.amount_cents,
+      rewardTitle: row.reward_title,
+      paidAt: row.paid_at!,
+      reference,
+      anonymous: row.anonymous === 1,
+      hideAmount: row.hide_amount === 1,
     },
   });
   const money = await campaignMoney(trx, campaign.id);
   await enqueueEmail(trx, {
-    kind: "holder_new_contribution", to: campaign.holder_email, idempotencyKey: `holder-new:${row.id}`, now: at,
+    kind: "holder_new_contribution",
+    to: campaign.holder_email,
+    idempotencyKey: `holder-new:${row.id}`,
+    now: at,
     data: {
-      campaignTitle: campaign.title, campaignUrl: url, contributorName: row.anonymous === 1 ? "Anonyme" : row.public_name,
-      amountCents: row.amount_cents, rewardTitle: row.reward_title, collectedCents: money.collectedCents, goalCents: campaign.goal_cents,
-      percent: percentOfGoal(money.collectedCents, campaign.goal_cents), message: row.message,
+      campaignTitle: campaign.title,
+      campaignUrl: url,
+      contributorName: row.anonymous === 1 ? "Anonyme" : row.public_name,
+      amountCents: row.amount_cents,
+      rewardTitle: row.reward_title,
+      collectedCents: money.collectedCents,
+      goalCents: campaign.goal_cents,
+      percent: percentOfGoal(money.collectedCents, campaign.goal_cents),
+      message: row.message,
     },
   });
 }
 
 async function tellRefundSent(trx: Db, c: ContributionRow, at: Date): Promise<void> {
   const campaign = await campaignOf(trx, c.campaign_id);
-  const late = await trx.selectFrom("email_outbox").select("id").where("idempotency_key", "=", `late-payment:${c.id}`).executeTakeFirst();
-  const cause = late ? "late_payment" : campaign.status === "failed" ? "failed" : campaign.status === "cancelled" ? "cancelled" : "other";
+  const late = await trx
+    .selectFrom("email_outbox")
+    .select("id")
+    .where("idempotency_key", "=", `late-payment:${c.id}`)
+    .executeTakeFirst();
+  const cause = late
+    ? "late_payment"
+    : campaign.status === "failed"
+      ? "failed"
+      : campaign.status === "cancelled"
+        ? "cancelled"
+        : "other";
   await enqueueEmail(trx, {
-    kind: "refund_sent_contributor", to: c.email, idempotencyKey: `refund-sent:${c.id}`, now: at,
-    data: { campaignTitle: campaign.title, campaignUrl: await campaignUrl(trx, campaign.slug), amountCents: c.amount_cents, reference: contributionReference(c.id), cause },
+    kind: "refund_sent_contributor",
+    to: c.email,
+    idempotencyKey: `refund-sent:${c.id}`,
+    now: at,
+    data: {
+      campaignTitle: campaign.title,
+      campaignUrl: await campaignUrl(trx, campaign.slug),
+      amountCents: c.amount_cents,
+      reference: contributionReference(c.id),
+      cause,
+    },
   });
 }
 
 async function tellRefundFailed(trx: Db, c: ContributionRow, at: Date): Promise<void> {
   const campaign = await campaignOf(trx, c.campaign_id);
   await enqueueEmail(trx, {
-    kind: "refund_failed_contributor", to: c.email, idempotencyKey: `refund-failed:${c.id}`, now: at,
+    kind: "refund_failed_contributor",
+    to: c.email,
+    idempotencyKey: `refund-failed:${c.id}`,
+    now: at,
     data: {
-      campaignTitle: campaign.title, campaignUrl: await campaignUrl(trx, campaign.slug), amountCents: c.amount_cents,
-      reference: contributionReference(c.id), contactEmail: config().contactEmail,
+      campaignTitle: campaign.title,
+      campaignUrl: await campaignUrl(trx, campaign.slug),
+      amountCents: c.amount_cents,
+      reference: contributionReference(c.id),
+      contactEmail: config().contactEmail,
     },
   });
 }
 
-async function tellDispute(trx: Db, c: ContributionRow, stage: "opened" | "won" | "lost", at: Date): Promise<void> {
+async function tellDispute(
+  trx: Db,
+  c: ContributionRow,
+  stage: "opened" | "won" | "lost",
+  at: Date,
+): Promise<void> {
   const campaign = await campaignOf(trx, c.campaign_id);
   await enqueueEmail(trx, {
-    kind: "dispute_contributor", to: c.email, idempotencyKey: `dispute-${stage}:${c.id}`, now: at,
+    kind: "dispute_contributor",
+    to: c.email,
+    idempotencyKey: `dispute-${stage}:${c.id}`,
+    now: at,
     data: {
-      campaignTitle: campaign.title, campaignUrl: await campaignUrl(trx, campaign.slug), amountCents: c.amount_cents,
-      reference: contributionReference(c.id), stage, contactEmail: config().contactEmail,
+      campaignTitle: campaign.title,
+      campaignUrl: await campaignUrl(trx, campaign.slug),
+      amountCents: c.amount_cents,
+      reference: contributionReference(c.id),
+      stage,
+      contactEmail: config().contactEmail,
     },
   });
 }

@@ -34,7 +34,8 @@ export async function startContribution(
     return {
       ok: false,
       status: 409,
-      formError: "Cette campagne ne reçoit plus de contributions : sa collecte est terminée ou n'a pas commencé.",
+      formError:
+        "Cette campagne ne reçoit plus de contributions : sa collecte est terminée ou n'a pas commencé.",
     };
   }
 
@@ -46,7 +47,12 @@ export async function startContribution(
       .where("id", "=", input.rewardId)
       .where("campaign_id", "=", campaign.id)
       .executeTakeFirst();
-    if (!reward) return { ok: false, status: 400, fieldErrors: { contrepartie: "Cette contrepartie n'existe pas pour ce projet." } };
+    if (!reward)
+      return {
+        ok: false,
+        status: 400,
+        fieldErrors: { contrepartie: "Cette contrepartie n'existe pas pour ce projet." },
+      };
   }
   const amountCents = input.amountCents ?? reward?.minimum_cents ?? null;
   if (amountCents === null) {
@@ -109,7 +115,9 @@ export async function startContribution(
     return {
       ok: false,
       status: 409,
-      fieldErrors: { contrepartie: `La contrepartie « ${reward!.title} » est épuisée. Choisissez-en une autre ou contribuez sans contrepartie.` },
+      fieldErrors: {
+        contrepartie: `La contrepartie « ${reward!.title} » est épuisée. Choisissez-en une autre ou contribuez sans contrepartie.`,
+      },
     };
   }
 
@@ -126,18 +134,26 @@ export async function startContribution(
     });
     await db
       .updateTable("contributions")
-      .set({ stripe_checkout_session_id: session.id, checkout_expires_at: session.expiresAt.toISOString(), updated_at: nowIso })
+      .set({
+        stripe_checkout_session_id: session.id,
+        checkout_expires_at: session.expiresAt.toISOString(),
+        updated_at: nowIso,
+      })
       .where("id", "=", pending.id)
       .execute();
     return { ok: true, checkoutUrl: session.url, contributionId: pending.id };
   } catch (error) {
     // No session: nobody can pay this contribution. Release its hold and close it.
-    console.error(`Checkout session for contribution ${pending.id} failed:`, error instanceof Error ? error.message : error);
+    console.error(
+      `Checkout session for contribution ${pending.id} failed:`,
+      error instanceof Error ? error.message : error,
+    );
     await closeUnpaid(db, pending.id, "failed", now);
     return {
       ok: false,
       status: 502,
-      formError: "Le service de paiement ne répond pas pour le moment. Aucun paiement n'a été effectué ; merci de réessayer dans quelques instants.",
+      formError:
+        "Le service de paiement ne répond pas pour le moment. Aucun paiement n'a été effectué ; merci de réessayer dans quelques instants.",
     };
   }
 }

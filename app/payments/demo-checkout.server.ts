@@ -26,7 +26,11 @@ export function isDemoIntent(value: unknown): value is DemoIntent {
 }
 
 /** Apply the citizen's choice to the mocked session and deliver the resulting events, signed, to our webhook endpoint. */
-export async function runDemoCheckout(sessionId: string, intent: DemoIntent, webhookUrl: string): Promise<void> {
+export async function runDemoCheckout(
+  sessionId: string,
+  intent: DemoIntent,
+  webhookUrl: string,
+): Promise<void> {
   for (const event of ACTIONS[intent](sessionId)) {
     const res = await deliverEvent(event, webhookUrl, webhookSecret());
     if (!res.ok) console.error(`demo webhook ${event.type} answered ${res.status}`);

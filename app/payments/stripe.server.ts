@@ -55,7 +55,9 @@ export interface CheckoutInput {
  * derived from the contribution id: a retry (ours or stripe-node's) returns the
  * same session and never creates a second one.
  */
-export async function createCheckoutSession(input: CheckoutInput): Promise<{ id: string; url: string; expiresAt: Date }> {
+export async function createCheckoutSession(
+  input: CheckoutInput,
+): Promise<{ id: string; url: string; expiresAt: Date }> {
   const cfg = config();
   const metadata = { contribution_id: String(input.contributionId), campaign_id: String(input.campaignId) };
   const expiresAt = Math.floor(input.now.getTime() / 1000) + cfg.checkoutExpiryMinutes * 60;
@@ -152,7 +154,11 @@ export async function retrieveCheckoutSession(sessionId: string): Promise<{ stat
  */
 export async function expireCheckoutSession(sessionId: string): Promise<"expired" | "complete" | "gone"> {
   try {
-    const session = await stripe().checkout.sessions.expire(sessionId, {}, { idempotencyKey: `expire:${sessionId}` });
+    const session = await stripe().checkout.sessions.expire(
+      sessionId,
+      {},
+      { idempotencyKey: `expire:${sessionId}` },
+    );
     return session.status === "complete" ? "complete" : "expired";
   } catch (error) {
     const e = asCallError(error);
@@ -205,14 +211,23 @@ export async function accountCanReceiveTransfers(accountId: string): Promise<boo
 }
 
 /** Create the holder's Stripe Connect Express account (once per structure: idempotency key). */
-export async function createExpressAccount(input: { organizationId: number; email: string; legalForm: string }): Promise<string> {
+export async function createExpressAccount(input: {
+  organizationId: number;
+  email: string;
+  legalForm: string;
+}): Promise<string> {
   try {
     const account = await stripe().accounts.create(
       {
         type: "express",
         country: "FR",
         email: input.email,
-        business_type: input.legalForm === "collectif" ? "individual" : input.legalForm === "association" ? "non_profit" : "company",
+        business_type:
+          input.legalForm === "collectif"
+            ? "individual"
+            : input.legalForm === "association"
+              ? "non_profit"
+              : "company",
         capabilities: { transfers: { requested: true } },
         metadata: { organization_id: String(input.organizationId) },
       },
@@ -225,7 +240,11 @@ export async function createExpressAccount(input: { organizationId: number; emai
 }
 
 /** A fresh onboarding link (they expire after a few minutes: a new one is made each time). */
-export async function createOnboardingLink(input: { accountId: string; returnUrl: string; refreshUrl: string }): Promise<string> {
+export async function createOnboardingLink(input: {
+  accountId: string;
+  returnUrl: string;
+  refreshUrl: string;
+}): Promise<string> {
   try {
     const link = await stripe().accountLinks.create({
       account: input.accountId,

@@ -25,25 +25,48 @@ export async function thankYouPage(db: Kysely<DB>, sessionId: string) {
     .selectFrom("contributions as k")
     .innerJoin("campaigns as c", "c.id", "k.campaign_id")
     .leftJoin("rewards as r", "r.id", "k.reward_id")
-    .select(["k.id", "k.status", "k.amount_cents", "k.paid_at", "k.email", "c.title", "c.slug", "c.ends_at", "c.status as campaign_status", "r.title as reward_title"])
+    .select([
+      "k.id",
+      "k.status",
+      "k.amount_cents",
+      "k.paid_at",
+      "k.email",
+      "c.title",
+      "c.slug",
+      "c.ends_at",
+      "c.status as campaign_status",
+      "r.title as reward_title",
+    ])
     .where("k.stripe_checkout_session_id", "=", sessionId)
     .executeTakeFirst();
   if (!row) return null;
   const over = row.campaign_status === "failed" || row.campaign_status === "cancelled";
   const state: ThankYouState =
-    row.status === "pending" ? "confirming"
-    : row.status === "paid" ? (over ? "late" : "thanks")
-    : row.status === "refunding" ? "refunding"
-    : row.status === "refunded" ? "refunded"
-    : row.status === "refund_failed" ? "refund_failed"
-    : "not_paid";
+    row.status === "pending"
+      ? "confirming"
+      : row.status === "paid"
+        ? over
+          ? "late"
+          : "thanks"
+        : row.status === "refunding"
+          ? "refunding"
+          : row.status === "refunded"
+            ? "refunded"
+            : row.status === "refund_failed"
+              ? "refund_failed"
+              : "not_paid";
   return {
     state,
     reference: contributionReference(row.id),
     amountCents: row.amount_cents,
     paidAt: row.paid_at,
     rewardTitle: row.reward_title,
-    campaign: { title: row.title, slug: row.slug, endsAt: row.ends_at, cancelled: row.campaign_status === "cancelled" },
+    campaign: {
+      title: row.title,
+      slug: row.slug,
+      endsAt: row.ends_at,
+      cancelled: row.campaign_status === "cancelled",
+    },
     // Only the domain, to reassure without exposing the address on a shareable URL.
     emailDomain: row.email.split("@")[1] ?? "",
     contactEmail: config().contactEmail,

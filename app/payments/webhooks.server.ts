@@ -11,7 +11,13 @@
 import type { Kysely, Transaction } from "kysely";
 import type Stripe from "stripe";
 import type { DB } from "#db/schema";
-import { addFlags, applyDispute, CONTRIBUTION_COLUMNS, moveContribution, type ContributionRow } from "./contribution-moves.server";
+import {
+  addFlags,
+  applyDispute,
+  CONTRIBUTION_COLUMNS,
+  moveContribution,
+  type ContributionRow,
+} from "./contribution-moves.server";
 
 export type WebhookOutcome = "processed" | "duplicate" | "ignored";
 
@@ -25,27 +31,53 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 async function bySession(trx: Trx, session: Stripe.Checkout.Session): Promise<ContributionRow | undefined> {
   const ref = session.client_reference_id ?? session.metadata?.contribution_id ?? null;
   const id = ref !== null && /^\d+$/.test(ref) ? Number(ref) : null;
-  const row = id !== null
-    ? await trx.selectFrom("contributions").select(CONTRIBUTION_COLUMNS).where("id", "=", id).executeTakeFirst()
-    : await trx.selectFrom("contributions").select(CONTRIBUTION_COLUMNS).where("stripe_checkout_session_id", "=", session.id).executeTakeFirst();
+  const row =
+    id !== null
+      ? await trx
+          .selectFrom("contributions")
+          .select(CONTRIBUTION_COLUMNS)
+          .where("id", "=", id)
+          .executeTakeFirst()
+      : await trx
+          .selectFrom("contributions")
+          .select(CONTRIBUTION_COLUMNS)
+          .where("stripe_checkout_session_id", "=", session.id)
+          .executeTakeFirst();
   if (!row) return undefined;
   // A session that is not the one we opened for this contribution is not ours to apply.
-  if (row.stripe_checkout_session_id !== null && row.stripe_checkout_session_id !== session.id) return undefined;
+  if (row.stripe_checkout_session_id !== null && row.stripe_checkout_session_id !== session.id)
+    return undefined;
   if (row.stripe_checkout_session_id === null) {
     // The process stopped between creating the session and saving its id: adopt it.
-    await trx.updateTable("contributions").set({ stripe_checkout_session_id: session.id }).where("id", "=", row.id).execute();
+    await trx
+      .updateTable("contributions")
+      .set({ stripe_checkout_session_id: session.id })
+      .where("id", "=", row.id)
+      .execute();
     row.stripe_checkout_session_id = session.id;
   }
   return row;
 }
 
-async function byPaymentIntent(trx: Trx, paymentIntentId: string | null, metadataId?: string): Promise<ContributionRow | undefined> {
+async function byPaymentIntent(
+  trx: Trx,
+  paymentIntentId: string | null,
+  metadataId?: string,
+): Promise<ContributionRow | undefined> {
   if (paymentIntentId) {
-    const row = await trx.selectFrom("contributions").select(CONTRIBUTION_COLUMNS).where("stripe_payment_intent_id", "=", paymentIntentId).executeTakeFirst();
+    const row = await trx
+      .selectFrom("contributions")
+      .select(CONTRIBUTION_COLUMNS)
+      .where("stripe_payment_intent_id", "=", paymentIntentId)
+      .executeTakeFirst();
     if (row) return row;
   }
   if (metadataId && /^\d+$/.test(metadataId)) {
-    return trx.selectFrom("contributions").select(CONTRIBUTION_COLUMNS).where("id", "=", Number(metadataId)).executeTakeFirst();
+    return trx
+      .selectFrom("contributions")
+      .select(CONTRIBUTION_COLUMNS)
+      .where("id", "=", Number(metadataId))
+      .executeTakeFirst();
   }
   return undefined;
 }
@@ -60,17 +92,28 @@ async function apply(trx: Trx, event: Stripe.Event): Promise<boolean> {
       if (!c) return false;
       const pi = idOf(session.payment_intent);
       if (session.payment_status === "paid" || session.payment_status === "no_payment_required") {
-        return moveContribution(trx, c, { to: "paid", paymentIntentId: pi, stripeAmountCents: session.amount_total }, at);
+        return moveContribution(
+          trx,
+          c,
+          { to: "paid", paymentIntentId: pi, stripeAmountCents: session.amount_total },
+          at,
+        );
       }
       // Completed but unpaid: an asynchronous method, still in flight. Keep the hold.
       if (pi && c.stripe_payment_intent_id === null) {
-        await trx.updateTable("contributions").set({ stripe_payment_intent_id: pi, updated_at: at.toISOString() }).where("id", "=", c.id).execute();
+        await trx
+          .updateTable("contributions")
+          .set({ stripe_payment_intent_id: pi, updated_at: at.toISOString() })
+          .where("id", "=", c.id)
+          .execute();
       }
       return true;
     }
     case "checkout.session.async_payment_failed": {
       const c = await bySession(trx, event.data.object);
-      return c ? moveContribution(trx, c, { to: "failed", lastPaymentError: "Le paiement différé a échoué." }, at) : false;
+      return c
+        ? moveContribution(trx, c, { to: "failed", lastPaymentError: "Le paiement différé a échoué." }, at)
+        : false;
     }
     case "checkout.session.expired": {
       const c = await bySession(trx, event.data.object);
@@ -83,7 +126,11 @@ async function apply(trx: Trx, event: Stripe.Event): Promise<boolean> {
       if (!c || c.status !== "pending") return false;
       await trx
         .updateTable("contributions")
-        .set({ last_payment_error: pi.last_payment_error?.code ?? "payment_failed", stripe_payment_intent_id: pi.id, updated_at: at.toISOString() })
+        .set({
+          last_payment_error: pi.last_payment_error?.code ?? "payment_failed",
+          stripe_payment_intent_id: pi.id,
+          updated_at: at.toISOString(),
+        })
         .where("id", "=", c.id)
         .execute();
       return true;
@@ -105,9 +152,15 @@ async function apply(trx: Trx, event: Stripe.Event): Promise<boolean> {
       const c = await byPaymentIntent(trx, idOf(refund.payment_intent));
       if (!c) return false;
       if (event.type === "refund.failed" || refund.status === "failed" || refund.status === "canceled") {
-        return moveContribution(trx, c, { to: "refund_failed", refundId: refund.id, error: refund.failure_reason ?? "refund failed" }, at);
+        return moveContribution(
+          trx,
+          c,
+          { to: "refund_failed", refundId: refund.id, error: refund.failure_reason ?? "refund failed" },
+          at,
+        );
       }
-      if (refund.status === "succeeded") return moveContribution(trx, c, { to: "refunded", refundId: refund.id }, at);
+      if (refund.status === "succeeded")
+        return moveContribution(trx, c, { to: "refunded", refundId: refund.id }, at);
       return moveContribution(trx, c, { to: "refunding", refundId: refund.id }, at);
     }
     case "charge.dispute.created":
@@ -119,11 +172,14 @@ async function apply(trx: Trx, event: Stripe.Event): Promise<boolean> {
       const c = await byPaymentIntent(trx, idOf(dispute.payment_intent));
       if (!c) return false;
       if (event.type === "charge.dispute.created") return applyDispute(trx, c, { step: "opened" }, at);
-      if (event.type === "charge.dispute.funds_withdrawn") return applyDispute(trx, c, { step: "funds_withdrawn", amountCents: dispute.amount }, at);
-      if (event.type === "charge.dispute.funds_reinstated") return applyDispute(trx, c, { step: "funds_reinstated", amountCents: dispute.amount }, at);
+      if (event.type === "charge.dispute.funds_withdrawn")
+        return applyDispute(trx, c, { step: "funds_withdrawn", amountCents: dispute.amount }, at);
+      if (event.type === "charge.dispute.funds_reinstated")
+        return applyDispute(trx, c, { step: "funds_reinstated", amountCents: dispute.amount }, at);
       // `warning_closed`: an inquiry that never became a chargeback — the payment stands.
       if (dispute.status === "lost") return applyDispute(trx, c, { step: "closed", outcome: "lost" }, at);
-      if (dispute.status === "won" || dispute.status === "warning_closed") return applyDispute(trx, c, { step: "closed", outcome: "won" }, at);
+      if (dispute.status === "won" || dispute.status === "warning_closed")
+        return applyDispute(trx, c, { step: "closed", outcome: "won" }, at);
       return false;
     }
     case "account.updated": {
@@ -142,7 +198,11 @@ async function apply(trx: Trx, event: Stripe.Event): Promise<boolean> {
   }
 }
 
-export async function processStripeEvent(db: Kysely<DB>, event: Stripe.Event, options: { now?: Date } = {}): Promise<WebhookOutcome> {
+export async function processStripeEvent(
+  db: Kysely<DB>,
+  event: Stripe.Event,
+  options: { now?: Date } = {},
+): Promise<WebhookOutcome> {
   const now = options.now ?? new Date();
   return db.transaction().execute(async (trx) => {
     const recorded = await trx

@@ -12,7 +12,11 @@ export const meta: MetaFunction = () => [
 
 export async function loader() {
   const { db } = database();
-  const [live, successes, figures] = await Promise.all([liveCampaigns(db, 6), recentSuccesses(db, 3), figuresFor(db, { kind: "all" })]);
+  const [live, successes, figures] = await Promise.all([
+    liveCampaigns(db, 6),
+    recentSuccesses(db, 3),
+    figuresFor(db, { kind: "all" }),
+  ]);
   return {
     live,
     successes,
@@ -30,9 +34,9 @@ export default function Home() {
         <div className="container">
           <h1 id="hero-title">Propulsez les projets solidaires du Pas-de-Calais</h1>
           <p className="hero__lead">
-            Associations, coopératives, entreprises à finalité sociale : soutenez les projets de l'économie sociale et
-            solidaire près de chez vous. Tout ou rien : si l'objectif n'est pas atteint, vous êtes intégralement
-            remboursé.
+            Associations, coopératives, entreprises à finalité sociale : soutenez les projets de l'économie
+            sociale et solidaire près de chez vous. Tout ou rien : si l'objectif n'est pas atteint, vous êtes
+            intégralement remboursé.
           </p>
           <p>
             <Link to="/campagnes?statut=en-cours" className="button">

@@ -7,31 +7,40 @@ export default function Accessibility() {
     <div className="container page prose-page">
       <h1>Déclaration d'accessibilité</h1>
       <p>
-        Le Département du Pas-de-Calais s'engage à rendre ses services numériques accessibles, conformément à l'article
-        47 de la loi n° 2005-102 du 11 février 2005. Cette déclaration d'accessibilité s'applique à la plateforme
-        Propulsons.
+        Le Département du Pas-de-Calais s'engage à rendre ses services numériques accessibles, conformément à
+        l'article 47 de la loi n° 2005-102 du 11 février 2005. Cette déclaration d'accessibilité s'applique à
+        la plateforme Propulsons.
       </p>
 
       <h2>État de conformité</h2>
       <p>
-        Propulsons n'a pas encore fait l'objet d'un audit de conformité au référentiel général d'amélioration de
-        l'accessibilité (RGAA 4.1). En l'absence d'audit, le site est déclaré <strong>non conforme</strong> au sens du
-        RGAA, bien qu'il soit conçu pour respecter le niveau AA des WCAG 2.1.
+        Propulsons n'a pas encore fait l'objet d'un audit de conformité au référentiel général d'amélioration
+        de l'accessibilité (RGAA 4.1). En l'absence d'audit, le site est déclaré <strong>non conforme</strong>{" "}
+        au sens du RGAA, bien qu'il soit conçu pour respecter le niveau AA des WCAG 2.1.
       </p>
 
       <h2>Ce qui est fait</h2>
       <ul>
-        <li>chaque page est testée automatiquement avec l'outil axe, dans Chromium, à chaque modification du code ;</li>
-        <li>toutes les pages publiques fonctionnent sans JavaScript et se parcourent entièrement au clavier ;</li>
+        <li>
+          chaque page est testée automatiquement avec l'outil axe, dans Chromium, à chaque modification du
+          code ;
+        </li>
+        <li>
+          toutes les pages publiques fonctionnent sans JavaScript et se parcourent entièrement au clavier ;
+        </li>
         <li>un lien d'évitement « Aller au contenu » est proposé en haut de chaque page ;</li>
-        <li>la langue des pages est déclarée (français) et la structure utilise des titres et des régions ;</li>
-        <li>les barres de progression sont doublées d'un texte (montant collecté, pourcentage de l'objectif).</li>
+        <li>
+          la langue des pages est déclarée (français) et la structure utilise des titres et des régions ;
+        </li>
+        <li>
+          les barres de progression sont doublées d'un texte (montant collecté, pourcentage de l'objectif).
+        </li>
       </ul>
 
       <h2>Contenus non accessibles</h2>
       <p>
-        Aucune non-conformité n'est connue à ce jour. Les textes des campagnes sont rédigés par les porteurs de projet ;
-        s'ils contiennent un contenu non accessible, signalez-le-nous.
+        Aucune non-conformité n'est connue à ce jour. Les textes des campagnes sont rédigés par les porteurs
+        de projet ; s'ils contiennent un contenu non accessible, signalez-le-nous.
       </p>
 
       <h2>Établissement de cette déclaration</h2>
@@ -43,21 +52,22 @@ export default function Accessibility() {
 
       <h2>Retour d'information et contact</h2>
       <p>
-        Si vous n'arrivez pas à accéder à un contenu ou à un service, vous pouvez contacter l'équipe de la plateforme
-        pour être orienté vers une alternative accessible ou obtenir le contenu sous une autre forme.
+        Si vous n'arrivez pas à accéder à un contenu ou à un service, vous pouvez contacter l'équipe de la
+        plateforme pour être orienté vers une alternative accessible ou obtenir le contenu sous une autre
+        forme.
       </p>
 
       <h2>Voies de recours</h2>
       <p>
-        Si vous avez signalé un défaut d'accessibilité qui vous empêche d'accéder à un contenu ou à un service et que vous
-        n'avez pas obtenu de réponse satisfaisante, vous pouvez :
+        Si vous avez signalé un défaut d'accessibilité qui vous empêche d'accéder à un contenu ou à un service
+        et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez :
       </p>
       <ul>
         <li>écrire un message au Défenseur des droits ;</li>
         <li>contacter le délégué du Défenseur des droits dans votre région ;</li>
         <li>
-          envoyer un courrier par la poste (gratuit, ne pas mettre de timbre) : Défenseur des droits, Libre réponse
-          71120, 75342 Paris CEDEX 07.
+          envoyer un courrier par la poste (gratuit, ne pas mettre de timbre) : Défenseur des droits, Libre
+          réponse 71120, 75342 Paris CEDEX 07.
         </li>
       </ul>
     </div>

@@ -1,5 +1,11 @@
 import { readForm } from "~/forms.server";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CampaignView } from "~/components/campaign-view";
 import { getSessionUser } from "~/auth.server";
@@ -13,7 +19,10 @@ import { getCampaignPage } from "~/models/campaigns.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
-    ? [{ title: `${data.campaign.title} — Propulsons` }, { name: "description", content: data.campaign.summary }]
+    ? [
+        { title: `${data.campaign.title} — Propulsons` },
+        { name: "description", content: data.campaign.summary },
+      ]
     : [{ title: "Projet introuvable — Propulsons" }];
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
@@ -32,7 +41,12 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     bounds: { minCents: config().contributionMinCents, maxCents: config().contributionMaxCents },
     // A signed-in citizen finds their address already in the form (such pages are never cached).
     signedInEmail: (await getSessionUser(request))?.email ?? null,
-    news: (await publicNews(database().db, campaign.id)).map((n) => ({ id: n.id, title: n.title, html: renderMarkdown(n.body_md), publishedAt: n.published_at })),
+    news: (await publicNews(database().db, campaign.id)).map((n) => ({
+      id: n.id,
+      title: n.title,
+      html: renderMarkdown(n.body_md),
+      publishedAt: n.published_at,
+    })),
   };
 }
 
@@ -41,12 +55,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!/^[a-z0-9-]{1,120}$/.test(slug)) throw new Response("Projet introuvable.", { status: 404 });
   const values = readContributionForm(await readForm(request));
   const cfg = config();
-  const checked = validateContributionForm(values, { minCents: cfg.contributionMinCents, maxCents: cfg.contributionMaxCents });
+  const checked = validateContributionForm(values, {
+    minCents: cfg.contributionMinCents,
+    maxCents: cfg.contributionMaxCents,
+  });
   if (!checked.ok) return data({ values, errors: checked.errors, formError: undefined }, { status: 400 });
   const result = await startContribution(database().db, slug, checked.data);
   if (!result.ok) {
     if (result.status === 404) throw new Response("Projet introuvable.", { status: 404 });
-    return data({ values, errors: result.fieldErrors ?? {}, formError: result.formError }, { status: result.status });
+    return data(
+      { values, errors: result.fieldErrors ?? {}, formError: result.formError },
+      { status: result.status },
+    );
   }
   return redirect(result.checkoutUrl, 303);
 }
@@ -54,5 +74,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function CampaignPageRoute() {
   const { campaign, html, now, bounds, signedInEmail, news } = useLoaderData<typeof loader>();
   const formState = useActionData<typeof action>();
-  return <CampaignView campaign={campaign} html={html} now={now} bounds={bounds} signedInEmail={signedInEmail} formState={formState} news={news} />;
+  return (
+    <CampaignView
+      campaign={campaign}
+      html={html}
+      now={now}
+      bounds={bounds}
+      signedInEmail={signedInEmail}
+      formState={formState}
+      news={news}
+    />
+  );
 }

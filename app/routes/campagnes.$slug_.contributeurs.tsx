@@ -31,14 +31,16 @@ export default function Contributions() {
       <p>
         <Link to={`/campagnes/${data.campaign.slug}`}>← Retour au projet</Link>
       </p>
-      <h1>
-        Contributions à « {data.campaign.title} »
-      </h1>
+      <h1>Contributions à « {data.campaign.title} »</h1>
       <p>
-        {formatInteger(data.total)} {plural(data.total, "contribution", "contributions")}, de la plus récente à la plus
-        ancienne.
+        {formatInteger(data.total)} {plural(data.total, "contribution", "contributions")}, de la plus récente
+        à la plus ancienne.
       </p>
-      {data.items.length === 0 ? <p>Aucune contribution pour le moment.</p> : <ContributionList items={data.items} />}
+      {data.items.length === 0 ? (
+        <p>Aucune contribution pour le moment.</p>
+      ) : (
+        <ContributionList items={data.items} />
+      )}
       <Pagination
         page={data.page}
         pageCount={data.pageCount}

@@ -8,7 +8,11 @@ import { listCampaigns, listTerritories, listThemes } from "~/models/campaigns.s
 import { parseListQuery } from "~/models/list-filters.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Les projets${data.list.page > 1 ? ` (page ${data.list.page})` : ""} — Propulsons` : "Les projets — Propulsons" },
+  {
+    title: data
+      ? `Les projets${data.list.page > 1 ? ` (page ${data.list.page})` : ""} — Propulsons`
+      : "Les projets — Propulsons",
+  },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {

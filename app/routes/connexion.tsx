@@ -1,8 +1,22 @@
 import { readForm } from "~/forms.server";
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { codeSchema, emailSchema, field } from "~/auth-forms.server";
-import { createSession, getSessionUser, requestSignIn, safeReturnPath, sessionCookie, verifySignInCode } from "~/auth.server";
+import {
+  createSession,
+  getSessionUser,
+  requestSignIn,
+  safeReturnPath,
+  sessionCookie,
+  verifySignInCode,
+} from "~/auth.server";
 import { database } from "~/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Se connecter — Propulsons" }];
@@ -24,21 +38,32 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const rawEmail = field(form, "email");
   const email = emailSchema.safeParse(rawEmail);
   if (!email.success) {
-    return data<ActionData>({ step: "email", email: rawEmail, error: email.error.issues[0]?.message ?? "Adresse invalide." }, { status: 400 });
+    return data<ActionData>(
+      { step: "email", email: rawEmail, error: email.error.issues[0]?.message ?? "Adresse invalide." },
+      { status: 400 },
+    );
   }
   const db = database().db;
   if (field(form, "intent") === "code") {
     const code = codeSchema.safeParse(field(form, "code"));
     if (!code.success) {
-      return data<ActionData>({ step: "code", email: email.data, sent: false, error: code.error.issues[0]?.message }, { status: 400 });
+      return data<ActionData>(
+        { step: "code", email: email.data, sent: false, error: code.error.issues[0]?.message },
+        { status: 400 },
+      );
     }
     const result = await verifySignInCode(db, email.data, code.data);
-    if (!result.ok) return data<ActionData>({ step: "code", email: email.data, sent: false, error: result.message }, { status: 400 });
+    if (!result.ok)
+      return data<ActionData>(
+        { step: "code", email: email.data, sent: false, error: result.message },
+        { status: 400 },
+      );
     const token = await createSession(db, result.userId, request.headers.get("user-agent"));
     return redirect(retour, { headers: { "Set-Cookie": sessionCookie(token) } });
   }
   const sent = await requestSignIn(db, { email: email.data, ip: context.clientIp ?? "inconnue" });
-  if (!sent.ok) return data<ActionData>({ step: "email", email: email.data, error: sent.message }, { status: 429 });
+  if (!sent.ok)
+    return data<ActionData>({ step: "email", email: email.data, error: sent.message }, { status: 429 });
   return data<ActionData>({ step: "code", email: email.data, sent: true });
 }
 
@@ -52,8 +77,8 @@ export default function SignInPage() {
         <h1>Saisissez votre code</h1>
         {result.sent ? (
           <p className="outcome" role="status">
-            Si l'adresse <strong>{result.email}</strong> est correcte, un courriel vient de lui être envoyé avec un lien de
-            connexion et un code à 6 chiffres, valables 15 minutes.
+            Si l'adresse <strong>{result.email}</strong> est correcte, un courriel vient de lui être envoyé
+            avec un lien de connexion et un code à 6 chiffres, valables 15 minutes.
           </p>
         ) : null}
         <Form method="post" className="stack">
@@ -91,8 +116,8 @@ export default function SignInPage() {
     <div className="container page prose-page">
       <h1>Se connecter</h1>
       <p>
-        Pas de mot de passe : indiquez votre adresse électronique, nous vous envoyons un lien et un code de connexion. Le
-        compte est créé à la première connexion.
+        Pas de mot de passe : indiquez votre adresse électronique, nous vous envoyons un lien et un code de
+        connexion. Le compte est créé à la première connexion.
       </p>
       <Form method="post" className="stack">
         <input type="hidden" name="retour" value={retour} />

@@ -3,7 +3,14 @@
  * is consumed by the POST, so a mail client that prefetches links cannot use it up.
  */
 import { readForm } from "~/forms.server";
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { field } from "~/auth-forms.server";
 import { createSession, sessionCookie, verifySignInLink } from "~/auth.server";
@@ -12,7 +19,10 @@ import { database } from "~/db.server";
 export const meta: MetaFunction = () => [{ title: "Connexion — Propulsons" }];
 // The token is in this page's URL: never send it to another site (same-origin only;
 // « no-referrer » would make browsers send « Origin: null » with the form, refused as cross-site).
-export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store", "Referrer-Policy": "same-origin" });
+export const headers: HeadersFunction = () => ({
+  "Cache-Control": "private, no-store",
+  "Referrer-Policy": "same-origin",
+});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return { jeton: new URL(request.url).searchParams.get("jeton") ?? "" };

@@ -5,7 +5,12 @@ import { formatDateTime, formatEuros } from "~/domain/format";
 import { thankYouPage } from "~/payments/thank-you.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data?.state === "thanks" ? "Merci pour votre contribution — Propulsons" : "Votre contribution — Propulsons" },
+  {
+    title:
+      data?.state === "thanks"
+        ? "Merci pour votre contribution — Propulsons"
+        : "Votre contribution — Propulsons",
+  },
   // While the payment is being confirmed the page reloads itself (works without JavaScript).
   ...(data?.state === "confirming" ? [{ httpEquiv: "refresh", content: "3" } as const] : []),
 ];
@@ -26,7 +31,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Thanks() {
   const d = useLoaderData<typeof loader>();
   const amount = <strong>{formatEuros(d.amountCents)}</strong>;
-  const reference = <>Référence : <strong>{d.reference}</strong>.</>;
+  const reference = (
+    <>
+      Référence : <strong>{d.reference}</strong>.
+    </>
+  );
   return (
     <div className="container page prose-page">
       {d.state === "thanks" ? (
@@ -41,43 +50,51 @@ export default function Thanks() {
         <>
           <h1>Paiement en cours de confirmation</h1>
           <p className="outcome" role="status">
-            Nous attendons la confirmation de votre banque. Cette page se met à jour toute seule ; vous recevrez aussi un
-            reçu par courriel dès que le paiement sera confirmé. {reference}
+            Nous attendons la confirmation de votre banque. Cette page se met à jour toute seule ; vous
+            recevrez aussi un reçu par courriel dès que le paiement sera confirmé. {reference}
           </p>
         </>
       ) : d.state === "late" || d.state === "refunding" ? (
         <>
           <h1>{d.state === "late" ? "La collecte est terminée" : "Remboursement en cours"}</h1>
           <p className="outcome" role="status">
-            {d.state === "late"
-              ? <>Votre paiement de {amount} est arrivé après la fin de la collecte de « {d.campaign.title} », qui {d.campaign.cancelled ? "a été annulée" : "n'a pas atteint son objectif"}. </>
-              : <>Votre paiement de {amount} à « {d.campaign.title} » est en cours de remboursement. </>}
-            Il va vous être intégralement remboursé, automatiquement, sur le moyen de paiement utilisé ; un courriel vous le
-            confirmera dès que le remboursement sera fait. {reference}
+            {d.state === "late" ? (
+              <>
+                Votre paiement de {amount} est arrivé après la fin de la collecte de « {d.campaign.title} »,
+                qui {d.campaign.cancelled ? "a été annulée" : "n'a pas atteint son objectif"}.{" "}
+              </>
+            ) : (
+              <>
+                Votre paiement de {amount} à « {d.campaign.title} » est en cours de remboursement.{" "}
+              </>
+            )}
+            Il va vous être intégralement remboursé, automatiquement, sur le moyen de paiement utilisé ; un
+            courriel vous le confirmera dès que le remboursement sera fait. {reference}
           </p>
         </>
       ) : d.state === "refunded" ? (
         <>
           <h1>Vous avez été remboursé</h1>
           <p className="outcome" role="status">
-            Votre paiement de {amount} à « {d.campaign.title} » vous a été remboursé sur le moyen de paiement utilisé ; il
-            apparaît sur votre relevé sous 5 à 10 jours ouvrés selon votre banque. {reference}
+            Votre paiement de {amount} à « {d.campaign.title} » vous a été remboursé sur le moyen de paiement
+            utilisé ; il apparaît sur votre relevé sous 5 à 10 jours ouvrés selon votre banque. {reference}
           </p>
         </>
       ) : d.state === "refund_failed" ? (
         <>
           <h1>Le remboursement n'a pas abouti</h1>
           <p className="outcome outcome--failed" role="status">
-            Le remboursement de votre paiement de {amount} n'a pas pu être fait. L'équipe de Propulsons a été prévenue et vous
-            contactera pour vous rembourser autrement ; vous pouvez écrire à <a href={`mailto:${d.contactEmail}`}>{d.contactEmail}</a>{" "}
-            en indiquant la référence {d.reference}.
+            Le remboursement de votre paiement de {amount} n'a pas pu être fait. L'équipe de Propulsons a été
+            prévenue et vous contactera pour vous rembourser autrement ; vous pouvez écrire à{" "}
+            <a href={`mailto:${d.contactEmail}`}>{d.contactEmail}</a> en indiquant la référence {d.reference}.
           </p>
         </>
       ) : (
         <>
           <h1>Le paiement n'a pas abouti</h1>
           <p className="outcome outcome--failed" role="status">
-            Aucun montant n'a été prélevé. Vous pouvez <Link to={`/campagnes/${d.campaign.slug}#contribuer`}>réessayer</Link>.
+            Aucun montant n'a été prélevé. Vous pouvez{" "}
+            <Link to={`/campagnes/${d.campaign.slug}#contribuer`}>réessayer</Link>.
           </p>
         </>
       )}
@@ -86,16 +103,18 @@ export default function Thanks() {
           <h2>Et maintenant ?</h2>
           <ul>
             <li>
-              {d.state === "thanks" ? "Un reçu vous est envoyé" : "Un reçu vous sera envoyé"} par courriel (adresse en @{d.emailDomain}) avec le montant
-              {d.rewardTitle ? `, la contrepartie « ${d.rewardTitle} »` : ""} et la référence de votre contribution.
+              {d.state === "thanks" ? "Un reçu vous est envoyé" : "Un reçu vous sera envoyé"} par courriel
+              (adresse en @{d.emailDomain}) avec le montant
+              {d.rewardTitle ? `, la contrepartie « ${d.rewardTitle} »` : ""} et la référence de votre
+              contribution.
             </li>
             <li>
-              La collecte se termine le {formatDateTime(d.campaign.endsAt)}. Si l'objectif est atteint, les fonds sont versés
-              au porteur de projet.
+              La collecte se termine le {formatDateTime(d.campaign.endsAt)}. Si l'objectif est atteint, les
+              fonds sont versés au porteur de projet.
             </li>
             <li>
-              <strong>Tout ou rien :</strong> si l'objectif n'est pas atteint, vous serez intégralement remboursé,
-              automatiquement, sur le moyen de paiement utilisé.
+              <strong>Tout ou rien :</strong> si l'objectif n'est pas atteint, vous serez intégralement
+              remboursé, automatiquement, sur le moyen de paiement utilisé.
             </li>
           </ul>
         </>

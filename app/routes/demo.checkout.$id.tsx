@@ -21,7 +21,8 @@ function demoOnly() {
 }
 
 async function loadSession(id: string) {
-  if (!/^cs_test_[a-f0-9]{1,64}$/.test(id)) throw new Response("Session de paiement introuvable.", { status: 404 });
+  if (!/^cs_test_[a-f0-9]{1,64}$/.test(id))
+    throw new Response("Session de paiement introuvable.", { status: 404 });
   try {
     return await stripe().checkout.sessions.retrieve(id);
   } catch {
@@ -58,7 +59,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = (await readForm(request)).get("intent");
   if (!isDemoIntent(intent)) return { error: "Action inconnue." };
   await runDemoCheckout(session.id, intent, new URL("/webhooks/stripe", request.url).href);
-  if (intent === "decline") return { error: "Votre carte a été refusée (carte de test). Essayez à nouveau ou abandonnez le paiement." };
+  if (intent === "decline")
+    return {
+      error: "Votre carte a été refusée (carte de test). Essayez à nouveau ou abandonnez le paiement.",
+    };
   if (intent === "abandon") return redirect(session.cancel_url ?? "/");
   return redirect((session.success_url ?? "/").replace("{CHECKOUT_SESSION_ID}", session.id));
 }
@@ -69,7 +73,8 @@ export default function DemoCheckout() {
   return (
     <div className="container page prose-page">
       <p className="demo-checkout__label">
-        <strong>Mode démonstration — aucun paiement réel.</strong> Cette page remplace la page de paiement de Stripe.
+        <strong>Mode démonstration — aucun paiement réel.</strong> Cette page remplace la page de paiement de
+        Stripe.
       </p>
       <h1>Paiement de votre contribution</h1>
       <dl className="panel panel__figures">

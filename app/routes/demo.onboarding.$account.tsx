@@ -2,7 +2,13 @@
  * Demo mode only: the local page that stands in for Stripe Connect's hosted
  * onboarding. Finishing it sends a signed account.updated webhook to the platform.
  */
-import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { config } from "~/config.server";
 import { readForm } from "~/forms.server";
@@ -16,7 +22,9 @@ function ownUrl(request: Request, value: string | null): string | null {
   if (!value) return null;
   try {
     const url = new URL(value);
-    return url.origin === new URL(config().publicUrl).origin || url.origin === new URL(request.url).origin ? url.href : null;
+    return url.origin === new URL(config().publicUrl).origin || url.origin === new URL(request.url).origin
+      ? url.href
+      : null;
   } catch {
     return null;
   }
@@ -24,7 +32,8 @@ function ownUrl(request: Request, value: string | null): string | null {
 
 function read(request: Request, account: string | undefined) {
   if (!config().demoMode) throw new Response("Page introuvable.", { status: 404 });
-  if (!account || !/^acct_[a-f0-9]{8,64}$/.test(account)) throw new Response("Compte inconnu.", { status: 404 });
+  if (!account || !/^acct_[a-f0-9]{8,64}$/.test(account))
+    throw new Response("Compte inconnu.", { status: 404 });
   const params = new URL(request.url).searchParams;
   const retour = ownUrl(request, params.get("retour"));
   const relance = ownUrl(request, params.get("relance"));
@@ -50,8 +59,8 @@ export default function DemoOnboarding() {
   return (
     <div className="container page prose-page">
       <p className="demo-checkout__label">
-        <strong>Mode démonstration — aucun paiement réel.</strong> Cette page remplace l'inscription Stripe Connect (identité,
-        coordonnées bancaires).
+        <strong>Mode démonstration — aucun paiement réel.</strong> Cette page remplace l'inscription Stripe
+        Connect (identité, coordonnées bancaires).
       </p>
       <h1>Compte de paiement de votre structure</h1>
       <p>Compte Stripe : {d.account}</p>

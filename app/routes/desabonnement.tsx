@@ -2,23 +2,40 @@
  * Unsubscribe from a campaign's news. Opening the link shows a button (mail
  * scanners open links); one-click unsubscription (RFC 8058) POSTs to the same URL.
  */
-import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { database } from "~/db.server";
 import { readForm } from "~/forms.server";
 import { unsubscribe } from "~/holder/news.server";
 
-export const meta: MetaFunction = () => [{ title: "Se désabonner — Propulsons" }, { name: "robots", content: "noindex" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store", "Referrer-Policy": "same-origin" });
+export const meta: MetaFunction = () => [
+  { title: "Se désabonner — Propulsons" },
+  { name: "robots", content: "noindex" },
+];
+export const headers: HeadersFunction = () => ({
+  "Cache-Control": "private, no-store",
+  "Referrer-Policy": "same-origin",
+});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return { jeton: new URL(request.url).searchParams.get("jeton") ?? "" };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const token = new URL(request.url).searchParams.get("jeton") ?? String((await readForm(request)).get("jeton") ?? "");
+  const token =
+    new URL(request.url).searchParams.get("jeton") ?? String((await readForm(request)).get("jeton") ?? "");
   const done = await unsubscribe(database().db, token);
-  if (!done) return data({ ok: false as const, message: "Ce lien de désabonnement n'est pas valide." }, { status: 400 });
+  if (!done)
+    return data(
+      { ok: false as const, message: "Ce lien de désabonnement n'est pas valide." },
+      { status: 400 },
+    );
   return { ok: true as const, message: `Vous ne recevrez plus les actualités de « ${done.campaignTitle} ».` };
 }
 

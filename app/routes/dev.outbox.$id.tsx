@@ -24,7 +24,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
       "Content-Type": "text/html; charset=utf-8",
       "Cache-Control": "no-store",
       // The email's HTML is shown as is: no script, no outside resource, no framing.
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+      "Content-Security-Policy":
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
       "X-Content-Type-Options": "nosniff",
     },
   });

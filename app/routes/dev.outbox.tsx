@@ -38,8 +38,8 @@ export default function DemoOutbox() {
     <div className="container page">
       <h1>Boîte d'envoi (mode démonstration)</h1>
       <p>
-        En mode démonstration, aucun courriel n'est réellement envoyé : chaque message transmis au service d'envoi est
-        conservé ici, du plus récent au plus ancien.
+        En mode démonstration, aucun courriel n'est réellement envoyé : chaque message transmis au service
+        d'envoi est conservé ici, du plus récent au plus ancien.
       </p>
       {messages.length === 0 ? (
         <p>Aucun message pour le moment.</p>

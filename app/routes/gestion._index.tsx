@@ -8,20 +8,32 @@ import { figuresFor } from "~/models/figures.server";
 import { attentionCounts } from "~/staff/attention.server";
 import { moderationQueue } from "~/staff/moderation.server";
 
-export const meta: MetaFunction = () => [{ title: "Espace Département — Propulsons" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Espace Département — Propulsons" },
+  { name: "robots", content: "noindex" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["staff"]);
   const db = database().db;
   const year = parisYear(new Date());
-  const [queue, attention, figures] = await Promise.all([moderationQueue(db), attentionCounts(db), figuresFor(db, { kind: "year", year })]);
+  const [queue, attention, figures] = await Promise.all([
+    moderationQueue(db),
+    attentionCounts(db),
+    figuresFor(db, { kind: "year", year }),
+  ]);
   return {
     name: user.displayName,
     waiting: queue.length,
     oldest: queue[0] ? { id: queue[0].id, title: queue[0].title } : null,
     attention,
     year,
-    figures: { launched: figures.launched, inProgress: figures.inProgress, collectedCents: figures.collectedCents, citizens: figures.citizens },
+    figures: {
+      launched: figures.launched,
+      inProgress: figures.inProgress,
+      collectedCents: figures.collectedCents,
+      citizens: figures.citizens,
+    },
   };
 }
 
@@ -58,7 +70,9 @@ export default function StaffHome() {
               <p>Rien à traiter.</p>
             ) : (
               <ul>
-                <li>{countOf(d.attention.contributions, "contribution signalée", "contributions signalées")}</li>
+                <li>
+                  {countOf(d.attention.contributions, "contribution signalée", "contributions signalées")}
+                </li>
                 <li>{countOf(d.attention.payouts, "virement", "virements")} en attente ou en échec</li>
                 <li>{countOf(d.attention.emails, "courriel non distribué", "courriels non distribués")}</li>
               </ul>
@@ -72,7 +86,10 @@ export default function StaffHome() {
           <div className="card__body">
             <h2 id="h-year">Année {d.year}</h2>
             <ul>
-              <li>{countOf(d.figures.launched, "campagne lancée", "campagnes lancées")}, dont {formatInteger(d.figures.inProgress)} en cours</li>
+              <li>
+                {countOf(d.figures.launched, "campagne lancée", "campagnes lancées")}, dont{" "}
+                {formatInteger(d.figures.inProgress)} en cours
+              </li>
               <li>{formatEuros(d.figures.collectedCents)} collectés</li>
               <li>{countOf(d.figures.citizens, "citoyen impliqué", "citoyens impliqués")}</li>
             </ul>

@@ -7,14 +7,20 @@ import { CONTRIBUTION_STATUS_LABELS } from "~/domain/contribution-status";
 import { formatDateTime, formatEuros, formatInteger, plural } from "~/domain/format";
 import { attentionItems } from "~/staff/attention.server";
 
-export const meta: MetaFunction = () => [{ title: "Paiements à traiter — Espace Département — Propulsons" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Paiements à traiter — Espace Département — Propulsons" },
+  { name: "robots", content: "noindex" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["staff"]);
   const items = await attentionItems(database().db);
   return {
     ...items,
-    contributions: items.contributions.map((k) => ({ ...k, statusLabel: CONTRIBUTION_STATUS_LABELS[k.status] })),
+    contributions: items.contributions.map((k) => ({
+      ...k,
+      statusLabel: CONTRIBUTION_STATUS_LABELS[k.status],
+    })),
   };
 }
 
@@ -24,8 +30,9 @@ export default function Attention() {
     <div className="container page">
       <h1>Paiements à traiter</h1>
       <p>
-        Ce qui demande une intervention humaine. La plateforme ne déplace jamais d'argent depuis cette page : les corrections se font
-        dans le tableau de bord Stripe, et la plateforme les enregistre d'elle-même à la réception des notifications (webhooks).
+        Ce qui demande une intervention humaine. La plateforme ne déplace jamais d'argent depuis cette page :
+        les corrections se font dans le tableau de bord Stripe, et la plateforme les enregistre d'elle-même à
+        la réception des notifications (webhooks).
       </p>
 
       <section aria-labelledby="h-contributions">
@@ -41,9 +48,10 @@ export default function Attention() {
                     {k.reference} — {formatEuros(k.amountCents)} — {k.statusLabel}
                   </h3>
                   <p>
-                    Campagne : <Link to={`/gestion/campagnes/${k.campaignId}`}>{k.campaignTitle}</Link> · contributeur :{" "}
-                    <a href={`mailto:${k.email}`}>{k.email}</a>
-                    {k.paymentIntent ? ` · paiement Stripe ${k.paymentIntent}` : ""} · mis à jour le {formatDateTime(k.updatedAt)}
+                    Campagne : <Link to={`/gestion/campagnes/${k.campaignId}`}>{k.campaignTitle}</Link> ·
+                    contributeur : <a href={`mailto:${k.email}`}>{k.email}</a>
+                    {k.paymentIntent ? ` · paiement Stripe ${k.paymentIntent}` : ""} · mis à jour le{" "}
+                    {formatDateTime(k.updatedAt)}
                   </p>
                   {k.problems.map((p, i) => (
                     <div key={i}>
@@ -71,12 +79,15 @@ export default function Attention() {
               <li key={p.id} className="card">
                 <div className="card__body">
                   <h3>
-                    {formatEuros(p.amountCents)} pour {p.organization} ({p.kind === "main" ? "virement principal" : "virement complémentaire"}) —{" "}
+                    {formatEuros(p.amountCents)} pour {p.organization} (
+                    {p.kind === "main" ? "virement principal" : "virement complémentaire"}) —{" "}
                     {p.status === "failed" ? "en échec" : "en attente"}
                   </h3>
                   <p>
-                    Campagne : <Link to={`/gestion/campagnes/${p.campaignId}`}>{p.campaignTitle}</Link> · créé le {formatDateTime(p.createdAt)} ·{" "}
-                    {formatInteger(p.attempts)} {plural(p.attempts, "tentative", "tentatives")}{p.lastError ? ` · dernière erreur : ${p.lastError}` : ""}
+                    Campagne : <Link to={`/gestion/campagnes/${p.campaignId}`}>{p.campaignTitle}</Link> · créé
+                    le {formatDateTime(p.createdAt)} · {formatInteger(p.attempts)}{" "}
+                    {plural(p.attempts, "tentative", "tentatives")}
+                    {p.lastError ? ` · dernière erreur : ${p.lastError}` : ""}
                   </p>
                   <p className="next-step">À faire : {p.nextStep}</p>
                 </div>
@@ -93,8 +104,9 @@ export default function Attention() {
         ) : (
           <>
             <p className="next-step">
-              À faire : après 8 tentatives, l'envoi est abandonné. Vérifiez l'adresse et l'état du service d'envoi (Resend) ; prévenez la
-              personne par un autre moyen si le message était important (remboursement, virement).
+              À faire : après 8 tentatives, l'envoi est abandonné. Vérifiez l'adresse et l'état du service
+              d'envoi (Resend) ; prévenez la personne par un autre moyen si le message était important
+              (remboursement, virement).
             </p>
             <table className="table">
               <caption className="visually-hidden">Courriels non distribués</caption>

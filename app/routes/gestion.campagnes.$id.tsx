@@ -30,7 +30,11 @@ import {
 } from "~/staff/moderation.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `Examen : ${d.facts.title} — Espace Département — Propulsons` : "Campagne — Espace Département — Propulsons" },
+  {
+    title: d
+      ? `Examen : ${d.facts.title} — Espace Département — Propulsons`
+      : "Campagne — Espace Département — Propulsons",
+  },
   { name: "robots", content: "noindex" },
 ];
 
@@ -85,7 +89,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-function run(db: ReturnType<typeof database>["db"], id: number, userId: number, d: Decision): Promise<StaffResult> {
+function run(
+  db: ReturnType<typeof database>["db"],
+  id: number,
+  userId: number,
+  d: Decision,
+): Promise<StaffResult> {
   const actor = { userId };
   switch (d.intent) {
     case "approve":
@@ -112,16 +121,37 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = campaignId(params.id);
   const parsed = parseDecision(await readForm(request));
   if (!parsed.ok) {
-    return data({ ok: false, intent: parsed.intent, message: "Le formulaire contient des erreurs.", errors: parsed.errors, values: parsed.values }, { status: 400 });
+    return data(
+      {
+        ok: false,
+        intent: parsed.intent,
+        message: "Le formulaire contient des erreurs.",
+        errors: parsed.errors,
+        values: parsed.values,
+      },
+      { status: 400 },
+    );
   }
   const result = await run(database().db, id, user.id, parsed.decision);
   if (!result.ok) {
     return data(
-      { ok: false, intent: parsed.decision.intent, message: result.message, errors: {} as Record<string, string>, values: {} as Record<string, string> },
+      {
+        ok: false,
+        intent: parsed.decision.intent,
+        message: result.message,
+        errors: {} as Record<string, string>,
+        values: {} as Record<string, string>,
+      },
       { status: result.status },
     );
   }
-  return data({ ok: true, intent: parsed.decision.intent, message: result.message, errors: {} as Record<string, string>, values: {} as Record<string, string> });
+  return data({
+    ok: true,
+    intent: parsed.decision.intent,
+    message: result.message,
+    errors: {} as Record<string, string>,
+    values: {} as Record<string, string>,
+  });
 }
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
@@ -133,9 +163,18 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 }
 
 /** A labelled textarea with its hint and its error, wired for screen readers. */
-function TextField(props: { name: string; label: string; hint?: string; rows: number; required?: boolean; values: Record<string, string>; errors: Record<string, string> }) {
+function TextField(props: {
+  name: string;
+  label: string;
+  hint?: string;
+  rows: number;
+  required?: boolean;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}) {
   const { name, errors } = props;
-  const describedBy = [props.hint ? `h-${name}` : "", errors[name] ? `e-${name}` : ""].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [props.hint ? `h-${name}` : "", errors[name] ? `e-${name}` : ""].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">
       <label htmlFor={`f-${name}`}>{props.label}</label>
@@ -165,7 +204,8 @@ export default function StaffCampaign() {
   const f = d.facts;
   const errors = r?.errors ?? {};
   const values = r?.values ?? {};
-  const described = (name: string, hint?: string) => [hint, errors[name] ? `e-${name}` : ""].filter(Boolean).join(" ") || undefined;
+  const described = (name: string, hint?: string) =>
+    [hint, errors[name] ? `e-${name}` : ""].filter(Boolean).join(" ") || undefined;
   return (
     <>
       <div className="container page staff-review">
@@ -188,7 +228,11 @@ export default function StaffCampaign() {
         </p>
 
         {r ? (
-          <div className={r.ok ? "outcome outcome--funded" : "error-summary"} role={r.ok ? "status" : "alert"} tabIndex={-1}>
+          <div
+            className={r.ok ? "outcome outcome--funded" : "error-summary"}
+            role={r.ok ? "status" : "alert"}
+            tabIndex={-1}
+          >
             <p>{r.message}</p>
             {!r.ok && Object.keys(errors).length > 0 ? (
               <ul>
@@ -222,11 +266,18 @@ export default function StaffCampaign() {
                       aria-describedby={described("debut", "h-debut")}
                     />
                     <p className="hint" id="h-debut">
-                      Vide : en ligne dans la minute. Sinon à 0 h le jour choisi (heure de Paris). Fin fixée par le porteur : {formatDate(f.ends_at)}.
+                      Vide : en ligne dans la minute. Sinon à 0 h le jour choisi (heure de Paris). Fin fixée
+                      par le porteur : {formatDate(f.ends_at)}.
                     </p>
                     <FieldError id="e-debut" message={errors.debut} />
                   </div>
-                  <TextField name="message" label="Message au porteur (facultatif)" rows={3} values={values} errors={errors} />
+                  <TextField
+                    name="message"
+                    label="Message au porteur (facultatif)"
+                    rows={3}
+                    values={values}
+                    errors={errors}
+                  />
                   <button type="submit" name="intent" value="approve" className="button" disabled={busy}>
                     Valider la campagne
                   </button>
@@ -244,7 +295,13 @@ export default function StaffCampaign() {
                     values={values}
                     errors={errors}
                   />
-                  <button type="submit" name="intent" value="request_changes" className="button button--secondary" disabled={busy}>
+                  <button
+                    type="submit"
+                    name="intent"
+                    value="request_changes"
+                    className="button button--secondary"
+                    disabled={busy}
+                  >
                     Demander des modifications
                   </button>
                 </div>
@@ -261,7 +318,13 @@ export default function StaffCampaign() {
                     values={values}
                     errors={errors}
                   />
-                  <button type="submit" name="intent" value="reject" className="button button--danger" disabled={busy}>
+                  <button
+                    type="submit"
+                    name="intent"
+                    value="reject"
+                    className="button button--danger"
+                    disabled={busy}
+                  >
                     Refuser la campagne
                   </button>
                 </div>
@@ -273,10 +336,13 @@ export default function StaffCampaign() {
 
           <h3>Label Budget Citoyen</h3>
           <p>
-            {f.budget_citoyen_year !== null ? `Labellisée « Budget Citoyen ${f.budget_citoyen_year} ».` : "Pas de label."}{" "}
+            {f.budget_citoyen_year !== null
+              ? `Labellisée « Budget Citoyen ${f.budget_citoyen_year} ».`
+              : "Pas de label."}{" "}
             {d.commission.recorded ? (
               <>
-                Commission enregistrée au versement : <strong>{formatBps(d.commission.bps)}</strong>, soit {formatEuros(d.commission.cents ?? 0)}.
+                Commission enregistrée au versement : <strong>{formatBps(d.commission.bps)}</strong>, soit{" "}
+                {formatEuros(d.commission.cents ?? 0)}.
               </>
             ) : f.status === "failed" || f.status === "cancelled" ? (
               <>Aucune commission : la campagne n'a pas été financée.</>
@@ -306,13 +372,25 @@ export default function StaffCampaign() {
                   </p>
                   <FieldError id="e-annee" message={errors.annee} />
                 </div>
-                <button type="submit" name="intent" value="label" className="button button--secondary" disabled={busy}>
+                <button
+                  type="submit"
+                  name="intent"
+                  value="label"
+                  className="button button--secondary"
+                  disabled={busy}
+                >
                   {f.budget_citoyen_year !== null ? "Changer l'année" : "Attribuer le label"}
                 </button>
               </Form>
               {f.budget_citoyen_year !== null ? (
                 <Form method="post">
-                  <button type="submit" name="intent" value="unlabel" className="button button--secondary" disabled={busy}>
+                  <button
+                    type="submit"
+                    name="intent"
+                    value="unlabel"
+                    className="button button--secondary"
+                    disabled={busy}
+                  >
                     Retirer le label
                   </button>
                 </Form>
@@ -325,7 +403,13 @@ export default function StaffCampaign() {
           <h3>Mise en avant</h3>
           {d.can.feature || d.can.unfeature ? (
             <Form method="post">
-              <button type="submit" name="intent" value={d.can.unfeature ? "unfeature" : "feature"} className="button button--secondary" disabled={busy}>
+              <button
+                type="submit"
+                name="intent"
+                value={d.can.unfeature ? "unfeature" : "feature"}
+                className="button button--secondary"
+                disabled={busy}
+              >
                 {d.can.unfeature ? "Ne plus mettre en avant sur l'accueil" : "Mettre en avant sur l'accueil"}
               </button>
             </Form>
@@ -347,7 +431,13 @@ export default function StaffCampaign() {
                   errors={errors}
                 />
                 <p>
-                  <button type="submit" name="intent" value="cancel" className="button button--danger" disabled={busy}>
+                  <button
+                    type="submit"
+                    name="intent"
+                    value="cancel"
+                    className="button button--danger"
+                    disabled={busy}
+                  >
                     Annuler la campagne et rembourser
                   </button>
                 </p>
@@ -361,14 +451,17 @@ export default function StaffCampaign() {
           <dl className="facts">
             <dt>Structure</dt>
             <dd>
-              {f.organization} ({f.legalForm}, {f.town}){f.registration_number ? ` — n° ${f.registration_number}` : " — sans numéro d'immatriculation"}
+              {f.organization} ({f.legalForm}, {f.town})
+              {f.registration_number ? ` — n° ${f.registration_number}` : " — sans numéro d'immatriculation"}
             </dd>
             <dt>Porteur</dt>
             <dd>
               {f.holder_name} — <a href={`mailto:${f.holder_email}`}>{f.holder_email}</a>
             </dd>
             <dt>Compte de paiement</dt>
-            <dd>{f.paymentsReady ? "prêt à recevoir les virements" : "pas encore prêt (le virement attendra)"}</dd>
+            <dd>
+              {f.paymentsReady ? "prêt à recevoir les virements" : "pas encore prêt (le virement attendra)"}
+            </dd>
             <dt>Objectif</dt>
             <dd>{formatEuros(f.goal_cents)}</dd>
             <dt>Dates</dt>
@@ -395,7 +488,9 @@ export default function StaffCampaign() {
         <section aria-labelledby="historique">
           <h2 id="historique">Historique</h2>
           <table className="table">
-            <caption className="visually-hidden">Historique de la campagne, du plus ancien au plus récent</caption>
+            <caption className="visually-hidden">
+              Historique de la campagne, du plus ancien au plus récent
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Date</th>

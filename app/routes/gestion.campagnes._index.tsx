@@ -6,7 +6,10 @@ import { CAMPAIGN_STATES, STATE_LABELS, type CampaignState } from "~/domain/camp
 import { countOf, formatDate } from "~/domain/format";
 import { staffCampaignList } from "~/staff/moderation.server";
 
-export const meta: MetaFunction = () => [{ title: "Campagnes — Espace Département — Propulsons" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Campagnes — Espace Département — Propulsons" },
+  { name: "robots", content: "noindex" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["staff"]);
@@ -42,7 +45,9 @@ export default function StaffCampaigns() {
       </Form>
       <p role="status">{countOf(d.campaigns.length, "campagne", "campagnes")}.</p>
       <table className="table">
-        <caption className="visually-hidden">Campagnes{d.status ? ` à l'état « ${STATE_LABELS[d.status]} »` : ""}</caption>
+        <caption className="visually-hidden">
+          Campagnes{d.status ? ` à l'état « ${STATE_LABELS[d.status]} »` : ""}
+        </caption>
         <thead>
           <tr>
             <th scope="col">Campagne</th>

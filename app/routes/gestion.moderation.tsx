@@ -5,7 +5,10 @@ import { database } from "~/db.server";
 import { formatDate, formatDateTime, formatEuros } from "~/domain/format";
 import { moderationQueue } from "~/staff/moderation.server";
 
-export const meta: MetaFunction = () => [{ title: "Modération — Espace Département — Propulsons" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Modération — Espace Département — Propulsons" },
+  { name: "robots", content: "noindex" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["staff"]);
@@ -38,7 +41,9 @@ export default function Moderation() {
               <tr key={c.id}>
                 <th scope="row">
                   <Link to={`/gestion/campagnes/${c.id}`}>{c.title}</Link>
-                  {c.changes_requested > 0 ? <span className="tag">Resoumise après modifications</span> : null}
+                  {c.changes_requested > 0 ? (
+                    <span className="tag">Resoumise après modifications</span>
+                  ) : null}
                 </th>
                 <td>{c.organization}</td>
                 <td>{c.territory}</td>

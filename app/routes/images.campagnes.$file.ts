@@ -4,7 +4,11 @@ import { readCampaignImage } from "~/holder/images.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const bytes = await readCampaignImage(params.file ?? "");
-  if (!bytes) return new Response("Image introuvable.", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  if (!bytes)
+    return new Response("Image introuvable.", {
+      status: 404,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   return new Response(new Uint8Array(bytes), {
     headers: {
       "Content-Type": "image/webp",

@@ -27,7 +27,10 @@ export default function Account() {
         </li>
       </ul>
       <h2>Sessions</h2>
-      <p>Vous pouvez fermer toutes vos sessions, sur tous vos appareils (par exemple après avoir utilisé un ordinateur partagé).</p>
+      <p>
+        Vous pouvez fermer toutes vos sessions, sur tous vos appareils (par exemple après avoir utilisé un
+        ordinateur partagé).
+      </p>
       <Form method="post" action="/deconnexion">
         <input type="hidden" name="partout" value="oui" />
         <button type="submit" className="button button--secondary">

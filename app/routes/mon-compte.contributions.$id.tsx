@@ -12,12 +12,17 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-s
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const id = Number(params.id);
-  const k = Number.isSafeInteger(id) && id > 0 ? await myContribution(database().db, user.email, id) : undefined;
+  const k =
+    Number.isSafeInteger(id) && id > 0 ? await myContribution(database().db, user.email, id) : undefined;
   // Someone else's contribution and a missing one look the same.
   if (!k) throw new Response("Contribution introuvable.", { status: 404 });
   return {
     reference: contributionReference(k.id),
-    status: myContributionState({ status: k.status, campaignStatus: k.campaign_status, disputeStatus: k.dispute_status }),
+    status: myContributionState({
+      status: k.status,
+      campaignStatus: k.campaign_status,
+      disputeStatus: k.dispute_status,
+    }),
     outcome: outcomeText(k),
     amountCents: k.amount_cents,
     paidAt: k.paid_at!,
@@ -32,20 +37,34 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const NBSP = "\u00a0";
 
 /** What became of the money, in the past tense only for what happened. */
-function outcomeText(k: { status: string; campaign_status: string; dispute_status: string | null; amount_cents: number; ends_at: string }): string {
+function outcomeText(k: {
+  status: string;
+  campaign_status: string;
+  dispute_status: string | null;
+  amount_cents: number;
+  ends_at: string;
+}): string {
   const amount = formatEuros(k.amount_cents);
   if (k.campaign_status === "failed" || k.campaign_status === "cancelled") {
-    const why = k.campaign_status === "failed" ? "La campagne n'a pas atteint son objectif" : "La campagne a été annulée";
-    if (k.status === "refunded") return `${why}${NBSP}: vous avez été remboursé de ${amount} sur le moyen de paiement utilisé.`;
-    if (k.status === "refunding") return `${why}${NBSP}: le remboursement de ${amount} est en cours sur le moyen de paiement utilisé.`;
+    const why =
+      k.campaign_status === "failed"
+        ? "La campagne n'a pas atteint son objectif"
+        : "La campagne a été annulée";
+    if (k.status === "refunded")
+      return `${why}${NBSP}: vous avez été remboursé de ${amount} sur le moyen de paiement utilisé.`;
+    if (k.status === "refunding")
+      return `${why}${NBSP}: le remboursement de ${amount} est en cours sur le moyen de paiement utilisé.`;
     if (k.status === "refund_failed") {
       return `${why}${NBSP}: le remboursement de ${amount} a échoué. L'équipe de Propulsons vous contacte pour vous rembourser autrement.`;
     }
-    if (k.dispute_status === "lost") return `${why}. Votre banque vous a rendu ce paiement à la suite de votre contestation.`;
-    if (k.dispute_status === "open") return `${why}. Votre banque conteste ce paiement${NBSP}: le remboursement attend la fin de la contestation.`;
+    if (k.dispute_status === "lost")
+      return `${why}. Votre banque vous a rendu ce paiement à la suite de votre contestation.`;
+    if (k.dispute_status === "open")
+      return `${why}. Votre banque conteste ce paiement${NBSP}: le remboursement attend la fin de la contestation.`;
     return `${why}${NBSP}: vous allez être remboursé de ${amount}, automatiquement, sur le moyen de paiement utilisé.`;
   }
-  if (k.campaign_status === "funded") return `La campagne a atteint son objectif. Merci pour votre soutien${NBSP}!`;
+  if (k.campaign_status === "funded")
+    return `La campagne a atteint son objectif. Merci pour votre soutien${NBSP}!`;
   return `Tout ou rien${NBSP}: si la campagne n'atteint pas son objectif à sa date de fin (${formatDateTime(k.ends_at)}), vous êtes intégralement remboursé, automatiquement, sur le moyen de paiement utilisé.`;
 }
 
@@ -83,13 +102,12 @@ export default function Receipt() {
         <div>
           <dt>Affichage public</dt>
           <dd>
-            {r.anonymous ? "« Anonyme »" : `« ${r.publicName} »`}, {r.hideAmount ? "montant masqué" : "montant affiché"}
+            {r.anonymous ? "« Anonyme »" : `« ${r.publicName} »`},{" "}
+            {r.hideAmount ? "montant masqué" : "montant affiché"}
           </dd>
         </div>
       </dl>
-      <p>
-        {r.outcome} Ce reçu n'est pas un reçu fiscal.
-      </p>
+      <p>{r.outcome} Ce reçu n'est pas un reçu fiscal.</p>
     </div>
   );
 }

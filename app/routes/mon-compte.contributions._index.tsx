@@ -16,7 +16,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     contributions: rows.map((k) => ({
       id: k.id,
       reference: contributionReference(k.id),
-      status: myContributionState({ status: k.status, campaignStatus: k.campaign_status, disputeStatus: k.dispute_status }),
+      status: myContributionState({
+        status: k.status,
+        campaignStatus: k.campaign_status,
+        disputeStatus: k.dispute_status,
+      }),
       hasReceipt: k.paid_at !== null,
       amountCents: k.amount_cents,
       date: k.paid_at ?? k.created_at,
@@ -36,11 +40,14 @@ export default function MyContributions() {
       <h1>Mes contributions</h1>
       {contributions.length === 0 ? (
         <p>
-          Aucune contribution avec cette adresse pour le moment. <Link to="/campagnes?statut=en-cours">Découvrir les projets en cours</Link>
+          Aucune contribution avec cette adresse pour le moment.{" "}
+          <Link to="/campagnes?statut=en-cours">Découvrir les projets en cours</Link>
         </p>
       ) : (
         <table className="table">
-          <caption className="visually-hidden">Vos contributions, de la plus récente à la plus ancienne</caption>
+          <caption className="visually-hidden">
+            Vos contributions, de la plus récente à la plus ancienne
+          </caption>
           <thead>
             <tr>
               <th scope="col">Projet</th>
@@ -64,9 +71,7 @@ export default function MyContributions() {
                 <td>{k.status}</td>
                 <td>
                   {k.hasReceipt ? (
-                    <Link to={`/mon-compte/contributions/${k.id}`}>
-                      Reçu {k.reference}
-                    </Link>
+                    <Link to={`/mon-compte/contributions/${k.id}`}>Reçu {k.reference}</Link>
                   ) : (
                     "—"
                   )}

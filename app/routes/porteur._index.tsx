@@ -24,7 +24,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
       territory: s.territory_name,
       paymentsReady: s.stripe_account_id !== null && s.stripe_payouts_enabled === 1,
     })),
-    campaigns: campaigns.map((c) => ({ id: c.id, slug: c.slug, title: c.title, status: STATE_LABELS[c.status], endsAt: c.ends_at, organization: c.organization_name })),
+    campaigns: campaigns.map((c) => ({
+      id: c.id,
+      slug: c.slug,
+      title: c.title,
+      status: STATE_LABELS[c.status],
+      endsAt: c.ends_at,
+      organization: c.organization_name,
+    })),
   };
 }
 
@@ -47,8 +54,8 @@ export default function HolderHome() {
         {structures.length === 0 ? (
           <>
             <p>
-              Pour lancer une campagne, déclarez d'abord votre structure : association, coopérative (SCIC, SCOP), entreprise de
-              l'ESS ou collectif citoyen.
+              Pour lancer une campagne, déclarez d'abord votre structure : association, coopérative (SCIC,
+              SCOP), entreprise de l'ESS ou collectif citoyen.
             </p>
             <p>
               <Link to="/porteur/structure" className="button">
@@ -62,7 +69,9 @@ export default function HolderHome() {
               <li key={s.id}>
                 <strong>{s.name}</strong> — {s.legalForm}
                 {s.registrationNumber ? `, n° ${s.registrationNumber}` : ""}, {s.town} ({s.territory}).{" "}
-                {s.paymentsReady ? "Compte de paiement prêt à recevoir les fonds." : "Compte de paiement à connecter avant le versement des fonds."}{" "}
+                {s.paymentsReady
+                  ? "Compte de paiement prêt à recevoir les fonds."
+                  : "Compte de paiement à connecter avant le versement des fonds."}{" "}
                 <Link to="/porteur/structure">
                   Modifier<span className="visually-hidden"> la structure {s.name}</span>
                 </Link>

@@ -4,7 +4,14 @@
  * refused with French messages and nothing typed is lost), then « Soumettre ».
  * After approval only the story stays editable. Works without JavaScript.
  */
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { database } from "~/db.server";
@@ -20,13 +27,19 @@ import {
   type CampaignErrors,
   type CampaignValues,
 } from "~/holder/campaign-form.server";
-import { EDITABLE, requireOwnCampaign, saveCampaign, setCampaignImage, STORY_ONLY, submitCampaign } from "~/holder/campaigns.server";
+import {
+  EDITABLE,
+  requireOwnCampaign,
+  saveCampaign,
+  setCampaignImage,
+  STORY_ONLY,
+  submitCampaign,
+} from "~/holder/campaigns.server";
 import { MAX_IMAGE_BYTES } from "~/holder/images.server";
 import { listTerritories, listThemes } from "~/models/campaigns.server";
 
 export const meta: MetaFunction = () => [{ title: "Éditer la campagne — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
-
 
 function euros(cents: number): string {
   return String(Math.trunc(cents / 100));
@@ -46,10 +59,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     theme: c.theme,
     resultats: c.expected_results_md,
     calendrier: c.timetable_md,
-    postes: Array.from({ length: FUND_ROWS }, (_, i) => ({ libelle: c.fundLines[i]?.label ?? "", montant: c.fundLines[i] ? euros(c.fundLines[i]!.amount_cents) : "" })),
+    postes: Array.from({ length: FUND_ROWS }, (_, i) => ({
+      libelle: c.fundLines[i]?.label ?? "",
+      montant: c.fundLines[i] ? euros(c.fundLines[i]!.amount_cents) : "",
+    })),
     contreparties: Array.from({ length: REWARD_ROWS }, (_, i) => {
       const r = c.rewards[i];
-      return { titre: r?.title ?? "", description: r?.description ?? "", minimum: r ? euros(r.minimum_cents) : "", stock: r?.stock != null ? String(r.stock) : "" };
+      return {
+        titre: r?.title ?? "",
+        description: r?.description ?? "",
+        minimum: r ? euros(r.minimum_cents) : "",
+        stock: r?.stock != null ? String(r.stock) : "",
+      };
     }),
   };
   return {
@@ -74,31 +95,67 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id, c } = await requireOwnCampaign(request, params.id);
   const db = database().db;
   if (Number(request.headers.get("content-length") ?? 0) > MAX_IMAGE_BYTES + 64 * 1024) {
-    return data({ values: null, errors: {} as CampaignErrors, message: "Image trop lourde : 5 Mo au plus.", saved: false }, { status: 413 });
+    return data(
+      {
+        values: null,
+        errors: {} as CampaignErrors,
+        message: "Image trop lourde : 5 Mo au plus.",
+        saved: false,
+      },
+      { status: 413 },
+    );
   }
   const form = await readForm(request);
   if (form.get("intent") === "image") {
     const file = form.get("image");
     const bytes = file instanceof File ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
     const result = await setCampaignImage(db, id, c.status, bytes, field(form, "image_alt"));
-    if (!result.ok) return data({ values: null, errors: result.errors as CampaignErrors, message: result.message, saved: false }, { status: result.status });
+    if (!result.ok)
+      return data(
+        { values: null, errors: result.errors as CampaignErrors, message: result.message, saved: false },
+        { status: result.status },
+      );
     return data({ values: null, errors: {} as CampaignErrors, message: null, saved: true });
   }
   if (form.get("intent") === "soumettre") {
     const submitted = await submitCampaign(db, user.id, id);
-    if (!submitted.ok) return data({ values: null, errors: {} as CampaignErrors, message: submitted.message, saved: false }, { status: 409 });
+    if (!submitted.ok)
+      return data(
+        { values: null, errors: {} as CampaignErrors, message: submitted.message, saved: false },
+        { status: 409 },
+      );
     return redirect(`/porteur/campagnes/${id}?soumise=1`);
   }
   const values = readCampaignForm(form);
   const [territories, themes] = await Promise.all([listTerritories(db), listThemes(db)]);
-  const checked = validateCampaign(values, { territories: new Set(territories.map((t) => t.slug)), themes: new Set(themes.map((t) => t.slug)) });
-  if (!checked.ok) return data({ values, errors: checked.errors, message: null, saved: false }, { status: 400 });
+  const checked = validateCampaign(values, {
+    territories: new Set(territories.map((t) => t.slug)),
+    themes: new Set(themes.map((t) => t.slug)),
+  });
+  if (!checked.ok)
+    return data({ values, errors: checked.errors, message: null, saved: false }, { status: 400 });
   const saved = await saveCampaign(db, user.id, id, checked.data);
-  if (!saved.ok) return data({ values, errors: {} as CampaignErrors, message: saved.message, saved: false }, { status: 409 });
+  if (!saved.ok)
+    return data(
+      { values, errors: {} as CampaignErrors, message: saved.message, saved: false },
+      { status: 409 },
+    );
   return data({ values: null, errors: {} as CampaignErrors, message: null, saved: true });
 }
 
-function Field({ name, label, hint, errors, children }: { name: string; label: string; hint?: string; errors: CampaignErrors; children: ReactNode }) {
+function Field({
+  name,
+  label,
+  hint,
+  errors,
+  children,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  errors: CampaignErrors;
+  children: ReactNode;
+}) {
   return (
     <div className="field">
       <label htmlFor={`e-${name}`}>{label}</label>
@@ -137,7 +194,8 @@ export default function Editor() {
     const group = name.startsWith("poste_") && errors.postes ? "e-postes-error" : undefined;
     return {
       "aria-invalid": errors[name] || group ? true : undefined,
-      "aria-describedby": [hint, errors[name] ? `e-${name}-error` : undefined, group].filter(Boolean).join(" ") || undefined,
+      "aria-describedby":
+        [hint, errors[name] ? `e-${name}-error` : undefined, group].filter(Boolean).join(" ") || undefined,
     };
   };
   return (
@@ -148,10 +206,16 @@ export default function Editor() {
       <h1>{d.values.titre}</h1>
       <p className="outcome" role="status">
         État : <strong>{d.statusLabel}</strong>.{" "}
-        {search.get("soumise") ? "Votre campagne est transmise à l'équipe du Département pour validation. " : ""}
+        {search.get("soumise")
+          ? "Votre campagne est transmise à l'équipe du Département pour validation. "
+          : ""}
         {result?.saved ? "Modifications enregistrées. " : ""}
-        {d.storyOnly ? "La campagne est validée : l'objectif, les dates et les contreparties ne changent plus ; la présentation reste modifiable." : ""}
-        {d.status === "submitted" ? "En attente de validation : la campagne ne peut pas être modifiée pour le moment." : ""}
+        {d.storyOnly
+          ? "La campagne est validée : l'objectif, les dates et les contreparties ne changent plus ; la présentation reste modifiable."
+          : ""}
+        {d.status === "submitted"
+          ? "En attente de validation : la campagne ne peut pas être modifiée pour le moment."
+          : ""}
       </p>
       {d.staffComment ? (
         <div className="outcome outcome--failed">
@@ -166,7 +230,9 @@ export default function Editor() {
       ) : null}
       {errorList.length > 0 ? (
         <div className="error-summary" role="alert">
-          <h2>Le formulaire contient {errorList.length === 1 ? "une erreur" : `${errorList.length} erreurs`}</h2>
+          <h2>
+            Le formulaire contient {errorList.length === 1 ? "une erreur" : `${errorList.length} erreurs`}
+          </h2>
           <ul>
             {errorList.map(([name, message]) => (
               <li key={name}>
@@ -184,25 +250,86 @@ export default function Editor() {
         <fieldset disabled={locked && !d.storyOnly}>
           <legend className="visually-hidden">Contenu de la campagne</legend>
           <Field errors={errors} name="titre" label="Titre du projet">
-            <input id="e-titre" name="titre" defaultValue={v.titre} maxLength={120} readOnly={locked} {...aria("titre")} />
+            <input
+              id="e-titre"
+              name="titre"
+              defaultValue={v.titre}
+              maxLength={120}
+              readOnly={locked}
+              {...aria("titre")}
+            />
           </Field>
-          <Field errors={errors} name="resume" label="Résumé (affiché sur les cartes)" hint="20 à 300 caractères.">
-            <textarea id="e-resume" name="resume" defaultValue={v.resume} rows={2} maxLength={300} readOnly={locked} {...aria("resume", "e-resume-hint")} />
+          <Field
+            errors={errors}
+            name="resume"
+            label="Résumé (affiché sur les cartes)"
+            hint="20 à 300 caractères."
+          >
+            <textarea
+              id="e-resume"
+              name="resume"
+              defaultValue={v.resume}
+              rows={2}
+              maxLength={300}
+              readOnly={locked}
+              {...aria("resume", "e-resume-hint")}
+            />
           </Field>
-          <Field errors={errors} name="histoire" label="Présentation du projet (Markdown)" hint="Titres avec ##, listes avec -, **gras**, *italique*, liens [texte](https://…). L'aperçu montre le rendu.">
-            <textarea id="e-histoire" name="histoire" defaultValue={v.histoire} rows={12} {...aria("histoire", "e-histoire-hint")} />
+          <Field
+            errors={errors}
+            name="histoire"
+            label="Présentation du projet (Markdown)"
+            hint="Titres avec ##, listes avec -, **gras**, *italique*, liens [texte](https://…). L'aperçu montre le rendu."
+          >
+            <textarea
+              id="e-histoire"
+              name="histoire"
+              defaultValue={v.histoire}
+              rows={12}
+              {...aria("histoire", "e-histoire-hint")}
+            />
           </Field>
           <div className="editor__row">
-            <Field errors={errors} name="objectif" label="Objectif (en euros)" hint="De 100 € à 1 000 000 €, nombre entier.">
-              <input id="e-objectif" name="objectif" inputMode="numeric" defaultValue={v.objectif} readOnly={locked} {...aria("objectif", "e-objectif-hint")} />
+            <Field
+              errors={errors}
+              name="objectif"
+              label="Objectif (en euros)"
+              hint="De 100 € à 1 000 000 €, nombre entier."
+            >
+              <input
+                id="e-objectif"
+                name="objectif"
+                inputMode="numeric"
+                defaultValue={v.objectif}
+                readOnly={locked}
+                {...aria("objectif", "e-objectif-hint")}
+              />
             </Field>
-            <Field errors={errors} name="fin" label="Date de fin de la collecte" hint={`La collecte dure de ${d.days.min} à ${d.days.max} jours ; elle se termine à 23 h 59 (heure de Paris).`}>
-              <input id="e-fin" name="fin" type="date" defaultValue={v.fin} readOnly={locked} {...aria("fin", "e-fin-hint")} />
+            <Field
+              errors={errors}
+              name="fin"
+              label="Date de fin de la collecte"
+              hint={`La collecte dure de ${d.days.min} à ${d.days.max} jours ; elle se termine à 23 h 59 (heure de Paris).`}
+            >
+              <input
+                id="e-fin"
+                name="fin"
+                type="date"
+                defaultValue={v.fin}
+                readOnly={locked}
+                {...aria("fin", "e-fin-hint")}
+              />
             </Field>
           </div>
           <div className="editor__row">
             <Field errors={errors} name="territoire" label="Territoire">
-              <select id="e-territoire" name="territoire" defaultValue={v.territoire} disabled={locked} {...aria("territoire")}>
+              <select
+                id="e-territoire"
+                name="territoire"
+                defaultValue={v.territoire}
+                disabled={locked}
+                {...aria("territoire")}
+              >
                 {d.territories.map((t) => (
                   <option key={t.slug} value={t.slug}>
                     {t.name}
@@ -227,20 +354,51 @@ export default function Editor() {
             {v.postes.map((row, i) => (
               <div className="editor__row" key={i}>
                 <Field errors={errors} name={`poste_${i}_libelle`} label={`Poste ${i + 1} : libellé`}>
-                  <input id={`e-poste_${i}_libelle`} name={`poste_${i}_libelle`} defaultValue={row.libelle} maxLength={120} {...aria(`poste_${i}_libelle`)} />
+                  <input
+                    id={`e-poste_${i}_libelle`}
+                    name={`poste_${i}_libelle`}
+                    defaultValue={row.libelle}
+                    maxLength={120}
+                    {...aria(`poste_${i}_libelle`)}
+                  />
                 </Field>
                 <Field errors={errors} name={`poste_${i}_montant`} label={`Poste ${i + 1} : montant (€)`}>
-                  <input id={`e-poste_${i}_montant`} name={`poste_${i}_montant`} inputMode="numeric" defaultValue={row.montant} {...aria(`poste_${i}_montant`)} />
+                  <input
+                    id={`e-poste_${i}_montant`}
+                    name={`poste_${i}_montant`}
+                    inputMode="numeric"
+                    defaultValue={row.montant}
+                    {...aria(`poste_${i}_montant`)}
+                  />
                 </Field>
               </div>
             ))}
           </fieldset>
 
-          <Field errors={errors} name="resultats" label="Résultats attendus" hint="Ce que le projet aura changé, concrètement.">
-            <textarea id="e-resultats" name="resultats" defaultValue={v.resultats} rows={4} readOnly={locked} {...aria("resultats", "e-resultats-hint")} />
+          <Field
+            errors={errors}
+            name="resultats"
+            label="Résultats attendus"
+            hint="Ce que le projet aura changé, concrètement."
+          >
+            <textarea
+              id="e-resultats"
+              name="resultats"
+              defaultValue={v.resultats}
+              rows={4}
+              readOnly={locked}
+              {...aria("resultats", "e-resultats-hint")}
+            />
           </Field>
           <Field errors={errors} name="calendrier" label="Calendrier" hint="Les grandes étapes, datées.">
-            <textarea id="e-calendrier" name="calendrier" defaultValue={v.calendrier} rows={4} readOnly={locked} {...aria("calendrier", "e-calendrier-hint")} />
+            <textarea
+              id="e-calendrier"
+              name="calendrier"
+              defaultValue={v.calendrier}
+              rows={4}
+              readOnly={locked}
+              {...aria("calendrier", "e-calendrier-hint")}
+            />
           </Field>
 
           <fieldset className="editor__group" disabled={locked}>
@@ -248,17 +406,49 @@ export default function Editor() {
             {v.contreparties.map((row, i) => (
               <div className="editor__reward" key={i}>
                 <Field errors={errors} name={`cp_${i}_titre`} label={`Contrepartie ${i + 1} : titre`}>
-                  <input id={`e-cp_${i}_titre`} name={`cp_${i}_titre`} defaultValue={row.titre} maxLength={80} {...aria(`cp_${i}_titre`)} />
+                  <input
+                    id={`e-cp_${i}_titre`}
+                    name={`cp_${i}_titre`}
+                    defaultValue={row.titre}
+                    maxLength={80}
+                    {...aria(`cp_${i}_titre`)}
+                  />
                 </Field>
-                <Field errors={errors} name={`cp_${i}_description`} label={`Contrepartie ${i + 1} : description`}>
-                  <input id={`e-cp_${i}_description`} name={`cp_${i}_description`} defaultValue={row.description} maxLength={500} {...aria(`cp_${i}_description`)} />
+                <Field
+                  errors={errors}
+                  name={`cp_${i}_description`}
+                  label={`Contrepartie ${i + 1} : description`}
+                >
+                  <input
+                    id={`e-cp_${i}_description`}
+                    name={`cp_${i}_description`}
+                    defaultValue={row.description}
+                    maxLength={500}
+                    {...aria(`cp_${i}_description`)}
+                  />
                 </Field>
                 <div className="editor__row">
-                  <Field errors={errors} name={`cp_${i}_minimum`} label={`Contrepartie ${i + 1} : montant minimum (€)`}>
-                    <input id={`e-cp_${i}_minimum`} name={`cp_${i}_minimum`} inputMode="numeric" defaultValue={row.minimum} {...aria(`cp_${i}_minimum`)} />
+                  <Field
+                    errors={errors}
+                    name={`cp_${i}_minimum`}
+                    label={`Contrepartie ${i + 1} : montant minimum (€)`}
+                  >
+                    <input
+                      id={`e-cp_${i}_minimum`}
+                      name={`cp_${i}_minimum`}
+                      inputMode="numeric"
+                      defaultValue={row.minimum}
+                      {...aria(`cp_${i}_minimum`)}
+                    />
                   </Field>
                   <Field errors={errors} name={`cp_${i}_stock`} label={`Contrepartie ${i + 1} : stock`}>
-                    <input id={`e-cp_${i}_stock`} name={`cp_${i}_stock`} inputMode="numeric" defaultValue={row.stock} {...aria(`cp_${i}_stock`)} />
+                    <input
+                      id={`e-cp_${i}_stock`}
+                      name={`cp_${i}_stock`}
+                      inputMode="numeric"
+                      defaultValue={row.stock}
+                      {...aria(`cp_${i}_stock`)}
+                    />
                   </Field>
                 </div>
               </div>
@@ -276,12 +466,25 @@ export default function Editor() {
       {d.editable ? (
         <section aria-labelledby="image-title" className="editor__submit">
           <h2 id="image-title">Image du projet</h2>
-          {d.image ? <img src={d.image.src} alt={d.image.alt} className="editor__image" /> : <p>Pas encore d'image.</p>}
+          {d.image ? (
+            <img src={d.image.src} alt={d.image.alt} className="editor__image" />
+          ) : (
+            <p>Pas encore d'image.</p>
+          )}
           <Form method="post" encType="multipart/form-data" className="stack">
             <input type="hidden" name="intent" value="image" />
             <div className="field">
-              <label htmlFor="e-image">Image (JPEG, PNG ou WebP ; 5 Mo au plus ; 600 × 300 pixels au moins)</label>
-              <input id="e-image" name="image" type="file" accept="image/jpeg,image/png,image/webp" aria-invalid={errors.image ? true : undefined} aria-describedby={errors.image ? "e-image-error" : undefined} />
+              <label htmlFor="e-image">
+                Image (JPEG, PNG ou WebP ; 5 Mo au plus ; 600 × 300 pixels au moins)
+              </label>
+              <input
+                id="e-image"
+                name="image"
+                type="file"
+                accept="image/jpeg,image/png,image/webp"
+                aria-invalid={errors.image ? true : undefined}
+                aria-describedby={errors.image ? "e-image-error" : undefined}
+              />
               {errors.image ? (
                 <p className="field-error" id="e-image-error">
                   {errors.image}
@@ -289,8 +492,17 @@ export default function Editor() {
               ) : null}
             </div>
             <div className="field">
-              <label htmlFor="e-image_alt">Description de l'image (pour les personnes qui ne la voient pas)</label>
-              <input id="e-image_alt" name="image_alt" maxLength={200} defaultValue={d.image?.alt ?? ""} aria-invalid={errors.image_alt ? true : undefined} aria-describedby={errors.image_alt ? "e-image_alt-error" : undefined} />
+              <label htmlFor="e-image_alt">
+                Description de l'image (pour les personnes qui ne la voient pas)
+              </label>
+              <input
+                id="e-image_alt"
+                name="image_alt"
+                maxLength={200}
+                defaultValue={d.image?.alt ?? ""}
+                aria-invalid={errors.image_alt ? true : undefined}
+                aria-describedby={errors.image_alt ? "e-image_alt-error" : undefined}
+              />
               {errors.image_alt ? (
                 <p className="field-error" id="e-image_alt-error">
                   {errors.image_alt}
@@ -313,7 +525,13 @@ export default function Editor() {
             <p>La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.</p>
           )}
           <Form method="post">
-            <button type="submit" name="intent" value="soumettre" className="button" disabled={d.missing.length > 0}>
+            <button
+              type="submit"
+              name="intent"
+              value="soumettre"
+              className="button"
+              disabled={d.missing.length > 0}
+            >
               {d.status === "changes_requested" ? "Soumettre à nouveau" : "Soumettre pour validation"}
             </button>
           </Form>

@@ -1,4 +1,10 @@
-import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { database } from "~/db.server";
 import { countOf, formatDate } from "~/domain/format";
@@ -8,7 +14,6 @@ import { NEWS_STATES, postNews, publicNews, validateNews } from "~/holder/news.s
 
 export const meta: MetaFunction = () => [{ title: "Actualités — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
-
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { id, c } = await requireOwnCampaign(request, params.id);
@@ -21,12 +26,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const values = { titre: field(form, "titre"), texte: field(form, "texte") };
   const parsed = validateNews(values);
-  if (!parsed.ok) return data({ values, errors: parsed.errors, message: null as string | null }, { status: 400 });
+  if (!parsed.ok)
+    return data({ values, errors: parsed.errors, message: null as string | null }, { status: 400 });
   const posted = await postNews(database().db, user.id, id, { title: parsed.title, bodyMd: parsed.bodyMd });
-  if (!posted.ok) return data({ values, errors: {} as Record<string, string>, message: posted.message }, { status: posted.status });
+  if (!posted.ok)
+    return data(
+      { values, errors: {} as Record<string, string>, message: posted.message },
+      { status: posted.status },
+    );
   const message =
     `Actualité publiée et envoyée à ${countOf(posted.recipients, "contributeur", "contributeurs")}` +
-    (posted.failedBatches > 0 ? ` ; ${countOf(posted.failedBatches, "envoi groupé en échec, signalé", "envois groupés en échec, signalés")} à l'équipe.` : ".");
+    (posted.failedBatches > 0
+      ? ` ; ${countOf(posted.failedBatches, "envoi groupé en échec, signalé", "envois groupés en échec, signalés")} à l'équipe.`
+      : ".");
   return data({ values: { titre: "", texte: "" }, errors: {} as Record<string, string>, message });
 }
 
@@ -49,7 +61,14 @@ export default function News() {
         <Form method="post" className="stack editor" noValidate>
           <div className="field">
             <label htmlFor="a-titre">Titre</label>
-            <input id="a-titre" name="titre" defaultValue={r?.values.titre ?? ""} maxLength={120} aria-invalid={errors.titre ? true : undefined} aria-describedby={errors.titre ? "a-titre-error" : undefined} />
+            <input
+              id="a-titre"
+              name="titre"
+              defaultValue={r?.values.titre ?? ""}
+              maxLength={120}
+              aria-invalid={errors.titre ? true : undefined}
+              aria-describedby={errors.titre ? "a-titre-error" : undefined}
+            />
             {errors.titre ? (
               <p className="field-error" id="a-titre-error">
                 {errors.titre}
@@ -58,9 +77,19 @@ export default function News() {
           </div>
           <div className="field">
             <label htmlFor="a-texte">Texte (Markdown)</label>
-            <textarea id="a-texte" name="texte" rows={8} defaultValue={r?.values.texte ?? ""} aria-invalid={errors.texte ? true : undefined} aria-describedby={["a-texte-hint", errors.texte ? "a-texte-error" : ""].filter(Boolean).join(" ")} />
+            <textarea
+              id="a-texte"
+              name="texte"
+              rows={8}
+              defaultValue={r?.values.texte ?? ""}
+              aria-invalid={errors.texte ? true : undefined}
+              aria-describedby={["a-texte-hint", errors.texte ? "a-texte-error" : ""]
+                .filter(Boolean)
+                .join(" ")}
+            />
             <p className="hint" id="a-texte-hint">
-              Publiée sur la page du projet et envoyée par courriel à vos contributeurs (sauf à ceux qui se sont désabonnés).
+              Publiée sur la page du projet et envoyée par courriel à vos contributeurs (sauf à ceux qui se
+              sont désabonnés).
             </p>
             {errors.texte ? (
               <p className="field-error" id="a-texte-error">

@@ -9,7 +9,10 @@ import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { renderMarkdown } from "~/markdown.server";
 import { getCampaignPage } from "~/models/campaigns.server";
 
-export const meta: MetaFunction = () => [{ title: "Aperçu de la campagne — Propulsons" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Aperçu de la campagne — Propulsons" },
+  { name: "robots", content: "noindex" },
+];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

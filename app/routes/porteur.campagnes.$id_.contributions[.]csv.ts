@@ -10,7 +10,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const reward = url.searchParams.get("contrepartie") ?? "";
   const status = url.searchParams.get("etat") ?? "";
-  if ((reward !== "" && reward !== "aucune" && !/^\d+$/.test(reward)) || (status !== "" && !(RECEIVED_STATUSES as readonly string[]).includes(status))) {
+  if (
+    (reward !== "" && reward !== "aucune" && !/^\d+$/.test(reward)) ||
+    (status !== "" && !(RECEIVED_STATUSES as readonly string[]).includes(status))
+  ) {
     return new Response("Filtre inconnu.", { status: 400 });
   }
   const items = await holderContributions(database().db, id, {

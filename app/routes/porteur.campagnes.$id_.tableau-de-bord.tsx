@@ -2,7 +2,11 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ProgressBar, StatusLabel } from "~/components/campaign-card";
 import { database } from "~/db.server";
-import { CONTRIBUTION_STATUS_LABELS, RECEIVED_STATUSES, type ContributionStatus } from "~/domain/contribution-status";
+import {
+  CONTRIBUTION_STATUS_LABELS,
+  RECEIVED_STATUSES,
+  type ContributionStatus,
+} from "~/domain/contribution-status";
 import { refundSummary } from "~/components/campaign-view";
 import { formatDate, formatEuros, formatInteger, formatPercent, plural } from "~/domain/format";
 import { requireOwnCampaign } from "~/holder/campaigns.server";
@@ -20,14 +24,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const rewardParam = url.searchParams.get("contrepartie") ?? "";
   const statusParam = url.searchParams.get("etat") ?? "";
   const rewardIds = new Set(page.rewards.map((r) => String(r.id)));
-  if ((rewardParam !== "" && rewardParam !== "aucune" && !rewardIds.has(rewardParam)) || (statusParam !== "" && !(RECEIVED_STATUSES as readonly string[]).includes(statusParam))) {
+  if (
+    (rewardParam !== "" && rewardParam !== "aucune" && !rewardIds.has(rewardParam)) ||
+    (statusParam !== "" && !(RECEIVED_STATUSES as readonly string[]).includes(statusParam))
+  ) {
     throw new Response("Filtre inconnu.", { status: 400 });
   }
   const filters = {
     rewardId: rewardParam === "aucune" ? ("none" as const) : rewardParam ? Number(rewardParam) : undefined,
     status: (statusParam || undefined) as ContributionStatus | undefined,
   };
-  const [all, filtered] = await Promise.all([holderContributions(database().db, id), holderContributions(database().db, id, filters)]);
+  const [all, filtered] = await Promise.all([
+    holderContributions(database().db, id),
+    holderContributions(database().db, id, filters),
+  ]);
   return {
     id,
     campaign: page,
@@ -48,11 +58,25 @@ function Chart({ days }: { days: Array<{ day: string; count: number; cents: numb
   const width = days.length * (barWidth + gap);
   return (
     <figure className="chart">
-      <svg role="img" aria-labelledby="chart-caption" viewBox={`0 0 ${width} ${height + 2}`} width="100%" height={height + 2} preserveAspectRatio="none">
+      <svg
+        role="img"
+        aria-labelledby="chart-caption"
+        viewBox={`0 0 ${width} ${height + 2}`}
+        width="100%"
+        height={height + 2}
+        preserveAspectRatio="none"
+      >
         {days.map((d, i) => {
           const h = d.cents === 0 ? 0 : Math.max(2, Math.round((d.cents / max) * height));
           return (
-            <rect key={d.day} x={i * (barWidth + gap)} y={height - h} width={barWidth} height={h} fill="#2f6b1f">
+            <rect
+              key={d.day}
+              x={i * (barWidth + gap)}
+              y={height - h}
+              width={barWidth}
+              height={h}
+              fill="#2f6b1f"
+            >
               <title>{`${formatDate(`${d.day}T12:00:00Z`)} : ${formatEuros(d.cents)} (${d.count})`}</title>
             </rect>
           );
@@ -60,8 +84,8 @@ function Chart({ days }: { days: Array<{ day: string; count: number; cents: numb
         <line x1="0" y1={height + 1} x2={width} y2={height + 1} stroke="#4f5560" />
       </svg>
       <figcaption id="chart-caption">
-        Montants reçus par jour (remboursés depuis compris), du {formatDate(`${days[0]!.day}T12:00:00Z`)} au {formatDate(`${days.at(-1)!.day}T12:00:00Z`)} ; le
-        détail jour par jour suit.
+        Montants reçus par jour (remboursés depuis compris), du {formatDate(`${days[0]!.day}T12:00:00Z`)} au{" "}
+        {formatDate(`${days.at(-1)!.day}T12:00:00Z`)} ; le détail jour par jour suit.
       </figcaption>
       <details>
         <summary>Voir les chiffres jour par jour</summary>
@@ -134,7 +158,8 @@ export default function Dashboard() {
       <ProgressBar percent={c.percent} label={`${c.percent} % de l'objectif atteint`} />
       {(c.status === "failed" || c.status === "cancelled") && c.refunds.receivedCount > 0 ? (
         <p role="status">
-          {c.status === "cancelled" ? "Campagne annulée" : "Campagne non financée"}. Remboursements{"\u00a0"}: {refundSummary(c.refunds)}.
+          {c.status === "cancelled" ? "Campagne annulée" : "Campagne non financée"}. Remboursements{"\u00a0"}:{" "}
+          {refundSummary(c.refunds)}.
         </p>
       ) : null}
 
@@ -179,15 +204,19 @@ export default function Dashboard() {
           </div>
         </Form>
         <p className="hint">
-          Les personnes anonymes apparaissent sous leur nom, avec leur adresse électronique, seulement si elles ont choisi une
-          contrepartie (pour pouvoir la leur remettre) ; le formulaire de contribution le leur indique.
+          Les personnes anonymes apparaissent sous leur nom, avec leur adresse électronique, seulement si
+          elles ont choisi une contrepartie (pour pouvoir la leur remettre) ; le formulaire de contribution le
+          leur indique.
         </p>
         <p role="status">
-          {formatInteger(d.contributions.length)} {plural(d.contributions.length, "contribution", "contributions")}.
+          {formatInteger(d.contributions.length)}{" "}
+          {plural(d.contributions.length, "contribution", "contributions")}.
         </p>
         {d.contributions.length > 0 ? (
           <table className="table">
-            <caption className="visually-hidden">Contributions, de la plus récente à la plus ancienne</caption>
+            <caption className="visually-hidden">
+              Contributions, de la plus récente à la plus ancienne
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Date</th>

@@ -1,4 +1,11 @@
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
@@ -24,7 +31,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (title.length < 5 || title.length > 120) {
     return data({ title, error: "Titre : de 5 à 120 caractères." }, { status: 400 });
   }
-  const id = Number.isSafeInteger(structure) ? await createDraft(database().db, user.id, structure, title) : null;
+  const id = Number.isSafeInteger(structure)
+    ? await createDraft(database().db, user.id, structure, title)
+    : null;
   if (id === null) return data({ title, error: "Structure inconnue." }, { status: 400 });
   return redirect(`/porteur/campagnes/${id}`);
 }

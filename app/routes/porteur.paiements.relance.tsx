@@ -7,7 +7,9 @@ import { onboardingLink } from "~/holder/onboarding.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const structure = Number(new URL(request.url).searchParams.get("structure"));
-  const url = Number.isSafeInteger(structure) ? await onboardingLink(database().db, user.id, structure) : null;
+  const url = Number.isSafeInteger(structure)
+    ? await onboardingLink(database().db, user.id, structure)
+    : null;
   if (!url) throw new Response("Structure introuvable.", { status: 404 });
   return redirect(url);
 }

@@ -7,7 +7,9 @@ import { refreshAccountState } from "~/holder/onboarding.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const structure = Number(new URL(request.url).searchParams.get("structure"));
-  const state = Number.isSafeInteger(structure) ? await refreshAccountState(database().db, user.id, structure) : null;
+  const state = Number.isSafeInteger(structure)
+    ? await refreshAccountState(database().db, user.id, structure)
+    : null;
   if (!state) throw new Response("Structure introuvable.", { status: 404 });
   return redirect(`/porteur?paiements=${state === "ready" ? "pret" : "en-cours"}`);
 }

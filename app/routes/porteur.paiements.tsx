@@ -12,7 +12,9 @@ export async function loader() {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const structure = Number((await readForm(request)).get("structure"));
-  const url = Number.isSafeInteger(structure) ? await onboardingLink(database().db, user.id, structure) : null;
+  const url = Number.isSafeInteger(structure)
+    ? await onboardingLink(database().db, user.id, structure)
+    : null;
   if (!url) throw new Response("Structure introuvable.", { status: 404 });
   return redirect(url, 303);
 }

@@ -1,9 +1,22 @@
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
 import { readForm } from "~/forms.server";
-import { LEGAL_FORMS, readStructureForm, validateStructure, type StructureErrors, type StructureValues } from "~/holder/structure-form.server";
+import {
+  LEGAL_FORMS,
+  readStructureForm,
+  validateStructure,
+  type StructureErrors,
+  type StructureValues,
+} from "~/holder/structure-form.server";
 import { createStructure, structuresOf, updateStructure } from "~/holder/structures.server";
 import { listTerritories } from "~/models/campaigns.server";
 
@@ -20,7 +33,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     legalForms: Object.entries(LEGAL_FORMS).map(([value, label]) => ({ value, label })),
     existing: current !== undefined,
     values: current
-      ? { nom: current.name, forme: current.legal_form, numero: current.registration_number ?? "", commune: current.town, territoire: current.territory }
+      ? {
+          nom: current.name,
+          forme: current.legal_form,
+          numero: current.registration_number ?? "",
+          commune: current.town,
+          territoire: current.territory,
+        }
       : { nom: "", forme: "", numero: "", commune: "", territoire: "" },
   };
 }
@@ -52,7 +71,8 @@ export default function StructurePage() {
   const v = submitted?.values ?? loaded.values;
   const errors: StructureErrors = submitted?.errors ?? {};
   const entries = (Object.keys(LABELS) as Array<keyof StructureValues>).filter((k) => errors[k]);
-  const described = (k: keyof StructureValues, hint?: string) => [hint, errors[k] ? `s-${k}-error` : undefined].filter(Boolean).join(" ") || undefined;
+  const described = (k: keyof StructureValues, hint?: string) =>
+    [hint, errors[k] ? `s-${k}-error` : undefined].filter(Boolean).join(" ") || undefined;
   const err = (k: keyof StructureValues) =>
     errors[k] ? (
       <p className="field-error" id={`s-${k}-error`}>
@@ -82,12 +102,25 @@ export default function StructurePage() {
       <Form method="post" className="stack" noValidate>
         <div className="field">
           <label htmlFor="s-nom">{LABELS.nom}</label>
-          <input id="s-nom" name="nom" defaultValue={v.nom} maxLength={120} aria-invalid={errors.nom ? true : undefined} aria-describedby={described("nom")} />
+          <input
+            id="s-nom"
+            name="nom"
+            defaultValue={v.nom}
+            maxLength={120}
+            aria-invalid={errors.nom ? true : undefined}
+            aria-describedby={described("nom")}
+          />
           {err("nom")}
         </div>
         <div className="field">
           <label htmlFor="s-forme">{LABELS.forme}</label>
-          <select id="s-forme" name="forme" defaultValue={v.forme} aria-invalid={errors.forme ? true : undefined} aria-describedby={described("forme")}>
+          <select
+            id="s-forme"
+            name="forme"
+            defaultValue={v.forme}
+            aria-invalid={errors.forme ? true : undefined}
+            aria-describedby={described("forme")}
+          >
             <option value="">Choisir…</option>
             {loaded.legalForms.map((f) => (
               <option key={f.value} value={f.value}>
@@ -108,19 +141,33 @@ export default function StructurePage() {
             aria-describedby={described("numero", "s-numero-hint")}
           />
           <p className="hint" id="s-numero-hint">
-            SIRET (14 chiffres) pour une entreprise ou une coopérative ; numéro RNA (« W » suivi de 9 caractères) ou SIRET pour
-            une association ; facultatif pour un collectif.
+            SIRET (14 chiffres) pour une entreprise ou une coopérative ; numéro RNA (« W » suivi de 9
+            caractères) ou SIRET pour une association ; facultatif pour un collectif.
           </p>
           {err("numero")}
         </div>
         <div className="field">
           <label htmlFor="s-commune">{LABELS.commune}</label>
-          <input id="s-commune" name="commune" defaultValue={v.commune} maxLength={80} autoComplete="address-level2" aria-invalid={errors.commune ? true : undefined} aria-describedby={described("commune")} />
+          <input
+            id="s-commune"
+            name="commune"
+            defaultValue={v.commune}
+            maxLength={80}
+            autoComplete="address-level2"
+            aria-invalid={errors.commune ? true : undefined}
+            aria-describedby={described("commune")}
+          />
           {err("commune")}
         </div>
         <div className="field">
           <label htmlFor="s-territoire">{LABELS.territoire}</label>
-          <select id="s-territoire" name="territoire" defaultValue={v.territoire} aria-invalid={errors.territoire ? true : undefined} aria-describedby={described("territoire")}>
+          <select
+            id="s-territoire"
+            name="territoire"
+            defaultValue={v.territoire}
+            aria-invalid={errors.territoire ? true : undefined}
+            aria-describedby={described("territoire")}
+          >
             <option value="">Choisir…</option>
             {loaded.territories.map((t) => (
               <option key={t.slug} value={t.slug}>

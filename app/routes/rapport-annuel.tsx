@@ -11,7 +11,11 @@ import { annualReport } from "~/models/figures.server";
 
 export const meta: MetaFunction = () => [
   { title: "Rapport annuel d'activité — Propulsons" },
-  { name: "description", content: "Les chiffres clés de Propulsons, année par année : campagnes, montants collectés, citoyens impliqués, données ouvertes." },
+  {
+    name: "description",
+    content:
+      "Les chiffres clés de Propulsons, année par année : campagnes, montants collectés, citoyens impliqués, données ouvertes.",
+  },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -25,7 +29,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const latest = report.years.at(-1);
   const period: Period = asked ?? (latest ? latest.period : { kind: "all" });
   const detail =
-    period.kind === "all" ? report.sinceLaunch : report.years.find((f) => f.period.kind === "year" && f.period.year === period.year);
+    period.kind === "all"
+      ? report.sinceLaunch
+      : report.years.find((f) => f.period.kind === "year" && f.period.year === period.year);
   if (!detail) throw new Response("Aucune activité cette année-là.", { status: 404 });
   return { report, period, detail, label: periodLabel(period) };
 }
@@ -37,9 +43,10 @@ export default function AnnualReport() {
     <div className="container page">
       <h1>Rapport annuel d'activité</h1>
       <p>
-        Chaque année, Propulsons publie l'activité de la plateforme : campagnes lancées et réussies, montants collectés, citoyens
-        impliqués (article L548-6 du code monétaire et financier). Tous les chiffres sont calculés à partir des paiements
-        enregistrés ; une contribution compte pour l'année de son paiement (heure de Paris).
+        Chaque année, Propulsons publie l'activité de la plateforme : campagnes lancées et réussies, montants
+        collectés, citoyens impliqués (article L548-6 du code monétaire et financier). Tous les chiffres sont
+        calculés à partir des paiements enregistrés ; une contribution compte pour l'année de son paiement
+        (heure de Paris).
       </p>
 
       <section aria-labelledby="h-years">
@@ -63,15 +70,23 @@ export default function AnnualReport() {
       <section aria-labelledby="h-open-data">
         <h2 id="h-open-data">Données ouvertes</h2>
         <p>
-          Les campagnes publiées et les chiffres clés sont téléchargeables librement (Licence Ouverte Etalab 2.0). Aucune donnée
-          personnelle n'y figure : ni contributeur, ni adresse électronique.
+          Les campagnes publiées et les chiffres clés sont téléchargeables librement (Licence Ouverte Etalab
+          2.0). Aucune donnée personnelle n'y figure : ni contributeur, ni adresse électronique.
         </p>
         <ul>
           <li>
-            Campagnes : <a href="/donnees/campagnes.csv" download>CSV</a> · <a href="/donnees/campagnes.json">JSON</a>
+            Campagnes :{" "}
+            <a href="/donnees/campagnes.csv" download>
+              CSV
+            </a>{" "}
+            · <a href="/donnees/campagnes.json">JSON</a>
           </li>
           <li>
-            Chiffres clés par année : <a href="/donnees/chiffres.csv" download>CSV</a> · <a href="/donnees/chiffres.json">JSON</a>
+            Chiffres clés par année :{" "}
+            <a href="/donnees/chiffres.csv" download>
+              CSV
+            </a>{" "}
+            · <a href="/donnees/chiffres.json">JSON</a>
           </li>
         </ul>
         <p>

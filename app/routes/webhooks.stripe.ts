@@ -37,6 +37,8 @@ export async function action({ request }: ActionFunctionArgs) {
     return Response.json({ received: true, outcome }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     console.error(`Stripe event ${event.id} (${event.type}) failed:`, error);
-    return new Response("Erreur lors du traitement de la notification ; elle sera renvoyée.", { status: 500 });
+    return new Response("Erreur lors du traitement de la notification ; elle sera renvoyée.", {
+      status: 500,
+    });
   }
 }

@@ -21,11 +21,29 @@ export async function cancelCampaign(
 ): Promise<SettleReport> {
   const now = input.now ?? new Date();
   await db.transaction().execute(async (trx) => {
-    await applyCampaignEvent(trx, { campaignId, event: "cancel", actor: "staff", actorUserId: input.actorUserId ?? null, reason: input.reason, now });
-    const c = await trx.selectFrom("campaigns").select(["id", "title", "slug", "goal_cents"]).where("id", "=", campaignId).executeTakeFirstOrThrow();
+    await applyCampaignEvent(trx, {
+      campaignId,
+      event: "cancel",
+      actor: "staff",
+      actorUserId: input.actorUserId ?? null,
+      reason: input.reason,
+      now,
+    });
+    const c = await trx
+      .selectFrom("campaigns")
+      .select(["id", "title", "slug", "goal_cents"])
+      .where("id", "=", campaignId)
+      .executeTakeFirstOrThrow();
     const money = await campaignMoney(trx, campaignId);
     const perPerson = await collectedPerPerson(trx, campaignId);
-    await tellRefundsComing(trx, { ...c, url: await campaignUrl(trx, c.slug) }, perPerson, money.collectedCents, { cancelled: true, reason: input.reason }, now);
+    await tellRefundsComing(
+      trx,
+      { ...c, url: await campaignUrl(trx, c.slug) },
+      perPerson,
+      money.collectedCents,
+      { cancelled: true, reason: input.reason },
+      now,
+    );
   });
   // After the commit: from here on no checkout can open (the campaign is not live), and those
   // already open are closed. A failure here is retried by the settlement pass.

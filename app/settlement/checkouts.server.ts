@@ -47,7 +47,13 @@ export async function closeStalePending(db: Kysely<DB>, campaignId: number, now:
  * citizen completed first is left to its webhook: that payment arrives on a
  * cancelled campaign, is told so and refunded.
  */
-export async function expireOpenCheckouts(db: Kysely<DB>, campaignId: number, now: Date, report: SettleReport, say: Say): Promise<void> {
+export async function expireOpenCheckouts(
+  db: Kysely<DB>,
+  campaignId: number,
+  now: Date,
+  report: SettleReport,
+  say: Say,
+): Promise<void> {
   const open = await db
     .selectFrom("contributions")
     .select(["id", "stripe_checkout_session_id"])
@@ -67,7 +73,9 @@ export async function expireOpenCheckouts(db: Kysely<DB>, campaignId: number, no
       if (await closeUnpaid(db, k.id, "expired", now)) report.checkoutsExpired++;
     } catch (error) {
       report.errors++;
-      say(`Paiement ouvert ${k.id} non clos chez Stripe (${error instanceof Error ? error.message : String(error)}) : nouvel essai au prochain passage.`);
+      say(
+        `Paiement ouvert ${k.id} non clos chez Stripe (${error instanceof Error ? error.message : String(error)}) : nouvel essai au prochain passage.`,
+      );
     }
   }
 }

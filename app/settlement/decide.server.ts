@@ -65,7 +65,9 @@ export async function decide(
   });
   if (decision.kind === "wait") {
     report.waiting++;
-    say(`« ${c.title} » : ${countOf(before.inFlightCount, "paiement", "paiements")} en cours, décision au plus tard le ${decision.until.toISOString()}.`);
+    say(
+      `« ${c.title} » : ${countOf(before.inFlightCount, "paiement", "paiements")} en cours, décision au plus tard le ${decision.until.toISOString()}.`,
+    );
     return "settling";
   }
   const at = now.toISOString();
@@ -85,7 +87,11 @@ export async function decide(
     if (applied.to === "funded") {
       // The label that applies is the one the campaign carries now, at settlement; the rate is
       // recorded on the payout and read back from there ever after.
-      const label = await trx.selectFrom("campaigns").select("budget_citoyen_year").where("id", "=", c.id).executeTakeFirstOrThrow();
+      const label = await trx
+        .selectFrom("campaigns")
+        .select("budget_citoyen_year")
+        .where("id", "=", c.id)
+        .executeTakeFirstOrThrow();
       const bps = commissionBpsFor({ budgetCitoyenYear: label.budget_citoyen_year });
       // What the main payout carries: collected money the platform may move (no open or lost dispute).
       const payable = await trx
@@ -100,35 +106,81 @@ export async function decide(
       const payout = await trx
         .insertInto("payouts")
         .values({
-          campaign_id: c.id, kind: "main", gross_cents: gross, commission_bps: bps, commission_cents: split.commissionCents,
-          amount_cents: split.payoutCents, status: "pending", idempotency_key: `payout:${c.id}`, created_at: at, updated_at: at,
+          campaign_id: c.id,
+          kind: "main",
+          gross_cents: gross,
+          commission_bps: bps,
+          commission_cents: split.commissionCents,
+          amount_cents: split.payoutCents,
+          status: "pending",
+          idempotency_key: `payout:${c.id}`,
+          created_at: at,
+          updated_at: at,
         })
         .returning("id")
         .executeTakeFirstOrThrow();
       if (payable.length > 0) {
-        await trx.updateTable("contributions").set({ payout_id: payout.id }).where("id", "in", payable.map((k) => k.id)).execute();
+        await trx
+          .updateTable("contributions")
+          .set({ payout_id: payout.id })
+          .where(
+            "id",
+            "in",
+            payable.map((k) => k.id),
+          )
+          .execute();
       }
       await enqueueEmail(trx, {
-        kind: "campaign_funded_holder", to: holder.email, idempotencyKey: `funded-holder:${c.id}`, now,
+        kind: "campaign_funded_holder",
+        to: holder.email,
+        idempotencyKey: `funded-holder:${c.id}`,
+        now,
         data: {
-          campaignTitle: c.title, campaignUrl: url, collectedCents: money.collectedCents, goalCents: c.goal_cents,
-          contributorsCount: perPerson.size, commissionBps: bps, commissionCents: split.commissionCents,
-          payoutCents: split.payoutCents, budgetCitoyenYear: label.budget_citoyen_year,
+          campaignTitle: c.title,
+          campaignUrl: url,
+          collectedCents: money.collectedCents,
+          goalCents: c.goal_cents,
+          contributorsCount: perPerson.size,
+          commissionBps: bps,
+          commissionCents: split.commissionCents,
+          payoutCents: split.payoutCents,
+          budgetCitoyenYear: label.budget_citoyen_year,
           payoutWaiting: !holder.stripe_account_id || holder.stripe_payouts_enabled !== 1,
         },
       });
       for (const [email, amount] of perPerson) {
         await enqueueEmail(trx, {
-          kind: "campaign_funded_contributor", to: email, idempotencyKey: `funded:${c.id}:${email}`, now,
-          data: { campaignTitle: c.title, campaignUrl: url, collectedCents: money.collectedCents, goalCents: c.goal_cents, contributorsCount: perPerson.size, amountCents: amount },
+          kind: "campaign_funded_contributor",
+          to: email,
+          idempotencyKey: `funded:${c.id}:${email}`,
+          now,
+          data: {
+            campaignTitle: c.title,
+            campaignUrl: url,
+            collectedCents: money.collectedCents,
+            goalCents: c.goal_cents,
+            contributorsCount: perPerson.size,
+            amountCents: amount,
+          },
         });
       }
       report.funded++;
-      say(`Réussie : « ${c.title} » — ${formatEuros(money.collectedCents)} collectés sur ${formatEuros(c.goal_cents)} ; commission ${formatEuros(split.commissionCents)}, à verser ${formatEuros(split.payoutCents)}.`);
+      say(
+        `Réussie : « ${c.title} » — ${formatEuros(money.collectedCents)} collectés sur ${formatEuros(c.goal_cents)} ; commission ${formatEuros(split.commissionCents)}, à verser ${formatEuros(split.payoutCents)}.`,
+      );
     } else {
-      await tellRefundsComing(trx, { id: c.id, title: c.title, goal_cents: c.goal_cents, url }, perPerson, money.collectedCents, { cancelled: false, reason: null }, now);
+      await tellRefundsComing(
+        trx,
+        { id: c.id, title: c.title, goal_cents: c.goal_cents, url },
+        perPerson,
+        money.collectedCents,
+        { cancelled: false, reason: null },
+        now,
+      );
       report.failed++;
-      say(`Non financée : « ${c.title} » — ${formatEuros(money.collectedCents)} sur ${formatEuros(c.goal_cents)} ; ${countOf(money.collectedCount, "contribution", "contributions")} à rembourser.`);
+      say(
+        `Non financée : « ${c.title} » — ${formatEuros(money.collectedCents)} sur ${formatEuros(c.goal_cents)} ; ${countOf(money.collectedCount, "contribution", "contributions")} à rembourser.`,
+      );
     }
   });
   return decision.kind;
@@ -145,8 +197,19 @@ export async function tellRefundsComing(
 ): Promise<void> {
   for (const [email, amount] of perPerson) {
     await enqueueEmail(trx, {
-      kind: "campaign_refund_contributor", to: email, idempotencyKey: `refund-notice:${c.id}:${email}`, now,
-      data: { campaignTitle: c.title, campaignUrl: c.url, amountCents: amount, cancelled: why.cancelled, reason: why.reason, collectedCents, goalCents: c.goal_cents },
+      kind: "campaign_refund_contributor",
+      to: email,
+      idempotencyKey: `refund-notice:${c.id}:${email}`,
+      now,
+      data: {
+        campaignTitle: c.title,
+        campaignUrl: c.url,
+        amountCents: amount,
+        cancelled: why.cancelled,
+        reason: why.reason,
+        collectedCents,
+        goalCents: c.goal_cents,
+      },
     });
   }
 }

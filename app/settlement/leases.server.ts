@@ -39,7 +39,12 @@ function isDeadLocalHolder(holder: string): boolean {
   }
 }
 
-export async function acquireLease(db: Kysely<DB>, campaignId: number, holder: string, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
+export async function acquireLease(
+  db: Kysely<DB>,
+  campaignId: number,
+  holder: string,
+  ttlMs = DEFAULT_LEASE_MS,
+): Promise<boolean> {
   const now = new Date();
   const expires = new Date(now.getTime() + ttlMs).toISOString();
   await db
@@ -49,10 +54,19 @@ export async function acquireLease(db: Kysely<DB>, campaignId: number, holder: s
       oc
         .column("campaign_id")
         .doUpdateSet({ holder, expires_at: expires })
-        .where((eb) => eb.or([eb("settlement_leases.expires_at", "<=", now.toISOString()), eb("settlement_leases.holder", "=", holder)])),
+        .where((eb) =>
+          eb.or([
+            eb("settlement_leases.expires_at", "<=", now.toISOString()),
+            eb("settlement_leases.holder", "=", holder),
+          ]),
+        ),
     )
     .execute();
-  const row = await db.selectFrom("settlement_leases").select("holder").where("campaign_id", "=", campaignId).executeTakeFirst();
+  const row = await db
+    .selectFrom("settlement_leases")
+    .select("holder")
+    .where("campaign_id", "=", campaignId)
+    .executeTakeFirst();
   if (row?.holder === holder) return true;
   if (row && isDeadLocalHolder(row.holder)) {
     // Its holder was killed on this machine: take over (only if nobody else did meanwhile).
@@ -68,7 +82,12 @@ export async function acquireLease(db: Kysely<DB>, campaignId: number, holder: s
 }
 
 /** Extend a lease we hold; false if we lost it. */
-export async function renewLease(db: Kysely<DB>, campaignId: number, holder: string, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
+export async function renewLease(
+  db: Kysely<DB>,
+  campaignId: number,
+  holder: string,
+  ttlMs = DEFAULT_LEASE_MS,
+): Promise<boolean> {
   const r = await db
     .updateTable("settlement_leases")
     .set({ expires_at: new Date(Date.now() + ttlMs).toISOString() })
@@ -79,7 +98,11 @@ export async function renewLease(db: Kysely<DB>, campaignId: number, holder: str
 }
 
 export async function releaseLease(db: Kysely<DB>, campaignId: number, holder: string): Promise<void> {
-  await db.deleteFrom("settlement_leases").where("campaign_id", "=", campaignId).where("holder", "=", holder).execute();
+  await db
+    .deleteFrom("settlement_leases")
+    .where("campaign_id", "=", campaignId)
+    .where("holder", "=", holder)
+    .execute();
 }
 
 /**
@@ -116,7 +139,10 @@ export async function withLease(
   work: () => Promise<void>,
 ): Promise<boolean> {
   if (!(await acquireLease(db, campaignId, holder, ttlMs))) return false;
-  const heartbeat = setInterval(() => void renewLease(db, campaignId, holder, ttlMs).catch(() => {}), Math.max(1000, ttlMs / 3));
+  const heartbeat = setInterval(
+    () => void renewLease(db, campaignId, holder, ttlMs).catch(() => {}),
+    Math.max(1000, ttlMs / 3),
+  );
   heartbeat.unref();
   try {
     await work();

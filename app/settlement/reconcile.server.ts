@@ -47,17 +47,28 @@ export async function reconcile(db: Kysely<DB>): Promise<CampaignBalance[]> {
     .select([
       "k.campaign_id",
       // Received, less what disputes took back.
-      sql<number>`coalesce(sum(case when ${statusIn(RECEIVED_STATUSES, "k")} then k.amount_cents else 0 end), 0) - coalesce(sum(k.dispute_withdrawn_cents), 0)`.as("collected"),
-      sql<number>`coalesce(sum(case when k.status = 'refunded' then k.amount_cents else 0 end), 0)`.as("refunded"),
+      sql<number>`coalesce(sum(case when ${statusIn(RECEIVED_STATUSES, "k")} then k.amount_cents else 0 end), 0) - coalesce(sum(k.dispute_withdrawn_cents), 0)`.as(
+        "collected",
+      ),
+      sql<number>`coalesce(sum(case when k.status = 'refunded' then k.amount_cents else 0 end), 0)`.as(
+        "refunded",
+      ),
       // Money still on the platform: received, not refunded, not carried by a completed payout.
-      sql<number>`coalesce(sum(case when ${statusIn(HELD_STATUSES, "k")} and (p.id is null or p.status <> 'paid') then k.amount_cents else 0 end), 0) - coalesce(sum(k.dispute_withdrawn_cents), 0)`.as("held"),
+      sql<number>`coalesce(sum(case when ${statusIn(HELD_STATUSES, "k")} and (p.id is null or p.status <> 'paid') then k.amount_cents else 0 end), 0) - coalesce(sum(k.dispute_withdrawn_cents), 0)`.as(
+        "held",
+      ),
     ])
     .groupBy("k.campaign_id")
     .execute();
   const sums = new Map(contributionSums.map((r) => [r.campaign_id, r]));
   const payoutSums = await db
     .selectFrom("payouts")
-    .select(["campaign_id", sql<number>`sum(amount_cents)`.as("amount"), sql<number>`sum(commission_cents)`.as("commission"), sql<number>`sum(gross_cents)`.as("gross")])
+    .select([
+      "campaign_id",
+      sql<number>`sum(amount_cents)`.as("amount"),
+      sql<number>`sum(commission_cents)`.as("commission"),
+      sql<number>`sum(gross_cents)`.as("gross"),
+    ])
     .where("status", "=", "paid")
     .groupBy("campaign_id")
     .execute();
@@ -74,13 +85,33 @@ export async function reconcile(db: Kysely<DB>): Promise<CampaignBalance[]> {
     const held = Number(s?.held ?? 0);
     const problems: string[] = [];
     if (paid - refunded !== held + paidOut + commission) {
-      problems.push(`payé − remboursé (${paid - refunded}) ≠ détenu + versé + commission (${held + paidOut + commission})`);
+      problems.push(
+        `payé − remboursé (${paid - refunded}) ≠ détenu + versé + commission (${held + paidOut + commission})`,
+      );
     }
-    if (paid !== Number(s?.collected ?? 0)) problems.push(`grand livre « payé » ${paid} ≠ contributions encaissées ${Number(s?.collected ?? 0)}`);
-    if (refunded !== Number(s?.refunded ?? 0)) problems.push(`grand livre « remboursé » ${refunded} ≠ contributions remboursées ${Number(s?.refunded ?? 0)}`);
+    if (paid !== Number(s?.collected ?? 0))
+      problems.push(`grand livre « payé » ${paid} ≠ contributions encaissées ${Number(s?.collected ?? 0)}`);
+    if (refunded !== Number(s?.refunded ?? 0))
+      problems.push(
+        `grand livre « remboursé » ${refunded} ≠ contributions remboursées ${Number(s?.refunded ?? 0)}`,
+      );
     const p = payouts.get(c.id);
-    if (paidOut !== Number(p?.amount ?? 0)) problems.push(`grand livre « versé » ${paidOut} ≠ virements émis ${Number(p?.amount ?? 0)}`);
-    if (commission !== Number(p?.commission ?? 0)) problems.push(`grand livre « commission » ${commission} ≠ commissions des virements ${Number(p?.commission ?? 0)}`);
-    return { campaignId: c.id, slug: c.slug, status: c.status, paidCents: paid, refundedCents: refunded, heldCents: held, paidOutCents: paidOut, commissionCents: commission, problems };
+    if (paidOut !== Number(p?.amount ?? 0))
+      problems.push(`grand livre « versé » ${paidOut} ≠ virements émis ${Number(p?.amount ?? 0)}`);
+    if (commission !== Number(p?.commission ?? 0))
+      problems.push(
+        `grand livre « commission » ${commission} ≠ commissions des virements ${Number(p?.commission ?? 0)}`,
+      );
+    return {
+      campaignId: c.id,
+      slug: c.slug,
+      status: c.status,
+      paidCents: paid,
+      refundedCents: refunded,
+      heldCents: held,
+      paidOutCents: paidOut,
+      commissionCents: commission,
+      problems,
+    };
   });
 }

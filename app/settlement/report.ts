@@ -20,8 +20,20 @@ export interface SettleReport {
 
 export function emptyReport(): SettleReport {
   return {
-    started: 0, closed: 0, funded: 0, failed: 0, waiting: 0, payoutsPaid: 0, payoutsWaiting: 0,
-    refunded: 0, refundsPending: 0, refundFailed: 0, checkoutsExpired: 0, errors: 0, skipped: 0, lines: [],
+    started: 0,
+    closed: 0,
+    funded: 0,
+    failed: 0,
+    waiting: 0,
+    payoutsPaid: 0,
+    payoutsWaiting: 0,
+    refunded: 0,
+    refundsPending: 0,
+    refundFailed: 0,
+    checkoutsExpired: 0,
+    errors: 0,
+    skipped: 0,
+    lines: [],
   };
 }
 

@@ -52,7 +52,10 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
   };
 
   const campaigns = (statuses: Array<DB["campaigns"]["status"]>) => {
-    let q = db.selectFrom("campaigns").select(["id", "slug", "title", "status", "starts_at", "ends_at", "goal_cents", "budget_citoyen_year"]).where("status", "in", statuses);
+    let q = db
+      .selectFrom("campaigns")
+      .select(["id", "slug", "title", "status", "starts_at", "ends_at", "goal_cents", "budget_citoyen_year"])
+      .where("status", "in", statuses);
     if (options.campaignId !== undefined) q = q.where("id", "=", options.campaignId);
     return q.orderBy("id").execute();
   };
@@ -88,7 +91,13 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
         eb.and([
           eb("c.status", "=", "funded"),
           eb.or([
-            eb.exists(eb.selectFrom("payouts as p").select("p.id").whereRef("p.campaign_id", "=", "c.id").where("p.status", "=", "pending")),
+            eb.exists(
+              eb
+                .selectFrom("payouts as p")
+                .select("p.id")
+                .whereRef("p.campaign_id", "=", "c.id")
+                .where("p.status", "=", "pending"),
+            ),
             eb.exists(
               eb
                 .selectFrom("contributions as k")
@@ -107,7 +116,12 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
               .selectFrom("contributions as k")
               .select("k.id")
               .whereRef("k.campaign_id", "=", "c.id")
-              .where((k) => k.or([k("k.status", "=", "paid"), k.and([k("k.status", "=", "refunding"), k("k.stripe_refund_id", "is", null)])]))
+              .where((k) =>
+                k.or([
+                  k("k.status", "=", "paid"),
+                  k.and([k("k.status", "=", "refunding"), k("k.stripe_refund_id", "is", null)]),
+                ]),
+              )
               .where(movableSql("k")),
           ),
         ]),
@@ -140,7 +154,11 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
       try {
         await closeStalePending(db, c.id, now);
         // Re-read under the lease: another settler may have moved it since the list was read.
-        const fresh = await db.selectFrom("campaigns").select("status").where("id", "=", c.id).executeTakeFirstOrThrow();
+        const fresh = await db
+          .selectFrom("campaigns")
+          .select("status")
+          .where("id", "=", c.id)
+          .executeTakeFirstOrThrow();
         let status = fresh.status;
         if (status === "settling") status = await decide(db, c, now, report, say);
         if (status === "funded") await payOut(db, c, now, report, say);
@@ -148,7 +166,9 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
         if (status === "failed" || status === "cancelled") await refundAll(db, c, now, report, say);
       } catch (error) {
         report.errors++;
-        say(`Erreur sur « ${c.title} » : ${error instanceof Error ? error.message : String(error)} (nouvel essai au prochain passage).`);
+        say(
+          `Erreur sur « ${c.title} » : ${error instanceof Error ? error.message : String(error)} (nouvel essai au prochain passage).`,
+        );
       }
     });
     if (!ran) {
@@ -160,13 +180,20 @@ export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions =
   return report;
 }
 
-async function tryEvent(db: Kysely<DB>, campaignId: number, event: "start" | "deadline", now: Date, say: (l: string) => void): Promise<boolean> {
+async function tryEvent(
+  db: Kysely<DB>,
+  campaignId: number,
+  event: "start" | "deadline",
+  now: Date,
+  say: (l: string) => void,
+): Promise<boolean> {
   try {
     await applyCampaignEvent(db, { campaignId, event, actor: "system", now });
     return true;
   } catch (error) {
     // Another settler got there first, or the guard refused: nothing to do.
-    if (!(error instanceof TransitionError) && !(error instanceof ConcurrentTransitionError)) say(`Transition ${event} impossible pour la campagne ${campaignId} : ${String(error)}`);
+    if (!(error instanceof TransitionError) && !(error instanceof ConcurrentTransitionError))
+      say(`Transition ${event} impossible pour la campagne ${campaignId} : ${String(error)}`);
     return false;
   }
 }
@@ -181,7 +208,10 @@ export function startSettlementJob(db: Kysely<DB>, intervalMs: number): () => vo
     running = true;
     try {
       const r = await runSettlementPass(db, { holder, log: (line) => console.log(`[règlement] ${line}`) });
-      if (r.errors > 0) console.error(`[règlement] ${countOf(r.errors, "erreur", "erreurs")} ; nouvel essai au prochain passage.`);
+      if (r.errors > 0)
+        console.error(
+          `[règlement] ${countOf(r.errors, "erreur", "erreurs")} ; nouvel essai au prochain passage.`,
+        );
     } catch (error) {
       console.error("[règlement] passage interrompu :", error);
     } finally {

@@ -48,7 +48,11 @@ export class RateLimiter {
   }
 }
 
-export async function runQueue<T>(items: T[], work: (item: T, attempt: number) => Promise<WorkResult>, options: QueueOptions): Promise<QueueReport<T>> {
+export async function runQueue<T>(
+  items: T[],
+  work: (item: T, attempt: number) => Promise<WorkResult>,
+  options: QueueOptions,
+): Promise<QueueReport<T>> {
   const limiter = new RateLimiter(options.ratePerSecond);
   const report: QueueReport<T> = { done: 0, retries: 0, failed: [] };
   let index = 0;
@@ -63,7 +67,11 @@ export async function runQueue<T>(items: T[], work: (item: T, attempt: number) =
         try {
           result = await work(item, attempt);
         } catch (error) {
-          result = { ok: false, retryable: false, error: error instanceof Error ? error.message : String(error) };
+          result = {
+            ok: false,
+            retryable: false,
+            error: error instanceof Error ? error.message : String(error),
+          };
         }
         if (result.ok) {
           report.done++;
@@ -74,7 +82,14 @@ export async function runQueue<T>(items: T[], work: (item: T, attempt: number) =
           break;
         }
         report.retries++;
-        await sleep(backoffWithJitter(attempt, options.baseBackoffMs ?? 250, options.capBackoffMs ?? 10_000, options.random));
+        await sleep(
+          backoffWithJitter(
+            attempt,
+            options.baseBackoffMs ?? 250,
+            options.capBackoffMs ?? 10_000,
+            options.random,
+          ),
+        );
       }
       await options.onProgress?.(report.done);
     }

@@ -7,29 +7,39 @@
  */
 import { sql, type Kysely } from "kysely";
 import type { DB, EmailKind } from "#db/schema";
-import { contributionReference, parseFlags, type ContributionStatus, type StaffFlag } from "~/domain/contribution-status";
+import {
+  contributionReference,
+  parseFlags,
+  type ContributionStatus,
+  type StaffFlag,
+} from "~/domain/contribution-status";
 
 /** What each staff flag means, and what to do about it: one entry per flag (the type requires it). */
 export const FLAG_LABELS: Record<StaffFlag, { label: string; nextStep: string }> = {
   disputed: {
     label: "Paiement contesté (litige en cours)",
-    nextStep: "Répondre au litige dans le tableau de bord Stripe avant l'échéance indiquée, avec le reçu et la page de la campagne comme preuves. Si la banque donne raison au contributeur, l'argent est repris par Stripe : vérifiez ensuite le rapprochement.",
+    nextStep:
+      "Répondre au litige dans le tableau de bord Stripe avant l'échéance indiquée, avec le reçu et la page de la campagne comme preuves. Si la banque donne raison au contributeur, l'argent est repris par Stripe : vérifiez ensuite le rapprochement.",
   },
   reward_unavailable: {
     label: "Contrepartie épuisée au moment du paiement",
-    nextStep: "Le paiement est arrivé après la libération de l'unité réservée et la contrepartie est épuisée. Contactez le contributeur pour lui proposer une autre contrepartie ou le remboursement (à faire depuis le tableau de bord Stripe).",
+    nextStep:
+      "Le paiement est arrivé après la libération de l'unité réservée et la contrepartie est épuisée. Contactez le contributeur pour lui proposer une autre contrepartie ou le remboursement (à faire depuis le tableau de bord Stripe).",
   },
   amount_mismatch: {
     label: "Montant payé différent du montant demandé",
-    nextStep: "Comparer le paiement dans Stripe et la contribution ; en cas d'erreur, rembourser depuis le tableau de bord Stripe et prévenir le contributeur.",
+    nextStep:
+      "Comparer le paiement dans Stripe et la contribution ; en cas d'erreur, rembourser depuis le tableau de bord Stripe et prévenir le contributeur.",
   },
   partial_refund: {
     label: "Remboursement partiel fait hors plateforme",
-    nextStep: "Quelqu'un a remboursé une partie du paiement depuis Stripe. La plateforme ne gère que les remboursements complets : terminez le remboursement dans Stripe ou annulez l'opération, puis vérifiez le rapprochement.",
+    nextStep:
+      "Quelqu'un a remboursé une partie du paiement depuis Stripe. La plateforme ne gère que les remboursements complets : terminez le remboursement dans Stripe ou annulez l'opération, puis vérifiez le rapprochement.",
   },
   dispute_lost: {
     label: "Litige perdu : la banque du contributeur a repris le paiement",
-    nextStep: "Stripe a rendu l'argent au contributeur et prélevé les frais de litige : cette contribution n'est ni remboursée ni versée par la plateforme. Si la campagne avait déjà été versée au porteur, la somme manque au solde (perte visible au rapprochement) : voyez avec le porteur s'il faut la lui redemander.",
+    nextStep:
+      "Stripe a rendu l'argent au contributeur et prélevé les frais de litige : cette contribution n'est ni remboursée ni versée par la plateforme. Si la campagne avait déjà été versée au porteur, la somme manque au solde (perte visible au rapprochement) : voyez avec le porteur s'il faut la lui redemander.",
   },
 };
 
@@ -45,10 +55,16 @@ interface FlaggedRow {
  * « disputed » is only a problem while the dispute is open: one that ended (won, or lost
  * and flagged as such) needs nothing more for it.
  */
-export function contributionProblems(k: FlaggedRow): Array<{ label: string; detail: string | null; nextStep: string }> {
-  const flags = parseFlags(k.staff_flag).filter((f) => !(f === "disputed" && (k.dispute_status === "won" || k.dispute_status === "lost")));
+export function contributionProblems(
+  k: FlaggedRow,
+): Array<{ label: string; detail: string | null; nextStep: string }> {
+  const flags = parseFlags(k.staff_flag).filter(
+    (f) => !(f === "disputed" && (k.dispute_status === "won" || k.dispute_status === "lost")),
+  );
   return [
-    ...(k.status === "refund_failed" ? [{ label: "Remboursement en échec", detail: k.refund_last_error, nextStep: REFUND_FAILED_NEXT_STEP }] : []),
+    ...(k.status === "refund_failed"
+      ? [{ label: "Remboursement en échec", detail: k.refund_last_error, nextStep: REFUND_FAILED_NEXT_STEP }]
+      : []),
     ...flags.map((f) => ({ label: FLAG_LABELS[f].label, detail: null, nextStep: FLAG_LABELS[f].nextStep })),
   ];
 }
@@ -57,7 +73,12 @@ export function contributionProblems(k: FlaggedRow): Array<{ label: string; deta
 function candidates(db: Kysely<DB>) {
   return db
     .selectFrom("contributions as k")
-    .where((eb) => eb.or([eb("k.status", "=", "refund_failed"), eb.and([eb("k.staff_flag", "is not", null), eb("k.staff_flag", "<>", "")])]));
+    .where((eb) =>
+      eb.or([
+        eb("k.status", "=", "refund_failed"),
+        eb.and([eb("k.staff_flag", "is not", null), eb("k.staff_flag", "<>", "")]),
+      ]),
+    );
 }
 
 /** What each kind of e-mail is, in the staff's words. */
@@ -86,8 +107,20 @@ export async function attentionItems(db: Kysely<DB>) {
     candidates(db)
       .innerJoin("campaigns as c", "c.id", "k.campaign_id")
       .select([
-        "k.id", "k.email", "k.amount_cents", "k.status", "k.staff_flag", "k.dispute_status", "k.refund_last_error", "k.refund_attempts",
-        "k.stripe_payment_intent_id", "k.paid_at", "k.updated_at", "c.id as campaign_id", "c.title as campaign_title", "c.status as campaign_status",
+        "k.id",
+        "k.email",
+        "k.amount_cents",
+        "k.status",
+        "k.staff_flag",
+        "k.dispute_status",
+        "k.refund_last_error",
+        "k.refund_attempts",
+        "k.stripe_payment_intent_id",
+        "k.paid_at",
+        "k.updated_at",
+        "c.id as campaign_id",
+        "c.title as campaign_title",
+        "c.status as campaign_status",
       ])
       .orderBy("k.updated_at", "desc")
       .limit(500)
@@ -97,8 +130,18 @@ export async function attentionItems(db: Kysely<DB>) {
       .innerJoin("campaigns as c", "c.id", "p.campaign_id")
       .innerJoin("organizations as o", "o.id", "c.organization_id")
       .select([
-        "p.id", "p.kind", "p.amount_cents", "p.status", "p.attempts", "p.last_error", "p.created_at", "c.id as campaign_id", "c.title as campaign_title",
-        "o.name as organization", "o.stripe_account_id", "o.stripe_payouts_enabled",
+        "p.id",
+        "p.kind",
+        "p.amount_cents",
+        "p.status",
+        "p.attempts",
+        "p.last_error",
+        "p.created_at",
+        "c.id as campaign_id",
+        "c.title as campaign_title",
+        "o.name as organization",
+        "o.stripe_account_id",
+        "o.stripe_payouts_enabled",
       ])
       .where("p.status", "in", ["pending", "failed"])
       .orderBy("p.created_at")
@@ -146,7 +189,14 @@ export async function attentionItems(db: Kysely<DB>) {
             ? "Le virement a été refusé par Stripe : lisez l'erreur, corrigez dans Stripe (compte du porteur, solde de la plateforme), puis relancez `npm run settle`."
             : "Le virement est en cours de nouvelle tentative automatique.",
     })),
-    emails: emails.map((e) => ({ id: e.id, kind: EMAIL_KIND_LABELS[e.kind], to: e.to_email, attempts: e.attempts, lastError: e.last_error, createdAt: e.created_at })),
+    emails: emails.map((e) => ({
+      id: e.id,
+      kind: EMAIL_KIND_LABELS[e.kind],
+      to: e.to_email,
+      attempts: e.attempts,
+      lastError: e.last_error,
+      createdAt: e.created_at,
+    })),
   };
 }
 
@@ -158,8 +208,16 @@ export async function attentionCounts(db: Kysely<DB>) {
       .select(["k.status", "k.staff_flag", "k.dispute_status", "k.refund_last_error"])
       .execute()
       .then((rows) => ({ n: rows.filter((r) => contributionProblems(r).length > 0).length })),
-    db.selectFrom("payouts").select(sql<number>`count(*)`.as("n")).where("status", "in", ["pending", "failed"]).executeTakeFirstOrThrow(),
-    db.selectFrom("email_outbox").select(sql<number>`count(*)`.as("n")).where("status", "=", "failed").executeTakeFirstOrThrow(),
+    db
+      .selectFrom("payouts")
+      .select(sql<number>`count(*)`.as("n"))
+      .where("status", "in", ["pending", "failed"])
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("email_outbox")
+      .select(sql<number>`count(*)`.as("n"))
+      .where("status", "=", "failed")
+      .executeTakeFirstOrThrow(),
   ]);
   return { contributions: Number(k.n), payouts: Number(p.n), emails: Number(e.n) };
 }

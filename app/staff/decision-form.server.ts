@@ -20,9 +20,16 @@ const isoDate = z
   .string()
   .trim()
   .transform((v) => (v === "" ? null : v))
-  .refine((v) => v === null || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T12:00:00Z`)) && new Date(`${v}T12:00:00Z`).toISOString().startsWith(v)), {
-    message: "Indiquez une date valide (jj/mm/aaaa).",
-  });
+  .refine(
+    (v) =>
+      v === null ||
+      (/^\d{4}-\d{2}-\d{2}$/.test(v) &&
+        !Number.isNaN(Date.parse(`${v}T12:00:00Z`)) &&
+        new Date(`${v}T12:00:00Z`).toISOString().startsWith(v)),
+    {
+      message: "Indiquez une date valide (jj/mm/aaaa).",
+    },
+  );
 
 const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("approve"), debut: isoDate, message: optionalText() }),
@@ -52,7 +59,10 @@ export type DecisionParse =
   | { ok: false; intent: string; values: Record<string, string>; errors: Record<string, string> };
 
 export function parseDecision(form: FormData): DecisionParse {
-  const values = Object.fromEntries(FIELDS.map((f) => [f, field(form, f)])) as Record<(typeof FIELDS)[number], string>;
+  const values = Object.fromEntries(FIELDS.map((f) => [f, field(form, f)])) as Record<
+    (typeof FIELDS)[number],
+    string
+  >;
   // Absent fields read as "" so that each gets its own French message.
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, decision: parsed.data };

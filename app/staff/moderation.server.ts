@@ -7,16 +7,30 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { CampaignAuditAction, DB } from "#db/schema";
 import { config } from "~/config.server";
-import { EVENT_LABELS, STATE_LABELS, transition, TransitionError, type CampaignEvent, type CampaignState } from "~/domain/campaign-machine";
+import {
+  EVENT_LABELS,
+  STATE_LABELS,
+  transition,
+  TransitionError,
+  type CampaignEvent,
+  type CampaignState,
+} from "~/domain/campaign-machine";
 import { formatDate } from "~/domain/format";
 import { calendarDaysBetween, parisCalendarDate, parisYear, startOfDayInParis } from "~/domain/time";
 import { applyCampaignEvent, ConcurrentTransitionError } from "~/models/campaign-transitions.server";
 import { cancelCampaign } from "~/settlement/cancel.server";
 
-export type StaffResult = { ok: true; message: string } | { ok: false; status: 400 | 404 | 409; message: string };
+export type StaffResult =
+  { ok: true; message: string } | { ok: false; status: 400 | 404 | 409; message: string };
 
 /** States in which the Budget Citoyen label may still change (it is read at settlement). */
-export const LABEL_EDITABLE: readonly CampaignState[] = ["draft", "submitted", "changes_requested", "approved", "live"];
+export const LABEL_EDITABLE: readonly CampaignState[] = [
+  "draft",
+  "submitted",
+  "changes_requested",
+  "approved",
+  "live",
+];
 /** States in which a campaign may be featured on the home page. */
 export const FEATURABLE: readonly CampaignState[] = ["approved", "live"];
 /** Years a label may carry: from the platform's first year to next year. */
@@ -24,15 +38,30 @@ export const LABEL_FIRST_YEAR = 2015;
 
 function refusal(error: unknown): StaffResult {
   // A guard on a staff event only ever asks for the reason (comment, motive): missing input, not a conflict.
-  if (error instanceof TransitionError) return { ok: false, status: error.refusal === "guard" ? 400 : 409, message: error.message };
+  if (error instanceof TransitionError)
+    return { ok: false, status: error.refusal === "guard" ? 400 : 409, message: error.message };
   if (error instanceof ConcurrentTransitionError) {
-    return { ok: false, status: 409, message: "La campagne vient de changer d'état : rechargez la page et recommencez." };
+    return {
+      ok: false,
+      status: 409,
+      message: "La campagne vient de changer d'état : rechargez la page et recommencez.",
+    };
   }
   throw error;
 }
 
-async function audit(trx: Transaction<DB>, campaignId: number, action: CampaignAuditAction, actorUserId: number, detail: string | null, at: string) {
-  await trx.insertInto("campaign_audit").values({ campaign_id: campaignId, action, actor_user_id: actorUserId, detail, at }).execute();
+async function audit(
+  trx: Transaction<DB>,
+  campaignId: number,
+  action: CampaignAuditAction,
+  actorUserId: number,
+  detail: string | null,
+  at: string,
+) {
+  await trx
+    .insertInto("campaign_audit")
+    .values({ campaign_id: campaignId, action, actor_user_id: actorUserId, detail, at })
+    .execute();
 }
 
 /** Submitted campaigns, the longest-waiting first (by their latest submission). */
@@ -42,7 +71,13 @@ export async function moderationQueue(db: Kysely<DB>) {
     .innerJoin("organizations as o", "o.id", "c.organization_id")
     .innerJoin("territories as t", "t.id", "c.territory_id")
     .select([
-      "c.id", "c.title", "c.goal_cents", "c.ends_at", "c.budget_citoyen_year", "o.name as organization", "t.name as territory",
+      "c.id",
+      "c.title",
+      "c.goal_cents",
+      "c.ends_at",
+      "c.budget_citoyen_year",
+      "o.name as organization",
+      "t.name as territory",
       (eb) =>
         eb
           .selectFrom("campaign_transitions as x")
@@ -61,13 +96,23 @@ export async function moderationQueue(db: Kysely<DB>) {
     .where("c.status", "=", "submitted")
     .execute();
   return rows
-    .map((r) => ({ ...r, submitted_at: r.submitted_at ?? "", changes_requested: Number(r.changes_requested ?? 0) }))
-    .sort((a, b) => (a.submitted_at < b.submitted_at ? -1 : a.submitted_at > b.submitted_at ? 1 : a.id - b.id));
+    .map((r) => ({
+      ...r,
+      submitted_at: r.submitted_at ?? "",
+      changes_requested: Number(r.changes_requested ?? 0),
+    }))
+    .sort((a, b) =>
+      a.submitted_at < b.submitted_at ? -1 : a.submitted_at > b.submitted_at ? 1 : a.id - b.id,
+    );
 }
 
 /** How many campaigns wait for a decision (the staff nav shows it on every page). */
 export async function moderationCount(db: Kysely<DB>): Promise<number> {
-  const r = await db.selectFrom("campaigns").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "submitted").executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom("campaigns")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("status", "=", "submitted")
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -76,7 +121,17 @@ export async function staffCampaignList(db: Kysely<DB>, status: CampaignState | 
   let q = db
     .selectFrom("campaigns as c")
     .innerJoin("organizations as o", "o.id", "c.organization_id")
-    .select(["c.id", "c.slug", "c.title", "c.status", "c.starts_at", "c.ends_at", "c.budget_citoyen_year", "c.featured", "o.name as organization"])
+    .select([
+      "c.id",
+      "c.slug",
+      "c.title",
+      "c.status",
+      "c.starts_at",
+      "c.ends_at",
+      "c.budget_citoyen_year",
+      "c.featured",
+      "o.name as organization",
+    ])
     .orderBy("c.updated_at", "desc")
     .orderBy("c.id", "desc");
   if (status) q = q.where("c.status", "=", status);
@@ -111,7 +166,16 @@ export async function reviewHistory(db: Kysely<DB>, campaignId: number): Promise
     db
       .selectFrom("campaign_transitions as x")
       .leftJoin("users as u", "u.id", "x.actor_user_id")
-      .select(["x.id", "x.event", "x.to_status", "x.actor_role", "x.reason", "x.at", "u.display_name", "u.email"])
+      .select([
+        "x.id",
+        "x.event",
+        "x.to_status",
+        "x.actor_role",
+        "x.reason",
+        "x.at",
+        "u.display_name",
+        "u.email",
+      ])
       .where("x.campaign_id", "=", campaignId)
       .execute(),
     db
@@ -157,9 +221,26 @@ export async function reviewFacts(db: Kysely<DB>, campaignId: number) {
     .innerJoin("organizations as o", "o.id", "c.organization_id")
     .innerJoin("users as u", "u.id", "o.owner_user_id")
     .select([
-      "c.id", "c.slug", "c.title", "c.status", "c.starts_at", "c.ends_at", "c.goal_cents", "c.budget_citoyen_year", "c.featured",
-      "c.created_at", "o.name as organization", "o.legal_form", "o.registration_number", "o.town", "o.created_at as organization_created_at",
-      "o.stripe_account_id", "o.stripe_payouts_enabled", "u.display_name as holder_name", "u.email as holder_email", "o.id as organization_id",
+      "c.id",
+      "c.slug",
+      "c.title",
+      "c.status",
+      "c.starts_at",
+      "c.ends_at",
+      "c.goal_cents",
+      "c.budget_citoyen_year",
+      "c.featured",
+      "c.created_at",
+      "o.name as organization",
+      "o.legal_form",
+      "o.registration_number",
+      "o.town",
+      "o.created_at as organization_created_at",
+      "o.stripe_account_id",
+      "o.stripe_payouts_enabled",
+      "u.display_name as holder_name",
+      "u.email as holder_email",
+      "o.id as organization_id",
     ])
     .where("c.id", "=", campaignId)
     .executeTakeFirst();
@@ -189,9 +270,17 @@ export interface StaffActor {
  * with one, at 00:00 Europe/Paris that day. The end date chosen by the holder stays: the
  * campaign must still last at least CAMPAIGN_MIN_DAYS from its start.
  */
-export async function approve(db: Kysely<DB>, campaignId: number, input: StaffActor & { startDate: string | null; message: string | null }): Promise<StaffResult> {
+export async function approve(
+  db: Kysely<DB>,
+  campaignId: number,
+  input: StaffActor & { startDate: string | null; message: string | null },
+): Promise<StaffResult> {
   const now = input.now ?? new Date();
-  const c = await db.selectFrom("campaigns").select(["id", "status", "ends_at"]).where("id", "=", campaignId).executeTakeFirst();
+  const c = await db
+    .selectFrom("campaigns")
+    .select(["id", "status", "ends_at"])
+    .where("id", "=", campaignId)
+    .executeTakeFirst();
   if (!c) return { ok: false, status: 404, message: "Campagne introuvable." };
   // A campaign that cannot be approved (rejected, already live…) is a 409 whatever its dates say.
   try {
@@ -201,7 +290,8 @@ export async function approve(db: Kysely<DB>, campaignId: number, input: StaffAc
   }
   const today = parisCalendarDate(now);
   const startDate = input.startDate ?? today;
-  if (startDate < today) return { ok: false, status: 400, message: "La date de mise en ligne ne peut pas être passée." };
+  if (startDate < today)
+    return { ok: false, status: 400, message: "La date de mise en ligne ne peut pas être passée." };
   const endDate = parisCalendarDate(new Date(c.ends_at));
   const days = calendarDaysBetween(startDate, endDate);
   const min = config().campaignMinDays;
@@ -215,9 +305,21 @@ export async function approve(db: Kysely<DB>, campaignId: number, input: StaffAc
   const startsAt = input.startDate ? startOfDayInParis(startDate) : now;
   try {
     await db.transaction().execute(async (trx) => {
-      await applyCampaignEvent(trx, { campaignId, event: "approve", actor: "staff", actorUserId: input.userId, reason: input.message, now });
-      await trx.updateTable("campaigns").set({ starts_at: startsAt.toISOString() }).where("id", "=", campaignId).execute();
-      if (input.startDate) await audit(trx, campaignId, "start_date_set", input.userId, formatDate(startsAt), now.toISOString());
+      await applyCampaignEvent(trx, {
+        campaignId,
+        event: "approve",
+        actor: "staff",
+        actorUserId: input.userId,
+        reason: input.message,
+        now,
+      });
+      await trx
+        .updateTable("campaigns")
+        .set({ starts_at: startsAt.toISOString() })
+        .where("id", "=", campaignId)
+        .execute();
+      if (input.startDate)
+        await audit(trx, campaignId, "start_date_set", input.userId, formatDate(startsAt), now.toISOString());
     });
   } catch (error) {
     return refusal(error);
@@ -230,19 +332,59 @@ export async function approve(db: Kysely<DB>, campaignId: number, input: StaffAc
   };
 }
 
-export async function requestChanges(db: Kysely<DB>, campaignId: number, input: StaffActor & { comment: string }): Promise<StaffResult> {
-  return decide(db, campaignId, "request_changes", input.comment, input, "Modifications demandées : le porteur a reçu votre commentaire par courriel.");
+export async function requestChanges(
+  db: Kysely<DB>,
+  campaignId: number,
+  input: StaffActor & { comment: string },
+): Promise<StaffResult> {
+  return decide(
+    db,
+    campaignId,
+    "request_changes",
+    input.comment,
+    input,
+    "Modifications demandées : le porteur a reçu votre commentaire par courriel.",
+  );
 }
 
-export async function reject(db: Kysely<DB>, campaignId: number, input: StaffActor & { reason: string }): Promise<StaffResult> {
-  return decide(db, campaignId, "reject", input.reason, input, "Campagne refusée : le porteur a reçu le motif par courriel.");
+export async function reject(
+  db: Kysely<DB>,
+  campaignId: number,
+  input: StaffActor & { reason: string },
+): Promise<StaffResult> {
+  return decide(
+    db,
+    campaignId,
+    "reject",
+    input.reason,
+    input,
+    "Campagne refusée : le porteur a reçu le motif par courriel.",
+  );
 }
 
-async function decide(db: Kysely<DB>, campaignId: number, event: CampaignEvent, reason: string, input: StaffActor, done: string): Promise<StaffResult> {
-  const exists = await db.selectFrom("campaigns").select("id").where("id", "=", campaignId).executeTakeFirst();
+async function decide(
+  db: Kysely<DB>,
+  campaignId: number,
+  event: CampaignEvent,
+  reason: string,
+  input: StaffActor,
+  done: string,
+): Promise<StaffResult> {
+  const exists = await db
+    .selectFrom("campaigns")
+    .select("id")
+    .where("id", "=", campaignId)
+    .executeTakeFirst();
   if (!exists) return { ok: false, status: 404, message: "Campagne introuvable." };
   try {
-    await applyCampaignEvent(db, { campaignId, event, actor: "staff", actorUserId: input.userId, reason, now: input.now });
+    await applyCampaignEvent(db, {
+      campaignId,
+      event,
+      actor: "staff",
+      actorUserId: input.userId,
+      reason,
+      now: input.now,
+    });
   } catch (error) {
     return refusal(error);
   }
@@ -250,17 +392,39 @@ async function decide(db: Kysely<DB>, campaignId: number, event: CampaignEvent, 
 }
 
 /** Cancel an approved or live campaign: every paid contribution is then refunded by the settlement pass. */
-export async function cancel(db: Kysely<DB>, campaignId: number, input: StaffActor & { reason: string }): Promise<StaffResult> {
-  const exists = await db.selectFrom("campaigns").select("id").where("id", "=", campaignId).executeTakeFirst();
+export async function cancel(
+  db: Kysely<DB>,
+  campaignId: number,
+  input: StaffActor & { reason: string },
+): Promise<StaffResult> {
+  const exists = await db
+    .selectFrom("campaigns")
+    .select("id")
+    .where("id", "=", campaignId)
+    .executeTakeFirst();
   if (!exists) return { ok: false, status: 404, message: "Campagne introuvable." };
   let expired = 0;
   try {
-    expired = (await cancelCampaign(db, campaignId, { reason: input.reason, actorUserId: input.userId, now: input.now })).checkoutsExpired;
+    expired = (
+      await cancelCampaign(db, campaignId, {
+        reason: input.reason,
+        actorUserId: input.userId,
+        now: input.now,
+      })
+    ).checkoutsExpired;
   } catch (error) {
     return refusal(error);
   }
-  const closed = expired === 0 ? "" : expired === 1 ? " Le paiement qui était en cours a été clos." : ` Les ${expired} paiements qui étaient en cours ont été clos.`;
-  return { ok: true, message: `Campagne annulée : chaque contributeur va recevoir un courriel et sera remboursé automatiquement.${closed}` };
+  const closed =
+    expired === 0
+      ? ""
+      : expired === 1
+        ? " Le paiement qui était en cours a été clos."
+        : ` Les ${expired} paiements qui étaient en cours ont été clos.`;
+  return {
+    ok: true,
+    message: `Campagne annulée : chaque contributeur va recevoir un courriel et sera remboursé automatiquement.${closed}`,
+  };
 }
 
 export function labelYearBounds(now: Date): { min: number; max: number } {
@@ -268,47 +432,106 @@ export function labelYearBounds(now: Date): { min: number; max: number } {
 }
 
 /** Set (year) or remove (null) the Budget Citoyen label. The commission follows (0 % when labelled at settlement). */
-export async function setLabel(db: Kysely<DB>, campaignId: number, input: StaffActor & { year: number | null }): Promise<StaffResult> {
+export async function setLabel(
+  db: Kysely<DB>,
+  campaignId: number,
+  input: StaffActor & { year: number | null },
+): Promise<StaffResult> {
   const now = input.now ?? new Date();
   const { min, max } = labelYearBounds(now);
   if (input.year !== null && (!Number.isInteger(input.year) || input.year < min || input.year > max)) {
     return { ok: false, status: 400, message: `L'année du label doit être comprise entre ${min} et ${max}.` };
   }
   return db.transaction().execute(async (trx): Promise<StaffResult> => {
-    const c = await trx.selectFrom("campaigns").select(["status", "budget_citoyen_year"]).where("id", "=", campaignId).executeTakeFirst();
+    const c = await trx
+      .selectFrom("campaigns")
+      .select(["status", "budget_citoyen_year"])
+      .where("id", "=", campaignId)
+      .executeTakeFirst();
     if (!c) return { ok: false, status: 404, message: "Campagne introuvable." };
     if (!LABEL_EDITABLE.includes(c.status)) {
-      return { ok: false, status: 409, message: `Le label ne peut plus changer : la campagne est « ${STATE_LABELS[c.status]} » (il est lu au moment du solde).` };
+      return {
+        ok: false,
+        status: 409,
+        message: `Le label ne peut plus changer : la campagne est « ${STATE_LABELS[c.status]} » (il est lu au moment du solde).`,
+      };
     }
-    if (c.budget_citoyen_year === input.year) return { ok: true, message: "Aucun changement : le label était déjà dans cet état." };
+    if (c.budget_citoyen_year === input.year)
+      return { ok: true, message: "Aucun changement : le label était déjà dans cet état." };
     const updated = await trx
       .updateTable("campaigns")
       .set({ budget_citoyen_year: input.year, updated_at: now.toISOString() })
       .where("id", "=", campaignId)
       .where("status", "in", LABEL_EDITABLE)
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return { ok: false, status: 409, message: "La campagne vient de changer d'état : rechargez la page." };
+    if (Number(updated.numUpdatedRows) !== 1)
+      return { ok: false, status: 409, message: "La campagne vient de changer d'état : rechargez la page." };
     if (input.year === null) {
-      await audit(trx, campaignId, "label_removed", input.userId, `était Budget Citoyen ${c.budget_citoyen_year}`, now.toISOString());
+      await audit(
+        trx,
+        campaignId,
+        "label_removed",
+        input.userId,
+        `était Budget Citoyen ${c.budget_citoyen_year}`,
+        now.toISOString(),
+      );
       return { ok: true, message: "Label Budget Citoyen retiré : la commission de 3 % s'appliquera." };
     }
-    await audit(trx, campaignId, "label_set", input.userId, `Budget Citoyen ${input.year}`, now.toISOString());
-    return { ok: true, message: `Label « Budget Citoyen ${input.year} » attribué : aucune commission ne sera prélevée.` };
+    await audit(
+      trx,
+      campaignId,
+      "label_set",
+      input.userId,
+      `Budget Citoyen ${input.year}`,
+      now.toISOString(),
+    );
+    return {
+      ok: true,
+      message: `Label « Budget Citoyen ${input.year} » attribué : aucune commission ne sera prélevée.`,
+    };
   });
 }
 
 /** Feature (or stop featuring) a campaign on the home page. */
-export async function setFeatured(db: Kysely<DB>, campaignId: number, input: StaffActor & { featured: boolean }): Promise<StaffResult> {
+export async function setFeatured(
+  db: Kysely<DB>,
+  campaignId: number,
+  input: StaffActor & { featured: boolean },
+): Promise<StaffResult> {
   const now = input.now ?? new Date();
   return db.transaction().execute(async (trx): Promise<StaffResult> => {
-    const c = await trx.selectFrom("campaigns").select(["status", "featured"]).where("id", "=", campaignId).executeTakeFirst();
+    const c = await trx
+      .selectFrom("campaigns")
+      .select(["status", "featured"])
+      .where("id", "=", campaignId)
+      .executeTakeFirst();
     if (!c) return { ok: false, status: 404, message: "Campagne introuvable." };
     if (input.featured && !FEATURABLE.includes(c.status)) {
-      return { ok: false, status: 409, message: "Seule une campagne validée ou en cours peut être mise en avant." };
+      return {
+        ok: false,
+        status: 409,
+        message: "Seule une campagne validée ou en cours peut être mise en avant.",
+      };
     }
     if ((c.featured === 1) === input.featured) return { ok: true, message: "Aucun changement." };
-    await trx.updateTable("campaigns").set({ featured: input.featured ? 1 : 0, updated_at: now.toISOString() }).where("id", "=", campaignId).execute();
-    await audit(trx, campaignId, input.featured ? "featured" : "unfeatured", input.userId, null, now.toISOString());
-    return { ok: true, message: input.featured ? "La campagne est mise en avant sur la page d'accueil." : "La campagne n'est plus mise en avant." };
+    await trx
+      .updateTable("campaigns")
+      .set({ featured: input.featured ? 1 : 0, updated_at: now.toISOString() })
+      .where("id", "=", campaignId)
+      .execute();
+    await audit(
+      trx,
+      campaignId,
+      input.featured ? "featured" : "unfeatured",
+      input.userId,
+      null,
+      now.toISOString(),
+    );
+    return {
+      ok: true,
+      message: input.featured
+        ? "La campagne est mise en avant sur la page d'accueil."
+        : "La campagne n'est plus mise en avant.",
+    };
   });
 }

@@ -6,7 +6,9 @@ import { autoId } from "./dialect";
 const CAMPAIGN_STATES = sql.raw(
   "('draft','submitted','changes_requested','approved','rejected','live','settling','funded','failed','cancelled')",
 );
-const CONTRIBUTION_STATUSES = sql.raw("('pending','paid','failed','expired','refunding','refunded','refund_failed')");
+const CONTRIBUTION_STATUSES = sql.raw(
+  "('pending','paid','failed','expired','refunding','refunded','refund_failed')",
+);
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -74,13 +76,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint("campaigns_dates", sql`ends_at > starts_at`)
     .execute();
   // The public list filters by status (and territory, theme, label) and sorts by end date.
-  await db.schema.createIndex("campaigns_status_ends").on("campaigns").columns(["status", "ends_at"]).execute();
+  await db.schema
+    .createIndex("campaigns_status_ends")
+    .on("campaigns")
+    .columns(["status", "ends_at"])
+    .execute();
   await db.schema
     .createIndex("campaigns_territory_status")
     .on("campaigns")
     .columns(["territory_id", "status", "ends_at"])
     .execute();
-  await db.schema.createIndex("campaigns_theme_status").on("campaigns").columns(["theme_id", "status", "ends_at"]).execute();
+  await db.schema
+    .createIndex("campaigns_theme_status")
+    .on("campaigns")
+    .columns(["theme_id", "status", "ends_at"])
+    .execute();
   await db.schema
     .createIndex("campaigns_label_status")
     .on("campaigns")
@@ -96,7 +106,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("label", "text", (c) => c.notNull())
     .addColumn("amount_cents", "integer", (c) => c.notNull().check(sql`amount_cents >= 0`))
     .execute();
-  await db.schema.createIndex("fund_lines_campaign").on("campaign_fund_lines").columns(["campaign_id", "position"]).execute();
+  await db.schema
+    .createIndex("fund_lines_campaign")
+    .on("campaign_fund_lines")
+    .columns(["campaign_id", "position"])
+    .execute();
 
   await db.schema
     .createTable("rewards")
@@ -107,12 +121,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("description", "text", (c) => c.notNull())
     .addColumn("minimum_cents", "integer", (c) => c.notNull().check(sql`minimum_cents > 0`))
     .addColumn("stock", "integer", (c) => c.check(sql`stock is null or stock >= 0`))
-    .addColumn("held", "integer", (c) => c.notNull().defaultTo(0).check(sql`held >= 0`))
-    .addColumn("sold", "integer", (c) => c.notNull().defaultTo(0).check(sql`sold >= 0`))
+    .addColumn("held", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`held >= 0`),
+    )
+    .addColumn("sold", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`sold >= 0`),
+    )
     // Never sold beyond its stock, even under concurrency: the database refuses it.
     .addCheckConstraint("rewards_stock", sql`stock is null or held + sold <= stock`)
     .execute();
-  await db.schema.createIndex("rewards_campaign").on("rewards").columns(["campaign_id", "position"]).execute();
+  await db.schema
+    .createIndex("rewards_campaign")
+    .on("rewards")
+    .columns(["campaign_id", "position"])
+    .execute();
 
   await db.schema
     .createTable("contributions")
@@ -146,9 +174,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on("contributions")
     .columns(["campaign_id", "paid_at"])
     .execute();
-  await db.schema.createIndex("contributions_status_paid_at").on("contributions").columns(["status", "paid_at"]).execute();
+  await db.schema
+    .createIndex("contributions_status_paid_at")
+    .on("contributions")
+    .columns(["status", "paid_at"])
+    .execute();
   await db.schema.createIndex("contributions_email").on("contributions").column("email").execute();
-  await db.schema.createIndex("contributions_payment_intent").on("contributions").column("stripe_payment_intent_id").execute();
+  await db.schema
+    .createIndex("contributions_payment_intent")
+    .on("contributions")
+    .column("stripe_payment_intent_id")
+    .execute();
 
   await db.schema
     .createTable("campaign_transitions")
@@ -162,7 +198,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("reason", "text")
     .addColumn("at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("transitions_campaign_at").on("campaign_transitions").columns(["campaign_id", "at"]).execute();
+  await db.schema
+    .createIndex("transitions_campaign_at")
+    .on("campaign_transitions")
+    .columns(["campaign_id", "at"])
+    .execute();
 
   await db.schema
     .createTable("ledger_entries")
@@ -179,7 +219,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("amount_cents", "integer", (c) => c.notNull().check(sql`amount_cents >= 0`))
     .addColumn("at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("ledger_campaign_kind").on("ledger_entries").columns(["campaign_id", "kind"]).execute();
+  await db.schema
+    .createIndex("ledger_campaign_kind")
+    .on("ledger_entries")
+    .columns(["campaign_id", "kind"])
+    .execute();
   await db.schema.createIndex("ledger_contribution").on("ledger_entries").column("contribution_id").execute();
 }
 

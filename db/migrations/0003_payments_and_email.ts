@@ -15,7 +15,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // 1 while this (pending) contribution holds a unit of its reward; set back to 0
   // exactly once, when the unit is sold or released.
-  await db.schema.alterTable("contributions").addColumn("reward_hold", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("contributions")
+    .addColumn("reward_hold", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable("contributions").addColumn("checkout_expires_at", "text").execute();
   await db.schema.alterTable("contributions").addColumn("last_payment_error", "text").execute();
   // Something staff must look at (dispute opened, reward no longer available…).
@@ -39,7 +42,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("sent_at", "text")
     .execute();
-  await db.schema.createIndex("email_outbox_due").on("email_outbox").columns(["status", "next_attempt_at"]).execute();
+  await db.schema
+    .createIndex("email_outbox_due")
+    .on("email_outbox")
+    .columns(["status", "next_attempt_at"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

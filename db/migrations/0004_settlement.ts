@@ -5,7 +5,10 @@ import { autoId } from "./dialect";
 
 export async function up(db: Kysely<any>): Promise<void> {
   // Whether the holder's Stripe Connect account can receive transfers (from account.updated).
-  await db.schema.alterTable("organizations").addColumn("stripe_payouts_enabled", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("organizations")
+    .addColumn("stripe_payouts_enabled", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
 
   // Payouts to holders: the main one at settlement, supplementary ones for late payments.
   await db.schema
@@ -32,11 +35,21 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("payouts_status").on("payouts").column("status").execute();
 
   // Which payout carried each paid contribution (null: still held by the platform).
-  await db.schema.alterTable("contributions").addColumn("payout_id", "integer", (c) => c.references("payouts.id")).execute();
-  await db.schema.alterTable("contributions").addColumn("refund_attempts", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("contributions")
+    .addColumn("payout_id", "integer", (c) => c.references("payouts.id"))
+    .execute();
+  await db.schema
+    .alterTable("contributions")
+    .addColumn("refund_attempts", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable("contributions").addColumn("refund_next_attempt_at", "text").execute();
   await db.schema.alterTable("contributions").addColumn("refund_last_error", "text").execute();
-  await db.schema.createIndex("contributions_campaign_payout").on("contributions").columns(["campaign_id", "status", "payout_id"]).execute();
+  await db.schema
+    .createIndex("contributions_campaign_payout")
+    .on("contributions")
+    .columns(["campaign_id", "status", "payout_id"])
+    .execute();
 
   // One settler per campaign at a time, across processes and servers.
   await db.schema

@@ -17,8 +17,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("expires_at", "text", (c) => c.notNull())
     .addColumn("used_at", "text")
     .execute();
-  await db.schema.createIndex("sign_in_email_created").on("sign_in_requests").columns(["email", "created_at"]).execute();
-  await db.schema.createIndex("sign_in_ip_created").on("sign_in_requests").columns(["ip", "created_at"]).execute();
+  await db.schema
+    .createIndex("sign_in_email_created")
+    .on("sign_in_requests")
+    .columns(["email", "created_at"])
+    .execute();
+  await db.schema
+    .createIndex("sign_in_ip_created")
+    .on("sign_in_requests")
+    .columns(["ip", "created_at"])
+    .execute();
 
   // Server-side sessions: the cookie carries a random token, the table its hash; revocable.
   await db.schema

@@ -14,7 +14,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("body_md", "text", (c) => c.notNull())
     .addColumn("published_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("news_campaign").on("campaign_news").columns(["campaign_id", "published_at"]).execute();
+  await db.schema
+    .createIndex("news_campaign")
+    .on("campaign_news")
+    .columns(["campaign_id", "published_at"])
+    .execute();
 
   // One row per contributor address and campaign: the unsubscribe token, and whether they left.
   await db.schema

@@ -17,13 +17,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("id", ...autoId(db))
     .addColumn("campaign_id", "integer", (c) => c.notNull().references("campaigns.id"))
     .addColumn("action", "text", (c) =>
-      c.notNull().check(sql`action in ('label_set','label_removed','featured','unfeatured','start_date_set')`),
+      c
+        .notNull()
+        .check(sql`action in ('label_set','label_removed','featured','unfeatured','start_date_set')`),
     )
     .addColumn("actor_user_id", "integer", (c) => c.references("users.id"))
     .addColumn("detail", "text")
     .addColumn("at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("campaign_audit_campaign_at").on("campaign_audit").columns(["campaign_id", "at"]).execute();
+  await db.schema
+    .createIndex("campaign_audit_campaign_at")
+    .on("campaign_audit")
+    .columns(["campaign_id", "at"])
+    .execute();
 
   // Maintained aggregates of the key figures (docs/decisions/010-key-figures.md): written in the
   // same transaction as the contribution they count, checked by `npm run reconcile`.
@@ -36,7 +42,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("refunded_cents", "bigint", (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint("figure_campaign_years_pk", ["campaign_id", "year"])
     .execute();
-  await db.schema.createIndex("figure_campaign_years_year").on("figure_campaign_years").column("year").execute();
+  await db.schema
+    .createIndex("figure_campaign_years_year")
+    .on("figure_campaign_years")
+    .column("year")
+    .execute();
   // Who contributed in a period (a year, or 0 for « since launch »), and how many they are.
   await db.schema
     .createTable("figure_citizens")
@@ -50,30 +60,55 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("citizens", "integer", (c) => c.notNull().defaultTo(0))
     .execute();
   // Commission and payouts of a year, read from the ledger by kind and date.
-  await db.schema.createIndex("ledger_kind_at").on("ledger_entries").columns(["kind", "at", "amount_cents"]).execute();
+  await db.schema
+    .createIndex("ledger_kind_at")
+    .on("ledger_entries")
+    .columns(["kind", "at", "amount_cents"])
+    .execute();
 
   // Backfill from the contributions already received.
   const collected = ["paid", "refunding", "refunded", "refund_failed"];
   let lastId = 0;
   for (;;) {
-    const rows: Array<{ id: number; campaign_id: number; email: string; amount_cents: number; paid_at: string | null; status: string }> =
-      await db
-        .selectFrom("contributions")
-        .select(["id", "campaign_id", "email", "amount_cents", "paid_at", "status"])
-        .where("id", ">", lastId)
-        .where("status", "in", collected)
-        .orderBy("id")
-        .limit(5000)
-        .execute();
+    const rows: Array<{
+      id: number;
+      campaign_id: number;
+      email: string;
+      amount_cents: number;
+      paid_at: string | null;
+      status: string;
+    }> = await db
+      .selectFrom("contributions")
+      .select(["id", "campaign_id", "email", "amount_cents", "paid_at", "status"])
+      .where("id", ">", lastId)
+      .where("status", "in", collected)
+      .orderBy("id")
+      .limit(5000)
+      .execute();
     if (rows.length === 0) break;
     lastId = rows[rows.length - 1]!.id;
-    const buckets = new Map<string, { campaign_id: number; year: number; contributions: number; collected_cents: number; refunded_cents: number }>();
+    const buckets = new Map<
+      string,
+      {
+        campaign_id: number;
+        year: number;
+        contributions: number;
+        collected_cents: number;
+        refunded_cents: number;
+      }
+    >();
     const citizens = new Set<string>();
     for (const r of rows) {
       if (!r.paid_at) continue;
       const year = parisYear(r.paid_at);
       const key = `${r.campaign_id}:${year}`;
-      const b = buckets.get(key) ?? { campaign_id: r.campaign_id, year, contributions: 0, collected_cents: 0, refunded_cents: 0 };
+      const b = buckets.get(key) ?? {
+        campaign_id: r.campaign_id,
+        year,
+        contributions: 0,
+        collected_cents: 0,
+        refunded_cents: 0,
+      };
       b.contributions += 1;
       b.collected_cents += r.amount_cents;
       if (r.status === "refunded") b.refunded_cents += r.amount_cents;
@@ -108,7 +143,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .select(["period", sql<number>`count(*)`.as("n")])
     .groupBy("period")
     .execute();
-  for (const c of counts) await db.insertInto("figure_periods").values({ period: c.period, citizens: Number(c.n) }).execute();
+  for (const c of counts)
+    await db
+      .insertInto("figure_periods")
+      .values({ period: c.period, citizens: Number(c.n) })
+      .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -11,6 +11,10 @@ export function isPostgres(db: Kysely<any>): boolean {
 }
 
 /** An auto-incremented integer primary key: `integer primary key autoincrement` / `serial primary key`. */
-export function autoId(db: Kysely<any>): ["integer" | "serial", (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] {
-  return isPostgres(db) ? ["serial", (c) => c.primaryKey()] : ["integer", (c) => c.primaryKey().autoIncrement()];
+export function autoId(
+  db: Kysely<any>,
+): ["integer" | "serial", (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] {
+  return isPostgres(db)
+    ? ["serial", (c) => c.primaryKey()]
+    : ["integer", (c) => c.primaryKey().autoIncrement()];
 }

@@ -299,7 +299,8 @@ Merci de contribuer à faire pousser ce projet au cœur de Boulogne !`,
       },
       {
         title: "Atelier découverte des plantes",
-        description: "Un atelier de deux heures pour apprendre à reconnaître et préparer les plantes aromatiques.",
+        description:
+          "Un atelier de deux heures pour apprendre à reconnaître et préparer les plantes aromatiques.",
         minimumEuros: 90,
         stock: 24,
         taken: 10,
@@ -733,7 +734,8 @@ Merci de faire vivre la culture à Boulogne avec nous !`,
       },
       {
         title: "Carte de membre bienfaiteur",
-        description: "Une carte de membre bienfaiteur pour la saison, avec invitation à la soirée de réouverture.",
+        description:
+          "Une carte de membre bienfaiteur pour la saison, avec invitation à la soirée de réouverture.",
         minimumEuros: 100,
         stock: 40,
         taken: 15,
@@ -821,7 +823,8 @@ Chaque euro nous aide à remettre un vélo sur la route. Merci de pédaler avec 
       },
       {
         title: "Un vélo offert à une famille",
-        description: "Vous financez le reconditionnement d’un vélo remis à une famille, et vous êtes invité à la remise.",
+        description:
+          "Vous financez le reconditionnement d’un vélo remis à une famille, et vous êtes invité à la remise.",
         minimumEuros: 120,
         stock: null,
         taken: 5,
@@ -1368,10 +1371,7 @@ Merci de nous aider à faire briller la Côte d’Opale… sur grand écran !`,
         taken: 1,
       },
     ],
-    supportMessages: [
-      "Du cinéma face à la mer, quelle belle idée !",
-      "On viendra en famille, c’est sûr.",
-    ],
+    supportMessages: ["Du cinéma face à la mer, quelle belle idée !", "On viendra en famille, c’est sûr."],
   },
 
   // ---------------------------------------------------------------------------

@@ -95,11 +95,18 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
     // Several servers may boot at once on an empty database: one seeds, the others wait for it
     // (a lock on PostgreSQL; SQLite has one writer) and find the campaigns there.
     await serializeOn(trx, "seed-demo-data");
-    const again = await trx.selectFrom("campaigns").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const again = await trx
+      .selectFrom("campaigns")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     if (Number(again.n) > 0) return { seeded: false, campaigns: 0, contributions: 0 };
     const random = createRandom(20151116);
-    const territories = new Map((await trx.selectFrom("territories").select(["id", "slug"]).execute()).map((t) => [t.slug, t.id]));
-    const themes = new Map((await trx.selectFrom("themes").select(["id", "slug"]).execute()).map((t) => [t.slug, t.id]));
+    const territories = new Map(
+      (await trx.selectFrom("territories").select(["id", "slug"]).execute()).map((t) => [t.slug, t.id]),
+    );
+    const themes = new Map(
+      (await trx.selectFrom("themes").select(["id", "slug"]).execute()).map((t) => [t.slug, t.id]),
+    );
 
     // Contributor identities. The 2024 campaigns take one new identity per contribution
     // (686 distinct citizens in 2024); later campaigns mix returning and new contributors.
@@ -113,20 +120,35 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
     let contributionsCount = 0;
     const liveCampaigns = seedCampaigns.filter((c) => c.outcome === "live" && c.dates.kind === "relative");
     const withoutAccount = liveCampaigns.reduce<SeedCampaign | undefined>(
-      (last, c) => (!last || (c.dates.kind === "relative" && last.dates.kind === "relative" && c.dates.endOffsetDays > last.dates.endOffsetDays) ? c : last),
+      (last, c) =>
+        !last ||
+        (c.dates.kind === "relative" &&
+          last.dates.kind === "relative" &&
+          c.dates.endOffsetDays > last.dates.endOffsetDays)
+          ? c
+          : last,
       undefined,
     )?.slug;
     for (const c of seedCampaigns) {
       const territoryId = territories.get(c.territory);
       const themeId = themes.get(c.theme);
       const orgTerritoryId = territories.get(c.organization.territory);
-      if (!territoryId || !themeId || !orgTerritoryId) throw new Error(`unknown territory or theme in ${c.slug}`);
+      if (!territoryId || !themeId || !orgTerritoryId)
+        throw new Error(`unknown territory or theme in ${c.slug}`);
       const { startsAt, endsAt } = campaignDates(c, now);
-      const createdAt = c.outcome === "submitted" ? new Date(now.getTime() - 3 * DAY) : new Date(startsAt.getTime() - 30 * DAY);
+      const createdAt =
+        c.outcome === "submitted"
+          ? new Date(now.getTime() - 3 * DAY)
+          : new Date(startsAt.getTime() - 30 * DAY);
 
       const holder = await trx
         .insertInto("users")
-        .values({ email: c.organization.holder.email, display_name: c.organization.holder.displayName, role: "holder", created_at: iso(createdAt) })
+        .values({
+          email: c.organization.holder.email,
+          display_name: c.organization.holder.displayName,
+          role: "holder",
+          created_at: iso(createdAt),
+        })
         .onConflict((oc) => oc.column("email").doUpdateSet({ role: "holder" }))
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -141,7 +163,8 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
           territory_id: orgTerritoryId,
           // Demo Stripe Connect accounts, ready to receive transfers — except for one running
           // campaign, whose holder has not finished onboarding (« virement en attente » once funded).
-          stripe_account_id: c.slug === withoutAccount ? null : `acct_demo_${c.slug.replace(/[^a-z0-9]/g, "").slice(0, 16)}`,
+          stripe_account_id:
+            c.slug === withoutAccount ? null : `acct_demo_${c.slug.replace(/[^a-z0-9]/g, "").slice(0, 16)}`,
           stripe_payouts_enabled: c.slug === withoutAccount ? 0 : 1,
           created_at: iso(createdAt),
         })
@@ -169,7 +192,13 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
           status: finalState,
           featured: 0,
           created_at: iso(createdAt),
-          updated_at: iso(c.outcome === "live" ? startsAt : c.outcome === "submitted" ? now : new Date(endsAt.getTime() + HOUR)),
+          updated_at: iso(
+            c.outcome === "live"
+              ? startsAt
+              : c.outcome === "submitted"
+                ? now
+                : new Date(endsAt.getTime() + HOUR),
+          ),
         })
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -177,7 +206,14 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
       if (c.fundLines.length > 0) {
         await trx
           .insertInto("campaign_fund_lines")
-          .values(c.fundLines.map((l, i) => ({ campaign_id: campaign.id, position: i + 1, label: l.label, amount_cents: l.euros * 100 })))
+          .values(
+            c.fundLines.map((l, i) => ({
+              campaign_id: campaign.id,
+              position: i + 1,
+              label: l.label,
+              amount_cents: l.euros * 100,
+            })),
+          )
           .execute();
       }
 
@@ -208,14 +244,16 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
 
       // Contributions: reward slots first, then free amounts.
       const slots: Array<{ rewardId: number | null; minimum: number }> = [];
-      for (const r of rewardIds) for (let k = 0; k < r.taken; k++) slots.push({ rewardId: r.id, minimum: r.minimum });
+      for (const r of rewardIds)
+        for (let k = 0; k < r.taken; k++) slots.push({ rewardId: r.id, minimum: r.minimum });
       while (slots.length < c.contributionsCount) slots.push({ rewardId: null, minimum: 5 });
       const amounts = splitAmounts(
         c.collectedEuros,
         slots.map((s) => s.minimum),
         random,
       );
-      const paidUntil = c.outcome === "live" ? Math.min(now.getTime() - HOUR, endsAt.getTime()) : endsAt.getTime();
+      const paidUntil =
+        c.outcome === "live" ? Math.min(now.getTime() - HOUR, endsAt.getTime()) : endsAt.getTime();
       const span = Math.max(paidUntil - startsAt.getTime(), HOUR);
       const messages = [...c.supportMessages];
       const rows = slots.map((slot, i) => {
@@ -251,12 +289,28 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
         const row = rows[rows.length - 1 - i]!;
         if (row.message === null) row.message = messages.shift()!;
       }
-      const ledger: Array<{ campaign_id: number; contribution_id: number | null; kind: LedgerKind; amount_cents: number; at: string }> = [];
+      const ledger: Array<{
+        campaign_id: number;
+        contribution_id: number | null;
+        kind: LedgerKind;
+        amount_cents: number;
+        at: string;
+      }> = [];
       for (let i = 0; i < rows.length; i += 200) {
         const batch = rows.slice(i, i + 200);
-        const inserted = await trx.insertInto("contributions").values(batch).returning(["id", "amount_cents", "paid_at"]).execute();
+        const inserted = await trx
+          .insertInto("contributions")
+          .values(batch)
+          .returning(["id", "amount_cents", "paid_at"])
+          .execute();
         for (const row of inserted) {
-          ledger.push({ campaign_id: campaign.id, contribution_id: row.id, kind: "contribution_paid", amount_cents: row.amount_cents, at: row.paid_at! });
+          ledger.push({
+            campaign_id: campaign.id,
+            contribution_id: row.id,
+            kind: "contribution_paid",
+            amount_cents: row.amount_cents,
+            at: row.paid_at!,
+          });
           if (c.outcome === "failed") {
             ledger.push({
               campaign_id: campaign.id,
@@ -271,25 +325,54 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
       contributionsCount += rows.length;
       const totalCents = c.collectedEuros * 100;
       if (c.outcome === "funded") {
-        const split = settlementSplit(totalCents, commissionBpsFor({ budgetCitoyenYear: c.budgetCitoyenYear }));
+        const split = settlementSplit(
+          totalCents,
+          commissionBpsFor({ budgetCitoyenYear: c.budgetCitoyenYear }),
+        );
         const at = iso(new Date(endsAt.getTime() + HOUR));
-        ledger.push({ campaign_id: campaign.id, contribution_id: null, kind: "commission", amount_cents: split.commissionCents, at });
-        ledger.push({ campaign_id: campaign.id, contribution_id: null, kind: "payout", amount_cents: split.payoutCents, at });
+        ledger.push({
+          campaign_id: campaign.id,
+          contribution_id: null,
+          kind: "commission",
+          amount_cents: split.commissionCents,
+          at,
+        });
+        ledger.push({
+          campaign_id: campaign.id,
+          contribution_id: null,
+          kind: "payout",
+          amount_cents: split.payoutCents,
+          at,
+        });
         const payout = await trx
           .insertInto("payouts")
           .values({
-            campaign_id: campaign.id, kind: "main", gross_cents: totalCents,
+            campaign_id: campaign.id,
+            kind: "main",
+            gross_cents: totalCents,
             commission_bps: commissionBpsFor({ budgetCitoyenYear: c.budgetCitoyenYear }),
-            commission_cents: split.commissionCents, amount_cents: split.payoutCents, status: "paid",
-            idempotency_key: `payout:${campaign.id}`, stripe_transfer_id: `tr_seed_${campaign.id}`,
-            created_at: at, updated_at: at, paid_at: at,
+            commission_cents: split.commissionCents,
+            amount_cents: split.payoutCents,
+            status: "paid",
+            idempotency_key: `payout:${campaign.id}`,
+            stripe_transfer_id: `tr_seed_${campaign.id}`,
+            created_at: at,
+            updated_at: at,
+            paid_at: at,
           })
           .returning("id")
           .executeTakeFirstOrThrow();
-        await trx.updateTable("contributions").set({ payout_id: payout.id }).where("campaign_id", "=", campaign.id).execute();
+        await trx
+          .updateTable("contributions")
+          .set({ payout_id: payout.id })
+          .where("campaign_id", "=", campaign.id)
+          .execute();
       }
       for (let i = 0; i < ledger.length; i += 200) {
-        await trx.insertInto("ledger_entries").values(ledger.slice(i, i + 200)).execute();
+        await trx
+          .insertInto("ledger_entries")
+          .values(ledger.slice(i, i + 200))
+          .execute();
       }
 
       await writeHistory(trx, campaign.id, c, { startsAt, endsAt, createdAt, totalCents });
@@ -298,7 +381,12 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
     // read the code in the demo outbox. A real deployment adds its staff with `npm run staff:add`.
     await trx
       .insertInto("users")
-      .values({ email: DEMO_STAFF_EMAIL, display_name: "Camille Moreau (équipe du Département, démo)", role: "staff", created_at: iso(new Date(now.getTime() - 400 * DAY)) })
+      .values({
+        email: DEMO_STAFF_EMAIL,
+        display_name: "Camille Moreau (équipe du Département, démo)",
+        role: "staff",
+        created_at: iso(new Date(now.getTime() - 400 * DAY)),
+      })
       .onConflict((oc) => oc.column("email").doUpdateSet({ role: "staff" }))
       .execute();
     // The seed writes contributions in bulk, not through the webhook: count them once, at the end.
@@ -316,14 +404,28 @@ async function writeHistory(
 ): Promise<void> {
   const steps: Array<{ event: CampaignEvent; at: Date; ctx: Omit<TransitionContext, "now"> }> =
     c.outcome === "submitted"
-      ? [{ event: "submit", at: new Date(t.createdAt.getTime() + DAY), ctx: { actor: "holder", hasRequiredContent: true } }]
+      ? [
+          {
+            event: "submit",
+            at: new Date(t.createdAt.getTime() + DAY),
+            ctx: { actor: "holder", hasRequiredContent: true },
+          },
+        ]
       : [
-          { event: "submit", at: new Date(t.createdAt.getTime() + 10 * DAY), ctx: { actor: "holder", hasRequiredContent: true } },
+          {
+            event: "submit",
+            at: new Date(t.createdAt.getTime() + 10 * DAY),
+            ctx: { actor: "holder", hasRequiredContent: true },
+          },
           { event: "approve", at: new Date(t.createdAt.getTime() + 15 * DAY), ctx: { actor: "staff" } },
           { event: "start", at: t.startsAt, ctx: { actor: "system", startsAt: t.startsAt } },
         ];
   if (c.outcome === "funded" || c.outcome === "failed") {
-    steps.push({ event: "deadline", at: new Date(t.endsAt.getTime() + 60_000), ctx: { actor: "system", endsAt: t.endsAt } });
+    steps.push({
+      event: "deadline",
+      at: new Date(t.endsAt.getTime() + 60_000),
+      ctx: { actor: "system", endsAt: t.endsAt },
+    });
     steps.push({
       event: c.outcome === "funded" ? "settle_funded" : "settle_failed",
       at: new Date(t.endsAt.getTime() + HOUR),
@@ -340,10 +442,30 @@ async function writeHistory(
     actor_role: string;
     reason: null;
     at: string;
-  }> = [{ campaign_id: campaignId, from_status: null, to_status: "draft", event: "create", actor_user_id: null, actor_role: "holder", reason: null, at: iso(t.createdAt) }];
+  }> = [
+    {
+      campaign_id: campaignId,
+      from_status: null,
+      to_status: "draft",
+      event: "create",
+      actor_user_id: null,
+      actor_role: "holder",
+      reason: null,
+      at: iso(t.createdAt),
+    },
+  ];
   for (const step of steps) {
     const next = transition(state, step.event, { ...step.ctx, now: step.at });
-    rows.push({ campaign_id: campaignId, from_status: state, to_status: next, event: step.event, actor_user_id: null, actor_role: step.ctx.actor, reason: null, at: iso(step.at) });
+    rows.push({
+      campaign_id: campaignId,
+      from_status: state,
+      to_status: next,
+      event: step.event,
+      actor_user_id: null,
+      actor_role: step.ctx.actor,
+      reason: null,
+      at: iso(step.at),
+    });
     state = next;
   }
   const expected: CampaignState = c.outcome;

@@ -34,7 +34,8 @@ import {
 } from "../support/e2e";
 import type { RunningServer } from "../support/server";
 
-const WRONG_CODE = "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.";
+const WRONG_CODE =
+  "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.";
 const LINK_USED = "Ce lien de connexion a expiré ou a déjà servi. Demandez-en un nouveau.";
 const INVALID_EMAIL = "Adresse électronique invalide (exemple : prenom.nom@exemple.fr).";
 /**
@@ -87,8 +88,16 @@ beforeAll(async () => {
       .all() as Array<{ email: string }>
   ).map((r) => r.email);
   if (emails.length < 5) throw new Error("the seeded database lacks five addresses with paid contributions");
-  [picked.js, picked.noJs, picked.retourJs, picked.retourNoJs, picked.axe] = emails as [string, string, string, string, string];
-  const known = sqlite.prepare("select (select count(*) from users where email = ?) + (select count(*) from contributions where email = ?) as n");
+  [picked.js, picked.noJs, picked.retourJs, picked.retourNoJs, picked.axe] = emails as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const known = sqlite.prepare(
+    "select (select count(*) from users where email = ?) + (select count(*) from contributions where email = ?) as n",
+  );
   expect((known.get(picked.unknown, picked.unknown) as { n: number }).n).toBe(0);
 
   browser = await launchBrowser();
@@ -115,7 +124,12 @@ function db(): Database.Database {
 
 /** The same as formatDate: « 31 mars 2026 » (Europe/Paris). */
 function frenchDate(iso: string): string {
-  return new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", day: "numeric", month: "long", year: "numeric" }).format(new Date(iso));
+  return new Intl.DateTimeFormat("fr-FR", {
+    timeZone: "Europe/Paris",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(new Date(iso));
 }
 
 function reference(id: number): string {
@@ -157,14 +171,20 @@ function statusLabel(status: string): string {
 }
 
 /** Poll the outbox until a sign-in e-mail newer than the `known` first ones reaches `email`. */
-async function waitForSignInMessage(email: string, known: number, timeoutMs = 10_000): Promise<OutboxMessage> {
+async function waitForSignInMessage(
+  email: string,
+  known: number,
+  timeoutMs = 10_000,
+): Promise<OutboxMessage> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const messages = signInMessagesTo(email);
     if (messages.length > known) return messages[messages.length - 1]!;
     if (Date.now() > deadline) {
       const seen = readOutbox(outboxFile).map((m) => `${m.to.join(",")} — ${m.subject}`);
-      throw new Error(`no sign-in e-mail for ${email} in the outbox after ${timeoutMs} ms; it holds:\n${seen.join("\n")}\nserver output:\n${server.output().slice(-2000)}`);
+      throw new Error(
+        `no sign-in e-mail for ${email} in the outbox after ${timeoutMs} ms; it holds:\n${seen.join("\n")}\nserver output:\n${server.output().slice(-2000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -240,7 +260,14 @@ async function listedContributions(page: Page): Promise<ListedRow[]> {
       };
     }),
   );
-  return rows.map((r) => ({ ...r, project: normalize(r.project), date: normalize(r.date), amount: normalize(r.amount), status: normalize(r.status), receipt: normalize(r.receipt) }));
+  return rows.map((r) => ({
+    ...r,
+    project: normalize(r.project),
+    date: normalize(r.date),
+    amount: normalize(r.amount),
+    status: normalize(r.status),
+    receipt: normalize(r.receipt),
+  }));
 }
 
 function expectedRows(email: string): ListedRow[] {
@@ -265,7 +292,9 @@ async function receiptFigures(page: Page): Promise<Record<string, string>> {
 
 function sessionsOf(email: string): Array<{ revoked_at: string | null }> {
   return db()
-    .prepare("select s.revoked_at from sessions s join users u on u.id = s.user_id where u.email = ? order by s.created_at")
+    .prepare(
+      "select s.revoked_at from sessions s join users u on u.id = s.user_id where u.email = ? order by s.created_at",
+    )
     .all(email) as Array<{ revoked_at: string | null }>;
 }
 
@@ -317,10 +346,14 @@ describe("sign-in with JavaScript", () => {
       await page.waitForURL((u) => u.pathname === "/mon-compte");
       await page.getByRole("heading", { level: 1, name: "Mon compte" }).waitFor();
       await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Mon compte — Propulsons");
-      expect(normalize(await page.locator("main").textContent())).toContain(`Vous êtes connecté avec l'adresse ${email}.`);
+      expect(normalize(await page.locator("main").textContent())).toContain(
+        `Vous êtes connecté avec l'adresse ${email}.`,
+      );
       await expectSignedInHeader(page);
       expect(await mainNav(page).locator('a[aria-current="page"]').textContent()).toBe("Mon compte");
-      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe("spa");
+      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe(
+        "spa",
+      );
       expect(sessionsOf(email)).toEqual([{ revoked_at: null }]);
 
       // « Mes contributions »: this address's contributions, newest first, each paid one with its receipt.
@@ -335,15 +368,24 @@ describe("sign-in with JavaScript", () => {
       const paid = contributionsOf(email).find((k) => k.status === "paid")!;
       await page.getByRole("link", { name: `Reçu ${reference(paid.id)}`, exact: true }).click();
       await page.waitForURL((u) => u.pathname === `/mon-compte/contributions/${paid.id}`);
-      await page.getByRole("heading", { level: 1, name: `Reçu de contribution ${reference(paid.id)}` }).waitFor();
+      await page
+        .getByRole("heading", { level: 1, name: `Reçu de contribution ${reference(paid.id)}` })
+        .waitFor();
       expect(normalize(await page.locator("h1").textContent())).toMatch(/^Reçu de contribution PRP-\d{6}$/);
       const figures = await receiptFigures(page);
       expect(figures.Projet).toBe(`${paid.title} (${normalize(paid.organization)})`);
       expect(figures.Montant).toBe(normalize(euros(paid.amountCents)));
       expect(figures.Contrepartie).toBe(normalize(paid.rewardTitle ?? "sans contrepartie"));
       expect(figures["État"]).toBe("Payée");
-      expect(await page.locator("main dl.receipt").getByRole("link", { name: paid.title, exact: true }).getAttribute("href")).toBe(`/campagnes/${paid.slug}`);
-      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe("spa");
+      expect(
+        await page
+          .locator("main dl.receipt")
+          .getByRole("link", { name: paid.title, exact: true })
+          .getAttribute("href"),
+      ).toBe(`/campagnes/${paid.slug}`);
+      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe(
+        "spa",
+      );
 
       // Someone else's receipt looks like a missing one.
       const other = contributionsOf(picked.noJs).find((k) => k.paidAt !== null)!;
@@ -352,13 +394,17 @@ describe("sign-in with JavaScript", () => {
       expect(normalize(await page.locator("h1").textContent())).toBe("Page introuvable");
       expect(normalize(await page.locator("main").textContent())).not.toContain(other.title);
       await page.goBack();
-      await page.getByRole("heading", { level: 1, name: `Reçu de contribution ${reference(paid.id)}` }).waitFor();
+      await page
+        .getByRole("heading", { level: 1, name: `Reçu de contribution ${reference(paid.id)}` })
+        .waitFor();
       await waitForHydration(page);
 
       // « Se déconnecter »: back to the home page, signed out, the session revoked.
       await mainNav(page).getByRole("button", { name: "Se déconnecter" }).click();
       await page.waitForURL((u) => u.pathname === "/");
-      await page.getByRole("heading", { level: 1, name: "Propulsez les projets solidaires du Pas-de-Calais" }).waitFor();
+      await page
+        .getByRole("heading", { level: 1, name: "Propulsez les projets solidaires du Pas-de-Calais" })
+        .waitFor();
       await expectSignedOutHeader(page);
       expect(sessionsOf(email).map((s) => s.revoked_at !== null)).toEqual([true]);
       expect((await page.context().cookies()).filter((c) => c.name === "__session")).toEqual([]);
@@ -379,7 +425,9 @@ describe("sign-in with JavaScript", () => {
       const message = await requestCode(page, email);
       expect(message.to).toEqual([email]);
       // Nothing created until the code or the link is used.
-      expect((db().prepare("select count(*) as n from users where email = ?").get(email) as { n: number }).n).toBe(0);
+      expect(
+        (db().prepare("select count(*) as n from users where email = ?").get(email) as { n: number }).n,
+      ).toBe(0);
     });
   });
 });
@@ -395,7 +443,11 @@ describe("sign-in without JavaScript", () => {
       const message = await requestCode(page, email);
       const link = linkOf(message);
       // Built from PUBLIC_URL, the server's own address.
-      expect(link).toMatch(new RegExp(`^${server.url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/connexion/verifier\\?jeton=[A-Za-z0-9_-]{20,100}$`));
+      expect(link).toMatch(
+        new RegExp(
+          `^${server.url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/connexion/verifier\\?jeton=[A-Za-z0-9_-]{20,100}$`,
+        ),
+      );
       expect(messageTextOf(message)).toContain(link);
 
       // Opening the link only shows a button (a prefetching mail client cannot use it up).
@@ -410,7 +462,9 @@ describe("sign-in without JavaScript", () => {
       await page.getByRole("button", { name: "Me connecter" }).click();
       await page.waitForURL((u) => u.pathname === "/mon-compte");
       await page.getByRole("heading", { level: 1, name: "Mon compte" }).waitFor();
-      expect(normalize(await page.locator("main").textContent())).toContain(`Vous êtes connecté avec l'adresse ${email}.`);
+      expect(normalize(await page.locator("main").textContent())).toContain(
+        `Vous êtes connecté avec l'adresse ${email}.`,
+      );
       await expectSignedInHeader(page);
       expect(sessionsOf(email)).toEqual([{ revoked_at: null }]);
 
@@ -424,7 +478,9 @@ describe("sign-in without JavaScript", () => {
       expect(page.url()).toBe(link);
       expect(normalize(await page.locator("h1").textContent())).toBe("Connexion à Propulsons");
       const [again] = await Promise.all([
-        page.waitForResponse((r) => r.request().method() === "POST" && isActionOf(r.url(), "/connexion/verifier")),
+        page.waitForResponse(
+          (r) => r.request().method() === "POST" && isActionOf(r.url(), "/connexion/verifier"),
+        ),
         page.getByRole("button", { name: "Me connecter" }).click(),
       ]);
       expect(again.status()).toBe(400);
@@ -432,7 +488,9 @@ describe("sign-in without JavaScript", () => {
       const alert = page.getByRole("alert");
       expect(await alert.count()).toBe(1);
       expect(normalize(await alert.textContent())).toBe(`${LINK_USED} Demander un nouveau lien`);
-      expect(await alert.getByRole("link", { name: "Demander un nouveau lien" }).getAttribute("href")).toBe("/connexion");
+      expect(await alert.getByRole("link", { name: "Demander un nouveau lien" }).getAttribute("href")).toBe(
+        "/connexion",
+      );
       // No second session.
       expect(sessionsOf(email)).toEqual([{ revoked_at: null }]);
     });
@@ -449,7 +507,9 @@ describe("back to the page asked for (retour)", () => {
         await page.getByRole("heading", { level: 1, name: "Se connecter" }).waitFor();
         if (javaScriptEnabled) await waitForHydration(page);
         const message = await requestCode(page, email);
-        expect(await page.locator('input[type="hidden"][name="retour"]').inputValue()).toBe("/mon-compte/contributions");
+        expect(await page.locator('input[type="hidden"][name="retour"]').inputValue()).toBe(
+          "/mon-compte/contributions",
+        );
         await submitCode(page, codeOf(message));
         await page.waitForURL((u) => u.pathname === "/mon-compte/contributions");
         expect(new URL(page.url()).search).toBe("");
@@ -524,7 +584,9 @@ describe("accessibility of the account pages (axe, WCAG 2.1 A and AA)", () => {
       const receipt = await page.goto(url(`/mon-compte/contributions/${paid.id}`));
       expect(receipt?.status()).toBe(200);
       await waitForHydration(page);
-      await page.getByRole("heading", { level: 1, name: `Reçu de contribution ${reference(paid.id)}` }).waitFor();
+      await page
+        .getByRole("heading", { level: 1, name: `Reçu de contribution ${reference(paid.id)}` })
+        .waitFor();
       await expectNoAxeViolations(page, "recu");
 
       // The holder space: declaring a structure, with errors first, then done.

@@ -15,7 +15,16 @@ import Database from "better-sqlite3";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readOutbox, type OutboxMessage } from "~/demo/resend-api.server";
-import { axeChecker, euros, launchBrowser, NBSP, normalize, pageHelpers, startServerWithOutbox, waitForHydration } from "../support/e2e";
+import {
+  axeChecker,
+  euros,
+  launchBrowser,
+  NBSP,
+  normalize,
+  pageHelpers,
+  startServerWithOutbox,
+  waitForHydration,
+} from "../support/e2e";
 import type { RunningServer } from "../support/server";
 
 const CHECKOUT_URL = /\/demo\/checkout\/cs_test_[a-f0-9]+$/;
@@ -72,7 +81,9 @@ beforeAll(async () => {
         where c.status = 'live' and c.starts_at <= ? and c.ends_at > ?
         order by c.slug`,
     )
-    .all(now.toISOString(), new Date(now.getTime() + 24 * 3600_000).toISOString()) as Array<Omit<SeedCampaign, "rewards">>;
+    .all(now.toISOString(), new Date(now.getTime() + 24 * 3600_000).toISOString()) as Array<
+    Omit<SeedCampaign, "rewards">
+  >;
   const rewardsOf = sqlite.prepare(
     `select id, title, minimum_cents as minimumCents, stock,
             case when stock is null then null else stock - held - sold end as remaining
@@ -96,7 +107,9 @@ beforeAll(async () => {
     const reward = c.rewards.find((r) => r.remaining !== null && r.remaining >= 3);
     return reward ? { ...c, reward } : undefined;
   };
-  picked.js = take("the JavaScript journey", (c) => (c.rewards.some((r) => r.remaining === null || r.remaining > 0) ? c : undefined));
+  picked.js = take("the JavaScript journey", (c) =>
+    c.rewards.some((r) => r.remaining === null || r.remaining > 0) ? c : undefined,
+  );
   picked.noJs = take("the journey without JavaScript", limitedReward);
   picked.abandon = take("the abandoned checkout", limitedReward);
   picked.validation = take("the validation errors", (c) => c);
@@ -161,7 +174,11 @@ async function snapshot(page: Page): Promise<CampaignSnapshot> {
   return {
     collectedCents,
     contributorsHeading,
-    contributors: contributors.map((c) => ({ name: normalize(c.name), amount: normalize(c.amount), message: c.message === null ? null : normalize(c.message) })),
+    contributors: contributors.map((c) => ({
+      name: normalize(c.name),
+      amount: normalize(c.amount),
+      message: c.message === null ? null : normalize(c.message),
+    })),
     stock,
   };
 }
@@ -208,26 +225,43 @@ function contributionBySession(sessionId: string): ContributionRow | undefined {
 }
 
 function contributionsOf(campaignId: number): number {
-  return (db().prepare("select count(*) as n from contributions where campaign_id = ?").get(campaignId) as { n: number }).n;
+  return (
+    db().prepare("select count(*) as n from contributions where campaign_id = ?").get(campaignId) as {
+      n: number;
+    }
+  ).n;
 }
 
 function ledgerEntriesOf(contributionId: number): number {
-  return (db().prepare("select count(*) as n from ledger_entries where contribution_id = ?").get(contributionId) as { n: number }).n;
+  return (
+    db()
+      .prepare("select count(*) as n from ledger_entries where contribution_id = ?")
+      .get(contributionId) as { n: number }
+  ).n;
 }
 
 function rewardCounters(rewardId: number): { held: number; sold: number } {
-  return db().prepare("select held, sold from rewards where id = ?").get(rewardId) as { held: number; sold: number };
+  return db().prepare("select held, sold from rewards where id = ?").get(rewardId) as {
+    held: number;
+    sold: number;
+  };
 }
 
 /** Poll the outbox file until `find` matches (emails are sent by the server's worker, asynchronously). */
-async function waitForMessage(find: (m: OutboxMessage) => boolean, what: string, timeoutMs = 10_000): Promise<OutboxMessage> {
+async function waitForMessage(
+  find: (m: OutboxMessage) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<OutboxMessage> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = readOutbox(outboxFile).find(find);
     if (found) return found;
     if (Date.now() > deadline) {
       const seen = readOutbox(outboxFile).map((m) => `${m.to.join(",")} — ${m.subject}`);
-      throw new Error(`no ${what} in the outbox after ${timeoutMs} ms; it holds:\n${seen.join("\n")}\nserver output:\n${server.output().slice(-2000)}`);
+      throw new Error(
+        `no ${what} in the outbox after ${timeoutMs} ms; it holds:\n${seen.join("\n")}\nserver output:\n${server.output().slice(-2000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -256,14 +290,17 @@ async function fillContribution(page: Page, input: ContributionInput): Promise<v
   const form = page.locator("section#contribuer");
   await expect(form.getByRole("heading", { level: 2, name: "Contribuer" }).count()).resolves.toBe(1);
   if (input.rewardTitle) {
-    await form.getByRole("radio", { name: new RegExp(`^${escapeRegExp(input.rewardTitle)} — à partir de `) }).check();
+    await form
+      .getByRole("radio", { name: new RegExp(`^${escapeRegExp(input.rewardTitle)} — à partir de `) })
+      .check();
   }
   if (input.amount !== undefined) await form.getByLabel("Montant en euros").fill(input.amount);
   await form.getByLabel("Adresse électronique").fill(input.email);
   if (input.name !== undefined) await form.getByLabel("Nom affiché sur la page du projet").fill(input.name);
   if (input.anonymous) await form.getByLabel("Apparaître anonymement").check();
   if (input.hideAmount) await form.getByLabel("Masquer le montant de ma contribution").check();
-  if (input.message !== undefined) await form.getByLabel("Message de soutien (facultatif)").fill(input.message);
+  if (input.message !== undefined)
+    await form.getByLabel("Message de soutien (facultatif)").fill(input.message);
 }
 
 /** Submit the filled form and wait for the demo checkout page; returns the session id. */
@@ -277,7 +314,9 @@ async function submitToCheckout(page: Page): Promise<string> {
 
 /** On the demo checkout page: pay by (test) card and wait for the thank-you page. */
 async function payByCard(page: Page, amountCents: number): Promise<void> {
-  await page.getByRole("button", { name: `Payer ${euros(amountCents)} (carte de test acceptée)`, exact: true }).click();
+  await page
+    .getByRole("button", { name: `Payer ${euros(amountCents)} (carte de test acceptée)`, exact: true })
+    .click();
   await page.waitForURL((u) => u.pathname === "/contribution/merci");
   await page.getByRole("heading", { level: 1, name: "Merci pour votre contribution !" }).waitFor();
 }
@@ -309,19 +348,40 @@ describe("contribution with JavaScript", () => {
       await page.evaluate(() => ((window as unknown as { __e2eMarker: string }).__e2eMarker = "spa"));
       const sessionId = await submitToCheckout(page);
       expect(page.url()).toBe(url(`/demo/checkout/${sessionId}`));
-      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe("spa");
-      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Paiement de votre contribution");
-      expect(await checkoutFigures(page)).toEqual({ Projet: c.title, Montant: euros(2500), "Reçu envoyé à": email });
+      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe(
+        "spa",
+      );
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(
+        "Paiement de votre contribution",
+      );
+      expect(await checkoutFigures(page)).toEqual({
+        Projet: c.title,
+        Montant: euros(2500),
+        "Reçu envoyé à": email,
+      });
 
       // The pending row, written before the session was opened.
       const pending = contributionBySession(sessionId);
-      expect(pending).toMatchObject({ status: "pending", amount_cents: 2500, reward_id: null, anonymous: 0, hide_amount: 0, public_name: name, message });
+      expect(pending).toMatchObject({
+        status: "pending",
+        amount_cents: 2500,
+        reward_id: null,
+        anonymous: 0,
+        hide_amount: 0,
+        public_name: name,
+        message,
+      });
 
       // A declined card: a French message, the session stays open, nothing counted.
       await page.getByRole("button", { name: "Simuler une carte refusée" }).click();
-      await expect(page.getByRole("alert").filter({ hasText: DECLINED }).textContent()).resolves.toBe(DECLINED);
+      await expect(page.getByRole("alert").filter({ hasText: DECLINED }).textContent()).resolves.toBe(
+        DECLINED,
+      );
       expect(page.url()).toBe(url(`/demo/checkout/${sessionId}`));
-      expect(contributionBySession(sessionId)).toMatchObject({ status: "pending", last_payment_error: "card_declined" });
+      expect(contributionBySession(sessionId)).toMatchObject({
+        status: "pending",
+        last_payment_error: "card_declined",
+      });
       expect(ledgerEntriesOf(pending!.id)).toBe(0);
       const afterDecline = await snapshotIn(context, c.slug);
       expect(afterDecline.collectedCents).toBe(before.collectedCents);
@@ -332,7 +392,9 @@ describe("contribution with JavaScript", () => {
       await payByCard(page, 2500);
       const thanks = new URL(page.url());
       expect(thanks.searchParams.get("session_id")).toBe(sessionId);
-      await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Merci pour votre contribution — Propulsons");
+      await expect
+        .poll(() => page.title(), { timeout: 5000 })
+        .toBe("Merci pour votre contribution — Propulsons");
       const status = (await page.getByRole("status").textContent()) ?? "";
       expect(status).toContain(`Votre paiement de ${euros(2500)} à « ${c.title} » est confirmé`);
       const reference = /Référence : (PRP-\d{6})\./.exec(status)?.[1];
@@ -346,7 +408,9 @@ describe("contribution with JavaScript", () => {
       await page.waitForURL((u) => u.pathname === `/campagnes/${c.slug}`);
       const after = await snapshot(page);
       expect(after.collectedCents).toBe(before.collectedCents + 2500);
-      expect(contributorsCount(after.contributorsHeading)).toBe(contributorsCount(before.contributorsHeading) + 1);
+      expect(contributorsCount(after.contributorsHeading)).toBe(
+        contributorsCount(before.contributorsHeading) + 1,
+      );
       expect(after.contributors[0]).toEqual({ name, amount: normalize(euros(2500)), message });
       expect(after.stock).toEqual(before.stock);
 
@@ -357,7 +421,10 @@ describe("contribution with JavaScript", () => {
       expect(messageText(receipt)).toContain(reference!);
       expect(receipt.html).toContain(reference!);
       const holder = await waitForMessage(
-        (m) => m.to.includes(c.holderEmail) && m.subject === `Nouvelle contribution pour «${NBSP}${c.title}${NBSP}»` && messageText(m).includes(name),
+        (m) =>
+          m.to.includes(c.holderEmail) &&
+          m.subject === `Nouvelle contribution pour «${NBSP}${c.title}${NBSP}»` &&
+          messageText(m).includes(name),
         `notification for the holder ${c.holderEmail}`,
       );
       expect(messageText(holder)).toContain(normalize(euros(2500)));
@@ -381,11 +448,22 @@ describe("contribution without JavaScript", () => {
       expect(before.stock.get(reward.title)).toBe(stockText(reward.remaining!, reward.stock!));
       const countersBefore = rewardCounters(reward.id);
 
-      await fillContribution(page, { rewardTitle: reward.title, email, name: "Dominique Discrète", anonymous: true, hideAmount: true, message });
+      await fillContribution(page, {
+        rewardTitle: reward.title,
+        email,
+        name: "Dominique Discrète",
+        anonymous: true,
+        hideAmount: true,
+        message,
+      });
       expect(await page.getByLabel("Montant en euros").inputValue()).toBe("");
       const sessionId = await submitToCheckout(page);
       // The reward's minimum is used.
-      expect(await checkoutFigures(page)).toEqual({ Projet: c.title, Montant: euros(reward.minimumCents), "Reçu envoyé à": email });
+      expect(await checkoutFigures(page)).toEqual({
+        Projet: c.title,
+        Montant: euros(reward.minimumCents),
+        "Reçu envoyé à": email,
+      });
       expect(contributionBySession(sessionId)).toMatchObject({
         status: "pending",
         amount_cents: reward.minimumCents,
@@ -403,16 +481,22 @@ describe("contribution without JavaScript", () => {
 
       await payByCard(page, reward.minimumCents);
       const status = (await page.getByRole("status").textContent()) ?? "";
-      expect(status).toContain(`Votre paiement de ${euros(reward.minimumCents)} à « ${c.title} » est confirmé`);
+      expect(status).toContain(
+        `Votre paiement de ${euros(reward.minimumCents)} à « ${c.title} » est confirmé`,
+      );
       const reference = /Référence : (PRP-\d{6})\./.exec(status)?.[1];
       expect(reference).toMatch(/^PRP-\d{6}$/);
-      expect(normalize(await page.locator("main").textContent())).toContain(`la contrepartie « ${normalize(reward.title)} »`);
+      expect(normalize(await page.locator("main").textContent())).toContain(
+        `la contrepartie « ${normalize(reward.title)} »`,
+      );
 
       await page.getByRole("link", { name: `Revenir au projet « ${c.title} »` }).click();
       await page.waitForURL((u) => u.pathname === `/campagnes/${c.slug}`);
       const after = await snapshot(page);
       expect(after.collectedCents).toBe(before.collectedCents + reward.minimumCents);
-      expect(contributorsCount(after.contributorsHeading)).toBe(contributorsCount(before.contributorsHeading) + 1);
+      expect(contributorsCount(after.contributorsHeading)).toBe(
+        contributorsCount(before.contributorsHeading) + 1,
+      );
       expect(after.contributors[0]).toEqual({ name: "Anonyme", amount: "Montant masqué", message });
       expect(after.stock.get(reward.title)).toBe(stockText(reward.remaining! - 1, reward.stock!));
       // The form's radio label says so too.
@@ -428,7 +512,9 @@ describe("contribution without JavaScript", () => {
       expect(messageText(receipt)).toContain(reference!);
       expect(messageText(receipt)).toContain(normalize(euros(reward.minimumCents)));
       const holder = await waitForMessage(
-        (m) => m.to.includes(c.holderEmail) && m.subject === `Nouvelle contribution pour «${NBSP}${c.title}${NBSP}»`,
+        (m) =>
+          m.to.includes(c.holderEmail) &&
+          m.subject === `Nouvelle contribution pour «${NBSP}${c.title}${NBSP}»`,
         `notification for the holder ${c.holderEmail}`,
       );
       expect(messageText(holder)).toContain("Anonyme");
@@ -445,10 +531,17 @@ describe("contribution without JavaScript", () => {
       const rowsBefore = contributionsOf(c.id);
       expect(await page.getByRole("alert").count()).toBe(0);
 
-      const input = { amount: "12,345", email: "pas-une-adresse", name: "Alex Pressé", message: "Je tape vite, je me trompe." };
+      const input = {
+        amount: "12,345",
+        email: "pas-une-adresse",
+        name: "Alex Pressé",
+        message: "Je tape vite, je me trompe.",
+      };
       await fillContribution(page, input);
       const [response] = await Promise.all([
-        page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === `/campagnes/${c.slug}`),
+        page.waitForResponse(
+          (r) => r.request().method() === "POST" && new URL(r.url()).pathname === `/campagnes/${c.slug}`,
+        ),
         page.getByRole("button", { name: "Continuer vers le paiement sécurisé" }).click(),
       ]);
       expect(response.status()).toBe(400);
@@ -457,10 +550,21 @@ describe("contribution without JavaScript", () => {
 
       const summary = page.getByRole("alert");
       expect(await summary.count()).toBe(1);
-      expect(normalize(await summary.getByRole("heading").textContent())).toBe("Le formulaire contient 2 erreurs");
-      const links = await summary.getByRole("link").evaluateAll((as) => as.map((a) => ({ href: a.getAttribute("href"), text: a.textContent })));
-      expect(links.map((l) => ({ href: l.href, text: normalize(l.text) })).sort((a, b) => a.href!.localeCompare(b.href!))).toEqual([
-        { href: "#c-email", text: "Adresse électronique : Adresse électronique invalide (exemple : prenom.nom@exemple.fr)." },
+      expect(normalize(await summary.getByRole("heading").textContent())).toBe(
+        "Le formulaire contient 2 erreurs",
+      );
+      const links = await summary
+        .getByRole("link")
+        .evaluateAll((as) => as.map((a) => ({ href: a.getAttribute("href"), text: a.textContent })));
+      expect(
+        links
+          .map((l) => ({ href: l.href, text: normalize(l.text) }))
+          .sort((a, b) => a.href!.localeCompare(b.href!)),
+      ).toEqual([
+        {
+          href: "#c-email",
+          text: "Adresse électronique : Adresse électronique invalide (exemple : prenom.nom@exemple.fr).",
+        },
         {
           href: "#c-montant",
           text: "Montant : Montant invalide : indiquez un nombre d'euros, avec au plus deux décimales (exemple : 25 ou 25,50).",
@@ -474,7 +578,9 @@ describe("contribution without JavaScript", () => {
         expect((await target.getAttribute("aria-describedby"))?.split(" ")).toContain(`c-${field}-error`);
         expect(await page.locator(`#c-${field}-error`).count()).toBe(1);
       }
-      expect(await page.getByLabel("Nom affiché sur la page du projet").getAttribute("aria-invalid")).toBeNull();
+      expect(
+        await page.getByLabel("Nom affiché sur la page du projet").getAttribute("aria-invalid"),
+      ).toBeNull();
       await summary.getByRole("link", { name: /^Montant :/ }).click();
       await page.waitForURL((u) => u.hash === "#c-montant");
 
@@ -519,7 +625,9 @@ describe("abandoned checkout", () => {
       expect(during.collectedCents).toBe(before.collectedCents);
 
       await page.getByRole("button", { name: "Abandonner le paiement" }).click();
-      await page.waitForURL((u) => u.pathname === `/campagnes/${c.slug}` && u.searchParams.get("paiement") === "annule");
+      await page.waitForURL(
+        (u) => u.pathname === `/campagnes/${c.slug}` && u.searchParams.get("paiement") === "annule",
+      );
       expect(new URL(page.url()).hash).toBe("#contribuer");
       const after = await snapshot(page);
       expect(after.stock.get(reward.title)).toBe(initial);
@@ -532,7 +640,9 @@ describe("abandoned checkout", () => {
       // The session is over: its page no longer offers to pay.
       const again = await page.goto(url(`/demo/checkout/${sessionId}`));
       expect(again?.status()).toBe(200);
-      expect(normalize(await page.locator("main").textContent())).toContain("Cette session de paiement est terminée.");
+      expect(normalize(await page.locator("main").textContent())).toContain(
+        "Cette session de paiement est terminée.",
+      );
       expect(await page.getByRole("button", { name: /^Payer/ }).count()).toBe(0);
     });
   });
@@ -554,9 +664,17 @@ describe("accessibility of the contribution pages (axe, WCAG 2.1 A and AA)", () 
       const res = await page.goto(url(`/campagnes/${picked.axe.slug}`));
       expect(res?.status()).toBe(200);
       await waitForHydration(page);
-      await fillContribution(page, { amount: "12,345", email: "pas-une-adresse", name: "Alex", message: "Message" });
+      await fillContribution(page, {
+        amount: "12,345",
+        email: "pas-une-adresse",
+        name: "Alex",
+        message: "Message",
+      });
       await page.getByRole("button", { name: "Continuer vers le paiement sécurisé" }).click();
-      await page.getByRole("alert").getByRole("heading", { name: "Le formulaire contient 2 erreurs" }).waitFor();
+      await page
+        .getByRole("alert")
+        .getByRole("heading", { name: "Le formulaire contient 2 erreurs" })
+        .waitFor();
       await expectNoAxeViolations(page, "erreurs");
     });
   });

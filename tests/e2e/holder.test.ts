@@ -111,7 +111,8 @@ const STRUCTURE_NO_JS: StructureInput = {
 function campaignJs(): CampaignInput {
   return {
     title: "Une épicerie solidaire itinérante à Liévin",
-    summary: "Un camion aménagé qui apporte des produits frais et locaux, à prix solidaires, dans cinq quartiers de Liévin.",
+    summary:
+      "Un camion aménagé qui apporte des produits frais et locaux, à prix solidaires, dans cinq quartiers de Liévin.",
     story: [
       "Dans plusieurs quartiers de Liévin, la première épicerie est à plus de deux kilomètres : sans voiture, faire ses courses devient une expédition.",
       "",
@@ -133,11 +134,23 @@ function campaignJs(): CampaignInput {
       { label: "Aménagement du camion (frigo, étagères, auvent)", amount: "2800" },
       { label: "Premier stock de produits locaux", amount: "1200" },
     ],
-    results: "Deux tournées par semaine dans cinq quartiers, et 150 familles servies chaque mois dès le printemps.",
-    timetable: "- Janvier : achat et aménagement du camion\n- Février : accords avec six producteurs\n- Mars : premières tournées",
+    results:
+      "Deux tournées par semaine dans cinq quartiers, et 150 familles servies chaque mois dès le printemps.",
+    timetable:
+      "- Janvier : achat et aménagement du camion\n- Février : accords avec six producteurs\n- Mars : premières tournées",
     rewards: [
-      { title: "Un panier de saison", description: "Un panier de légumes du moment, à retirer au camion lors d'une tournée.", minimum: "25", stock: "40" },
-      { title: "Votre prénom sur le camion", description: "Votre prénom peint sur la porte arrière, avec tous nos remerciements.", minimum: "60", stock: "" },
+      {
+        title: "Un panier de saison",
+        description: "Un panier de légumes du moment, à retirer au camion lors d'une tournée.",
+        minimum: "25",
+        stock: "40",
+      },
+      {
+        title: "Votre prénom sur le camion",
+        description: "Votre prénom peint sur la porte arrière, avec tous nos remerciements.",
+        minimum: "60",
+        stock: "",
+      },
     ],
   };
 }
@@ -147,7 +160,8 @@ function campaignNoJs(): CampaignInput {
     // (« Un potager partagé au cœur de Bapaume » put its « é » across a 2 048-byte boundary of the
     // streamed HTML, hence a NUL byte and « partag�é » in the field: see the NUL-byte test below.)
     title: "Un potager partagé rue de Péronne à Bapaume",
-    summary: "Transformer une friche de la rue de Péronne en potager partagé, ouvert aux habitants et aux écoles.",
+    summary:
+      "Transformer une friche de la rue de Péronne en potager partagé, ouvert aux habitants et aux écoles.",
     story: [
       "Une friche de 800 m² attend depuis dix ans derrière la médiathèque.",
       "",
@@ -168,11 +182,23 @@ function campaignNoJs(): CampaignInput {
       { label: "Clôture, cabane à outils et récupérateurs d'eau", amount: "2500" },
       { label: "Terre végétale, semences et plants", amount: "1000" },
     ],
-    results: "Vingt familles cultivent leur parcelle et chaque classe des deux écoles vient jardiner une fois par mois.",
-    timetable: "- Avril : défrichage avec les habitants\n- Mai : premières plantations\n- Septembre : fête des récoltes",
+    results:
+      "Vingt familles cultivent leur parcelle et chaque classe des deux écoles vient jardiner une fois par mois.",
+    timetable:
+      "- Avril : défrichage avec les habitants\n- Mai : premières plantations\n- Septembre : fête des récoltes",
     rewards: [
-      { title: "Un bocal de confiture", description: "Une confiture maison faite avec les fruits du potager.", minimum: "15", stock: "50" },
-      { title: "Une parcelle à votre nom", description: "Un panneau à votre nom sur l'une des vingt parcelles pendant un an.", minimum: "80", stock: "" },
+      {
+        title: "Un bocal de confiture",
+        description: "Une confiture maison faite avec les fruits du potager.",
+        minimum: "15",
+        stock: "50",
+      },
+      {
+        title: "Une parcelle à votre nom",
+        description: "Un panneau à votre nom sur l'une des vingt parcelles pendant un an.",
+        minimum: "80",
+        stock: "",
+      },
     ],
   };
 }
@@ -185,10 +211,18 @@ beforeAll(async () => {
   cleanupDatabase = started.cleanup;
 
   sqlite = new Database(started.databaseFile, { readonly: true, fileMustExist: true });
-  const known = db().prepare("select (select count(*) from users where email = ?) + (select count(*) from contributions where email = ?) as n");
+  const known = db().prepare(
+    "select (select count(*) from users where email = ?) + (select count(*) from contributions where email = ?) as n",
+  );
   for (const email of [HOLDER_JS, HOLDER_NO_JS]) expect((known.get(email, email) as { n: number }).n).toBe(0);
   // The structures' and campaigns' names are new to the seed.
-  expect((db().prepare("select count(*) as n from organizations where name in (?, ?)").get(STRUCTURE_JS.name, STRUCTURE_NO_JS.name) as { n: number }).n).toBe(0);
+  expect(
+    (
+      db()
+        .prepare("select count(*) as n from organizations where name in (?, ?)")
+        .get(STRUCTURE_JS.name, STRUCTURE_NO_JS.name) as { n: number }
+    ).n,
+  ).toBe(0);
 
   browser = await launchBrowser();
 });
@@ -201,7 +235,11 @@ afterAll(async () => {
 });
 
 // Fail on the step that hangs, well before the test's own time limit.
-const { url, withPage } = pageHelpers({ server: () => server, browser: () => browser, defaultTimeout: 15_000 });
+const { url, withPage } = pageHelpers({
+  server: () => server,
+  browser: () => browser,
+  defaultTimeout: 15_000,
+});
 
 function signInMessagesTo(email: string): OutboxMessage[] {
   return signInMessagesIn(outboxFile, email);
@@ -214,7 +252,12 @@ function db(): Database.Database {
 
 /** « 31 mars 2026 » (Europe/Paris), as formatDate. */
 function frenchDate(instant: Date): string {
-  return new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", day: "numeric", month: "long", year: "numeric" }).format(instant);
+  return new Intl.DateTimeFormat("fr-FR", {
+    timeZone: "Europe/Paris",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(instant);
 }
 
 /** Click `button` and return the answer to the POST it sends to `pathname`. */
@@ -227,14 +270,21 @@ async function postBy(page: Page, pathname: string, click: () => Promise<void>):
 }
 
 /** Poll the outbox until a message to `email` matches `accept`; `what` names it in the error. */
-async function waitForMessage(email: string, accept: (m: OutboxMessage) => boolean, what: string, timeoutMs = 10_000): Promise<OutboxMessage> {
+async function waitForMessage(
+  email: string,
+  accept: (m: OutboxMessage) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<OutboxMessage> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = readOutbox(outboxFile).filter((m) => m.to.includes(email) && accept(m));
     if (found.length > 0) return found[found.length - 1]!;
     if (Date.now() > deadline) {
       const seen = readOutbox(outboxFile).map((m) => `${m.to.join(",")} — ${m.subject}`);
-      throw new Error(`no ${what} for ${email} in the outbox after ${timeoutMs} ms; it holds:\n${seen.join("\n")}\nserver output:\n${server.output().slice(-2000)}`);
+      throw new Error(
+        `no ${what} for ${email} in the outbox after ${timeoutMs} ms; it holds:\n${seen.join("\n")}\nserver output:\n${server.output().slice(-2000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -250,14 +300,19 @@ async function requestSignIn(page: Page, email: string): Promise<OutboxMessage> 
   for (;;) {
     const messages = signInMessagesTo(email);
     if (messages.length > known) return messages[messages.length - 1]!;
-    if (Date.now() > deadline) throw new Error(`no sign-in e-mail for ${email} in the outbox; server output:\n${server.output().slice(-2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no sign-in e-mail for ${email} in the outbox; server output:\n${server.output().slice(-2000)}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 async function expectSignedIn(page: Page, email: string): Promise<void> {
   await page.getByRole("heading", { level: 1, name: "Mon compte" }).waitFor();
-  expect(normalize(await page.locator("main").textContent())).toContain(`Vous êtes connecté avec l'adresse ${email}.`);
+  expect(normalize(await page.locator("main").textContent())).toContain(
+    `Vous êtes connecté avec l'adresse ${email}.`,
+  );
   await mainNav(page).getByRole("button", { name: "Se déconnecter" }).waitFor();
 }
 
@@ -280,7 +335,9 @@ async function expectNoAxeViolationsWithoutJs(noJsPage: Page, name: string): Pro
   const html = (await noJsPage.content()).replace(/<script\b[\s\S]*?<\/script>/gi, "");
   await withPage({}, async (page, context) => {
     await context.addCookies(await noJsPage.context().cookies());
-    await page.route(address, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
+    await page.route(address, (route) =>
+      route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }),
+    );
     await page.goto(address);
     expect(await page.evaluate(() => "__remixRouter" in window)).toBe(false);
     await expectNoAxeViolations(page, name);
@@ -307,9 +364,16 @@ async function declareStructure(page: Page, s: StructureInput): Promise<void> {
   await listed.waitFor();
   // (What follows the first sentence — the payment account — belongs to the Stripe onboarding, tested elsewhere.)
   const text = normalize(await listed.textContent());
-  expect(text.startsWith(normalize(`${s.name} — ${s.legalFormLabel}, n° ${s.normalizedNumber}, ${s.town} (${s.territoryName}).`)), text).toBe(true);
+  expect(
+    text.startsWith(
+      normalize(`${s.name} — ${s.legalFormLabel}, n° ${s.normalizedNumber}, ${s.town} (${s.territoryName}).`),
+    ),
+    text,
+  ).toBe(true);
   expect(text).toContain("Compte de paiement à connecter avant le versement des fonds.");
-  expect(await listed.getByRole("link", { name: `Modifier la structure ${s.name}` }).getAttribute("href")).toBe("/porteur/structure");
+  expect(
+    await listed.getByRole("link", { name: `Modifier la structure ${s.name}` }).getAttribute("href"),
+  ).toBe("/porteur/structure");
 }
 
 /** On /porteur: « Nouvelle campagne », a title, « Créer le brouillon »; returns the new draft's id (on its editor). */
@@ -356,7 +420,10 @@ async function fillEditor(page: Page, c: CampaignInput): Promise<void> {
 }
 
 /** What the editor's fields hold now, in the shape of CampaignInput (names of territory/theme left out). */
-async function editorValues(page: Page, c: CampaignInput): Promise<Omit<CampaignInput, "territoryName" | "themeName">> {
+async function editorValues(
+  page: Page,
+  c: CampaignInput,
+): Promise<Omit<CampaignInput, "territoryName" | "themeName">> {
   return {
     title: await field(page, "Titre du projet").inputValue(),
     summary: await field(page, "Résumé (affiché sur les cartes)").inputValue(),
@@ -431,7 +498,12 @@ function expectStored(id: number, c: CampaignInput, status: string): void {
   // A browser without JavaScript sends a textarea's line breaks as CRLF (HTML's form encoding), Remix's
   // fetch as LF; the app stores them as they come (see the report): compare the text, not the line ends.
   const lf = (text: string) => text.replace(/\r\n/g, "\n");
-  const text = { ...stored, story_md: lf(stored.story_md), expected_results_md: lf(stored.expected_results_md), timetable_md: lf(stored.timetable_md) };
+  const text = {
+    ...stored,
+    story_md: lf(stored.story_md),
+    expected_results_md: lf(stored.expected_results_md),
+    timetable_md: lf(stored.timetable_md),
+  };
   expect({ ...text, slug: undefined }).toEqual({
     title: c.title,
     summary: c.summary,
@@ -445,13 +517,29 @@ function expectStored(id: number, c: CampaignInput, status: string): void {
     theme: c.theme,
     slug: undefined,
   });
-  expect(db().prepare("select position, label, amount_cents as amountCents from campaign_fund_lines where campaign_id = ? order by position").all(id)).toEqual(
+  expect(
+    db()
+      .prepare(
+        "select position, label, amount_cents as amountCents from campaign_fund_lines where campaign_id = ? order by position",
+      )
+      .all(id),
+  ).toEqual(
     c.funds.map((l, i) => ({ position: i + 1, label: l.label, amountCents: Number(l.amount) * 100 })),
   );
   expect(
-    db().prepare("select position, title, description, minimum_cents as minimumCents, stock from rewards where campaign_id = ? order by position").all(id),
+    db()
+      .prepare(
+        "select position, title, description, minimum_cents as minimumCents, stock from rewards where campaign_id = ? order by position",
+      )
+      .all(id),
   ).toEqual(
-    c.rewards.map((r, i) => ({ position: i + 1, title: r.title, description: r.description, minimumCents: Number(r.minimum) * 100, stock: r.stock === "" ? null : Number(r.stock) })),
+    c.rewards.map((r, i) => ({
+      position: i + 1,
+      title: r.title,
+      description: r.description,
+      minimumCents: Number(r.minimum) * 100,
+      stock: r.stock === "" ? null : Number(r.stock),
+    })),
   );
 }
 
@@ -463,25 +551,59 @@ async function expectLockedEditor(page: Page, c: CampaignInput): Promise<void> {
   expect(status).toContain(LOCKED_NOTE);
   expect(await page.getByRole("button", { name: "Enregistrer" }).count()).toBe(0);
   expect(await page.getByRole("button", { name: /Soumettre/ }).count()).toBe(0);
-  expect(await page.getByRole("group", { name: "Contenu de la campagne" }).evaluate((el) => (el as HTMLFieldSetElement).disabled)).toBe(true);
-  for (const label of ["Titre du projet", "Présentation du projet (Markdown)", "Objectif (en euros)", "Date de fin de la collecte", "Poste 1 : montant (€)", "Contrepartie 1 : titre"]) {
-    expect(await field(page, label).evaluate((el) => el.matches(":disabled")), `${label} should be disabled`).toBe(true);
+  expect(
+    await page
+      .getByRole("group", { name: "Contenu de la campagne" })
+      .evaluate((el) => (el as HTMLFieldSetElement).disabled),
+  ).toBe(true);
+  for (const label of [
+    "Titre du projet",
+    "Présentation du projet (Markdown)",
+    "Objectif (en euros)",
+    "Date de fin de la collecte",
+    "Poste 1 : montant (€)",
+    "Contrepartie 1 : titre",
+  ]) {
+    expect(
+      await field(page, label).evaluate((el) => el.matches(":disabled")),
+      `${label} should be disabled`,
+    ).toBe(true);
   }
   // What was saved is still shown.
   expect(await editorValues(page, c)).toEqual(typed(c));
 }
 
 /** /porteur lists the campaign with its state and end date. */
-async function expectListed(page: Page, id: number, c: CampaignInput, structure: StructureInput, state: string): Promise<void> {
+async function expectListed(
+  page: Page,
+  id: number,
+  c: CampaignInput,
+  structure: StructureInput,
+  state: string,
+): Promise<void> {
   await page.getByRole("heading", { level: 1, name: "Espace porteur de projet" }).waitFor();
   const rows = page.locator("main table tbody tr");
   expect(await rows.count()).toBe(1);
   const cells = (await rows.first().locator("td").allTextContents()).map(normalize);
   expect(cells.slice(1)).toEqual([structure.name, state, normalize(frenchDate(endOfDayInParis(c.end)))]);
   // The campaign's own links (the editor, its dashboard…) in the first cell.
-  expect(await rows.first().locator("td").first().getByRole("link", { name: c.title, exact: true }).getAttribute("href")).toBe(`/porteur/campagnes/${id}`);
-  expect(await rows.first().getByRole("link", { name: `Tableau de bord de ${c.title}` }).getAttribute("href")).toBe(`/porteur/campagnes/${id}/tableau-de-bord`);
-  expect(normalize(await page.locator("main").textContent())).not.toContain("Aucune campagne pour le moment.");
+  expect(
+    await rows
+      .first()
+      .locator("td")
+      .first()
+      .getByRole("link", { name: c.title, exact: true })
+      .getAttribute("href"),
+  ).toBe(`/porteur/campagnes/${id}`);
+  expect(
+    await rows
+      .first()
+      .getByRole("link", { name: `Tableau de bord de ${c.title}` })
+      .getAttribute("href"),
+  ).toBe(`/porteur/campagnes/${id}/tableau-de-bord`);
+  expect(normalize(await page.locator("main").textContent())).not.toContain(
+    "Aucune campagne pour le moment.",
+  );
 }
 
 /** The holder's status e-mail « Votre campagne « … » : en attente de validation », with the editor's link. */
@@ -491,7 +613,9 @@ async function expectWaitingEmail(email: string, id: number, title: string): Pro
   expect(message.to).toEqual([email]);
   expect(message.subject).toContain("en attente de validation");
   expect(message.html ?? "").toContain(`href="${server.url}/porteur/campagnes/${id}"`);
-  expect(normalize(message.text)).toContain("Votre campagne est transmise à l'équipe du Département, qui va la relire.");
+  expect(normalize(message.text)).toContain(
+    "Votre campagne est transmise à l'équipe du Département, qui va la relire.",
+  );
   // Exactly one such message (the outbox row is sent once).
   expect(readOutbox(outboxFile).filter((m) => m.subject === subject)).toHaveLength(1);
 }
@@ -508,7 +632,9 @@ describe("a new holder, with JavaScript", () => {
       await waitForHydration(page);
       const message = await requestSignIn(page, email);
       expect(message.to).toEqual([email]);
-      expect((db().prepare("select count(*) as n from users where email = ?").get(email) as { n: number }).n).toBe(0);
+      expect(
+        (db().prepare("select count(*) as n from users where email = ?").get(email) as { n: number }).n,
+      ).toBe(0);
       const link = linkOf(message);
       expect(link.startsWith(`${server.url}/connexion/verifier?jeton=`)).toBe(true);
       const opened = await page.goto(link);
@@ -517,7 +643,9 @@ describe("a new holder, with JavaScript", () => {
       await page.getByRole("button", { name: "Me connecter" }).click();
       await page.waitForURL((u) => u.pathname === "/mon-compte");
       await expectSignedIn(page, email);
-      expect((db().prepare("select count(*) as n from users where email = ?").get(email) as { n: number }).n).toBe(1);
+      expect(
+        (db().prepare("select count(*) as n from users where email = ?").get(email) as { n: number }).n,
+      ).toBe(1);
       await waitForHydration(page);
 
       // « Mon compte » → « Espace porteur de projet »: nothing yet.
@@ -525,7 +653,9 @@ describe("a new holder, with JavaScript", () => {
       await page.waitForURL((u) => u.pathname === "/porteur");
       await page.getByRole("heading", { level: 1, name: "Espace porteur de projet" }).waitFor();
       await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Espace porteur de projet — Propulsons");
-      expect(normalize(await page.locator("main").textContent())).toContain("Aucune campagne pour le moment.");
+      expect(normalize(await page.locator("main").textContent())).toContain(
+        "Aucune campagne pour le moment.",
+      );
       expect(await page.getByRole("link", { name: "Nouvelle campagne" }).count()).toBe(0);
       await expectNoAxeViolations(page, "vide");
 
@@ -535,7 +665,9 @@ describe("a new holder, with JavaScript", () => {
       await page.getByRole("heading", { level: 1, name: "Déclarer ma structure" }).waitFor();
       await expectNoAxeViolations(page, "structure-js");
       await declareStructure(page, structure);
-      expect(normalize(await page.locator("main").textContent())).toContain("Aucune campagne pour le moment.");
+      expect(normalize(await page.locator("main").textContent())).toContain(
+        "Aucune campagne pour le moment.",
+      );
       await expectNoAxeViolations(page, "avec-structure");
 
       // « Nouvelle campagne » → a draft.
@@ -546,14 +678,18 @@ describe("a new holder, with JavaScript", () => {
       // Incomplete: the submit button says what is missing and cannot be pressed.
       const submit = page.getByRole("button", { name: "Soumettre pour validation" });
       expect(await submit.isDisabled()).toBe(true);
-      expect(normalize(await page.getByRole("region", { name: "Soumettre pour validation" }).textContent())).toContain(
+      expect(
+        normalize(await page.getByRole("region", { name: "Soumettre pour validation" }).textContent()),
+      ).toContain(
         "Pour soumettre la campagne, complétez : le résumé, la présentation du projet, l'utilisation des fonds, poste par poste, les résultats attendus, le calendrier.",
       );
       await expectNoAxeViolations(page, "editeur-vide");
 
       // Every field, then « Enregistrer ».
       await fillEditor(page, c);
-      const saved = await postBy(page, `/porteur/campagnes/${id}`, () => page.getByRole("button", { name: "Enregistrer" }).click());
+      const saved = await postBy(page, `/porteur/campagnes/${id}`, () =>
+        page.getByRole("button", { name: "Enregistrer" }).click(),
+      );
       expect(saved.status()).toBe(200);
       await page.locator("main p.outcome[role=status]", { hasText: SAVED }).waitFor();
       expect(await editorStatus(page)).toBe(`État : Brouillon. ${SAVED}`);
@@ -562,7 +698,11 @@ describe("a new holder, with JavaScript", () => {
       await expectOtherRowsEmpty(page, c);
       expectStored(id, c, "draft");
       // Complete now: the submit button can be pressed.
-      await page.getByText("La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.").waitFor();
+      await page
+        .getByText(
+          "La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.",
+        )
+        .waitFor();
       expect(await submit.isDisabled()).toBe(false);
       await expectNoAxeViolations(page, "editeur-enregistre");
 
@@ -571,16 +711,25 @@ describe("a new holder, with JavaScript", () => {
       await page.waitForURL((u) => u.pathname === `/porteur/campagnes/${id}/apercu`);
       const note = page.getByRole("note").filter({ hasText: "cette page n'est pas publique" });
       await note.waitFor();
-      expect(normalize(await note.textContent())).toBe("Aperçu — cette page n'est pas publique (état : Brouillon). Revenir à l'éditeur");
+      expect(normalize(await note.textContent())).toBe(
+        "Aperçu — cette page n'est pas publique (état : Brouillon). Revenir à l'éditeur",
+      );
       expect(normalize(await note.locator("strong").textContent())).toBe("Aperçu");
       await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Aperçu de la campagne — Propulsons");
       await page.getByRole("heading", { level: 1, name: c.title }).waitFor();
       expect(normalize(await page.locator(".campaign__summary").textContent())).toBe(c.summary);
-      expect(normalize(await page.locator(".campaign__org").textContent())).toBe(`Porté par ${structure.name} (SCOP, ${structure.town})`);
-      expect(await page.locator(".campaign__header .tag").allTextContents()).toEqual([c.themeName, c.territoryName]);
+      expect(normalize(await page.locator(".campaign__org").textContent())).toBe(
+        `Porté par ${structure.name} (SCOP, ${structure.town})`,
+      );
+      expect(await page.locator(".campaign__header .tag").allTextContents()).toEqual([
+        c.themeName,
+        c.territoryName,
+      ]);
       const story = page.locator("section[aria-labelledby=story-title] .prose");
       expect(await story.locator("h3").allTextContents()).toEqual(["Ce que le camion apportera"]);
-      expect(await page.getByRole("heading", { level: 3, name: "Ce que le camion apportera" }).count()).toBe(1);
+      expect(await page.getByRole("heading", { level: 3, name: "Ce que le camion apportera" }).count()).toBe(
+        1,
+      );
       expect((await story.locator("ul > li").allTextContents()).map(normalize)).toEqual([
         "des fruits et légumes de producteurs du Pas-de-Calais ;",
         "des prix adaptés aux revenus de chaque foyer ;",
@@ -593,9 +742,15 @@ describe("a new holder, with JavaScript", () => {
         "Février : accords avec six producteurs",
         "Mars : premières tournées",
       ]);
-      expect(normalize(await page.locator("section[aria-labelledby=results-title] .prose").textContent())).toBe(c.results);
+      expect(
+        normalize(await page.locator("section[aria-labelledby=results-title] .prose").textContent()),
+      ).toBe(c.results);
       const funds = page.locator("section[aria-labelledby=funds-title] table");
-      const fundRows = await funds.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
+      const fundRows = await funds
+        .locator("tbody tr")
+        .evaluateAll((trs) =>
+          trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")),
+        );
       expect(fundRows).toEqual([
         [c.funds[0]!.label, `2${NNBSP}800${NBSP}€`],
         [c.funds[1]!.label, `1${NNBSP}200${NBSP}€`],
@@ -604,11 +759,26 @@ describe("a new holder, with JavaScript", () => {
       expect(await funds.locator("tfoot td").textContent()).toBe(`4${NNBSP}000${NBSP}€`);
       const rewards = page.locator("section.rewards li.reward");
       expect(await rewards.count()).toBe(2);
-      expect(await rewards.evaluateAll((lis) => lis.map((li) => Array.from(li.querySelectorAll("p, h3")).map((e) => `${e.tagName}:${e.textContent}`)))).toEqual([
-        [`P:À partir de 25${NBSP}€`, `H3:${c.rewards[0]!.title}`, `P:${c.rewards[0]!.description}`, "P:40 restants sur 40"],
+      expect(
+        await rewards.evaluateAll((lis) =>
+          lis.map((li) =>
+            Array.from(li.querySelectorAll("p, h3")).map((e) => `${e.tagName}:${e.textContent}`),
+          ),
+        ),
+      ).toEqual([
+        [
+          `P:À partir de 25${NBSP}€`,
+          `H3:${c.rewards[0]!.title}`,
+          `P:${c.rewards[0]!.description}`,
+          "P:40 restants sur 40",
+        ],
         [`P:À partir de 60${NBSP}€`, `H3:${c.rewards[1]!.title}`, `P:${c.rewards[1]!.description}`],
       ]);
-      const figures = await page.locator(".panel__figures > div").evaluateAll((divs) => divs.map((d) => [d.querySelector("dt")?.textContent, d.querySelector("dd")?.textContent]));
+      const figures = await page
+        .locator(".panel__figures > div")
+        .evaluateAll((divs) =>
+          divs.map((d) => [d.querySelector("dt")?.textContent, d.querySelector("dd")?.textContent]),
+        );
       expect(figures[0]).toEqual(["Objectif", `4${NNBSP}000${NBSP}€`]);
       // A preview, not the public page: no contribution form.
       expect(await page.getByRole("button", { name: /Contribuer/ }).count()).toBe(0);
@@ -618,16 +788,24 @@ describe("a new holder, with JavaScript", () => {
       await note.getByRole("link", { name: "Revenir à l'éditeur" }).click();
       await page.waitForURL((u) => u.pathname === `/porteur/campagnes/${id}`);
       await page.getByRole("heading", { level: 1, name: c.title }).waitFor();
-      const submitted = await postBy(page, `/porteur/campagnes/${id}`, () => page.getByRole("button", { name: "Soumettre pour validation" }).click());
+      const submitted = await postBy(page, `/porteur/campagnes/${id}`, () =>
+        page.getByRole("button", { name: "Soumettre pour validation" }).click(),
+      );
       // Single fetch answers an action's redirect with 202 (the redirect travels in the body).
       expect(submitted.status()).toBe(202);
-      await page.waitForURL((u) => u.pathname === `/porteur/campagnes/${id}` && u.searchParams.get("soumise") === "1");
+      await page.waitForURL(
+        (u) => u.pathname === `/porteur/campagnes/${id}` && u.searchParams.get("soumise") === "1",
+      );
       await page.locator("main p.outcome[role=status]", { hasText: WAITING }).waitFor();
       expect(await editorStatus(page)).toBe(`État : ${WAITING}. ${SENT_FOR_REVIEW} ${LOCKED_NOTE}`);
       await expectLockedEditor(page, c);
       expectStored(id, c, "submitted");
       expect(
-        db().prepare("select from_status as fromStatus, to_status as toStatus, event, actor_role as actor from campaign_transitions where campaign_id = ? order by id").all(id),
+        db()
+          .prepare(
+            "select from_status as fromStatus, to_status as toStatus, event, actor_role as actor from campaign_transitions where campaign_id = ? order by id",
+          )
+          .all(id),
       ).toEqual([
         { fromStatus: null, toStatus: "draft", event: "create", actor: "holder" },
         { fromStatus: "draft", toStatus: "submitted", event: "submit", actor: "holder" },
@@ -638,12 +816,23 @@ describe("a new holder, with JavaScript", () => {
       const origin = { origin: server.url };
       const forgedSave = await page.request.post(url(`/porteur/campagnes/${id}`), {
         headers: origin,
-        form: { intent: "enregistrer", titre: "Un autre titre pour la campagne", objectif: "100", fin: c.end },
+        form: {
+          intent: "enregistrer",
+          titre: "Un autre titre pour la campagne",
+          objectif: "100",
+          fin: c.end,
+        },
         maxRedirects: 0,
       });
       expect(forgedSave.status()).toBe(409);
-      expect(normalize(await forgedSave.text())).toContain("La campagne est en cours de validation : elle ne peut pas être modifiée pour le moment.");
-      const resubmitted = await page.request.post(url(`/porteur/campagnes/${id}`), { headers: origin, form: { intent: "soumettre" }, maxRedirects: 0 });
+      expect(normalize(await forgedSave.text())).toContain(
+        "La campagne est en cours de validation : elle ne peut pas être modifiée pour le moment.",
+      );
+      const resubmitted = await page.request.post(url(`/porteur/campagnes/${id}`), {
+        headers: origin,
+        form: { intent: "soumettre" },
+        maxRedirects: 0,
+      });
       expect(resubmitted.status()).toBe(409);
       expect(normalize(await resubmitted.text())).toContain("Cette campagne a déjà été soumise.");
       expectStored(id, c, "submitted");
@@ -670,7 +859,10 @@ describe("a new holder, without JavaScript", () => {
     const structure = STRUCTURE_NO_JS;
     const wrong = campaignNoJs();
     // The correction: the second line brings the total to the goal.
-    const right: CampaignInput = { ...wrong, funds: [wrong.funds[0]!, { ...wrong.funds[1]!, amount: "1500" }] };
+    const right: CampaignInput = {
+      ...wrong,
+      funds: [wrong.funds[0]!, { ...wrong.funds[1]!, amount: "1500" }],
+    };
     await withPage({ javaScriptEnabled: false }, async (page) => {
       const res = await page.goto(url("/connexion"));
       expect(res?.status()).toBe(200);
@@ -695,7 +887,9 @@ describe("a new holder, without JavaScript", () => {
 
       // A mistake: the fund lines add up to 3 500 € for a goal of 4 000 €.
       await fillEditor(page, wrong);
-      const refused = await postBy(page, editorPath, () => page.getByRole("button", { name: "Enregistrer" }).click());
+      const refused = await postBy(page, editorPath, () =>
+        page.getByRole("button", { name: "Enregistrer" }).click(),
+      );
       expect(refused.request().isNavigationRequest()).toBe(true);
       expect(new URL(refused.url()).pathname).toBe(editorPath);
       expect(refused.status()).toBe(400);
@@ -707,19 +901,36 @@ describe("a new holder, without JavaScript", () => {
       expect(await summary.locator("li").allTextContents()).toEqual([expectedMessage]);
       expect(await summary.locator("li a").getAttribute("href")).toBe("#e-poste_0_libelle");
       expect(await page.locator("#e-postes-error").textContent()).toBe(expectedMessage);
-      expect(normalize(expectedMessage)).toMatch(/^Le total des postes \(.+\) doit être égal à l'objectif \(.+\)\.$/);
+      expect(normalize(expectedMessage)).toMatch(
+        /^Le total des postes \(.+\) doit être égal à l'objectif \(.+\)\.$/,
+      );
       // Everything typed is still in the fields; nothing was saved.
       expect(await editorValues(page, wrong)).toEqual(typed(wrong));
       await expectOtherRowsEmpty(page, wrong);
       expect(await page.locator("main p.outcome[role=status]").textContent()).not.toContain(SAVED);
       await expectNoAxeViolationsWithoutJs(page, "editeur-erreurs-sans-js");
-      expect(storedCampaign(id)).toMatchObject({ status: "draft", summary: "", story_md: "", goal_cents: 100_000 });
-      expect((db().prepare("select count(*) as n from campaign_fund_lines where campaign_id = ?").get(id) as { n: number }).n).toBe(0);
-      expect((db().prepare("select count(*) as n from rewards where campaign_id = ?").get(id) as { n: number }).n).toBe(0);
+      expect(storedCampaign(id)).toMatchObject({
+        status: "draft",
+        summary: "",
+        story_md: "",
+        goal_cents: 100_000,
+      });
+      expect(
+        (
+          db().prepare("select count(*) as n from campaign_fund_lines where campaign_id = ?").get(id) as {
+            n: number;
+          }
+        ).n,
+      ).toBe(0);
+      expect(
+        (db().prepare("select count(*) as n from rewards where campaign_id = ?").get(id) as { n: number }).n,
+      ).toBe(0);
 
       // Corrected: saved.
       await field(page, "Poste 2 : montant (€)").fill("1500");
-      const saved = await postBy(page, editorPath, () => page.getByRole("button", { name: "Enregistrer" }).click());
+      const saved = await postBy(page, editorPath, () =>
+        page.getByRole("button", { name: "Enregistrer" }).click(),
+      );
       expect(saved.request().isNavigationRequest()).toBe(true);
       expect(saved.status()).toBe(200);
       await page.waitForLoadState();
@@ -729,8 +940,14 @@ describe("a new holder, without JavaScript", () => {
       expectStored(id, right, "draft");
 
       // Submitted: a redirect to the editor, locked.
-      await page.getByText("La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.").waitFor();
-      const submitted = await postBy(page, editorPath, () => page.getByRole("button", { name: "Soumettre pour validation" }).click());
+      await page
+        .getByText(
+          "La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.",
+        )
+        .waitFor();
+      const submitted = await postBy(page, editorPath, () =>
+        page.getByRole("button", { name: "Soumettre pour validation" }).click(),
+      );
       expect(submitted.request().isNavigationRequest()).toBe(true);
       expect(submitted.status()).toBe(302);
       expect(submitted.headers()["location"]).toBe(`${editorPath}?soumise=1`);
@@ -763,12 +980,29 @@ describe("no NUL bytes in the streamed HTML (react-dom 18.3.1, facebook/react#31
     const cookie = await http.signIn("e2e.porteur.accents@example.org");
     const structure = await http.call("POST", "/porteur/structure", {
       cookie,
-      form: { nom: "Coopérative des Étés", forme: "scop", numero: "73282932000074", commune: "Béthune", territoire: "artois" },
+      form: {
+        nom: "Coopérative des Étés",
+        forme: "scop",
+        numero: "73282932000074",
+        commune: "Béthune",
+        territoire: "artois",
+      },
     });
     expect(structure.status).toBe(302);
     const created = await http.call("POST", "/porteur/campagnes/nouvelle", {
       cookie,
-      form: { titre: "Étés éphémères à Béthune", structure: String((db().prepare("select o.id from organizations o join users u on u.id = o.owner_user_id where u.email = ?").get("e2e.porteur.accents@example.org") as { id: number }).id) },
+      form: {
+        titre: "Étés éphémères à Béthune",
+        structure: String(
+          (
+            db()
+              .prepare(
+                "select o.id from organizations o join users u on u.id = o.owner_user_id where u.email = ?",
+              )
+              .get("e2e.porteur.accents@example.org") as { id: number }
+          ).id,
+        ),
+      },
     });
     expect(created.status).toBe(302);
     const editor = created.location!;
@@ -787,15 +1021,27 @@ describe("no NUL bytes in the streamed HTML (react-dom 18.3.1, facebook/react#31
         resultats: e(680),
         calendrier: e(680),
       };
-      for (let i = 0; i < 6; i++) Object.assign(form, { [`poste_${i}_libelle`]: e(120), [`poste_${i}_montant`]: "100" });
-      for (let i = 0; i < 5; i++) Object.assign(form, { [`cp_${i}_titre`]: e(80), [`cp_${i}_description`]: e(500), [`cp_${i}_minimum`]: "10", [`cp_${i}_stock`]: "" });
+      for (let i = 0; i < 6; i++)
+        Object.assign(form, { [`poste_${i}_libelle`]: e(120), [`poste_${i}_montant`]: "100" });
+      for (let i = 0; i < 5; i++)
+        Object.assign(form, {
+          [`cp_${i}_titre`]: e(80),
+          [`cp_${i}_description`]: e(500),
+          [`cp_${i}_minimum`]: "10",
+          [`cp_${i}_stock`]: "",
+        });
       const saved = await http.call("POST", editor, { cookie, form });
       expect(saved.status).toBe(200);
       expect(saved.body).toContain(SAVED);
       const again = await http.call("GET", editor, { cookie });
-      for (const [what, body] of [["answer to the POST", saved.body], ["page loaded again", again.body]] as const) {
+      for (const [what, body] of [
+        ["answer to the POST", saved.body],
+        ["page loaded again", again.body],
+      ] as const) {
         for (let at = body.indexOf("\u0000"); at >= 0; at = body.indexOf("\u0000", at + 1)) {
-          found.push(`${what} (prefix ${JSON.stringify(prefix)}), character ${at}: …${JSON.stringify(body.slice(at - 30, at + 10))}…`);
+          found.push(
+            `${what} (prefix ${JSON.stringify(prefix)}), character ${at}: …${JSON.stringify(body.slice(at - 30, at + 10))}…`,
+          );
         }
       }
     }
@@ -823,7 +1069,9 @@ describe("accessibility of the holder pages (axe, WCAG 2.1 A and AA)", () => {
       await page.getByLabel("Numéro SIRET ou RNA").fill("732 829 320 00075");
       await page.getByLabel("Commune").fill("Calais");
       await page.getByLabel("Territoire").selectOption("calaisis");
-      const refused = await postBy(page, "/porteur/structure", () => page.getByRole("button", { name: "Enregistrer" }).click());
+      const refused = await postBy(page, "/porteur/structure", () =>
+        page.getByRole("button", { name: "Enregistrer" }).click(),
+      );
       expect(refused.status()).toBe(400);
       await page.getByRole("alert").filter({ hasText: "Numéro SIRET invalide" }).waitFor();
       expect(await page.getByLabel("Numéro SIRET ou RNA").getAttribute("aria-invalid")).toBe("true");
@@ -841,7 +1089,9 @@ describe("accessibility of the holder pages (axe, WCAG 2.1 A and AA)", () => {
       await field(page, "Objectif (en euros)").fill("4000,50");
       await field(page, "Date de fin de la collecte").fill(addDays(parisCalendarDate(new Date()), 3));
       await field(page, "Contrepartie 2 : montant minimum (€)").fill("gratuit");
-      const wrong = await postBy(page, `/porteur/campagnes/${id}`, () => page.getByRole("button", { name: "Enregistrer" }).click());
+      const wrong = await postBy(page, `/porteur/campagnes/${id}`, () =>
+        page.getByRole("button", { name: "Enregistrer" }).click(),
+      );
       expect(wrong.status()).toBe(400);
       const summary = page.locator(".error-summary[role=alert]");
       await summary.waitFor();
@@ -854,7 +1104,9 @@ describe("accessibility of the holder pages (axe, WCAG 2.1 A and AA)", () => {
       ] as const) {
         const input = field(page, label);
         expect(await input.getAttribute("aria-invalid"), label).toBe("true");
-        expect((await input.getAttribute("aria-describedby"))?.split(" "), label).toContain(`e-${name}-error`);
+        expect((await input.getAttribute("aria-describedby"))?.split(" "), label).toContain(
+          `e-${name}-error`,
+        );
         expect(await page.locator(`#e-${name}-error`).count(), label).toBe(1);
       }
       expect(await field(page, "Objectif (en euros)").inputValue()).toBe("4000,50");

@@ -37,13 +37,14 @@ beforeAll(async () => {
   const sqlite = new Database(tmp.file, { readonly: true, fileMustExist: true });
   try {
     const one = (status: string) =>
-      sqlite.prepare("select slug, title from campaigns where status = ? order by slug limit 1").get(status) as
-        | { slug: string; title: string }
-        | undefined;
+      sqlite
+        .prepare("select slug, title from campaigns where status = ? order by slug limit 1")
+        .get(status) as { slug: string; title: string } | undefined;
     const live = one("live");
     const funded = one("funded");
     const failed = one("failed");
-    if (!live || !funded || !failed) throw new Error("the seeded database lacks a live, funded or failed campaign");
+    if (!live || !funded || !failed)
+      throw new Error("the seeded database lacks a live, funded or failed campaign");
     slugs.live = live.slug;
     slugs.funded = funded.slug;
     slugs.failed = failed.slug;
@@ -74,7 +75,9 @@ function addCancelledCampaign(file: string): void {
   db.pragma("busy_timeout = 5000");
   try {
     db.transaction(() => {
-      const source = db.prepare("select id from campaigns where slug = ?").get(slugs.failed) as { id: number };
+      const source = db.prepare("select id from campaigns where slug = ?").get(slugs.failed) as {
+        id: number;
+      };
       const { id } = db
         .prepare(
           `insert into campaigns (organization_id, slug, title, summary, story_md, goal_cents, starts_at, ends_at, territory_id, theme_id,
@@ -84,7 +87,9 @@ function addCancelledCampaign(file: string): void {
            from campaigns where id = ? returning id`,
         )
         .get(slugs.cancelled, source.id) as { id: number };
-      db.prepare("insert into rewards (campaign_id, position, title, description, minimum_cents, stock) values (?, 1, 'Merci', 'Un grand merci.', 1000, null)").run(id);
+      db.prepare(
+        "insert into rewards (campaign_id, position, title, description, minimum_cents, stock) values (?, 1, 'Merci', 'Un grand merci.', 1000, null)",
+      ).run(id);
       const transition = db.prepare(
         "insert into campaign_transitions (campaign_id, from_status, to_status, event, actor_user_id, actor_role, reason, at) values (?, ?, ?, ?, null, ?, ?, ?)",
       );
@@ -97,7 +102,15 @@ function addCancelledCampaign(file: string): void {
       );
       const statuses = ["refunded", "refunded", "refunded", "refunding", "refund_failed"];
       statuses.forEach((status, i) =>
-        contribution.run(id, `e2e.annulee.${i}@example.org`, `Personne ${i + 1}`, 2_000 + i * 500, status, `pi_e2e_annulee_${i}`, status === "refund_failed" ? null : `re_e2e_annulee_${i}`),
+        contribution.run(
+          id,
+          `e2e.annulee.${i}@example.org`,
+          `Personne ${i + 1}`,
+          2_000 + i * 500,
+          status,
+          `pi_e2e_annulee_${i}`,
+          status === "refund_failed" ? null : `re_e2e_annulee_${i}`,
+        ),
       );
     })();
   } finally {
@@ -130,7 +143,9 @@ async function expectCampaignPage(page: Page, title: string): Promise<void> {
   expect(await page.locator("h1").count()).toBe(1);
   expect(await h1(page)).toBe(title);
   await expect(page.getByRole("heading", { level: 2, name: "Le projet" }).count()).resolves.toBe(1);
-  await expect(page.getByRole("heading", { level: 2, name: "À quoi servira l'argent" }).count()).resolves.toBe(1);
+  await expect(
+    page.getByRole("heading", { level: 2, name: "À quoi servira l'argent" }).count(),
+  ).resolves.toBe(1);
   const fundsTable = page.locator('section[aria-labelledby="funds-title"] table');
   expect(await fundsTable.count()).toBe(1);
   expect(await fundsTable.locator("tbody tr").count()).toBeGreaterThan(0);
@@ -140,7 +155,10 @@ async function expectCampaignPage(page: Page, title: string): Promise<void> {
   expect(await page.locator(".panel__commission").textContent()).toMatch(
     /Commission de la plateforme : \d+\s%|Aucune commission n'est prélevée : la campagne n'a pas atteint son objectif\./,
   );
-  const contributors = ((await page.locator("#contributors-title").textContent()) ?? "").replace(/[\u202f\u00a0]/g, " ");
+  const contributors = ((await page.locator("#contributors-title").textContent()) ?? "").replace(
+    /[\u202f\u00a0]/g,
+    " ",
+  );
   expect(contributors).toMatch(/^\s*\d[\d ]* contributeurs?\s*$/);
 }
 
@@ -170,7 +188,9 @@ describe("public pages with JavaScript", () => {
       expect(await resultsCount(page)).toBe("19 projets trouvés");
       expect(await h1(page)).toBe("Les projets");
       expect(await page.locator("article.card").count()).toBe(PER_PAGE);
-      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe("spa");
+      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe(
+        "spa",
+      );
       expect(await page.locator('header nav a[aria-current="page"]').textContent()).toBe("Les projets");
 
       // Filter by territory.
@@ -189,7 +209,9 @@ describe("public pages with JavaScript", () => {
       expect(titles.some((t) => t.includes("Herboristerie Notre-Dame"))).toBe(true);
       expect(titles.some((t) => t.includes("La Salamandre"))).toBe(true);
       expect(await page.getByLabel("Territoire", { exact: true }).inputValue()).toBe("boulonnais");
-      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe("spa");
+      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe(
+        "spa",
+      );
 
       // Open a (funded) campaign.
       const title = titles.find((t) => t.includes("Herboristerie Notre-Dame"))!;
@@ -203,7 +225,9 @@ describe("public pages with JavaScript", () => {
       expect((await page.locator(".panel__commission").textContent())?.replace(/[\u202f\u00a0]/g, " ")).toBe(
         "Commission de la plateforme : 3 %, soit 216,60 € ; versés au porteur de projet : 7 003,40 €.",
       );
-      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe("spa");
+      expect(await page.evaluate(() => (window as unknown as { __e2eMarker?: string }).__e2eMarker)).toBe(
+        "spa",
+      );
     });
   });
 
@@ -211,7 +235,10 @@ describe("public pages with JavaScript", () => {
     await withPage({}, async (page) => {
       await page.goto(url("/"));
       await waitForHydration(page);
-      await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Les projets" }).click();
+      await page
+        .getByRole("navigation", { name: "Navigation principale" })
+        .getByRole("link", { name: "Les projets" })
+        .click();
       await page.waitForURL((u) => u.pathname === "/campagnes");
       expect(await resultsCount(page)).toBe("19 projets trouvés");
     });
@@ -335,16 +362,26 @@ describe("a cancelled campaign", () => {
       expect(text).toContain(
         "Remboursements : 3 contributions remboursées sur 5 ; 1 remboursement en cours ; 1 remboursement en échec : l'équipe contacte la personne concernée.",
       );
-      expect(await page.locator("main").textContent()).not.toMatch(/sont remboursés|ont été remboursés|a été intégralement remboursée/);
-      expect(((await page.locator(".panel__collected").textContent()) ?? "").replace(/[\u202f\u00a0]/g, " ")).toBe("0 € collectés");
-      expect(await page.locator(".panel__commission").textContent()).toBe("Aucune commission n'est prélevée : la campagne a été annulée.");
+      expect(await page.locator("main").textContent()).not.toMatch(
+        /sont remboursés|ont été remboursés|a été intégralement remboursée/,
+      );
+      expect(
+        ((await page.locator(".panel__collected").textContent()) ?? "").replace(/[\u202f\u00a0]/g, " "),
+      ).toBe("0 € collectés");
+      expect(await page.locator(".panel__commission").textContent()).toBe(
+        "Aucune commission n'est prélevée : la campagne a été annulée.",
+      );
       // no way to contribute, and no « tout ou rien » promise any more
       expect(await page.locator("main form[method=post]").count()).toBe(0);
       expect(await page.locator(".panel__promise").count()).toBe(0);
       // the banner fits a phone's width
       const box = await banner.boundingBox();
       expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
-      await expectNoAxeViolations(page, "axe-campagne-annulee-390.png", () => `/campagnes/${slugs.cancelled}`);
+      await expectNoAxeViolations(
+        page,
+        "axe-campagne-annulee-390.png",
+        () => `/campagnes/${slugs.cancelled}`,
+      );
     });
   });
 });

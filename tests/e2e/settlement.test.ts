@@ -70,10 +70,14 @@ describe("settlement at the deadline", () => {
     expect(campaigns.length).toBeGreaterThanOrEqual(2);
     const last = campaigns.at(-1)!;
     const after = new Date(new Date(last.ends_at).getTime() + 3600_000).toISOString();
-    const { stdout } = await run(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/settle.ts", "--now", after], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-    });
+    const { stdout } = await run(
+      path.join(ROOT, "node_modules/.bin/tsx"),
+      ["scripts/settle.ts", "--now", after],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+      },
+    );
     expect(stdout).toContain("(instant simulé)");
     expect(stdout).toMatch(/Bilan : .*\b0 erreur\./);
 
@@ -96,7 +100,9 @@ describe("settlement at the deadline", () => {
     }
     for (const c of failed) {
       await page.goto(`${server.url}/campagnes/${c.slug}`);
-      expect(await page.locator(".outcome--failed h2").textContent()).toBe("Campagne non financée — tous les contributeurs sont remboursés");
+      expect(await page.locator(".outcome--failed h2").textContent()).toBe(
+        "Campagne non financée — tous les contributeurs sont remboursés",
+      );
       expect(await page.locator("#contribuer").count()).toBe(0);
     }
     const list = await page.goto(`${server.url}/campagnes?statut=en-cours`);
@@ -113,23 +119,45 @@ describe("settlement at the deadline", () => {
     const messages = readOutbox(outbox);
     const db = new Database(tmp.file, { readonly: true });
     for (const c of failed.slice(0, 2)) {
-      const emails = db.prepare("select distinct email from contributions where campaign_id = ?").pluck().all(c.id) as string[];
+      const emails = db
+        .prepare("select distinct email from contributions where campaign_id = ?")
+        .pluck()
+        .all(c.id) as string[];
       for (const email of emails) {
-        expect(messages.some((m) => m.to.includes(email) && m.subject.includes("vous allez être remboursé")), `refund notice to ${email}`).toBe(true);
+        expect(
+          messages.some((m) => m.to.includes(email) && m.subject.includes("vous allez être remboursé")),
+          `refund notice to ${email}`,
+        ).toBe(true);
       }
-      const statuses = db.prepare("select distinct status from contributions where campaign_id = ? and paid_at is not null").pluck().all(c.id);
+      const statuses = db
+        .prepare("select distinct status from contributions where campaign_id = ? and paid_at is not null")
+        .pluck()
+        .all(c.id);
       expect(statuses).toEqual(["refunded"]);
     }
     for (const c of funded) {
-      const emails = db.prepare("select distinct email from contributions where campaign_id = ?").pluck().all(c.id) as string[];
-      expect(emails.every((email) => messages.some((m) => m.to.includes(email) && m.subject.startsWith("Objectif atteint !")))).toBe(true);
+      const emails = db
+        .prepare("select distinct email from contributions where campaign_id = ?")
+        .pluck()
+        .all(c.id) as string[];
+      expect(
+        emails.every((email) =>
+          messages.some((m) => m.to.includes(email) && m.subject.startsWith("Objectif atteint !")),
+        ),
+      ).toBe(true);
       const payout = db
         .prepare(
           `select p.status, p.gross_cents, p.commission_cents, p.amount_cents, o.stripe_account_id
              from payouts p join campaigns c on c.id = p.campaign_id join organizations o on o.id = c.organization_id
             where p.campaign_id = ? and p.kind = 'main'`,
         )
-        .get(c.id) as { status: string; gross_cents: number; commission_cents: number; amount_cents: number; stripe_account_id: string | null };
+        .get(c.id) as {
+        status: string;
+        gross_cents: number;
+        commission_cents: number;
+        amount_cents: number;
+        stripe_account_id: string | null;
+      };
       // Paid when the holder has a connected account; « virement en attente » otherwise.
       expect(payout.status).toBe(payout.stripe_account_id ? "paid" : "pending");
       expect(payout.gross_cents).toBe(c.paid);

@@ -49,8 +49,10 @@ const SLUG = "epicerie-solidaire-mobile-ternois";
 const TITLE = "Une épicerie solidaire mobile dans le Ternois";
 const STAFF_WHO = `Équipe du Département — Camille Moreau (équipe du Département, démo) (${DEMO_STAFF_EMAIL})`;
 const HOLDER_WHO = `Porteur de projet — ${HOLDER_NAME} (${HOLDER_EMAIL})`;
-const COMMENT = "Précisez le calendrier des tournées : quels villages, quels jours ? Merci d'indiquer aussi le coût du carburant.";
-const NEW_SUMMARY = "Un camion-épicerie solidaire qui passera chaque mardi et chaque vendredi dans douze villages du Ternois sans commerce.";
+const COMMENT =
+  "Précisez le calendrier des tournées : quels villages, quels jours ? Merci d'indiquer aussi le coût du carburant.";
+const NEW_SUMMARY =
+  "Un camion-épicerie solidaire qui passera chaque mardi et chaque vendredi dans douze villages du Ternois sans commerce.";
 const APPROVAL_MESSAGE = "Bravo pour ce projet : la mise en ligne est prévue dans quelques jours.";
 const WAITING = "En attente de validation";
 
@@ -72,7 +74,11 @@ let startDate = "";
 
 // Fail on the step that hangs, well before the test's own time limit.
 const DEFAULT_TIMEOUT = 15_000;
-const { url, withPage } = pageHelpers({ server: () => server, browser: () => browser, defaultTimeout: DEFAULT_TIMEOUT });
+const { url, withPage } = pageHelpers({
+  server: () => server,
+  browser: () => browser,
+  defaultTimeout: DEFAULT_TIMEOUT,
+});
 
 beforeAll(async () => {
   serverEnv = {
@@ -95,7 +101,8 @@ beforeAll(async () => {
   };
   sqlite = new Database(started.databaseFile, { readonly: true });
   sqlite.pragma("busy_timeout = 5000");
-  const seeded = db().prepare("select id, status from campaigns where slug = ?").get(SLUG) as { id: number; status: string } | undefined;
+  const seeded = db().prepare("select id, status from campaigns where slug = ?").get(SLUG) as
+    { id: number; status: string } | undefined;
   expect(seeded?.status).toBe("submitted");
   campaignId = seeded!.id;
   expect(db().prepare("select role from users where email = ?").pluck().get(DEMO_STAFF_EMAIL)).toBe("staff");
@@ -126,19 +133,29 @@ const reviewPath = () => `/gestion/campagnes/${campaignId}`;
 
 /** Click `button` (or press a key on it) and return the answer to the POST it sends to `pathname`. */
 async function postBy(page: Page, pathname: string, act: () => Promise<void>): Promise<Response> {
-  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST" && isActionOf(r.url(), pathname)), act()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && isActionOf(r.url(), pathname)),
+    act(),
+  ]);
   return response;
 }
 
 /** Poll the outbox until a message to `email` matches `accept`; `what` names it in the error. */
-async function waitForMessage(email: string, accept: (m: OutboxMessage) => boolean, what: string, timeoutMs = 10_000): Promise<OutboxMessage> {
+async function waitForMessage(
+  email: string,
+  accept: (m: OutboxMessage) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<OutboxMessage> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = readOutbox(outboxFile).filter((m) => m.to.includes(email) && accept(m));
     if (found.length > 0) return found[found.length - 1]!;
     if (Date.now() > deadline) {
       const seen = readOutbox(outboxFile).map((m) => `${m.to.join(",")} — ${m.subject}`);
-      throw new Error(`no ${what} for ${email} in the outbox after ${timeoutMs} ms; it holds:\n${seen.join("\n")}\nserver output:\n${server.output().slice(-2000)}`);
+      throw new Error(
+        `no ${what} for ${email} in the outbox after ${timeoutMs} ms; it holds:\n${seen.join("\n")}\nserver output:\n${server.output().slice(-2000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -156,7 +173,10 @@ async function signIn(page: Page, email: string, options: { js: boolean }): Prom
   const deadline = Date.now() + 10_000;
   let messages = signInMessagesTo(outboxFile, email);
   while (messages.length <= known) {
-    if (Date.now() > deadline) throw new Error(`no sign-in e-mail for ${email} in the outbox; server output:\n${server.output().slice(-2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no sign-in e-mail for ${email} in the outbox; server output:\n${server.output().slice(-2000)}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
     messages = signInMessagesTo(outboxFile, email);
   }
@@ -165,7 +185,9 @@ async function signIn(page: Page, email: string, options: { js: boolean }): Prom
   await page.getByRole("button", { name: "Me connecter" }).click();
   await page.waitForURL((u) => u.pathname === "/mon-compte");
   await page.getByRole("heading", { level: 1, name: "Mon compte" }).waitFor();
-  expect(normalize(await page.locator("main").textContent())).toContain(`Vous êtes connecté avec l'adresse ${email}.`);
+  expect(normalize(await page.locator("main").textContent())).toContain(
+    `Vous êtes connecté avec l'adresse ${email}.`,
+  );
 }
 
 /** The staff navigation (« Espace Département »). */
@@ -175,14 +197,22 @@ function staffNav(page: Page) {
 
 /** The review page's state line: « État : <strong> … ». */
 async function reviewState(page: Page): Promise<string> {
-  return normalize(await page.locator(".staff-review p").filter({ hasText: /^État :/ }).locator("strong").textContent());
+  return normalize(
+    await page
+      .locator(".staff-review p")
+      .filter({ hasText: /^État :/ })
+      .locator("strong")
+      .textContent(),
+  );
 }
 
 /** The rows of the review page's history table, as normalized cell texts without the date. */
 async function historyRows(page: Page): Promise<string[][]> {
   const rows = await page
     .locator("section[aria-labelledby=historique] table tbody tr")
-    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
+    .evaluateAll((trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")),
+    );
   return rows.map((cells) => cells.slice(1).map(normalize));
 }
 
@@ -190,7 +220,8 @@ async function historyRows(page: Page): Promise<string[][]> {
 async function duplicateIds(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const counts = new Map<string, number>();
-    for (const el of Array.from(document.querySelectorAll("[id]"))) counts.set(el.id, (counts.get(el.id) ?? 0) + 1);
+    for (const el of Array.from(document.querySelectorAll("[id]")))
+      counts.set(el.id, (counts.get(el.id) ?? 0) + 1);
     return [...counts].filter(([, n]) => n > 1).map(([id]) => id);
   });
 }
@@ -208,7 +239,12 @@ async function expectNoAxeViolations(page: Page, name: string): Promise<void> {
 }
 
 /** Press Tab until `accept` holds for the focused element (at most `max` times); returns how many presses. */
-async function tabUntil(page: Page, accept: (el: { tag: string; text: string; inStaffNav: boolean; id: string }) => boolean, what: string, max = 60): Promise<number> {
+async function tabUntil(
+  page: Page,
+  accept: (el: { tag: string; text: string; inStaffNav: boolean; id: string }) => boolean,
+  what: string,
+  max = 60,
+): Promise<number> {
   const seen: string[] = [];
   for (let i = 1; i <= max; i++) {
     await page.keyboard.press("Tab");
@@ -224,7 +260,9 @@ async function tabUntil(page: Page, accept: (el: { tag: string; text: string; in
     seen.push(`${el.tag}${el.id ? "#" + el.id : ""} « ${el.text.slice(0, 40)} »`);
     if (accept(el)) return i;
   }
-  throw new Error(`${what} not reached with Tab after ${max} presses; focus went through:\n${seen.join("\n")}`);
+  throw new Error(
+    `${what} not reached with Tab after ${max} presses; focus went through:\n${seen.join("\n")}`,
+  );
 }
 
 describe("moderation of a submitted campaign, from the change request to the campaign online", () => {
@@ -238,7 +276,9 @@ describe("moderation of a submitted campaign, from the change request to the cam
     await page.waitForURL((u) => u.pathname === "/gestion");
     await page.getByRole("heading", { level: 1, name: "Espace Département" }).waitFor();
     await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Espace Département — Propulsons");
-    expect(normalize(await page.locator("section[aria-labelledby=h-moderation]").textContent())).toContain("1 campagne attend une décision.");
+    expect(normalize(await page.locator("section[aria-labelledby=h-moderation]").textContent())).toContain(
+      "1 campagne attend une décision.",
+    );
     expect(await staffNav(page).getByRole("link").allTextContents()).toEqual([
       "Tableau de bord",
       "Modération (1)",
@@ -246,7 +286,9 @@ describe("moderation of a submitted campaign, from the change request to the cam
       "Paiements à traiter",
       "Chiffres clés",
     ]);
-    expect(await staffNav(page).getByRole("link", { name: "Tableau de bord" }).getAttribute("aria-current")).toBe("page");
+    expect(
+      await staffNav(page).getByRole("link", { name: "Tableau de bord" }).getAttribute("aria-current"),
+    ).toBe("page");
     await expectNoAxeViolations(page, "tableau-de-bord");
 
     // « Modération »: the submitted campaign is listed.
@@ -269,14 +311,23 @@ describe("moderation of a submitted campaign, from the change request to the cam
     await page.getByRole("heading", { level: 1, name: `Examen : ${TITLE}` }).waitFor();
     expect(await reviewState(page)).toBe(WAITING);
     // (The seed's transitions name the holder's role only.)
-    expect((await historyRows(page)).at(-1)).toEqual(["Soumettre pour validation → En attente de validation", "Porteur de projet", "—"]);
+    expect((await historyRows(page)).at(-1)).toEqual([
+      "Soumettre pour validation → En attente de validation",
+      "Porteur de projet",
+      "—",
+    ]);
     // The full content follows the decisions (the campaign's title as an h2 under the review's h1).
     await page.getByRole("heading", { level: 2, name: TITLE }).waitFor();
     // Every id once: the skip link « Aller au contenu » targets main#contenu, and « voir le contenu
     // soumis » must lead to the campaign's content, not to the top of <main>.
     expect(await duplicateIds(page)).toEqual([]);
-    const toContent = await page.locator(".staff-review").getByRole("link", { name: "voir le contenu soumis" }).getAttribute("href");
-    expect(await page.evaluate((href) => document.querySelector(href!)?.textContent, toContent)).toBe("Contenu de la campagne");
+    const toContent = await page
+      .locator(".staff-review")
+      .getByRole("link", { name: "voir le contenu soumis" })
+      .getAttribute("href");
+    expect(await page.evaluate((href) => document.querySelector(href!)?.textContent, toContent)).toBe(
+      "Contenu de la campagne",
+    );
     await expectNoAxeViolations(page, "examen");
 
     // Keyboard only: from the top of the page, Tab reaches the staff navigation, then the decision buttons;
@@ -284,8 +335,16 @@ describe("moderation of a submitted campaign, from the change request to the cam
     // (Start from the first stop of the page, the skip link « Aller au contenu ».)
     await page.getByRole("link", { name: "Aller au contenu" }).focus();
     await tabUntil(page, (el) => el.inStaffNav && el.text === "Tableau de bord", "the staff navigation");
-    await tabUntil(page, (el) => el.tag === "button" && el.text === "Valider la campagne", "« Valider la campagne »");
-    await tabUntil(page, (el) => el.tag === "button" && el.text === "Demander des modifications", "« Demander des modifications »");
+    await tabUntil(
+      page,
+      (el) => el.tag === "button" && el.text === "Valider la campagne",
+      "« Valider la campagne »",
+    );
+    await tabUntil(
+      page,
+      (el) => el.tag === "button" && el.text === "Demander des modifications",
+      "« Demander des modifications »",
+    );
     const refused = await postBy(page, reviewPath(), () => page.keyboard.press("Enter"));
     expect(refused.status()).toBe(400);
 
@@ -293,12 +352,17 @@ describe("moderation of a submitted campaign, from the change request to the cam
     const summary = page.locator(".staff-review .error-summary[role=alert]");
     await summary.waitFor();
     const expected = "Le commentaire au porteur est obligatoire.";
-    expect(normalize(await summary.locator("p").first().textContent())).toBe("Le formulaire contient des erreurs.");
+    expect(normalize(await summary.locator("p").first().textContent())).toBe(
+      "Le formulaire contient des erreurs.",
+    );
     expect((await summary.locator("li").allTextContents()).map(normalize)).toEqual([expected]);
     expect(await summary.getByRole("link", { name: expected }).getAttribute("href")).toBe("#f-commentaire");
     const comment = page.getByLabel("Commentaire au porteur (obligatoire)");
     expect(await comment.getAttribute("aria-invalid")).toBe("true");
-    expect((await comment.getAttribute("aria-describedby"))?.split(" ").sort()).toEqual(["e-commentaire", "h-commentaire"]);
+    expect((await comment.getAttribute("aria-describedby"))?.split(" ").sort()).toEqual([
+      "e-commentaire",
+      "h-commentaire",
+    ]);
     expect(normalize(await page.locator("#e-commentaire").textContent())).toBe(expected);
     // The summary's link takes the keyboard to the field.
     await summary.getByRole("link", { name: expected }).click();
@@ -311,26 +375,46 @@ describe("moderation of a submitted campaign, from the change request to the cam
 
     // With a comment: done.
     await comment.fill(COMMENT);
-    const done = await postBy(page, reviewPath(), () => page.getByRole("button", { name: "Demander des modifications" }).click());
+    const done = await postBy(page, reviewPath(), () =>
+      page.getByRole("button", { name: "Demander des modifications" }).click(),
+    );
     expect(done.status()).toBe(200);
-    await decisionStatus(page).filter({ hasText: "Modifications demandées : le porteur a reçu votre commentaire par courriel." }).waitFor();
+    await decisionStatus(page)
+      .filter({ hasText: "Modifications demandées : le porteur a reçu votre commentaire par courriel." })
+      .waitFor();
     expect(await page.locator(".error-summary").count()).toBe(0);
     await expect.poll(() => reviewState(page)).toBe("Modifications demandées");
     expect(normalize(await page.locator("section[aria-labelledby=decisions]").textContent())).toContain(
       "Aucune décision de modération n'est attendue dans cet état.",
     );
-    expect((await historyRows(page)).at(-1)).toEqual(["Demander des modifications → Modifications demandées", STAFF_WHO, COMMENT]);
+    expect((await historyRows(page)).at(-1)).toEqual([
+      "Demander des modifications → Modifications demandées",
+      STAFF_WHO,
+      COMMENT,
+    ]);
     expect(campaignStatus(campaignId)).toBe("changes_requested");
     // The queue is empty now.
-    await expect.poll(() => staffNav(page).getByRole("link", { name: /^Modération/ }).textContent()).toBe("Modération (0)");
+    await expect
+      .poll(() =>
+        staffNav(page)
+          .getByRole("link", { name: /^Modération/ })
+          .textContent(),
+      )
+      .toBe("Modération (0)");
   });
 
   it("the holder reads the e-mail, changes the summary in the editor, saves and submits again", async () => {
     const subject = `Votre campagne «\u00a0${TITLE}\u00a0» : modifications demandées`;
-    const mail = await waitForMessage(HOLDER_EMAIL, (m) => m.subject === subject, "« modifications demandées » e-mail");
+    const mail = await waitForMessage(
+      HOLDER_EMAIL,
+      (m) => m.subject === subject,
+      "« modifications demandées » e-mail",
+    );
     expect(mail.to).toEqual([HOLDER_EMAIL]);
     const text = normalize(mail.text);
-    expect(text).toContain("L'équipe du Département vous demande quelques modifications avant de valider votre campagne.");
+    expect(text).toContain(
+      "L'équipe du Département vous demande quelques modifications avant de valider votre campagne.",
+    );
     expect(text).toContain(`Le commentaire de l'équipe : ${normalize(COMMENT)}`);
     const editorUrl = `${server.url}/porteur/campagnes/${campaignId}`;
     expect(mail.html ?? "").toContain(`href="${editorUrl}"`);
@@ -347,34 +431,58 @@ describe("moderation of a submitted campaign, from the change request to the cam
       expect(opened?.status()).toBe(200);
       await waitForHydration(page);
       await page.getByRole("heading", { level: 1, name: TITLE }).waitFor();
-      expect(normalize(await page.locator("main p.outcome[role=status]").textContent())).toBe("État : Modifications demandées.");
-      const request = page.locator(".outcome--failed").filter({ has: page.getByRole("heading", { name: "Modifications demandées par l'équipe" }) });
+      expect(normalize(await page.locator("main p.outcome[role=status]").textContent())).toBe(
+        "État : Modifications demandées.",
+      );
+      const request = page
+        .locator(".outcome--failed")
+        .filter({ has: page.getByRole("heading", { name: "Modifications demandées par l'équipe" }) });
       expect(normalize(await request.locator("p").textContent())).toBe(normalize(COMMENT));
 
       // A new summary, saved.
       const summaryField = page.getByLabel("Résumé (affiché sur les cartes)", { exact: true });
       await summaryField.fill(NEW_SUMMARY);
-      const saved = await postBy(page, `/porteur/campagnes/${campaignId}`, () => page.getByRole("button", { name: "Enregistrer" }).click());
+      const saved = await postBy(page, `/porteur/campagnes/${campaignId}`, () =>
+        page.getByRole("button", { name: "Enregistrer" }).click(),
+      );
       expect(saved.status()).toBe(200);
       await page.locator("main p.outcome[role=status]", { hasText: "Modifications enregistrées." }).waitFor();
       expect(await page.locator(".error-summary").count()).toBe(0);
-      expect(db().prepare("select summary from campaigns where id = ?").pluck().get(campaignId)).toBe(NEW_SUMMARY);
+      expect(db().prepare("select summary from campaigns where id = ?").pluck().get(campaignId)).toBe(
+        NEW_SUMMARY,
+      );
 
       // « Soumettre à nouveau ».
-      await page.getByText("La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.").waitFor();
-      const submitted = await postBy(page, `/porteur/campagnes/${campaignId}`, () => page.getByRole("button", { name: "Soumettre à nouveau" }).click());
+      await page
+        .getByText(
+          "La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.",
+        )
+        .waitFor();
+      const submitted = await postBy(page, `/porteur/campagnes/${campaignId}`, () =>
+        page.getByRole("button", { name: "Soumettre à nouveau" }).click(),
+      );
       // Single fetch answers an action's redirect with 202 (the redirect travels in the body).
       expect(submitted.status()).toBe(202);
-      await page.waitForURL((u) => u.pathname === `/porteur/campagnes/${campaignId}` && u.searchParams.get("soumise") === "1");
+      await page.waitForURL(
+        (u) => u.pathname === `/porteur/campagnes/${campaignId}` && u.searchParams.get("soumise") === "1",
+      );
       await page.locator("main p.outcome[role=status]", { hasText: WAITING }).waitFor();
       expect(campaignStatus(campaignId)).toBe("submitted");
       // The request is answered: the team's comment is no longer shown.
-      expect(await page.getByRole("heading", { name: "Modifications demandées par l'équipe" }).count()).toBe(0);
+      expect(await page.getByRole("heading", { name: "Modifications demandées par l'équipe" }).count()).toBe(
+        0,
+      );
     });
 
     const again = `Votre campagne «\u00a0${TITLE}\u00a0» : en attente de validation`;
-    const resubmitted = await waitForMessage(HOLDER_EMAIL, (m) => m.subject === again, "« en attente de validation » e-mail");
-    expect(normalize(resubmitted.text)).toContain("Votre campagne modifiée est transmise à nouveau à l'équipe du Département pour relecture.");
+    const resubmitted = await waitForMessage(
+      HOLDER_EMAIL,
+      (m) => m.subject === again,
+      "« en attente de validation » e-mail",
+    );
+    expect(normalize(resubmitted.text)).toContain(
+      "Votre campagne modifiée est transmise à nouveau à l'équipe du Département pour relecture.",
+    );
   });
 
   it("staff see the new summary and the resubmission, and approve with a start date a few days ahead: not public yet", async () => {
@@ -388,7 +496,11 @@ describe("moderation of a submitted campaign, from the change request to the cam
       ["Demander des modifications → Modifications demandées", STAFF_WHO, COMMENT],
       ["Soumettre à nouveau → En attente de validation", HOLDER_WHO, "—"],
     ]);
-    expect(await staffNav(page).getByRole("link", { name: /^Modération/ }).textContent()).toBe("Modération (1)");
+    expect(
+      await staffNav(page)
+        .getByRole("link", { name: /^Modération/ })
+        .textContent(),
+    ).toBe("Modération (1)");
 
     // The queue says it came back after changes.
     await staffNav(page).getByRole("link", { name: "Modération (1)" }).click();
@@ -402,27 +514,42 @@ describe("moderation of a submitted campaign, from the change request to the cam
     // A start date three days ahead (Europe/Paris), the end date chosen by the holder at least 7 days later.
     const today = parisCalendarDate(new Date());
     startDate = addDays(today, 3);
-    const endsAt = db().prepare("select ends_at from campaigns where id = ?").pluck().get(campaignId) as string;
+    const endsAt = db()
+      .prepare("select ends_at from campaigns where id = ?")
+      .pluck()
+      .get(campaignId) as string;
     expect(calendarDaysBetween(startDate, parisCalendarDate(new Date(endsAt)))).toBeGreaterThanOrEqual(7);
     const dateField = page.getByLabel("Date de mise en ligne (facultatif)");
     expect(await dateField.getAttribute("min")).toBe(today);
     await dateField.fill(startDate);
     await page.getByLabel("Message au porteur (facultatif)").fill(APPROVAL_MESSAGE);
-    const approved = await postBy(page, reviewPath(), () => page.getByRole("button", { name: "Valider la campagne" }).click());
+    const approved = await postBy(page, reviewPath(), () =>
+      page.getByRole("button", { name: "Valider la campagne" }).click(),
+    );
     expect(approved.status()).toBe(200);
     const startsAt = startOfDayInParis(startDate);
     const day = formatDate(startsAt);
-    await decisionStatus(page).filter({ hasText: `Campagne validée : elle sera mise en ligne le ${day}.` }).waitFor();
+    await decisionStatus(page)
+      .filter({ hasText: `Campagne validée : elle sera mise en ligne le ${day}.` })
+      .waitFor();
     await expect.poll(() => reviewState(page)).toBe("Validée");
     expect((await historyRows(page)).slice(-2)).toEqual([
       ["Valider → Validée", STAFF_WHO, APPROVAL_MESSAGE],
       [`Date de mise en ligne fixée : ${day}`, STAFF_WHO, "—"],
     ]);
-    expect(db().prepare("select status, starts_at as startsAt from campaigns where id = ?").get(campaignId)).toEqual({
+    expect(
+      db().prepare("select status, starts_at as startsAt from campaigns where id = ?").get(campaignId),
+    ).toEqual({
       status: "approved",
       startsAt: startsAt.toISOString(),
     });
-    await expect.poll(() => staffNav(page).getByRole("link", { name: /^Modération/ }).textContent()).toBe("Modération (0)");
+    await expect
+      .poll(() =>
+        staffNav(page)
+          .getByRole("link", { name: /^Modération/ })
+          .textContent(),
+      )
+      .toBe("Modération (0)");
 
     // Not public yet: neither listed nor reachable.
     await withPage({}, async (visitor) => {
@@ -440,7 +567,11 @@ describe("moderation of a submitted campaign, from the change request to the cam
   it("`npm run settle -- --now <00:00 Paris on the start date, plus an hour>` puts it online: listed as running, its page answers 200", async () => {
     const now = new Date(startOfDayInParis(startDate).getTime() + 3600_000).toISOString();
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const { stdout } = await run(npm, ["run", "--silent", "settle", "--", "--now", now], { cwd: ROOT, env: { ...process.env, ...serverEnv }, timeout: 60_000 });
+    const { stdout } = await run(npm, ["run", "--silent", "settle", "--", "--now", now], {
+      cwd: ROOT,
+      env: { ...process.env, ...serverEnv },
+      timeout: 60_000,
+    });
     expect(stdout).toContain(`Règlement au ${now} (instant simulé).`);
     expect(stdout).toContain(`Mise en ligne : « ${TITLE} » (${SLUG}).`);
     expect(stdout).toMatch(/Bilan : 1 mise en ligne, .*\b0 erreur\./);
@@ -449,7 +580,9 @@ describe("moderation of a submitted campaign, from the change request to the cam
     await withPage({}, async (visitor) => {
       const res = await visitor.goto(url("/campagnes?statut=en-cours"));
       expect(res?.status()).toBe(200);
-      const card = visitor.locator("article.card").filter({ has: visitor.getByRole("link", { name: TITLE }) });
+      const card = visitor
+        .locator("article.card")
+        .filter({ has: visitor.getByRole("link", { name: TITLE }) });
       await card.waitFor();
       expect(normalize(await card.locator(".card__summary").textContent())).toBe(NEW_SUMMARY);
       // The server's clock is before the simulated instant: the card says the collection starts soon.
@@ -465,7 +598,9 @@ describe("moderation of a submitted campaign, from the change request to the cam
     await staff.reload();
     await staff.getByRole("heading", { level: 1, name: `Examen : ${TITLE}` }).waitFor();
     expect(await reviewState(staff)).toBe("En cours");
-    expect(await staff.locator(".staff-review").getByRole("link", { name: "page publique" }).getAttribute("href")).toBe(`/campagnes/${SLUG}`);
+    expect(
+      await staff.locator(".staff-review").getByRole("link", { name: "page publique" }).getAttribute("href"),
+    ).toBe(`/campagnes/${SLUG}`);
   });
 });
 
@@ -482,7 +617,9 @@ describe("the other staff pages and the public annual report", () => {
       await staffNav(page).getByRole("link", { name: link, exact: true }).click();
       await page.waitForURL((u) => u.pathname === path);
       await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-      expect(await staffNav(page).getByRole("link", { name: link, exact: true }).getAttribute("aria-current")).toBe("page");
+      expect(
+        await staffNav(page).getByRole("link", { name: link, exact: true }).getAttribute("aria-current"),
+      ).toBe("page");
       await expectNoAxeViolations(page, name);
     }
     // The campaigns list shows the approved-then-started campaign « En cours ».
@@ -502,7 +639,9 @@ describe("the other staff pages and the public annual report", () => {
 describe("without JavaScript", () => {
   it("staff set the Budget Citoyen label on a running campaign (a wrong year first: 400, French message); its public page shows the badge and 0 %", async () => {
     const live = db()
-      .prepare("select id, slug, title from campaigns where status = 'live' and budget_citoyen_year is null and id <> ? order by ends_at desc, id limit 1")
+      .prepare(
+        "select id, slug, title from campaigns where status = 'live' and budget_citoyen_year is null and id <> ? order by ends_at desc, id limit 1",
+      )
       .get(campaignId) as { id: number; slug: string; title: string } | undefined;
     expect(live).toBeDefined();
     const { id, slug, title } = live!;
@@ -517,12 +656,16 @@ describe("without JavaScript", () => {
       expect(await page.evaluate(() => "__remixRouter" in window)).toBe(false);
       await page.getByRole("heading", { level: 1, name: `Examen : ${title}` }).waitFor();
       expect(await reviewState(page)).toBe("En cours");
-      expect(normalize(await page.locator("section[aria-labelledby=decisions]").textContent())).toContain("Pas de label. Commission appliquée au solde : 3 %.");
+      expect(normalize(await page.locator("section[aria-labelledby=decisions]").textContent())).toContain(
+        "Pas de label. Commission appliquée au solde : 3 %.",
+      );
 
       // A wrong year: a 400 page with the French message, the field marked, what was typed kept.
       const yearField = page.getByLabel("Année du Budget Citoyen");
       await yearField.fill("l'an prochain");
-      const refused = await postBy(page, path, () => page.getByRole("button", { name: "Attribuer le label" }).click());
+      const refused = await postBy(page, path, () =>
+        page.getByRole("button", { name: "Attribuer le label" }).click(),
+      );
       expect(refused.request().isNavigationRequest()).toBe(true);
       expect(refused.status()).toBe(400);
       await page.waitForLoadState();
@@ -533,27 +676,41 @@ describe("without JavaScript", () => {
       expect(await yearField.getAttribute("aria-invalid")).toBe("true");
       expect(await yearField.inputValue()).toBe("l'an prochain");
       expect(normalize(await page.locator("#e-annee").textContent())).toBe(message);
-      expect(db().prepare("select budget_citoyen_year from campaigns where id = ?").pluck().get(id)).toBeNull();
+      expect(
+        db().prepare("select budget_citoyen_year from campaigns where id = ?").pluck().get(id),
+      ).toBeNull();
 
       // The year: labelled.
       await yearField.fill(String(year));
-      const labelled = await postBy(page, path, () => page.getByRole("button", { name: "Attribuer le label" }).click());
+      const labelled = await postBy(page, path, () =>
+        page.getByRole("button", { name: "Attribuer le label" }).click(),
+      );
       expect(labelled.request().isNavigationRequest()).toBe(true);
       expect(labelled.status()).toBe(200);
       await page.waitForLoadState();
-      expect(normalize(await decisionStatus(page).textContent())).toBe(`Label « Budget Citoyen ${year} » attribué : aucune commission ne sera prélevée.`);
+      expect(normalize(await decisionStatus(page).textContent())).toBe(
+        `Label « Budget Citoyen ${year} » attribué : aucune commission ne sera prélevée.`,
+      );
       expect(normalize(await page.locator("section[aria-labelledby=decisions]").textContent())).toContain(
         `Labellisée « Budget Citoyen ${year} ». Commission appliquée au solde : 0 %.`,
       );
       expect(await page.getByRole("button", { name: "Retirer le label" }).count()).toBe(1);
-      expect((await historyRows(page)).at(-1)).toEqual([`Label Budget Citoyen attribué : Budget Citoyen ${year}`, STAFF_WHO, "—"]);
-      expect(db().prepare("select budget_citoyen_year from campaigns where id = ?").pluck().get(id)).toBe(year);
+      expect((await historyRows(page)).at(-1)).toEqual([
+        `Label Budget Citoyen attribué : Budget Citoyen ${year}`,
+        STAFF_WHO,
+        "—",
+      ]);
+      expect(db().prepare("select budget_citoyen_year from campaigns where id = ?").pluck().get(id)).toBe(
+        year,
+      );
 
       // The public page: the badge and 0 %.
       const pub = await page.goto(url(`/campagnes/${slug}`));
       expect(pub?.status()).toBe(200);
       await page.getByRole("heading", { level: 1, name: title }).waitFor();
-      expect(normalize(await page.locator(".campaign__header .badge--bc").textContent())).toBe(`Budget Citoyen ${year}`);
+      expect(normalize(await page.locator(".campaign__header .badge--bc").textContent())).toBe(
+        `Budget Citoyen ${year}`,
+      );
       expect(normalize(await page.locator(".panel__commission").textContent())).toBe(
         `Commission de la plateforme : 0 % — projet labellisé Budget Citoyen ${year}, aucune commission n'est prélevée.`,
       );
@@ -564,7 +721,16 @@ describe("without JavaScript", () => {
 describe("coverage of the axe checks", () => {
   it("checked every staff page and the annual report", () => {
     expect([...axeChecked].sort()).toEqual(
-      ["tableau-de-bord", "moderation", "examen", "examen-erreur", "campagnes", "anomalies", "chiffres", "rapport-annuel"].sort(),
+      [
+        "tableau-de-bord",
+        "moderation",
+        "examen",
+        "examen-erreur",
+        "campagnes",
+        "anomalies",
+        "chiffres",
+        "rapport-annuel",
+      ].sort(),
     );
   });
 });

@@ -56,10 +56,16 @@ beforeAll(async () => {
     A = paidBy("");
     B = paidBy(A.email);
     const live = db
-      .prepare("select slug from campaigns where status = 'live' and starts_at <= ? and ends_at > ? order by ends_at desc limit 1")
+      .prepare(
+        "select slug from campaigns where status = 'live' and starts_at <= ? and ends_at > ? order by ends_at desc limit 1",
+      )
       .get(new Date().toISOString(), new Date().toISOString()) as { slug: string };
     liveSlug = live.slug;
-    holderEmail = (db.prepare("select email from users where role = 'holder' order by id limit 1").get() as { email: string }).email;
+    holderEmail = (
+      db.prepare("select email from users where role = 'holder' order by id limit 1").get() as {
+        email: string;
+      }
+    ).email;
   });
   expect(A.email).not.toBe(B.email);
 });
@@ -74,7 +80,8 @@ function withDb<T>(fn: (db: SQLite.Database) => T): T {
   return withDatabaseFile(tmp.file, fn);
 }
 
-const count = (sql: string, ...params: unknown[]) => withDb((db) => (db.prepare(sql).get(...params) as { n: number }).n);
+const count = (sql: string, ...params: unknown[]) =>
+  withDb((db) => (db.prepare(sql).get(...params) as { n: number }).n);
 
 interface Answer {
   status: number;
@@ -105,7 +112,13 @@ async function call(method: "GET" | "POST", url: string, options: CallOptions = 
     headers["content-type"] = options.raw.type;
   }
   const res = await fetch(server.url + url, { method, headers, body, redirect: "manual" });
-  return { status: res.status, location: res.headers.get("location"), headers: res.headers, setCookies: res.headers.getSetCookie(), body: await res.text() };
+  return {
+    status: res.status,
+    location: res.headers.get("location"),
+    headers: res.headers,
+    setCookies: res.headers.getSetCookie(),
+    body: await res.text(),
+  };
 }
 
 function latestMailTo(email: string): OutboxMessage {
@@ -131,22 +144,32 @@ function linkFor(email: string): string {
 function sessionTokenOf(answer: Answer): string {
   const cookie = answer.setCookies.find((c) => c.startsWith("__session="));
   const token = cookie ? /^__session=([^;]*)/.exec(cookie)?.[1] : undefined;
-  if (!token) throw new Error(`no session cookie in ${JSON.stringify(answer.setCookies)} (status ${answer.status})`);
+  if (!token)
+    throw new Error(`no session cookie in ${JSON.stringify(answer.setCookies)} (status ${answer.status})`);
   return token;
 }
 
 /** Ask for the e-mail on /connexion, as the form does. */
-async function askForCode(email: string, options: { retour?: string; origin?: string } = {}): Promise<Answer> {
+async function askForCode(
+  email: string,
+  options: { retour?: string; origin?: string } = {},
+): Promise<Answer> {
   signInRequests += 1;
   expect(signInRequests, "sign-in requests from 127.0.0.1 in this file").toBeLessThanOrEqual(20);
-  return call("POST", "/connexion", { form: { email, retour: options.retour ?? "/mon-compte" }, origin: options.origin });
+  return call("POST", "/connexion", {
+    form: { email, retour: options.retour ?? "/mon-compte" },
+    origin: options.origin,
+  });
 }
 
 /**
  * Sign in like a person: open /connexion, give the address, read the code in the
  * e-mail, type it. `origin: false` acts as an old browser that sends no Origin.
  */
-async function signIn(email: string, options: { retour?: string; origin?: boolean } = {}): Promise<{ cookie: string; answer: Answer }> {
+async function signIn(
+  email: string,
+  options: { retour?: string; origin?: boolean } = {},
+): Promise<{ cookie: string; answer: Answer }> {
   const retour = options.retour ?? "/mon-compte";
   const from = options.origin === false ? undefined : origin;
   const page = await call("GET", `/connexion?retour=${encodeURIComponent(retour)}`);
@@ -155,7 +178,10 @@ async function signIn(email: string, options: { retour?: string; origin?: boolea
   const asked = await askForCode(email, { retour, origin: from });
   expect(asked.status, asked.body.slice(0, 300)).toBe(200);
   expect(asked.body).toContain("Saisissez votre code");
-  const answer = await call("POST", "/connexion", { form: { intent: "code", email, code: codeFor(email), retour }, origin: from });
+  const answer = await call("POST", "/connexion", {
+    form: { intent: "code", email, code: codeFor(email), retour },
+    origin: from,
+  });
   expect(answer.status).toBe(302);
   return { cookie: `__session=${sessionTokenOf(answer)}`, answer };
 }
@@ -170,7 +196,12 @@ async function stillSignedIn(cookie: string): Promise<boolean> {
 }
 
 function escapeHtml(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#x27;");
 }
 
 function expectNotShown(body: string, secret: string, what: string) {
@@ -196,7 +227,9 @@ describe("signing in over HTTP", () => {
     expect(answer.headers.get("cache-control") ?? "").not.toMatch(/public/);
     expect(count("select count(*) n from sign_in_requests")).toBe(before + 1);
     // the link in the e-mail names this server (PUBLIC_URL)
-    expect(linkFor(A.email)).toMatch(new RegExp(`^${origin.replace(/[.]/g, "\\.")}/connexion/verifier\\?jeton=[A-Za-z0-9_-]{20,100}$`));
+    expect(linkFor(A.email)).toMatch(
+      new RegExp(`^${origin.replace(/[.]/g, "\\.")}/connexion/verifier\\?jeton=[A-Za-z0-9_-]{20,100}$`),
+    );
     cookies.A = cookie;
     expect(await stillSignedIn(cookie)).toBe(true);
   });
@@ -215,7 +248,10 @@ describe("signing in over HTTP", () => {
 
   it("a wrong code gets a French error (400), and no cookie", async () => {
     const code = codeFor(B.email); // already used
-    const res = await call("POST", "/connexion", { form: { intent: "code", email: B.email, code, retour: "/mon-compte" }, origin });
+    const res = await call("POST", "/connexion", {
+      form: { intent: "code", email: B.email, code, retour: "/mon-compte" },
+      origin,
+    });
     expect(res.status).toBe(400);
     expect(res.body).toContain("Code incorrect ou expiré");
     expect(res.setCookies).toEqual([]);
@@ -226,7 +262,8 @@ describe("signing in over HTTP", () => {
     const known = await askForCode(holderEmail, { origin });
     const other = await askForCode(unknown, { origin });
     expect(known.status).toBe(other.status);
-    const strip = (a: Answer, email: string) => a.body.replaceAll(email, "ADRESSE").replace(/\/build\/[^"]+/g, "");
+    const strip = (a: Answer, email: string) =>
+      a.body.replaceAll(email, "ADRESSE").replace(/\/build\/[^"]+/g, "");
     expect(strip(known, holderEmail)).toBe(strip(other, unknown));
     expect(latestMailTo(holderEmail).subject).toMatch(/^Votre code de connexion à Propulsons : \d{6}$/);
     expect(latestMailTo(unknown).subject).toMatch(/^Votre code de connexion à Propulsons : \d{6}$/);
@@ -247,7 +284,11 @@ interface MatrixRow {
 
 const all = (expected: string): Record<Who, string> => ({ anonyme: expected, A: expected, B: expected });
 const toSignIn = (p: string) => `302 → /connexion?retour=${encodeURIComponent(p)}`;
-const signedIn = (anonymous: string, citizens: string): Record<Who, string> => ({ anonyme: anonymous, A: citizens, B: citizens });
+const signedIn = (anonymous: string, citizens: string): Record<Who, string> => ({
+  anonyme: anonymous,
+  A: citizens,
+  B: citizens,
+});
 
 function shown(answer: Answer): string {
   if (!answer.location) return String(answer.status);
@@ -258,7 +299,12 @@ describe("the authorization matrix", () => {
   it("every route × {anonymous, citizen A, citizen B}", async () => {
     const receiptA = `/mon-compte/contributions/${A.id}`;
     const receiptB = `/mon-compte/contributions/${B.id}`;
-    const contributionForm = { montant: "15", contrepartie: "", email: "matrice@example.org", nom: "Matrice M." };
+    const contributionForm = {
+      montant: "15",
+      contrepartie: "",
+      email: "matrice@example.org",
+      nom: "Matrice M.",
+    };
     const table: MatrixRow[] = [
       // public pages
       { method: "GET", path: "/", expected: all("200") },
@@ -272,27 +318,75 @@ describe("the authorization matrix", () => {
       { method: "GET", path: "/healthz", expected: all("200") },
       // signing in and out
       { method: "GET", path: "/connexion", expected: signedIn("200", "302 → /mon-compte") },
-      { method: "GET", path: "/connexion?retour=%2Fmon-compte%2Fcontributions", expected: signedIn("200", "302 → /mon-compte/contributions") },
-      { method: "GET", path: "/connexion?retour=%2F%2Fevil.example", expected: signedIn("200", "302 → /mon-compte") },
-      { method: "GET", path: "/connexion/verifier?jeton=pas-un-vrai-jeton-mais-presque", expected: all("200") },
+      {
+        method: "GET",
+        path: "/connexion?retour=%2Fmon-compte%2Fcontributions",
+        expected: signedIn("200", "302 → /mon-compte/contributions"),
+      },
+      {
+        method: "GET",
+        path: "/connexion?retour=%2F%2Fevil.example",
+        expected: signedIn("200", "302 → /mon-compte"),
+      },
+      {
+        method: "GET",
+        path: "/connexion/verifier?jeton=pas-un-vrai-jeton-mais-presque",
+        expected: all("200"),
+      },
       { method: "GET", path: "/deconnexion", expected: all("302 → /") },
       // a signed-in visitor is sent on to their account by the page's loader, after the action
-      { method: "POST", path: "/connexion", form: { email: "pas-une-adresse" }, expected: signedIn("400", "302 → /mon-compte") },
-      { method: "POST", path: "/connexion/verifier", form: { jeton: "pas-un-vrai-jeton-mais-presque" }, expected: all("400") },
+      {
+        method: "POST",
+        path: "/connexion",
+        form: { email: "pas-une-adresse" },
+        expected: signedIn("400", "302 → /mon-compte"),
+      },
+      {
+        method: "POST",
+        path: "/connexion/verifier",
+        form: { jeton: "pas-un-vrai-jeton-mais-presque" },
+        expected: all("400"),
+      },
       // the account
       { method: "GET", path: "/mon-compte", expected: signedIn(toSignIn("/mon-compte"), "200") },
-      { method: "GET", path: "/mon-compte/contributions", expected: signedIn(toSignIn("/mon-compte/contributions"), "200") },
+      {
+        method: "GET",
+        path: "/mon-compte/contributions",
+        expected: signedIn(toSignIn("/mon-compte/contributions"), "200"),
+      },
       { method: "GET", path: receiptA, expected: { anonyme: toSignIn(receiptA), A: "200", B: "404" } },
       { method: "GET", path: receiptB, expected: { anonyme: toSignIn(receiptB), A: "404", B: "200" } },
-      { method: "GET", path: "/mon-compte/contributions/999999999", expected: signedIn(toSignIn("/mon-compte/contributions/999999999"), "404") },
-      { method: "GET", path: "/mon-compte/contributions/abc", expected: signedIn(toSignIn("/mon-compte/contributions/abc"), "404") },
+      {
+        method: "GET",
+        path: "/mon-compte/contributions/999999999",
+        expected: signedIn(toSignIn("/mon-compte/contributions/999999999"), "404"),
+      },
+      {
+        method: "GET",
+        path: "/mon-compte/contributions/abc",
+        expected: signedIn(toSignIn("/mon-compte/contributions/abc"), "404"),
+      },
       { method: "POST", path: "/mon-compte", form: { a: "1" }, expected: all("405") },
       // the holder space (structures)
       { method: "GET", path: "/porteur", expected: signedIn(toSignIn("/porteur"), "200") },
-      { method: "GET", path: "/porteur/structure", expected: signedIn(toSignIn("/porteur/structure"), "200") },
-      { method: "POST", path: "/porteur/structure", form: { nom: "" }, expected: signedIn(toSignIn("/porteur/structure"), "400") },
+      {
+        method: "GET",
+        path: "/porteur/structure",
+        expected: signedIn(toSignIn("/porteur/structure"), "200"),
+      },
+      {
+        method: "POST",
+        path: "/porteur/structure",
+        form: { nom: "" },
+        expected: signedIn(toSignIn("/porteur/structure"), "400"),
+      },
       // contributing (open to everyone, signed in or not)
-      { method: "POST", path: `/campagnes/${liveSlug}`, form: contributionForm, expected: all("303 → /demo/checkout/cs_test_…") },
+      {
+        method: "POST",
+        path: `/campagnes/${liveSlug}`,
+        form: contributionForm,
+        expected: all("303 → /demo/checkout/cs_test_…"),
+      },
       { method: "POST", path: `/campagnes/${liveSlug}`, form: {}, expected: all("400") },
       { method: "GET", path: "/contribution/merci", expected: all("400") },
       { method: "GET", path: "/contribution/merci?session_id=cs_test_inconnu", expected: all("404") },
@@ -308,7 +402,8 @@ describe("the authorization matrix", () => {
 
     // The sign-out row gets its own sessions, so that A's and B's stay valid for the tests below.
     const throwaway = { A: (await signIn(A.email)).cookie, B: (await signIn(B.email)).cookie };
-    const cookieOf = (who: Who, row: MatrixRow) => (who === "anonyme" ? undefined : row.path === "/deconnexion" ? throwaway[who] : cookies[who]);
+    const cookieOf = (who: Who, row: MatrixRow) =>
+      who === "anonyme" ? undefined : row.path === "/deconnexion" ? throwaway[who] : cookies[who];
 
     const actual: Record<string, Record<Who, string>> = {};
     const expected: Record<string, Record<Who, string>> = {};
@@ -381,7 +476,11 @@ describe("the authorization matrix", () => {
       STRIPE_WEBHOOK_SECRET: "whsec_not_a_real_secret",
     });
     try {
-      for (const p of ["/dev/outbox", `/dev/outbox/${latestMailTo(A.email).id}`, "/demo/checkout/cs_test_0000"]) {
+      for (const p of [
+        "/dev/outbox",
+        `/dev/outbox/${latestMailTo(A.email).id}`,
+        "/demo/checkout/cs_test_0000",
+      ]) {
         const res = await fetch(real.url + p, { redirect: "manual" });
         await res.arrayBuffer();
         expect(res.status, p).toBe(404);
@@ -409,7 +508,13 @@ describe("cross-site requests and malformed bodies", () => {
       ["/connexion", { form: { intent: "code", email: A.email, code: "123456" } }],
       ["/deconnexion", { form: {}, cookie: cookies.A }],
       ["/deconnexion", { form: { partout: "oui" }, cookie: cookies.A }],
-      [`/campagnes/${liveSlug}`, { form: { montant: "20", contrepartie: "", email: "victime@example.org", nom: "Victime V." }, cookie: cookies.A }],
+      [
+        `/campagnes/${liveSlug}`,
+        {
+          form: { montant: "20", contrepartie: "", email: "victime@example.org", nom: "Victime V." },
+          cookie: cookies.A,
+        },
+      ],
       ["/connexion/verifier", { form: { jeton: "pas-un-vrai-jeton-mais-presque" } }],
     ];
     for (const [url, options] of attempts) {
@@ -433,7 +538,16 @@ describe("cross-site requests and malformed bodies", () => {
     const requestsBefore = count("select count(*) n from sign_in_requests");
     const contributionsBefore = count("select count(*) n from contributions");
     const bodies = [
-      { body: JSON.stringify({ email: "json@example.org", montant: "10", nom: "Json J.", jeton: "x", partout: "oui" }), type: "application/json" },
+      {
+        body: JSON.stringify({
+          email: "json@example.org",
+          montant: "10",
+          nom: "Json J.",
+          jeton: "x",
+          partout: "oui",
+        }),
+        type: "application/json",
+      },
       { body: "email=texte@example.org", type: "text/plain" },
       { body: "--zz\r\nnot really multipart", type: "multipart/form-data; boundary=zz" },
     ];
@@ -493,7 +607,8 @@ describe("the page cache and signed-in visitors", () => {
       const res = await call("GET", page, { cookie: cookies.A });
       expect(res.body).toContain(A.email);
       const cacheControl = res.headers.get("cache-control");
-      if (!/private|no-store/.test(cacheControl ?? "")) problems.push(`${page}: Cache-Control ${JSON.stringify(cacheControl)}`);
+      if (!/private|no-store/.test(cacheControl ?? ""))
+        problems.push(`${page}: Cache-Control ${JSON.stringify(cacheControl)}`);
     }
     expect(problems, "personal responses without Cache-Control: private").toEqual([]);
   });
@@ -506,12 +621,19 @@ describe("the sign-in link page", () => {
     const link = linkFor(A.email);
     expect(link.startsWith(`${origin}/connexion/verifier?jeton=`)).toBe(true);
     const jeton = new URL(link).searchParams.get("jeton")!;
-    const unused = () => count("select count(*) n from sign_in_requests where email = ? and used_at is null", A.email.toLowerCase());
+    const unused = () =>
+      count(
+        "select count(*) n from sign_in_requests where email = ? and used_at is null",
+        A.email.toLowerCase(),
+      );
     const before = unused();
     expect(before).toBeGreaterThanOrEqual(1);
 
     // a foreign site cannot make the browser use it
-    const forged = await call("POST", "/connexion/verifier", { form: { jeton }, origin: "https://evil.example" });
+    const forged = await call("POST", "/connexion/verifier", {
+      form: { jeton },
+      origin: "https://evil.example",
+    });
     expect(forged.status).toBe(403);
 
     for (let i = 0; i < 2; i++) {
@@ -552,10 +674,16 @@ describe("the sign-in link page", () => {
       button: />Me connecter</.test(page.body),
       emailFormInstead: page.body.includes("Recevoir mon lien de connexion"),
     };
-    expect(shown, "what GET /connexion/verifier?jeton=… renders").toEqual({ tokenField: true, button: true, emailFormInstead: false });
+    expect(shown, "what GET /connexion/verifier?jeton=… renders").toEqual({
+      tokenField: true,
+      button: true,
+      emailFormInstead: false,
+    });
     const refused = await call("POST", "/connexion/verifier", { form: { jeton }, origin });
     expect(refused.status).toBe(400);
-    expect(refused.body).toMatch(/role="alert">Ce lien de connexion a expiré ou a déjà servi\. Demandez-en un nouveau\./);
+    expect(refused.body).toMatch(
+      /role="alert">Ce lien de connexion a expiré ou a déjà servi\. Demandez-en un nouveau\./,
+    );
   });
 
   it("the link page never sends its URL (and token) to another site: Referrer-Policy same-origin (no-referrer would make browsers send « Origin: null », refused as cross-site)", async () => {
@@ -573,7 +701,9 @@ describe("signing out", () => {
     expect(await stillSignedIn(second)).toBe(true);
     const account = await call("GET", "/mon-compte", { cookie: second });
     expect(account.body).toContain("Me déconnecter de tous mes appareils");
-    expect(account.body).toMatch(/<form method="post" action="\/deconnexion"[^>]*><input type="hidden" name="partout" value="oui"\/>/);
+    expect(account.body).toMatch(
+      /<form method="post" action="\/deconnexion"[^>]*><input type="hidden" name="partout" value="oui"\/>/,
+    );
 
     const out = await call("POST", "/deconnexion", { form: { partout: "oui" }, cookie: second, origin });
     expect(out.status).toBe(302);
@@ -582,7 +712,12 @@ describe("signing out", () => {
 
     expect(await stillSignedIn(second)).toBe(false);
     expect(await stillSignedIn(first)).toBe(false);
-    expect(count("select count(*) n from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is null", A.email)).toBe(0);
+    expect(
+      count(
+        "select count(*) n from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is null",
+        A.email,
+      ),
+    ).toBe(0);
     // B was not touched
     expect(await stillSignedIn(cookies.B!)).toBe(true);
   });
@@ -603,7 +738,12 @@ describe("signing out", () => {
     const home = await call("GET", "/", { cookie });
     expect(home.body).toContain(">Se connecter<");
     expect(home.body).not.toContain("Se déconnecter");
-    expect(count("select count(*) n from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is null", B.email)).toBe(0);
+    expect(
+      count(
+        "select count(*) n from sessions s join users u on u.id = s.user_id where u.email = ? and s.revoked_at is null",
+        B.email,
+      ),
+    ).toBe(0);
   });
 
   it("signing out without a session simply goes home", async () => {
@@ -635,22 +775,42 @@ describe("the holder's structure", () => {
     const bad = await call("POST", "/porteur/structure", {
       cookie: a.cookie,
       origin,
-      form: { nom: "Atelier Vélo Solidaire", forme: "scic", numero: "123", commune: "Arras", territoire: "arrageois" },
+      form: {
+        nom: "Atelier Vélo Solidaire",
+        forme: "scic",
+        numero: "123",
+        commune: "Arras",
+        territoire: "arrageois",
+      },
     });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain("Numéro SIRET invalide");
     expect(bad.body).toContain('value="Atelier Vélo Solidaire"');
-    expect(withDb((db) => db.prepare("select count(*) n from organizations where name = ?").get("Atelier Vélo Solidaire"))).toEqual({ n: 0 });
+    expect(
+      withDb((db) =>
+        db.prepare("select count(*) n from organizations where name = ?").get("Atelier Vélo Solidaire"),
+      ),
+    ).toEqual({ n: 0 });
 
     const ok = await call("POST", "/porteur/structure", {
       cookie: a.cookie,
       origin,
-      form: { nom: "Atelier Vélo Solidaire", forme: "scic", numero: "732 829 320 00074", commune: "Arras", territoire: "arrageois" },
+      form: {
+        nom: "Atelier Vélo Solidaire",
+        forme: "scic",
+        numero: "732 829 320 00074",
+        commune: "Arras",
+        territoire: "arrageois",
+      },
     });
     expect(ok.status).toBe(302);
     expect(ok.location).toBe("/porteur");
     const row = withDb((db) =>
-      db.prepare("select o.registration_number, u.role from organizations o join users u on u.id = o.owner_user_id where o.name = ?").get("Atelier Vélo Solidaire"),
+      db
+        .prepare(
+          "select o.registration_number, u.role from organizations o join users u on u.id = o.owner_user_id where o.name = ?",
+        )
+        .get("Atelier Vélo Solidaire"),
     );
     expect(row).toEqual({ registration_number: "73282932000074", role: "holder" });
     const mine = await call("GET", "/porteur", { cookie: a.cookie });

@@ -19,7 +19,10 @@ let tmp: ReturnType<typeof tempDatabasePath>;
 
 beforeAll(async () => {
   tmp = tempDatabasePath("http-concurrency");
-  server = await startServer({ DATABASE_PATH: tmp.file, DEMO_OUTBOX_PATH: path.join(path.dirname(tmp.file), "outbox.jsonl") });
+  server = await startServer({
+    DATABASE_PATH: tmp.file,
+    DEMO_OUTBOX_PATH: path.join(path.dirname(tmp.file), "outbox.jsonl"),
+  });
 });
 
 afterAll(async () => {
@@ -43,7 +46,14 @@ interface RewardRow {
 }
 
 function rewardState(id: number): { stock: number; held: number; sold: number } {
-  return withDb((db) => db.prepare("select stock, held, sold from rewards where id = ?").get(id) as { stock: number; held: number; sold: number });
+  return withDb(
+    (db) =>
+      db.prepare("select stock, held, sold from rewards where id = ?").get(id) as {
+        stock: number;
+        held: number;
+        sold: number;
+      },
+  );
 }
 
 /** « 25,00 » for 2500 cents: the amount as a French citizen types it. */
@@ -51,7 +61,11 @@ function euros(cents: number): string {
   return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")}`;
 }
 
-async function contribute(slug: string, reward: RewardRow, who: string): Promise<{ status: number; location: string | null; body: string }> {
+async function contribute(
+  slug: string,
+  reward: RewardRow,
+  who: string,
+): Promise<{ status: number; location: string | null; body: string }> {
   const res = await fetch(`${server.url}/campagnes/${slug}`, {
     method: "POST",
     redirect: "manual",
@@ -68,21 +82,25 @@ async function contribute(slug: string, reward: RewardRow, who: string): Promise
 describe("the last units of a reward, bought by many at once", () => {
   it("sells exactly the units left, never one more", async () => {
     const now = new Date().toISOString();
-    const reward = withDb((db) =>
-      db
-        .prepare(
-          `select r.id, r.campaign_id, c.slug, r.minimum_cents, r.stock, r.held, r.sold
+    const reward = withDb(
+      (db) =>
+        db
+          .prepare(
+            `select r.id, r.campaign_id, c.slug, r.minimum_cents, r.stock, r.held, r.sold
              from rewards r join campaigns c on c.id = r.campaign_id
             where c.status = 'live' and c.starts_at <= ? and c.ends_at > ? and r.stock is not null
             order by r.id limit 1`,
-        )
-        .get(now, now) as RewardRow | undefined,
+          )
+          .get(now, now) as RewardRow | undefined,
     );
     expect(reward, "a live campaign with a limited reward").toBeDefined();
     const r = reward!;
     // Exactly 5 units left.
     const stock = withDb((db) => {
-      const row = db.prepare("select held, sold from rewards where id = ?").get(r.id) as { held: number; sold: number };
+      const row = db.prepare("select held, sold from rewards where id = ?").get(r.id) as {
+        held: number;
+        sold: number;
+      };
       db.prepare("update rewards set stock = ? where id = ?").run(row.sold + row.held + 5, r.id);
       return row.sold + row.held + 5;
     });
@@ -95,16 +113,29 @@ describe("the last units of a reward, bought by many at once", () => {
     const won = answers.filter((a) => a.status === 303);
     const refused = answers.filter((a) => a.status === 409);
     expect(
-      { won: won.length, refused: refused.length, other: answers.filter((a) => a.status !== 303 && a.status !== 409).map((a) => a.status) },
+      {
+        won: won.length,
+        refused: refused.length,
+        other: answers.filter((a) => a.status !== 303 && a.status !== 409).map((a) => a.status),
+      },
       "answers to 50 simultaneous buyers",
     ).toEqual({ won: 5, refused: 45, other: [] });
     for (const a of won) expect(a.location).toMatch(/\/demo\/checkout\/cs_test_[a-f0-9]+$/);
     for (const a of refused) expect(a.body).toContain("est épuisée");
 
     const held = rewardState(r.id);
-    expect(held, "5 units held by the open checkouts, no more").toEqual({ stock, held: before.held + 5, sold: before.sold });
+    expect(held, "5 units held by the open checkouts, no more").toEqual({
+      stock,
+      held: before.held + 5,
+      sold: before.sold,
+    });
     const pending = withDb(
-      (db) => db.prepare("select count(*) n from contributions where reward_id = ? and status = 'pending' and reward_hold = 1").get(r.id) as { n: number },
+      (db) =>
+        db
+          .prepare(
+            "select count(*) n from contributions where reward_id = ? and status = 'pending' and reward_hold = 1",
+          )
+          .get(r.id) as { n: number },
     );
     expect(pending.n).toBe(5);
 
@@ -128,14 +159,21 @@ describe("the last units of a reward, bought by many at once", () => {
     expect(sold.held + sold.sold).toBe(stock);
     const rows = withDb(
       (db) =>
-        db.prepare("select email, status, amount_cents from contributions where reward_id = ? and email like 'buyer%@example.org'").all(r.id) as Array<{
+        db
+          .prepare(
+            "select email, status, amount_cents from contributions where reward_id = ? and email like 'buyer%@example.org'",
+          )
+          .all(r.id) as Array<{
           email: string;
           status: string;
           amount_cents: number;
         }>,
     );
     expect(rows.filter((c) => c.status === "paid")).toHaveLength(5);
-    expect(rows.every((c) => c.status === "paid" && c.amount_cents === r.minimum_cents), "only the 5 winners have a contribution").toBe(true);
+    expect(
+      rows.every((c) => c.status === "paid" && c.amount_cents === r.minimum_cents),
+      "only the 5 winners have a contribution",
+    ).toBe(true);
     const ledger = withDb(
       (db) =>
         db
@@ -148,7 +186,9 @@ describe("the last units of a reward, bought by many at once", () => {
     expect(ledger).toEqual({ n: 5, total: 5 * r.minimum_cents });
 
     // Sold out: 20 more buyers at once are all refused, and nothing moves.
-    const late = await Promise.all(Array.from({ length: 20 }, (_, i) => contribute(r.slug, r, `late${i + 1}`)));
+    const late = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => contribute(r.slug, r, `late${i + 1}`)),
+    );
     expect(late.map((a) => a.status)).toEqual(Array(20).fill(409));
     for (const a of late) expect(a.body).toContain("est épuisée");
     expect(rewardState(r.id)).toEqual(sold);
@@ -160,11 +200,16 @@ describe("the Stripe webhook endpoint", () => {
   const post = (body: string, signature?: string) =>
     fetch(endpoint(), {
       method: "POST",
-      headers: { "content-type": "application/json", ...(signature ? { "stripe-signature": signature } : {}) },
+      headers: {
+        "content-type": "application/json",
+        ...(signature ? { "stripe-signature": signature } : {}),
+      },
       body,
     });
   const storedEvents = (id: string) =>
-    withDb((db) => (db.prepare("select count(*) n from stripe_events where id = ?").get(id) as { n: number }).n);
+    withDb(
+      (db) => (db.prepare("select count(*) n from stripe_events where id = ?").get(id) as { n: number }).n,
+    );
 
   it("refuses a forged, missing or stale signature, and a body changed after signing", async () => {
     const event = makeEvent("customer.created", { id: "cus_test_forged", object: "customer" });
@@ -179,12 +224,18 @@ describe("the Stripe webhook endpoint", () => {
     await unsigned.arrayBuffer();
 
     const signature = signPayload(payload, DEMO_WEBHOOK_SECRET);
-    const tampered = await post(payload.replace('"customer.created"', '"checkout.session.completed"'), signature);
+    const tampered = await post(
+      payload.replace('"customer.created"', '"checkout.session.completed"'),
+      signature,
+    );
     expect(tampered.status).toBe(400);
     await tampered.arrayBuffer();
 
     // Signed 10 minutes ago: outside Stripe's 5-minute tolerance (a replay).
-    const stale = await post(payload, signPayload(payload, DEMO_WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 600));
+    const stale = await post(
+      payload,
+      signPayload(payload, DEMO_WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 600),
+    );
     expect(stale.status).toBe(400);
     await stale.arrayBuffer();
 

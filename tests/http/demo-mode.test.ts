@@ -34,7 +34,13 @@ beforeAll(async () => {
   publicUrl = `http://127.0.0.1:${port}`;
   // No Stripe key: demo mode. Seeded on first start; no settlement pass inside the server.
   server = await startServer(
-    { DATABASE_PATH: dbFile, DEMO_OUTBOX_PATH: outbox, PUBLIC_URL: publicUrl, SEED_DEMO_DATA: "true", SETTLE_INTERVAL_SECONDS: "0" },
+    {
+      DATABASE_PATH: dbFile,
+      DEMO_OUTBOX_PATH: outbox,
+      PUBLIC_URL: publicUrl,
+      SEED_DEMO_DATA: "true",
+      SETTLE_INTERVAL_SECONDS: "0",
+    },
     { port },
   );
 });
@@ -51,14 +57,26 @@ function withDb<T>(fn: (db: import("better-sqlite3").Database) => T): T {
 /** The same data folder as the server, as a terminal beside `npm start` would have it. */
 function cliEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"])
+    if (process.env[k] !== undefined) env[k] = process.env[k]!;
   // Paced faster than the defaults so that the seeded contributions are refunded and e-mailed in seconds.
-  return { ...env, DATABASE_PATH: dbFile, DEMO_OUTBOX_PATH: outbox, PUBLIC_URL: publicUrl, REFUND_RATE_PER_SECOND: "400", EMAIL_RATE_PER_SECOND: "1000" };
+  return {
+    ...env,
+    DATABASE_PATH: dbFile,
+    DEMO_OUTBOX_PATH: outbox,
+    PUBLIC_URL: publicUrl,
+    REFUND_RATE_PER_SECOND: "400",
+    EMAIL_RATE_PER_SECOND: "1000",
+  };
 }
 
 function runScript(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, args, { cwd: ROOT, env: cliEnv() as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(TSX, args, {
+      cwd: ROOT,
+      env: cliEnv() as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += String(d)));
     child.stderr.on("data", (d: Buffer) => (output += String(d)));
@@ -91,10 +109,16 @@ function liveCampaigns(): CampaignRow[] {
   );
 }
 
-function contribution(id: number): { status: string; stripe_payment_intent_id: string | null; stripe_refund_id: string | null } {
+function contribution(id: number): {
+  status: string;
+  stripe_payment_intent_id: string | null;
+  stripe_refund_id: string | null;
+} {
   return withDb(
     (db) =>
-      db.prepare("select status, stripe_payment_intent_id, stripe_refund_id from contributions where id = ?").get(id) as {
+      db
+        .prepare("select status, stripe_payment_intent_id, stripe_refund_id from contributions where id = ?")
+        .get(id) as {
         status: string;
         stripe_payment_intent_id: string | null;
         stripe_refund_id: string | null;
@@ -103,12 +127,20 @@ function contribution(id: number): { status: string; stripe_payment_intent_id: s
 }
 
 /** Contribute 10 € through the real form, then pay on the demo checkout page. */
-async function contributeAndPay(slug: string, who: string): Promise<{ contributionId: number; paymentIntent: string }> {
+async function contributeAndPay(
+  slug: string,
+  who: string,
+): Promise<{ contributionId: number; paymentIntent: string }> {
   const opened = await fetch(`${server.url}/campagnes/${slug}`, {
     method: "POST",
     redirect: "manual",
     headers: { origin: server.url },
-    body: new URLSearchParams({ montant: "10,00", contrepartie: "", email: `${who}@example.org`, nom: `Citoyenne ${who}` }),
+    body: new URLSearchParams({
+      montant: "10,00",
+      contrepartie: "",
+      email: `${who}@example.org`,
+      nom: `Citoyenne ${who}`,
+    }),
   });
   const openedBody = await opened.text();
   expect(opened.status, openedBody.slice(0, 500)).toBe(303);
@@ -132,9 +164,12 @@ async function contributeAndPay(slug: string, who: string): Promise<{ contributi
 
   const row = withDb(
     (db) =>
-      db.prepare("select id, status, stripe_payment_intent_id from contributions where stripe_checkout_session_id = ?").get(sessionId) as
-        | { id: number; status: string; stripe_payment_intent_id: string | null }
-        | undefined,
+      db
+        .prepare(
+          "select id, status, stripe_payment_intent_id from contributions where stripe_checkout_session_id = ?",
+        )
+        .get(sessionId) as
+        { id: number; status: string; stripe_payment_intent_id: string | null } | undefined,
   );
   expect(row, "the contribution the form opened").toBeDefined();
   expect(row!.status, "paid once the demo checkout's webhooks arrived").toBe("paid");
@@ -147,7 +182,9 @@ function refundsOf(contributionId: number, paymentIntent: string) {
   const log = readStripeLog(path.join(dir, "demo-stripe.jsonl"));
   return {
     keyed: log.idempotentKeys.filter((k) => k === `POST /v1/refunds:refund:${contributionId}`).length,
-    refunds: log.refunds.filter((r) => r.payment_intent === paymentIntent).map((r) => ({ status: r.status, contribution: r.metadata.contribution_id })),
+    refunds: log.refunds
+      .filter((r) => r.payment_intent === paymentIntent)
+      .map((r) => ({ status: r.status, contribution: r.metadata.contribution_id })),
   };
 }
 
@@ -163,7 +200,11 @@ describe("demo mode: the Stripe stand-in's state is shared by the server and the
     expect(run.output, "no payment the stand-in does not know").not.toContain("No such payment_intent");
     expect(run.code, run.output).toBe(0);
 
-    const status = withDb((db) => (db.prepare("select status from campaigns where id = ?").get(campaign!.id) as { status: string }).status);
+    const status = withDb(
+      (db) =>
+        (db.prepare("select status from campaigns where id = ?").get(campaign!.id) as { status: string })
+          .status,
+    );
     expect(status, run.output).toBe("failed");
     expect(contribution(contributionId).status, run.output).toBe("refunded");
     expect(refundsOf(contributionId, paymentIntent)).toEqual({
@@ -171,8 +212,12 @@ describe("demo mode: the Stripe stand-in's state is shared by the server and the
       refunds: [{ status: "succeeded", contribution: String(contributionId) }],
     });
     // The seeded contributions of that campaign (pre-existing demo payments) are refunded too.
-    const left = withDb(
-      (db) => db.prepare("select status, count(*) n from contributions where campaign_id = ? and status in ('paid', 'refunding', 'refund_failed') group by status").all(campaign!.id),
+    const left = withDb((db) =>
+      db
+        .prepare(
+          "select status, count(*) n from contributions where campaign_id = ? and status in ('paid', 'refunding', 'refund_failed') group by status",
+        )
+        .all(campaign!.id),
     );
     expect(left).toEqual([]);
   }, 120_000);
@@ -183,11 +228,20 @@ describe("demo mode: the Stripe stand-in's state is shared by the server and the
     expect(campaign).toBeDefined();
     const { contributionId, paymentIntent } = await contributeAndPay(campaign!.slug, "demo-cancel");
 
-    const run = await runScript(["scripts/cancel-campaign.ts", campaign!.slug, "--reason", "La structure renonce au projet (test)."]);
+    const run = await runScript([
+      "scripts/cancel-campaign.ts",
+      campaign!.slug,
+      "--reason",
+      "La structure renonce au projet (test).",
+    ]);
     expect(run.output).not.toContain("No such payment_intent");
     expect(run.code, run.output).toBe(0);
 
-    const status = withDb((db) => (db.prepare("select status from campaigns where id = ?").get(campaign!.id) as { status: string }).status);
+    const status = withDb(
+      (db) =>
+        (db.prepare("select status from campaigns where id = ?").get(campaign!.id) as { status: string })
+          .status,
+    );
     expect(status, run.output).toBe("cancelled");
     expect(contribution(contributionId).status, run.output).toBe("refunded");
     expect(refundsOf(contributionId, paymentIntent)).toEqual({

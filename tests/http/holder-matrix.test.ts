@@ -24,12 +24,22 @@ beforeAll(async () => {
   tmp = tempDatabasePath("holder-matrix");
   const outbox = path.join(path.dirname(tmp.file), "outbox.jsonl");
   const port = await freePort();
-  server = await startServer({ DATABASE_PATH: tmp.file, DEMO_OUTBOX_PATH: outbox, PUBLIC_URL: `http://127.0.0.1:${port}`, SETTLE_INTERVAL_SECONDS: "0" }, { port });
+  server = await startServer(
+    {
+      DATABASE_PATH: tmp.file,
+      DEMO_OUTBOX_PATH: outbox,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SETTLE_INTERVAL_SECONDS: "0",
+    },
+    { port },
+  );
   client = httpClient(server, outbox);
   const db = new SQLite(tmp.file);
   // The owner: the holder of a live seeded campaign; the other holder: the holder of another one.
   const holders = db
-    .prepare("select c.id, o.id org, u.email from campaigns c join organizations o on o.id = c.organization_id join users u on u.id = o.owner_user_id where c.status = 'live' order by c.id limit 2")
+    .prepare(
+      "select c.id, o.id org, u.email from campaigns c join organizations o on o.id = c.organization_id join users u on u.id = o.owner_user_id where c.status = 'live' order by c.id limit 2",
+    )
     .all() as Array<{ id: number; org: number; email: string }>;
   db.close();
   campaign = holders[0]!.id;
@@ -53,27 +63,136 @@ const signIn = (p: string) => `302 → /connexion?retour=${encodeURIComponent(p)
 describe("holder space × roles", () => {
   it("answers each role as expected on every holder route", async () => {
     const c = () => `/porteur/campagnes/${campaign}`;
-    const rows: Array<{ method: "GET" | "POST"; path: string; form?: Record<string, string>; expected: Record<Who, string> }> = [
-      { method: "GET", path: "/porteur", expected: { anonyme: signIn("/porteur"), citoyen: "200", "autre porteur": "200", porteur: "200", "équipe": "200" } },
-      { method: "GET", path: "/porteur/structure", expected: { anonyme: signIn("/porteur/structure"), citoyen: "200", "autre porteur": "200", porteur: "200", "équipe": "200" } },
+    const rows: Array<{
+      method: "GET" | "POST";
+      path: string;
+      form?: Record<string, string>;
+      expected: Record<Who, string>;
+    }> = [
+      {
+        method: "GET",
+        path: "/porteur",
+        expected: {
+          anonyme: signIn("/porteur"),
+          citoyen: "200",
+          "autre porteur": "200",
+          porteur: "200",
+          équipe: "200",
+        },
+      },
+      {
+        method: "GET",
+        path: "/porteur/structure",
+        expected: {
+          anonyme: signIn("/porteur/structure"),
+          citoyen: "200",
+          "autre porteur": "200",
+          porteur: "200",
+          équipe: "200",
+        },
+      },
       {
         method: "GET",
         path: "/porteur/campagnes/nouvelle",
-        expected: { anonyme: signIn("/porteur/campagnes/nouvelle"), citoyen: "302 → /porteur/structure", "autre porteur": "200", porteur: "200", "équipe": "302 → /porteur/structure" },
+        expected: {
+          anonyme: signIn("/porteur/campagnes/nouvelle"),
+          citoyen: "302 → /porteur/structure",
+          "autre porteur": "200",
+          porteur: "200",
+          équipe: "302 → /porteur/structure",
+        },
       },
-      { method: "GET", path: c(), expected: { anonyme: signIn(c()), citoyen: "404", "autre porteur": "404", porteur: "200", "équipe": "404" } },
-      { method: "GET", path: `${c()}/apercu`, expected: { anonyme: signIn(`${c()}/apercu`), citoyen: "404", "autre porteur": "404", porteur: "200", "équipe": "404" } },
-      { method: "GET", path: `${c()}/tableau-de-bord`, expected: { anonyme: signIn(`${c()}/tableau-de-bord`), citoyen: "404", "autre porteur": "404", porteur: "200", "équipe": "404" } },
-      { method: "GET", path: `${c()}/contributions.csv`, expected: { anonyme: signIn(`${c()}/contributions.csv`), citoyen: "404", "autre porteur": "404", porteur: "200", "équipe": "404" } },
-      { method: "GET", path: `${c()}/actualites`, expected: { anonyme: signIn(`${c()}/actualites`), citoyen: "404", "autre porteur": "404", porteur: "200", "équipe": "404" } },
+      {
+        method: "GET",
+        path: c(),
+        expected: {
+          anonyme: signIn(c()),
+          citoyen: "404",
+          "autre porteur": "404",
+          porteur: "200",
+          équipe: "404",
+        },
+      },
+      {
+        method: "GET",
+        path: `${c()}/apercu`,
+        expected: {
+          anonyme: signIn(`${c()}/apercu`),
+          citoyen: "404",
+          "autre porteur": "404",
+          porteur: "200",
+          équipe: "404",
+        },
+      },
+      {
+        method: "GET",
+        path: `${c()}/tableau-de-bord`,
+        expected: {
+          anonyme: signIn(`${c()}/tableau-de-bord`),
+          citoyen: "404",
+          "autre porteur": "404",
+          porteur: "200",
+          équipe: "404",
+        },
+      },
+      {
+        method: "GET",
+        path: `${c()}/contributions.csv`,
+        expected: {
+          anonyme: signIn(`${c()}/contributions.csv`),
+          citoyen: "404",
+          "autre porteur": "404",
+          porteur: "200",
+          équipe: "404",
+        },
+      },
+      {
+        method: "GET",
+        path: `${c()}/actualites`,
+        expected: {
+          anonyme: signIn(`${c()}/actualites`),
+          citoyen: "404",
+          "autre porteur": "404",
+          porteur: "200",
+          équipe: "404",
+        },
+      },
       // A live campaign: saving only touches the story (frozen otherwise); others cannot at all.
-      { method: "POST", path: c(), form: { intent: "soumettre" }, expected: { anonyme: signIn(c()), citoyen: "404", "autre porteur": "404", porteur: "409", "équipe": "404" } },
-      { method: "POST", path: `${c()}/actualites`, form: { titre: "x", texte: "y" }, expected: { anonyme: signIn(`${c()}/actualites`), citoyen: "404", "autre porteur": "404", porteur: "400", "équipe": "404" } },
+      {
+        method: "POST",
+        path: c(),
+        form: { intent: "soumettre" },
+        expected: {
+          anonyme: signIn(c()),
+          citoyen: "404",
+          "autre porteur": "404",
+          porteur: "409",
+          équipe: "404",
+        },
+      },
+      {
+        method: "POST",
+        path: `${c()}/actualites`,
+        form: { titre: "x", texte: "y" },
+        expected: {
+          anonyme: signIn(`${c()}/actualites`),
+          citoyen: "404",
+          "autre porteur": "404",
+          porteur: "400",
+          équipe: "404",
+        },
+      },
       {
         method: "POST",
         path: "/porteur/paiements",
         form: { structure: String(structure) },
-        expected: { anonyme: signIn("/porteur/paiements"), citoyen: "404", "autre porteur": "404", porteur: "303", "équipe": "404" },
+        expected: {
+          anonyme: signIn("/porteur/paiements"),
+          citoyen: "404",
+          "autre porteur": "404",
+          porteur: "303",
+          équipe: "404",
+        },
       },
     ];
     const seen: Record<string, Record<Who, string>> = {};

@@ -25,7 +25,12 @@ beforeAll(async () => {
   const outbox = path.join(path.dirname(tmp.file), "outbox.jsonl");
   const port = await freePort();
   server = await startServer(
-    { DATABASE_PATH: tmp.file, DEMO_OUTBOX_PATH: outbox, PUBLIC_URL: `http://127.0.0.1:${port}`, SETTLE_INTERVAL_SECONDS: "0" },
+    {
+      DATABASE_PATH: tmp.file,
+      DEMO_OUTBOX_PATH: outbox,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SETTLE_INTERVAL_SECONDS: "0",
+    },
     { port },
   );
   client = httpClient(server, outbox);
@@ -45,7 +50,8 @@ function completeForm(over: Record<string, string> = {}): Record<string, string>
     intent: "enregistrer",
     titre: "Une épicerie solidaire à Liévin",
     resume: "Une épicerie à prix solidaires, tenue par des bénévoles et des salariés en insertion.",
-    histoire: "## Notre projet\n\nDepuis trois ans, notre association distribue des colis. Nous voulons ouvrir une vraie épicerie, où chacun choisit.",
+    histoire:
+      "## Notre projet\n\nDepuis trois ans, notre association distribue des colis. Nous voulons ouvrir une vraie épicerie, où chacun choisit.",
     objectif: "5000",
     fin: endDate(),
     territoire: "lens-lievin",
@@ -71,10 +77,18 @@ describe("a holder's campaign", () => {
     expect(early.location).toBe("/porteur/structure");
     const s = await client.call("POST", "/porteur/structure", {
       cookie: holder,
-      form: { nom: "Épicerie des Corons", forme: "association", numero: "W623001234", commune: "Liévin", territoire: "lens-lievin" },
+      form: {
+        nom: "Épicerie des Corons",
+        forme: "association",
+        numero: "W623001234",
+        commune: "Liévin",
+        territoire: "lens-lievin",
+      },
     });
     expect(s.status).toBe(302);
-    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as { id: number };
+    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as {
+      id: number;
+    };
     const draft = await client.call("POST", "/porteur/campagnes/nouvelle", {
       cookie: holder,
       form: { titre: "Une épicerie solidaire à Liévin", structure: String(org.id) },
@@ -91,21 +105,33 @@ describe("a holder's campaign", () => {
   it("refuses wrong values with French messages and keeps what was typed; nothing is saved", async () => {
     const bad = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
       cookie: holder,
-      form: completeForm({ objectif: "cinq mille", fin: "2020-01-01", poste_1_montant: "1400", cp_0_minimum: "0" }),
+      form: completeForm({
+        objectif: "cinq mille",
+        fin: "2020-01-01",
+        poste_1_montant: "1400",
+        cp_0_minimum: "0",
+      }),
     });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain("Objectif : un nombre entier d&#x27;euros est attendu.");
     expect(bad.body).toContain("La collecte dure de 7 à 90 jours");
     expect(bad.body).toContain("Contrepartie 1, montant minimum : entre 1 € et");
     expect(bad.body).toContain("Depuis trois ans, notre association distribue des colis.");
-    const row = db().prepare("select summary from campaigns where id = ?").get(campaignId) as { summary: string };
+    const row = db().prepare("select summary from campaigns where id = ?").get(campaignId) as {
+      summary: string;
+    };
     expect(row.summary).toBe("");
   });
 
   it("checks that the costed lines add up to the goal", async () => {
-    const bad = await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: completeForm({ poste_1_montant: "1400" }) });
+    const bad = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
+      cookie: holder,
+      form: completeForm({ poste_1_montant: "1400" }),
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body).toContain("Le total des postes (4\u202f900\u00a0€) doit être égal à l&#x27;objectif (5\u202f000\u00a0€).");
+    expect(bad.body).toContain(
+      "Le total des postes (4\u202f900\u00a0€) doit être égal à l&#x27;objectif (5\u202f000\u00a0€).",
+    );
   });
 
   it("saves an incomplete draft, refuses to submit it, then submits the complete one", async () => {
@@ -115,14 +141,29 @@ describe("a holder's campaign", () => {
     });
     expect(partial.status).toBe(200);
     expect(partial.body).toContain("Modifications enregistrées.");
-    const early = await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: { intent: "soumettre" } });
+    const early = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
+      cookie: holder,
+      form: { intent: "soumettre" },
+    });
     expect(early.status).toBe(409);
     expect(early.body).toContain("Avant de soumettre, complétez : les résultats attendus, le calendrier.");
 
-    expect((await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: completeForm() })).status).toBe(200);
-    const saved = db().prepare("select goal_cents, ends_at from campaigns where id = ?").get(campaignId) as { goal_cents: number; ends_at: string };
+    expect(
+      (
+        await client.call("POST", `/porteur/campagnes/${campaignId}`, {
+          cookie: holder,
+          form: completeForm(),
+        })
+      ).status,
+    ).toBe(200);
+    const saved = db().prepare("select goal_cents, ends_at from campaigns where id = ?").get(campaignId) as {
+      goal_cents: number;
+      ends_at: string;
+    };
     expect(saved.goal_cents).toBe(500_000);
-    const lines = db().prepare("select label, amount_cents from campaign_fund_lines where campaign_id = ? order by position").all(campaignId);
+    const lines = db()
+      .prepare("select label, amount_cents from campaign_fund_lines where campaign_id = ? order by position")
+      .all(campaignId);
     expect(lines).toEqual([
       { label: "Rayonnages et chambre froide", amount_cents: 350_000 },
       { label: "Caisse et balance", amount_cents: 150_000 },
@@ -133,11 +174,16 @@ describe("a holder's campaign", () => {
     expect(preview.body).toContain("<h3>Notre projet</h3>");
     expect(preview.body).not.toContain('id="contribuer"');
 
-    const submitted = await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: { intent: "soumettre" } });
+    const submitted = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
+      cookie: holder,
+      form: { intent: "soumettre" },
+    });
     expect(submitted.status).toBe(302);
     const status = db().prepare("select status from campaigns where id = ?").get(campaignId);
     expect(status).toEqual({ status: "submitted" });
-    const history = db().prepare("select event, actor_role from campaign_transitions where campaign_id = ? order by id").all(campaignId);
+    const history = db()
+      .prepare("select event, actor_role from campaign_transitions where campaign_id = ? order by id")
+      .all(campaignId);
     expect(history).toEqual([
       { event: "create", actor_role: "holder" },
       { event: "submit", actor_role: "holder" },
@@ -148,8 +194,14 @@ describe("a holder's campaign", () => {
       .all() as Array<{ to_email: string; payload_json: string }>;
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to_email).toBe("porteuse.test@example.org");
-    expect(JSON.parse(mails[0]!.payload_json)).toMatchObject({ event: "submit", statusLabel: "En attente de validation" });
-    const locked = await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: holder, form: completeForm({ titre: "Autre titre" }) });
+    expect(JSON.parse(mails[0]!.payload_json)).toMatchObject({
+      event: "submit",
+      statusLabel: "En attente de validation",
+    });
+    const locked = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
+      cookie: holder,
+      form: completeForm({ titre: "Autre titre" }),
+    });
     expect(locked.status).toBe(409);
     expect(locked.body).toContain("en cours de validation");
   });
@@ -160,26 +212,45 @@ describe("a holder's campaign", () => {
     conn.close();
     const edit = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
       cookie: holder,
-      form: completeForm({ objectif: "9000", poste_0_montant: "7500", histoire: "## Notre projet\n\nNouvelle version de la présentation, plus complète que la première." }),
+      form: completeForm({
+        objectif: "9000",
+        poste_0_montant: "7500",
+        histoire: "## Notre projet\n\nNouvelle version de la présentation, plus complète que la première.",
+      }),
     });
     expect(edit.status).toBe(200);
-    const row = db().prepare("select goal_cents, story_md from campaigns where id = ?").get(campaignId) as { goal_cents: number; story_md: string };
+    const row = db().prepare("select goal_cents, story_md from campaigns where id = ?").get(campaignId) as {
+      goal_cents: number;
+      story_md: string;
+    };
     expect(row.goal_cents).toBe(500_000);
     expect(row.story_md).toContain("Nouvelle version de la présentation");
   });
 
   it("keeps other people's campaigns out of reach (404, like a missing one), and anonymous visitors out", async () => {
-    for (const p of [`/porteur/campagnes/${campaignId}`, `/porteur/campagnes/${campaignId}/apercu`, "/porteur/campagnes/999999"]) {
+    for (const p of [
+      `/porteur/campagnes/${campaignId}`,
+      `/porteur/campagnes/${campaignId}/apercu`,
+      "/porteur/campagnes/999999",
+    ]) {
       expect((await client.call("GET", p, { cookie: other })).status, p).toBe(404);
     }
-    expect((await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: other, form: completeForm() })).status).toBe(404);
+    expect(
+      (await client.call("POST", `/porteur/campagnes/${campaignId}`, { cookie: other, form: completeForm() }))
+        .status,
+    ).toBe(404);
     const anonymous = await client.call("GET", `/porteur/campagnes/${campaignId}`);
     expect(anonymous.status).toBe(302);
     expect(anonymous.location).toMatch(/^\/connexion\?retour=/);
     // Someone else's structure cannot carry their campaign (they are sent to declare their own).
     const before = db().prepare("select count(*) n from campaigns").get();
-    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as { id: number };
-    const elsewhere = await client.call("POST", "/porteur/campagnes/nouvelle", { cookie: other, form: { titre: "Un projet sans structure", structure: String(org.id) } });
+    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as {
+      id: number;
+    };
+    const elsewhere = await client.call("POST", "/porteur/campagnes/nouvelle", {
+      cookie: other,
+      form: { titre: "Un projet sans structure", structure: String(org.id) },
+    });
     expect(elsewhere.status).toBe(302);
     expect(elsewhere.location).toBe("/porteur/structure");
     expect(db().prepare("select count(*) n from campaigns").get()).toEqual(before);
@@ -196,7 +267,9 @@ describe("a live campaign's dashboard and CSV export", () => {
           order by c.id limit 1`,
       )
       .get() as { id: number; email: string };
-    const collected = conn.prepare("select count(*) n from contributions where campaign_id = ? and status = 'paid'").get(row.id) as { n: number };
+    const collected = conn
+      .prepare("select count(*) n from contributions where campaign_id = ? and status = 'paid'")
+      .get(row.id) as { n: number };
     conn.close();
     const owner = await client.signIn(row.email);
 
@@ -204,27 +277,62 @@ describe("a live campaign's dashboard and CSV export", () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<svg role="img" aria-labelledby="chart-caption"');
     expect(page.body).toContain("Voir les chiffres jour par jour");
-    expect((await client.call("GET", `/porteur/campagnes/${row.id}/tableau-de-bord?etat=pas-un-etat`, { cookie: owner })).status).toBe(400);
-    expect((await client.call("GET", `/porteur/campagnes/${row.id}/tableau-de-bord`, { cookie: holder })).status).toBe(404);
+    expect(
+      (
+        await client.call("GET", `/porteur/campagnes/${row.id}/tableau-de-bord?etat=pas-un-etat`, {
+          cookie: owner,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await client.call("GET", `/porteur/campagnes/${row.id}/tableau-de-bord`, { cookie: holder })).status,
+    ).toBe(404);
 
     const csv = await client.call("GET", `/porteur/campagnes/${row.id}/contributions.csv`, { cookie: owner });
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="contributions-.+\.csv"$/);
     // The bytes themselves (text() would swallow the BOM): EF BB BF first, for French Excel.
-    const bytes = Buffer.from(await (await fetch(`${server.url}/porteur/campagnes/${row.id}/contributions.csv`, { headers: { cookie: owner } })).arrayBuffer());
+    const bytes = Buffer.from(
+      await (
+        await fetch(`${server.url}/porteur/campagnes/${row.id}/contributions.csv`, {
+          headers: { cookie: owner },
+        })
+      ).arrayBuffer(),
+    );
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const { parse } = await import("csv-parse/sync");
-    const records = parse(bytes.subarray(3).toString("utf8"), { delimiter: ";", columns: true }) as Array<Record<string, string>>;
+    const records = parse(bytes.subarray(3).toString("utf8"), { delimiter: ";", columns: true }) as Array<
+      Record<string, string>
+    >;
     expect(records).toHaveLength(collected.n);
-    expect(Object.keys(records[0]!)).toEqual(["Référence", "Date (heure de Paris)", "Nom", "Adresse électronique (contreparties)", "Montant (€)", "Contrepartie", "État", "Message"]);
+    expect(Object.keys(records[0]!)).toEqual([
+      "Référence",
+      "Date (heure de Paris)",
+      "Nom",
+      "Adresse électronique (contreparties)",
+      "Montant (€)",
+      "Contrepartie",
+      "État",
+      "Message",
+    ]);
     const check = db();
     for (const r of records) {
       const id = Number(r["Référence"]!.replace("PRP-", ""));
-      const k = check.prepare("select public_name, email, anonymous, reward_id, amount_cents from contributions where id = ?").get(id) as {
-        public_name: string; email: string; anonymous: number; reward_id: number | null; amount_cents: number;
+      const k = check
+        .prepare(
+          "select public_name, email, anonymous, reward_id, amount_cents from contributions where id = ?",
+        )
+        .get(id) as {
+        public_name: string;
+        email: string;
+        anonymous: number;
+        reward_id: number | null;
+        amount_cents: number;
       };
-      expect(r["Montant (€)"]).toBe(`${Math.trunc(k.amount_cents / 100)},${String(k.amount_cents % 100).padStart(2, "0")}`);
+      expect(r["Montant (€)"]).toBe(
+        `${Math.trunc(k.amount_cents / 100)},${String(k.amount_cents % 100).padStart(2, "0")}`,
+      );
       if (k.reward_id === null) {
         expect(r["Adresse électronique (contreparties)"]).toBe("");
         expect(r["Nom"]).toBe(k.anonymous ? "Anonyme" : k.public_name);
@@ -234,21 +342,39 @@ describe("a live campaign's dashboard and CSV export", () => {
       }
     }
     check.close();
-    expect((await client.call("GET", `/porteur/campagnes/${row.id}/contributions.csv`, { cookie: holder })).status).toBe(404);
+    expect(
+      (await client.call("GET", `/porteur/campagnes/${row.id}/contributions.csv`, { cookie: holder })).status,
+    ).toBe(404);
   });
 });
 
 describe("getting paid: Stripe Connect Express onboarding (demo stand-in)", () => {
   it("creates the account once, sends the holder to onboarding, renews an expired link, and records the ready account", async () => {
-    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as { id: number };
-    expect((await client.call("POST", "/porteur/paiements", { cookie: other, form: { structure: String(org.id) } })).status).toBe(404);
+    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as {
+      id: number;
+    };
+    expect(
+      (
+        await client.call("POST", "/porteur/paiements", {
+          cookie: other,
+          form: { structure: String(org.id) },
+        })
+      ).status,
+    ).toBe(404);
 
-    const go = await client.call("POST", "/porteur/paiements", { cookie: holder, form: { structure: String(org.id) } });
+    const go = await client.call("POST", "/porteur/paiements", {
+      cookie: holder,
+      form: { structure: String(org.id) },
+    });
     expect(go.status).toBe(303);
     const first = new URL(go.location!);
     expect(first.pathname).toMatch(/^\/demo\/onboarding\/acct_[a-f0-9]+$/);
     const account = first.pathname.split("/").at(-1)!;
-    expect(db().prepare("select stripe_account_id, stripe_payouts_enabled from organizations where id = ?").get(org.id)).toEqual({
+    expect(
+      db()
+        .prepare("select stripe_account_id, stripe_payouts_enabled from organizations where id = ?")
+        .get(org.id),
+    ).toEqual({
       stripe_account_id: account,
       stripe_payouts_enabled: 0,
     });
@@ -269,7 +395,9 @@ describe("getting paid: Stripe Connect Express onboarding (demo stand-in)", () =
     // Finishing sends the signed account.updated webhook; the return page records the state.
     const done = await client.call("POST", second.pathname + second.search, { form: { intent: "terminer" } });
     expect(done.status).toBe(302);
-    expect(db().prepare("select stripe_payouts_enabled from organizations where id = ?").get(org.id)).toEqual({ stripe_payouts_enabled: 1 });
+    expect(db().prepare("select stripe_payouts_enabled from organizations where id = ?").get(org.id)).toEqual(
+      { stripe_payouts_enabled: 1 },
+    );
     const back = new URL(done.location!);
     const retour = await client.call("GET", back.pathname + back.search, { cookie: holder });
     expect(retour.status).toBe(302);
@@ -279,7 +407,10 @@ describe("getting paid: Stripe Connect Express onboarding (demo stand-in)", () =
     expect(home.body).not.toContain("Connecter mon compte de paiement");
 
     // The stand-in never sends anyone to another site.
-    const evil = await client.call("GET", `${first.pathname}?retour=${encodeURIComponent("https://evil.example/")}&relance=${encodeURIComponent("https://evil.example/")}`);
+    const evil = await client.call(
+      "GET",
+      `${first.pathname}?retour=${encodeURIComponent("https://evil.example/")}&relance=${encodeURIComponent("https://evil.example/")}`,
+    );
     expect(evil.status).toBe(400);
   });
 });
@@ -293,24 +424,50 @@ describe("news to contributors, with a working unsubscribe link", () => {
           where c.status = 'live' order by c.id desc limit 1`,
       )
       .get() as { id: number; slug: string; email: string };
-    const recipients = (conn.prepare("select distinct email from contributions where campaign_id = ? and status = 'paid'").all(row.id) as Array<{ email: string }>).map((r) => r.email);
+    const recipients = (
+      conn
+        .prepare("select distinct email from contributions where campaign_id = ? and status = 'paid'")
+        .all(row.id) as Array<{ email: string }>
+    ).map((r) => r.email);
     conn.close();
     const owner = await client.signIn(row.email);
     const { readOutbox } = await import("~/demo/resend-api.server");
     const outboxFile = path.join(path.dirname(tmp.file), "outbox.jsonl");
 
-    const bad = await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, { cookie: owner, form: { titre: "Ok", texte: "court" } });
+    const bad = await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, {
+      cookie: owner,
+      form: { titre: "Ok", texte: "court" },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain("Titre : 3 caractères au moins.");
-    expect((await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, { cookie: holder, form: { titre: "Intrus", texte: "Un texte assez long." } })).status).toBe(404);
-    expect((await client.call("POST", `/porteur/campagnes/${campaignId}/actualites`, { cookie: holder, form: { titre: "Trop tôt", texte: "Pas encore en ligne." } })).status).toBe(409);
+    expect(
+      (
+        await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, {
+          cookie: holder,
+          form: { titre: "Intrus", texte: "Un texte assez long." },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await client.call("POST", `/porteur/campagnes/${campaignId}/actualites`, {
+          cookie: holder,
+          form: { titre: "Trop tôt", texte: "Pas encore en ligne." },
+        })
+      ).status,
+    ).toBe(409);
 
     const posted = await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, {
       cookie: owner,
-      form: { titre: "Les travaux commencent", texte: "Merci à toutes et à tous : **les travaux commencent lundi**." },
+      form: {
+        titre: "Les travaux commencent",
+        texte: "Merci à toutes et à tous : **les travaux commencent lundi**.",
+      },
     });
     expect(posted.status).toBe(200);
-    expect(posted.body).toContain(`Actualité publiée et envoyée à ${recipients.length} contributeur${recipients.length > 1 ? "s" : ""}.`);
+    expect(posted.body).toContain(
+      `Actualité publiée et envoyée à ${recipients.length} contributeur${recipients.length > 1 ? "s" : ""}.`,
+    );
     const sent = readOutbox(outboxFile).filter((m) => m.subject.startsWith("Les travaux commencent"));
     expect(sent.map((m) => m.to[0]).sort()).toEqual([...recipients].sort());
     const first = sent[0]!;
@@ -319,23 +476,29 @@ describe("news to contributors, with a working unsubscribe link", () => {
     expect(link).toBeDefined();
 
     const publicPage = await client.call("GET", `/campagnes/${row.slug}`);
-    expect(publicPage.body).toContain("<h2 id=\"news-title\">Actualités</h2>");
+    expect(publicPage.body).toContain('<h2 id="news-title">Actualités</h2>');
 
     // Unsubscribe: opening the link changes nothing; the button does.
     const url = new URL(link!);
     const open = await client.call("GET", url.pathname + url.search);
     expect(open.status).toBe(200);
     expect(open.body).toContain("Me désabonner");
-    const done = await client.call("POST", url.pathname + url.search, { form: { jeton: url.searchParams.get("jeton")! } });
+    const done = await client.call("POST", url.pathname + url.search, {
+      form: { jeton: url.searchParams.get("jeton")! },
+    });
     expect(done.status).toBe(200);
     expect(done.body).toContain("Vous ne recevrez plus les actualités");
-    expect((await client.call("POST", "/desabonnement?jeton=pas-un-jeton-valide-du-tout", { form: {} })).status).toBe(400);
+    expect(
+      (await client.call("POST", "/desabonnement?jeton=pas-un-jeton-valide-du-tout", { form: {} })).status,
+    ).toBe(400);
 
     const again = await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, {
       cookie: owner,
       form: { titre: "Deuxième nouvelle", texte: "La suite des travaux avance bien." },
     });
-    expect(again.body).toContain(`Actualité publiée et envoyée à ${recipients.length - 1} contributeur${recipients.length - 1 > 1 ? "s" : ""}.`);
+    expect(again.body).toContain(
+      `Actualité publiée et envoyée à ${recipients.length - 1} contributeur${recipients.length - 1 > 1 ? "s" : ""}.`,
+    );
     const second = readOutbox(outboxFile).filter((m) => m.subject.startsWith("Deuxième nouvelle"));
     expect(second.map((m) => m.to[0])).not.toContain(first.to[0]);
     expect(second).toHaveLength(recipients.length - 1);
@@ -345,18 +508,35 @@ describe("news to contributors, with a working unsubscribe link", () => {
 describe("the campaign image", () => {
   it("checks type by content and size, re-encodes to WebP without metadata, serves it only from our own names", async () => {
     const sharp = (await import("sharp")).default;
-    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as { id: number };
-    const draft = await client.call("POST", "/porteur/campagnes/nouvelle", { cookie: holder, form: { titre: "Un projet avec une image", structure: String(org.id) } });
+    const org = db().prepare("select id from organizations where name = ?").get("Épicerie des Corons") as {
+      id: number;
+    };
+    const draft = await client.call("POST", "/porteur/campagnes/nouvelle", {
+      cookie: holder,
+      form: { titre: "Un projet avec une image", structure: String(org.id) },
+    });
     const id = Number(/(\d+)$/.exec(draft.location ?? "")?.[1]);
-    const upload = async (bytes: Buffer, name: string, type: string, alt = "Des bénévoles devant l'épicerie") => {
+    const upload = async (
+      bytes: Buffer,
+      name: string,
+      type: string,
+      alt = "Des bénévoles devant l'épicerie",
+    ) => {
       const form = new FormData();
       form.set("intent", "image");
       form.set("image_alt", alt);
       form.set("image", new Blob([new Uint8Array(bytes)], { type }), name);
-      const res = await fetch(`${server.url}/porteur/campagnes/${id}`, { method: "POST", body: form, headers: { cookie: holder, origin: server.url }, redirect: "manual" });
+      const res = await fetch(`${server.url}/porteur/campagnes/${id}`, {
+        method: "POST",
+        body: form,
+        headers: { cookie: holder, origin: server.url },
+        redirect: "manual",
+      });
       return { status: res.status, body: await res.text() };
     };
-    const photo = await sharp({ create: { width: 900, height: 500, channels: 3, background: { r: 40, g: 120, b: 60 } } })
+    const photo = await sharp({
+      create: { width: 900, height: 500, channels: 3, background: { r: 40, g: 120, b: 60 } },
+    })
       .jpeg()
       .withMetadata({ exif: { IFD0: { Artist: "Jeanne Secret", Copyright: "GPS here" } } })
       .toBuffer();
@@ -365,14 +545,23 @@ describe("the campaign image", () => {
     const fake = await upload(Buffer.from("<script>alert(1)</script>"), "photo.png", "image/png");
     expect(fake.status).toBe(400);
     expect(fake.body).toContain("Ce fichier n&#x27;est pas une image lisible");
-    const tiny = await upload(await sharp({ create: { width: 100, height: 100, channels: 3, background: "#fff" } }).png().toBuffer(), "petit.png", "image/png");
+    const tiny = await upload(
+      await sharp({ create: { width: 100, height: 100, channels: 3, background: "#fff" } })
+        .png()
+        .toBuffer(),
+      "petit.png",
+      "image/png",
+    );
     expect(tiny.status).toBe(400);
     expect(tiny.body).toContain("Image trop petite");
     expect((await upload(photo, "photo.jpg", "image/jpeg", "")).status).toBe(400);
 
     const ok = await upload(photo, "../../etc/passwd.jpg", "image/jpeg");
     expect(ok.status).toBe(200);
-    const stored = db().prepare("select image_path, image_alt from campaigns where id = ?").get(id) as { image_path: string; image_alt: string };
+    const stored = db().prepare("select image_path, image_alt from campaigns where id = ?").get(id) as {
+      image_path: string;
+      image_alt: string;
+    };
     expect(stored.image_path).toMatch(/^c\d+-[a-f0-9]{16}\.webp$/);
     expect(stored.image_alt).toBe("Des bénévoles devant l'épicerie");
     const served = await fetch(`${server.url}/images/campagnes/${stored.image_path}`);
@@ -384,10 +573,16 @@ describe("the campaign image", () => {
     expect(meta.format).toBe("webp");
     expect(meta.exif).toBeUndefined();
     expect(bytes.includes(Buffer.from("Jeanne Secret"))).toBe(false);
-    for (const p of ["/images/campagnes/..%2F..%2Fpackage.json", "/images/campagnes/c1-0000000000000000.webp", "/images/campagnes/photo.jpg"]) {
+    for (const p of [
+      "/images/campagnes/..%2F..%2Fpackage.json",
+      "/images/campagnes/c1-0000000000000000.webp",
+      "/images/campagnes/photo.jpg",
+    ]) {
       expect((await fetch(server.url + p)).status, p).toBe(404);
     }
     const preview = await client.call("GET", `/porteur/campagnes/${id}/apercu`, { cookie: holder });
-    expect(preview.body).toContain(`<img src="/images/campagnes/${stored.image_path}" alt="Des bénévoles devant l&#x27;épicerie"`);
+    expect(preview.body).toContain(
+      `<img src="/images/campagnes/${stored.image_path}" alt="Des bénévoles devant l&#x27;épicerie"`,
+    );
   });
 });

@@ -18,7 +18,9 @@ beforeAll(async () => {
   tmp = tempDatabasePath("http");
   server = await startServer({ DATABASE_PATH: tmp.file });
   const db = new SQLite(tmp.file, { readonly: true });
-  const row = db.prepare("select id, slug from campaigns where status = 'live' order by ends_at desc limit 1").get() as { id: number; slug: string };
+  const row = db
+    .prepare("select id, slug from campaigns where status = 'live' order by ends_at desc limit 1")
+    .get() as { id: number; slug: string };
   db.close();
   liveSlug = row.slug;
   liveId = row.id;
@@ -121,7 +123,11 @@ describe("the built server", () => {
     await server.stop();
     server = await startServer({ DATABASE_PATH: tmp.file });
     const db = new SQLite(tmp.file, { readonly: true });
-    const counts = db.prepare("select (select count(*) from campaigns) c, (select count(*) from contributions where email = 'fraicheur@example.org') f").get() as { c: number; f: number };
+    const counts = db
+      .prepare(
+        "select (select count(*) from campaigns) c, (select count(*) from contributions where email = 'fraicheur@example.org') f",
+      )
+      .get() as { c: number; f: number };
     db.close();
     expect(counts).toEqual({ c: seedCampaigns.length, f: 1 });
     const { res } = await get("/");

@@ -29,7 +29,15 @@ beforeAll(async () => {
   tmp = tempDatabasePath("staff");
   const outbox = path.join(path.dirname(tmp.file), "outbox.jsonl");
   const port = await freePort();
-  server = await startServer({ DATABASE_PATH: tmp.file, DEMO_OUTBOX_PATH: outbox, PUBLIC_URL: `http://127.0.0.1:${port}`, SETTLE_INTERVAL_SECONDS: "0" }, { port });
+  server = await startServer(
+    {
+      DATABASE_PATH: tmp.file,
+      DEMO_OUTBOX_PATH: outbox,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SETTLE_INTERVAL_SECONDS: "0",
+    },
+    { port },
+  );
   client = httpClient(server, outbox);
   withDb((db) => {
     const s = db
@@ -41,9 +49,15 @@ beforeAll(async () => {
     submittedId = s.id;
     submittedTitle = s.title;
     holderEmail = s.email;
-    liveId = (db.prepare("select id from campaigns where status = 'live' order by id limit 1").get() as { id: number }).id;
-    expect((db.prepare("select status from campaigns where id = ?").get(submittedId) as { status: string }).status).toBe("submitted");
-    expect((db.prepare("select role from users where email = ?").get(DEMO_STAFF_EMAIL) as { role: string }).role).toBe("staff");
+    liveId = (
+      db.prepare("select id from campaigns where status = 'live' order by id limit 1").get() as { id: number }
+    ).id;
+    expect(
+      (db.prepare("select status from campaigns where id = ?").get(submittedId) as { status: string }).status,
+    ).toBe("submitted");
+    expect(
+      (db.prepare("select role from users where email = ?").get(DEMO_STAFF_EMAIL) as { role: string }).role,
+    ).toBe("staff");
   });
   cookies["citoyen"] = await client.signIn("simple.citoyen@example.org");
   cookies["porteur"] = await client.signIn(holderEmail);
@@ -59,14 +73,27 @@ function withDb<T>(fn: (db: import("better-sqlite3").Database) => T): T {
   return withDatabaseFile(tmp.file, fn);
 }
 
-const count = (sql: string, ...params: unknown[]) => withDb((db) => (db.prepare(sql).get(...params) as { n: number }).n);
+const count = (sql: string, ...params: unknown[]) =>
+  withDb((db) => (db.prepare(sql).get(...params) as { n: number }).n);
 
 /** What a staff decision may write, to check that a refused one wrote nothing. */
 function written(campaignId: number) {
   return withDb((db) => ({
-    campaign: db.prepare("select status, starts_at, budget_citoyen_year, featured, updated_at from campaigns where id = ?").get(campaignId),
-    transitions: (db.prepare("select count(*) n from campaign_transitions where campaign_id = ?").get(campaignId) as { n: number }).n,
-    audits: (db.prepare("select count(*) n from campaign_audit where campaign_id = ?").get(campaignId) as { n: number }).n,
+    campaign: db
+      .prepare(
+        "select status, starts_at, budget_citoyen_year, featured, updated_at from campaigns where id = ?",
+      )
+      .get(campaignId),
+    transitions: (
+      db.prepare("select count(*) n from campaign_transitions where campaign_id = ?").get(campaignId) as {
+        n: number;
+      }
+    ).n,
+    audits: (
+      db.prepare("select count(*) n from campaign_audit where campaign_id = ?").get(campaignId) as {
+        n: number;
+      }
+    ).n,
     emails: (db.prepare("select count(*) n from email_outbox").get() as { n: number }).n,
   }));
 }
@@ -79,7 +106,16 @@ interface Answer {
 }
 
 /** A request with any Origin (or none) and any body. */
-async function raw(method: "GET" | "POST", url: string, options: { cookie?: string; origin?: string | null; form?: Record<string, string>; body?: { text: string; type: string } } = {}): Promise<Answer> {
+async function raw(
+  method: "GET" | "POST",
+  url: string,
+  options: {
+    cookie?: string;
+    origin?: string | null;
+    form?: Record<string, string>;
+    body?: { text: string; type: string };
+  } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (options.cookie) headers.cookie = options.cookie;
   const origin = options.origin === undefined ? server.url : options.origin;
@@ -91,13 +127,25 @@ async function raw(method: "GET" | "POST", url: string, options: { cookie?: stri
     headers["content-type"] = options.body.type;
   }
   const res = await fetch(server.url + url, { method, headers, body, redirect: "manual" });
-  return { status: res.status, location: res.headers.get("location"), headers: res.headers, body: await res.text() };
+  return {
+    status: res.status,
+    location: res.headers.get("location"),
+    headers: res.headers,
+    body: await res.text(),
+  };
 }
 
-const staffPost = (id: number | string, form: Record<string, string>) => raw("POST", `/gestion/campagnes/${id}`, { cookie: cookies["équipe"], form });
+const staffPost = (id: number | string, form: Record<string, string>) =>
+  raw("POST", `/gestion/campagnes/${id}`, { cookie: cookies["équipe"], form });
 
 function decode(html: string): string {
-  return html.replace(/<!-- -->/g, "").replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return html
+    .replace(/<!-- -->/g, "")
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 /** "1234.56" → 123456, exactly (no float arithmetic on money). */
@@ -124,11 +172,35 @@ describe("the back office × roles", () => {
       "/gestion/chiffres?annee=2024",
       "/gestion/chiffres?annee=tout",
     ];
-    const rows: Array<{ method: "GET" | "POST"; path: string; form?: Record<string, string>; expected: Record<Who, string> }> = [
-      ...paths.map((p) => ({ method: "GET" as const, path: p, expected: { anonyme: signIn(p), citoyen: "403", porteur: "403", "équipe": "200" } })),
+    const rows: Array<{
+      method: "GET" | "POST";
+      path: string;
+      form?: Record<string, string>;
+      expected: Record<Who, string>;
+    }> = [
+      ...paths.map((p) => ({
+        method: "GET" as const,
+        path: p,
+        expected: { anonyme: signIn(p), citoyen: "403", porteur: "403", équipe: "200" },
+      })),
       // a decision that changes nothing when it is allowed (the campaign is not featured)
-      { method: "POST", path: c(), form: { intent: "unfeature" }, expected: { anonyme: signIn(c()), citoyen: "403", porteur: "403", "équipe": "200" } },
-      { method: "POST", path: `/gestion/campagnes/${liveId}`, form: { intent: "unfeature" }, expected: { anonyme: signIn(`/gestion/campagnes/${liveId}`), citoyen: "403", porteur: "403", "équipe": "200" } },
+      {
+        method: "POST",
+        path: c(),
+        form: { intent: "unfeature" },
+        expected: { anonyme: signIn(c()), citoyen: "403", porteur: "403", équipe: "200" },
+      },
+      {
+        method: "POST",
+        path: `/gestion/campagnes/${liveId}`,
+        form: { intent: "unfeature" },
+        expected: {
+          anonyme: signIn(`/gestion/campagnes/${liveId}`),
+          citoyen: "403",
+          porteur: "403",
+          équipe: "200",
+        },
+      },
     ];
     const seen: Record<string, Record<Who, string>> = {};
     const expected: Record<string, Record<Who, string>> = {};
@@ -141,7 +213,8 @@ describe("the back office × roles", () => {
         const location = answer.location && answer.status === 302 ? ` → ${answer.location}` : "";
         seen[key]![who] = `${answer.status}${location}`;
         if (answer.status === 403) expect(answer.body, key).toContain("Accès réservé.");
-        if (who === "équipe" && answer.status === 200) expect(answer.headers.get("cache-control"), key).toMatch(/no-store/);
+        if (who === "équipe" && answer.status === 200)
+          expect(answer.headers.get("cache-control"), key).toMatch(/no-store/);
       }
     }
     expect(seen).toEqual(expected);
@@ -150,9 +223,18 @@ describe("the back office × roles", () => {
   it("a decision posted by anyone but staff is refused and writes nothing — the holder cannot approve their own campaign", async () => {
     const before = written(submittedId);
     for (const who of ["anonyme", "citoyen", "porteur"] as const) {
-      for (const form of [{ intent: "approve", debut: "", message: "" }, { intent: "reject", motif: "Non." }, { intent: "label", annee: "2026" }, { intent: "feature" }] as Array<Record<string, string>>) {
+      for (const form of [
+        { intent: "approve", debut: "", message: "" },
+        { intent: "reject", motif: "Non." },
+        { intent: "label", annee: "2026" },
+        { intent: "feature" },
+      ] as Array<Record<string, string>>) {
         const res = await raw("POST", `/gestion/campagnes/${submittedId}`, { cookie: cookies[who], form });
-        expect({ who, intent: form.intent, status: res.status }).toEqual({ who, intent: form.intent, status: who === "anonyme" ? 302 : 403 });
+        expect({ who, intent: form.intent, status: res.status }).toEqual({
+          who,
+          intent: form.intent,
+          status: who === "anonyme" ? 302 : 403,
+        });
       }
     }
     expect(written(submittedId)).toEqual(before);
@@ -172,7 +254,11 @@ describe("the back office × roles", () => {
 describe("a staff decision over HTTP", () => {
   it("missing or blank comment → 400 with French messages, nothing written; with a comment → changes requested, the holder e-mailed, the history shows who and why", async () => {
     const before = written(submittedId);
-    for (const form of [{ intent: "request_changes" }, { intent: "request_changes", commentaire: "" }, { intent: "request_changes", commentaire: "  \r\n  " }] as Array<Record<string, string>>) {
+    for (const form of [
+      { intent: "request_changes" },
+      { intent: "request_changes", commentaire: "" },
+      { intent: "request_changes", commentaire: "  \r\n  " },
+    ] as Array<Record<string, string>>) {
       const res = await staffPost(submittedId, form);
       expect(res.status).toBe(400);
       const text = decode(res.body);
@@ -186,9 +272,15 @@ describe("a staff decision over HTTP", () => {
       [{ intent: "cancel" }, "Le motif de l'annulation est obligatoire."],
       [{ intent: "approve", debut: "2026-02-30", message: "" }, "Indiquez une date valide (jj/mm/aaaa)."],
       [{ intent: "approve", debut: "30/01/2027", message: "" }, "Indiquez une date valide (jj/mm/aaaa)."],
-      [{ intent: "label", annee: "20x4" }, "Indiquez l'année du Budget Citoyen sur 4 chiffres (par exemple 2025)."],
+      [
+        { intent: "label", annee: "20x4" },
+        "Indiquez l'année du Budget Citoyen sur 4 chiffres (par exemple 2025).",
+      ],
       [{ intent: "label", annee: "1990" }, "L'année du label doit être comprise entre 2015 et"],
-      [{ intent: "approve", debut: "2020-01-01", message: "" }, "La date de mise en ligne ne peut pas être passée."],
+      [
+        { intent: "approve", debut: "2020-01-01", message: "" },
+        "La date de mise en ligne ne peut pas être passée.",
+      ],
     ];
     for (const [form, message] of refused) {
       const res = await staffPost(submittedId, form);
@@ -198,22 +290,45 @@ describe("a staff decision over HTTP", () => {
     expect(written(submittedId)).toEqual(before);
 
     const comment = "Merci de détailler le coût du camion\net l'assurance.";
-    const done = await staffPost(submittedId, { intent: "request_changes", commentaire: comment.replace("\n", "\r\n") });
+    const done = await staffPost(submittedId, {
+      intent: "request_changes",
+      commentaire: comment.replace("\n", "\r\n"),
+    });
     expect(done.status).toBe(200);
-    expect(decode(done.body)).toContain("Modifications demandées : le porteur a reçu votre commentaire par courriel.");
+    expect(decode(done.body)).toContain(
+      "Modifications demandées : le porteur a reçu votre commentaire par courriel.",
+    );
     const after = withDb((db) => ({
-      status: (db.prepare("select status from campaigns where id = ?").get(submittedId) as { status: string }).status,
+      status: (db.prepare("select status from campaigns where id = ?").get(submittedId) as { status: string })
+        .status,
       transition: db
-        .prepare("select t.event, t.actor_role, u.email, t.reason from campaign_transitions t join users u on u.id = t.actor_user_id where t.campaign_id = ? order by t.id desc limit 1")
+        .prepare(
+          "select t.event, t.actor_role, u.email, t.reason from campaign_transitions t join users u on u.id = t.actor_user_id where t.campaign_id = ? order by t.id desc limit 1",
+        )
         .get(submittedId),
-      mail: db.prepare("select to_email, payload_json from email_outbox where kind = 'campaign_status_holder' order by id desc limit 1").get() as { to_email: string; payload_json: string },
+      mail: db
+        .prepare(
+          "select to_email, payload_json from email_outbox where kind = 'campaign_status_holder' order by id desc limit 1",
+        )
+        .get() as { to_email: string; payload_json: string },
     }));
     expect(after.status).toBe("changes_requested");
-    expect(after.transition).toEqual({ event: "request_changes", actor_role: "staff", email: DEMO_STAFF_EMAIL, reason: comment });
+    expect(after.transition).toEqual({
+      event: "request_changes",
+      actor_role: "staff",
+      email: DEMO_STAFF_EMAIL,
+      reason: comment,
+    });
     expect(after.mail.to_email).toBe(holderEmail);
-    expect(JSON.parse(after.mail.payload_json)).toMatchObject({ event: "request_changes", reason: comment, statusLabel: "Modifications demandées" });
+    expect(JSON.parse(after.mail.payload_json)).toMatchObject({
+      event: "request_changes",
+      reason: comment,
+      statusLabel: "Modifications demandées",
+    });
 
-    const page = decode((await raw("GET", `/gestion/campagnes/${submittedId}`, { cookie: cookies["équipe"] })).body);
+    const page = decode(
+      (await raw("GET", `/gestion/campagnes/${submittedId}`, { cookie: cookies["équipe"] })).body,
+    );
     expect(page).toContain("Demander des modifications → Modifications demandées");
     expect(page).toContain(`Équipe du Département — Camille Moreau`);
     expect(page).toContain(comment);
@@ -221,7 +336,10 @@ describe("a staff decision over HTTP", () => {
 
     // Deciding again on a campaign that is back with its holder: 409, French, nothing written.
     const stale = written(submittedId);
-    for (const form of [{ intent: "approve", debut: "", message: "" }, { intent: "reject", motif: "Non." }] as Array<Record<string, string>>) {
+    for (const form of [
+      { intent: "approve", debut: "", message: "" },
+      { intent: "reject", motif: "Non." },
+    ] as Array<Record<string, string>>) {
       const res = await staffPost(submittedId, form);
       expect(res.status).toBe(409);
       expect(decode(res.body)).toContain("Action impossible");
@@ -231,7 +349,9 @@ describe("a staff decision over HTTP", () => {
 
   it("an unknown or missing intent → 400 « Action inconnue. », nothing written", async () => {
     const before = written(liveId);
-    for (const form of [{ intent: "delete" }, { intent: "" }, {}, { intent: "APPROVE" }] as Array<Record<string, string>>) {
+    for (const form of [{ intent: "delete" }, { intent: "" }, {}, { intent: "APPROVE" }] as Array<
+      Record<string, string>
+    >) {
       const res = await staffPost(liveId, form);
       expect({ form, status: res.status }).toEqual({ form, status: 400 });
       expect(decode(res.body)).toContain("Action inconnue.");
@@ -257,12 +377,20 @@ describe("a staff decision over HTTP", () => {
   it("a decision posted from another site (foreign Origin) is refused (403) and writes nothing; without Origin (old browsers) it goes through", async () => {
     const before = written(liveId);
     for (const origin of ["https://evil.example", "null", `http://localhost:${server.port}`]) {
-      const res = await raw("POST", `/gestion/campagnes/${liveId}`, { cookie: cookies["équipe"], origin, form: { intent: "cancel", motif_annulation: "Piège." } });
+      const res = await raw("POST", `/gestion/campagnes/${liveId}`, {
+        cookie: cookies["équipe"],
+        origin,
+        form: { intent: "cancel", motif_annulation: "Piège." },
+      });
       expect({ origin, status: res.status }).toEqual({ origin, status: 403 });
       expect(res.body).toBe("Requête refusée : elle ne provient pas de Propulsons.");
     }
     expect(written(liveId)).toEqual(before);
-    const noOrigin = await raw("POST", `/gestion/campagnes/${liveId}`, { cookie: cookies["équipe"], origin: null, form: { intent: "unfeature" } });
+    const noOrigin = await raw("POST", `/gestion/campagnes/${liveId}`, {
+      cookie: cookies["équipe"],
+      origin: null,
+      form: { intent: "unfeature" },
+    });
     expect(noOrigin.status).toBe(200);
   });
 
@@ -305,8 +433,12 @@ async function expectCampaignsAddUp(): Promise<{ slugs: string[]; etats: string[
   const total = records.reduce((s, r) => s + centsOf(r[col("collecte_euros")]!), 0);
   expect(total).toBe(figures.depuis_lancement.collecte_centimes);
   // what was given back, campaign by campaign, adds up to the key figure too
-  expect(records.reduce((s, r) => s + centsOf(r[col("rembourse_euros")]!), 0)).toBe(figures.depuis_lancement.rembourse_centimes);
-  expect(records.reduce((s, r) => s + Number(r[col("contributions")]), 0)).toBe(figures.depuis_lancement.contributions);
+  expect(records.reduce((s, r) => s + centsOf(r[col("rembourse_euros")]!), 0)).toBe(
+    figures.depuis_lancement.rembourse_centimes,
+  );
+  expect(records.reduce((s, r) => s + Number(r[col("contributions")]), 0)).toBe(
+    figures.depuis_lancement.contributions,
+  );
   return { slugs: records.map((r) => r[col("slug")]!), etats: records.map((r) => r[col("etat")]!) };
 }
 
@@ -331,7 +463,13 @@ describe("public figures and open data", () => {
     };
     const y2024 = json.annees.find((a) => a.periode === "2024");
     expect(y2024).toMatchObject({
-      periode: "2024", campagnes_lancees: 10, campagnes_reussies: 10, campagnes_non_financees: 0, taux_reussite_pourcentage: 100, collecte_centimes: 5_693_800, citoyens: 686,
+      periode: "2024",
+      campagnes_lancees: 10,
+      campagnes_reussies: 10,
+      campagnes_non_financees: 0,
+      taux_reussite_pourcentage: 100,
+      collecte_centimes: 5_693_800,
+      citoyens: 686,
     });
 
     const csv = await raw("GET", "/donnees/chiffres.csv", { origin: null });
@@ -341,9 +479,20 @@ describe("public figures and open data", () => {
     const rows = parse(csv.body) as string[][];
     const [header, ...records] = rows;
     expect(header).toEqual([
-      "periode", "campagnes_lancees", "campagnes_reussies", "campagnes_non_financees", "campagnes_annulees", "campagnes_en_cours",
-      "taux_reussite_pourcentage", "collecte_euros", "rembourse_euros", "contributions", "contribution_moyenne_euros", "citoyens",
-      "commission_euros", "verse_porteurs_euros",
+      "periode",
+      "campagnes_lancees",
+      "campagnes_reussies",
+      "campagnes_non_financees",
+      "campagnes_annulees",
+      "campagnes_en_cours",
+      "taux_reussite_pourcentage",
+      "collecte_euros",
+      "rembourse_euros",
+      "contributions",
+      "contribution_moyenne_euros",
+      "citoyens",
+      "commission_euros",
+      "verse_porteurs_euros",
     ]);
     const expected = [...json.annees, json.depuis_lancement];
     expect(records.map((r) => r[0])).toEqual(expected.map((e) => e.periode));
@@ -357,7 +506,8 @@ describe("public figures and open data", () => {
         campagnes_non_financees: String(e.campagnes_non_financees),
         campagnes_annulees: String(e.campagnes_annulees),
         campagnes_en_cours: String(e.campagnes_en_cours),
-        taux_reussite_pourcentage: e.taux_reussite_pourcentage === null ? "" : String(e.taux_reussite_pourcentage),
+        taux_reussite_pourcentage:
+          e.taux_reussite_pourcentage === null ? "" : String(e.taux_reussite_pourcentage),
         collecte_euros: fromCsv.collecte_euros,
         rembourse_euros: fromCsv.rembourse_euros,
         contributions: String(e.contributions),
@@ -370,10 +520,20 @@ describe("public figures and open data", () => {
       expect(centsOf(fromCsv.rembourse_euros!), e.periode).toBe(e.rembourse_centimes);
       expect(centsOf(fromCsv.commission_euros!), e.periode).toBe(e.commission_centimes);
       expect(centsOf(fromCsv.verse_porteurs_euros!), e.periode).toBe(e.verse_porteurs_centimes);
-      expect(fromCsv.contribution_moyenne_euros === "" ? null : centsOf(fromCsv.contribution_moyenne_euros!), e.periode).toBe(e.contribution_moyenne_centimes);
+      expect(
+        fromCsv.contribution_moyenne_euros === "" ? null : centsOf(fromCsv.contribution_moyenne_euros!),
+        e.periode,
+      ).toBe(e.contribution_moyenne_centimes);
     }
     const csv2024 = Object.fromEntries(header!.map((h, j) => [h, records.find((r) => r[0] === "2024")![j]]));
-    expect(csv2024).toMatchObject({ periode: "2024", campagnes_lancees: "10", campagnes_reussies: "10", taux_reussite_pourcentage: "100", collecte_euros: "56938.00", citoyens: "686" });
+    expect(csv2024).toMatchObject({
+      periode: "2024",
+      campagnes_lancees: "10",
+      campagnes_reussies: "10",
+      taux_reussite_pourcentage: "100",
+      collecte_euros: "56938.00",
+      citoyens: "686",
+    });
   });
 
   it("/donnees/campagnes.csv: header row, no e-mail address anywhere, totals equal the since-launch figures, and the JSON export agrees", async () => {
@@ -385,8 +545,23 @@ describe("public figures and open data", () => {
     const rows = parse(csv.body) as string[][];
     const [header, ...records] = rows;
     expect(header).toEqual([
-      "identifiant", "slug", "titre", "etat", "structure", "forme_juridique", "numero_immatriculation", "commune", "territoire", "theme",
-      "date_debut", "date_fin", "objectif_euros", "collecte_euros", "contributions", "budget_citoyen", "commission_pourcentage",
+      "identifiant",
+      "slug",
+      "titre",
+      "etat",
+      "structure",
+      "forme_juridique",
+      "numero_immatriculation",
+      "commune",
+      "territoire",
+      "theme",
+      "date_debut",
+      "date_fin",
+      "objectif_euros",
+      "collecte_euros",
+      "contributions",
+      "budget_citoyen",
+      "commission_pourcentage",
       "rembourse_euros",
     ]);
     expect(records.length).toBeGreaterThan(10);
@@ -406,9 +581,17 @@ describe("public figures and open data", () => {
     const json = await raw("GET", "/donnees/campagnes.json", { origin: null });
     expect(json.status).toBe(200);
     expect(json.body).not.toContain("@");
-    const campagnes = (JSON.parse(json.body) as { campagnes: Array<{ identifiant: number; collecte_centimes: number; objectif_centimes: number }> }).campagnes;
+    const campagnes = (
+      JSON.parse(json.body) as {
+        campagnes: Array<{ identifiant: number; collecte_centimes: number; objectif_centimes: number }>;
+      }
+    ).campagnes;
     expect(campagnes.map((k) => [String(k.identifiant), k.collecte_centimes, k.objectif_centimes])).toEqual(
-      records.map((r) => [r[col("identifiant")], centsOf(r[col("collecte_euros")]!), centsOf(r[col("objectif_euros")]!)]),
+      records.map((r) => [
+        r[col("identifiant")],
+        centsOf(r[col("collecte_euros")]!),
+        centsOf(r[col("objectif_euros")]!),
+      ]),
     );
   });
   it("a live campaign cancelled by staff (its money counted in the figures) stays in the campaigns export, which still adds up", async () => {
@@ -420,28 +603,41 @@ describe("public figures and open data", () => {
           )
           .get(liveId) as { id: number; slug: string },
     );
-    const res = await staffPost(victim.id, { intent: "cancel", motif_annulation: "Le porteur a renoncé au projet." });
+    const res = await staffPost(victim.id, {
+      intent: "cancel",
+      motif_annulation: "Le porteur a renoncé au projet.",
+    });
     expect(res.status).toBe(200);
     expect(decode(res.body)).toContain("Campagne annulée");
-    expect(count("select count(*) n from campaigns where id = ? and status = 'cancelled'", victim.id)).toBe(1);
+    expect(count("select count(*) n from campaigns where id = ? and status = 'cancelled'", victim.id)).toBe(
+      1,
+    );
 
     const { slugs, etats } = await expectCampaignsAddUp();
     expect(etats[slugs.indexOf(victim.slug)]).toBe("cancelled");
-    const figures = JSON.parse((await raw("GET", "/donnees/chiffres.json", { origin: null })).body) as { depuis_lancement: { campagnes_annulees: number } };
+    const figures = JSON.parse((await raw("GET", "/donnees/chiffres.json", { origin: null })).body) as {
+      depuis_lancement: { campagnes_annulees: number };
+    };
     expect(figures.depuis_lancement.campagnes_annulees).toBe(1);
     // never-published campaigns stay out (the one sent back to its holder)
     expect(slugs).not.toContain("epicerie-solidaire-mobile-ternois");
 
     // Its public page stays (linked from e-mails, receipts and « Mes contributions »): a banner with
     // the reason and where the refunds stand. No settlement pass ran: none is refunded yet.
-    const paid = count("select count(*) n from contributions where campaign_id = ? and status = 'paid'", victim.id);
+    const paid = count(
+      "select count(*) n from contributions where campaign_id = ? and status = 'paid'",
+      victim.id,
+    );
     expect(paid).toBeGreaterThan(0);
     const page = await raw("GET", `/campagnes/${victim.slug}`, { origin: null });
     expect(page.status).toBe(200);
-    const text = decode(page.body).replace(/<[^>]+>/g, "").replace(/[\u00a0\u202f]/g, " ");
+    const text = decode(page.body)
+      .replace(/<[^>]+>/g, "")
+      .replace(/[\u00a0\u202f]/g, " ");
     expect(text).toContain("Campagne annulée");
     expect(text).toContain("Motif : Le porteur a renoncé au projet.");
-    const many = (n: number, one: string, other: string) => `${n.toLocaleString("fr-FR").replace(/[\u00a0\u202f]/g, " ")} ${n < 2 ? one : other}`;
+    const many = (n: number, one: string, other: string) =>
+      `${n.toLocaleString("fr-FR").replace(/[\u00a0\u202f]/g, " ")} ${n < 2 ? one : other}`;
     expect(text).toContain(
       `Remboursements : 0 contribution remboursée sur ${paid.toLocaleString("fr-FR").replace(/[\u00a0\u202f]/g, " ")} ; ${many(paid, "remboursement en cours", "remboursements en cours")}.`,
     );

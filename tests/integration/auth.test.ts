@@ -58,7 +58,10 @@ const sha256 = (v: string) => crypto.createHash("sha256").update(v).digest("hex"
 let counter = 0;
 function fresh(label: string): { email: string; ip: string } {
   counter += 1;
-  return { email: `${label}.${counter}.${crypto.randomBytes(3).toString("hex")}@example.net`, ip: `10.1.${Math.floor(counter / 250)}.${counter % 250}` };
+  return {
+    email: `${label}.${counter}.${crypto.randomBytes(3).toString("hex")}@example.net`,
+    ip: `10.1.${Math.floor(counter / 250)}.${counter % 250}`,
+  };
 }
 
 function mailsTo(email: string): OutboxMessage[] {
@@ -89,13 +92,17 @@ function otherCode(code: string, offset = 1): string {
 }
 
 function requestWithCookie(token: string): Request {
-  return new Request("https://propulsons.example/mon-compte", { headers: { cookie: `theme=clair; __session=${token}` } });
+  return new Request("https://propulsons.example/mon-compte", {
+    headers: { cookie: `theme=clair; __session=${token}` },
+  });
 }
 
-const CODE_WRONG = "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.";
+const CODE_WRONG =
+  "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.";
 const CODE_BURNT = "Trop d'essais avec ce code : demandez un nouveau code.";
 const LINK_INVALID = "Ce lien de connexion a expiré ou a déjà servi. Demandez-en un nouveau.";
-const TOO_MANY = "Trop de demandes de connexion en peu de temps. Patientez un quart d'heure avant de réessayer.";
+const TOO_MANY =
+  "Trop de demandes de connexion en peu de temps. Patientez un quart d'heure avant de réessayer.";
 
 describe("asking for a sign-in e-mail", () => {
   it("sends one e-mail carrying a link and a 6-digit code, valid 15 minutes", async () => {
@@ -118,7 +125,11 @@ describe("asking for a sign-in e-mail", () => {
   it("stores only hashes: neither the code nor the token is in sign_in_requests, nor in the e-mail outbox table", async () => {
     const who = fresh("hash");
     const { code, token } = await ask(who);
-    const rows = await db().selectFrom("sign_in_requests").selectAll().where("email", "=", who.email).execute();
+    const rows = await db()
+      .selectFrom("sign_in_requests")
+      .selectAll()
+      .where("email", "=", who.email)
+      .execute();
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -133,12 +144,21 @@ describe("asking for a sign-in e-mail", () => {
     expect(JSON.stringify(row)).not.toContain(token);
     expect(row).toMatchObject({ email: who.email, ip: who.ip, attempts: 0, used_at: null });
     // A message carrying a secret is sent at once, never queued in the outbox table.
-    const queued = await db().selectFrom("email_outbox").select(["kind", "payload_json"]).where("to_email", "=", who.email).execute();
+    const queued = await db()
+      .selectFrom("email_outbox")
+      .select(["kind", "payload_json"])
+      .where("to_email", "=", who.email)
+      .execute();
     expect(queued).toEqual([]);
   });
 
   it("answers the same for an unknown address and a known one; the account is created at the first successful sign-in, as a citizen", async () => {
-    const known = await db().selectFrom("users").select(["id", "email", "role"]).where("role", "=", "holder").orderBy("id").executeTakeFirstOrThrow();
+    const known = await db()
+      .selectFrom("users")
+      .select(["id", "email", "role"])
+      .where("role", "=", "holder")
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
     const unknown = fresh("inconnu");
     const a = await requestSignIn(db(), { email: known.email, ip: "10.2.0.1" });
     const b = await requestSignIn(db(), unknown);
@@ -149,19 +169,29 @@ describe("asking for a sign-in e-mail", () => {
     expect(mailsTo(unknown.email).at(-1)?.subject).toMatch(/^Votre code de connexion à Propulsons : \d{6}$/);
 
     // Asking creates no account.
-    expect(await db().selectFrom("users").select("id").where("email", "=", unknown.email).execute()).toEqual([]);
+    expect(await db().selectFrom("users").select("id").where("email", "=", unknown.email).execute()).toEqual(
+      [],
+    );
 
     const { code } = latestSignIn(unknown.email);
     const ok = await verifySignInCode(db(), unknown.email, code);
     expect(ok.ok).toBe(true);
-    const created = await db().selectFrom("users").selectAll().where("email", "=", unknown.email).executeTakeFirstOrThrow();
+    const created = await db()
+      .selectFrom("users")
+      .selectAll()
+      .where("email", "=", unknown.email)
+      .executeTakeFirstOrThrow();
     expect(created).toMatchObject({ role: "citizen", display_name: unknown.email.split("@")[0] });
     expect(ok).toEqual({ ok: true, userId: created.id });
 
     // A known account keeps its id and role.
     const knownCode = latestSignIn(known.email).code;
     expect(await verifySignInCode(db(), known.email, knownCode)).toEqual({ ok: true, userId: known.id });
-    const still = await db().selectFrom("users").select(["id", "role"]).where("email", "=", known.email).execute();
+    const still = await db()
+      .selectFrom("users")
+      .select(["id", "role"])
+      .where("email", "=", known.email)
+      .execute();
     expect(still).toEqual([{ id: known.id, role: "holder" }]);
   });
 
@@ -184,7 +214,11 @@ describe("the sign-in link", () => {
     const first = await verifySignInLink(db(), token);
     expect(first.ok).toBe(true);
     expect(await verifySignInLink(db(), token)).toEqual({ ok: false, message: LINK_INVALID });
-    const row = await db().selectFrom("sign_in_requests").select("used_at").where("email", "=", who.email).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom("sign_in_requests")
+      .select("used_at")
+      .where("email", "=", who.email)
+      .executeTakeFirstOrThrow();
     expect(row.used_at).not.toBeNull();
   });
 
@@ -192,14 +226,29 @@ describe("the sign-in link", () => {
     const who = fresh("lien-expire");
     const t0 = new Date();
     const { token } = await ask(who, t0);
-    expect(await verifySignInLink(db(), token, new Date(t0.getTime() + SIGN_IN_VALID_MS))).toEqual({ ok: false, message: LINK_INVALID });
-    expect(await verifySignInLink(db(), token, new Date(t0.getTime() + SIGN_IN_VALID_MS + 60_000))).toEqual({ ok: false, message: LINK_INVALID });
+    expect(await verifySignInLink(db(), token, new Date(t0.getTime() + SIGN_IN_VALID_MS))).toEqual({
+      ok: false,
+      message: LINK_INVALID,
+    });
+    expect(await verifySignInLink(db(), token, new Date(t0.getTime() + SIGN_IN_VALID_MS + 60_000))).toEqual({
+      ok: false,
+      message: LINK_INVALID,
+    });
     // one millisecond before the end it still works (the refused tries did not consume it)
-    expect((await verifySignInLink(db(), token, new Date(t0.getTime() + SIGN_IN_VALID_MS - 1))).ok).toBe(true);
+    expect((await verifySignInLink(db(), token, new Date(t0.getTime() + SIGN_IN_VALID_MS - 1))).ok).toBe(
+      true,
+    );
   });
 
   it("refuses a garbage or unknown token with the French message", async () => {
-    for (const garbage of ["", "abc", "x".repeat(500), "../../etc/passwd", "' or 1=1 --", crypto.randomBytes(32).toString("base64url")]) {
+    for (const garbage of [
+      "",
+      "abc",
+      "x".repeat(500),
+      "../../etc/passwd",
+      "' or 1=1 --",
+      crypto.randomBytes(32).toString("base64url"),
+    ]) {
       expect(await verifySignInLink(db(), garbage)).toEqual({ ok: false, message: LINK_INVALID });
     }
   });
@@ -217,11 +266,21 @@ describe("the 6-digit code", () => {
     const who = fresh("essais");
     const { code } = await ask(who);
     for (let i = 1; i <= 4; i++) {
-      expect(await verifySignInCode(db(), who.email, otherCode(code, i))).toEqual({ ok: false, message: CODE_WRONG });
+      expect(await verifySignInCode(db(), who.email, otherCode(code, i))).toEqual({
+        ok: false,
+        message: CODE_WRONG,
+      });
     }
-    const row = await db().selectFrom("sign_in_requests").select(["attempts", "used_at"]).where("email", "=", who.email).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom("sign_in_requests")
+      .select(["attempts", "used_at"])
+      .where("email", "=", who.email)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ attempts: 4, used_at: null });
-    expect(await verifySignInCode(db(), who.email, otherCode(code, 5))).toEqual({ ok: false, message: CODE_BURNT });
+    expect(await verifySignInCode(db(), who.email, otherCode(code, 5))).toEqual({
+      ok: false,
+      message: CODE_BURNT,
+    });
     expect(await verifySignInCode(db(), who.email, code)).toEqual({ ok: false, message: CODE_WRONG });
   });
 
@@ -238,7 +297,11 @@ describe("the 6-digit code", () => {
     for (const bad of ["", "12345", "1234567", "abcdef", ` ${code}`, `${code}\n`]) {
       expect(await verifySignInCode(db(), who.email, bad)).toEqual({ ok: false, message: CODE_WRONG });
     }
-    const row = await db().selectFrom("sign_in_requests").select("attempts").where("email", "=", who.email).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom("sign_in_requests")
+      .select("attempts")
+      .where("email", "=", who.email)
+      .executeTakeFirstOrThrow();
     expect(row.attempts).toBe(0);
     expect((await verifySignInCode(db(), who.email, code)).ok).toBe(true);
   });
@@ -247,9 +310,16 @@ describe("the 6-digit code", () => {
     const who = fresh("code-expire");
     const t0 = new Date();
     const { code } = await ask(who, t0);
-    expect(await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + SIGN_IN_VALID_MS))).toEqual({ ok: false, message: CODE_WRONG });
-    expect(await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + 2 * SIGN_IN_VALID_MS))).toEqual({ ok: false, message: CODE_WRONG });
-    expect((await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + SIGN_IN_VALID_MS - 1))).ok).toBe(true);
+    expect(await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + SIGN_IN_VALID_MS))).toEqual({
+      ok: false,
+      message: CODE_WRONG,
+    });
+    expect(
+      await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + 2 * SIGN_IN_VALID_MS)),
+    ).toEqual({ ok: false, message: CODE_WRONG });
+    expect(
+      (await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + SIGN_IN_VALID_MS - 1))).ok,
+    ).toBe(true);
   });
 
   it("a newer request's code is the one that counts", async () => {
@@ -277,7 +347,10 @@ describe("the 6-digit code", () => {
   });
 
   it("a code for an address that never asked is refused", async () => {
-    expect(await verifySignInCode(db(), fresh("jamais").email, "123456")).toEqual({ ok: false, message: CODE_WRONG });
+    expect(await verifySignInCode(db(), fresh("jamais").email, "123456")).toEqual({
+      ok: false,
+      message: CODE_WRONG,
+    });
   });
 });
 
@@ -287,11 +360,17 @@ describe("rate limits", () => {
     const t0 = new Date();
     for (let i = 0; i < MAX_REQUESTS_PER_EMAIL; i++) {
       // different IPs: only the per-address limit is at stake
-      expect(await requestSignIn(db(), { email, ip: `10.3.0.${i + 1}`, now: new Date(t0.getTime() + i * 1000) })).toEqual({ ok: true });
+      expect(
+        await requestSignIn(db(), { email, ip: `10.3.0.${i + 1}`, now: new Date(t0.getTime() + i * 1000) }),
+      ).toEqual({ ok: true });
     }
     const sent = mailsTo(email).length;
     expect(sent).toBe(MAX_REQUESTS_PER_EMAIL);
-    const refused = await requestSignIn(db(), { email, ip: "10.3.0.99", now: new Date(t0.getTime() + 10 * 60_000) });
+    const refused = await requestSignIn(db(), {
+      email,
+      ip: "10.3.0.99",
+      now: new Date(t0.getTime() + 10 * 60_000),
+    });
     expect(refused).toEqual({ ok: false, status: 429, message: TOO_MANY });
     expect(mailsTo(email)).toHaveLength(sent); // no e-mail
     const rows = await db().selectFrom("sign_in_requests").select("id").where("email", "=", email).execute();
@@ -305,15 +384,29 @@ describe("rate limits", () => {
     const ip = "10.4.0.1";
     const t0 = new Date();
     for (let i = 0; i < MAX_REQUESTS_PER_IP; i++) {
-      expect(await requestSignIn(db(), { email: fresh("ip").email, ip, now: new Date(t0.getTime() + i) })).toEqual({ ok: true });
+      expect(
+        await requestSignIn(db(), { email: fresh("ip").email, ip, now: new Date(t0.getTime() + i) }),
+      ).toEqual({ ok: true });
     }
     const last = fresh("ip-21").email;
-    expect(await requestSignIn(db(), { email: last, ip, now: new Date(t0.getTime() + 60_000) })).toEqual({ ok: false, status: 429, message: TOO_MANY });
+    expect(await requestSignIn(db(), { email: last, ip, now: new Date(t0.getTime() + 60_000) })).toEqual({
+      ok: false,
+      status: 429,
+      message: TOO_MANY,
+    });
     expect(mailsTo(last)).toEqual([]);
     // another IP is not affected
-    expect(await requestSignIn(db(), { email: last, ip: "10.4.0.2", now: new Date(t0.getTime() + 60_000) })).toEqual({ ok: true });
+    expect(
+      await requestSignIn(db(), { email: last, ip: "10.4.0.2", now: new Date(t0.getTime() + 60_000) }),
+    ).toEqual({ ok: true });
     // and this IP may ask again once its window has passed
-    expect(await requestSignIn(db(), { email: fresh("ip-apres").email, ip, now: new Date(t0.getTime() + MAX_REQUESTS_PER_IP + 15 * 60_000) })).toEqual({ ok: true });
+    expect(
+      await requestSignIn(db(), {
+        email: fresh("ip-apres").email,
+        ip,
+        now: new Date(t0.getTime() + MAX_REQUESTS_PER_IP + 15 * 60_000),
+      }),
+    ).toEqual({ ok: true });
   });
 
   it("concurrent requests cannot get past the per-address limit (check-then-insert must be atomic)", async () => {
@@ -323,7 +416,10 @@ describe("rate limits", () => {
     );
     const accepted = results.filter((r) => r.ok).length;
     const rows = await db().selectFrom("sign_in_requests").select("id").where("email", "=", email).execute();
-    expect({ accepted, rows: rows.length, mails: mailsTo(email).length }, "20 simultaneous requests for one address").toEqual({
+    expect(
+      { accepted, rows: rows.length, mails: mailsTo(email).length },
+      "20 simultaneous requests for one address",
+    ).toEqual({
       accepted: MAX_REQUESTS_PER_EMAIL,
       rows: MAX_REQUESTS_PER_EMAIL,
       mails: MAX_REQUESTS_PER_EMAIL,
@@ -346,37 +442,58 @@ describe("sessions", () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     const user = await getSessionUser(requestWithCookie(token), db());
     expect(user).toMatchObject({ id: userId, role: "citizen" });
-    const row = await db().selectFrom("sessions").selectAll().where("user_id", "=", userId).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom("sessions")
+      .selectAll()
+      .where("user_id", "=", userId)
+      .executeTakeFirstOrThrow();
     expect(row.id_hash).toBe(sha256(token));
     expect(JSON.stringify(row)).not.toContain(token);
     expect(row.user_agent).toBe("Mozilla/5.0 (test)");
     // no cookie, a wrong cookie, a forged one: nobody
     expect(await getSessionUser(new Request("https://propulsons.example/"), db())).toBeNull();
-    expect(await getSessionUser(requestWithCookie(crypto.randomBytes(32).toString("base64url")), db())).toBeNull();
-    expect(await getSessionUser(new Request("https://propulsons.example/", { headers: { cookie: `x__session=${token}` } }), db())).toBeNull();
+    expect(
+      await getSessionUser(requestWithCookie(crypto.randomBytes(32).toString("base64url")), db()),
+    ).toBeNull();
+    expect(
+      await getSessionUser(
+        new Request("https://propulsons.example/", { headers: { cookie: `x__session=${token}` } }),
+        db(),
+      ),
+    ).toBeNull();
   });
 
   it("an expired session is refused", async () => {
     const userId = await signedInUser("session-expiree");
     const t0 = new Date();
     const token = await createSession(db(), userId, null, t0);
-    expect(await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + SESSION_MS - 1))).toMatchObject({ id: userId });
-    expect(await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + SESSION_MS))).toBeNull();
-    expect(await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + SESSION_MS + 86_400_000))).toBeNull();
+    expect(
+      await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + SESSION_MS - 1)),
+    ).toMatchObject({ id: userId });
+    expect(
+      await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + SESSION_MS)),
+    ).toBeNull();
+    expect(
+      await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + SESSION_MS + 86_400_000)),
+    ).toBeNull();
   });
 
-  it("revokeSessions(\"this\") ends only this session", async () => {
+  it('revokeSessions("this") ends only this session', async () => {
     const userId = await signedInUser("revoque-une");
     const laptop = await createSession(db(), userId, "laptop");
     const phone = await createSession(db(), userId, "phone");
     await revokeSessions(requestWithCookie(laptop), "this", db());
     expect(await getSessionUser(requestWithCookie(laptop), db())).toBeNull();
     expect(await getSessionUser(requestWithCookie(phone), db())).toMatchObject({ id: userId });
-    const revoked = await db().selectFrom("sessions").select("revoked_at").where("id_hash", "=", sha256(laptop)).executeTakeFirstOrThrow();
+    const revoked = await db()
+      .selectFrom("sessions")
+      .select("revoked_at")
+      .where("id_hash", "=", sha256(laptop))
+      .executeTakeFirstOrThrow();
     expect(revoked.revoked_at).not.toBeNull();
   });
 
-  it("revokeSessions(\"all\") ends every session of this user, and only of this user", async () => {
+  it('revokeSessions("all") ends every session of this user, and only of this user', async () => {
     const userId = await signedInUser("revoque-toutes");
     const otherId = await signedInUser("voisin");
     const laptop = await createSession(db(), userId, "laptop");
@@ -414,11 +531,21 @@ describe("safeReturnPath", () => {
 
   it("never lets a browser leave the site: tabs and line breaks are dropped by URL parsing (« /\\t/evil.example » is « //evil.example »)", () => {
     const base = "https://propulsons.example";
-    const tricks = ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/\t\\evil.example", "//evil.example", "/\\evil.example"];
+    const tricks = [
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/\r\n/evil.example",
+      "/\t\\evil.example",
+      "//evil.example",
+      "/\\evil.example",
+    ];
     const leaving = tricks
       .map((trick) => ({ trick, kept: safeReturnPath(trick) }))
       .filter(({ kept }) => new URL(kept, base).origin !== base)
-      .map(({ trick, kept }) => `${JSON.stringify(trick)} → ${JSON.stringify(kept)} → ${new URL(kept, base).href}`);
+      .map(
+        ({ trick, kept }) =>
+          `${JSON.stringify(trick)} → ${JSON.stringify(kept)} → ${new URL(kept, base).href}`,
+      );
     expect(leaving, "return paths that a browser resolves to another site").toEqual([]);
   });
 });

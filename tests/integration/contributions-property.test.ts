@@ -64,7 +64,6 @@ afterAll(async () => {
   fs.rmSync(outbox, { force: true });
 });
 
-
 interface RewardInfo {
   id: number;
   campaignId: number;
@@ -114,7 +113,10 @@ function effectOf(event: MockEvent): "paid" | "expired" | "failed" | null {
 }
 
 function contributionIdOf(event: MockEvent): number {
-  const object = event.data.object as { client_reference_id?: string | null; metadata?: Record<string, string> };
+  const object = event.data.object as {
+    client_reference_id?: string | null;
+    metadata?: Record<string, string>;
+  };
   return Number(object.client_reference_id ?? object.metadata?.contribution_id);
 }
 
@@ -140,16 +142,28 @@ async function loadCampaigns(db: Kysely<DB>, now: Date): Promise<CampaignInfo[]>
     out.push({
       id: c.id,
       slug: c.slug,
-      rewards: rewards.map((r) => ({ id: r.id, campaignId: r.campaign_id, minimumCents: r.minimum_cents, stock: r.stock, seededSold: r.sold })),
+      rewards: rewards.map((r) => ({
+        id: r.id,
+        campaignId: r.campaign_id,
+        minimumCents: r.minimum_cents,
+        stock: r.stock,
+        seededSold: r.sold,
+      })),
       baselineCents: page!.collectedCents,
     });
   }
   // Prefer campaigns with limited rewards, so stock limits are exercised.
-  out.sort((a, b) => Number(b.rewards.some((r) => r.stock !== null)) - Number(a.rewards.some((r) => r.stock !== null)) || a.id - b.id);
+  out.sort(
+    (a, b) =>
+      Number(b.rewards.some((r) => r.stock !== null)) - Number(a.rewards.some((r) => r.stock !== null)) ||
+      a.id - b.id,
+  );
   return out.slice(0, 3);
 }
 
-async function runScenario(seed: number): Promise<{ paid: number; opened: number; soldOut: number; delivered: number; duplicates: number }> {
+async function runScenario(
+  seed: number,
+): Promise<{ paid: number; opened: number; soldOut: number; delivered: number; duplicates: number }> {
   const rng = new Rng(seed);
   const tmp = tempDatabasePath(`property-${seed}`);
   stripeMock.reset();
@@ -178,9 +192,11 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
 
     /** Held units the webhook state implies (what the database must show right now). */
     const heldNow = (rewardId: number) =>
-      [...model.values()].filter((m) => m.rewardId === rewardId && m.holds && m.delivered === "pending").length;
+      [...model.values()].filter((m) => m.rewardId === rewardId && m.holds && m.delivered === "pending")
+        .length;
     const soldNow = (rewardId: number) =>
-      rewards.get(rewardId)!.seededSold + [...model.values()].filter((m) => m.rewardId === rewardId && m.delivered === "paid").length;
+      rewards.get(rewardId)!.seededSold +
+      [...model.values()].filter((m) => m.rewardId === rewardId && m.delivered === "paid").length;
 
     async function deliver(event: MockEvent, step: number | string): Promise<void> {
       const duplicate = deliveredIds.has(event.id);
@@ -190,7 +206,9 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
       stats.delivered += 1;
       if (duplicate) {
         stats.duplicates += 1;
-        expect(outcome, `${tag(step)}: a second delivery of ${event.type} ${event.id} changes nothing`).toBe("duplicate");
+        expect(outcome, `${tag(step)}: a second delivery of ${event.type} ${event.id} changes nothing`).toBe(
+          "duplicate",
+        );
         return;
       }
       deliveredIds.add(event.id);
@@ -202,11 +220,15 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
       if (event.type === "payment_intent.payment_failed") {
         const pi = event.data.object as { metadata?: Record<string, string> };
         const m = model.get(Number(pi.metadata?.contribution_id));
-        expect(outcome, `${tag(step)}: a decline is recorded only on a pending contribution`).toBe(m?.delivered === "pending" ? "processed" : "ignored");
+        expect(outcome, `${tag(step)}: a decline is recorded only on a pending contribution`).toBe(
+          m?.delivered === "pending" ? "processed" : "ignored",
+        );
         return;
       }
       expect(target, `${tag(step)}: ${event.type} refers to a contribution of this run`).toBeDefined();
-      expect(outcome, `${tag(step)}: first delivery of ${event.type} for contribution ${target!.id}`).toBe("processed");
+      expect(outcome, `${tag(step)}: first delivery of ${event.type} for contribution ${target!.id}`).toBe(
+        "processed",
+      );
       const effect = effectOf(event);
       if (effect === null) return;
       if (effect === "paid") {
@@ -243,7 +265,16 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
       const at = tag(step);
       const rows = await db
         .selectFrom("contributions")
-        .select(["id", "campaign_id", "status", "amount_cents", "reward_id", "reward_hold", "staff_flag", "stripe_checkout_session_id"])
+        .select([
+          "id",
+          "campaign_id",
+          "status",
+          "amount_cents",
+          "reward_id",
+          "reward_hold",
+          "staff_flag",
+          "stripe_checkout_session_id",
+        ])
         .where("campaign_id", "in", [...campaignIds])
         .execute();
       const mine = rows.filter((r) => model.has(r.id));
@@ -252,17 +283,28 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
       // Status of each contribution: exactly what the deliveries so far imply; never back from paid.
       for (const r of mine) {
         const m = model.get(r.id)!;
-        expect({ id: r.id, status: r.status }, `${at}: status of contribution ${r.id}`).toEqual({ id: m.id, status: m.delivered as ContributionStatus });
+        expect({ id: r.id, status: r.status }, `${at}: status of contribution ${r.id}`).toEqual({
+          id: m.id,
+          status: m.delivered as ContributionStatus,
+        });
         expect(r.stripe_checkout_session_id, `${at}: session of contribution ${r.id}`).toBe(m.sessionId);
         expect(r.staff_flag, `${at}: nothing for staff on contribution ${r.id}`).toBeNull();
-        expect(r.reward_hold, `${at}: hold of contribution ${r.id}`).toBe(m.holds && m.delivered === "pending" ? 1 : 0);
-        if (everPaid.has(r.id)) expect(r.status, `${at}: contribution ${r.id} went back from paid`).toBe("paid");
+        expect(r.reward_hold, `${at}: hold of contribution ${r.id}`).toBe(
+          m.holds && m.delivered === "pending" ? 1 : 0,
+        );
+        if (everPaid.has(r.id))
+          expect(r.status, `${at}: contribution ${r.id} went back from paid`).toBe("paid");
         if (r.status === "paid") everPaid.add(r.id);
       }
       // The model's own view: paid ids are the sessions whose payment was delivered.
       const paidIds = new Set(mine.filter((r) => r.status === "paid").map((r) => r.id));
-      const expectedPaid = new Set([...model.values()].filter((m) => m.delivered === "paid").map((m) => m.id));
-      expect([...paidIds].sort((a, b) => a - b), `${at}: paid contributions`).toEqual([...expectedPaid].sort((a, b) => a - b));
+      const expectedPaid = new Set(
+        [...model.values()].filter((m) => m.delivered === "paid").map((m) => m.id),
+      );
+      expect(
+        [...paidIds].sort((a, b) => a - b),
+        `${at}: paid contributions`,
+      ).toEqual([...expectedPaid].sort((a, b) => a - b));
 
       // Money, per campaign, to the cent.
       const ledger = await db
@@ -271,16 +313,32 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
         .where("campaign_id", "in", [...campaignIds])
         .execute();
       for (const c of campaigns) {
-        const paidSum = rows.filter((r) => r.campaign_id === c.id && r.status === "paid").reduce((s, r) => s + r.amount_cents, 0);
-        const ledgerPaid = ledger.filter((e) => e.campaign_id === c.id && e.kind === "contribution_paid").reduce((s, e) => s + e.amount_cents, 0);
-        const ledgerRefund = ledger.filter((e) => e.campaign_id === c.id && e.kind === "refund").reduce((s, e) => s + e.amount_cents, 0);
-        const modelPaid = [...model.values()].filter((m) => m.campaignId === c.id && m.delivered === "paid").reduce((s, m) => s + m.amountCents, 0);
+        const paidSum = rows
+          .filter((r) => r.campaign_id === c.id && r.status === "paid")
+          .reduce((s, r) => s + r.amount_cents, 0);
+        const ledgerPaid = ledger
+          .filter((e) => e.campaign_id === c.id && e.kind === "contribution_paid")
+          .reduce((s, e) => s + e.amount_cents, 0);
+        const ledgerRefund = ledger
+          .filter((e) => e.campaign_id === c.id && e.kind === "refund")
+          .reduce((s, e) => s + e.amount_cents, 0);
+        const modelPaid = [...model.values()]
+          .filter((m) => m.campaignId === c.id && m.delivered === "paid")
+          .reduce((s, m) => s + m.amountCents, 0);
         const page = await getCampaignPage(db, c.slug);
         expect(
-          { paidSum, ledger: ledgerPaid - ledgerRefund, shown: page!.collectedCents, model: c.baselineCents + modelPaid },
+          {
+            paidSum,
+            ledger: ledgerPaid - ledgerRefund,
+            shown: page!.collectedCents,
+            model: c.baselineCents + modelPaid,
+          },
           `${at}: money of campaign ${c.slug}`,
         ).toEqual({ paidSum, ledger: paidSum, shown: paidSum, model: paidSum });
-        expect(ledger.some((e) => e.campaign_id === c.id && e.kind !== "contribution_paid"), `${at}: only payments in the ledger of ${c.slug}`).toBe(false);
+        expect(
+          ledger.some((e) => e.campaign_id === c.id && e.kind !== "contribution_paid"),
+          `${at}: only payments in the ledger of ${c.slug}`,
+        ).toBe(false);
       }
       // Exactly one contribution_paid entry per paid contribution, none for the others, of its amount.
       const entriesOf = new Map<number, number[]>();
@@ -290,7 +348,10 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
       }
       for (const r of rows) {
         const expected = r.status === "paid" ? [r.amount_cents] : [];
-        expect(entriesOf.get(r.id) ?? [], `${at}: ledger entries of contribution ${r.id} (${r.status})`).toEqual(expected);
+        expect(
+          entriesOf.get(r.id) ?? [],
+          `${at}: ledger entries of contribution ${r.id} (${r.status})`,
+        ).toEqual(expected);
       }
 
       // Rewards: held units are the open checkouts holding one; sold = seeded + paid here; never oversold.
@@ -300,14 +361,25 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
         .where("campaign_id", "in", [...campaignIds])
         .execute();
       for (const rw of rewardRows) {
-        const pendingHolding = rows.filter((r) => r.reward_id === rw.id && r.status === "pending" && r.reward_hold === 1).length;
-        expect(rw.held, `${at}: held of reward ${rw.id} = pending contributions holding it`).toBe(pendingHolding);
-        expect({ held: rw.held, sold: rw.sold }, `${at}: counters of reward ${rw.id}`).toEqual({ held: heldNow(rw.id), sold: soldNow(rw.id) });
-        if (rw.stock !== null) expect(rw.held + rw.sold, `${at}: reward ${rw.id} oversold`).toBeLessThanOrEqual(rw.stock);
+        const pendingHolding = rows.filter(
+          (r) => r.reward_id === rw.id && r.status === "pending" && r.reward_hold === 1,
+        ).length;
+        expect(rw.held, `${at}: held of reward ${rw.id} = pending contributions holding it`).toBe(
+          pendingHolding,
+        );
+        expect({ held: rw.held, sold: rw.sold }, `${at}: counters of reward ${rw.id}`).toEqual({
+          held: heldNow(rw.id),
+          sold: soldNow(rw.id),
+        });
+        if (rw.stock !== null)
+          expect(rw.held + rw.sold, `${at}: reward ${rw.id} oversold`).toBeLessThanOrEqual(rw.stock);
       }
 
       // Every distinct event delivered is stored once.
-      const events = await db.selectFrom("stripe_events").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
+      const events = await db
+        .selectFrom("stripe_events")
+        .select(sql<number>`count(*)`.as("n"))
+        .executeTakeFirstOrThrow();
       expect(Number(events.n), `${at}: stored event ids`).toBe(deliveredIds.size);
 
       // Each payment enqueued its receipt and the holder's notice, once.
@@ -328,7 +400,8 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
       }
       let amountCents: number | null = rng.int(100, 20_000);
       if (reward) amountCents = rng.chance(0.3) ? null : Math.max(amountCents, reward.minimumCents);
-      const available = !reward || reward.stock === null || heldNow(reward.id) + soldNow(reward.id) < reward.stock;
+      const available =
+        !reward || reward.stock === null || heldNow(reward.id) + soldNow(reward.id) < reward.stock;
       const n = model.size + stats.soldOut + 1;
       const result = await startContribution(db, campaign.slug, {
         amountCents,
@@ -340,7 +413,10 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
         message: null,
       });
       if (!available) {
-        expect(result, `${tag(step)}: reward ${reward!.id} is sold out`).toMatchObject({ ok: false, status: 409 });
+        expect(result, `${tag(step)}: reward ${reward!.id} is sold out`).toMatchObject({
+          ok: false,
+          status: 409,
+        });
         if (!result.ok) expect(result.fieldErrors?.contrepartie).toContain("est épuisée");
         stats.soldOut += 1;
         return;
@@ -369,23 +445,62 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
     for (let step = 1; step <= STEPS; step++) {
       const open_ = inStage("open");
       const processing = inStage("processing");
-      const choices: Array<[number, () => Promise<void>]> = [
-        [open_.length < 4 ? 5 : 3, () => open(step)],
-      ];
+      const choices: Array<[number, () => Promise<void>]> = [[open_.length < 4 ? 5 : 3, () => open(step)]];
       if (open_.length > 0) {
         const pickOpen = () => rng.pick(open_);
         choices.push(
-          [3, async () => { const m = pickOpen(); m.stage = "paid"; await emit(payCheckout(m.sessionId), step); }],
-          [1, async () => { const m = pickOpen(); await emit(declineCheckout(m.sessionId), step); }],
-          [1, async () => { const m = pickOpen(); m.stage = "expired"; await emit(expireCheckout(m.sessionId), step); }],
-          [1, async () => { const m = pickOpen(); m.stage = "processing"; await emit(completeCheckoutAsync(m.sessionId), step); }],
+          [
+            3,
+            async () => {
+              const m = pickOpen();
+              m.stage = "paid";
+              await emit(payCheckout(m.sessionId), step);
+            },
+          ],
+          [
+            1,
+            async () => {
+              const m = pickOpen();
+              await emit(declineCheckout(m.sessionId), step);
+            },
+          ],
+          [
+            1,
+            async () => {
+              const m = pickOpen();
+              m.stage = "expired";
+              await emit(expireCheckout(m.sessionId), step);
+            },
+          ],
+          [
+            1,
+            async () => {
+              const m = pickOpen();
+              m.stage = "processing";
+              await emit(completeCheckoutAsync(m.sessionId), step);
+            },
+          ],
         );
       }
       if (processing.length > 0) {
         const pickProcessing = () => rng.pick(processing);
         choices.push(
-          [1, async () => { const m = pickProcessing(); m.stage = "async_paid"; await emit(settleAsyncPayment(m.sessionId, "succeeded"), step); }],
-          [1, async () => { const m = pickProcessing(); m.stage = "async_failed"; await emit(settleAsyncPayment(m.sessionId, "failed"), step); }],
+          [
+            1,
+            async () => {
+              const m = pickProcessing();
+              m.stage = "async_paid";
+              await emit(settleAsyncPayment(m.sessionId, "succeeded"), step);
+            },
+          ],
+          [
+            1,
+            async () => {
+              const m = pickProcessing();
+              m.stage = "async_failed";
+              await emit(settleAsyncPayment(m.sessionId, "failed"), step);
+            },
+          ],
         );
       }
       if (delayed.length > 0) choices.push([1, () => flushSome(step)]);
@@ -402,14 +517,33 @@ async function runScenario(seed: number): Promise<{ paid: number; opened: number
     await check("final flush");
 
     // Independently of the deliveries: the sessions the citizens paid are exactly the paid contributions.
-    const paidByCitizens = [...model.values()].filter((m) => m.stage === "paid" || m.stage === "async_paid").map((m) => m.id).sort((a, b) => a - b);
+    const paidByCitizens = [...model.values()]
+      .filter((m) => m.stage === "paid" || m.stage === "async_paid")
+      .map((m) => m.id)
+      .sort((a, b) => a - b);
     const paidInDb = (
-      await db.selectFrom("contributions").select("id").where("status", "=", "paid").where("id", "in", [0, ...model.keys()]).execute()
-    ).map((r) => r.id).sort((a, b) => a - b);
-    expect(paidInDb, `seed ${seed}: paid contributions after every event was delivered`).toEqual(paidByCitizens);
+      await db
+        .selectFrom("contributions")
+        .select("id")
+        .where("status", "=", "paid")
+        .where("id", "in", [0, ...model.keys()])
+        .execute()
+    )
+      .map((r) => r.id)
+      .sort((a, b) => a - b);
+    expect(paidInDb, `seed ${seed}: paid contributions after every event was delivered`).toEqual(
+      paidByCitizens,
+    );
     // Still open checkouts keep their hold; every closed one released it.
     for (const m of model.values()) {
-      const expected = m.stage === "paid" || m.stage === "async_paid" ? "paid" : m.stage === "expired" ? "expired" : m.stage === "async_failed" ? "failed" : "pending";
+      const expected =
+        m.stage === "paid" || m.stage === "async_paid"
+          ? "paid"
+          : m.stage === "expired"
+            ? "expired"
+            : m.stage === "async_failed"
+              ? "failed"
+              : "pending";
       expect(m.delivered, `seed ${seed}: final state of contribution ${m.id}`).toBe(expected);
     }
     stats.paid = paidByCitizens.length;
@@ -449,7 +583,9 @@ describe("a payment whose reward holds no unit", () => {
         .where("c.ends_at", ">", now.toISOString())
         .orderBy("r.id")
         .executeTakeFirstOrThrow();
-      const soldBefore = new Map((await db.selectFrom("rewards").select(["id", "sold"]).execute()).map((r) => [r.id, r.sold]));
+      const soldBefore = new Map(
+        (await db.selectFrom("rewards").select(["id", "sold"]).execute()).map((r) => [r.id, r.sold]),
+      );
 
       const result = await startContribution(db, reward.slug, {
         amountCents: null,
@@ -462,9 +598,14 @@ describe("a payment whose reward holds no unit", () => {
       });
       if (!result.ok) throw new Error(`startContribution refused: ${JSON.stringify(result)}`);
       const sessionId = result.checkoutUrl.split("/").pop()!;
-      for (const event of payCheckout(sessionId)) await processStripeEvent(db, event as unknown as Stripe.Event);
+      for (const event of payCheckout(sessionId))
+        await processStripeEvent(db, event as unknown as Stripe.Event);
 
-      const paid = await db.selectFrom("contributions").select(["status", "staff_flag"]).where("id", "=", result.contributionId).executeTakeFirstOrThrow();
+      const paid = await db
+        .selectFrom("contributions")
+        .select(["status", "staff_flag"])
+        .where("id", "=", result.contributionId)
+        .executeTakeFirstOrThrow();
       const changed = (await db.selectFrom("rewards").select(["id", "sold"]).execute())
         .filter((r) => r.sold !== soldBefore.get(r.id))
         .map((r) => ({ reward: r.id, added: r.sold - soldBefore.get(r.id)! }));

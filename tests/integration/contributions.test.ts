@@ -13,7 +13,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDatabase, database, initDatabase } from "~/db.server";
 import { deliverDueEmails } from "~/email.server";
 import { startContribution } from "~/payments/contributions.server";
-import { readContributionForm, validateContributionForm, parseEurosToCents } from "~/payments/contribution-form.server";
+import {
+  readContributionForm,
+  validateContributionForm,
+  parseEurosToCents,
+} from "~/payments/contribution-form.server";
 import { processStripeEvent } from "~/payments/webhooks.server";
 import { handlers } from "~/demo/index.server";
 import { readOutbox, resendFailures } from "~/demo/resend-api.server";
@@ -51,7 +55,12 @@ beforeAll(async () => {
   cleanup = tmp.cleanup;
   await initDatabase({ path: tmp.file, seed: true, now: new Date() });
   const { db } = database();
-  live = await db.selectFrom("campaigns").select(["id", "slug", "ends_at"]).where("status", "=", "live").orderBy("ends_at", "desc").executeTakeFirstOrThrow();
+  live = await db
+    .selectFrom("campaigns")
+    .select(["id", "slug", "ends_at"])
+    .where("status", "=", "live")
+    .orderBy("ends_at", "desc")
+    .executeTakeFirstOrThrow();
   limited = await db
     .selectFrom("rewards as r")
     .innerJoin("campaigns as c", "c.id", "r.campaign_id")
@@ -87,7 +96,8 @@ const input = (over: Partial<Parameters<typeof startContribution>[2]> = {}) => (
 
 async function deliver(events: MockEvent[]) {
   const outcomes = [];
-  for (const e of events) outcomes.push(await processStripeEvent(database().db, e as unknown as Stripe.Event));
+  for (const e of events)
+    outcomes.push(await processStripeEvent(database().db, e as unknown as Stripe.Event));
   return outcomes;
 }
 
@@ -96,11 +106,19 @@ async function contribution(id: number) {
 }
 
 async function reward(id: number) {
-  return database().db.selectFrom("rewards").select(["held", "sold", "stock"]).where("id", "=", id).executeTakeFirstOrThrow();
+  return database()
+    .db.selectFrom("rewards")
+    .select(["held", "sold", "stock"])
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
 }
 
 async function ledgerFor(contributionId: number) {
-  return database().db.selectFrom("ledger_entries").select(["kind", "amount_cents"]).where("contribution_id", "=", contributionId).execute();
+  return database()
+    .db.selectFrom("ledger_entries")
+    .select(["kind", "amount_cents"])
+    .where("contribution_id", "=", contributionId)
+    .execute();
 }
 
 async function open(over: Partial<Parameters<typeof startContribution>[2]> = {}, slug = live.slug) {
@@ -120,9 +138,14 @@ describe("opening a contribution", () => {
     expect(session.client_reference_id).toBe(String(row.id));
     expect(session.metadata).toEqual({ contribution_id: String(row.id), campaign_id: String(live.id) });
     expect(session.amount_total).toBe(4200);
-    const request = stripeMock.requests().find((r) => r.path === "/v1/checkout/sessions" && r.idempotencyKey === `checkout:${row.id}`);
+    const request = stripeMock
+      .requests()
+      .find((r) => r.path === "/v1/checkout/sessions" && r.idempotencyKey === `checkout:${row.id}`);
     expect(request).toBeDefined();
-    const pid = request!.body.payment_intent_data as { metadata: Record<string, string>; transfer_group: string };
+    const pid = request!.body.payment_intent_data as {
+      metadata: Record<string, string>;
+      transfer_group: string;
+    };
     expect(pid.metadata.contribution_id).toBe(String(row.id));
     expect(pid.transfer_group).toBe(`campaign_${live.id}`);
     // expires in 30 minutes by default
@@ -133,24 +156,54 @@ describe("opening a contribution", () => {
   it("does not count a pending contribution", async () => {
     const { row } = await open({ amountCents: 999_900 });
     const { db } = database();
-    const paid = await db.selectFrom("contributions").select("id").where("id", "=", row.id).where("status", "=", "paid").execute();
+    const paid = await db
+      .selectFrom("contributions")
+      .select("id")
+      .where("id", "=", row.id)
+      .where("status", "=", "paid")
+      .execute();
     expect(paid).toHaveLength(0);
   });
 
   it("refuses a closed campaign, an unknown reward, an amount under the reward's minimum, out of bounds", async () => {
     const { db } = database();
-    const funded = await db.selectFrom("campaigns").select("slug").where("status", "=", "funded").executeTakeFirstOrThrow();
+    const funded = await db
+      .selectFrom("campaigns")
+      .select("slug")
+      .where("status", "=", "funded")
+      .executeTakeFirstOrThrow();
     expect(await startContribution(db, funded.slug, input())).toMatchObject({ ok: false, status: 409 });
-    expect(await startContribution(db, live.slug, input({ rewardId: 999_999 }))).toMatchObject({ ok: false, status: 400, fieldErrors: { contrepartie: expect.stringContaining("n'existe pas") } });
-    const under = await startContribution(db, limited.campaign_slug, input({ rewardId: limited.id, amountCents: limited.minimum_cents - 1 }));
-    expect(under).toMatchObject({ ok: false, status: 400, fieldErrors: { montant: expect.stringContaining("au moins") } });
-    expect(await startContribution(db, live.slug, input({ amountCents: 99 }))).toMatchObject({ ok: false, status: 400 });
-    expect(await startContribution(db, live.slug, input({ amountCents: 1_000_001 }))).toMatchObject({ ok: false, status: 400 });
+    expect(await startContribution(db, live.slug, input({ rewardId: 999_999 }))).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { contrepartie: expect.stringContaining("n'existe pas") },
+    });
+    const under = await startContribution(
+      db,
+      limited.campaign_slug,
+      input({ rewardId: limited.id, amountCents: limited.minimum_cents - 1 }),
+    );
+    expect(under).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { montant: expect.stringContaining("au moins") },
+    });
+    expect(await startContribution(db, live.slug, input({ amountCents: 99 }))).toMatchObject({
+      ok: false,
+      status: 400,
+    });
+    expect(await startContribution(db, live.slug, input({ amountCents: 1_000_001 }))).toMatchObject({
+      ok: false,
+      status: 400,
+    });
   });
 
   it("refuses once the deadline has passed, even if the campaign is still marked live", async () => {
     const after = new Date(new Date(live.ends_at).getTime() + 1000);
-    expect(await startContribution(database().db, live.slug, input(), { now: after })).toMatchObject({ ok: false, status: 409 });
+    expect(await startContribution(database().db, live.slug, input(), { now: after })).toMatchObject({
+      ok: false,
+      status: 409,
+    });
   });
 
   it("uses the reward minimum when no amount is given, and holds a unit", async () => {
@@ -164,10 +217,22 @@ describe("opening a contribution", () => {
   it("releases the hold and says so in French when Stripe is unavailable", async () => {
     const before = await reward(limited.id);
     stripeMock.failNext(3, 500, /checkout\/sessions$/); // stripe-node retries twice, then gives up
-    const result = await startContribution(database().db, limited.campaign_slug, input({ rewardId: limited.id, amountCents: null }));
-    expect(result).toMatchObject({ ok: false, status: 502, formError: expect.stringContaining("Aucun paiement n'a été effectué") });
+    const result = await startContribution(
+      database().db,
+      limited.campaign_slug,
+      input({ rewardId: limited.id, amountCents: null }),
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      status: 502,
+      formError: expect.stringContaining("Aucun paiement n'a été effectué"),
+    });
     expect((await reward(limited.id)).held).toBe(before.held);
-    const last = await database().db.selectFrom("contributions").select(["status", "reward_hold"]).orderBy("id", "desc").executeTakeFirstOrThrow();
+    const last = await database()
+      .db.selectFrom("contributions")
+      .select(["status", "reward_hold"])
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     expect(last).toEqual({ status: "failed", reward_hold: 0 });
   });
 });
@@ -176,7 +241,10 @@ describe("webhooks: the source of truth", () => {
   it("pays: status, ledger entry, reward sold, receipt and holder emails — in one go", async () => {
     const before = await reward(limited.id);
     const amount = limited.minimum_cents + 500;
-    const { row, sessionId } = await open({ rewardId: limited.id, amountCents: amount, email: "payeuse@example.org" }, limited.campaign_slug);
+    const { row, sessionId } = await open(
+      { rewardId: limited.id, amountCents: amount, email: "payeuse@example.org" },
+      limited.campaign_slug,
+    );
     const outcomes = await deliver(payCheckout(sessionId));
     expect(outcomes).toEqual(["ignored", "processed"]); // payment_intent.succeeded is not needed; checkout.session.completed is
     const paid = await contribution(row.id);
@@ -185,7 +253,11 @@ describe("webhooks: the source of truth", () => {
     expect(paid.stripe_payment_intent_id).toMatch(/^pi_/);
     expect(await ledgerFor(row.id)).toEqual([{ kind: "contribution_paid", amount_cents: amount }]);
     expect(await reward(limited.id)).toMatchObject({ held: before.held, sold: before.sold + 1 });
-    const emails = await database().db.selectFrom("email_outbox").select(["kind", "to_email"]).where("idempotency_key", "in", [`receipt:${row.id}`, `holder-new:${row.id}`]).execute();
+    const emails = await database()
+      .db.selectFrom("email_outbox")
+      .select(["kind", "to_email"])
+      .where("idempotency_key", "in", [`receipt:${row.id}`, `holder-new:${row.id}`])
+      .execute();
     expect(emails.map((e) => e.kind).sort()).toEqual(["contribution_receipt", "holder_new_contribution"]);
     await deliverDueEmails(database().db);
     const receipt = readOutbox().find((m) => m.to.includes("payeuse@example.org"));
@@ -266,13 +338,21 @@ describe("webhooks: the source of truth", () => {
     const { row, sessionId } = await open({ amountCents: 2100 });
     const events = payCheckout(sessionId);
     // The deadline passes and the campaign moves on before Stripe's event arrives.
-    await database().db.updateTable("campaigns").set({ status: "settling" }).where("id", "=", live.id).execute();
+    await database()
+      .db.updateTable("campaigns")
+      .set({ status: "settling" })
+      .where("id", "=", live.id)
+      .execute();
     try {
       await deliver(events);
       expect((await contribution(row.id)).status).toBe("paid");
       expect(await ledgerFor(row.id)).toHaveLength(1);
     } finally {
-      await database().db.updateTable("campaigns").set({ status: "live" }).where("id", "=", live.id).execute();
+      await database()
+        .db.updateTable("campaigns")
+        .set({ status: "live" })
+        .where("id", "=", live.id)
+        .execute();
     }
   });
 
@@ -284,7 +364,11 @@ describe("webhooks: the source of truth", () => {
     expect((await contribution(row.id)).status).toBe("paid");
     const first = await deliverDueEmails(database().db);
     expect(first).toMatchObject({ sent: 0, retried: 2 });
-    const pending = await database().db.selectFrom("email_outbox").select(["status", "attempts"]).where("idempotency_key", "=", `receipt:${row.id}`).executeTakeFirstOrThrow();
+    const pending = await database()
+      .db.selectFrom("email_outbox")
+      .select(["status", "attempts"])
+      .where("idempotency_key", "=", `receipt:${row.id}`)
+      .executeTakeFirstOrThrow();
     expect(pending).toEqual({ status: "pending", attempts: 1 });
     resendFailures.reset();
     await deliverDueEmails(database().db, { now: new Date(Date.now() + 3_600_000) });
@@ -295,14 +379,47 @@ describe("webhooks: the source of truth", () => {
     const { row, sessionId } = await open({ amountCents: 2300 });
     await deliver(payCheckout(sessionId));
     const pi = (await contribution(row.id)).stripe_payment_intent_id!;
-    await deliver([makeEvent("charge.dispute.created", { id: "dp_1", object: "dispute", payment_intent: pi, charge: "ch_1", amount: 2300 })]);
+    await deliver([
+      makeEvent("charge.dispute.created", {
+        id: "dp_1",
+        object: "dispute",
+        payment_intent: pi,
+        charge: "ch_1",
+        amount: 2300,
+      }),
+    ]);
     expect((await contribution(row.id)).staff_flag).toBe("disputed");
-    await deliver([makeEvent("refund.updated", { id: "re_1", object: "refund", payment_intent: pi, amount: 2300, status: "pending" })]);
+    await deliver([
+      makeEvent("refund.updated", {
+        id: "re_1",
+        object: "refund",
+        payment_intent: pi,
+        amount: 2300,
+        status: "pending",
+      }),
+    ]);
     expect((await contribution(row.id)).status).toBe("refunding");
-    await deliver([makeEvent("charge.refunded", { id: "ch_1", object: "charge", payment_intent: pi, amount: 2300, amount_refunded: 2300, refunded: true })]);
+    await deliver([
+      makeEvent("charge.refunded", {
+        id: "ch_1",
+        object: "charge",
+        payment_intent: pi,
+        amount: 2300,
+        amount_refunded: 2300,
+        refunded: true,
+      }),
+    ]);
     expect((await contribution(row.id)).status).toBe("refunded");
     // a late "pending" refund update cannot move it back
-    await deliver([makeEvent("refund.updated", { id: "re_1", object: "refund", payment_intent: pi, amount: 2300, status: "pending" })]);
+    await deliver([
+      makeEvent("refund.updated", {
+        id: "re_1",
+        object: "refund",
+        payment_intent: pi,
+        amount: 2300,
+        status: "pending",
+      }),
+    ]);
     expect((await contribution(row.id)).status).toBe("refunded");
     expect(await ledgerFor(row.id)).toEqual([
       { kind: "contribution_paid", amount_cents: 2300 },
@@ -322,7 +439,11 @@ describe("webhooks: the source of truth", () => {
       await repair();
     }
     expect((await contribution(row.id)).status).toBe("pending");
-    const recorded = await database().db.selectFrom("stripe_events").select("id").where("id", "=", completed.id).execute();
+    const recorded = await database()
+      .db.selectFrom("stripe_events")
+      .select("id")
+      .where("id", "=", completed.id)
+      .execute();
     expect(recorded).toHaveLength(0);
     expect(await deliver([completed])).toEqual(["processed"]);
     expect((await contribution(row.id)).status).toBe("paid");
@@ -350,21 +471,40 @@ describe("the contribution form", () => {
   });
 
   it("gives French messages per field", () => {
-    const result = validateContributionForm(form({ montant: "abc", email: "pas-un-courriel", nom: "" }), bounds);
+    const result = validateContributionForm(
+      form({ montant: "abc", email: "pas-un-courriel", nom: "" }),
+      bounds,
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.montant).toMatch(/^Montant invalide/);
     expect(result.errors.email).toMatch(/^Adresse électronique invalide/);
     expect(result.errors.nom).toMatch(/^Indiquez le nom à afficher/);
-    const bounded = validateContributionForm(form({ montant: "0,50", email: "a@example.org", nom: "A" }), bounds);
-    expect(bounded.ok ? null : bounded.errors.montant).toBe("Le montant doit être compris entre 1\u00a0€ et 10\u202f000\u00a0€.");
+    const bounded = validateContributionForm(
+      form({ montant: "0,50", email: "a@example.org", nom: "A" }),
+      bounds,
+    );
+    expect(bounded.ok ? null : bounded.errors.montant).toBe(
+      "Le montant doit être compris entre 1\u00a0€ et 10\u202f000\u00a0€.",
+    );
   });
 
   it("lets anonymous contributors leave the name empty and normalises the email", () => {
-    const result = validateContributionForm(form({ montant: "10", email: " Marie@Example.ORG ", nom: "", anonyme: "on", masquer: "on" }), bounds);
+    const result = validateContributionForm(
+      form({ montant: "10", email: " Marie@Example.ORG ", nom: "", anonyme: "on", masquer: "on" }),
+      bounds,
+    );
     expect(result).toEqual({
       ok: true,
-      data: { amountCents: 1000, rewardId: null, email: "marie@example.org", publicName: "Anonyme", anonymous: true, hideAmount: true, message: null },
+      data: {
+        amountCents: 1000,
+        rewardId: null,
+        email: "marie@example.org",
+        publicName: "Anonyme",
+        anonymous: true,
+        hideAmount: true,
+        message: null,
+      },
     });
   });
 });

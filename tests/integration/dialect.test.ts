@@ -16,8 +16,12 @@ it(`opens ${TEST_PG_URL ? "PostgreSQL, as TEST_DATABASE_URL is set" : "SQLite, a
       expect(database.dialect).toBe(TEST_PG_URL ? "postgres" : "sqlite");
       expect(database.sqlite === null).toBe(Boolean(TEST_PG_URL));
       // Not just the label: ask the server itself.
-      const query = TEST_PG_URL ? sql<{ v: string }>`select version() as v` : sql<{ v: string }>`select 'SQLite ' || sqlite_version() as v`;
-      expect((await query.execute(database.db)).rows[0]!.v).toMatch(TEST_PG_URL ? /^PostgreSQL / : /^SQLite /);
+      const query = TEST_PG_URL
+        ? sql<{ v: string }>`select version() as v`
+        : sql<{ v: string }>`select 'SQLite ' || sqlite_version() as v`;
+      expect((await query.execute(database.db)).rows[0]!.v).toMatch(
+        TEST_PG_URL ? /^PostgreSQL / : /^SQLite /,
+      );
       await sql`create table t (n integer)`.execute(database.db);
       await sql`insert into t values (42)`.execute(database.db);
     } finally {

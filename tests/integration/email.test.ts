@@ -43,7 +43,13 @@ const receipt = {
 };
 
 async function enqueueReceipt(key: string, to = "camille@example.org", now = T0) {
-  await email.enqueueEmail(database.db, { kind: "contribution_receipt", data: receipt, to, idempotencyKey: key, now });
+  await email.enqueueEmail(database.db, {
+    kind: "contribution_receipt",
+    data: receipt,
+    to,
+    idempotencyKey: key,
+    now,
+  });
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000) {
@@ -92,7 +98,11 @@ describe("email outbox", () => {
     const [row] = await outboxRows();
     expect(row).toMatchObject({ status: "pending", attempts: 0, next_attempt_at: T0.toISOString() });
 
-    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({
+      sent: 1,
+      retried: 0,
+      failed: 0,
+    });
 
     const messages = readOutbox(outboxFile);
     expect(messages).toHaveLength(1);
@@ -100,7 +110,9 @@ describe("email outbox", () => {
     expect(message.to).toEqual(["camille@example.org"]);
     expect(message.from).toBe("Propulsons <ne-pas-repondre@propulsons.example>");
     expect(message.idempotencyKey).toBe("receipt:42");
-    expect(message.subject).toBe(`Merci ! Votre contribution à «${NBSP}Une épicerie solidaire à Lens${NBSP}» est confirmée`);
+    expect(message.subject).toBe(
+      `Merci ! Votre contribution à «${NBSP}Une épicerie solidaire à Lens${NBSP}» est confirmée`,
+    );
     expect(message.html).toContain('lang="fr"');
     const text = message.text!;
     expect(text).toContain(`Montant : 25${NBSP}€`);
@@ -119,7 +131,11 @@ describe("email outbox", () => {
     expect(sent!.sent_at).toBe(T0.toISOString());
 
     // Nothing left to send.
-    expect(await email.deliverDueEmails(database.db, { now: seconds(3600) })).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: seconds(3600) })).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 0,
+    });
     expect(requests).toBe(1);
   });
 
@@ -158,32 +174,54 @@ describe("email outbox", () => {
     await enqueueReceipt("receipt:1");
     resendFailures.next(2);
 
-    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({ sent: 0, retried: 1, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({
+      sent: 0,
+      retried: 1,
+      failed: 0,
+    });
     let [row] = await outboxRows();
     expect(row).toMatchObject({ status: "pending", attempts: 1, next_attempt_at: seconds(30).toISOString() });
     expect(row!.last_error).toMatch(/500/);
     expect(row!.last_error).not.toContain("re_demo");
 
     // Not due yet: nothing is sent.
-    expect(await email.deliverDueEmails(database.db, { now: seconds(29) })).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: seconds(29) })).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 0,
+    });
     expect(requests).toBe(1);
 
-    expect(await email.deliverDueEmails(database.db, { now: seconds(30) })).toEqual({ sent: 0, retried: 1, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: seconds(30) })).toEqual({
+      sent: 0,
+      retried: 1,
+      failed: 0,
+    });
     [row] = await outboxRows();
     expect(row).toMatchObject({ status: "pending", attempts: 2, next_attempt_at: seconds(90).toISOString() });
 
-    expect(await email.deliverDueEmails(database.db, { now: seconds(90) })).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: seconds(90) })).toEqual({
+      sent: 1,
+      retried: 0,
+      failed: 0,
+    });
     [row] = await outboxRows();
     expect(row).toMatchObject({ status: "sent", attempts: 2, last_error: null });
     expect(readOutbox(outboxFile)).toHaveLength(1);
     expect(requests).toBe(3);
 
-    expect(await email.deliverDueEmails(database.db, { now: seconds(7200) })).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: seconds(7200) })).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 0,
+    });
     expect(readOutbox(outboxFile)).toHaveLength(1);
   });
 
   it("backs off exponentially, capped at one hour", () => {
-    expect([1, 2, 3, 4, 7, 8, 50].map((n) => email.backoffMs(n) / 1000)).toEqual([30, 60, 120, 240, 1920, 3600, 3600]);
+    expect([1, 2, 3, 4, 7, 8, 50].map((n) => email.backoffMs(n) / 1000)).toEqual([
+      30, 60, 120, 240, 1920, 3600, 3600,
+    ]);
   });
 
   it("gives up after maxAttempts failures and keeps the error for staff", async () => {
@@ -205,7 +243,11 @@ describe("email outbox", () => {
 
     // A failed row is never sent again.
     resendFailures.reset();
-    expect(await email.deliverDueEmails(database.db, { now: seconds(86_400) })).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: seconds(86_400) })).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 0,
+    });
     expect(readOutbox(outboxFile)).toHaveLength(0);
     expect(requests).toBe(3);
   });
@@ -270,13 +312,19 @@ describe("email outbox", () => {
       const later = await killedSettler();
       expect(await email.deliverDueEmails(database.db)).toEqual(NOTHING);
       expect(await email.deliverDueEmails(database.db, { now: later })).toEqual(NOTHING);
-      expect(await email.deliverDueEmails(database.db, { now: new Date(later.getTime() + 86_400_000) })).toEqual(NOTHING);
+      expect(
+        await email.deliverDueEmails(database.db, { now: new Date(later.getTime() + 86_400_000) }),
+      ).toEqual(NOTHING);
       expect(requests).toBe(0);
     });
 
     it("is sent once by the server's worker (real clock) when the claim is over", async () => {
       await killedSettler();
-      expect(await email.deliverDueEmails(database.db, { clock: afterLease })).toEqual({ sent: 1, retried: 0, failed: 0 });
+      expect(await email.deliverDueEmails(database.db, { clock: afterLease })).toEqual({
+        sent: 1,
+        retried: 0,
+        failed: 0,
+      });
       expect(await email.deliverDueEmails(database.db, { clock: afterLease })).toEqual(NOTHING);
       expect(requests).toBe(1);
       expect(readOutbox(outboxFile).map((m) => m.idempotencyKey)).toEqual(["receipt:killed"]);
@@ -286,7 +334,11 @@ describe("email outbox", () => {
 
     it("is sent once by the next settler, simulated clock or not, when the claim is over", async () => {
       const later = await killedSettler();
-      expect(await email.deliverDueEmails(database.db, { now: later, clock: afterLease })).toEqual({ sent: 1, retried: 0, failed: 0 });
+      expect(await email.deliverDueEmails(database.db, { now: later, clock: afterLease })).toEqual({
+        sent: 1,
+        retried: 0,
+        failed: 0,
+      });
       expect(await email.deliverDueEmails(database.db, { clock: afterLease })).toEqual(NOTHING);
       expect(await email.deliverDueEmails(database.db, { now: later, clock: afterLease })).toEqual(NOTHING);
       expect(requests).toBe(1);
@@ -297,9 +349,17 @@ describe("email outbox", () => {
     await enqueueReceipt("receipt:old", "old@example.org", seconds(-60));
     await enqueueReceipt("receipt:new", "new@example.org", seconds(0));
     await enqueueReceipt("receipt:later", "later@example.org", seconds(600));
-    expect(await email.deliverDueEmails(database.db, { now: T0, limit: 1 })).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: T0, limit: 1 })).toEqual({
+      sent: 1,
+      retried: 0,
+      failed: 0,
+    });
     expect(readOutbox(outboxFile).map((m) => m.to[0])).toEqual(["old@example.org"]);
-    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({
+      sent: 1,
+      retried: 0,
+      failed: 0,
+    });
     expect(readOutbox(outboxFile).map((m) => m.to[0])).toEqual(["old@example.org", "new@example.org"]);
   });
 
@@ -321,14 +381,20 @@ describe("email outbox", () => {
         message: "Bravo pour ce beau projet !",
       },
     });
-    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({
+      sent: 1,
+      retried: 0,
+      failed: 0,
+    });
     const [message] = readOutbox(outboxFile);
     expect(message!.to).toEqual(["porteur@example.org"]);
     expect(message!.subject).toBe(`Nouvelle contribution pour «${NBSP}Une épicerie solidaire à Lens${NBSP}»`);
     const text = message!.text!;
     expect(text).toContain("Contributeur : Anonyme");
     expect(text).toContain(`Montant : 50${NBSP}€`);
-    expect(text).toContain(`3\u202f135${NBSP}€ collectés sur un objectif de 5\u202f000${NBSP}€, soit 62${NBSP}% de l'objectif.`);
+    expect(text).toContain(
+      `3\u202f135${NBSP}€ collectés sur un objectif de 5\u202f000${NBSP}€, soit 62${NBSP}% de l'objectif.`,
+    );
     expect(text).toContain("Bravo pour ce beau projet !");
     expect(message!.html).toContain(`62${NBSP}%`);
   });
@@ -353,9 +419,15 @@ describe("settlement emails through the outbox", () => {
     });
     const [row] = await outboxRows();
     expect(row).toMatchObject({ kind: "campaign_refund_contributor", status: "pending" });
-    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({
+      sent: 1,
+      retried: 0,
+      failed: 0,
+    });
     const [message] = readOutbox(outboxFile);
-    expect(message!.subject).toBe(`Campagne «${NBSP}Une épicerie solidaire à Lens${NBSP}» annulée${NBSP}: vous allez être remboursé`);
+    expect(message!.subject).toBe(
+      `Campagne «${NBSP}Une épicerie solidaire à Lens${NBSP}» annulée${NBSP}: vous allez être remboursé`,
+    );
     expect(message!.text).toContain("Projet abandonné par son porteur.");
     expect(message!.text).toContain(`Montant à rembourser${NBSP}: 25${NBSP}€`);
   });
@@ -363,11 +435,21 @@ describe("settlement emails through the outbox", () => {
 
 describe("email worker", () => {
   it("sends what is pending at start, then on kickEmailDelivery()", async () => {
-    await email.enqueueEmail(database.db, { kind: "contribution_receipt", data: receipt, to: "a@example.org", idempotencyKey: "w:1" });
+    await email.enqueueEmail(database.db, {
+      kind: "contribution_receipt",
+      data: receipt,
+      to: "a@example.org",
+      idempotencyKey: "w:1",
+    });
     const stop = email.startEmailWorker(database.db, { intervalMs: 60_000 });
     try {
       await waitFor(() => readOutbox(outboxFile).length === 1);
-      await email.enqueueEmail(database.db, { kind: "contribution_receipt", data: receipt, to: "b@example.org", idempotencyKey: "w:2" });
+      await email.enqueueEmail(database.db, {
+        kind: "contribution_receipt",
+        data: receipt,
+        to: "b@example.org",
+        idempotencyKey: "w:2",
+      });
       email.kickEmailDelivery();
       email.kickEmailDelivery();
       await waitFor(() => readOutbox(outboxFile).length === 2);
@@ -394,13 +476,17 @@ describe("demo outbox pages", () => {
     expect(messages.map((m) => m.to)).toEqual(["second@example.org", "first@example.org"]);
     expect(messages[0]!.subject).toContain("Une épicerie solidaire à Lens");
 
-    const response = await one.loader(args(`http://localhost/dev/outbox/${messages[1]!.id}`, { id: messages[1]!.id }));
+    const response = await one.loader(
+      args(`http://localhost/dev/outbox/${messages[1]!.id}`, { id: messages[1]!.id }),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     expect(await response.text()).toContain("PRP-000042");
 
-    const missing = await one.loader(args("http://localhost/dev/outbox/nope", { id: "nope" })).catch((e: unknown) => e);
+    const missing = await one
+      .loader(args("http://localhost/dev/outbox/nope", { id: "nope" }))
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(Response);
     expect((missing as Response).status).toBe(404);
   });

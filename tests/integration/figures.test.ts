@@ -69,9 +69,22 @@ const parisYearOf = (iso: string) => DateTime.fromISO(iso, { zone: TZ }).year;
 const COLLECTED = new Set<ContributionStatus>(["paid", "refunding", "refunded", "refund_failed"]);
 
 interface Raw {
-  campaigns: Array<{ id: number; status: CampaignState; starts_at: string; ends_at: string; territory_id: number; theme_id: number }>;
+  campaigns: Array<{
+    id: number;
+    status: CampaignState;
+    starts_at: string;
+    ends_at: string;
+    territory_id: number;
+    theme_id: number;
+  }>;
   started: Set<number>;
-  contributions: Array<{ campaign_id: number; email: string; amount_cents: number; status: ContributionStatus; paid_at: string | null }>;
+  contributions: Array<{
+    campaign_id: number;
+    email: string;
+    amount_cents: number;
+    status: ContributionStatus;
+    paid_at: string | null;
+  }>;
   ledger: Array<{ kind: LedgerKind; amount_cents: number; at: string }>;
   territories: Array<{ id: number; slug: string; name: string; position: number }>;
   themes: Array<{ id: number; slug: string; name: string; position: number }>;
@@ -79,14 +92,27 @@ interface Raw {
 
 async function readRaw(db: Kysely<DB>): Promise<Raw> {
   const [campaigns, starts, contributions, ledger, territories, themes] = await Promise.all([
-    db.selectFrom("campaigns").select(["id", "status", "starts_at", "ends_at", "territory_id", "theme_id"]).execute(),
+    db
+      .selectFrom("campaigns")
+      .select(["id", "status", "starts_at", "ends_at", "territory_id", "theme_id"])
+      .execute(),
     db.selectFrom("campaign_transitions").select("campaign_id").where("event", "=", "start").execute(),
-    db.selectFrom("contributions").select(["campaign_id", "email", "amount_cents", "status", "paid_at"]).execute(),
+    db
+      .selectFrom("contributions")
+      .select(["campaign_id", "email", "amount_cents", "status", "paid_at"])
+      .execute(),
     db.selectFrom("ledger_entries").select(["kind", "amount_cents", "at"]).execute(),
     db.selectFrom("territories").selectAll().execute(),
     db.selectFrom("themes").selectAll().execute(),
   ]);
-  return { campaigns, started: new Set(starts.map((s) => s.campaign_id)), contributions, ledger, territories, themes };
+  return {
+    campaigns,
+    started: new Set(starts.map((s) => s.campaign_id)),
+    contributions,
+    ledger,
+    territories,
+    themes,
+  };
 }
 
 function expectedFigures(raw: Raw, period: Period): Figures {
@@ -95,7 +121,10 @@ function expectedFigures(raw: Raw, period: Period): Figures {
   const launchedEver = (c: Raw["campaigns"][number]) =>
     raw.started.has(c.id) || running(c.status) || c.status === "funded" || c.status === "failed";
 
-  const perCampaign = new Map<number, { launched: boolean; funded: boolean; failed: boolean; cancelled: boolean; inProgress: boolean }>();
+  const perCampaign = new Map<
+    number,
+    { launched: boolean; funded: boolean; failed: boolean; cancelled: boolean; inProgress: boolean }
+  >();
   for (const c of raw.campaigns) {
     const launched = launchedEver(c);
     const startYear = parisYearOf(c.starts_at);
@@ -110,18 +139,26 @@ function expectedFigures(raw: Raw, period: Period): Figures {
         launched &&
         (period.kind === "all"
           ? running(c.status)
-          : startYear <= period.year && (endYear > period.year || (endYear === period.year && running(c.status)))),
+          : startYear <= period.year &&
+            (endYear > period.year || (endYear === period.year && running(c.status)))),
     });
   }
-  const count = (k: "launched" | "funded" | "failed" | "cancelled" | "inProgress") => [...perCampaign.values()].filter((v) => v[k]).length;
+  const count = (k: "launched" | "funded" | "failed" | "cancelled" | "inProgress") =>
+    [...perCampaign.values()].filter((v) => v[k]).length;
 
-  const collected = raw.contributions.filter((k) => COLLECTED.has(k.status) && k.paid_at !== null && inPeriod(k.paid_at));
+  const collected = raw.contributions.filter(
+    (k) => COLLECTED.has(k.status) && k.paid_at !== null && inPeriod(k.paid_at),
+  );
   const collectedCents = collected.reduce((s, k) => s + k.amount_cents, 0);
-  const refundedCents = collected.filter((k) => k.status === "refunded").reduce((s, k) => s + k.amount_cents, 0);
+  const refundedCents = collected
+    .filter((k) => k.status === "refunded")
+    .reduce((s, k) => s + k.amount_cents, 0);
   const collectedByCampaign = new Map<number, number>();
-  for (const k of collected) collectedByCampaign.set(k.campaign_id, (collectedByCampaign.get(k.campaign_id) ?? 0) + k.amount_cents);
+  for (const k of collected)
+    collectedByCampaign.set(k.campaign_id, (collectedByCampaign.get(k.campaign_id) ?? 0) + k.amount_cents);
 
-  const ledgerSum = (kind: LedgerKind) => raw.ledger.filter((e) => e.kind === kind && inPeriod(e.at)).reduce((s, e) => s + e.amount_cents, 0);
+  const ledgerSum = (kind: LedgerKind) =>
+    raw.ledger.filter((e) => e.kind === kind && inPeriod(e.at)).reduce((s, e) => s + e.amount_cents, 0);
 
   const funded = count("funded");
   const failed = count("failed");
@@ -166,10 +203,14 @@ function expectedActiveYears(raw: Raw): number[] {
     const launched = raw.started.has(c.id) || ["live", "settling", "funded", "failed"].includes(c.status);
     if (!launched) continue;
     years.add(parisYearOf(c.starts_at));
-    if (c.status === "funded" || c.status === "failed" || c.status === "cancelled") years.add(parisYearOf(c.ends_at));
+    if (c.status === "funded" || c.status === "failed" || c.status === "cancelled")
+      years.add(parisYearOf(c.ends_at));
   }
-  for (const k of raw.contributions) if (COLLECTED.has(k.status) && k.paid_at) years.add(parisYearOf(k.paid_at));
-  for (const e of raw.ledger) if (["commission", "commission_reversal", "payout", "payout_reversal"].includes(e.kind)) years.add(parisYearOf(e.at));
+  for (const k of raw.contributions)
+    if (COLLECTED.has(k.status) && k.paid_at) years.add(parisYearOf(k.paid_at));
+  for (const e of raw.ledger)
+    if (["commission", "commission_reversal", "payout", "payout_reversal"].includes(e.kind))
+      years.add(parisYearOf(e.at));
   return [...years].sort((a, b) => a - b);
 }
 
@@ -211,7 +252,14 @@ describe("key figures on the seed data", () => {
       successRatePercent: f.successRatePercent,
       collectedCents: f.collectedCents,
       citizens: f.citizens,
-    }).toEqual({ launched: 10, funded: 10, failed: 0, successRatePercent: 100, collectedCents: 5_693_800, citizens: 686 });
+    }).toEqual({
+      launched: 10,
+      funded: 10,
+      failed: 0,
+      successRatePercent: 100,
+      collectedCents: 5_693_800,
+      citizens: 686,
+    });
   });
 
   it("the maintained aggregates equal a plain recomputation", async () => {
@@ -226,25 +274,35 @@ describe("key figures on the seed data", () => {
 
 // ---------------------------------------------------------------------------
 
-
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** « now » of the generated platform: early January, so that campaigns run across New Year. */
 const GEN_NOW = new Date("2026-01-05T10:00:00.000Z");
-const parisMidnight = (date: string) => DateTime.fromISO(date, { zone: TZ }).startOf("day").toUTC().toJSDate();
-const parisEndOfDay = (date: string) => DateTime.fromISO(date, { zone: TZ }).set({ hour: 23, minute: 59, second: 59, millisecond: 0 }).toUTC().toJSDate();
+const parisMidnight = (date: string) =>
+  DateTime.fromISO(date, { zone: TZ }).startOf("day").toUTC().toJSDate();
+const parisEndOfDay = (date: string) =>
+  DateTime.fromISO(date, { zone: TZ })
+    .set({ hour: 23, minute: 59, second: 59, millisecond: 0 })
+    .toUTC()
+    .toJSDate();
 
 /** Instants where a wrong time-zone rule shows: Paris New Year and the two DST changes, ± a little. */
 function trickyInstants(fromYear: number, toYear: number): number[] {
   const out: number[] = [];
-  const around = (t: number) => out.push(t - HOUR, t - 30 * 60_000, t - 1, t, t + 1, t + 30 * 60_000, t + HOUR);
+  const around = (t: number) =>
+    out.push(t - HOUR, t - 30 * 60_000, t - 1, t, t + 1, t + 30 * 60_000, t + HOUR);
   for (let y = fromYear; y <= toYear; y++) {
     around(parisMidnight(`${y}-01-01`).getTime()); // 23:00 UTC the day before
     around(Date.UTC(y, 0, 1)); // UTC New Year: already 01:00 in Paris
     for (const month of [3, 10]) {
       // last Sunday of March / October, 01:00 UTC: the clocks change
       const lastDay = DateTime.fromObject({ year: y, month, day: 31 }, { zone: "UTC" });
-      around(lastDay.minus({ days: lastDay.weekday % 7 }).set({ hour: 1 }).toMillis());
+      around(
+        lastDay
+          .minus({ days: lastDay.weekday % 7 })
+          .set({ hour: 1 })
+          .toMillis(),
+      );
     }
   }
   return out.sort((a, b) => a - b);
@@ -287,14 +345,25 @@ describe("key figures on generated data, against a plain recomputation", () => {
     const themes = await db.selectFrom("themes").select("id").orderBy("position").execute();
     const holder = await db
       .insertInto("users")
-      .values({ email: "porteuse.chiffres@example.org", display_name: "Porteuse", role: "holder", created_at: "2015-01-01T00:00:00.000Z" })
+      .values({
+        email: "porteuse.chiffres@example.org",
+        display_name: "Porteuse",
+        role: "holder",
+        created_at: "2015-01-01T00:00:00.000Z",
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const org = await db
       .insertInto("organizations")
       .values({
-        owner_user_id: holder.id, name: "Association des chiffres", legal_form: "association", registration_number: null,
-        town: "Arras", territory_id: territories[0]!.id, stripe_account_id: "acct_figures", stripe_payouts_enabled: 1,
+        owner_user_id: holder.id,
+        name: "Association des chiffres",
+        legal_form: "association",
+        registration_number: null,
+        town: "Arras",
+        territory_id: territories[0]!.id,
+        stripe_account_id: "acct_figures",
+        stripe_payouts_enabled: 1,
         created_at: "2015-01-01T00:00:00.000Z",
       })
       .returning("id")
@@ -320,7 +389,8 @@ describe("key figures on generated data, against a plain recomputation", () => {
         { start: `${y}-09-${pad(int(10, 28))}`, end: `${y}-11-${pad(int(3, 20))}` },
         { start: `${y}-05-${pad(int(1, 28))}`, end: `${y}-07-${pad(int(1, 28))}` },
       );
-      if (y % 3 === 0) windows.push({ start: `${y - 1}-10-${pad(int(1, 28))}`, end: `${y + 1}-02-${pad(int(1, 28))}` });
+      if (y % 3 === 0)
+        windows.push({ start: `${y - 1}-10-${pad(int(1, 28))}`, end: `${y + 1}-02-${pad(int(1, 28))}` });
     }
 
     const campaigns: GenCampaign[] = [];
@@ -349,25 +419,48 @@ describe("key figures on generated data, against a plain recomputation", () => {
       const row = await db
         .insertInto("campaigns")
         .values({
-          organization_id: org.id, slug: `chiffres-${i + 1}`, title: `Campagne ${i + 1}`, summary: "—", story_md: "—",
-          goal_cents: int(10, 200) * 10_000, starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString(),
-          territory_id: territories[int(0, territories.length - 1)]!.id, theme_id: themes[int(0, themes.length - 1)]!.id,
-          budget_citoyen_year: chance(0.15) ? startsAt.getUTCFullYear() : null, expected_results_md: "—", timetable_md: "—",
-          image_path: null, status, featured: 0,
-          created_at: new Date(startsAt.getTime() - 30 * DAY).toISOString(), updated_at: startsAt.toISOString(),
+          organization_id: org.id,
+          slug: `chiffres-${i + 1}`,
+          title: `Campagne ${i + 1}`,
+          summary: "—",
+          story_md: "—",
+          goal_cents: int(10, 200) * 10_000,
+          starts_at: startsAt.toISOString(),
+          ends_at: endsAt.toISOString(),
+          territory_id: territories[int(0, territories.length - 1)]!.id,
+          theme_id: themes[int(0, themes.length - 1)]!.id,
+          budget_citoyen_year: chance(0.15) ? startsAt.getUTCFullYear() : null,
+          expected_results_md: "—",
+          timetable_md: "—",
+          image_path: null,
+          status,
+          featured: 0,
+          created_at: new Date(startsAt.getTime() - 30 * DAY).toISOString(),
+          updated_at: startsAt.toISOString(),
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      const transitions: Array<{ event: "create" | "start"; from: CampaignState | null; to: CampaignState; at: Date }> = [
-        { event: "create", from: null, to: "draft", at: new Date(startsAt.getTime() - 30 * DAY) },
-      ];
+      const transitions: Array<{
+        event: "create" | "start";
+        from: CampaignState | null;
+        to: CampaignState;
+        at: Date;
+      }> = [{ event: "create", from: null, to: "draft", at: new Date(startsAt.getTime() - 30 * DAY) }];
       if (wentLive) transitions.push({ event: "start", from: "approved", to: "live", at: startsAt });
       await db
         .insertInto("campaign_transitions")
-        .values(transitions.map((t) => ({
-          campaign_id: row.id, from_status: t.from, to_status: t.to, event: t.event, actor_user_id: null,
-          actor_role: "system", reason: null, at: t.at.toISOString(),
-        })))
+        .values(
+          transitions.map((t) => ({
+            campaign_id: row.id,
+            from_status: t.from,
+            to_status: t.to,
+            event: t.event,
+            actor_user_id: null,
+            actor_role: "system",
+            reason: null,
+            at: t.at.toISOString(),
+          })),
+        )
         .execute();
       campaigns.push({ id: row.id, status, startsAt, endsAt, wentLive });
     }
@@ -376,8 +469,16 @@ describe("key figures on generated data, against a plain recomputation", () => {
     const tricky = trickyInstants(FIRST_YEAR, LAST_YEAR);
     const emails = Array.from({ length: 60 }, (_, i) => `citoyen${i + 1}@example.org`);
     let unique = 0;
-    const pickEmail = () => (chance(0.15) ? `unique${++unique}@example.org` : emails[Math.floor(rnd() ** 2 * emails.length)]!);
-    const toRefund: Array<{ id: number; campaignId: number; amount: number; paidAt: string; to: ContributionStatus; at: Date }> = [];
+    const pickEmail = () =>
+      chance(0.15) ? `unique${++unique}@example.org` : emails[Math.floor(rnd() ** 2 * emails.length)]!;
+    const toRefund: Array<{
+      id: number;
+      campaignId: number;
+      amount: number;
+      paidAt: string;
+      to: ContributionStatus;
+      at: Date;
+    }> = [];
     const paidByCampaign = new Map<number, number>();
 
     for (const c of campaigns) {
@@ -386,36 +487,72 @@ describe("key figures on generated data, against a plain recomputation", () => {
       const inWindow = tricky.filter((t) => t >= c.startsAt.getTime() && t <= until);
       const n = int(6, 22);
       for (let k = 0; k < n; k++) {
-        const paidAtMs = inWindow.length > 0 && chance(0.5) ? inWindow[int(0, inWindow.length - 1)]! : int(c.startsAt.getTime(), until);
+        const paidAtMs =
+          inWindow.length > 0 && chance(0.5)
+            ? inWindow[int(0, inWindow.length - 1)]!
+            : int(c.startsAt.getTime(), until);
         const paidAt = new Date(paidAtMs).toISOString();
         const amount = chance(0.3) ? int(100, 99_999) : int(1, 30) * 500;
         const email = pickEmail();
         // what happens to it afterwards
         let fate: ContributionStatus = "paid";
         const r = rnd();
-        if (c.status === "failed" || c.status === "cancelled") fate = r < 0.75 ? "refunded" : r < 0.85 ? "refund_failed" : r < 0.93 ? "refunding" : "paid";
-        else if (c.status === "funded") fate = r < 0.06 ? "refunded" : r < 0.09 ? "refund_failed" : r < 0.11 ? "refunding" : "paid";
+        if (c.status === "failed" || c.status === "cancelled")
+          fate = r < 0.75 ? "refunded" : r < 0.85 ? "refund_failed" : r < 0.93 ? "refunding" : "paid";
+        else if (c.status === "funded")
+          fate = r < 0.06 ? "refunded" : r < 0.09 ? "refund_failed" : r < 0.11 ? "refunding" : "paid";
         else fate = r < 0.03 ? "refunded" : "paid";
         const id = await db.transaction().execute(async (trx) => {
           const row = await trx
             .insertInto("contributions")
             .values({
-              campaign_id: c.id, user_id: null, email, public_name: "Citoyen", amount_cents: amount, reward_id: null,
-              anonymous: 0, hide_amount: 0, message: null, status: "paid", stripe_checkout_session_id: null,
-              stripe_payment_intent_id: `pi_gen_${c.id}_${k}`, stripe_refund_id: null,
-              created_at: new Date(paidAtMs - 10 * 60_000).toISOString(), paid_at: paidAt, updated_at: paidAt,
+              campaign_id: c.id,
+              user_id: null,
+              email,
+              public_name: "Citoyen",
+              amount_cents: amount,
+              reward_id: null,
+              anonymous: 0,
+              hide_amount: 0,
+              message: null,
+              status: "paid",
+              stripe_checkout_session_id: null,
+              stripe_payment_intent_id: `pi_gen_${c.id}_${k}`,
+              stripe_refund_id: null,
+              created_at: new Date(paidAtMs - 10 * 60_000).toISOString(),
+              paid_at: paidAt,
+              updated_at: paidAt,
             })
             .returning("id")
             .executeTakeFirstOrThrow();
-          await trx.insertInto("ledger_entries").values({ campaign_id: c.id, contribution_id: row.id, kind: "contribution_paid", amount_cents: amount, at: paidAt }).execute();
+          await trx
+            .insertInto("ledger_entries")
+            .values({
+              campaign_id: c.id,
+              contribution_id: row.id,
+              kind: "contribution_paid",
+              amount_cents: amount,
+              at: paidAt,
+            })
+            .execute();
           await recordCollected(trx, { campaignId: c.id, email, amountCents: amount, paidAt });
           return row.id;
         });
         if (fate === "paid") paidByCampaign.set(c.id, (paidByCampaign.get(c.id) ?? 0) + amount);
         else {
-          const base = c.status === "failed" || c.status === "cancelled" ? Math.max(c.endsAt.getTime(), paidAtMs) : paidAtMs;
+          const base =
+            c.status === "failed" || c.status === "cancelled"
+              ? Math.max(c.endsAt.getTime(), paidAtMs)
+              : paidAtMs;
           const at = new Date(Math.min(base + int(HOUR, 20 * DAY), GEN_NOW.getTime()));
-          toRefund.push({ id, campaignId: c.id, amount, paidAt, to: fate, at: new Date(Math.max(at.getTime(), paidAtMs + 1)) });
+          toRefund.push({
+            id,
+            campaignId: c.id,
+            amount,
+            paidAt,
+            to: fate,
+            at: new Date(Math.max(at.getTime(), paidAtMs + 1)),
+          });
         }
       }
       // checkouts that never paid: not counted anywhere
@@ -425,9 +562,22 @@ describe("key figures on generated data, against a plain recomputation", () => {
         await db
           .insertInto("contributions")
           .values({
-            campaign_id: c.id, user_id: null, email: pickEmail(), public_name: "Citoyen", amount_cents: int(1, 30) * 500,
-            reward_id: null, anonymous: 0, hide_amount: 0, message: null, status, stripe_checkout_session_id: null,
-            stripe_payment_intent_id: null, stripe_refund_id: null, created_at: at, paid_at: null, updated_at: at,
+            campaign_id: c.id,
+            user_id: null,
+            email: pickEmail(),
+            public_name: "Citoyen",
+            amount_cents: int(1, 30) * 500,
+            reward_id: null,
+            anonymous: 0,
+            hide_amount: 0,
+            message: null,
+            status,
+            stripe_checkout_session_id: null,
+            stripe_payment_intent_id: null,
+            stripe_refund_id: null,
+            created_at: at,
+            paid_at: null,
+            updated_at: at,
           })
           .execute();
       }
@@ -438,18 +588,41 @@ describe("key figures on generated data, against a plain recomputation", () => {
     for (const r of toRefund) {
       await db.transaction().execute(async (trx) => {
         if (r.to === "refund_failed" || r.to === "refunded") {
-          await trx.updateTable("contributions").set({ status: "refunding", updated_at: r.at.toISOString() }).where("id", "=", r.id).execute();
+          await trx
+            .updateTable("contributions")
+            .set({ status: "refunding", updated_at: r.at.toISOString() })
+            .where("id", "=", r.id)
+            .execute();
         }
-        await trx.updateTable("contributions").set({ status: r.to, updated_at: r.at.toISOString() }).where("id", "=", r.id).execute();
+        await trx
+          .updateTable("contributions")
+          .set({ status: r.to, updated_at: r.at.toISOString() })
+          .where("id", "=", r.id)
+          .execute();
         if (r.to === "refunded") {
-          await trx.insertInto("ledger_entries").values({ campaign_id: r.campaignId, contribution_id: r.id, kind: "refund", amount_cents: r.amount, at: r.at.toISOString() }).execute();
+          await trx
+            .insertInto("ledger_entries")
+            .values({
+              campaign_id: r.campaignId,
+              contribution_id: r.id,
+              kind: "refund",
+              amount_cents: r.amount,
+              at: r.at.toISOString(),
+            })
+            .execute();
           await recordRefunded(trx, { campaignId: r.campaignId, amountCents: r.amount, paidAt: r.paidAt });
         }
       });
     }
 
     // Commission and payouts of funded campaigns: shortly after the end, and some right at Paris New Year.
-    const ledger: Array<{ campaign_id: number; contribution_id: null; kind: LedgerKind; amount_cents: number; at: string }> = [];
+    const ledger: Array<{
+      campaign_id: number;
+      contribution_id: null;
+      kind: LedgerKind;
+      amount_cents: number;
+      at: string;
+    }> = [];
     const boundaryAt = (y: number) => [
       new Date(parisMidnight(`${y}-01-01`).getTime() - 1), // 2024-12-31T22:59:59.999Z → y − 1
       parisMidnight(`${y}-01-01`), // 2024-12-31T23:00:00.000Z → y
@@ -461,19 +634,55 @@ describe("key figures on generated data, against a plain recomputation", () => {
       const total = paidByCampaign.get(c.id) ?? 0;
       const commission = Math.floor((total * 300 + 5000) / 10_000);
       const settledAt = new Date(c.endsAt.getTime() + int(1, 96) * HOUR).toISOString();
-      ledger.push({ campaign_id: c.id, contribution_id: null, kind: "commission", amount_cents: commission, at: settledAt });
-      ledger.push({ campaign_id: c.id, contribution_id: null, kind: "payout", amount_cents: total - commission, at: settledAt });
+      ledger.push({
+        campaign_id: c.id,
+        contribution_id: null,
+        kind: "commission",
+        amount_cents: commission,
+        at: settledAt,
+      });
+      ledger.push({
+        campaign_id: c.id,
+        contribution_id: null,
+        kind: "payout",
+        amount_cents: total - commission,
+        at: settledAt,
+      });
       // a supplementary payout (a late payment), sometimes reversed, right around the next Paris New Year
       if (chance(0.5)) {
         const y = DateTime.fromJSDate(c.endsAt, { zone: TZ }).year + 1;
         const at = boundaryAt(y)[int(0, 3)]!.toISOString();
         const extra = int(1000, 9000);
-        ledger.push({ campaign_id: c.id, contribution_id: null, kind: "commission", amount_cents: Math.floor((extra * 300 + 5000) / 10_000), at });
-        ledger.push({ campaign_id: c.id, contribution_id: null, kind: "payout", amount_cents: extra - Math.floor((extra * 300 + 5000) / 10_000), at });
+        ledger.push({
+          campaign_id: c.id,
+          contribution_id: null,
+          kind: "commission",
+          amount_cents: Math.floor((extra * 300 + 5000) / 10_000),
+          at,
+        });
+        ledger.push({
+          campaign_id: c.id,
+          contribution_id: null,
+          kind: "payout",
+          amount_cents: extra - Math.floor((extra * 300 + 5000) / 10_000),
+          at,
+        });
         if (chance(0.4)) {
           const back = boundaryAt(y)[int(0, 3)]!.toISOString();
-          ledger.push({ campaign_id: c.id, contribution_id: null, kind: "commission_reversal", amount_cents: Math.floor((extra * 300 + 5000) / 10_000), at: back });
-          ledger.push({ campaign_id: c.id, contribution_id: null, kind: "payout_reversal", amount_cents: extra - Math.floor((extra * 300 + 5000) / 10_000), at: back });
+          ledger.push({
+            campaign_id: c.id,
+            contribution_id: null,
+            kind: "commission_reversal",
+            amount_cents: Math.floor((extra * 300 + 5000) / 10_000),
+            at: back,
+          });
+          ledger.push({
+            campaign_id: c.id,
+            contribution_id: null,
+            kind: "payout_reversal",
+            amount_cents: extra - Math.floor((extra * 300 + 5000) / 10_000),
+            at: back,
+          });
         }
       }
     }
@@ -484,23 +693,58 @@ describe("key figures on generated data, against a plain recomputation", () => {
     const raw = await readRaw(db);
     const collected = raw.contributions.filter((k) => COLLECTED.has(k.status));
     const statuses = new Set(raw.contributions.map((k) => k.status));
-    expect([...statuses].sort()).toEqual(["expired", "failed", "paid", "pending", "refund_failed", "refunded", "refunding"]);
-    const utcVsParis = collected.filter((k) => k.paid_at && new Date(k.paid_at).getUTCFullYear() !== parisYearOf(k.paid_at));
+    expect([...statuses].sort()).toEqual([
+      "expired",
+      "failed",
+      "paid",
+      "pending",
+      "refund_failed",
+      "refunded",
+      "refunding",
+    ]);
+    const utcVsParis = collected.filter(
+      (k) => k.paid_at && new Date(k.paid_at).getUTCFullYear() !== parisYearOf(k.paid_at),
+    );
     expect(utcVsParis.length, "payments whose UTC year is not their Paris year").toBeGreaterThan(5);
-    const ledgerUtcVsParis = raw.ledger.filter((e) => e.kind !== "contribution_paid" && e.kind !== "refund" && new Date(e.at).getUTCFullYear() !== parisYearOf(e.at));
-    expect(ledgerUtcVsParis.length, "commission/payout entries whose UTC year is not their Paris year").toBeGreaterThan(1);
+    const ledgerUtcVsParis = raw.ledger.filter(
+      (e) =>
+        e.kind !== "contribution_paid" &&
+        e.kind !== "refund" &&
+        new Date(e.at).getUTCFullYear() !== parisYearOf(e.at),
+    );
+    expect(
+      ledgerUtcVsParis.length,
+      "commission/payout entries whose UTC year is not their Paris year",
+    ).toBeGreaterThan(1);
     const emailYears = new Map<string, Set<number>>();
-    for (const k of collected) emailYears.set(k.email, (emailYears.get(k.email) ?? new Set()).add(parisYearOf(k.paid_at!)));
-    expect([...emailYears.values()].filter((s) => s.size > 1).length, "citizens who gave in several years").toBeGreaterThan(10);
+    for (const k of collected)
+      emailYears.set(k.email, (emailYears.get(k.email) ?? new Set()).add(parisYearOf(k.paid_at!)));
+    expect(
+      [...emailYears.values()].filter((s) => s.size > 1).length,
+      "citizens who gave in several years",
+    ).toBeGreaterThan(10);
     const years = new Set(collected.map((k) => parisYearOf(k.paid_at!)));
     expect(years.size).toBeGreaterThanOrEqual(8);
     for (const s of ["funded", "failed", "cancelled", "live", "settling"] as const) {
-      expect(raw.campaigns.some((c) => c.status === s), s).toBe(true);
+      expect(
+        raw.campaigns.some((c) => c.status === s),
+        s,
+      ).toBe(true);
     }
     // 2015: only a campaign cancelled before it went live; 2017: only the payout of a campaign ended on 31 December 2016
-    const campaignYears = new Set(raw.campaigns.flatMap((c) => [parisYearOf(c.starts_at), parisYearOf(c.ends_at)]));
-    expect([campaignYears.has(2015), years.has(2015), campaignYears.has(2017), years.has(2017)]).toEqual([true, false, false, false]);
-    expect(raw.ledger.some((e) => e.kind === "payout" && parisYearOf(e.at) === 2017), "a payout in 2017").toBe(true);
+    const campaignYears = new Set(
+      raw.campaigns.flatMap((c) => [parisYearOf(c.starts_at), parisYearOf(c.ends_at)]),
+    );
+    expect([campaignYears.has(2015), years.has(2015), campaignYears.has(2017), years.has(2017)]).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
+    expect(
+      raw.ledger.some((e) => e.kind === "payout" && parisYearOf(e.at) === 2017),
+      "a payout in 2017",
+    ).toBe(true);
   });
 
   it("every field of every year and since launch equals the plain recomputation", async () => {
@@ -517,25 +761,54 @@ describe("key figures on generated data, against a plain recomputation", () => {
     const years = report.years.map((f) => (f.period.kind === "year" ? f.period.year : 0));
     expect(years, "years in the report").toEqual(expectedActiveYears(raw));
     expect(await activityYears(db)).toEqual(years);
-    for (const f of report.years) expect(f, `report ${JSON.stringify(f.period)}`).toEqual(expectedFigures(raw, f.period));
+    for (const f of report.years)
+      expect(f, `report ${JSON.stringify(f.period)}`).toEqual(expectedFigures(raw, f.period));
     expect(report.sinceLaunch).toEqual(expectedFigures(raw, ALL));
-    const sum = (k: "launched" | "funded" | "failed" | "cancelled" | "collectedCents" | "refundedCents" | "contributions" | "commissionCents" | "paidToHoldersCents") =>
-      report.years.reduce((s, f) => s + f[k], 0);
+    const sum = (
+      k:
+        | "launched"
+        | "funded"
+        | "failed"
+        | "cancelled"
+        | "collectedCents"
+        | "refundedCents"
+        | "contributions"
+        | "commissionCents"
+        | "paidToHoldersCents",
+    ) => report.years.reduce((s, f) => s + f[k], 0);
     const s = report.sinceLaunch;
     expect({
-      launched: sum("launched"), funded: sum("funded"), failed: sum("failed"), cancelled: sum("cancelled"),
-      collectedCents: sum("collectedCents"), refundedCents: sum("refundedCents"), contributions: sum("contributions"),
-      commissionCents: sum("commissionCents"), paidToHoldersCents: sum("paidToHoldersCents"),
+      launched: sum("launched"),
+      funded: sum("funded"),
+      failed: sum("failed"),
+      cancelled: sum("cancelled"),
+      collectedCents: sum("collectedCents"),
+      refundedCents: sum("refundedCents"),
+      contributions: sum("contributions"),
+      commissionCents: sum("commissionCents"),
+      paidToHoldersCents: sum("paidToHoldersCents"),
     }).toEqual({
-      launched: s.launched, funded: s.funded, failed: s.failed, cancelled: s.cancelled,
-      collectedCents: s.collectedCents, refundedCents: s.refundedCents, contributions: s.contributions,
-      commissionCents: s.commissionCents, paidToHoldersCents: s.paidToHoldersCents,
+      launched: s.launched,
+      funded: s.funded,
+      failed: s.failed,
+      cancelled: s.cancelled,
+      collectedCents: s.collectedCents,
+      refundedCents: s.refundedCents,
+      contributions: s.contributions,
+      commissionCents: s.commissionCents,
+      paidToHoldersCents: s.paidToHoldersCents,
     });
   });
 
   describe("tampered aggregates are reported, and the rebuild repairs them", () => {
     const someBucket = () =>
-      db.selectFrom("figure_campaign_years").selectAll().where("refunded_cents", ">", 0).orderBy("campaign_id").orderBy("year").executeTakeFirstOrThrow();
+      db
+        .selectFrom("figure_campaign_years")
+        .selectAll()
+        .where("refunded_cents", ">", 0)
+        .orderBy("campaign_id")
+        .orderBy("year")
+        .executeTakeFirstOrThrow();
 
     async function expectRepaired(label: string): Promise<void> {
       await rebuildFigureAggregates(db);
@@ -545,45 +818,85 @@ describe("key figures on generated data, against a plain recomputation", () => {
 
     it("a collected total one cent off", async () => {
       const b = await someBucket();
-      await db.updateTable("figure_campaign_years").set({ collected_cents: b.collected_cents + 1 }).where("campaign_id", "=", b.campaign_id).where("year", "=", b.year).execute();
+      await db
+        .updateTable("figure_campaign_years")
+        .set({ collected_cents: b.collected_cents + 1 })
+        .where("campaign_id", "=", b.campaign_id)
+        .where("year", "=", b.year)
+        .execute();
       const problems = await checkFigureAggregates(db);
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain(`campagne ${b.campaign_id}, ${b.year}`);
-      expect((await figuresFor(db, year(b.year))).collectedCents).toBe(expectedFigures(await readRaw(db), year(b.year)).collectedCents + 1);
+      expect((await figuresFor(db, year(b.year))).collectedCents).toBe(
+        expectedFigures(await readRaw(db), year(b.year)).collectedCents + 1,
+      );
       await expectRepaired("collected");
     });
 
     it("a refunded total, a contribution count", async () => {
       const b = await someBucket();
-      await db.updateTable("figure_campaign_years").set({ refunded_cents: b.refunded_cents - 100 }).where("campaign_id", "=", b.campaign_id).where("year", "=", b.year).execute();
+      await db
+        .updateTable("figure_campaign_years")
+        .set({ refunded_cents: b.refunded_cents - 100 })
+        .where("campaign_id", "=", b.campaign_id)
+        .where("year", "=", b.year)
+        .execute();
       expect(await checkFigureAggregates(db)).toHaveLength(1);
       await expectRepaired("refunded");
-      await db.updateTable("figure_campaign_years").set({ contributions: b.contributions + 1 }).where("campaign_id", "=", b.campaign_id).where("year", "=", b.year).execute();
+      await db
+        .updateTable("figure_campaign_years")
+        .set({ contributions: b.contributions + 1 })
+        .where("campaign_id", "=", b.campaign_id)
+        .where("year", "=", b.year)
+        .execute();
       expect(await checkFigureAggregates(db)).toHaveLength(1);
       await expectRepaired("contributions");
     });
 
     it("a missing bucket, and a bucket that should not exist", async () => {
       const b = await someBucket();
-      await db.deleteFrom("figure_campaign_years").where("campaign_id", "=", b.campaign_id).where("year", "=", b.year).execute();
+      await db
+        .deleteFrom("figure_campaign_years")
+        .where("campaign_id", "=", b.campaign_id)
+        .where("year", "=", b.year)
+        .execute();
       const missing = await checkFigureAggregates(db);
       expect(missing).toHaveLength(1);
       expect(missing[0]).toContain("agrégat absent");
       await expectRepaired("missing");
-      await db.insertInto("figure_campaign_years").values({ campaign_id: b.campaign_id, year: 2014, contributions: 1, collected_cents: 500, refunded_cents: 0 }).execute();
+      await db
+        .insertInto("figure_campaign_years")
+        .values({
+          campaign_id: b.campaign_id,
+          year: 2014,
+          contributions: 1,
+          collected_cents: 500,
+          refunded_cents: 0,
+        })
+        .execute();
       expect((await checkFigureAggregates(db)).join("\n")).toContain("recalcul rien");
       await expectRepaired("extra");
     });
 
     it("the citizens counter of a year (figure_periods), and of since launch", async () => {
-      const p = await db.selectFrom("figure_periods").selectAll().where("period", "=", 2024).executeTakeFirstOrThrow();
-      await db.updateTable("figure_periods").set({ citizens: p.citizens + 1 }).where("period", "=", 2024).execute();
+      const p = await db
+        .selectFrom("figure_periods")
+        .selectAll()
+        .where("period", "=", 2024)
+        .executeTakeFirstOrThrow();
+      await db
+        .updateTable("figure_periods")
+        .set({ citizens: p.citizens + 1 })
+        .where("period", "=", 2024)
+        .execute();
       const problems = await checkFigureAggregates(db);
       expect(problems).toEqual([`citoyens 2024 : compteur ${p.citizens + 1}, recalcul ${p.citizens}`]);
       expect((await figuresFor(db, year(2024))).citizens).toBe(p.citizens + 1);
       await expectRepaired("periods 2024");
       await db.updateTable("figure_periods").set({ citizens: 0 }).where("period", "=", 0).execute();
-      expect((await checkFigureAggregates(db)).join("\n")).toContain("citoyens depuis le lancement : compteur 0");
+      expect((await checkFigureAggregates(db)).join("\n")).toContain(
+        "citoyens depuis le lancement : compteur 0",
+      );
       await expectRepaired("periods 0");
       await db.deleteFrom("figure_periods").where("period", "=", 2023).execute();
       expect((await checkFigureAggregates(db)).join("\n")).toContain("citoyens 2023 : compteur 0");
@@ -591,12 +904,25 @@ describe("key figures on generated data, against a plain recomputation", () => {
     });
 
     it("the set of citizens of a year: one missing, or one address swapped for another with the same count", async () => {
-      const member = await db.selectFrom("figure_citizens").selectAll().where("period", "=", 2025).orderBy("email").executeTakeFirstOrThrow();
-      await db.deleteFrom("figure_citizens").where("period", "=", 2025).where("email", "=", member.email).execute();
+      const member = await db
+        .selectFrom("figure_citizens")
+        .selectAll()
+        .where("period", "=", 2025)
+        .orderBy("email")
+        .executeTakeFirstOrThrow();
+      await db
+        .deleteFrom("figure_citizens")
+        .where("period", "=", 2025)
+        .where("email", "=", member.email)
+        .execute();
       expect((await checkFigureAggregates(db)).join("\n")).toContain("citoyens 2025");
       await expectRepaired("member missing");
       // Same count, wrong set: the next payment from the dropped address would be counted as a new citizen.
-      await db.deleteFrom("figure_citizens").where("period", "=", 2025).where("email", "=", member.email).execute();
+      await db
+        .deleteFrom("figure_citizens")
+        .where("period", "=", 2025)
+        .where("email", "=", member.email)
+        .execute();
       await db.insertInto("figure_citizens").values({ period: 2025, email: "intrus@example.org" }).execute();
       const swapped = await checkFigureAggregates(db);
       expect(swapped.join("\n")).toContain("citoyens 2025");
@@ -620,7 +946,12 @@ describe("key figures through the real webhook path", () => {
     const tmp = tempDatabasePath("figures-webhook");
     cleanup = tmp.cleanup;
     ({ db } = await initDatabase({ path: tmp.file, seed: true, now: new Date() }));
-    live = await db.selectFrom("campaigns").select(["id", "slug"]).where("status", "=", "live").orderBy("ends_at", "desc").executeTakeFirstOrThrow();
+    live = await db
+      .selectFrom("campaigns")
+      .select(["id", "slug"])
+      .where("status", "=", "live")
+      .orderBy("ends_at", "desc")
+      .executeTakeFirstOrThrow();
   });
 
   afterAll(async () => {
@@ -634,7 +965,10 @@ describe("key figures through the real webhook path", () => {
     const payload = JSON.stringify(event);
     const request = new Request("http://localhost/webhooks/stripe", {
       method: "POST",
-      headers: { "content-type": "application/json", "stripe-signature": signPayload(payload, DEMO_WEBHOOK_SECRET) },
+      headers: {
+        "content-type": "application/json",
+        "stripe-signature": signPayload(payload, DEMO_WEBHOOK_SECRET),
+      },
       body: payload,
     });
     const response = await action({ request, params: {}, context: {} } as ActionFunctionArgs);
@@ -644,19 +978,40 @@ describe("key figures through the real webhook path", () => {
 
   async function openContribution(amountCents: number, email: string) {
     const result = await startContribution(db, live.slug, {
-      amountCents, rewardId: null, email, publicName: "Chiffres", anonymous: false, hideAmount: false, message: null,
+      amountCents,
+      rewardId: null,
+      email,
+      publicName: "Chiffres",
+      anonymous: false,
+      hideAmount: false,
+      message: null,
     });
     if (!result.ok) throw new Error(`could not open: ${JSON.stringify(result)}`);
-    const row = await db.selectFrom("contributions").select(["id", "stripe_checkout_session_id"]).where("id", "=", result.contributionId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("contributions")
+      .select(["id", "stripe_checkout_session_id"])
+      .where("id", "=", result.contributionId)
+      .executeTakeFirstOrThrow();
     return { id: row.id, sessionId: row.stripe_checkout_session_id! };
   }
 
-  const money = (f: Figures) => ({ collectedCents: f.collectedCents, refundedCents: f.refundedCents, contributions: f.contributions, citizens: f.citizens });
-  const campaignMoney = (f: Figures, slug: string) => f.byTerritory.find((t) => t.slug === slug)!.collectedCents;
+  const money = (f: Figures) => ({
+    collectedCents: f.collectedCents,
+    refundedCents: f.refundedCents,
+    contributions: f.contributions,
+    citizens: f.citizens,
+  });
+  const campaignMoney = (f: Figures, slug: string) =>
+    f.byTerritory.find((t) => t.slug === slug)!.collectedCents;
 
   it("a signed payment counts in the Paris year of its payment, a refund in that same year; the aggregates stay exact", async () => {
     const thisYear = DateTime.now().setZone(TZ).year;
-    const territory = await db.selectFrom("campaigns as c").innerJoin("territories as t", "t.id", "c.territory_id").select("t.slug").where("c.id", "=", live.id).executeTakeFirstOrThrow();
+    const territory = await db
+      .selectFrom("campaigns as c")
+      .innerJoin("territories as t", "t.id", "c.territory_id")
+      .select("t.slug")
+      .where("c.id", "=", live.id)
+      .executeTakeFirstOrThrow();
     const before = { year: await figuresFor(db, year(thisYear)), all: await figuresFor(db, ALL) };
     expect(await checkFigureAggregates(db)).toEqual([]);
 
@@ -665,7 +1020,11 @@ describe("key figures through the real webhook path", () => {
     const outcomes = [];
     for (const e of payCheckout(first.sessionId)) outcomes.push(await post(e));
     expect(outcomes).toEqual(["ignored", "processed"]);
-    const paid = await db.selectFrom("contributions").select(["status", "paid_at", "stripe_payment_intent_id"]).where("id", "=", first.id).executeTakeFirstOrThrow();
+    const paid = await db
+      .selectFrom("contributions")
+      .select(["status", "paid_at", "stripe_payment_intent_id"])
+      .where("id", "=", first.id)
+      .executeTakeFirstOrThrow();
     expect(paid.status).toBe("paid");
     expect(parisYearOf(paid.paid_at!)).toBe(thisYear);
     const afterPaid = { year: await figuresFor(db, year(thisYear)), all: await figuresFor(db, ALL) };
@@ -676,21 +1035,51 @@ describe("key figures through the real webhook path", () => {
         contributions: before[k].contributions + 1,
         citizens: before[k].citizens + 1,
       });
-      expect(campaignMoney(afterPaid[k], territory.slug)).toBe(campaignMoney(before[k], territory.slug) + 4321);
+      expect(campaignMoney(afterPaid[k], territory.slug)).toBe(
+        campaignMoney(before[k], territory.slug) + 4321,
+      );
     }
     expect(await checkFigureAggregates(db)).toEqual([]);
 
     // 2. Refund in progress: nothing moves. Then Stripe says the charge is refunded.
     const pi = paid.stripe_payment_intent_id!;
-    expect(await post(makeEvent("refund.updated", { id: "re_figures_1", object: "refund", payment_intent: pi, amount: 4321, status: "pending" }))).toBe("processed");
+    expect(
+      await post(
+        makeEvent("refund.updated", {
+          id: "re_figures_1",
+          object: "refund",
+          payment_intent: pi,
+          amount: 4321,
+          status: "pending",
+        }),
+      ),
+    ).toBe("processed");
     expect(money(await figuresFor(db, year(thisYear)))).toEqual(money(afterPaid.year));
     expect(await checkFigureAggregates(db)).toEqual([]);
-    const refundedEvent = makeEvent("charge.refunded", { id: "ch_figures_1", object: "charge", payment_intent: pi, amount: 4321, amount_refunded: 4321, refunded: true });
+    const refundedEvent = makeEvent("charge.refunded", {
+      id: "ch_figures_1",
+      object: "charge",
+      payment_intent: pi,
+      amount: 4321,
+      amount_refunded: 4321,
+      refunded: true,
+    });
     expect(await post(refundedEvent)).toBe("processed");
-    expect((await db.selectFrom("contributions").select("status").where("id", "=", first.id).executeTakeFirstOrThrow()).status).toBe("refunded");
+    expect(
+      (
+        await db
+          .selectFrom("contributions")
+          .select("status")
+          .where("id", "=", first.id)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe("refunded");
     const afterRefund = { year: await figuresFor(db, year(thisYear)), all: await figuresFor(db, ALL) };
     for (const k of ["year", "all"] as const) {
-      expect(money(afterRefund[k]), `${k} after the refund`).toEqual({ ...money(afterPaid[k]), refundedCents: afterPaid[k].refundedCents + 4321 });
+      expect(money(afterRefund[k]), `${k} after the refund`).toEqual({
+        ...money(afterPaid[k]),
+        refundedCents: afterPaid[k].refundedCents + 4321,
+      });
     }
     expect(await checkFigureAggregates(db)).toEqual([]);
 
@@ -701,15 +1090,27 @@ describe("key figures through the real webhook path", () => {
   });
 
   it("a payment made at 00:30 on 1 January in Paris (23:30 UTC on 31 December) counts in the new year, as does its refund, after a failed refund", async () => {
-    const before = { y2024: await figuresFor(db, year(2024)), y2025: await figuresFor(db, year(2025)), all: await figuresFor(db, ALL) };
+    const before = {
+      y2024: await figuresFor(db, year(2024)),
+      y2025: await figuresFor(db, year(2025)),
+      all: await figuresFor(db, ALL),
+    };
     const { id, sessionId } = await openContribution(1250, "reveillon@example.org");
     const [intentSucceeded, completed] = payCheckout(sessionId);
     completed!.created = Date.parse("2024-12-31T23:30:00Z") / 1000; // when Stripe says the payment happened
     expect(await post(intentSucceeded!)).toBe("ignored");
     expect(await post(completed!)).toBe("processed");
-    const row = await db.selectFrom("contributions").select(["paid_at", "stripe_payment_intent_id"]).where("id", "=", id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("contributions")
+      .select(["paid_at", "stripe_payment_intent_id"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
     expect(row.paid_at).toBe("2024-12-31T23:30:00.000Z");
-    const afterPaid = { y2024: await figuresFor(db, year(2024)), y2025: await figuresFor(db, year(2025)), all: await figuresFor(db, ALL) };
+    const afterPaid = {
+      y2024: await figuresFor(db, year(2024)),
+      y2025: await figuresFor(db, year(2025)),
+      all: await figuresFor(db, ALL),
+    };
     expect(money(afterPaid.y2024)).toEqual(money(before.y2024));
     expect(money(afterPaid.y2025)).toEqual({
       collectedCents: before.y2025.collectedCents + 1250,
@@ -717,20 +1118,48 @@ describe("key figures through the real webhook path", () => {
       contributions: before.y2025.contributions + 1,
       citizens: before.y2025.citizens + 1,
     });
-    expect(money(afterPaid.all)).toEqual({ ...money(before.all), collectedCents: before.all.collectedCents + 1250, contributions: before.all.contributions + 1, citizens: before.all.citizens + 1 });
+    expect(money(afterPaid.all)).toEqual({
+      ...money(before.all),
+      collectedCents: before.all.collectedCents + 1250,
+      contributions: before.all.contributions + 1,
+      citizens: before.all.citizens + 1,
+    });
     expect(await checkFigureAggregates(db)).toEqual([]);
 
     // The refund fails first (staff attention), then succeeds: refunded once, in 2025, the year of the payment.
     const pi = row.stripe_payment_intent_id!;
-    expect(await post(makeEvent("refund.failed", { id: "re_figures_2", object: "refund", payment_intent: pi, amount: 1250, status: "failed" }))).toBe("processed");
+    expect(
+      await post(
+        makeEvent("refund.failed", {
+          id: "re_figures_2",
+          object: "refund",
+          payment_intent: pi,
+          amount: 1250,
+          status: "failed",
+        }),
+      ),
+    ).toBe("processed");
     expect(money(await figuresFor(db, year(2025)))).toEqual(money(afterPaid.y2025));
     expect(await checkFigureAggregates(db)).toEqual([]);
     const thisYear = DateTime.now().setZone(TZ).year;
     expect(thisYear, "this test runs after 2025").toBeGreaterThan(2025);
     const thisYearBeforeRefund = await figuresFor(db, year(thisYear));
-    expect(await post(makeEvent("refund.updated", { id: "re_figures_3", object: "refund", payment_intent: pi, amount: 1250, status: "succeeded" }))).toBe("processed");
+    expect(
+      await post(
+        makeEvent("refund.updated", {
+          id: "re_figures_3",
+          object: "refund",
+          payment_intent: pi,
+          amount: 1250,
+          status: "succeeded",
+        }),
+      ),
+    ).toBe("processed");
     const y2025 = await figuresFor(db, year(2025));
-    expect(money(y2025)).toEqual({ ...money(afterPaid.y2025), refundedCents: afterPaid.y2025.refundedCents + 1250 });
+    expect(money(y2025)).toEqual({
+      ...money(afterPaid.y2025),
+      refundedCents: afterPaid.y2025.refundedCents + 1250,
+    });
     expect(money(await figuresFor(db, year(2024)))).toEqual(money(before.y2024));
     // refunded today, but not counted in today's year
     expect(money(await figuresFor(db, year(thisYear)))).toEqual(money(thisYearBeforeRefund));

@@ -85,7 +85,11 @@ describe("campaign list loader", () => {
 
   it("filters by territory, theme, status and label, and combines them", async () => {
     const boulonnais = await list("?territoire=boulonnais");
-    expect(boulonnais.list.items.map((c) => c.territoryName)).toEqual(["Boulonnais", "Boulonnais", "Boulonnais"]);
+    expect(boulonnais.list.items.map((c) => c.territoryName)).toEqual([
+      "Boulonnais",
+      "Boulonnais",
+      "Boulonnais",
+    ]);
     const culture = await list("?theme=culture");
     expect(culture.list.items.length).toBeGreaterThan(0);
     expect(culture.list.items.every((c) => c.themeName === "Culture")).toBe(true);
@@ -96,8 +100,15 @@ describe("campaign list loader", () => {
     expect(labelled.list.total).toBe(2);
     expect(labelled.list.items.every((c) => c.budgetCitoyenYear !== null)).toBe(true);
     const combined = await list("?territoire=boulonnais&statut=reussies&theme=culture");
-    expect(combined.list.items.every((c) => c.territoryName === "Boulonnais" && c.themeName === "Culture")).toBe(true);
-    expect(combined.query).toEqual({ territoire: "boulonnais", theme: "culture", statut: "reussies", label: undefined });
+    expect(
+      combined.list.items.every((c) => c.territoryName === "Boulonnais" && c.themeName === "Culture"),
+    ).toBe(true);
+    expect(combined.query).toEqual({
+      territoire: "boulonnais",
+      theme: "culture",
+      statut: "reussies",
+      label: undefined,
+    });
   });
 
   it("treats empty filter values (an untouched select) as no filter", async () => {
@@ -105,7 +116,15 @@ describe("campaign list loader", () => {
   });
 
   it("answers 400 with a French message for unknown filters, 404 past the last page", async () => {
-    for (const q of ["?statut=ouvertes", "?territoire=picardie", "?theme=sport", "?page=0", "?page=abc", "?label=oui", "?territoire=%3Cscript%3E"]) {
+    for (const q of [
+      "?statut=ouvertes",
+      "?territoire=picardie",
+      "?theme=sport",
+      "?page=0",
+      "?page=abc",
+      "?label=oui",
+      "?territoire=%3Cscript%3E",
+    ]) {
       const res = await thrownResponse(list(q));
       expect(res.status, q).toBe(400);
       expect(await res.text(), q).toMatch(/^Filtre « [a-zéè]+ » : .+\.$/);
@@ -118,7 +137,11 @@ describe("campaign list loader", () => {
 describe("campaign page loader", () => {
   it("returns the campaign with totals derived from paid contributions", async () => {
     const { db } = database();
-    const row = await db.selectFrom("campaigns").select(["id", "slug"]).where("title", "like", "%Salamandre%").executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("campaigns")
+      .select(["id", "slug"])
+      .where("title", "like", "%Salamandre%")
+      .executeTakeFirstOrThrow();
     const data = await campaignLoader(args(`/campagnes/${row.slug}`, { slug: row.slug }));
     expect(data.campaign.collectedCents).toBe(1_073_000);
     expect(data.campaign.status).toBe("funded");
@@ -129,7 +152,11 @@ describe("campaign page loader", () => {
 
   it("applies 0 % to Budget Citoyen campaigns", async () => {
     const { db } = database();
-    const row = await db.selectFrom("campaigns").select("slug").where("budget_citoyen_year", "is not", null).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("campaigns")
+      .select("slug")
+      .where("budget_citoyen_year", "is not", null)
+      .executeTakeFirstOrThrow();
     const data = await campaignLoader(args(`/campagnes/${row.slug}`, { slug: row.slug }));
     expect(data.campaign.commissionBps).toBe(0);
   });
@@ -152,10 +179,14 @@ describe("campaign page loader", () => {
     expect(json).not.toContain(anon.email);
     const hidden = data.campaign.contributions.filter((k) => k.amountCents === null);
     const hiddenIds = new Set(
-      (await db.selectFrom("contributions").select("id").where("hide_amount", "=", 1).execute()).map((r) => r.id),
+      (await db.selectFrom("contributions").select("id").where("hide_amount", "=", 1).execute()).map(
+        (r) => r.id,
+      ),
     );
     expect(hidden.every((k) => hiddenIds.has(k.id))).toBe(true);
-    expect(data.campaign.contributions.filter((k) => hiddenIds.has(k.id)).every((k) => k.amountCents === null)).toBe(true);
+    expect(
+      data.campaign.contributions.filter((k) => hiddenIds.has(k.id)).every((k) => k.amountCents === null),
+    ).toBe(true);
   });
 
   it("computes the stock left and shows sold-out rewards", async () => {
@@ -171,31 +202,70 @@ describe("campaign page loader", () => {
   });
 
   it("answers 404 for unknown slugs and for campaigns that are not public", async () => {
-    expect((await thrownResponse(campaignLoader(args("/campagnes/inconnue", { slug: "inconnue" })))).status).toBe(404);
-    expect((await thrownResponse(campaignLoader(args("/campagnes/..%2F", { slug: "../" })))).status).toBe(404);
+    expect(
+      (await thrownResponse(campaignLoader(args("/campagnes/inconnue", { slug: "inconnue" })))).status,
+    ).toBe(404);
+    expect((await thrownResponse(campaignLoader(args("/campagnes/..%2F", { slug: "../" })))).status).toBe(
+      404,
+    );
     const { db } = database();
-    await db.updateTable("campaigns").set({ status: "submitted" }).where("title", "like", "%Archiverre%").execute();
-    const row = await db.selectFrom("campaigns").select("slug").where("title", "like", "%Archiverre%").executeTakeFirstOrThrow();
-    expect((await thrownResponse(campaignLoader(args(`/campagnes/${row.slug}`, { slug: row.slug })))).status).toBe(404);
-    await db.updateTable("campaigns").set({ status: "funded" }).where("title", "like", "%Archiverre%").execute();
+    await db
+      .updateTable("campaigns")
+      .set({ status: "submitted" })
+      .where("title", "like", "%Archiverre%")
+      .execute();
+    const row = await db
+      .selectFrom("campaigns")
+      .select("slug")
+      .where("title", "like", "%Archiverre%")
+      .executeTakeFirstOrThrow();
+    expect(
+      (await thrownResponse(campaignLoader(args(`/campagnes/${row.slug}`, { slug: row.slug })))).status,
+    ).toBe(404);
+    await db
+      .updateTable("campaigns")
+      .set({ status: "funded" })
+      .where("title", "like", "%Archiverre%")
+      .execute();
   });
 
   it("counts a newly paid contribution at once (no counter that can drift)", async () => {
     const { db } = database();
-    const c = await db.selectFrom("campaigns").select(["id", "slug"]).where("status", "=", "live").executeTakeFirstOrThrow();
+    const c = await db
+      .selectFrom("campaigns")
+      .select(["id", "slug"])
+      .where("status", "=", "live")
+      .executeTakeFirstOrThrow();
     const before = await campaignLoader(args(`/campagnes/${c.slug}`, { slug: c.slug }));
     const now = new Date().toISOString();
     await db
       .insertInto("contributions")
       .values({
-        campaign_id: c.id, user_id: null, email: "nouvelle@example.org", public_name: "Nouvelle N.", amount_cents: 1234,
-        reward_id: null, anonymous: 0, hide_amount: 0, message: null, status: "pending", stripe_checkout_session_id: null,
-        stripe_payment_intent_id: null, stripe_refund_id: null, created_at: now, paid_at: null, updated_at: now,
+        campaign_id: c.id,
+        user_id: null,
+        email: "nouvelle@example.org",
+        public_name: "Nouvelle N.",
+        amount_cents: 1234,
+        reward_id: null,
+        anonymous: 0,
+        hide_amount: 0,
+        message: null,
+        status: "pending",
+        stripe_checkout_session_id: null,
+        stripe_payment_intent_id: null,
+        stripe_refund_id: null,
+        created_at: now,
+        paid_at: null,
+        updated_at: now,
       })
       .execute();
     const pending = await campaignLoader(args(`/campagnes/${c.slug}`, { slug: c.slug }));
     expect(pending.campaign.collectedCents).toBe(before.campaign.collectedCents);
-    await db.updateTable("contributions").set({ status: "paid", paid_at: now }).where("email", "=", "nouvelle@example.org").execute();
+    await db
+      .updateTable("contributions")
+      .set({ status: "paid", paid_at: now })
+      .where("email", "=", "nouvelle@example.org")
+      .execute();
     const paid = await campaignLoader(args(`/campagnes/${c.slug}`, { slug: c.slug }));
     expect(paid.campaign.collectedCents).toBe(before.campaign.collectedCents + 1234);
     expect(paid.campaign.contributorsCount).toBe(before.campaign.contributorsCount + 1);
@@ -207,7 +277,11 @@ describe("full contributor list loader", () => {
   it("pages through every collected contribution, newest first, without emails", async () => {
     const { loader } = await import("~/routes/campagnes.$slug_.contributeurs");
     const { db } = database();
-    const row = await db.selectFrom("campaigns").select(["id", "slug"]).where("title", "like", "%Salamandre%").executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("campaigns")
+      .select(["id", "slug"])
+      .where("title", "like", "%Salamandre%")
+      .executeTakeFirstOrThrow();
     const page1 = await loader(args(`/campagnes/${row.slug}/contributeurs`, { slug: row.slug }));
     expect(page1.total).toBe(123);
     expect(page1.pageCount).toBe(3);
@@ -217,9 +291,17 @@ describe("full contributor list loader", () => {
     const dates = [...page1.items, ...page3.items].map((k) => k.paidAt);
     expect([...dates].sort().reverse()).toEqual(dates);
     expect(JSON.stringify(page1)).not.toContain("@");
-    expect((await thrownResponse(loader(args(`/campagnes/${row.slug}/contributeurs?page=4`, { slug: row.slug })))).status).toBe(404);
-    expect((await thrownResponse(loader(args(`/campagnes/${row.slug}/contributeurs?page=-1`, { slug: row.slug })))).status).toBe(400);
-    expect((await thrownResponse(loader(args(`/campagnes/inconnue/contributeurs`, { slug: "inconnue" })))).status).toBe(404);
+    expect(
+      (await thrownResponse(loader(args(`/campagnes/${row.slug}/contributeurs?page=4`, { slug: row.slug }))))
+        .status,
+    ).toBe(404);
+    expect(
+      (await thrownResponse(loader(args(`/campagnes/${row.slug}/contributeurs?page=-1`, { slug: row.slug }))))
+        .status,
+    ).toBe(400);
+    expect(
+      (await thrownResponse(loader(args(`/campagnes/inconnue/contributeurs`, { slug: "inconnue" })))).status,
+    ).toBe(404);
   });
 });
 
@@ -237,20 +319,51 @@ interface Fixture {
 async function makeCampaign(input: {
   status: "funded" | "failed" | "cancelled";
   goalCents: number;
-  contributions: Array<{ status: ContributionStatus; amountCents: number; email?: string; disputeStatus?: "open" | "won" | "lost"; staffFlag?: string }>;
-  history: Array<{ event: "start" | "deadline" | "settle_funded" | "settle_failed" | "cancel"; to: CampaignState; reason?: string; at: string }>;
+  contributions: Array<{
+    status: ContributionStatus;
+    amountCents: number;
+    email?: string;
+    disputeStatus?: "open" | "won" | "lost";
+    staffFlag?: string;
+  }>;
+  history: Array<{
+    event: "start" | "deadline" | "settle_funded" | "settle_failed" | "cancel";
+    to: CampaignState;
+    reason?: string;
+    at: string;
+  }>;
 }): Promise<Fixture> {
   const { db } = database();
-  const model = await db.selectFrom("campaigns").selectAll().where("status", "=", "funded").orderBy("id").executeTakeFirstOrThrow();
+  const model = await db
+    .selectFrom("campaigns")
+    .selectAll()
+    .where("status", "=", "funded")
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
   const slug = `essai-${input.status}-${Math.random().toString(36).slice(2, 8)}`;
   const now = new Date().toISOString();
   const { id } = await db
     .insertInto("campaigns")
     .values({
-      organization_id: model.organization_id, slug, title: `Essai ${slug}`, summary: "Résumé.", story_md: "Histoire.", goal_cents: input.goalCents,
-      starts_at: "2025-03-01T00:00:00.000Z", ends_at: "2025-04-01T00:00:00.000Z", territory_id: model.territory_id, theme_id: model.theme_id,
-      budget_citoyen_year: null, expected_results_md: "Résultats.", timetable_md: "Calendrier.", image_path: null, image_alt: null,
-      status: input.status, featured: 0, created_at: now, updated_at: now,
+      organization_id: model.organization_id,
+      slug,
+      title: `Essai ${slug}`,
+      summary: "Résumé.",
+      story_md: "Histoire.",
+      goal_cents: input.goalCents,
+      starts_at: "2025-03-01T00:00:00.000Z",
+      ends_at: "2025-04-01T00:00:00.000Z",
+      territory_id: model.territory_id,
+      theme_id: model.theme_id,
+      budget_citoyen_year: null,
+      expected_results_md: "Résultats.",
+      timetable_md: "Calendrier.",
+      image_path: null,
+      image_alt: null,
+      status: input.status,
+      featured: 0,
+      created_at: now,
+      updated_at: now,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -259,11 +372,27 @@ async function makeCampaign(input: {
     const row = await db
       .insertInto("contributions")
       .values({
-        campaign_id: id, user_id: null, email: k.email ?? `essai.${slug}.${i}@example.org`, public_name: `Personne ${i + 1}`, amount_cents: k.amountCents,
-        reward_id: null, anonymous: 0, hide_amount: 0, message: null, status: k.status, stripe_checkout_session_id: null,
-        stripe_payment_intent_id: `pi_${slug}_${i}`, stripe_refund_id: null, created_at: "2025-03-02T10:00:00.000Z",
-        paid_at: k.status === "pending" || k.status === "expired" || k.status === "failed" ? null : "2025-03-02T10:05:00.000Z", updated_at: now,
-        dispute_status: k.disputeStatus ?? null, staff_flag: k.staffFlag ?? null,
+        campaign_id: id,
+        user_id: null,
+        email: k.email ?? `essai.${slug}.${i}@example.org`,
+        public_name: `Personne ${i + 1}`,
+        amount_cents: k.amountCents,
+        reward_id: null,
+        anonymous: 0,
+        hide_amount: 0,
+        message: null,
+        status: k.status,
+        stripe_checkout_session_id: null,
+        stripe_payment_intent_id: `pi_${slug}_${i}`,
+        stripe_refund_id: null,
+        created_at: "2025-03-02T10:00:00.000Z",
+        paid_at:
+          k.status === "pending" || k.status === "expired" || k.status === "failed"
+            ? null
+            : "2025-03-02T10:05:00.000Z",
+        updated_at: now,
+        dispute_status: k.disputeStatus ?? null,
+        staff_flag: k.staffFlag ?? null,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -272,7 +401,16 @@ async function makeCampaign(input: {
   for (const h of input.history) {
     await db
       .insertInto("campaign_transitions")
-      .values({ campaign_id: id, from_status: null, to_status: h.to, event: h.event, actor_user_id: null, actor_role: h.event === "cancel" ? "staff" : "system", reason: h.reason ?? null, at: h.at })
+      .values({
+        campaign_id: id,
+        from_status: null,
+        to_status: h.to,
+        event: h.event,
+        actor_user_id: null,
+        actor_role: h.event === "cancel" ? "staff" : "system",
+        reason: h.reason ?? null,
+        at: h.at,
+      })
       .execute();
   }
   made.push(id);
@@ -301,7 +439,12 @@ async function pageText(slug: string): Promise<string> {
       React.createElement(CampaignView, { ...data, formState: undefined }),
     ),
   );
-  return html.replace(/<[^>]+>/g, " ").replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/[\u00a0\u202f]/g, " ").replace(/\s+/g, " ");
+  return html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/[\u00a0\u202f]/g, " ")
+    .replace(/\s+/g, " ");
 }
 
 const FAILED_HISTORY = [
@@ -327,7 +470,13 @@ describe("« collectés » means paid and not refunded; refunds are shown apart 
     expect(data.campaign.collectedCents).toBe(0);
     expect(data.campaign.percent).toBe(0);
     expect(data.campaign.contributorsCount).toBe(0);
-    expect(data.campaign.refunds).toMatchObject({ receivedCount: 3, refundedCount: 2, refundedCents: 5_000, failedCount: 1, underWayCount: 0 });
+    expect(data.campaign.refunds).toMatchObject({
+      receivedCount: 3,
+      refundedCount: 2,
+      refundedCents: 5_000,
+      failedCount: 1,
+      underWayCount: 0,
+    });
     // who supported it is still listed
     expect(data.campaign.contributions).toHaveLength(3);
     expect(data.campaign.supportersCount).toBe(3);
@@ -335,14 +484,21 @@ describe("« collectés » means paid and not refunded; refunds are shown apart 
     const text = await pageText(f.slug);
     expect(text).toContain("0 € collectés");
     expect(text).toContain("Remboursés 50 €");
-    expect(text).toContain("Remboursements : 2 contributions remboursées sur 3 ; 1 remboursement en échec : l'équipe contacte la personne concernée.");
+    expect(text).toContain(
+      "Remboursements : 2 contributions remboursées sur 3 ; 1 remboursement en échec : l'équipe contacte la personne concernée.",
+    );
     expect(text).not.toMatch(/sont remboursés|ont été remboursés|a été intégralement remboursée/);
     expect(text).not.toContain("Tout ou rien : si l'objectif n'est pas atteint");
     expect(text).toContain("3 contributeurs");
   });
 
   it("a failed campaign whose refunds are all done says so; one still paid reads « remboursement en cours »", async () => {
-    const done = await makeCampaign({ status: "failed", goalCents: 500_000, contributions: [{ status: "refunded", amountCents: 2_500 }], history: FAILED_HISTORY });
+    const done = await makeCampaign({
+      status: "failed",
+      goalCents: 500_000,
+      contributions: [{ status: "refunded", amountCents: 2_500 }],
+      history: FAILED_HISTORY,
+    });
     const doneText = await pageText(done.slug);
     expect(doneText).toContain("Campagne non financée — tous les contributeurs sont remboursés");
     expect(doneText).toContain("Remboursements : 1 contribution remboursée sur 1.");
@@ -367,18 +523,48 @@ describe("« collectés » means paid and not refunded; refunds are shown apart 
 
   it("a running campaign's bar and card leave out refunded and disputed money", async () => {
     const { db } = database();
-    const c = await db.selectFrom("campaigns").select(["id", "slug"]).where("status", "=", "live").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const c = await db
+      .selectFrom("campaigns")
+      .select(["id", "slug"])
+      .where("status", "=", "live")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     const before = await campaignLoader(args(`/campagnes/${c.slug}`, { slug: c.slug }));
     const now = new Date().toISOString();
     const base = {
-      campaign_id: c.id, user_id: null, public_name: "Essai", reward_id: null, anonymous: 0 as const, hide_amount: 0 as const, message: null,
-      stripe_checkout_session_id: null, stripe_payment_intent_id: null, stripe_refund_id: null, created_at: now, paid_at: now, updated_at: now,
+      campaign_id: c.id,
+      user_id: null,
+      public_name: "Essai",
+      reward_id: null,
+      anonymous: 0 as const,
+      hide_amount: 0 as const,
+      message: null,
+      stripe_checkout_session_id: null,
+      stripe_payment_intent_id: null,
+      stripe_refund_id: null,
+      created_at: now,
+      paid_at: now,
+      updated_at: now,
     };
     const ids = await db
       .insertInto("contributions")
       .values([
-        { ...base, email: "essai.rembourse@example.org", amount_cents: 4_000, status: "refunded", dispute_status: null, dispute_withdrawn_cents: 0 },
-        { ...base, email: "essai.litige@example.org", amount_cents: 3_000, status: "paid", dispute_status: "lost", dispute_withdrawn_cents: 3_000 },
+        {
+          ...base,
+          email: "essai.rembourse@example.org",
+          amount_cents: 4_000,
+          status: "refunded",
+          dispute_status: null,
+          dispute_withdrawn_cents: 0,
+        },
+        {
+          ...base,
+          email: "essai.litige@example.org",
+          amount_cents: 3_000,
+          status: "paid",
+          dispute_status: "lost",
+          dispute_withdrawn_cents: 3_000,
+        },
       ])
       .returning("id")
       .execute();
@@ -388,7 +574,14 @@ describe("« collectés » means paid and not refunded; refunds are shown apart 
       const card = (await list("?statut=en-cours")).list.items.find((k) => k.id === c.id);
       if (card) expect(card.collectedCents).toBe(before.campaign.collectedCents);
     } finally {
-      await db.deleteFrom("contributions").where("id", "in", ids.map((r) => r.id)).execute();
+      await db
+        .deleteFrom("contributions")
+        .where(
+          "id",
+          "in",
+          ids.map((r) => r.id),
+        )
+        .execute();
     }
   });
 });
@@ -407,17 +600,27 @@ describe("a cancelled campaign's page stays public", () => {
       ],
       history: [
         { event: "start", to: "live", at: "2025-03-01T00:00:00.000Z" },
-        { event: "cancel", to: "cancelled", reason: "Le lieu du projet a été vendu.\nLe porteur renonce.", at: "2025-03-20T09:30:00.000Z" },
+        {
+          event: "cancel",
+          to: "cancelled",
+          reason: "Le lieu du projet a été vendu.\nLe porteur renonce.",
+          at: "2025-03-20T09:30:00.000Z",
+        },
       ],
     });
     const data = await campaignLoader(args(`/campagnes/${f.slug}`, { slug: f.slug }));
     expect(data.campaign.status).toBe("cancelled");
-    expect(data.campaign.cancellation).toEqual({ at: "2025-03-20T09:30:00.000Z", reason: "Le lieu du projet a été vendu.\nLe porteur renonce." });
+    expect(data.campaign.cancellation).toEqual({
+      at: "2025-03-20T09:30:00.000Z",
+      reason: "Le lieu du projet a été vendu.\nLe porteur renonce.",
+    });
     const text = await pageText(f.slug);
     expect(text).toContain("Campagne annulée");
     expect(text).toContain("L'équipe du Département a annulé cette campagne le 20 mars 2025.");
     expect(text).toContain("Motif : Le lieu du projet a été vendu. Le porteur renonce.");
-    expect(text).toContain("Remboursements : 12 contributions remboursées sur 14 ; 2 remboursements en cours.");
+    expect(text).toContain(
+      "Remboursements : 12 contributions remboursées sur 14 ; 2 remboursements en cours.",
+    );
     expect(text).toContain("Aucune commission n'est prélevée : la campagne a été annulée.");
     expect(text).toContain("Annulée le 20 mars 2025");
 
@@ -432,9 +635,13 @@ describe("a cancelled campaign's page stays public", () => {
       status: "cancelled",
       goalCents: 500_000,
       contributions: [],
-      history: [{ event: "cancel", to: "cancelled", reason: "Projet abandonné.", at: "2025-02-20T09:30:00.000Z" }],
+      history: [
+        { event: "cancel", to: "cancelled", reason: "Projet abandonné.", at: "2025-02-20T09:30:00.000Z" },
+      ],
     });
-    expect((await thrownResponse(campaignLoader(args(`/campagnes/${f.slug}`, { slug: f.slug })))).status).toBe(404);
+    expect(
+      (await thrownResponse(campaignLoader(args(`/campagnes/${f.slug}`, { slug: f.slug })))).status,
+    ).toBe(404);
   });
 });
 
@@ -456,29 +663,64 @@ describe("the commission of a settled campaign is read from its payouts", () => 
     });
     const { db } = database();
     const now = new Date().toISOString();
-    const payout = (kind: "main" | "supplementary", gross: number, commission: number, status: "paid" | "pending") => ({
-      campaign_id: f.id, kind, gross_cents: gross, commission_bps: 250, commission_cents: commission, amount_cents: gross - commission, status,
-      idempotency_key: `payout:${f.id}${kind === "main" ? "" : ":supplementary:1"}`, created_at: now, updated_at: now, paid_at: status === "paid" ? now : null,
+    const payout = (
+      kind: "main" | "supplementary",
+      gross: number,
+      commission: number,
+      status: "paid" | "pending",
+    ) => ({
+      campaign_id: f.id,
+      kind,
+      gross_cents: gross,
+      commission_bps: 250,
+      commission_cents: commission,
+      amount_cents: gross - commission,
+      status,
+      idempotency_key: `payout:${f.id}${kind === "main" ? "" : ":supplementary:1"}`,
+      created_at: now,
+      updated_at: now,
+      paid_at: status === "paid" ? now : null,
     });
-    await db.insertInto("payouts").values([payout("main", 100_000, 2_500, "paid"), payout("supplementary", 2_000, 50, "paid")]).execute();
+    await db
+      .insertInto("payouts")
+      .values([payout("main", 100_000, 2_500, "paid"), payout("supplementary", 2_000, 50, "paid")])
+      .execute();
 
     const data = await campaignLoader(args(`/campagnes/${f.slug}`, { slug: f.slug }));
     expect(data.campaign.commissionBps).toBe(250);
-    expect(data.campaign.commission).toEqual({ bps: 250, recorded: true, cents: 2_550, paidOutCents: 99_450, toPayCents: 0 });
+    expect(data.campaign.commission).toEqual({
+      bps: 250,
+      recorded: true,
+      cents: 2_550,
+      paidOutCents: 99_450,
+      toPayCents: 0,
+    });
     const text = await pageText(f.slug);
-    expect(text).toContain("Commission de la plateforme : 2,5 % , soit 25,50 € ; versés au porteur de projet : 994,50 €.");
+    expect(text).toContain(
+      "Commission de la plateforme : 2,5 % , soit 25,50 € ; versés au porteur de projet : 994,50 €.",
+    );
 
     const row = (await publishedCampaigns(db)).find((r) => r.identifiant === f.id)!;
     expect(row.commission_pourcentage).toBe(2.5);
 
     // a payout not transferred yet is « à verser », never « versés »
-    await db.updateTable("payouts").set({ status: "pending", paid_at: null }).where("campaign_id", "=", f.id).where("kind", "=", "supplementary").execute();
+    await db
+      .updateTable("payouts")
+      .set({ status: "pending", paid_at: null })
+      .where("campaign_id", "=", f.id)
+      .where("kind", "=", "supplementary")
+      .execute();
     expect(await pageText(f.slug)).toContain("; versés au porteur de projet : 975 €, et 19,50 € à verser.");
   });
 
   it("a campaign not settled yet shows the rate that will apply", async () => {
     const { db } = database();
-    const c = await db.selectFrom("campaigns").select("slug").where("status", "=", "live").where("budget_citoyen_year", "is", null).executeTakeFirstOrThrow();
+    const c = await db
+      .selectFrom("campaigns")
+      .select("slug")
+      .where("status", "=", "live")
+      .where("budget_citoyen_year", "is", null)
+      .executeTakeFirstOrThrow();
     const data = await campaignLoader(args(`/campagnes/${c.slug}`, { slug: c.slug }));
     expect(data.campaign.commission).toMatchObject({ bps: 300, recorded: false, cents: null });
   });
@@ -486,8 +728,11 @@ describe("the commission of a settled campaign is read from its payouts", () => 
 
 describe("« Mes contributions » in true French", () => {
   it("labels each state by what happened", () => {
-    const label = (status: ContributionStatus, campaignStatus: CampaignState, disputeStatus: "open" | "won" | "lost" | null = null) =>
-      myContributionState({ status, campaignStatus, disputeStatus }).replace(/\u00a0/g, " ");
+    const label = (
+      status: ContributionStatus,
+      campaignStatus: CampaignState,
+      disputeStatus: "open" | "won" | "lost" | null = null,
+    ) => myContributionState({ status, campaignStatus, disputeStatus }).replace(/\u00a0/g, " ");
     expect(label("paid", "live")).toBe("Payée");
     expect(label("paid", "funded", "won")).toBe("Payée");
     expect(label("paid", "failed")).toBe("Payée — remboursement à venir");
@@ -496,7 +741,8 @@ describe("« Mes contributions » in true French", () => {
     expect(label("refund_failed", "cancelled")).toBe("Remboursement en échec : l'équipe vous contacte");
     expect(label("refunded", "failed")).toBe("Remboursée");
     expect(label("paid", "live", "open")).toBe("Paiement contesté par votre banque");
-    for (const s of ["paid", "refunding", "refund_failed"] as const) expect(label(s, "failed")).not.toMatch(/^Rembours(é|ée)$/);
+    for (const s of ["paid", "refunding", "refund_failed"] as const)
+      expect(label(s, "failed")).not.toMatch(/^Rembours(é|ée)$/);
   });
 
   it("lists a cancelled campaign's contributions with their refund state", async () => {
@@ -515,8 +761,19 @@ describe("« Mes contributions » in true French", () => {
     });
     try {
       const rows = await myContributions(database().db, email);
-      expect(rows.map((k) => [k.id, myContributionState({ status: k.status, campaignStatus: k.campaign_status, disputeStatus: k.dispute_status }).replace(/\u00a0/g, " ")])).toEqual(
-        [...f.contributionIds].reverse().map((id, i) => [id, i === 0 ? "Remboursement en échec : l'équipe vous contacte" : "Remboursée"]),
+      expect(
+        rows.map((k) => [
+          k.id,
+          myContributionState({
+            status: k.status,
+            campaignStatus: k.campaign_status,
+            disputeStatus: k.dispute_status,
+          }).replace(/\u00a0/g, " "),
+        ]),
+      ).toEqual(
+        [...f.contributionIds]
+          .reverse()
+          .map((id, i) => [id, i === 0 ? "Remboursement en échec : l'équipe vous contacte" : "Remboursée"]),
       );
     } finally {
       await removeMade();
@@ -540,7 +797,9 @@ describe("holders and staff read the same sets", () => {
     });
     const items = await holderContributions(database().db, f.id);
     expect(items.map((k) => k.statusLabel).sort()).toEqual(["Remboursement en échec", "Remboursée"]);
-    expect((await holderContributions(database().db, f.id, { status: "refunded" })).map((k) => k.amountCents)).toEqual([1_000]);
+    expect(
+      (await holderContributions(database().db, f.id, { status: "refunded" })).map((k) => k.amountCents),
+    ).toEqual([1_000]);
   });
 
   it("« Paiements à traiter »: a label for every flag, a won dispute with no other flag no longer listed, nor counted", async () => {
@@ -551,7 +810,12 @@ describe("holders and staff read the same sets", () => {
         { status: "paid", amountCents: 1_000, disputeStatus: "won" },
         { status: "paid", amountCents: 1_000, disputeStatus: "won", staffFlag: "disputed" },
         { status: "paid", amountCents: 1_000, disputeStatus: "lost", staffFlag: "dispute_lost" },
-        { status: "paid", amountCents: 1_000, disputeStatus: "open", staffFlag: "disputed,reward_unavailable" },
+        {
+          status: "paid",
+          amountCents: 1_000,
+          disputeStatus: "open",
+          staffFlag: "disputed,reward_unavailable",
+        },
         { status: "paid", amountCents: 1_000, staffFlag: "amount_mismatch,partial_refund" },
       ],
       history: [],

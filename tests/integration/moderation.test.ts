@@ -79,7 +79,12 @@ reconciledDatabasePerTest("moderation", server, (opened) => {
 beforeEach(async () => {
   const staff = await db
     .insertInto("users")
-    .values({ email: STAFF.email, display_name: STAFF.name, role: "staff", created_at: "2025-01-01T00:00:00.000Z" })
+    .values({
+      email: STAFF.email,
+      display_name: STAFF.name,
+      role: "staff",
+      created_at: "2025-01-01T00:00:00.000Z",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   staffId = staff.id;
@@ -97,7 +102,12 @@ interface TestCampaign {
   endsAt: Date;
 }
 
-function campaignData(title: string, endDate: string, goalCents: number, story = "Une épicerie itinérante qui passe dans les villages sans commerce, deux fois par semaine."): CampaignData {
+function campaignData(
+  title: string,
+  endDate: string,
+  goalCents: number,
+  story = "Une épicerie itinérante qui passe dans les villages sans commerce, deux fois par semaine.",
+): CampaignData {
   return {
     title,
     summary: "Une épicerie solidaire qui se déplace de village en village.",
@@ -118,19 +128,38 @@ async function submitted(options: { now: Date; endDate: string; goalCents?: numb
   const n = ++counter;
   const at = new Date(options.now.getTime() - DAY).toISOString();
   const holderEmail = `porteur-${n}@example.org`;
-  const holder = await db.insertInto("users").values({ email: holderEmail, display_name: `Porteur ${n}`, role: "holder", created_at: at }).returning("id").executeTakeFirstOrThrow();
+  const holder = await db
+    .insertInto("users")
+    .values({ email: holderEmail, display_name: `Porteur ${n}`, role: "holder", created_at: at })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const org = await db
     .insertInto("organizations")
     .values({
-      owner_user_id: holder.id, name: `Association ${n}`, legal_form: "association", registration_number: null, town: "Saint-Pol-sur-Ternoise",
-      territory_id: 1, stripe_account_id: `acct_test_moderation${n}`, stripe_payouts_enabled: 1, created_at: at,
+      owner_user_id: holder.id,
+      name: `Association ${n}`,
+      legal_form: "association",
+      registration_number: null,
+      town: "Saint-Pol-sur-Ternoise",
+      territory_id: 1,
+      stripe_account_id: `acct_test_moderation${n}`,
+      stripe_payouts_enabled: 1,
+      created_at: at,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
   const title = `Épicerie mobile numéro ${n}`;
   const id = await createDraft(db, holder.id, org.id, title, options.now);
   expect(id).not.toBeNull();
-  expect(await saveCampaign(db, holder.id, id!, campaignData(title, options.endDate, options.goalCents ?? 10_000), options.now)).toEqual({ ok: true });
+  expect(
+    await saveCampaign(
+      db,
+      holder.id,
+      id!,
+      campaignData(title, options.endDate, options.goalCents ?? 10_000),
+      options.now,
+    ),
+  ).toEqual({ ok: true });
   expect(await submitCampaign(db, holder.id, id!, options.now)).toEqual({ ok: true });
   const row = await campaign(id!);
   expect(row.status).toBe("submitted");
@@ -144,8 +173,19 @@ async function submitted(options: { now: Date; endDate: string; goalCents?: numb
 async function live(options: { goalCents?: number; endInDays?: number } = {}): Promise<TestCampaign> {
   const realNow = new Date();
   const t0 = new Date(realNow.getTime() - 20 * DAY);
-  const c = await submitted({ now: t0, endDate: parisCalendarDate(new Date(realNow.getTime() + (options.endInDays ?? 1) * DAY)), goalCents: options.goalCents });
-  expect(await approve(db, c.id, { userId: staffId, startDate: null, message: null, now: new Date(t0.getTime() + HOUR) })).toMatchObject({ ok: true });
+  const c = await submitted({
+    now: t0,
+    endDate: parisCalendarDate(new Date(realNow.getTime() + (options.endInDays ?? 1) * DAY)),
+    goalCents: options.goalCents,
+  });
+  expect(
+    await approve(db, c.id, {
+      userId: staffId,
+      startDate: null,
+      message: null,
+      now: new Date(t0.getTime() + HOUR),
+    }),
+  ).toMatchObject({ ok: true });
   expect((await pass(new Date(t0.getTime() + 2 * HOUR))).started).toBeGreaterThanOrEqual(1);
   expect((await campaign(c.id)).status).toBe("live");
   return c;
@@ -165,7 +205,12 @@ async function transitions(id: number) {
 }
 
 async function audits(id: number) {
-  return db.selectFrom("campaign_audit").select(["action", "actor_user_id", "detail", "at"]).where("campaign_id", "=", id).orderBy("id").execute();
+  return db
+    .selectFrom("campaign_audit")
+    .select(["action", "actor_user_id", "detail", "at"])
+    .where("campaign_id", "=", id)
+    .orderBy("id")
+    .execute();
 }
 
 /** Everything a refused decision must leave as it was. */
@@ -190,7 +235,12 @@ async function holderMails(c: TestCampaign) {
     .orderBy("id")
     .execute();
   return rows.map((r) => {
-    const p = JSON.parse(r.payload_json) as { event: string; reason: string | null; statusLabel: string; campaignTitle: string };
+    const p = JSON.parse(r.payload_json) as {
+      event: string;
+      reason: string | null;
+      statusLabel: string;
+      campaignTitle: string;
+    };
     return { event: p.event, reason: p.reason, statusLabel: p.statusLabel };
   });
 }
@@ -206,17 +256,31 @@ async function deliver(events: MockEvent[]) {
 /** Open a checkout at the real instant. */
 async function open(c: TestCampaign, amountCents: number, email: string) {
   const result = await startContribution(db, c.slug, {
-    amountCents, rewardId: null, email, publicName: email.split("@")[0]!, anonymous: false, hideAmount: false, message: null,
+    amountCents,
+    rewardId: null,
+    email,
+    publicName: email.split("@")[0]!,
+    anonymous: false,
+    hideAmount: false,
+    message: null,
   });
   if (!result.ok) throw new Error(`could not open a contribution: ${JSON.stringify(result)}`);
-  const row = await db.selectFrom("contributions").select(["id", "stripe_checkout_session_id"]).where("id", "=", result.contributionId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("contributions")
+    .select(["id", "stripe_checkout_session_id"])
+    .where("id", "=", result.contributionId)
+    .executeTakeFirstOrThrow();
   return { id: row.id, sessionId: row.stripe_checkout_session_id! };
 }
 
 async function pay(c: TestCampaign, amountCents: number, email: string): Promise<number> {
   const k = await open(c, amountCents, email);
   await deliver(payCheckout(k.sessionId));
-  const row = await db.selectFrom("contributions").select("status").where("id", "=", k.id).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("contributions")
+    .select("status")
+    .where("id", "=", k.id)
+    .executeTakeFirstOrThrow();
   expect(row.status).toBe("paid");
   return k.id;
 }
@@ -229,41 +293,81 @@ describe("approving", () => {
   it("without a date: starts_at is the instant of the decision, and the next settlement pass puts the campaign online", async () => {
     const now = new Date("2026-01-15T09:00:00.000Z");
     const c = await submitted({ now: new Date(now.getTime() - 3 * DAY), endDate: "2026-02-28" });
-    const result = await approve(db, c.id, { ...staff(now), startDate: null, message: "Bravo, belle campagne." });
-    expect(result).toEqual({ ok: true, message: "Campagne validée : elle sera mise en ligne dans la minute." });
+    const result = await approve(db, c.id, {
+      ...staff(now),
+      startDate: null,
+      message: "Bravo, belle campagne.",
+    });
+    expect(result).toEqual({
+      ok: true,
+      message: "Campagne validée : elle sera mise en ligne dans la minute.",
+    });
     const row = await campaign(c.id);
-    expect(row).toMatchObject({ status: "approved", starts_at: now.toISOString(), ends_at: "2026-02-28T22:59:59.000Z" });
+    expect(row).toMatchObject({
+      status: "approved",
+      starts_at: now.toISOString(),
+      ends_at: "2026-02-28T22:59:59.000Z",
+    });
     expect((await transitions(c.id)).at(-1)).toEqual({
-      from_status: "submitted", to_status: "approved", event: "approve", actor_role: "staff", actor_user_id: staffId, reason: "Bravo, belle campagne.", at: now.toISOString(),
+      from_status: "submitted",
+      to_status: "approved",
+      event: "approve",
+      actor_role: "staff",
+      actor_user_id: staffId,
+      reason: "Bravo, belle campagne.",
+      at: now.toISOString(),
     });
     expect(await audits(c.id)).toEqual([]); // no date was chosen: nothing to record besides the transition
 
     const later = new Date(now.getTime() + MINUTE);
     expect(await pass(later)).toMatchObject({ started: 1, errors: 0 });
     expect((await campaign(c.id)).status).toBe("live");
-    expect((await transitions(c.id)).at(-1)).toMatchObject({ event: "start", actor_role: "system", at: later.toISOString() });
+    expect((await transitions(c.id)).at(-1)).toMatchObject({
+      event: "start",
+      actor_role: "system",
+      at: later.toISOString(),
+    });
     expect((await holderMails(c)).map((m) => m.event)).toEqual(["submit", "approve", "start"]);
   });
 
   it.each([
     ["winter (UTC+1)", "2026-01-15T09:00:00.000Z", "2026-01-20", "2026-01-19T23:00:00.000Z", "2026-02-28"],
     ["summer (UTC+2)", "2026-06-10T08:00:00.000Z", "2026-06-15", "2026-06-14T22:00:00.000Z", "2026-07-31"],
-    ["the day DST starts", "2026-03-10T08:00:00.000Z", "2026-03-29", "2026-03-28T23:00:00.000Z", "2026-04-30"],
+    [
+      "the day DST starts",
+      "2026-03-10T08:00:00.000Z",
+      "2026-03-29",
+      "2026-03-28T23:00:00.000Z",
+      "2026-04-30",
+    ],
     ["the day DST ends", "2026-10-10T08:00:00.000Z", "2026-10-25", "2026-10-24T22:00:00.000Z", "2026-11-30"],
-  ])("with a date, in %s: starts_at is 00:00 Europe/Paris that day (%s → %s) and the campaign goes live then, not before", async (_season, nowIso, date, expected, endDate) => {
-    const now = new Date(nowIso);
-    const c = await submitted({ now: new Date(now.getTime() - DAY), endDate });
-    const result = await approve(db, c.id, { ...staff(now), startDate: date, message: null });
-    expect(result).toEqual({ ok: true, message: `Campagne validée : elle sera mise en ligne le ${formatDate(new Date(expected))}.` });
-    expect(await campaign(c.id)).toMatchObject({ status: "approved", starts_at: expected });
-    expect(await audits(c.id)).toEqual([{ action: "start_date_set", actor_user_id: staffId, detail: formatDate(new Date(expected)), at: now.toISOString() }]);
-    expect(formatDate(new Date(expected))).toMatch(new RegExp(`^${Number(date.slice(8))} `));
+  ])(
+    "with a date, in %s: starts_at is 00:00 Europe/Paris that day (%s → %s) and the campaign goes live then, not before",
+    async (_season, nowIso, date, expected, endDate) => {
+      const now = new Date(nowIso);
+      const c = await submitted({ now: new Date(now.getTime() - DAY), endDate });
+      const result = await approve(db, c.id, { ...staff(now), startDate: date, message: null });
+      expect(result).toEqual({
+        ok: true,
+        message: `Campagne validée : elle sera mise en ligne le ${formatDate(new Date(expected))}.`,
+      });
+      expect(await campaign(c.id)).toMatchObject({ status: "approved", starts_at: expected });
+      expect(await audits(c.id)).toEqual([
+        {
+          action: "start_date_set",
+          actor_user_id: staffId,
+          detail: formatDate(new Date(expected)),
+          at: now.toISOString(),
+        },
+      ]);
+      expect(formatDate(new Date(expected))).toMatch(new RegExp(`^${Number(date.slice(8))} `));
 
-    expect((await pass(new Date(new Date(expected).getTime() - 1))).started).toBe(0);
-    expect((await campaign(c.id)).status).toBe("approved");
-    expect((await pass(new Date(expected))).started).toBe(1);
-    expect((await campaign(c.id)).status).toBe("live");
-  });
+      expect((await pass(new Date(new Date(expected).getTime() - 1))).started).toBe(0);
+      expect((await campaign(c.id)).status).toBe("approved");
+      expect((await pass(new Date(expected))).started).toBe(1);
+      expect((await campaign(c.id)).status).toBe("live");
+    },
+  );
 
   it("refuses a past date (400, French) and writes nothing — « past » is judged in Paris time", async () => {
     // 23:30 UTC on the 14th is already 00:30 on the 15th in Paris.
@@ -272,12 +376,18 @@ describe("approving", () => {
     const before = await snapshot(c.id);
     for (const date of ["2026-01-14", "2025-12-31"]) {
       const result = await approve(db, c.id, { ...staff(now), startDate: date, message: "Validée." });
-      expect(result).toEqual({ ok: false, status: 400, message: "La date de mise en ligne ne peut pas être passée." });
+      expect(result).toEqual({
+        ok: false,
+        status: 400,
+        message: "La date de mise en ligne ne peut pas être passée.",
+      });
     }
     expect(await snapshot(c.id)).toEqual(before);
 
     // Today in Paris is accepted: midnight has passed, the campaign goes live at the next pass.
-    expect(await approve(db, c.id, { ...staff(now), startDate: "2026-01-15", message: null })).toMatchObject({ ok: true });
+    expect(await approve(db, c.id, { ...staff(now), startDate: "2026-01-15", message: null })).toMatchObject({
+      ok: true,
+    });
     expect((await campaign(c.id)).starts_at).toBe("2026-01-14T23:00:00.000Z");
     expect((await pass(now)).started).toBe(1);
   });
@@ -295,17 +405,28 @@ describe("approving", () => {
       expect(result.message).toContain("28 février 2026");
     }
     expect(await snapshot(c.id)).toEqual(before);
-    expect(await approve(db, c.id, { ...staff(now), startDate: "2026-02-21", message: null })).toMatchObject({ ok: true });
+    expect(await approve(db, c.id, { ...staff(now), startDate: "2026-02-21", message: null })).toMatchObject({
+      ok: true,
+    });
     expect(await campaign(c.id)).toMatchObject({ status: "approved", starts_at: "2026-02-20T23:00:00.000Z" });
   });
 
   it("an unknown campaign is a 404", async () => {
-    expect(await approve(db, 999, { ...staff(), startDate: null, message: null })).toMatchObject({ ok: false, status: 404 });
-    expect(await requestChanges(db, 999, { ...staff(), comment: "x" })).toMatchObject({ ok: false, status: 404 });
+    expect(await approve(db, 999, { ...staff(), startDate: null, message: null })).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    expect(await requestChanges(db, 999, { ...staff(), comment: "x" })).toMatchObject({
+      ok: false,
+      status: 404,
+    });
     expect(await reject(db, 999, { ...staff(), reason: "x" })).toMatchObject({ ok: false, status: 404 });
     expect(await cancel(db, 999, { ...staff(), reason: "x" })).toMatchObject({ ok: false, status: 404 });
     expect(await setLabel(db, 999, { ...staff(), year: 2026 })).toMatchObject({ ok: false, status: 404 });
-    expect(await setFeatured(db, 999, { ...staff(), featured: true })).toMatchObject({ ok: false, status: 404 });
+    expect(await setFeatured(db, 999, { ...staff(), featured: true })).toMatchObject({
+      ok: false,
+      status: 404,
+    });
   });
 });
 
@@ -324,21 +445,31 @@ describe("requesting changes, the holder's new version, approval", () => {
     expect(await snapshot(c.id)).toEqual(before);
 
     const comment = "Précisez le budget : le camion est-il acheté d'occasion ?";
-    expect(await requestChanges(db, c.id, { ...staff(t(2)), comment })).toEqual({ ok: true, message: "Modifications demandées : le porteur a reçu votre commentaire par courriel." });
+    expect(await requestChanges(db, c.id, { ...staff(t(2)), comment })).toEqual({
+      ok: true,
+      message: "Modifications demandées : le porteur a reçu votre commentaire par courriel.",
+    });
     expect((await campaign(c.id)).status).toBe("changes_requested");
     expect(await moderationQueue(db)).toEqual([]);
     // The holder sees the comment in their editor.
     expect((await ownCampaign(db, c.holderId, c.id))?.staffComment).toBe(comment);
 
     // The holder edits (a new goal and a new story) and resubmits.
-    const story = "Le camion sera acheté d'occasion (garage de Frévent) et aménagé par un chantier d'insertion.";
-    expect(await saveCampaign(db, c.holderId, c.id, campaignData(c.title, "2026-03-15", 12_000, story), t(3))).toEqual({ ok: true });
+    const story =
+      "Le camion sera acheté d'occasion (garage de Frévent) et aménagé par un chantier d'insertion.";
+    expect(
+      await saveCampaign(db, c.holderId, c.id, campaignData(c.title, "2026-03-15", 12_000, story), t(3)),
+    ).toEqual({ ok: true });
     expect(await submitCampaign(db, c.holderId, c.id, t(4))).toEqual({ ok: true });
     expect(await campaign(c.id)).toMatchObject({ status: "submitted", goal_cents: 12_000, story_md: story });
     const queue = await moderationQueue(db);
-    expect(queue.map((q) => [q.id, q.submitted_at, q.changes_requested])).toEqual([[c.id, t(4).toISOString(), 1]]);
+    expect(queue.map((q) => [q.id, q.submitted_at, q.changes_requested])).toEqual([
+      [c.id, t(4).toISOString(), 1],
+    ]);
 
-    expect(await approve(db, c.id, { ...staff(t(5)), startDate: null, message: "Merci pour ces précisions." })).toMatchObject({ ok: true });
+    expect(
+      await approve(db, c.id, { ...staff(t(5)), startDate: null, message: "Merci pour ces précisions." }),
+    ).toMatchObject({ ok: true });
     expect((await campaign(c.id)).status).toBe("approved");
 
     expect(await holderMails(c)).toEqual([
@@ -347,7 +478,9 @@ describe("requesting changes, the holder's new version, approval", () => {
       { event: "resubmit", reason: null, statusLabel: "En attente de validation" },
       { event: "approve", reason: "Merci pour ces précisions.", statusLabel: "Validée" },
     ]);
-    expect((await transitions(c.id)).map((x) => [x.event, x.actor_role, x.actor_user_id, x.reason, x.at])).toEqual([
+    expect(
+      (await transitions(c.id)).map((x) => [x.event, x.actor_role, x.actor_user_id, x.reason, x.at]),
+    ).toEqual([
       ["create", "holder", c.holderId, null, t(0).toISOString()],
       ["submit", "holder", c.holderId, null, t(0).toISOString()],
       ["request_changes", "staff", staffId, comment, t(2).toISOString()],
@@ -367,7 +500,10 @@ describe("rejecting", () => {
     expect(await snapshot(c.id)).toEqual(before);
 
     const reason = "Le projet ne relève pas de l'économie sociale et solidaire.";
-    expect(await reject(db, c.id, { ...staff(now), reason })).toEqual({ ok: true, message: "Campagne refusée : le porteur a reçu le motif par courriel." });
+    expect(await reject(db, c.id, { ...staff(now), reason })).toEqual({
+      ok: true,
+      message: "Campagne refusée : le porteur a reçu le motif par courriel.",
+    });
     expect((await campaign(c.id)).status).toBe("rejected");
     expect((await holderMails(c)).at(-1)).toEqual({ event: "reject", reason, statusLabel: "Refusée" });
 
@@ -379,10 +515,25 @@ describe("rejecting", () => {
       expect(again.message).toContain("Refusée");
     }
     // Even once its end date is long past (the dates must not hide the real reason).
-    expect(await approve(db, c.id, { ...staff(new Date("2026-06-01T09:00:00.000Z")), startDate: null, message: null })).toMatchObject({ ok: false, status: 409 });
-    expect(await requestChanges(db, c.id, { ...staff(later), comment: "Et si… ?" })).toMatchObject({ ok: false, status: 409 });
-    expect(await reject(db, c.id, { ...staff(later), reason: "Encore." })).toMatchObject({ ok: false, status: 409 });
-    expect(await cancel(db, c.id, { ...staff(later), reason: "Encore." })).toMatchObject({ ok: false, status: 409 });
+    expect(
+      await approve(db, c.id, {
+        ...staff(new Date("2026-06-01T09:00:00.000Z")),
+        startDate: null,
+        message: null,
+      }),
+    ).toMatchObject({ ok: false, status: 409 });
+    expect(await requestChanges(db, c.id, { ...staff(later), comment: "Et si… ?" })).toMatchObject({
+      ok: false,
+      status: 409,
+    });
+    expect(await reject(db, c.id, { ...staff(later), reason: "Encore." })).toMatchObject({
+      ok: false,
+      status: 409,
+    });
+    expect(await cancel(db, c.id, { ...staff(later), reason: "Encore." })).toMatchObject({
+      ok: false,
+      status: 409,
+    });
     // The holder cannot send it back either.
     expect(await submitCampaign(db, c.holderId, c.id, later)).toMatchObject({ ok: false });
     expect(await snapshot(c.id)).toEqual(after);
@@ -397,7 +548,9 @@ describe("history and audit", () => {
     await submitCampaign(db, c.holderId, c.id, t(2));
     await setLabel(db, c.id, { ...staff(t(3)), year: 2025 });
     await setLabel(db, c.id, { ...staff(t(4)), year: 2026 });
-    expect(await approve(db, c.id, { ...staff(t(5)), startDate: "2026-01-20", message: "Bonne route !" })).toMatchObject({ ok: true });
+    expect(
+      await approve(db, c.id, { ...staff(t(5)), startDate: "2026-01-20", message: "Bonne route !" }),
+    ).toMatchObject({ ok: true });
     await setFeatured(db, c.id, { ...staff(t(6)), featured: true });
     await setFeatured(db, c.id, { ...staff(t(7)), featured: false });
     await setLabel(db, c.id, { ...staff(t(8)), year: null });
@@ -407,18 +560,63 @@ describe("history and audit", () => {
     const holder = `Porteur de projet — Porteur ${c.holderEmail.match(/\d+/)![0]} (${c.holderEmail})`;
     expect(await reviewHistory(db, c.id)).toEqual([
       { at: t(0).toISOString(), what: "Création du brouillon", who: holder, reason: null },
-      { at: t(0).toISOString(), what: "Soumettre pour validation → En attente de validation", who: holder, reason: null },
-      { at: t(1).toISOString(), what: "Demander des modifications → Modifications demandées", who: STAFF_LABEL, reason: "Ajoutez une photo du camion." },
-      { at: t(2).toISOString(), what: "Soumettre à nouveau → En attente de validation", who: holder, reason: null },
-      { at: t(3).toISOString(), what: "Label Budget Citoyen attribué : Budget Citoyen 2025", who: STAFF_LABEL, reason: null },
-      { at: t(4).toISOString(), what: "Label Budget Citoyen attribué : Budget Citoyen 2026", who: STAFF_LABEL, reason: null },
+      {
+        at: t(0).toISOString(),
+        what: "Soumettre pour validation → En attente de validation",
+        who: holder,
+        reason: null,
+      },
+      {
+        at: t(1).toISOString(),
+        what: "Demander des modifications → Modifications demandées",
+        who: STAFF_LABEL,
+        reason: "Ajoutez une photo du camion.",
+      },
+      {
+        at: t(2).toISOString(),
+        what: "Soumettre à nouveau → En attente de validation",
+        who: holder,
+        reason: null,
+      },
+      {
+        at: t(3).toISOString(),
+        what: "Label Budget Citoyen attribué : Budget Citoyen 2025",
+        who: STAFF_LABEL,
+        reason: null,
+      },
+      {
+        at: t(4).toISOString(),
+        what: "Label Budget Citoyen attribué : Budget Citoyen 2026",
+        who: STAFF_LABEL,
+        reason: null,
+      },
       { at: t(5).toISOString(), what: "Valider → Validée", who: STAFF_LABEL, reason: "Bonne route !" },
-      { at: t(5).toISOString(), what: `Date de mise en ligne fixée : ${formatDate(new Date("2026-01-19T23:00:00.000Z"))}`, who: STAFF_LABEL, reason: null },
+      {
+        at: t(5).toISOString(),
+        what: `Date de mise en ligne fixée : ${formatDate(new Date("2026-01-19T23:00:00.000Z"))}`,
+        who: STAFF_LABEL,
+        reason: null,
+      },
       { at: t(6).toISOString(), what: "Mise en avant sur l'accueil", who: STAFF_LABEL, reason: null },
       { at: t(7).toISOString(), what: "Retrait de la mise en avant", who: STAFF_LABEL, reason: null },
-      { at: t(8).toISOString(), what: "Label Budget Citoyen retiré : était Budget Citoyen 2026", who: STAFF_LABEL, reason: null },
-      { at: "2026-01-19T23:00:00.000Z", what: "Mettre en ligne → En cours", who: "Plateforme (automatique)", reason: null },
-      { at: t(24 * 12).toISOString(), what: "Annuler → Annulée", who: STAFF_LABEL, reason: "Le camion a été volé." },
+      {
+        at: t(8).toISOString(),
+        what: "Label Budget Citoyen retiré : était Budget Citoyen 2026",
+        who: STAFF_LABEL,
+        reason: null,
+      },
+      {
+        at: "2026-01-19T23:00:00.000Z",
+        what: "Mettre en ligne → En cours",
+        who: "Plateforme (automatique)",
+        reason: null,
+      },
+      {
+        at: t(24 * 12).toISOString(),
+        what: "Annuler → Annulée",
+        who: STAFF_LABEL,
+        reason: "Le camion a été volé.",
+      },
     ]);
     expect((await audits(c.id)).map((a) => [a.action, a.actor_user_id])).toEqual([
       ["label_set", staffId],
@@ -439,15 +637,21 @@ describe("history and audit", () => {
     await expect(setLabel(db, c.id, { ...staff(now), year: 2026 })).rejects.toThrow("audit indisponible");
     expect(await snapshot(c.id)).toEqual(before);
     // approve with a date: the transition, starts_at, the holder's e-mail and the audit row go together
-    await expect(approve(db, c.id, { ...staff(now), startDate: "2026-01-20", message: null })).rejects.toThrow("audit indisponible");
+    await expect(
+      approve(db, c.id, { ...staff(now), startDate: "2026-01-20", message: null }),
+    ).rejects.toThrow("audit indisponible");
     expect(await snapshot(c.id)).toEqual(before);
     expect((await campaign(c.id)).status).toBe("submitted");
 
     await repair();
-    expect(await approve(db, c.id, { ...staff(now), startDate: "2026-01-20", message: null })).toMatchObject({ ok: true });
+    expect(await approve(db, c.id, { ...staff(now), startDate: "2026-01-20", message: null })).toMatchObject({
+      ok: true,
+    });
     repair = await breakInserts(handle, "campaign_audit", "audit indisponible");
     const approved = await snapshot(c.id);
-    await expect(setFeatured(db, c.id, { ...staff(now), featured: true })).rejects.toThrow("audit indisponible");
+    await expect(setFeatured(db, c.id, { ...staff(now), featured: true })).rejects.toThrow(
+      "audit indisponible",
+    );
     await expect(setLabel(db, c.id, { ...staff(now), year: 2026 })).rejects.toThrow("audit indisponible");
     expect(await snapshot(c.id)).toEqual(approved);
     expect(await campaign(c.id)).toMatchObject({ featured: 0, budget_citoyen_year: null });
@@ -464,28 +668,46 @@ describe("the Budget Citoyen label", () => {
   it("set, change of year, removal — each an audit row; out-of-range years refused (400) with nothing written", async () => {
     const now = new Date("2026-01-10T09:00:00.000Z");
     const c = await submitted({ now, endDate: "2026-03-15" });
-    expect(await setLabel(db, c.id, { ...staff(now), year: 2026 })).toEqual({ ok: true, message: "Label « Budget Citoyen 2026 » attribué : aucune commission ne sera prélevée." });
+    expect(await setLabel(db, c.id, { ...staff(now), year: 2026 })).toEqual({
+      ok: true,
+      message: "Label « Budget Citoyen 2026 » attribué : aucune commission ne sera prélevée.",
+    });
     expect((await campaign(c.id)).budget_citoyen_year).toBe(2026);
     expect(await setLabel(db, c.id, { ...staff(now), year: 2025 })).toMatchObject({ ok: true });
     expect((await campaign(c.id)).budget_citoyen_year).toBe(2025);
     // the same year again changes nothing and records nothing
-    expect(await setLabel(db, c.id, { ...staff(now), year: 2025 })).toEqual({ ok: true, message: "Aucun changement : le label était déjà dans cet état." });
+    expect(await setLabel(db, c.id, { ...staff(now), year: 2025 })).toEqual({
+      ok: true,
+      message: "Aucun changement : le label était déjà dans cet état.",
+    });
 
     const before = await snapshot(c.id);
     // 2015 (the platform's first year) to next year, in Paris time
     for (const year of [2014, 2028, 0, -2026, 2025.5, Number.NaN]) {
       const r = await setLabel(db, c.id, { ...staff(now), year });
-      expect(r).toEqual({ ok: false, status: 400, message: "L'année du label doit être comprise entre 2015 et 2027." });
+      expect(r).toEqual({
+        ok: false,
+        status: 400,
+        message: "L'année du label doit être comprise entre 2015 et 2027.",
+      });
     }
     expect(await snapshot(c.id)).toEqual(before);
     expect(await setLabel(db, c.id, { ...staff(now), year: 2015 })).toMatchObject({ ok: true });
     expect(await setLabel(db, c.id, { ...staff(now), year: 2027 })).toMatchObject({ ok: true });
     // « next year » follows the Paris calendar: at 23:30 UTC on 31 December it is already the new year in Paris
-    expect(await setLabel(db, c.id, { ...staff(new Date("2026-12-31T23:30:00.000Z")), year: 2028 })).toMatchObject({ ok: true });
+    expect(
+      await setLabel(db, c.id, { ...staff(new Date("2026-12-31T23:30:00.000Z")), year: 2028 }),
+    ).toMatchObject({ ok: true });
 
-    expect(await setLabel(db, c.id, { ...staff(now), year: null })).toEqual({ ok: true, message: "Label Budget Citoyen retiré : la commission de 3 % s'appliquera." });
+    expect(await setLabel(db, c.id, { ...staff(now), year: null })).toEqual({
+      ok: true,
+      message: "Label Budget Citoyen retiré : la commission de 3 % s'appliquera.",
+    });
     expect((await campaign(c.id)).budget_citoyen_year).toBeNull();
-    expect(await setLabel(db, c.id, { ...staff(now), year: null })).toMatchObject({ ok: true, message: expect.stringContaining("Aucun changement") });
+    expect(await setLabel(db, c.id, { ...staff(now), year: null })).toMatchObject({
+      ok: true,
+      message: expect.stringContaining("Aucun changement"),
+    });
     expect((await audits(c.id)).map((a) => [a.action, a.detail])).toEqual([
       ["label_set", "Budget Citoyen 2026"],
       ["label_set", "Budget Citoyen 2025"],
@@ -497,45 +719,99 @@ describe("the Budget Citoyen label", () => {
   });
 
   it.each([
-    { name: "labelled", labels: [2026] as Array<number | null>, bps: 0, commission: 0, payout: 10_051, year: 2026 as number | null },
+    {
+      name: "labelled",
+      labels: [2026] as Array<number | null>,
+      bps: 0,
+      commission: 0,
+      payout: 10_051,
+      year: 2026 as number | null,
+    },
     // 10 051 × 3 % = 301.53 → 302
-    { name: "labelled, then unlabelled", labels: [2026, null], bps: 300, commission: 302, payout: 9749, year: null },
-  ])("at settlement ($name): the commission follows the label carried then; the label can no longer change once settling or funded (409)", async ({ labels, bps, commission, payout, year }) => {
-    const c = await live({ goalCents: 10_000 });
-    for (const y of labels) expect(await setLabel(db, c.id, { ...staff(), year: y })).toMatchObject({ ok: true });
-    await pay(c, 6000, "alice@example.org");
-    await pay(c, 4051, "bob@example.org");
-    const slow = await open(c, 1000, "lente@example.org"); // a checkout still open: the campaign waits in « settling »
+    {
+      name: "labelled, then unlabelled",
+      labels: [2026, null],
+      bps: 300,
+      commission: 302,
+      payout: 9749,
+      year: null,
+    },
+  ])(
+    "at settlement ($name): the commission follows the label carried then; the label can no longer change once settling or funded (409)",
+    async ({ labels, bps, commission, payout, year }) => {
+      const c = await live({ goalCents: 10_000 });
+      for (const y of labels)
+        expect(await setLabel(db, c.id, { ...staff(), year: y })).toMatchObject({ ok: true });
+      await pay(c, 6000, "alice@example.org");
+      await pay(c, 4051, "bob@example.org");
+      const slow = await open(c, 1000, "lente@example.org"); // a checkout still open: the campaign waits in « settling »
 
-    expect(await pass(c.endsAt)).toMatchObject({ closed: 1, waiting: 1, funded: 0 });
-    expect((await campaign(c.id)).status).toBe("settling");
-    const settling = await snapshot(c.id);
-    for (const y of [null, 2025, 2026]) {
-      expect(await setLabel(db, c.id, { ...staff(), year: y })).toMatchObject({ ok: false, status: 409, message: expect.stringContaining("En cours de clôture") });
-    }
-    expect(await snapshot(c.id)).toEqual(settling);
+      expect(await pass(c.endsAt)).toMatchObject({ closed: 1, waiting: 1, funded: 0 });
+      expect((await campaign(c.id)).status).toBe("settling");
+      const settling = await snapshot(c.id);
+      for (const y of [null, 2025, 2026]) {
+        expect(await setLabel(db, c.id, { ...staff(), year: y })).toMatchObject({
+          ok: false,
+          status: 409,
+          message: expect.stringContaining("En cours de clôture"),
+        });
+      }
+      expect(await snapshot(c.id)).toEqual(settling);
 
-    await deliver(expireCheckout(slow.sessionId));
-    expect(await pass(new Date(c.endsAt.getTime() + MINUTE))).toMatchObject({ funded: 1, payoutsPaid: 1, errors: 0 });
-    expect((await campaign(c.id)).status).toBe("funded");
-    const payouts = await db.selectFrom("payouts").selectAll().where("campaign_id", "=", c.id).execute();
-    expect(payouts).toMatchObject([{ kind: "main", gross_cents: 10_051, commission_bps: bps, commission_cents: commission, amount_cents: payout, status: "paid" }]);
-    expect(stripeMock.transfers().map((t) => t.amount)).toEqual([payout]);
-    expect(
-      await db.selectFrom("ledger_entries").select(["kind", "amount_cents"]).where("campaign_id", "=", c.id).where("kind", "in", ["commission", "payout"]).orderBy("id").execute(),
-    ).toEqual([
-      { kind: "commission", amount_cents: commission },
-      { kind: "payout", amount_cents: payout },
-    ]);
-    const mail = await db.selectFrom("email_outbox").select("payload_json").where("kind", "=", "campaign_funded_holder").executeTakeFirstOrThrow();
-    expect(JSON.parse(mail.payload_json)).toMatchObject({ commissionBps: bps, commissionCents: commission, payoutCents: payout, budgetCitoyenYear: year });
+      await deliver(expireCheckout(slow.sessionId));
+      expect(await pass(new Date(c.endsAt.getTime() + MINUTE))).toMatchObject({
+        funded: 1,
+        payoutsPaid: 1,
+        errors: 0,
+      });
+      expect((await campaign(c.id)).status).toBe("funded");
+      const payouts = await db.selectFrom("payouts").selectAll().where("campaign_id", "=", c.id).execute();
+      expect(payouts).toMatchObject([
+        {
+          kind: "main",
+          gross_cents: 10_051,
+          commission_bps: bps,
+          commission_cents: commission,
+          amount_cents: payout,
+          status: "paid",
+        },
+      ]);
+      expect(stripeMock.transfers().map((t) => t.amount)).toEqual([payout]);
+      expect(
+        await db
+          .selectFrom("ledger_entries")
+          .select(["kind", "amount_cents"])
+          .where("campaign_id", "=", c.id)
+          .where("kind", "in", ["commission", "payout"])
+          .orderBy("id")
+          .execute(),
+      ).toEqual([
+        { kind: "commission", amount_cents: commission },
+        { kind: "payout", amount_cents: payout },
+      ]);
+      const mail = await db
+        .selectFrom("email_outbox")
+        .select("payload_json")
+        .where("kind", "=", "campaign_funded_holder")
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(mail.payload_json)).toMatchObject({
+        commissionBps: bps,
+        commissionCents: commission,
+        payoutCents: payout,
+        budgetCitoyenYear: year,
+      });
 
-    const funded = await snapshot(c.id);
-    for (const y of [null, 2025, 2026]) {
-      expect(await setLabel(db, c.id, { ...staff(), year: y })).toMatchObject({ ok: false, status: 409, message: expect.stringContaining("Réussie") });
-    }
-    expect(await snapshot(c.id)).toEqual(funded);
-  });
+      const funded = await snapshot(c.id);
+      for (const y of [null, 2025, 2026]) {
+        expect(await setLabel(db, c.id, { ...staff(), year: y })).toMatchObject({
+          ok: false,
+          status: 409,
+          message: expect.stringContaining("Réussie"),
+        });
+      }
+      expect(await snapshot(c.id)).toEqual(funded);
+    },
+  );
 });
 
 describe("cancelling", () => {
@@ -545,19 +821,35 @@ describe("cancelling", () => {
     await approve(db, c.id, { ...staff(now), startDate: "2026-02-01", message: null });
     const before = await snapshot(c.id);
     for (const reason of ["", " \n "]) {
-      expect(await cancel(db, c.id, { ...staff(now), reason })).toEqual({ ok: false, status: 400, message: "Le motif de l'annulation est obligatoire." });
+      expect(await cancel(db, c.id, { ...staff(now), reason })).toEqual({
+        ok: false,
+        status: 400,
+        message: "Le motif de l'annulation est obligatoire.",
+      });
     }
     expect(await snapshot(c.id)).toEqual(before);
 
     const reason = "La structure a été dissoute.";
     expect(await cancel(db, c.id, { ...staff(now), reason })).toEqual({
       ok: true,
-      message: "Campagne annulée : chaque contributeur va recevoir un courriel et sera remboursé automatiquement.",
+      message:
+        "Campagne annulée : chaque contributeur va recevoir un courriel et sera remboursé automatiquement.",
     });
     expect((await campaign(c.id)).status).toBe("cancelled");
-    expect((await transitions(c.id)).at(-1)).toMatchObject({ from_status: "approved", to_status: "cancelled", event: "cancel", actor_role: "staff", actor_user_id: staffId, reason });
+    expect((await transitions(c.id)).at(-1)).toMatchObject({
+      from_status: "approved",
+      to_status: "cancelled",
+      event: "cancel",
+      actor_role: "staff",
+      actor_user_id: staffId,
+      reason,
+    });
     expect((await holderMails(c)).at(-1)).toEqual({ event: "cancel", reason, statusLabel: "Annulée" });
-    expect(await pass(new Date("2026-02-02T09:00:00.000Z"))).toMatchObject({ started: 0, refunded: 0, errors: 0 });
+    expect(await pass(new Date("2026-02-02T09:00:00.000Z"))).toMatchObject({
+      started: 0,
+      refunded: 0,
+      errors: 0,
+    });
     expect((await campaign(c.id)).status).toBe("cancelled");
     // terminal: cancelling again is a conflict
     expect(await cancel(db, c.id, { ...staff(now), reason })).toMatchObject({ ok: false, status: 409 });
@@ -565,28 +857,53 @@ describe("cancelling", () => {
 
   it("a live campaign with paid contributions: contributors told why, then every paid contribution refunded once by the settlement pass", async () => {
     const c = await live({ goalCents: 50_000, endInDays: 5 });
-    const ids = [await pay(c, 2500, "alice@example.org"), await pay(c, 4000, "bob@example.org"), await pay(c, 1500, "alice@example.org")];
+    const ids = [
+      await pay(c, 2500, "alice@example.org"),
+      await pay(c, 4000, "bob@example.org"),
+      await pay(c, 1500, "alice@example.org"),
+    ];
     const reason = "Le porteur renonce au projet.";
     expect(await cancel(db, c.id, { ...staff(), reason })).toMatchObject({ ok: true });
     expect((await campaign(c.id)).status).toBe("cancelled");
-    const notices = await db.selectFrom("email_outbox").select(["to_email", "payload_json"]).where("kind", "=", "campaign_refund_contributor").orderBy("to_email").execute();
+    const notices = await db
+      .selectFrom("email_outbox")
+      .select(["to_email", "payload_json"])
+      .where("kind", "=", "campaign_refund_contributor")
+      .orderBy("to_email")
+      .execute();
     expect(notices.map((n) => [n.to_email, JSON.parse(n.payload_json)])).toEqual([
       ["alice@example.org", expect.objectContaining({ amountCents: 4000, cancelled: true, reason })],
       ["bob@example.org", expect.objectContaining({ amountCents: 4000, cancelled: true, reason })],
     ]);
     // no new checkout on a cancelled campaign
     expect(
-      await startContribution(db, c.slug, { amountCents: 1000, rewardId: null, email: "tard@example.org", publicName: "Tard", anonymous: false, hideAmount: false, message: null }),
+      await startContribution(db, c.slug, {
+        amountCents: 1000,
+        rewardId: null,
+        email: "tard@example.org",
+        publicName: "Tard",
+        anonymous: false,
+        hideAmount: false,
+        message: null,
+      }),
     ).toMatchObject({ ok: false, status: 409 });
 
     const report = await pass(new Date());
     expect(report).toMatchObject({ refunded: 3, refundFailed: 0, errors: 0 });
-    const rows = await db.selectFrom("contributions").selectAll().where("campaign_id", "=", c.id).orderBy("id").execute();
+    const rows = await db
+      .selectFrom("contributions")
+      .selectAll()
+      .where("campaign_id", "=", c.id)
+      .orderBy("id")
+      .execute();
     expect(rows.map((k) => [k.id, k.status])).toEqual(ids.map((id) => [id, "refunded"]));
     for (const k of rows) {
       const refunds = stripeMock.refunds().filter((r) => r.payment_intent === k.stripe_payment_intent_id);
       expect(refunds.map((r) => r.amount)).toEqual([k.amount_cents]);
-      const keys = stripeMock.requests().filter((r) => r.path === "/v1/refunds" && r.body.payment_intent === k.stripe_payment_intent_id).map((r) => r.idempotencyKey);
+      const keys = stripeMock
+        .requests()
+        .filter((r) => r.path === "/v1/refunds" && r.body.payment_intent === k.stripe_payment_intent_id)
+        .map((r) => r.idempotencyKey);
       expect(new Set(keys)).toEqual(new Set([`refund:${k.id}`]));
     }
     expect(stripeMock.transfers()).toEqual([]);
@@ -631,20 +948,33 @@ describe("featuring on the home page", () => {
     await requestChanges(db, q.id, { ...staff(now), comment: "Précisez." });
     for (const id of [s.id, r.id, q.id]) {
       const before = await snapshot(id);
-      expect(await setFeatured(db, id, { ...staff(now), featured: true })).toEqual({ ok: false, status: 409, message: "Seule une campagne validée ou en cours peut être mise en avant." });
+      expect(await setFeatured(db, id, { ...staff(now), featured: true })).toEqual({
+        ok: false,
+        status: 409,
+        message: "Seule une campagne validée ou en cours peut être mise en avant.",
+      });
       expect(await snapshot(id)).toEqual(before);
     }
 
-    expect(await setFeatured(db, z.id, { ...staff(), featured: true })).toEqual({ ok: true, message: "La campagne est mise en avant sur la page d'accueil." });
+    expect(await setFeatured(db, z.id, { ...staff(), featured: true })).toEqual({
+      ok: true,
+      message: "La campagne est mise en avant sur la page d'accueil.",
+    });
     expect(await home()).toEqual([z.slug, a.slug, b.slug]);
-    expect(await setFeatured(db, z.id, { ...staff(), featured: true })).toEqual({ ok: true, message: "Aucun changement." });
+    expect(await setFeatured(db, z.id, { ...staff(), featured: true })).toEqual({
+      ok: true,
+      message: "Aucun changement.",
+    });
 
     // An approved one can be featured ahead of its start; it shows on the home page only once live.
     await approve(db, s.id, { ...staff(now), startDate: null, message: null });
     expect(await setFeatured(db, s.id, { ...staff(now), featured: true })).toMatchObject({ ok: true });
     expect(await home()).toEqual([z.slug, a.slug, b.slug]);
 
-    expect(await setFeatured(db, z.id, { ...staff(), featured: false })).toEqual({ ok: true, message: "La campagne n'est plus mise en avant." });
+    expect(await setFeatured(db, z.id, { ...staff(), featured: false })).toEqual({
+      ok: true,
+      message: "La campagne n'est plus mise en avant.",
+    });
     expect(await home()).toEqual([a.slug, b.slug, z.slug]);
     expect((await audits(z.id)).map((x) => x.action)).toEqual(["featured", "unfeatured"]);
     expect((await audits(s.id)).map((x) => x.action)).toEqual(["featured"]);

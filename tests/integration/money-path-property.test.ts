@@ -89,7 +89,6 @@ afterAll(() => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-
 /** Product rule: states only move forward (DESIGN §4), in the product's own words, not the app's table. */
 const NEXT: Record<ContributionStatus, ContributionStatus[]> = {
   pending: ["paid", "failed", "expired"],
@@ -108,13 +107,35 @@ function reachable(from: ContributionStatus, to: ContributionStatus): boolean {
 }
 
 /** A claim, on a page, that money was given back (present or past): never while it is on its way. */
-const PAGE_REFUNDED_CLAIM = /a été (intégralement )?remboursée|ont été remboursés|sont remboursés|avez été remboursé/i;
+const PAGE_REFUNDED_CLAIM =
+  /a été (intégralement )?remboursée|ont été remboursés|sont remboursés|avez été remboursé/i;
 
 const coverage = {
-  seeds: 0, opened: 0, paid: 0, async: 0, duplicates: 0, outOfOrder: 0, lostWebhooks: 0, passes: 0, funded: 0, failed: 0,
-  cancelled: 0, latePaymentsOver: 0, latePaymentsFunded: 0, supplementary: 0, refunded: 0, refundsPending: 0,
-  refundsFailed: 0, transfers: 0, transfersRefused: 0, payoutsWaited: 0, disputes: 0, disputesWithdrawn: 0,
-  disputesWon: 0, disputesLost: 0, failedPagesRendered: 0,
+  seeds: 0,
+  opened: 0,
+  paid: 0,
+  async: 0,
+  duplicates: 0,
+  outOfOrder: 0,
+  lostWebhooks: 0,
+  passes: 0,
+  funded: 0,
+  failed: 0,
+  cancelled: 0,
+  latePaymentsOver: 0,
+  latePaymentsFunded: 0,
+  supplementary: 0,
+  refunded: 0,
+  refundsPending: 0,
+  refundsFailed: 0,
+  transfers: 0,
+  transfersRefused: 0,
+  payoutsWaited: 0,
+  disputes: 0,
+  disputesWithdrawn: 0,
+  disputesWon: 0,
+  disputesLost: 0,
+  failedPagesRendered: 0,
 };
 
 // ---------------------------------------------------------------------------
@@ -151,7 +172,13 @@ interface Dispute {
   amount: number;
   truth: { stage: "open" | "won" | "lost"; withdrawn: boolean; reinstated: boolean };
   /** what the deliveries said; outOfOrder: one arrived after a later step of the dispute */
-  told: { opened: boolean; closed: "won" | "lost" | null; withdrawn: boolean; reinstated: boolean; outOfOrder: boolean };
+  told: {
+    opened: boolean;
+    closed: "won" | "lost" | null;
+    withdrawn: boolean;
+    reinstated: boolean;
+    outOfOrder: boolean;
+  };
   /** refunds Stripe already had for this payment when the platform first heard of the dispute */
   refundsWhenTold: string[] | null;
 }
@@ -179,19 +206,34 @@ async function runScenario(seed: number): Promise<void> {
     // The campaign collecting longest has an easy goal, the shortest one an impossible goal, the middle one may go either way.
     const goals = [2_000_000, rng.int(60, 200) * 100, rng.int(20, 60) * 100];
     // Often, the holder of a campaign that may succeed has no account able to receive transfers yet.
-    const unready = rng.weighted([[3, 2], [1, 1], [1, -1]] as const);
+    const unready = rng.weighted([
+      [3, 2],
+      [1, 1],
+      [1, -1],
+    ] as const);
     const campaigns: Campaign[] = [];
     for (let i = 0; i < 3; i++) {
       const created = new Date(realStart - 60 * DAY).toISOString();
       const holderEmail = `porteur-${seed}-${i}@example.org`;
       const account = `acct_mp${seed}x${i}`;
       const ready = i !== unready;
-      const user = await db.insertInto("users").values({ email: holderEmail, display_name: `Porteur ${i}`, role: "holder", created_at: created }).returning("id").executeTakeFirstOrThrow();
+      const user = await db
+        .insertInto("users")
+        .values({ email: holderEmail, display_name: `Porteur ${i}`, role: "holder", created_at: created })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       const org = await db
         .insertInto("organizations")
         .values({
-          owner_user_id: user.id, name: `Association ${i}`, legal_form: "association", registration_number: null, town: "Arras", territory_id: 1,
-          stripe_account_id: account, stripe_payouts_enabled: ready ? 1 : 0, created_at: created,
+          owner_user_id: user.id,
+          name: `Association ${i}`,
+          legal_form: "association",
+          registration_number: null,
+          town: "Arras",
+          territory_id: 1,
+          stripe_account_id: account,
+          stripe_payouts_enabled: ready ? 1 : 0,
+          created_at: created,
         })
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -201,14 +243,36 @@ async function runScenario(seed: number): Promise<void> {
       const row = await db
         .insertInto("campaigns")
         .values({
-          organization_id: org.id, slug, title: `Campagne ${i}`, summary: "Résumé", story_md: "Histoire", goal_cents: goals[i]!,
-          starts_at: new Date(realStart - 10 * DAY).toISOString(), ends_at: endsAt.toISOString(), territory_id: 1, theme_id: 1,
-          budget_citoyen_year: null, expected_results_md: "-", timetable_md: "-", image_path: null,
-          status: "live", created_at: created, updated_at: created,
+          organization_id: org.id,
+          slug,
+          title: `Campagne ${i}`,
+          summary: "Résumé",
+          story_md: "Histoire",
+          goal_cents: goals[i]!,
+          starts_at: new Date(realStart - 10 * DAY).toISOString(),
+          ends_at: endsAt.toISOString(),
+          territory_id: 1,
+          theme_id: 1,
+          budget_citoyen_year: null,
+          expected_results_md: "-",
+          timetable_md: "-",
+          image_path: null,
+          status: "live",
+          created_at: created,
+          updated_at: created,
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      campaigns.push({ id: row.id, slug, orgId: org.id, holderEmail, account, endsAt, goalCents: goals[i]!, ready });
+      campaigns.push({
+        id: row.id,
+        slug,
+        orgId: org.id,
+        holderEmail,
+        account,
+        endsAt,
+        goalCents: goals[i]!,
+        ready,
+      });
     }
     const campaignById = new Map(campaigns.map((c) => [c.id, c]));
 
@@ -230,11 +294,25 @@ async function runScenario(seed: number): Promise<void> {
     const everRefundFailed = new Set<number>();
     let cancelled = false;
 
-    const campaignStatus = async (id: number) => (await db.selectFrom("campaigns").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status;
+    const campaignStatus = async (id: number) =>
+      (await db.selectFrom("campaigns").select("status").where("id", "=", id).executeTakeFirstOrThrow())
+        .status;
     const contributionRows = () =>
       db
         .selectFrom("contributions")
-        .select(["id", "campaign_id", "email", "status", "amount_cents", "stripe_payment_intent_id", "stripe_refund_id", "payout_id", "dispute_status", "dispute_withdrawn_cents", "staff_flag"])
+        .select([
+          "id",
+          "campaign_id",
+          "email",
+          "status",
+          "amount_cents",
+          "stripe_payment_intent_id",
+          "stripe_refund_id",
+          "payout_id",
+          "dispute_status",
+          "dispute_withdrawn_cents",
+          "staff_flag",
+        ])
         .orderBy("id")
         .execute();
     const payoutRows = () => db.selectFrom("payouts").selectAll().orderBy("id").execute();
@@ -244,14 +322,22 @@ async function runScenario(seed: number): Promise<void> {
       if (!pi) return "none";
       const refunds = stripeMock.refunds().filter((r) => r.payment_intent === pi);
       if (refunds.length === 0) return "none";
-      const effective = refunds.map((r) => (r.status === "pending" ? (resolution.get(r.id) ?? "pending") : r.status));
+      const effective = refunds.map((r) =>
+        r.status === "pending" ? (resolution.get(r.id) ?? "pending") : r.status,
+      );
       if (effective.includes("succeeded")) return "succeeded";
       if (effective.includes("pending")) return "pending";
       return "failed";
     };
 
     const contributionOf = (event: MockEvent): number | undefined => {
-      const o = event.data.object as { object?: string; client_reference_id?: string | null; payment_intent?: string | null; id?: string; metadata?: Record<string, string> };
+      const o = event.data.object as {
+        object?: string;
+        client_reference_id?: string | null;
+        payment_intent?: string | null;
+        id?: string;
+        metadata?: Record<string, string>;
+      };
       if (o.object === "checkout.session") return Number(o.client_reference_id);
       if (o.object === "payment_intent") return o.id ? byPi.get(o.id) : undefined;
       return o.payment_intent ? byPi.get(o.payment_intent) : undefined;
@@ -260,21 +346,38 @@ async function runScenario(seed: number): Promise<void> {
     // --- Deliveries.
     async function deliver(event: MockEvent): Promise<void> {
       const kid = contributionOf(event);
-      const before = kid !== undefined ? await db.selectFrom("contributions").select(["status", "campaign_id"]).where("id", "=", kid).executeTakeFirst() : undefined;
+      const before =
+        kid !== undefined
+          ? await db
+              .selectFrom("contributions")
+              .select(["status", "campaign_id"])
+              .where("id", "=", kid)
+              .executeTakeFirst()
+          : undefined;
       const statusOfCampaign = before ? await campaignStatus(before.campaign_id) : null;
       const refundsBefore = stripeMock.refunds();
       const outcome = await processStripeEvent(db, event as unknown as Stripe.Event, { now: now() });
       if (deliveredIds.has(event.id)) {
         coverage.duplicates++;
-        expect(outcome, `${at()}: a second delivery of ${event.type} ${event.id} changes nothing`).toBe("duplicate");
+        expect(outcome, `${at()}: a second delivery of ${event.type} ${event.id} changes nothing`).toBe(
+          "duplicate",
+        );
         return;
       }
       expect(outcome, `${at()}: first delivery of ${event.type}`).not.toBe("duplicate");
-      if (delivered.length > 0 && (emitted.get(event.id) ?? 0) < (emitted.get(delivered[delivered.length - 1]!.id) ?? 0)) coverage.outOfOrder++;
+      if (
+        delivered.length > 0 &&
+        (emitted.get(event.id) ?? 0) < (emitted.get(delivered[delivered.length - 1]!.id) ?? 0)
+      )
+        coverage.outOfOrder++;
       deliveredIds.add(event.id);
       delivered.push(event);
       if (kid !== undefined && before) {
-        const after = await db.selectFrom("contributions").select("status").where("id", "=", kid).executeTakeFirstOrThrow();
+        const after = await db
+          .selectFrom("contributions")
+          .select("status")
+          .where("id", "=", kid)
+          .executeTakeFirstOrThrow();
         if (after.status === "paid" && before.status !== "paid") {
           paidOn.set(kid, statusOfCampaign!);
           if (statusOfCampaign === "failed" || statusOfCampaign === "cancelled") coverage.latePaymentsOver++;
@@ -285,9 +388,12 @@ async function runScenario(seed: number): Promise<void> {
         const d = disputes.get(kid)!;
         const status = (event.data.object as { status: string }).status;
         d.refundsWhenTold ??= refundsBefore.filter((x) => x.payment_intent === d.pi).map((x) => x.id);
-        if (event.type === "charge.dispute.created") (d.told.opened = true), (d.told.outOfOrder ||= d.told.closed !== null);
-        if (event.type === "charge.dispute.funds_withdrawn") (d.told.withdrawn = true), (d.told.outOfOrder ||= d.told.reinstated || d.told.closed !== null);
-        if (event.type === "charge.dispute.funds_reinstated") (d.told.reinstated = true), (d.told.outOfOrder ||= !d.told.withdrawn);
+        if (event.type === "charge.dispute.created")
+          ((d.told.opened = true), (d.told.outOfOrder ||= d.told.closed !== null));
+        if (event.type === "charge.dispute.funds_withdrawn")
+          ((d.told.withdrawn = true), (d.told.outOfOrder ||= d.told.reinstated || d.told.closed !== null));
+        if (event.type === "charge.dispute.funds_reinstated")
+          ((d.told.reinstated = true), (d.told.outOfOrder ||= !d.told.withdrawn));
         if (event.type === "charge.dispute.closed") d.told.closed = status === "lost" ? "lost" : "won";
       }
       trace(`delivered ${event.type} (${kid ?? "-"}) → ${outcome}`);
@@ -342,18 +448,37 @@ async function runScenario(seed: number): Promise<void> {
     // --- Actions.
     async function open(): Promise<void> {
       const live = [];
-      for (const c of campaigns) if ((await campaignStatus(c.id)) === "live" && clock < c.endsAt.getTime()) live.push(c);
+      for (const c of campaigns)
+        if ((await campaignStatus(c.id)) === "live" && clock < c.endsAt.getTime()) live.push(c);
       if (live.length === 0) return;
       const c = rng.pick(live);
       const email = rng.pick(PEOPLE);
       const amount = rng.int(5, 60) * 100;
       const result = await startContribution(db, c.slug, {
-        amountCents: amount, rewardId: null, email, publicName: email.split("@")[0]!, anonymous: false, hideAmount: false, message: null,
+        amountCents: amount,
+        rewardId: null,
+        email,
+        publicName: email.split("@")[0]!,
+        anonymous: false,
+        hideAmount: false,
+        message: null,
       });
-      if (!result.ok) throw new Error(`${at()}: could not open a contribution on ${c.slug}: ${JSON.stringify(result)}`);
-      const row = await db.selectFrom("contributions").select("stripe_checkout_session_id").where("id", "=", result.contributionId).executeTakeFirstOrThrow();
+      if (!result.ok)
+        throw new Error(`${at()}: could not open a contribution on ${c.slug}: ${JSON.stringify(result)}`);
+      const row = await db
+        .selectFrom("contributions")
+        .select("stripe_checkout_session_id")
+        .where("id", "=", result.contributionId)
+        .executeTakeFirstOrThrow();
       model.set(result.contributionId, {
-        id: result.contributionId, campaignId: c.id, email, amount, sessionId: row.stripe_checkout_session_id!, expiresAt: clock + CHECKOUT_MS, stage: "open", pi: null,
+        id: result.contributionId,
+        campaignId: c.id,
+        email,
+        amount,
+        sessionId: row.stripe_checkout_session_id!,
+        expiresAt: clock + CHECKOUT_MS,
+        stage: "open",
+        pi: null,
       });
       coverage.opened++;
       trace(`opened ${result.contributionId} on ${c.slug}: ${amount} by ${email}`);
@@ -363,12 +488,34 @@ async function runScenario(seed: number): Promise<void> {
       // Small steps while a campaign collects, larger ones through the grace period and after.
       const collecting = campaigns.some((c) => clock < c.endsAt.getTime());
       const delta = collecting
-        ? rng.weighted([[1, 0], [2, 5 * MINUTE], [3, 20 * MINUTE], [2, HOUR], [1, 2 * HOUR]] as const)
-        : rng.weighted([[1, 0], [2, HOUR], [2, 6 * HOUR], [2, DAY], [1.5, 2 * DAY], [1, 3 * DAY]] as const);
+        ? rng.weighted([
+            [1, 0],
+            [2, 5 * MINUTE],
+            [3, 20 * MINUTE],
+            [2, HOUR],
+            [1, 2 * HOUR],
+          ] as const)
+        : rng.weighted([
+            [1, 0],
+            [2, HOUR],
+            [2, 6 * HOUR],
+            [2, DAY],
+            [1.5, 2 * DAY],
+            [1, 3 * DAY],
+          ] as const);
       await advanceTo(clock + delta);
-      const outcome = rng.weighted([[6, "succeeded"], [2, "pending"], [2, "failed"]] as const);
+      const outcome = rng.weighted([
+        [6, "succeeded"],
+        [2, "pending"],
+        [2, "failed"],
+      ] as const);
       stripeMock.setRefundOutcome(() => outcome);
-      const injected = rng.weighted([[80, "none"], [8, "refund 400"], [4, "refund 500"], [8, "transfer 429"]] as const);
+      const injected = rng.weighted([
+        [80, "none"],
+        [8, "refund 400"],
+        [4, "refund 500"],
+        [8, "transfer 429"],
+      ] as const);
       if (injected === "refund 400") stripeMock.failNext(1, 400, /^\/v1\/refunds$/);
       if (injected === "refund 500") stripeMock.failNext(1, 500, /^\/v1\/refunds$/);
       if (injected === "transfer 429") stripeMock.failNext(1, 429, /^\/v1\/transfers$/);
@@ -395,12 +542,17 @@ async function runScenario(seed: number): Promise<void> {
       const report = await runSettlementPass(db, { now: now() });
       coverage.passes++;
       trace(`pass: ${report.lines.join(" | ")}`);
-      expect(report.lines.filter((l) => l.startsWith("Erreur sur")), `${at()}: unexpected errors in the pass`).toEqual([]);
+      expect(
+        report.lines.filter((l) => l.startsWith("Erreur sur")),
+        `${at()}: unexpected errors in the pass`,
+      ).toEqual([]);
       coverage.refunded += report.refunded;
       coverage.refundsPending += report.refundsPending;
       coverage.refundsFailed += report.refundFailed;
       coverage.payoutsWaited += report.payoutsWaiting;
-      coverage.transfersRefused += report.lines.filter((l) => l.startsWith("Virement pour") && l.includes("reporté")).length;
+      coverage.transfersRefused += report.lines.filter(
+        (l) => l.startsWith("Virement pour") && l.includes("reporté"),
+      ).length;
 
       for (const c of campaigns) {
         const after = await campaignStatus(c.id);
@@ -417,7 +569,10 @@ async function runScenario(seed: number): Promise<void> {
       for (const r of stripeMock.refunds().filter((x) => !refundsBefore.has(x.id))) {
         const k = rowsBefore.get(byPi.get(r.payment_intent) ?? -1);
         expect(k, `${at()}: refund ${r.id} is for a contribution of this run`).toBeDefined();
-        expect(["open", "lost"], `${at()}: refund of contribution ${k!.id} made while its dispute is ${k!.dispute_status}`).not.toContain(k!.dispute_status);
+        expect(
+          ["open", "lost"],
+          `${at()}: refund of contribution ${k!.id} made while its dispute is ${k!.dispute_status}`,
+        ).not.toContain(k!.dispute_status);
       }
       // … nor paid out: a payout that became paid carries no open or lost dispute, nothing withdrawn.
       const payoutsAfter = await payoutRows();
@@ -425,16 +580,24 @@ async function runScenario(seed: number): Promise<void> {
         const was = payoutsBefore.get(p.id);
         if (p.status !== "paid" || was?.status === "paid" || p.amount_cents === 0) continue;
         const carried = rowsAfter.filter((r) => r.payout_id === p.id);
-        const disputed = carried.filter((r) => r.dispute_status === "open" || r.dispute_status === "lost" || r.dispute_withdrawn_cents > 0);
+        const disputed = carried.filter(
+          (r) => r.dispute_status === "open" || r.dispute_status === "lost" || r.dispute_withdrawn_cents > 0,
+        );
         // A payout follows its contributions until it is first asked of Stripe (attempts 0): after
         // that its amount is fixed (same idempotency key, same request), and a dispute opened since
         // is the platform's loss, which reconcile shows. So the rule holds for a first transfer.
         if ((was?.attempts ?? 0) > 0) continue;
-        expect(disputed.map((r) => `${r.id} [dispute ${r.dispute_status}, withdrawn ${r.dispute_withdrawn_cents}]`), `${at()}: payout ${p.id} (${p.kind}, ${p.amount_cents} c) transferred with disputed contributions`).toEqual([]);
+        expect(
+          disputed.map(
+            (r) => `${r.id} [dispute ${r.dispute_status}, withdrawn ${r.dispute_withdrawn_cents}]`,
+          ),
+          `${at()}: payout ${p.id} (${p.kind}, ${p.amount_cents} c) transferred with disputed contributions`,
+        ).toEqual([]);
       }
       // One supplementary payout per campaign and pass at most.
       for (const c of campaigns) {
-        const supp = (list: Array<{ campaign_id: number; kind: string }>) => list.filter((p) => p.campaign_id === c.id && p.kind === "supplementary").length;
+        const supp = (list: Array<{ campaign_id: number; kind: string }>) =>
+          list.filter((p) => p.campaign_id === c.id && p.kind === "supplementary").length;
         const added = supp(payoutsAfter) - supp([...payoutsBefore.values()]);
         coverage.supplementary += added;
         expect(added, `${at()}: supplementary payouts made for ${c.slug} in one pass`).toBeLessThanOrEqual(1);
@@ -493,25 +656,42 @@ async function runScenario(seed: number): Promise<void> {
       stepLabel = `staff cancel ${c.slug}`;
       const collected = new Map<string, number>();
       for (const r of await contributionRows()) {
-        if (r.campaign_id !== c.id || r.status !== "paid" || r.amount_cents - r.dispute_withdrawn_cents <= 0) continue;
+        if (r.campaign_id !== c.id || r.status !== "paid" || r.amount_cents - r.dispute_withdrawn_cents <= 0)
+          continue;
         collected.set(r.email, (collected.get(r.email) ?? 0) + r.amount_cents - r.dispute_withdrawn_cents);
       }
       await cancelCampaign(db, c.id, { reason: "Le lieu du projet n'est plus disponible.", now: now() });
       noticeExpected.set(c.id, collected);
       coverage.cancelled++;
       // The checkouts nobody paid are expired at Stripe: nobody can pay them any more.
-      for (const k of model.values()) if (k.campaignId === c.id && k.stage === "open" && stripeMock.session(k.sessionId)?.status === "expired") k.stage = "expired";
+      for (const k of model.values())
+        if (
+          k.campaignId === c.id &&
+          k.stage === "open" &&
+          stripeMock.session(k.sessionId)?.status === "expired"
+        )
+          k.stage = "expired";
     }
 
-    const dispute = (d: Dispute, status: string) => ({ id: `dp_${d.pi}`, object: "dispute", amount: d.amount, payment_intent: d.pi, status });
+    const dispute = (d: Dispute, status: string) => ({
+      id: `dp_${d.pi}`,
+      object: "dispute",
+      amount: d.amount,
+      payment_intent: d.pi,
+      status,
+    });
 
     async function openDispute(): Promise<void> {
       const rows = await contributionRows();
-      const candidates = rows.filter((r) => r.status === "paid" && !disputes.has(r.id) && r.stripe_payment_intent_id && model.has(r.id));
+      const candidates = rows.filter(
+        (r) => r.status === "paid" && !disputes.has(r.id) && r.stripe_payment_intent_id && model.has(r.id),
+      );
       if (candidates.length === 0) return;
       const r = rng.pick(candidates);
       const d: Dispute = {
-        contributionId: r.id, pi: r.stripe_payment_intent_id!, amount: r.amount_cents,
+        contributionId: r.id,
+        pi: r.stripe_payment_intent_id!,
+        amount: r.amount_cents,
         truth: { stage: "open", withdrawn: false, reinstated: false },
         told: { opened: false, closed: null, withdrawn: false, reinstated: false, outOfOrder: false },
         refundsWhenTold: null,
@@ -532,7 +712,11 @@ async function runScenario(seed: number): Promise<void> {
       const open_ = [...disputes.values()].filter((d) => d.truth.stage === "open");
       if (open_.length === 0) return;
       const d = rng.pick(open_);
-      const next = rng.weighted([[d.truth.withdrawn ? 0 : 1, "withdraw"], [1.5, "won"], [1.5, "lost"]] as const);
+      const next = rng.weighted([
+        [d.truth.withdrawn ? 0 : 1, "withdraw"],
+        [1.5, "won"],
+        [1.5, "lost"],
+      ] as const);
       stepLabel = `dispute on ${d.contributionId}: ${next}`;
       if (next === "withdraw") {
         d.truth.withdrawn = true;
@@ -563,16 +747,39 @@ async function runScenario(seed: number): Promise<void> {
         const final = rng.chance(0.7) ? "succeeded" : "failed";
         resolution.set(r.id, final);
         stepLabel = `Stripe: pending refund ${r.id} ${final}`;
-        const object = { id: r.id, object: "refund", amount: r.amount, payment_intent: r.payment_intent, status: final, failure_reason: final === "failed" ? "expired_or_canceled_card" : null };
+        const object = {
+          id: r.id,
+          object: "refund",
+          amount: r.amount,
+          payment_intent: r.payment_intent,
+          status: final,
+          failure_reason: final === "failed" ? "expired_or_canceled_card" : null,
+        };
         return emit([makeEvent(final === "failed" ? "refund.failed" : "refund.updated", object)]);
       }
       if (refunds.length === 0) return;
       const r = rng.pick(refunds);
       const final = r.status === "pending" ? (resolution.get(r.id) ?? "pending") : r.status;
       stepLabel = `Stripe echoes refund ${r.id} (${r.status} at creation, ${final} now)`;
-      const events = [makeEvent("refund.created", { id: r.id, object: "refund", amount: r.amount, payment_intent: r.payment_intent, status: r.status })];
+      const events = [
+        makeEvent("refund.created", {
+          id: r.id,
+          object: "refund",
+          amount: r.amount,
+          payment_intent: r.payment_intent,
+          status: r.status,
+        }),
+      ];
       if (final === "succeeded") {
-        events.push(makeEvent("charge.refunded", { id: `ch_${r.payment_intent}`, object: "charge", amount: r.amount, amount_refunded: r.amount, payment_intent: r.payment_intent }));
+        events.push(
+          makeEvent("charge.refunded", {
+            id: `ch_${r.payment_intent}`,
+            object: "charge",
+            amount: r.amount,
+            amount_refunded: r.amount,
+            payment_intent: r.payment_intent,
+          }),
+        );
       }
       await emit(events);
     }
@@ -596,7 +803,9 @@ async function runScenario(seed: number): Promise<void> {
     // --- The rules, after every step.
     async function check(): Promise<void> {
       const where = at();
-      const problems = (await reconcile(db)).filter((b) => b.problems.length > 0).map((b) => ({ slug: b.slug, problems: b.problems }));
+      const problems = (await reconcile(db))
+        .filter((b) => b.problems.length > 0)
+        .map((b) => ({ slug: b.slug, problems: b.problems }));
       expect(problems, `${where}: reconcile`).toEqual([]);
 
       const rows = await contributionRows();
@@ -606,7 +815,11 @@ async function runScenario(seed: number): Promise<void> {
       const payouts = await payoutRows();
       const refunds = stripeMock.refunds();
       const transfers = stripeMock.transfers();
-      const outbox = await db.selectFrom("email_outbox").select(["kind", "to_email", "payload_json", "idempotency_key"]).orderBy("id").execute();
+      const outbox = await db
+        .selectFrom("email_outbox")
+        .select(["kind", "to_email", "payload_json", "idempotency_key"])
+        .orderBy("id")
+        .execute();
       const byKey = new Map(outbox.map((e) => [e.idempotency_key, e]));
       const ofKind = (kind: string) => outbox.filter((e) => e.kind === kind);
       const keyed = (key: string) => outbox.filter((e) => e.idempotency_key === key);
@@ -614,12 +827,17 @@ async function runScenario(seed: number): Promise<void> {
       // States only move forward.
       for (const r of rows) {
         const was = lastStatus.get(r.id) ?? "pending";
-        expect(reachable(was, r.status), `${where}: contribution ${r.id} moved ${was} → ${r.status}`).toBe(true);
+        expect(reachable(was, r.status), `${where}: contribution ${r.id} moved ${was} → ${r.status}`).toBe(
+          true,
+        );
         lastStatus.set(r.id, r.status);
         if (r.status === "refund_failed") everRefundFailed.add(r.id);
         // Money is refunded only on a campaign that failed or was cancelled (nothing is refunded by hand here).
         if (["refunding", "refunded", "refund_failed"].includes(r.status)) {
-          expect(status.get(r.campaign_id), `${where}: contribution ${r.id} is ${r.status} on a ${status.get(r.campaign_id)} campaign`).toMatch(/failed|cancelled/);
+          expect(
+            status.get(r.campaign_id),
+            `${where}: contribution ${r.id} is ${r.status} on a ${status.get(r.campaign_id)} campaign`,
+          ).toMatch(/failed|cancelled/);
         }
       }
 
@@ -627,38 +845,73 @@ async function runScenario(seed: number): Promise<void> {
       for (const e of ofKind("refund_sent_contributor")) {
         const id = Number(e.idempotency_key.replace("refund-sent:", ""));
         const k = byId.get(id);
-        expect({ key: e.idempotency_key, status: k?.status, to: e.to_email }, `${where}: « remboursé » said of contribution ${id}`).toEqual({
-          key: `refund-sent:${id}`, status: "refunded", to: k?.email,
+        expect(
+          { key: e.idempotency_key, status: k?.status, to: e.to_email },
+          `${where}: « remboursé » said of contribution ${id}`,
+        ).toEqual({
+          key: `refund-sent:${id}`,
+          status: "refunded",
+          to: k?.email,
         });
-        expect(JSON.parse(e.payload_json).amountCents, `${where}: amount said refunded to ${id}`).toBe(k!.amount_cents);
+        expect(JSON.parse(e.payload_json).amountCents, `${where}: amount said refunded to ${id}`).toBe(
+          k!.amount_cents,
+        );
       }
       for (const r of rows.filter((x) => x.status === "refunded")) {
-        expect(keyed(`refund-sent:${r.id}`).length, `${where}: « vous avez été remboursé » for refunded contribution ${r.id}`).toBe(1);
-        expect(stripeRefundOf(r.stripe_payment_intent_id), `${where}: Stripe refunded the payment of contribution ${r.id}`).toBe("succeeded");
+        expect(
+          keyed(`refund-sent:${r.id}`).length,
+          `${where}: « vous avez été remboursé » for refunded contribution ${r.id}`,
+        ).toBe(1);
+        expect(
+          stripeRefundOf(r.stripe_payment_intent_id),
+          `${where}: Stripe refunded the payment of contribution ${r.id}`,
+        ).toBe("succeeded");
         const made = refunds.filter((x) => x.payment_intent === r.stripe_payment_intent_id);
-        expect(made.map((x) => x.amount), `${where}: refund amount of contribution ${r.id}`).toEqual([r.amount_cents]);
+        expect(
+          made.map((x) => x.amount),
+          `${where}: refund amount of contribution ${r.id}`,
+        ).toEqual([r.amount_cents]);
       }
       // Refund under way or failed: nothing says « remboursé »; a failed one is told once what happens next.
       for (const r of rows.filter((x) => x.status === "refunding" || x.status === "refund_failed")) {
-        expect(byKey.has(`refund-sent:${r.id}`), `${where}: « remboursé » sent for contribution ${r.id} still ${r.status}`).toBe(false);
-        expect(CONTRIBUTION_STATUS_LABELS[r.status], `${where}: label of a ${r.status} contribution`).not.toMatch(/^Rembours(é|ée)\b/);
+        expect(
+          byKey.has(`refund-sent:${r.id}`),
+          `${where}: « remboursé » sent for contribution ${r.id} still ${r.status}`,
+        ).toBe(false);
+        expect(
+          CONTRIBUTION_STATUS_LABELS[r.status],
+          `${where}: label of a ${r.status} contribution`,
+        ).not.toMatch(/^Rembours(é|ée)\b/);
       }
       for (const r of rows.filter((x) => x.status === "refund_failed")) {
-        expect(keyed(`refund-failed:${r.id}`).filter((e) => e.kind === "refund_failed_contributor" && e.to_email === r.email).length, `${where}: refund_failed_contributor for contribution ${r.id}`).toBe(1);
+        expect(
+          keyed(`refund-failed:${r.id}`).filter(
+            (e) => e.kind === "refund_failed_contributor" && e.to_email === r.email,
+          ).length,
+          `${where}: refund_failed_contributor for contribution ${r.id}`,
+        ).toBe(1);
       }
       for (const e of ofKind("refund_failed_contributor")) {
         const id = Number(e.idempotency_key.replace("refund-failed:", ""));
-        expect(everRefundFailed.has(id), `${where}: « le remboursement a échoué » said of contribution ${id}, never refund_failed`).toBe(true);
+        expect(
+          everRefundFailed.has(id),
+          `${where}: « le remboursement a échoué » said of contribution ${id}, never refund_failed`,
+        ).toBe(true);
       }
 
       // The campaign page of a failed campaign says « remboursé » only when every refund is done.
       for (const c of campaigns) {
         if (status.get(c.id) !== "failed") continue;
-        const onTheirWay = rows.filter((r) => r.campaign_id === c.id && (r.status === "refunding" || r.status === "refund_failed"));
+        const onTheirWay = rows.filter(
+          (r) => r.campaign_id === c.id && (r.status === "refunding" || r.status === "refund_failed"),
+        );
         const text = await pageText(c.slug);
         coverage.failedPagesRendered++;
         const claim = text.match(PAGE_REFUNDED_CLAIM)?.[0];
-        expect(onTheirWay.length === 0 || !claim, `${where}: page /campagnes/${c.slug} says « ${claim} » while contributions ${onTheirWay.map((r) => `${r.id} (${r.status})`).join(", ")} are not refunded`).toBe(true);
+        expect(
+          onTheirWay.length === 0 || !claim,
+          `${where}: page /campagnes/${c.slug} says « ${claim} » while contributions ${onTheirWay.map((r) => `${r.id} (${r.status})`).join(", ")} are not refunded`,
+        ).toBe(true);
       }
 
       // « Le virement a été émis »: only for a paid payout whose transfer Stripe has, of that amount.
@@ -666,30 +919,62 @@ async function runScenario(seed: number): Promise<void> {
         const id = Number(e.idempotency_key.replace("payout-sent:", ""));
         const p = payouts.find((x) => x.id === id);
         const t = transfers.find((x) => x.id === p?.stripe_transfer_id);
-        expect({ status: p?.status, transfer: t?.id ?? null, amount: t?.amount, said: JSON.parse(e.payload_json).payoutCents, to: e.to_email }, `${where}: « virement émis » for payout ${id}`).toEqual({
-          status: "paid", transfer: p?.stripe_transfer_id, amount: p?.amount_cents, said: p?.amount_cents, to: campaignById.get(p!.campaign_id)!.holderEmail,
+        expect(
+          {
+            status: p?.status,
+            transfer: t?.id ?? null,
+            amount: t?.amount,
+            said: JSON.parse(e.payload_json).payoutCents,
+            to: e.to_email,
+          },
+          `${where}: « virement émis » for payout ${id}`,
+        ).toEqual({
+          status: "paid",
+          transfer: p?.stripe_transfer_id,
+          amount: p?.amount_cents,
+          said: p?.amount_cents,
+          to: campaignById.get(p!.campaign_id)!.holderEmail,
         });
       }
       for (const p of payouts) {
         const c = campaignById.get(p.campaign_id)!;
         const carried = rows.filter((r) => r.payout_id === p.id);
-        expect({ gross: p.gross_cents, split: p.amount_cents + p.commission_cents }, `${where}: payout ${p.id} carries its contributions`).toEqual({
-          gross: carried.reduce((s, r) => s + r.amount_cents, 0), split: p.gross_cents,
+        expect(
+          { gross: p.gross_cents, split: p.amount_cents + p.commission_cents },
+          `${where}: payout ${p.id} carries its contributions`,
+        ).toEqual({
+          gross: carried.reduce((s, r) => s + r.amount_cents, 0),
+          split: p.gross_cents,
         });
         expect(status.get(c.id), `${where}: payout ${p.id} on a campaign that is not funded`).toBe("funded");
         const made = transfers.filter((t) => t.metadata.payout_id === String(p.id));
         expect(made.length, `${where}: transfers for payout ${p.id}`).toBeLessThanOrEqual(1);
         if (p.status === "paid" && p.amount_cents > 0) {
-          expect(keyed(`payout-sent:${p.id}`).length, `${where}: paid payout ${p.id} without « virement émis »`).toBe(1);
-          expect(made.map((t) => [t.id, t.amount, t.destination]), `${where}: the transfer of payout ${p.id}`).toEqual([[p.stripe_transfer_id, p.amount_cents, c.account]]);
+          expect(
+            keyed(`payout-sent:${p.id}`).length,
+            `${where}: paid payout ${p.id} without « virement émis »`,
+          ).toBe(1);
+          expect(
+            made.map((t) => [t.id, t.amount, t.destination]),
+            `${where}: the transfer of payout ${p.id}`,
+          ).toEqual([[p.stripe_transfer_id, p.amount_cents, c.account]]);
         } else {
-          expect(keyed(`payout-sent:${p.id}`).length, `${where}: « virement émis » for payout ${p.id} (${p.status}, ${p.amount_cents} c)`).toBe(0);
+          expect(
+            keyed(`payout-sent:${p.id}`).length,
+            `${where}: « virement émis » for payout ${p.id} (${p.status}, ${p.amount_cents} c)`,
+          ).toBe(0);
         }
       }
       for (const c of campaigns) {
-        expect(payouts.filter((p) => p.campaign_id === c.id && p.kind === "main").length, `${where}: main payouts of ${c.slug}`).toBe(status.get(c.id) === "funded" ? 1 : 0);
+        expect(
+          payouts.filter((p) => p.campaign_id === c.id && p.kind === "main").length,
+          `${where}: main payouts of ${c.slug}`,
+        ).toBe(status.get(c.id) === "funded" ? 1 : 0);
       }
-      expect(transfers.every((t) => payouts.some((p) => String(p.id) === t.metadata.payout_id)), `${where}: every transfer is a payout's`).toBe(true);
+      expect(
+        transfers.every((t) => payouts.some((p) => String(p.id) === t.metadata.payout_id)),
+        `${where}: every transfer is a payout's`,
+      ).toBe(true);
 
       // A payment: thanked on a campaign still open or funded; told « la campagne est terminée » on one that is over.
       for (const r of rows) {
@@ -698,58 +983,116 @@ async function runScenario(seed: number): Promise<void> {
         const late = keyed(`late-payment:${r.id}`).length;
         const holderNew = keyed(`holder-new:${r.id}`).length;
         if (on === undefined) {
-          expect([receipts, late, holderNew], `${where}: messages of contribution ${r.id}, never paid`).toEqual([0, 0, 0]);
-          expect(r.status, `${where}: contribution ${r.id} paid without a delivery saying so`).toMatch(/pending|failed|expired/);
+          expect(
+            [receipts, late, holderNew],
+            `${where}: messages of contribution ${r.id}, never paid`,
+          ).toEqual([0, 0, 0]);
+          expect(r.status, `${where}: contribution ${r.id} paid without a delivery saying so`).toMatch(
+            /pending|failed|expired/,
+          );
         } else if (on === "failed" || on === "cancelled") {
-          expect({ receipts, late, holderNew, kind: byKey.get(`late-payment:${r.id}`)?.kind }, `${where}: contribution ${r.id} paid on a ${on} campaign`).toEqual({
-            receipts: 0, late: 1, holderNew: 0, kind: "late_payment_contributor",
+          expect(
+            { receipts, late, holderNew, kind: byKey.get(`late-payment:${r.id}`)?.kind },
+            `${where}: contribution ${r.id} paid on a ${on} campaign`,
+          ).toEqual({
+            receipts: 0,
+            late: 1,
+            holderNew: 0,
+            kind: "late_payment_contributor",
           });
         } else {
-          expect({ receipts, late, kind: byKey.get(`receipt:${r.id}`)?.kind, to: byKey.get(`receipt:${r.id}`)?.to_email }, `${where}: contribution ${r.id} paid on a ${on} campaign`).toEqual({
-            receipts: 1, late: 0, kind: "contribution_receipt", to: r.email,
+          expect(
+            {
+              receipts,
+              late,
+              kind: byKey.get(`receipt:${r.id}`)?.kind,
+              to: byKey.get(`receipt:${r.id}`)?.to_email,
+            },
+            `${where}: contribution ${r.id} paid on a ${on} campaign`,
+          ).toEqual({
+            receipts: 1,
+            late: 0,
+            kind: "contribution_receipt",
+            to: r.email,
           });
         }
       }
 
       // « Vous allez être remboursé »: once per person and failed or cancelled campaign, to those who had money collected.
       for (const c of campaigns) {
-        const sent = ofKind("campaign_refund_contributor").filter((e) => e.idempotency_key.startsWith(`refund-notice:${c.id}:`));
+        const sent = ofKind("campaign_refund_contributor").filter((e) =>
+          e.idempotency_key.startsWith(`refund-notice:${c.id}:`),
+        );
         const expected = noticeExpected.get(c.id);
-        const got = sent.map((e) => [e.to_email, JSON.parse(e.payload_json).amountCents as number] as const).sort();
+        const got = sent
+          .map((e) => [e.to_email, JSON.parse(e.payload_json).amountCents as number] as const)
+          .sort();
         const want = [...(expected ?? new Map<string, number>()).entries()].sort();
-        expect(got, `${where}: « vous allez être remboursé » for ${c.slug} (${status.get(c.id)})`).toEqual(want);
+        expect(got, `${where}: « vous allez être remboursé » for ${c.slug} (${status.get(c.id)})`).toEqual(
+          want,
+        );
       }
 
       // Money never moves twice: one refund per payment intent, each asked with its contribution's key.
       const perIntent = new Map<string, number>();
       for (const r of refunds) perIntent.set(r.payment_intent, (perIntent.get(r.payment_intent) ?? 0) + 1);
       for (const [pi, n] of perIntent) expect(n, `${where}: refunds of ${pi}`).toBe(1);
-      for (const req of stripeMock.requests().filter((q) => q.method === "POST" && q.path === "/v1/refunds")) {
+      for (const req of stripeMock
+        .requests()
+        .filter((q) => q.method === "POST" && q.path === "/v1/refunds")) {
         const kid = byPi.get(String(req.body.payment_intent));
         expect(req.idempotencyKey, `${where}: key of a refund request`).toBe(`refund:${kid}`);
       }
-      const transferKeys = stripeMock.requests().filter((q) => q.method === "POST" && q.path === "/v1/transfers").map((q) => q.idempotencyKey);
-      for (const key of transferKeys) expect(payouts.some((p) => p.idempotency_key === key), `${where}: transfer key ${key} is a payout's`).toBe(true);
+      const transferKeys = stripeMock
+        .requests()
+        .filter((q) => q.method === "POST" && q.path === "/v1/transfers")
+        .map((q) => q.idempotencyKey);
+      for (const key of transferKeys)
+        expect(
+          payouts.some((p) => p.idempotency_key === key),
+          `${where}: transfer key ${key} is a payout's`,
+        ).toBe(true);
 
       // Disputes: what the deliveries said, whatever their order.
       for (const d of disputes.values()) {
         const r = byId.get(d.contributionId)!;
         const expectedStatus = d.told.closed ?? (d.told.opened ? "open" : null);
-        const expectedFlag = d.told.closed === "lost" ? "dispute_lost" : d.told.closed === "won" || !d.told.opened ? null : "disputed";
+        const expectedFlag =
+          d.told.closed === "lost"
+            ? "dispute_lost"
+            : d.told.closed === "won" || !d.told.opened
+              ? null
+              : "disputed";
         // What Stripe has taken back and not given back, as told so far: a reinstatement delivered
         // before its withdrawal leaves a negative balance until the withdrawal arrives.
         const expectedWithdrawn = (d.told.withdrawn ? d.amount : 0) - (d.told.reinstated ? d.amount : 0);
         const got = { dispute: r.dispute_status, flag: r.staff_flag, withdrawn: r.dispute_withdrawn_cents };
         const want = { dispute: expectedStatus, flag: expectedFlag, withdrawn: expectedWithdrawn };
         // Whatever the order of delivery (closed before created, reinstated before withdrawn).
-        expect(got, `${where}: dispute of contribution ${r.id} (delivered ${JSON.stringify(d.told)})`).toEqual(want);
-        const ledger = await db.selectFrom("ledger_entries").select(["kind", "amount_cents"]).where("contribution_id", "=", r.id).execute();
-        const reversed = ledger.filter((l) => l.kind === "contribution_paid_reversal").reduce((s, l) => s + l.amount_cents, 0);
-        const paidAgain = ledger.filter((l) => l.kind === "contribution_paid").reduce((s, l) => s + l.amount_cents, 0) - r.amount_cents;
-        expect(reversed - paidAgain, `${where}: ledger of the dispute on ${r.id}`).toBe(r.dispute_withdrawn_cents);
+        expect(
+          got,
+          `${where}: dispute of contribution ${r.id} (delivered ${JSON.stringify(d.told)})`,
+        ).toEqual(want);
+        const ledger = await db
+          .selectFrom("ledger_entries")
+          .select(["kind", "amount_cents"])
+          .where("contribution_id", "=", r.id)
+          .execute();
+        const reversed = ledger
+          .filter((l) => l.kind === "contribution_paid_reversal")
+          .reduce((s, l) => s + l.amount_cents, 0);
+        const paidAgain =
+          ledger.filter((l) => l.kind === "contribution_paid").reduce((s, l) => s + l.amount_cents, 0) -
+          r.amount_cents;
+        expect(reversed - paidAgain, `${where}: ledger of the dispute on ${r.id}`).toBe(
+          r.dispute_withdrawn_cents,
+        );
         if (d.told.closed === "lost" && r.dispute_status === "lost") {
           const made = refunds.filter((x) => x.payment_intent === d.pi);
-          expect(made.filter((x) => !(d.refundsWhenTold ?? []).includes(x.id)).map((x) => `${x.id} ${x.status}`), `${where}: a lost dispute's money refunded (${r.id}, ${r.status})`).toEqual([]);
+          expect(
+            made.filter((x) => !(d.refundsWhenTold ?? []).includes(x.id)).map((x) => `${x.id} ${x.status}`),
+            `${where}: a lost dispute's money refunded (${r.id}, ${r.status})`,
+          ).toEqual([]);
         }
       }
     }
@@ -762,12 +1105,19 @@ async function runScenario(seed: number): Promise<void> {
           StaticRouter,
           { location: `/campagnes/${slug}` },
           React.createElement(CampaignView, {
-            campaign: page!, html: { story: "", expectedResults: "", timetable: "" }, now: now().toISOString(),
-            bounds: { minCents: 100, maxCents: 1_000_000 }, signedInEmail: null, formState: undefined,
+            campaign: page!,
+            html: { story: "", expectedResults: "", timetable: "" },
+            now: now().toISOString(),
+            bounds: { minCents: 100, maxCents: 1_000_000 },
+            signedInEmail: null,
+            formState: undefined,
           }),
         ),
       );
-      return html.replace(/<[^>]+>/g, " ").replace(/&#x27;/g, "'").replace(/\s+/g, " ");
+      return html
+        .replace(/<[^>]+>/g, " ")
+        .replace(/&#x27;/g, "'")
+        .replace(/\s+/g, " ");
     }
 
     // --- The random sequence.
@@ -799,8 +1149,16 @@ async function runScenario(seed: number): Promise<void> {
     stepLabel = "every holder ready, refunds succeed";
     for (let round = 0; round < 3; round++) {
       // Round 0 with what Stripe does at random, the next ones with every refund accepted and every holder ready.
-      stripeMock.setRefundOutcome(round === 0 ? (() => { const o = rng.pick(["succeeded", "pending", "failed"] as const); return () => o; })() : () => "succeeded");
-      if (round > 0) for (const c of campaigns) if (!c.ready) (c.ready = true), stripeMock.setAccount(c.account, true);
+      stripeMock.setRefundOutcome(
+        round === 0
+          ? (() => {
+              const o = rng.pick(["succeeded", "pending", "failed"] as const);
+              return () => o;
+            })()
+          : () => "succeeded",
+      );
+      if (round > 0)
+        for (const c of campaigns) if (!c.ready) ((c.ready = true), stripeMock.setAccount(c.account, true));
       // First decided without what is still in flight (grace over), then the late news arrives.
       await advanceTo(Math.max(clock, ...campaigns.map((c) => c.endsAt.getTime())) + GRACE + HOUR);
       stepLabel = `final pass ${round}, after the grace period`;
@@ -818,7 +1176,19 @@ async function runScenario(seed: number): Promise<void> {
       for (const r of stripeMock.refunds()) {
         if (r.status !== "pending" || resolution.has(r.id)) continue;
         resolution.set(r.id, "succeeded");
-        await deliver(makeEvent("refund.updated", { id: r.id, object: "refund", amount: r.amount, payment_intent: r.payment_intent, status: "succeeded" }, Math.floor(clock / 1000)));
+        await deliver(
+          makeEvent(
+            "refund.updated",
+            {
+              id: r.id,
+              object: "refund",
+              amount: r.amount,
+              payment_intent: r.payment_intent,
+              status: "succeeded",
+            },
+            Math.floor(clock / 1000),
+          ),
+        );
       }
       stepLabel = `final pass ${round}, after the late news`;
       await runPass();
@@ -842,13 +1212,15 @@ async function runScenario(seed: number): Promise<void> {
           expect(r.status, label).toMatch(/failed|expired/);
           continue;
         }
-        const movable = r.dispute_status === null || (r.dispute_status === "won" && r.dispute_withdrawn_cents === 0);
+        const movable =
+          r.dispute_status === null || (r.dispute_status === "won" && r.dispute_withdrawn_cents === 0);
         if (stripeRefund === "succeeded") expect(r.status, label).toBe("refunded");
         else if (stripeRefund === "failed") expect(r.status, label).toBe("refund_failed");
         else if (stripeRefund === "pending") expect(r.status, label).toBe("refunding");
         else if (s === "funded") {
           expect(r.status, label).toBe("paid");
-          if (movable) expect(payouts.find((p) => p.id === r.payout_id)?.status, `${label}: paid out`).toBe("paid");
+          if (movable)
+            expect(payouts.find((p) => p.id === r.payout_id)?.status, `${label}: paid out`).toBe("paid");
         } else if (movable) {
           // Refused by Stripe for good before any refund existed (an injected 400): staff's list.
           expect(r.status, label).toBe("refund_failed");
@@ -858,7 +1230,10 @@ async function runScenario(seed: number): Promise<void> {
       }
     }
 
-    for (const c of campaigns) trace(`end: ${c.slug} goal ${c.goalCents} → ${await campaignStatus(c.id)}, ${rows.filter((r) => r.campaign_id === c.id && r.status !== "pending" && r.status !== "failed" && r.status !== "expired").length} paid`);
+    for (const c of campaigns)
+      trace(
+        `end: ${c.slug} goal ${c.goalCents} → ${await campaignStatus(c.id)}, ${rows.filter((r) => r.campaign_id === c.id && r.status !== "pending" && r.status !== "failed" && r.status !== "expired").length} paid`,
+      );
     coverage.seeds++;
   } catch (error) {
     if (error instanceof Error) error.message = `[${at()}] ${error.message}`;
@@ -870,9 +1245,13 @@ async function runScenario(seed: number): Promise<void> {
 }
 
 describe("the money path under random payments, webhooks, passes, cancellations, refunds and disputes", () => {
-  it.each(SEEDS)("seed %i: the ledger balances and every message is true after every step", async (seed) => {
-    await runScenario(seed);
-  }, 60_000);
+  it.each(SEEDS)(
+    "seed %i: the ledger balances and every message is true after every step",
+    async (seed) => {
+      await runScenario(seed);
+    },
+    60_000,
+  );
 
   it.skipIf(SEEDS.length < ALL_SEEDS.length)("the seeds exercised every part of the money path", () => {
     console.log(`money path coverage: ${JSON.stringify(coverage)}`);

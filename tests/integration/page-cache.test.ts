@@ -48,7 +48,9 @@ async function whileStill<T>(attempt: () => Promise<T>): Promise<T> {
     if ((await database.dataVersion()) === before) return result;
     await sleep(Math.random() * 20);
   }
-  throw new Error("the database stamp moved during each of 100 attempts (a write that should not count, counted?)");
+  throw new Error(
+    "the database stamp moved during each of 100 attempts (a write that should not count, counted?)",
+  );
 }
 
 function fakeRequest(url: string, headers: Record<string, string> = {}): IncomingMessage {
@@ -74,21 +76,35 @@ describe("page cache", () => {
     const cache = new PageCache({ version: versionOf(database), ttlMs: 60_000 });
     const hit = await whileStill(async () => {
       const version = await cache.currentVersion();
-      cache.store("/campagnes", { status: 200, headers: [["content-type", "text/html"]], body: Buffer.from("<p>v1</p>"), version });
+      cache.store("/campagnes", {
+        status: 200,
+        headers: [["content-type", "text/html"]],
+        body: Buffer.from("<p>v1</p>"),
+        version,
+      });
       const r = fakeResponse();
       return { served: await cache.tryServe(fakeRequest("/campagnes"), r.res), sent: r.sent };
     });
     expect(hit.served).toBe(true);
     expect(hit.sent.body?.toString()).toBe("<p>v1</p>");
 
-    await database.db.updateTable("themes").set({ name: "Culture et patrimoine" }).where("slug", "=", "culture").execute();
+    await database.db
+      .updateTable("themes")
+      .set({ name: "Culture et patrimoine" })
+      .where("slug", "=", "culture")
+      .execute();
     expect(await cache.tryServe(fakeRequest("/campagnes"), fakeResponse().res)).toBe(false);
   });
 
   it("notices commits made by another connection (another process, e.g. npm run settle)", async () => {
     const cache = new PageCache({ version: versionOf(database), ttlMs: 60_000 });
     const served = await whileStill(async () => {
-      cache.store("/", { status: 200, headers: [], body: Buffer.from("x"), version: await cache.currentVersion() });
+      cache.store("/", {
+        status: 200,
+        headers: [],
+        body: Buffer.from("x"),
+        version: await cache.currentVersion(),
+      });
       return cache.tryServe(fakeRequest("/"), fakeResponse().res);
     });
     expect(served).toBe(true);
@@ -104,7 +120,12 @@ describe("page cache", () => {
   it("does not count a write that changes nothing", async () => {
     const cache = new PageCache({ version: versionOf(database), ttlMs: 60_000 });
     const served = await whileStill(async () => {
-      cache.store("/", { status: 200, headers: [], body: Buffer.from("x"), version: await cache.currentVersion() });
+      cache.store("/", {
+        status: 200,
+        headers: [],
+        body: Buffer.from("x"),
+        version: await cache.currentVersion(),
+      });
       await database.db.updateTable("themes").set({ name: "x" }).where("slug", "=", "n-existe-pas").execute();
       return cache.tryServe(fakeRequest("/"), fakeResponse().res);
     });
@@ -124,12 +145,18 @@ describe("page cache", () => {
   it("never serves or stores personal or non-GET requests", () => {
     const cache = new PageCache({ version: () => "v", ttlMs: 30_000 });
     cache.store("/", { status: 200, headers: [], body: Buffer.from("x"), version: "v" });
-    expect(cache.tryServe(fakeRequest("/", { cookie: "theme=1; __session=abc" }), fakeResponse().res)).toBe(false);
+    expect(cache.tryServe(fakeRequest("/", { cookie: "theme=1; __session=abc" }), fakeResponse().res)).toBe(
+      false,
+    );
     expect(cache.isCacheable(Object.assign(fakeRequest("/"), { method: "POST" }))).toBe(false);
     expect(cache.isCacheable(fakeRequest("/healthz"))).toBe(false);
-    expect(isStorableResponse(200, new Headers({ "content-type": "text/html", "set-cookie": "a=b" }))).toBe(false);
+    expect(isStorableResponse(200, new Headers({ "content-type": "text/html", "set-cookie": "a=b" }))).toBe(
+      false,
+    );
     expect(isStorableResponse(404, new Headers({ "content-type": "text/html" }))).toBe(false);
-    expect(isStorableResponse(200, new Headers({ "content-type": "text/html", "cache-control": "private" }))).toBe(false);
+    expect(
+      isStorableResponse(200, new Headers({ "content-type": "text/html", "cache-control": "private" })),
+    ).toBe(false);
     expect(isStorableResponse(200, new Headers({ "content-type": "text/html; charset=utf-8" }))).toBe(true);
   });
 

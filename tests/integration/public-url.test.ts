@@ -44,7 +44,12 @@ function publicUrlInCommand(env: Record<string, string> = {}): string {
   const childEnv: Record<string, string> = { ...env };
   for (const k of ["PATH", "HOME", "TMPDIR"]) if (process.env[k] !== undefined) childEnv[k] = process.env[k]!;
   childEnv[isPostgresUrl(tmp.file) ? "DATABASE_URL" : "DATABASE_PATH"] = tmp.file;
-  const r = spawnSync(TSX, ["--eval", code], { cwd: root, env: childEnv as NodeJS.ProcessEnv, encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(TSX, ["--eval", code], {
+    cwd: root,
+    env: childEnv as NodeJS.ProcessEnv,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.trim();
 }
@@ -74,6 +79,8 @@ describe("publicUrl", () => {
 
   it("prefers the command's own PUBLIC_URL to what was recorded", async () => {
     await recordPublicUrl(database.db, "http://localhost:4123");
-    expect(publicUrlInCommand({ PUBLIC_URL: "https://propulsons.example/" })).toBe("https://propulsons.example");
+    expect(publicUrlInCommand({ PUBLIC_URL: "https://propulsons.example/" })).toBe(
+      "https://propulsons.example",
+    );
   });
 });

@@ -39,8 +39,15 @@ describe("seed data", () => {
   it("has the ten funded campaigns of the 2024 report with their exact totals", async () => {
     const rows = await database.db
       .selectFrom("campaigns as c")
-      .leftJoin("contributions as k", (j) => j.onRef("k.campaign_id", "=", "c.id").on("k.status", "=", "paid"))
-      .select(["c.title", "c.status", "c.goal_cents", sql<number>`coalesce(sum(k.amount_cents), 0)`.as("paid")])
+      .leftJoin("contributions as k", (j) =>
+        j.onRef("k.campaign_id", "=", "c.id").on("k.status", "=", "paid"),
+      )
+      .select([
+        "c.title",
+        "c.status",
+        "c.goal_cents",
+        sql<number>`coalesce(sum(k.amount_cents), 0)`.as("paid"),
+      ])
       .where("c.ends_at", ">=", "2023-12-31T23:00:00.000Z")
       .where("c.ends_at", "<", "2024-12-31T23:00:00.000Z")
       .groupBy("c.id")
@@ -68,17 +75,29 @@ describe("seed data", () => {
   });
 
   it("has eight live campaigns, two Budget Citoyen, one nearly sold-out and one sold-out reward, one failed campaign", async () => {
-    const live = await database.db.selectFrom("campaigns").select(["id", "budget_citoyen_year", "starts_at", "ends_at"]).where("status", "=", "live").execute();
+    const live = await database.db
+      .selectFrom("campaigns")
+      .select(["id", "budget_citoyen_year", "starts_at", "ends_at"])
+      .where("status", "=", "live")
+      .execute();
     expect(live).toHaveLength(8);
     expect(live.filter((c) => c.budget_citoyen_year !== null)).toHaveLength(2);
     for (const c of live) {
       expect(c.starts_at <= SEED_NOW.toISOString()).toBe(true);
       expect(c.ends_at > SEED_NOW.toISOString()).toBe(true);
     }
-    const rewards = await database.db.selectFrom("rewards").select(["stock", "held", "sold"]).where("stock", "is not", null).execute();
+    const rewards = await database.db
+      .selectFrom("rewards")
+      .select(["stock", "held", "sold"])
+      .where("stock", "is not", null)
+      .execute();
     expect(rewards.some((r) => r.stock! - r.sold - r.held === 1)).toBe(true);
     expect(rewards.some((r) => r.stock! - r.sold - r.held === 0)).toBe(true);
-    const failed = await database.db.selectFrom("campaigns").select("id").where("status", "=", "failed").execute();
+    const failed = await database.db
+      .selectFrom("campaigns")
+      .select("id")
+      .where("status", "=", "failed")
+      .execute();
     expect(failed).toHaveLength(1);
     const notRefunded = await database.db
       .selectFrom("contributions")
@@ -93,7 +112,13 @@ describe("seed data", () => {
     const rows = await database.db
       .selectFrom("rewards as r")
       .leftJoin("contributions as k", "k.reward_id", "r.id")
-      .select(["r.id", "r.sold", "r.minimum_cents", sql<number>`count(k.id)`.as("n"), sql<number>`min(k.amount_cents)`.as("min_amount")])
+      .select([
+        "r.id",
+        "r.sold",
+        "r.minimum_cents",
+        sql<number>`count(k.id)`.as("n"),
+        sql<number>`min(k.amount_cents)`.as("min_amount"),
+      ])
       .groupBy("r.id")
       .execute();
     for (const r of rows) {
@@ -124,14 +149,25 @@ describe("seed data", () => {
   });
 
   it("records each campaign's history through the state machine", async () => {
-    const funded = await database.db.selectFrom("campaigns").select("id").where("status", "=", "funded").executeTakeFirstOrThrow();
+    const funded = await database.db
+      .selectFrom("campaigns")
+      .select("id")
+      .where("status", "=", "funded")
+      .executeTakeFirstOrThrow();
     const history = await database.db
       .selectFrom("campaign_transitions")
       .select(["from_status", "to_status", "event"])
       .where("campaign_id", "=", funded.id)
       .orderBy("at")
       .execute();
-    expect(history.map((h) => h.event)).toEqual(["create", "submit", "approve", "start", "deadline", "settle_funded"]);
+    expect(history.map((h) => h.event)).toEqual([
+      "create",
+      "submit",
+      "approve",
+      "start",
+      "deadline",
+      "settle_funded",
+    ]);
     expect(history.at(-1)!.to_status).toBe("funded");
   });
 
@@ -141,12 +177,23 @@ describe("seed data", () => {
   });
 
   it("is idempotent: a second run inserts nothing", async () => {
-    const before = await database.db.selectFrom("contributions").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
+    const before = await database.db
+      .selectFrom("contributions")
+      .select(sql<number>`count(*)`.as("n"))
+      .executeTakeFirstOrThrow();
     const again = await seedDatabase(database.db, { now: SEED_NOW });
     expect(again.seeded).toBe(false);
-    const after = await database.db.selectFrom("contributions").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
+    const after = await database.db
+      .selectFrom("contributions")
+      .select(sql<number>`count(*)`.as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
-    expect(await database.db.selectFrom("campaigns").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await database.db
+        .selectFrom("campaigns")
+        .select(sql<number>`count(*)`.as("n"))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       n: seedCampaigns.length,
     });
   });

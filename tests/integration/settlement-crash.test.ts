@@ -46,7 +46,6 @@ const SETTLE_NOW = "2026-11-05T12:00:00.000Z"; // after both deadlines
 // ---------------------------------------------------------------------------
 // Deterministic randomness: mulberry32 (tests/support/random.ts).
 
-
 // ---------------------------------------------------------------------------
 // The database: one campaign that will fail (many contributions), one that will be funded.
 
@@ -70,14 +69,26 @@ async function prepareDatabase(file: string): Promise<Fixture> {
     const mkOrg = async (n: number, account: string | null) => {
       const user = await db
         .insertInto("users")
-        .values({ email: `porteur${n}@example.org`, display_name: `Porteur ${n}`, role: "holder", created_at: created })
+        .values({
+          email: `porteur${n}@example.org`,
+          display_name: `Porteur ${n}`,
+          role: "holder",
+          created_at: created,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       return db
         .insertInto("organizations")
         .values({
-          owner_user_id: user.id, name: `Association ${n}`, legal_form: "association", registration_number: `W62100000${n}`,
-          town: "Arras", territory_id: 1, stripe_account_id: account, stripe_payouts_enabled: account ? 1 : 0, created_at: created,
+          owner_user_id: user.id,
+          name: `Association ${n}`,
+          legal_form: "association",
+          registration_number: `W62100000${n}`,
+          town: "Arras",
+          territory_id: 1,
+          stripe_account_id: account,
+          stripe_payouts_enabled: account ? 1 : 0,
+          created_at: created,
         })
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -86,9 +97,23 @@ async function prepareDatabase(file: string): Promise<Fixture> {
       const c = await db
         .insertInto("campaigns")
         .values({
-          organization_id: orgId, slug, title: `Campagne ${slug}`, summary: "Résumé", story_md: "Histoire", goal_cents: goalCents,
-          starts_at: startsAt, ends_at: ENDS_AT, territory_id: 1, theme_id: 1, budget_citoyen_year: null,
-          expected_results_md: "-", timetable_md: "-", image_path: null, status: "live", created_at: created, updated_at: startsAt,
+          organization_id: orgId,
+          slug,
+          title: `Campagne ${slug}`,
+          summary: "Résumé",
+          story_md: "Histoire",
+          goal_cents: goalCents,
+          starts_at: startsAt,
+          ends_at: ENDS_AT,
+          territory_id: 1,
+          theme_id: 1,
+          budget_citoyen_year: null,
+          expected_results_md: "-",
+          timetable_md: "-",
+          image_path: null,
+          status: "live",
+          created_at: created,
+          updated_at: startsAt,
         })
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -102,21 +127,45 @@ async function prepareDatabase(file: string): Promise<Fixture> {
         .insertInto("campaign_transitions")
         .values(
           steps.map(([from, to, event, actor, at]) => ({
-            campaign_id: c.id, from_status: from as never, to_status: to as never, event: event as never,
-            actor_user_id: null, actor_role: actor, reason: null, at,
+            campaign_id: c.id,
+            from_status: from as never,
+            to_status: to as never,
+            event: event as never,
+            actor_user_id: null,
+            actor_role: actor,
+            reason: null,
+            at,
           })),
         )
         .execute();
       return c.id;
     };
-    const mkContributions = async (campaignId: number, count: number, amount: (i: number) => number, emails: number) => {
+    const mkContributions = async (
+      campaignId: number,
+      count: number,
+      amount: (i: number) => number,
+      emails: number,
+    ) => {
       const rows = Array.from({ length: count }, (_, i) => {
         const paidAt = new Date(Date.parse(startsAt) + (i + 1) * 3_600_000).toISOString();
         return {
-          campaign_id: campaignId, user_id: null, email: `contributeur${campaignId}-${i % emails}@example.org`, public_name: `Contributeur ${i}`,
-          amount_cents: amount(i), reward_id: null, anonymous: 0 as const, hide_amount: 0 as const, message: null, status: "paid" as const,
-          stripe_checkout_session_id: null, stripe_payment_intent_id: `pi_seed_crash_${campaignId}_${i}`, stripe_refund_id: null,
-          created_at: paidAt, paid_at: paidAt, updated_at: paidAt, checkout_expires_at: null,
+          campaign_id: campaignId,
+          user_id: null,
+          email: `contributeur${campaignId}-${i % emails}@example.org`,
+          public_name: `Contributeur ${i}`,
+          amount_cents: amount(i),
+          reward_id: null,
+          anonymous: 0 as const,
+          hide_amount: 0 as const,
+          message: null,
+          status: "paid" as const,
+          stripe_checkout_session_id: null,
+          stripe_payment_intent_id: `pi_seed_crash_${campaignId}_${i}`,
+          stripe_refund_id: null,
+          created_at: paidAt,
+          paid_at: paidAt,
+          updated_at: paidAt,
+          checkout_expires_at: null,
         };
       });
       const out: Array<{ id: number; pi: string; amount: number }> = [];
@@ -128,9 +177,19 @@ async function prepareDatabase(file: string): Promise<Fixture> {
           .execute();
         await db
           .insertInto("ledger_entries")
-          .values(inserted.map((r) => ({ campaign_id: campaignId, contribution_id: r.id, kind: "contribution_paid" as const, amount_cents: r.amount_cents, at: r.paid_at! })))
+          .values(
+            inserted.map((r) => ({
+              campaign_id: campaignId,
+              contribution_id: r.id,
+              kind: "contribution_paid" as const,
+              amount_cents: r.amount_cents,
+              at: r.paid_at!,
+            })),
+          )
           .execute();
-        out.push(...inserted.map((r) => ({ id: r.id, pi: r.stripe_payment_intent_id!, amount: r.amount_cents })));
+        out.push(
+          ...inserted.map((r) => ({ id: r.id, pi: r.stripe_payment_intent_id!, amount: r.amount_cents })),
+        );
       }
       return out;
     };
@@ -141,8 +200,18 @@ async function prepareDatabase(file: string): Promise<Fixture> {
     // before the transfer of the funded one.
     const failedId = await mkCampaign(orgFailed.id, "vouee-a-l-echec", 100_000_000);
     const fundedId = await mkCampaign(orgFunded.id, "financee", 50_000);
-    const failedContributions = await mkContributions(failedId, FAILED_CONTRIBUTIONS, (i) => 500 + ((i * 7919) % 9500), 60);
-    const funded = await mkContributions(fundedId, FUNDED_CONTRIBUTIONS, (i) => 1_500 + ((i * 104_729) % 1_001), 40);
+    const failedContributions = await mkContributions(
+      failedId,
+      FAILED_CONTRIBUTIONS,
+      (i) => 500 + ((i * 7919) % 9500),
+      60,
+    );
+    const funded = await mkContributions(
+      fundedId,
+      FUNDED_CONTRIBUTIONS,
+      (i) => 1_500 + ((i * 104_729) % 1_001),
+      40,
+    );
     const fundedTotal = funded.reduce((s, k) => s + k.amount, 0);
     if (fundedTotal < 50_000) throw new Error("fixture: the funded campaign must reach its goal");
     return { failedId, fundedId, failedContributions, fundedTotal, holderAccount };
@@ -180,13 +249,19 @@ interface Paths {
 function makePaths(label: string, database: { file: string; cleanup: () => void }): Paths {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `propulsons-crash-${label}-`));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }), database.cleanup);
-  return { dir, db: database.file, stateFile: path.join(dir, "stripe-state.jsonl"), outbox: path.join(dir, "outbox.jsonl") };
+  return {
+    dir,
+    db: database.file,
+    stateFile: path.join(dir, "stripe-state.jsonl"),
+    outbox: path.join(dir, "outbox.jsonl"),
+  };
 }
 
 function childEnv(paths: Paths): Record<string, string> {
   // No STRIPE_SECRET_KEY nor RESEND_API_KEY: the script starts the msw stand-ins.
   const env: Record<string, string> = {};
-  for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"])
+    if (process.env[k] !== undefined) env[k] = process.env[k]!;
   Object.assign(env, {
     [isPostgresUrl(paths.db) ? "DATABASE_URL" : "DATABASE_PATH"]: paths.db,
     DEMO_OUTBOX_PATH: paths.outbox,
@@ -272,14 +347,22 @@ function runSettle(paths: Paths, kill?: { afterMs: number; afterLine?: string })
       }
       // Killed: the script died of our SIGKILL (tsx exits 137), or the group did.
       const killed = killedWhat !== null && (signal === "SIGKILL" || code === 137);
-      resolve({ code, signal, killed, killedWhat: killed ? killedWhat : null, ms: performance.now() - started, stdout, stderr, lineTimes });
+      resolve({
+        code,
+        signal,
+        killed,
+        killedWhat: killed ? killedWhat : null,
+        ms: performance.now() - started,
+        stdout,
+        stderr,
+        lineTimes,
+      });
     });
   });
 }
 
 // ---------------------------------------------------------------------------
 // Reading what happened.
-
 
 interface Snapshot {
   statuses: Record<string, string>;
@@ -306,10 +389,21 @@ async function snapshot(paths: Paths, fx: Fixture): Promise<Snapshot> {
       .groupBy("status")
       .execute();
     const count = (s: string) => Number(byStatus.find((r) => r.status === s)?.n ?? 0);
-    const payout = await db.selectFrom("payouts").select("status").where("campaign_id", "=", fx.fundedId).executeTakeFirst();
-    const emails = await db.selectFrom("email_outbox").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute();
+    const payout = await db
+      .selectFrom("payouts")
+      .select("status")
+      .where("campaign_id", "=", fx.fundedId)
+      .executeTakeFirst();
+    const emails = await db
+      .selectFrom("email_outbox")
+      .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("status")
+      .execute();
     const leases = await db.selectFrom("settlement_leases").selectAll().execute();
-    const ledger = await db.selectFrom("ledger_entries").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const ledger = await db
+      .selectFrom("ledger_entries")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const log = readStripeLog(paths.stateFile);
     return {
       statuses: Object.fromEntries(campaigns.map((c) => [String(c.id), c.status])),
@@ -342,14 +436,21 @@ function phaseOf(before: Snapshot, after: Snapshot, run: RunResult, fx: Fixture)
     before.emailsQueued !== after.emailsQueued ||
     JSON.stringify(before.leases) !== JSON.stringify(after.leases);
   const skipped = run.stdout.includes("un autre processus s'en occupe");
-  if (!changed) return skipped ? "nothing done (campaign skipped: lease held)" : "start-up (nothing written yet)";
+  if (!changed)
+    return skipped ? "nothing done (campaign skipped: lease held)" : "start-up (nothing written yet)";
   if (after.statuses[String(fx.failedId)] !== "failed") return "deadline / decision";
-  if (before.refundRequests === after.refundRequests && before.transferRequests === after.transferRequests && before.emailsSent === after.emailsSent && after.refunded < fx.failedContributions.length) {
+  if (
+    before.refundRequests === after.refundRequests &&
+    before.transferRequests === after.transferRequests &&
+    before.emailsSent === after.emailsSent &&
+    after.refunded < fx.failedContributions.length
+  ) {
     return "lease taken or decision written, before any Stripe call";
   }
   if (after.refunded < fx.failedContributions.length) return "during the refunds";
   if (after.payoutStatus !== "paid") return "between the refunds and the transfer, or during it";
-  if (before.payoutStatus !== "paid" || after.emailsSent === before.emailsSent) return "just after the transfer";
+  if (before.payoutStatus !== "paid" || after.emailsSent === before.emailsSent)
+    return "just after the transfer";
   return "after the money (email delivery, exit)";
 }
 
@@ -403,7 +504,9 @@ async function crashScenario(label: string, seed: number): Promise<Outcome> {
   while (kills < MIN_KILLS && runs < MAX_KILL_RUNS) {
     // Random instants: some during start-up (timed from spawn); most timed from the pass's first
     // line — within the refunds left to do, around the transfer, or in the email delivery and exit.
-    const refundsLeftMs = (transferMs - startupMs) * ((fx.failedContributions.length - before.refunded) / fx.failedContributions.length);
+    const refundsLeftMs =
+      (transferMs - startupMs) *
+      ((fx.failedContributions.length - before.refunded) / fx.failedContributions.length);
     const r = random();
     const kill =
       r < 0.15
@@ -416,7 +519,11 @@ async function crashScenario(label: string, seed: number): Promise<Outcome> {
     const run = await runSettle(paths, kill);
     runs++;
     if (run.killed) kills++;
-    else expect(run.code, `run ${runs} ended on its own, abnormally:\n${run.stdout}\n${run.stderr}`).not.toBeNull();
+    else
+      expect(
+        run.code,
+        `run ${runs} ended on its own, abnormally:\n${run.stdout}\n${run.stderr}`,
+      ).not.toBeNull();
     const skipped = run.stdout.includes("un autre processus s'en occupe");
     if (skipped) leaseSkips++;
     const after = await snapshot(paths, fx);
@@ -437,18 +544,26 @@ async function crashScenario(label: string, seed: number): Promise<Outcome> {
 
   const finalRun = await runSettle(paths);
   if (finalRun.stdout.includes("un autre processus s'en occupe")) leaseSkips++;
-  console.log(`[${label}] final run: exit ${finalRun.code} after ${finalRun.ms.toFixed(0)} ms\n${finalRun.stdout.trim()}`);
+  console.log(
+    `[${label}] final run: exit ${finalRun.code} after ${finalRun.ms.toFixed(0)} ms\n${finalRun.stdout.trim()}`,
+  );
   const idleBefore = await snapshot(paths, fx);
   const idleRun = await runSettle(paths);
   const idleAfter = await snapshot(paths, fx);
-  console.log(`[${label}] idle run: exit ${idleRun.code} after ${idleRun.ms.toFixed(0)} ms\n${idleRun.stdout.trim()}`);
-  console.log(`[${label}] ${kills} kills in ${runs} runs; where they landed: ${[...phases].map(([p, n]) => `${p}: ${n}`).join("; ")}`);
+  console.log(
+    `[${label}] idle run: exit ${idleRun.code} after ${idleRun.ms.toFixed(0)} ms\n${idleRun.stdout.trim()}`,
+  );
+  console.log(
+    `[${label}] ${kills} kills in ${runs} runs; where they landed: ${[...phases].map(([p, n]) => `${p}: ${n}`).join("; ")}`,
+  );
   return { fx, paths, kills, runs, phases, finalRun, idleRun, idleBefore, idleAfter, leaseSkips };
 }
 
 /** A soft check that a list of offenders is empty, showing how many and the first few. */
 function expectNone(list: string[], what: string): void {
-  expect.soft(list.length, `${what}: ${list.length}, e.g. ${list.slice(0, 5).join(" ; ").slice(0, 2_000)}`).toBe(0);
+  expect
+    .soft(list.length, `${what}: ${list.length}, e.g. ${list.slice(0, 5).join(" ; ").slice(0, 2_000)}`)
+    .toBe(0);
 }
 
 /** Everything the issue asks, as soft assertions so that one report lists every failure. */
@@ -469,15 +584,21 @@ async function checkFinalState(o: Outcome): Promise<void> {
       if (r.method !== "POST" || !r.idempotencyKey) continue;
       const b = r.body;
       const essence = JSON.stringify({
-        path: r.path, payment_intent: b.payment_intent ?? null, amount: b.amount ?? null, destination: b.destination ?? null,
-        currency: b.currency ?? null, metadata: b.metadata ?? null,
+        path: r.path,
+        payment_intent: b.payment_intent ?? null,
+        amount: b.amount ?? null,
+        destination: b.destination ?? null,
+        currency: b.currency ?? null,
+        metadata: b.metadata ?? null,
       });
       const key = r.idempotencyKey;
       const set = bodiesByKey.get(key) ?? new Set<string>();
       set.add(essence);
       bodiesByKey.set(key, set);
     }
-    const reused = [...bodiesByKey].filter(([, s]) => s.size > 1).map(([k, s]) => `${k}: ${[...s].join(" | ")}`);
+    const reused = [...bodiesByKey]
+      .filter(([, s]) => s.size > 1)
+      .map(([k, s]) => `${k}: ${[...s].join(" | ")}`);
     expectNone(reused, "idempotency keys sent with different bodies");
 
     // Refund requests: key `refund:<contribution id>` matching the body, PI and amount of that contribution.
@@ -488,30 +609,47 @@ async function checkFinalState(o: Outcome): Promise<void> {
         const meta = (r.body.metadata ?? {}) as Record<string, string>;
         const k = byId.get(Number(meta.contribution_id));
         return (
-          !k || r.idempotencyKey !== `refund:${k.id}` || r.body.payment_intent !== k.pi || Number(r.body.amount) !== k.amount || meta.campaign_id !== String(fx.failedId)
+          !k ||
+          r.idempotencyKey !== `refund:${k.id}` ||
+          r.body.payment_intent !== k.pi ||
+          Number(r.body.amount) !== k.amount ||
+          meta.campaign_id !== String(fx.failedId)
         );
       })
       .map((r) => JSON.stringify(r));
-    expectNone(badRefundRequests, "refund requests whose key, payment intent or amount do not match the contribution");
+    expectNone(
+      badRefundRequests,
+      "refund requests whose key, payment intent or amount do not match the contribution",
+    );
 
     // Exactly one refund object per payment intent, for the full amount; none for anything else.
     const refundsByPi = new Map<string, number>();
-    for (const r of log.refunds) refundsByPi.set(r.payment_intent, (refundsByPi.get(r.payment_intent) ?? 0) + 1);
-    const notOnce = fx.failedContributions.filter((k) => refundsByPi.get(k.pi) !== 1).map((k) => `${k.pi}×${refundsByPi.get(k.pi) ?? 0}`);
+    for (const r of log.refunds)
+      refundsByPi.set(r.payment_intent, (refundsByPi.get(r.payment_intent) ?? 0) + 1);
+    const notOnce = fx.failedContributions
+      .filter((k) => refundsByPi.get(k.pi) !== 1)
+      .map((k) => `${k.pi}×${refundsByPi.get(k.pi) ?? 0}`);
     expectNone(notOnce, "payment intents not refunded exactly once at Stripe");
     if (notOnce.length > 0) {
       // Tell an app bug from a kill between the mock's two appends (refund, then idempotent
       // answer), which a real Stripe cannot show: print the state file's story of each one.
       const lines = fs.readFileSync(paths.stateFile, "utf8").split("\n");
       for (const k of fx.failedContributions.filter((c) => refundsByPi.get(c.pi) !== 1).slice(0, 5)) {
-        const story = lines.filter((l) => l.includes(`"${k.pi}"`) || l.includes(`refund:${k.id}"`)).map((l) => l.slice(0, 160));
+        const story = lines
+          .filter((l) => l.includes(`"${k.pi}"`) || l.includes(`refund:${k.id}"`))
+          .map((l) => l.slice(0, 160));
         console.log(`state file records for ${k.pi} (contribution ${k.id}):\n  ${story.join("\n  ")}`);
       }
     }
 
     expect.soft(log.refunds.length, "refund objects at Stripe").toBe(fx.failedContributions.length);
-    const wrongAmount = log.refunds.filter((r) => fx.failedContributions.find((k) => k.pi === r.payment_intent)?.amount !== r.amount);
-    expectNone(wrongAmount.map((r) => JSON.stringify(r)), "refund objects for the wrong amount or payment intent");
+    const wrongAmount = log.refunds.filter(
+      (r) => fx.failedContributions.find((k) => k.pi === r.payment_intent)?.amount !== r.amount,
+    );
+    expectNone(
+      wrongAmount.map((r) => JSON.stringify(r)),
+      "refund objects for the wrong amount or payment intent",
+    );
 
     // Every paid contribution of the failed campaign is refunded, pointing at its refund object.
     const contributions = await db
@@ -520,10 +658,17 @@ async function checkFinalState(o: Outcome): Promise<void> {
       .where("campaign_id", "=", fx.failedId)
       .execute();
     const refundIdByPi = new Map(log.refunds.map((r) => [r.payment_intent, r.id]));
-    const notRefunded = contributions.filter((k) => k.status !== "refunded").map((k) => `${k.id}:${k.status}`);
+    const notRefunded = contributions
+      .filter((k) => k.status !== "refunded")
+      .map((k) => `${k.id}:${k.status}`);
     expectNone(notRefunded, "contributions of the failed campaign not refunded");
-    const wrongRefundId = contributions.filter((k) => k.status === "refunded" && k.stripe_refund_id !== refundIdByPi.get(k.stripe_payment_intent_id!));
-    expectNone(wrongRefundId.map((k) => String(k.id)), "refunded contributions whose stripe_refund_id is not the refund object");
+    const wrongRefundId = contributions.filter(
+      (k) => k.status === "refunded" && k.stripe_refund_id !== refundIdByPi.get(k.stripe_payment_intent_id!),
+    );
+    expectNone(
+      wrongRefundId.map((k) => String(k.id)),
+      "refunded contributions whose stripe_refund_id is not the refund object",
+    );
 
     // The funded campaign: one transfer, `payout:<id>`, total − commission (3 %, half up).
     const commission = Math.floor((fx.fundedTotal * 300 + 5_000) / 10_000);
@@ -531,35 +676,95 @@ async function checkFinalState(o: Outcome): Promise<void> {
     expect.soft(log.transfers.length, "transfer objects at Stripe").toBe(1);
     expect.soft(log.transfers[0]?.amount).toBe(payoutAmount);
     expect.soft(log.transfers[0]?.destination).toBe(fx.holderAccount);
-    const transferKeys = new Set(log.requests.filter((r) => r.method === "POST" && r.path === "/v1/transfers").map((r) => r.idempotencyKey));
-    expect.soft([...transferKeys], "idempotency keys of the transfer requests").toEqual([`payout:${fx.fundedId}`]);
+    const transferKeys = new Set(
+      log.requests
+        .filter((r) => r.method === "POST" && r.path === "/v1/transfers")
+        .map((r) => r.idempotencyKey),
+    );
+    expect
+      .soft([...transferKeys], "idempotency keys of the transfer requests")
+      .toEqual([`payout:${fx.fundedId}`]);
     const payouts = await db.selectFrom("payouts").selectAll().execute();
-    expect.soft(payouts.map((p) => [p.campaign_id, p.kind, p.status, p.amount_cents, p.commission_cents, p.idempotency_key, p.stripe_transfer_id])).toEqual([
-      [fx.fundedId, "main", "paid", payoutAmount, commission, `payout:${fx.fundedId}`, log.transfers[0]?.id ?? "?"],
-    ]);
+    expect
+      .soft(
+        payouts.map((p) => [
+          p.campaign_id,
+          p.kind,
+          p.status,
+          p.amount_cents,
+          p.commission_cents,
+          p.idempotency_key,
+          p.stripe_transfer_id,
+        ]),
+      )
+      .toEqual([
+        [
+          fx.fundedId,
+          "main",
+          "paid",
+          payoutAmount,
+          commission,
+          `payout:${fx.fundedId}`,
+          log.transfers[0]?.id ?? "?",
+        ],
+      ]);
 
-    const fundedRows = await db.selectFrom("contributions").select(["status", "payout_id"]).where("campaign_id", "=", fx.fundedId).execute();
+    const fundedRows = await db
+      .selectFrom("contributions")
+      .select(["status", "payout_id"])
+      .where("campaign_id", "=", fx.fundedId)
+      .execute();
     expectNone(
-      fundedRows.filter((k) => k.status !== "paid" || k.payout_id !== payouts[0]?.id).map((k) => `${k.status}/${k.payout_id}`),
+      fundedRows
+        .filter((k) => k.status !== "paid" || k.payout_id !== payouts[0]?.id)
+        .map((k) => `${k.status}/${k.payout_id}`),
       "contributions of the funded campaign not paid out by its one payout",
     );
 
     // Ledger.
-    const ledger = await db.selectFrom("ledger_entries").selectAll().where("kind", "!=", "contribution_paid").execute();
+    const ledger = await db
+      .selectFrom("ledger_entries")
+      .selectAll()
+      .where("kind", "!=", "contribution_paid")
+      .execute();
     const refundEntries = ledger.filter((e) => e.kind === "refund");
     const refundCount = new Map<number, number>();
-    for (const e of refundEntries) refundCount.set(e.contribution_id!, (refundCount.get(e.contribution_id!) ?? 0) + 1);
-    const ledgerNotOnce = fx.failedContributions.filter((k) => refundCount.get(k.id) !== 1).map((k) => `${k.id}×${refundCount.get(k.id) ?? 0}`);
+    for (const e of refundEntries)
+      refundCount.set(e.contribution_id!, (refundCount.get(e.contribution_id!) ?? 0) + 1);
+    const ledgerNotOnce = fx.failedContributions
+      .filter((k) => refundCount.get(k.id) !== 1)
+      .map((k) => `${k.id}×${refundCount.get(k.id) ?? 0}`);
     expectNone(ledgerNotOnce, "contributions without exactly one refund ledger entry");
-    expect.soft(refundEntries.every((e) => e.campaign_id === fx.failedId && byId.get(e.contribution_id!)?.amount === e.amount_cents)).toBe(true);
+    expect
+      .soft(
+        refundEntries.every(
+          (e) => e.campaign_id === fx.failedId && byId.get(e.contribution_id!)?.amount === e.amount_cents,
+        ),
+      )
+      .toBe(true);
     expect.soft(refundEntries.length).toBe(fx.failedContributions.length);
     expect
-      .soft(ledger.filter((e) => e.kind !== "refund").map((e) => [e.campaign_id, e.kind, e.amount_cents]).sort())
-      .toEqual([[fx.fundedId, "commission", commission], [fx.fundedId, "payout", payoutAmount]].sort());
+      .soft(
+        ledger
+          .filter((e) => e.kind !== "refund")
+          .map((e) => [e.campaign_id, e.kind, e.amount_cents])
+          .sort(),
+      )
+      .toEqual(
+        [
+          [fx.fundedId, "commission", commission],
+          [fx.fundedId, "payout", payoutAmount],
+        ].sort(),
+      );
 
     // The invariant.
     const balances = await reconcile(db);
-    expect.soft(balances.filter((b) => b.problems.length > 0).map((b) => `${b.slug}: ${b.problems.join("; ")}`), "reconcile()").toEqual([]);
+    expect
+      .soft(
+        balances.filter((b) => b.problems.length > 0).map((b) => `${b.slug}: ${b.problems.join("; ")}`),
+        "reconcile()",
+      )
+      .toEqual([]);
 
     // Emails (not money, so only reported): none delivered twice; those a killed run had
     // claimed wait for their claim to lapse (email.server.ts, CLAIM_LEASE_MS) before a re-send.
@@ -572,37 +777,86 @@ async function checkFinalState(o: Outcome): Promise<void> {
         // blank or torn line
       }
     }
-    expectNone([...delivered].filter(([, n]) => n > 1).map(([k, n]) => `${k}×${n}`), "emails delivered twice");
-    const unsent = await db.selectFrom("email_outbox").select(["id", "kind", "status", "next_attempt_at"]).where("status", "!=", "sent").execute();
-    const queued = await db.selectFrom("email_outbox").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    expectNone(
+      [...delivered].filter(([, n]) => n > 1).map(([k, n]) => `${k}×${n}`),
+      "emails delivered twice",
+    );
+    const unsent = await db
+      .selectFrom("email_outbox")
+      .select(["id", "kind", "status", "next_attempt_at"])
+      .where("status", "!=", "sent")
+      .execute();
+    const queued = await db
+      .selectFrom("email_outbox")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     console.log(
       `emails: ${delivered.size} delivered of ${Number(queued.n)} queued; not sent yet after the idle run: ${unsent.length}` +
-        (unsent.length ? ` (${unsent.map((e) => `#${e.id} ${e.status} until ${e.next_attempt_at}`).slice(0, 5).join(", ")}${unsent.length > 5 ? ", …" : ""})` : ""),
+        (unsent.length
+          ? ` (${unsent
+              .map((e) => `#${e.id} ${e.status} until ${e.next_attempt_at}`)
+              .slice(0, 5)
+              .join(", ")}${unsent.length > 5 ? ", …" : ""})`
+          : ""),
     );
 
     // The lifecycle: one deadline and one settle_* row per campaign, final states.
-    const transitions = await db.selectFrom("campaign_transitions").select(["campaign_id", "event"]).where("event", "in", ["deadline", "settle_funded", "settle_failed"]).execute();
-    const tally = (id: number, ev: string) => transitions.filter((t) => t.campaign_id === id && t.event === ev).length;
-    expect.soft([tally(fx.failedId, "deadline"), tally(fx.failedId, "settle_failed"), tally(fx.failedId, "settle_funded")]).toEqual([1, 1, 0]);
-    expect.soft([tally(fx.fundedId, "deadline"), tally(fx.fundedId, "settle_funded"), tally(fx.fundedId, "settle_failed")]).toEqual([1, 1, 0]);
+    const transitions = await db
+      .selectFrom("campaign_transitions")
+      .select(["campaign_id", "event"])
+      .where("event", "in", ["deadline", "settle_funded", "settle_failed"])
+      .execute();
+    const tally = (id: number, ev: string) =>
+      transitions.filter((t) => t.campaign_id === id && t.event === ev).length;
+    expect
+      .soft([
+        tally(fx.failedId, "deadline"),
+        tally(fx.failedId, "settle_failed"),
+        tally(fx.failedId, "settle_funded"),
+      ])
+      .toEqual([1, 1, 0]);
+    expect
+      .soft([
+        tally(fx.fundedId, "deadline"),
+        tally(fx.fundedId, "settle_funded"),
+        tally(fx.fundedId, "settle_failed"),
+      ])
+      .toEqual([1, 1, 0]);
     const statuses = await db.selectFrom("campaigns").select(["id", "status"]).orderBy("id").execute();
     expect.soft(statuses.map((c) => c.status)).toEqual(["failed", "funded"]);
 
     // No lease left behind, and a last run has nothing to do: no Stripe call that moves money, no write.
     expect.soft(o.idleAfter.leases, "leases left after the last run").toEqual([]);
-    expect.soft(o.idleAfter.refundRequests - o.idleBefore.refundRequests, "refund requests sent by the idle run").toBe(0);
-    expect.soft(o.idleAfter.transferRequests - o.idleBefore.transferRequests, "transfer requests sent by the idle run").toBe(0);
-    expect.soft(o.idleAfter.ledgerEntries - o.idleBefore.ledgerEntries, "ledger entries written by the idle run").toBe(0);
-    expect.soft(o.idleRun.stdout, "idle run report").toMatch(/, 0 virement émis, .*, 0 remboursement, .*, 0 erreur\./);
+    expect
+      .soft(o.idleAfter.refundRequests - o.idleBefore.refundRequests, "refund requests sent by the idle run")
+      .toBe(0);
+    expect
+      .soft(
+        o.idleAfter.transferRequests - o.idleBefore.transferRequests,
+        "transfer requests sent by the idle run",
+      )
+      .toBe(0);
+    expect
+      .soft(o.idleAfter.ledgerEntries - o.idleBefore.ledgerEntries, "ledger entries written by the idle run")
+      .toBe(0);
+    expect
+      .soft(o.idleRun.stdout, "idle run report")
+      .toMatch(/, 0 virement émis, .*, 0 remboursement, .*, 0 erreur\./);
   } finally {
     await database.close();
   }
 }
 
 describe("settlement survives SIGKILL at random instants (msw Stripe with persistent state)", () => {
-  it(`killed ≥ ${MIN_KILLS} times and re-run at once: same final state, no refund or transfer sent twice, invariant holds`, { timeout: 180_000 }, async () => {
-    const o = await crashScenario("crash", 20261105);
-    expect.soft(o.leaseSkips, "runs that skipped a campaign because a killed settler's lease was still there").toBe(0);
-    await checkFinalState(o);
-  });
+  it(
+    `killed ≥ ${MIN_KILLS} times and re-run at once: same final state, no refund or transfer sent twice, invariant holds`,
+    { timeout: 180_000 },
+    async () => {
+      const o = await crashScenario("crash", 20261105);
+      expect
+        .soft(o.leaseSkips, "runs that skipped a campaign because a killed settler's lease was still there")
+        .toBe(0);
+      await checkFinalState(o);
+    },
+  );
 });

@@ -30,7 +30,15 @@ import { processStripeEvent } from "~/payments/webhooks.server";
 import { cancelCampaign, runSettlementPass, type SettleReport } from "~/settlement/settle.server";
 import { handlers } from "~/demo/index.server";
 import { clearOutbox, readOutbox } from "~/demo/resend-api.server";
-import { completeCheckoutAsync, expireCheckout, makeEvent, payCheckout, settleAsyncPayment, stripeMock, type MockEvent } from "~/demo/stripe-api.server";
+import {
+  completeCheckoutAsync,
+  expireCheckout,
+  makeEvent,
+  payCheckout,
+  settleAsyncPayment,
+  stripeMock,
+  type MockEvent,
+} from "~/demo/stripe-api.server";
 import { breakInserts } from "../support/db";
 import { reconciledDatabasePerTest } from "../support/reconciled-database";
 
@@ -97,12 +105,23 @@ async function makeCampaign(
   const account = options.account === undefined ? `acct_test_holder${n}` : options.account;
   const startsAt = options.startsAt ?? new Date(Date.now() - 10 * DAY);
   const endsAt = options.endsAt ?? new Date(Date.now() + HOUR);
-  const user = await db.insertInto("users").values({ email: holderEmail, display_name: `Porteur ${n}`, role: "holder", created_at: created }).returning("id").executeTakeFirstOrThrow();
+  const user = await db
+    .insertInto("users")
+    .values({ email: holderEmail, display_name: `Porteur ${n}`, role: "holder", created_at: created })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const org = await db
     .insertInto("organizations")
     .values({
-      owner_user_id: user.id, name: `Association ${n}`, legal_form: "association", registration_number: null, town: "Arras", territory_id: 1,
-      stripe_account_id: account, stripe_payouts_enabled: options.payoutsEnabled ?? (account ? 1 : 0), created_at: created,
+      owner_user_id: user.id,
+      name: `Association ${n}`,
+      legal_form: "association",
+      registration_number: null,
+      town: "Arras",
+      territory_id: 1,
+      stripe_account_id: account,
+      stripe_payouts_enabled: options.payoutsEnabled ?? (account ? 1 : 0),
+      created_at: created,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -110,10 +129,23 @@ async function makeCampaign(
   const campaign = await db
     .insertInto("campaigns")
     .values({
-      organization_id: org.id, slug, title: `Campagne test ${n}`, summary: "Résumé", story_md: "Histoire", goal_cents: options.goalCents ?? 10_000,
-      starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString(), territory_id: 1, theme_id: 1,
-      budget_citoyen_year: options.budgetCitoyenYear ?? null, expected_results_md: "-", timetable_md: "-", image_path: null,
-      status: options.status ?? "live", created_at: created, updated_at: created,
+      organization_id: org.id,
+      slug,
+      title: `Campagne test ${n}`,
+      summary: "Résumé",
+      story_md: "Histoire",
+      goal_cents: options.goalCents ?? 10_000,
+      starts_at: startsAt.toISOString(),
+      ends_at: endsAt.toISOString(),
+      territory_id: 1,
+      theme_id: 1,
+      budget_citoyen_year: options.budgetCitoyenYear ?? null,
+      expected_results_md: "-",
+      timetable_md: "-",
+      image_path: null,
+      status: options.status ?? "live",
+      created_at: created,
+      updated_at: created,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -129,10 +161,20 @@ async function deliver(events: MockEvent[]) {
 /** Open a checkout (at the real instant, while the campaign is live). */
 async function open(c: TestCampaign, amountCents: number, email = "citoyen@example.org") {
   const result = await startContribution(db, c.slug, {
-    amountCents, rewardId: null, email, publicName: email.split("@")[0]!, anonymous: false, hideAmount: false, message: null,
+    amountCents,
+    rewardId: null,
+    email,
+    publicName: email.split("@")[0]!,
+    anonymous: false,
+    hideAmount: false,
+    message: null,
   });
   if (!result.ok) throw new Error(`could not open a contribution: ${JSON.stringify(result)}`);
-  const row = await db.selectFrom("contributions").select(["id", "stripe_checkout_session_id"]).where("id", "=", result.contributionId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("contributions")
+    .select(["id", "stripe_checkout_session_id"])
+    .where("id", "=", result.contributionId)
+    .executeTakeFirstOrThrow();
   return { id: row.id, sessionId: row.stripe_checkout_session_id! };
 }
 
@@ -149,11 +191,17 @@ async function contribution(id: number) {
 }
 
 async function contributions(campaignId: number) {
-  return db.selectFrom("contributions").selectAll().where("campaign_id", "=", campaignId).orderBy("id").execute();
+  return db
+    .selectFrom("contributions")
+    .selectAll()
+    .where("campaign_id", "=", campaignId)
+    .orderBy("id")
+    .execute();
 }
 
 async function campaignStatus(id: number) {
-  return (await db.selectFrom("campaigns").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status;
+  return (await db.selectFrom("campaigns").select("status").where("id", "=", id).executeTakeFirstOrThrow())
+    .status;
 }
 
 async function transitions(id: number) {
@@ -170,17 +218,30 @@ async function payouts(campaignId: number) {
 }
 
 async function ledger(campaignId: number, kinds?: string[]) {
-  const rows = await db.selectFrom("ledger_entries").select(["kind", "amount_cents", "contribution_id"]).where("campaign_id", "=", campaignId).orderBy("id").execute();
+  const rows = await db
+    .selectFrom("ledger_entries")
+    .select(["kind", "amount_cents", "contribution_id"])
+    .where("campaign_id", "=", campaignId)
+    .orderBy("id")
+    .execute();
   return kinds ? rows.filter((r) => kinds.includes(r.kind)) : rows;
 }
 
 async function emails(kind?: EmailKind) {
-  let q = db.selectFrom("email_outbox").select(["kind", "to_email", "payload_json", "idempotency_key"]).orderBy("id");
+  let q = db
+    .selectFrom("email_outbox")
+    .select(["kind", "to_email", "payload_json", "idempotency_key"])
+    .orderBy("id");
   if (kind) q = q.where("kind", "=", kind);
   return q.execute();
 }
 
-const SETTLEMENT_EMAILS: EmailKind[] = ["campaign_funded_holder", "campaign_funded_contributor", "campaign_refund_contributor", "payout_waiting_holder"];
+const SETTLEMENT_EMAILS: EmailKind[] = [
+  "campaign_funded_holder",
+  "campaign_funded_contributor",
+  "campaign_refund_contributor",
+  "payout_waiting_holder",
+];
 async function settlementEmails() {
   return (await emails()).filter((e) => SETTLEMENT_EMAILS.includes(e.kind));
 }
@@ -191,13 +252,16 @@ function pass(now: Date, holder?: string): Promise<SettleReport> {
 
 const at = (c: TestCampaign, offsetMs = 0) => new Date(c.endsAt.getTime() + offsetMs);
 
-const refundRequests = () => stripeMock.requests().filter((r) => r.method === "POST" && r.path === "/v1/refunds");
-const transferRequests = () => stripeMock.requests().filter((r) => r.method === "POST" && r.path === "/v1/transfers");
+const refundRequests = () =>
+  stripeMock.requests().filter((r) => r.method === "POST" && r.path === "/v1/refunds");
+const transferRequests = () =>
+  stripeMock.requests().filter((r) => r.method === "POST" && r.path === "/v1/transfers");
 
 /** Refunds Stripe made (not failed ones), counted per payment intent. */
 function refundsPerIntent(): Map<string, number> {
   const m = new Map<string, number>();
-  for (const r of stripeMock.refunds()) if (r.status !== "failed") m.set(r.payment_intent, (m.get(r.payment_intent) ?? 0) + 1);
+  for (const r of stripeMock.refunds())
+    if (r.status !== "failed") m.set(r.payment_intent, (m.get(r.payment_intent) ?? 0) + 1);
   return m;
 }
 
@@ -216,7 +280,10 @@ async function expectEachRefundedOnce(campaignId: number, ids?: number[]) {
     for (const r of requests) expect(r.idempotencyKey).toBe(`refund:${k.id}`);
   }
   const refunds = await ledger(campaignId, ["refund"]);
-  for (const k of rows) expect(refunds.filter((l) => l.contribution_id === k.id)).toEqual([{ kind: "refund", amount_cents: k.amount_cents, contribution_id: k.id }]);
+  for (const k of rows)
+    expect(refunds.filter((l) => l.contribution_id === k.id)).toEqual([
+      { kind: "refund", amount_cents: k.amount_cents, contribution_id: k.id },
+    ]);
 }
 
 // ---------------------------------------------------------------------------
@@ -224,14 +291,27 @@ async function expectEachRefundedOnce(campaignId: number, ids?: number[]) {
 describe("the calendar: start and deadline", () => {
   it("an approved campaign goes live at starts_at, not one millisecond before", async () => {
     const startsAt = new Date("2026-12-01T08:30:00.000Z");
-    const c = await makeCampaign({ status: "approved", startsAt, endsAt: new Date("2026-12-31T22:59:59.000Z") });
+    const c = await makeCampaign({
+      status: "approved",
+      startsAt,
+      endsAt: new Date("2026-12-31T22:59:59.000Z"),
+    });
     const before = await pass(new Date(startsAt.getTime() - 1));
     expect(before.started).toBe(0);
     expect(await campaignStatus(c.id)).toBe("approved");
     const onTime = await pass(startsAt);
     expect(onTime.started).toBe(1);
     expect(await campaignStatus(c.id)).toBe("live");
-    expect(await transitions(c.id)).toEqual([{ from_status: "approved", to_status: "live", event: "start", actor_role: "system", reason: null, at: startsAt.toISOString() }]);
+    expect(await transitions(c.id)).toEqual([
+      {
+        from_status: "approved",
+        to_status: "live",
+        event: "start",
+        actor_role: "system",
+        reason: null,
+        at: startsAt.toISOString(),
+      },
+    ]);
     // a second pass changes nothing
     expect((await pass(new Date(startsAt.getTime() + HOUR))).started).toBe(0);
     expect(await transitions(c.id)).toHaveLength(1);
@@ -251,16 +331,37 @@ describe("the calendar: start and deadline", () => {
     const onTime = await pass(endsAt);
     expect(onTime.closed).toBe(1);
     const history = await transitions(c.id);
-    expect(history[0]).toEqual({ from_status: "live", to_status: "settling", event: "deadline", actor_role: "system", reason: null, at: expected });
+    expect(history[0]).toEqual({
+      from_status: "live",
+      to_status: "settling",
+      event: "deadline",
+      actor_role: "system",
+      reason: null,
+      at: expected,
+    });
     // nothing was collected and nothing is in flight: decided at once
     expect(history.slice(1).map((h) => h.to_status)).toEqual(["failed"]);
   });
 
   it("refuses a new contribution once the deadline has passed (409), even before a pass has closed the campaign", async () => {
     const c = await makeCampaign();
-    const input = { amountCents: 2000, rewardId: null, email: "tard@example.org", publicName: "Tard", anonymous: false, hideAmount: false, message: null };
-    expect(await startContribution(db, c.slug, input, { now: c.endsAt })).toMatchObject({ ok: false, status: 409 });
-    expect(await startContribution(db, c.slug, input, { now: at(c, DAY) })).toMatchObject({ ok: false, status: 409 });
+    const input = {
+      amountCents: 2000,
+      rewardId: null,
+      email: "tard@example.org",
+      publicName: "Tard",
+      anonymous: false,
+      hideAmount: false,
+      message: null,
+    };
+    expect(await startContribution(db, c.slug, input, { now: c.endsAt })).toMatchObject({
+      ok: false,
+      status: 409,
+    });
+    expect(await startContribution(db, c.slug, input, { now: at(c, DAY) })).toMatchObject({
+      ok: false,
+      status: 409,
+    });
     expect(await campaignStatus(c.id)).toBe("live");
     // just before the deadline (the real now, an hour before it) it is accepted
     expect(await startContribution(db, c.slug, input)).toMatchObject({ ok: true });
@@ -279,28 +380,53 @@ describe("deciding and paying out", () => {
     const k2 = await pay(c, 3000, "bob@example.org");
     const k3 = await pay(c, 2050, "alice@example.org"); // same person twice
     const report = await pass(c.endsAt);
-    expect(report).toMatchObject({ closed: 1, funded: 1, failed: 0, payoutsPaid: 1, payoutsWaiting: 0, errors: 0 });
+    expect(report).toMatchObject({
+      closed: 1,
+      funded: 1,
+      failed: 0,
+      payoutsPaid: 1,
+      payoutsWaiting: 0,
+      errors: 0,
+    });
     expect(await campaignStatus(c.id)).toBe("funded");
-    expect((await transitions(c.id)).map((t) => [t.from_status, t.to_status, t.event, t.actor_role])).toEqual([
-      ["live", "settling", "deadline", "system"],
-      ["settling", "funded", "settle_funded", "system"],
-    ]);
+    expect((await transitions(c.id)).map((t) => [t.from_status, t.to_status, t.event, t.actor_role])).toEqual(
+      [
+        ["live", "settling", "deadline", "system"],
+        ["settling", "funded", "settle_funded", "system"],
+      ],
+    );
 
     // 10 050 × 300 / 10 000 = 301.5 → 302
     const [payout, ...others] = await payouts(c.id);
     expect(others).toEqual([]);
     expect(payout).toMatchObject({
-      kind: "main", gross_cents: 10_050, commission_bps: 300, commission_cents: 302, amount_cents: 9748, status: "paid", idempotency_key: `payout:${c.id}`,
+      kind: "main",
+      gross_cents: 10_050,
+      commission_bps: 300,
+      commission_cents: 302,
+      amount_cents: 9748,
+      status: "paid",
+      idempotency_key: `payout:${c.id}`,
     });
     for (const id of [k1, k2, k3]) expect((await contribution(id)).payout_id).toBe(payout!.id);
 
     const transfers = stripeMock.transfers();
     expect(transfers).toHaveLength(1);
-    expect(transfers[0]).toMatchObject({ amount: 9748, currency: "eur", destination: c.account, transfer_group: `campaign_${c.id}` });
+    expect(transfers[0]).toMatchObject({
+      amount: 9748,
+      currency: "eur",
+      destination: c.account,
+      transfer_group: `campaign_${c.id}`,
+    });
     expect(payout!.stripe_transfer_id).toBe(transfers[0]!.id);
-    expect(transferRequests().map((r) => [r.idempotencyKey, r.body.amount, r.body.destination, r.body.transfer_group])).toEqual([
-      [`payout:${c.id}`, "9748", c.account, `campaign_${c.id}`],
-    ]);
+    expect(
+      transferRequests().map((r) => [
+        r.idempotencyKey,
+        r.body.amount,
+        r.body.destination,
+        r.body.transfer_group,
+      ]),
+    ).toEqual([[`payout:${c.id}`, "9748", c.account, `campaign_${c.id}`]]);
 
     expect(await ledger(c.id, ["commission", "payout"])).toEqual([
       { kind: "commission", amount_cents: 302, contribution_id: null },
@@ -314,7 +440,14 @@ describe("deciding and paying out", () => {
       ["campaign_funded_holder", c.holderEmail],
     ]);
     const holderMail = JSON.parse(sent.find((e) => e.kind === "campaign_funded_holder")!.payload_json);
-    expect(holderMail).toMatchObject({ collectedCents: 10_050, commissionBps: 300, commissionCents: 302, payoutCents: 9748, contributorsCount: 2, payoutWaiting: false });
+    expect(holderMail).toMatchObject({
+      collectedCents: 10_050,
+      commissionBps: 300,
+      commissionCents: 302,
+      payoutCents: 9748,
+      contributorsCount: 2,
+      payoutWaiting: false,
+    });
     const aliceMail = JSON.parse(sent.find((e) => e.to_email === "alice@example.org")!.payload_json);
     expect(aliceMail.amountCents).toBe(7050);
 
@@ -334,14 +467,20 @@ describe("deciding and paying out", () => {
     const report = await pass(c.endsAt);
     expect(report).toMatchObject({ funded: 1, failed: 0, payoutsPaid: 1 });
     expect(await campaignStatus(c.id)).toBe("funded");
-    expect(await payouts(c.id)).toMatchObject([{ gross_cents: 10_000, commission_cents: 300, amount_cents: 9700, status: "paid" }]);
+    expect(await payouts(c.id)).toMatchObject([
+      { gross_cents: 10_000, commission_cents: 300, amount_cents: 9700, status: "paid" },
+    ]);
     expect(stripeMock.transfers().map((t) => t.amount)).toEqual([9700]);
     expect(stripeMock.refunds()).toEqual([]);
   });
 
   it("one cent under the goal fails: every paid contribution refunded once, paid → refunding → refunded, never back", async () => {
     const c = await makeCampaign({ goalCents: 10_000 });
-    const ids = [await pay(c, 5000, "alice@example.org"), await pay(c, 2999, "bob@example.org"), await pay(c, 2000, "alice@example.org")];
+    const ids = [
+      await pay(c, 5000, "alice@example.org"),
+      await pay(c, 2999, "bob@example.org"),
+      await pay(c, 2000, "alice@example.org"),
+    ];
     // What the database says about a contribution at the moment Stripe is asked to refund it.
     const statusWhenAsked = new Map<string, string>();
     server.use(
@@ -349,13 +488,24 @@ describe("deciding and paying out", () => {
         const pi = new URLSearchParams(await request.clone().text()).get("payment_intent")!;
         // An ordinary query: it sees committed rows only (PostgreSQL: another pooled connection;
         // SQLite: Kysely's one connection, which waits for any transaction in progress).
-        const row = await db.selectFrom("contributions").select("status").where("stripe_payment_intent_id", "=", pi).executeTakeFirstOrThrow();
+        const row = await db
+          .selectFrom("contributions")
+          .select("status")
+          .where("stripe_payment_intent_id", "=", pi)
+          .executeTakeFirstOrThrow();
         statusWhenAsked.set(pi, row.status);
         return undefined; // fall through to the Stripe mock
       }),
     );
     const report = await pass(c.endsAt);
-    expect(report).toMatchObject({ closed: 1, funded: 0, failed: 1, refunded: 3, refundFailed: 0, errors: 0 });
+    expect(report).toMatchObject({
+      closed: 1,
+      funded: 0,
+      failed: 1,
+      refunded: 3,
+      refundFailed: 0,
+      errors: 0,
+    });
     expect(await campaignStatus(c.id)).toBe("failed");
     expect((await transitions(c.id)).map((t) => t.event)).toEqual(["deadline", "settle_failed"]);
     expect([...statusWhenAsked.values()]).toEqual(["refunding", "refunding", "refunding"]);
@@ -370,11 +520,25 @@ describe("deciding and paying out", () => {
       ["campaign_refund_contributor", "bob@example.org"],
     ]);
     const alice = JSON.parse(sent.find((e) => e.to_email === "alice@example.org")!.payload_json);
-    expect(alice).toMatchObject({ amountCents: 7000, cancelled: false, reason: null, collectedCents: 9999, goalCents: 10_000 });
+    expect(alice).toMatchObject({
+      amountCents: 7000,
+      cancelled: false,
+      reason: null,
+      collectedCents: 9999,
+      goalCents: 10_000,
+    });
 
     // Never back: a stale « refund pending » event and another pass change nothing.
     const k = await contribution(ids[0]!);
-    await deliver([makeEvent("refund.updated", { id: k.stripe_refund_id!, object: "refund", payment_intent: k.stripe_payment_intent_id, amount: 5000, status: "pending" })]);
+    await deliver([
+      makeEvent("refund.updated", {
+        id: k.stripe_refund_id!,
+        object: "refund",
+        payment_intent: k.stripe_payment_intent_id,
+        amount: 5000,
+        status: "pending",
+      }),
+    ]);
     const again = await pass(at(c, DAY));
     expect(again).toMatchObject({ refunded: 0, errors: 0 });
     expect(refundRequests()).toHaveLength(3);
@@ -387,14 +551,21 @@ describe("deciding and paying out", () => {
     await pay(c, 10_051, "a@example.org");
     await db.updateTable("campaigns").set({ budget_citoyen_year: 2026 }).where("id", "=", c.id).execute();
     await pass(c.endsAt);
-    expect(await payouts(c.id)).toMatchObject([{ gross_cents: 10_051, commission_bps: 0, commission_cents: 0, amount_cents: 10_051, status: "paid" }]);
+    expect(await payouts(c.id)).toMatchObject([
+      { gross_cents: 10_051, commission_bps: 0, commission_cents: 0, amount_cents: 10_051, status: "paid" },
+    ]);
     expect(stripeMock.transfers().map((t) => t.amount)).toEqual([10_051]);
     expect(await ledger(c.id, ["commission", "payout"])).toEqual([
       { kind: "commission", amount_cents: 0, contribution_id: null },
       { kind: "payout", amount_cents: 10_051, contribution_id: null },
     ]);
     const holderMail = JSON.parse((await emails("campaign_funded_holder"))[0]!.payload_json);
-    expect(holderMail).toMatchObject({ commissionBps: 0, commissionCents: 0, payoutCents: 10_051, budgetCitoyenYear: 2026 });
+    expect(holderMail).toMatchObject({
+      commissionBps: 0,
+      commissionCents: 0,
+      payoutCents: 10_051,
+      budgetCitoyenYear: 2026,
+    });
   });
 
   it("Budget Citoyen: a label removed before settlement gives the standard 3 %", async () => {
@@ -403,7 +574,9 @@ describe("deciding and paying out", () => {
     await db.updateTable("campaigns").set({ budget_citoyen_year: null }).where("id", "=", c.id).execute();
     await pass(c.endsAt);
     // 10 051 × 3 % = 301.53 → 302
-    expect(await payouts(c.id)).toMatchObject([{ gross_cents: 10_051, commission_bps: 300, commission_cents: 302, amount_cents: 9749, status: "paid" }]);
+    expect(await payouts(c.id)).toMatchObject([
+      { gross_cents: 10_051, commission_bps: 300, commission_cents: 302, amount_cents: 9749, status: "paid" },
+    ]);
     expect(stripeMock.transfers().map((t) => t.amount)).toEqual([9749]);
   });
 });
@@ -418,7 +591,17 @@ describe("refunds made outside the platform", () => {
     const gone = await pay(c, 4000, "b@example.org");
     const pi = (await contribution(gone)).stripe_payment_intent_id!;
     const refund = await stripe().refunds.create({ payment_intent: pi, amount: 4000 }); // staff, from the dashboard
-    await deliver([makeEvent("charge.refunded", { id: "ch_dashboard", object: "charge", payment_intent: pi, amount: 4000, amount_refunded: 4000, refunded: true, refunds: { data: [refund] } })]);
+    await deliver([
+      makeEvent("charge.refunded", {
+        id: "ch_dashboard",
+        object: "charge",
+        payment_intent: pi,
+        amount: 4000,
+        amount_refunded: 4000,
+        refunded: true,
+        refunds: { data: [refund] },
+      }),
+    ]);
     expect((await contribution(gone)).status).toBe("refunded");
 
     const report = await pass(c.endsAt);
@@ -469,9 +652,14 @@ describe("payments in flight, grace period and late payments", () => {
     const decided = await pass(at(c, 2 * DAY + HOUR));
     expect(decided).toMatchObject({ waiting: 0, funded: 1, payoutsPaid: 1 });
     expect(await campaignStatus(c.id)).toBe("funded");
-    expect(await payouts(c.id)).toMatchObject([{ kind: "main", gross_cents: 10_000, commission_cents: 300, amount_cents: 9700 }]);
+    expect(await payouts(c.id)).toMatchObject([
+      { kind: "main", gross_cents: 10_000, commission_cents: 300, amount_cents: 9700 },
+    ]);
     expect(stripeMock.transfers().map((t) => t.amount)).toEqual([9700]);
-    expect((await transitions(c.id)).at(-1)).toMatchObject({ event: "settle_funded", at: at(c, 2 * DAY + HOUR).toISOString() });
+    expect((await transitions(c.id)).at(-1)).toMatchObject({
+      event: "settle_funded",
+      at: at(c, 2 * DAY + HOUR).toISOString(),
+    });
   });
 
   it("grace expiry: decided without the payment still in flight; when it succeeds later (failed campaign) the next pass refunds it", async () => {
@@ -512,7 +700,13 @@ describe("payments in flight, grace period and late payments", () => {
     expect(await pass(at(c, GRACE))).toMatchObject({ funded: 1, payoutsPaid: 1 });
     expect(await campaignStatus(c.id)).toBe("funded");
     const [main] = await payouts(c.id);
-    expect(main).toMatchObject({ kind: "main", gross_cents: 10_050, commission_cents: 302, amount_cents: 9748, status: "paid" });
+    expect(main).toMatchObject({
+      kind: "main",
+      gross_cents: 10_050,
+      commission_cents: 302,
+      amount_cents: 9748,
+      status: "paid",
+    });
     expect((await contribution(slow.id)).payout_id).toBeNull();
 
     await deliver(settleAsyncPayment(slow.sessionId, "succeeded"));
@@ -522,7 +716,12 @@ describe("payments in flight, grace period and late payments", () => {
     expect(all).toHaveLength(2);
     // 3 333 × 3 % = 99.99 → 100
     expect(all[1]).toMatchObject({
-      kind: "supplementary", gross_cents: 3333, commission_bps: 300, commission_cents: 100, amount_cents: 3233, status: "paid",
+      kind: "supplementary",
+      gross_cents: 3333,
+      commission_bps: 300,
+      commission_cents: 100,
+      amount_cents: 3233,
+      status: "paid",
       idempotency_key: `payout:${c.id}:supplementary:1`,
     });
     expect((await contribution(slow.id)).payout_id).toBe(all[1]!.id);
@@ -564,7 +763,16 @@ describe("payments in flight, grace period and late payments", () => {
     await deliver(heldFailed);
     const next = await pass(at(end, GRACE + HOUR));
     expect(next).toMatchObject({ payoutsPaid: 1, refunded: 1, errors: 0 });
-    expect((await payouts(funded.id)).map((p) => [p.kind, p.gross_cents, p.commission_cents, p.amount_cents, p.idempotency_key, p.status])).toEqual([
+    expect(
+      (await payouts(funded.id)).map((p) => [
+        p.kind,
+        p.gross_cents,
+        p.commission_cents,
+        p.amount_cents,
+        p.idempotency_key,
+        p.status,
+      ]),
+    ).toEqual([
       ["main", 5000, 150, 4850, `payout:${funded.id}`, "paid"],
       ["supplementary", 1000, 30, 970, `payout:${funded.id}:supplementary:1`, "paid"],
     ]);
@@ -591,7 +799,9 @@ describe("holder accounts and transfers", () => {
     await pay(c, 10_050, "a@example.org");
     const first = await pass(c.endsAt);
     expect(first).toMatchObject({ funded: 1, payoutsPaid: 0, payoutsWaiting: 1, errors: 0 });
-    expect(await payouts(c.id)).toMatchObject([{ status: "pending", amount_cents: 9748, commission_cents: 302, stripe_transfer_id: null }]);
+    expect(await payouts(c.id)).toMatchObject([
+      { status: "pending", amount_cents: 9748, commission_cents: 302, stripe_transfer_id: null },
+    ]);
     expect(stripeMock.transfers()).toEqual([]);
     expect(await ledger(c.id, ["commission", "payout"])).toEqual([]);
     const holderMail = JSON.parse((await emails("campaign_funded_holder"))[0]!.payload_json);
@@ -605,16 +815,36 @@ describe("holder accounts and transfers", () => {
 
     // The holder finishes onboarding: account linked, then Stripe says it can receive transfers.
     const account = "acct_test_linked_late";
-    await db.updateTable("organizations").set({ stripe_account_id: account }).where("id", "=", c.orgId).execute();
+    await db
+      .updateTable("organizations")
+      .set({ stripe_account_id: account })
+      .where("id", "=", c.orgId)
+      .execute();
     const event = makeEvent("account.updated", {
-      id: account, object: "account", type: "express", payouts_enabled: true, charges_enabled: true, details_submitted: true, capabilities: { transfers: "active" },
+      id: account,
+      object: "account",
+      type: "express",
+      payouts_enabled: true,
+      charges_enabled: true,
+      details_submitted: true,
+      capabilities: { transfers: "active" },
     });
     expect(await deliver([event])).toEqual(["processed"]);
-    expect((await db.selectFrom("organizations").select("stripe_payouts_enabled").where("id", "=", c.orgId).executeTakeFirstOrThrow()).stripe_payouts_enabled).toBe(1);
+    expect(
+      (
+        await db
+          .selectFrom("organizations")
+          .select("stripe_payouts_enabled")
+          .where("id", "=", c.orgId)
+          .executeTakeFirstOrThrow()
+      ).stripe_payouts_enabled,
+    ).toBe(1);
 
     const third = await pass(at(c, 2 * DAY));
     expect(third).toMatchObject({ payoutsPaid: 1, payoutsWaiting: 0, errors: 0 });
-    expect(stripeMock.transfers()).toMatchObject([{ amount: 9748, destination: account, transfer_group: `campaign_${c.id}` }]);
+    expect(stripeMock.transfers()).toMatchObject([
+      { amount: 9748, destination: account, transfer_group: `campaign_${c.id}` },
+    ]);
     expect(transferRequests().map((r) => r.idempotencyKey)).toEqual([`payout:${c.id}`]);
     expect(await payouts(c.id)).toMatchObject([{ status: "paid" }]);
     expect(await ledger(c.id, ["commission", "payout"])).toEqual([
@@ -651,7 +881,11 @@ describe("holder accounts and transfers", () => {
     const second = await pass(at(c, HOUR));
     expect(second).toMatchObject({ payoutsPaid: 1, errors: 0 });
     expect(stripeMock.transfers()).toHaveLength(1);
-    expect(transferRequests().map((r) => r.idempotencyKey)).toEqual([`payout:${c.id}`, `payout:${c.id}`, `payout:${c.id}`]);
+    expect(transferRequests().map((r) => r.idempotencyKey)).toEqual([
+      `payout:${c.id}`,
+      `payout:${c.id}`,
+      `payout:${c.id}`,
+    ]);
     expect(await payouts(c.id)).toMatchObject([{ status: "paid", attempts: 2 }]);
   });
 });
@@ -660,20 +894,23 @@ describe("refunds under stress and failure", () => {
   it.each([
     [429, "rate limits"],
     [500, "server errors"],
-  ])("a storm of %i (%s) on /v1/refunds ends with every contribution refunded exactly once", async (status) => {
-    const c = await makeCampaign({ goalCents: 100_000 });
-    for (let i = 0; i < 6; i++) await pay(c, 1000 + i, `p${i}@example.org`);
-    stripeMock.failNext(6, status, /\/v1\/refunds/);
-    const started = Date.now();
-    const report = await pass(c.endsAt);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(report).toMatchObject({ failed: 1, refunded: 6, refundFailed: 0, errors: 0 });
-    await expectEachRefundedOnce(c.id);
-    expect(stripeMock.refunds()).toHaveLength(6);
-    expect(refundRequests()).toHaveLength(12); // 6 injected failures + 6 successes
-    expect(await pass(at(c, HOUR))).toMatchObject({ refunded: 0 });
-    expect(refundRequests()).toHaveLength(12);
-  });
+  ])(
+    "a storm of %i (%s) on /v1/refunds ends with every contribution refunded exactly once",
+    async (status) => {
+      const c = await makeCampaign({ goalCents: 100_000 });
+      for (let i = 0; i < 6; i++) await pay(c, 1000 + i, `p${i}@example.org`);
+      stripeMock.failNext(6, status, /\/v1\/refunds/);
+      const started = Date.now();
+      const report = await pass(c.endsAt);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(report).toMatchObject({ failed: 1, refunded: 6, refundFailed: 0, errors: 0 });
+      await expectEachRefundedOnce(c.id);
+      expect(stripeMock.refunds()).toHaveLength(6);
+      expect(refundRequests()).toHaveLength(12); // 6 injected failures + 6 successes
+      expect(await pass(at(c, HOUR))).toMatchObject({ refunded: 0 });
+      expect(refundRequests()).toHaveLength(12);
+    },
+  );
 
   it("a refund Stripe reports failed becomes refund_failed, is kept for staff and not retried by the next pass", async () => {
     const c = await makeCampaign({ goalCents: 100_000 });
@@ -687,7 +924,9 @@ describe("refunds under stress and failure", () => {
     const k = await contribution(bad);
     expect(k.status).toBe("refund_failed");
     expect(k.stripe_refund_id).toMatch(/^re_/);
-    expect(await ledger(c.id, ["refund"])).toEqual([{ kind: "refund", amount_cents: 2000, contribution_id: ok }]);
+    expect(await ledger(c.id, ["refund"])).toEqual([
+      { kind: "refund", amount_cents: 2000, contribution_id: ok },
+    ]);
 
     stripeMock.setRefundOutcome(() => "succeeded");
     const next = await pass(at(c, DAY));
@@ -731,23 +970,46 @@ describe("staff cancel", () => {
     await pay(c, 6000, "bob@example.org");
     await pay(c, 1000, "alice@example.org");
     const reason = "Le porteur a renoncé au projet.";
-    await expect(cancelCampaign(db, c.id, { reason: "  ", now: new Date() })).rejects.toThrow(TransitionError);
+    await expect(cancelCampaign(db, c.id, { reason: "  ", now: new Date() })).rejects.toThrow(
+      TransitionError,
+    );
     const when = new Date(c.endsAt.getTime() - 30 * 60_000);
     await cancelCampaign(db, c.id, { reason, actorUserId: null, now: when });
     expect(await campaignStatus(c.id)).toBe("cancelled");
-    expect(await transitions(c.id)).toEqual([{ from_status: "live", to_status: "cancelled", event: "cancel", actor_role: "staff", reason, at: when.toISOString() }]);
+    expect(await transitions(c.id)).toEqual([
+      {
+        from_status: "live",
+        to_status: "cancelled",
+        event: "cancel",
+        actor_role: "staff",
+        reason,
+        at: when.toISOString(),
+      },
+    ]);
 
     const notices = await emails("campaign_refund_contributor");
     expect(notices.map((e) => e.to_email).sort()).toEqual(["alice@example.org", "bob@example.org"]);
     for (const n of notices) expect(JSON.parse(n.payload_json)).toMatchObject({ cancelled: true, reason });
-    expect(JSON.parse(notices.find((n) => n.to_email === "alice@example.org")!.payload_json).amountCents).toBe(5000);
+    expect(
+      JSON.parse(notices.find((n) => n.to_email === "alice@example.org")!.payload_json).amountCents,
+    ).toBe(5000);
     clearOutbox();
     expect(await deliverDueEmails(db, { now: when, limit: 100 })).toMatchObject({ failed: 0 });
-    const delivered = readOutbox().filter((m) => m.to.includes("alice@example.org") && m.text?.includes(reason));
+    const delivered = readOutbox().filter(
+      (m) => m.to.includes("alice@example.org") && m.text?.includes(reason),
+    );
     expect(delivered).toHaveLength(1);
 
     // No new contribution on a cancelled campaign.
-    const input = { amountCents: 2000, rewardId: null, email: "x@example.org", publicName: "X", anonymous: false, hideAmount: false, message: null };
+    const input = {
+      amountCents: 2000,
+      rewardId: null,
+      email: "x@example.org",
+      publicName: "X",
+      anonymous: false,
+      hideAmount: false,
+      message: null,
+    };
     expect(await startContribution(db, c.slug, input)).toMatchObject({ ok: false, status: 409 });
 
     const report = await pass(new Date(when.getTime() + 60_000));
@@ -776,7 +1038,11 @@ describe("staff cancel", () => {
   });
 
   it("cancels an approved campaign (nothing to refund); a funded campaign cannot be cancelled", async () => {
-    const approved = await makeCampaign({ status: "approved", startsAt: new Date(Date.now() + 5 * DAY), endsAt: new Date(Date.now() + 30 * DAY) });
+    const approved = await makeCampaign({
+      status: "approved",
+      startsAt: new Date(Date.now() + 5 * DAY),
+      endsAt: new Date(Date.now() + 30 * DAY),
+    });
     await cancelCampaign(db, approved.id, { reason: "Projet abandonné." });
     expect(await campaignStatus(approved.id)).toBe("cancelled");
     expect((await pass(new Date(Date.now() + 6 * DAY))).started).toBe(0);
@@ -802,7 +1068,9 @@ describe("two settlers at once", () => {
     await pay(fundedC, 4050, "b@example.org");
     for (let i = 0; i < 5; i++) await pay(failedC, 1000 + i, `f${i}@example.org`);
     await pay(waitingC, 1000, "w@example.org");
-    const now = new Date(Math.max(fundedC.endsAt.getTime(), failedC.endsAt.getTime(), waitingC.endsAt.getTime()));
+    const now = new Date(
+      Math.max(fundedC.endsAt.getTime(), failedC.endsAt.getTime(), waitingC.endsAt.getTime()),
+    );
     return { fundedC, failedC, waitingC, now };
   }
 
@@ -816,7 +1084,9 @@ describe("two settlers at once", () => {
     expect(sum("payoutsPaid")).toBe(1);
     expect(sum("refunded")).toBe(5);
     // the two really competed: each found at least one campaign under the other's lease
-    expect(a.lines.concat(b.lines).filter((l) => l.includes("un autre processus s'en occupe")).length).toBeGreaterThan(0);
+    expect(
+      a.lines.concat(b.lines).filter((l) => l.includes("un autre processus s'en occupe")).length,
+    ).toBeGreaterThan(0);
 
     for (const c of [fundedC, failedC, waitingC]) {
       const events = (await transitions(c.id)).map((t) => t.event);
@@ -824,7 +1094,9 @@ describe("two settlers at once", () => {
     }
     expect(await payouts(fundedC.id)).toHaveLength(1);
     expect(await payouts(waitingC.id)).toMatchObject([{ status: "pending" }]);
-    expect(stripeMock.transfers()).toMatchObject([{ amount: 9748, transfer_group: `campaign_${fundedC.id}` }]);
+    expect(stripeMock.transfers()).toMatchObject([
+      { amount: 9748, transfer_group: `campaign_${fundedC.id}` },
+    ]);
     expect(transferRequests().map((r) => r.idempotencyKey)).toEqual([`payout:${fundedC.id}`]);
     await expectEachRefundedOnce(failedC.id);
     expect(stripeMock.refunds()).toHaveLength(5);
@@ -837,7 +1109,10 @@ describe("two settlers at once", () => {
     expect(await db.selectFrom("settlement_leases").selectAll().execute()).toEqual([]);
 
     // And once more, both at once, later: nothing moves.
-    const [c2, d2] = await Promise.all([pass(new Date(now.getTime() + HOUR), "settler-a"), pass(new Date(now.getTime() + HOUR), "settler-b")]);
+    const [c2, d2] = await Promise.all([
+      pass(new Date(now.getTime() + HOUR), "settler-a"),
+      pass(new Date(now.getTime() + HOUR), "settler-b"),
+    ]);
     expect(c2.payoutsPaid + d2.payoutsPaid + c2.refunded + d2.refunded).toBe(0);
     expect(stripeMock.transfers()).toHaveLength(1);
     expect(stripeMock.refunds()).toHaveLength(5);
@@ -858,18 +1133,32 @@ describe("two settlers at once", () => {
   it("a campaign whose lease another settler holds is left alone", async () => {
     const c = await makeCampaign({ goalCents: 1000 });
     await pay(c, 1000, "a@example.org");
-    await db.insertInto("settlement_leases").values({ campaign_id: c.id, holder: "someone-else", expires_at: new Date(Date.now() + 60_000).toISOString() }).execute();
+    await db
+      .insertInto("settlement_leases")
+      .values({
+        campaign_id: c.id,
+        holder: "someone-else",
+        expires_at: new Date(Date.now() + 60_000).toISOString(),
+      })
+      .execute();
     const report = await pass(c.endsAt, "me");
     expect(report.closed).toBe(1); // the calendar step needs no lease
     expect(await campaignStatus(c.id)).toBe("settling");
     expect(stripeMock.transfers()).toEqual([]);
     // an expired lease is taken over
-    await db.updateTable("settlement_leases").set({ expires_at: new Date(Date.now() - 1).toISOString() }).execute();
+    await db
+      .updateTable("settlement_leases")
+      .set({ expires_at: new Date(Date.now() - 1).toISOString() })
+      .execute();
     expect(await pass(at(c, HOUR), "me")).toMatchObject({ funded: 1, payoutsPaid: 1 });
   });
 
   it("a lease left by a settler killed after its campaign's last step is cleared by the next pass; a live one is kept", async () => {
-    const [done, expired, live] = [await makeCampaign({ goalCents: 1000 }), await makeCampaign({ goalCents: 1000 }), await makeCampaign({ goalCents: 1000 })];
+    const [done, expired, live] = [
+      await makeCampaign({ goalCents: 1000 }),
+      await makeCampaign({ goalCents: 1000 }),
+      await makeCampaign({ goalCents: 1000 }),
+    ];
     for (const c of [done, expired, live]) await pay(c, 1000, "a@example.org");
     expect(await pass(live.endsAt, "me")).toMatchObject({ funded: 3, payoutsPaid: 3 }); // the last to end
     // Killed just after the transfer, before releasing: no later pass has anything to do on these campaigns.
@@ -879,12 +1168,23 @@ describe("two settlers at once", () => {
       .insertInto("settlement_leases")
       .values([
         { campaign_id: done.id, holder: `${os.hostname()}:${deadPid}:dead`, expires_at: future },
-        { campaign_id: expired.id, holder: "autre-serveur:1234:gone", expires_at: new Date(Date.now() - 1).toISOString() },
+        {
+          campaign_id: expired.id,
+          holder: "autre-serveur:1234:gone",
+          expires_at: new Date(Date.now() - 1).toISOString(),
+        },
         { campaign_id: live.id, holder: "autre-serveur:5678:busy", expires_at: future },
       ])
       .execute();
-    expect(await pass(at(live, HOUR), "me")).toMatchObject({ funded: 0, payoutsPaid: 0, skipped: 0, errors: 0 });
-    expect(await db.selectFrom("settlement_leases").select(["campaign_id", "holder"]).execute()).toEqual([{ campaign_id: live.id, holder: "autre-serveur:5678:busy" }]);
+    expect(await pass(at(live, HOUR), "me")).toMatchObject({
+      funded: 0,
+      payoutsPaid: 0,
+      skipped: 0,
+      errors: 0,
+    });
+    expect(await db.selectFrom("settlement_leases").select(["campaign_id", "holder"]).execute()).toEqual([
+      { campaign_id: live.id, holder: "autre-serveur:5678:busy" },
+    ]);
   });
 });
 
@@ -897,7 +1197,9 @@ async function deliveredTexts(to: string): Promise<string[]> {
   clearOutbox();
   await deliverDueEmails(db, { now: new Date(Date.now() + 30 * DAY), limit: 1000 });
   // Non-breaking spaces (French typography) read as plain ones.
-  return readOutbox().filter((m) => m.to.includes(to)).map((m) => `${m.subject}\n${m.text ?? ""}`.replace(/[\u00a0\u202f]/g, " "));
+  return readOutbox()
+    .filter((m) => m.to.includes(to))
+    .map((m) => `${m.subject}\n${m.text ?? ""}`.replace(/[\u00a0\u202f]/g, " "));
 }
 
 async function keysOf(kind: string): Promise<string[]> {
@@ -918,7 +1220,13 @@ describe("the money path: every message is true", () => {
 
     // Stripe answers later: the refund went through.
     const k = await contribution(id);
-    const refund = { id: k.stripe_refund_id!, object: "refund", payment_intent: k.stripe_payment_intent_id, amount: 2500, status: "succeeded" };
+    const refund = {
+      id: k.stripe_refund_id!,
+      object: "refund",
+      payment_intent: k.stripe_payment_intent_id,
+      amount: 2500,
+      status: "succeeded",
+    };
     await deliver([makeEvent("refund.updated", refund)]);
     await deliver([makeEvent("refund.updated", refund)]); // another delivery of the same news
     expect((await contribution(id)).status).toBe("refunded");
@@ -939,7 +1247,10 @@ describe("the money path: every message is true", () => {
     const texts = (await deliveredTexts("bob@example.org")).join("\n");
     const session = (await contribution(id)).stripe_checkout_session_id!;
     const { thankYouPage } = await import("~/payments/thank-you.server");
-    expect(await thankYouPage(db, session)).toMatchObject({ state: "refund_failed", contactEmail: "contact@propulsons.example" });
+    expect(await thankYouPage(db, session)).toMatchObject({
+      state: "refund_failed",
+      contactEmail: "contact@propulsons.example",
+    });
     expect(texts).toContain("contact@propulsons.example");
     expect(texts).toContain("PRP-");
     expect(texts).not.toMatch(/avez été remboursé/);
@@ -960,8 +1271,12 @@ describe("the money path: every message is true", () => {
     await deliver(held);
     expect((await contribution(late.id)).status).toBe("paid");
     expect(await keysOf("late_payment_contributor")).toEqual([`late-payment:${late.id}`]);
-    expect((await emails("contribution_receipt")).filter((e) => e.to_email === "late@example.org")).toEqual([]);
-    expect((await emails("holder_new_contribution")).filter((e) => e.idempotency_key === `holder-new:${late.id}`)).toEqual([]);
+    expect((await emails("contribution_receipt")).filter((e) => e.to_email === "late@example.org")).toEqual(
+      [],
+    );
+    expect(
+      (await emails("holder_new_contribution")).filter((e) => e.idempotency_key === `holder-new:${late.id}`),
+    ).toEqual([]);
     const told = (await deliveredTexts("late@example.org")).join("\n");
     expect(told).not.toMatch(/Merci ! Votre contribution .* est confirmée/);
     expect(told).toContain("va vous être remboursé");
@@ -972,28 +1287,55 @@ describe("the money path: every message is true", () => {
     expect(await pass(at(c, GRACE + HOUR))).toMatchObject({ refunded: 1, errors: 0 });
     expect((await thankYouPage(db, late.sessionId))?.state).toBe("refunded");
     const sent = await emails("refund_sent_contributor");
-    expect(sent.filter((e) => e.idempotency_key === `refund-sent:${late.id}`).map((e) => JSON.parse(e.payload_json).cause)).toEqual(["late_payment"]);
+    expect(
+      sent
+        .filter((e) => e.idempotency_key === `refund-sent:${late.id}`)
+        .map((e) => JSON.parse(e.payload_json).cause),
+    ).toEqual(["late_payment"]);
   });
 
   it("cancelling a campaign expires its open checkouts at Stripe and releases their reward units", async () => {
     const c = await makeCampaign({ goalCents: 10_000 });
     const reward = await db
       .insertInto("rewards")
-      .values({ campaign_id: c.id, title: "Panier", description: "Un panier", minimum_cents: 2000, stock: 3, position: 1 } as never)
+      .values({
+        campaign_id: c.id,
+        title: "Panier",
+        description: "Un panier",
+        minimum_cents: 2000,
+        stock: 3,
+        position: 1,
+      } as never)
       .returning("id")
       .executeTakeFirstOrThrow();
     const started = await startContribution(db, c.slug, {
-      amountCents: 2000, rewardId: reward.id, email: "panier@example.org", publicName: "P", anonymous: false, hideAmount: false, message: null,
+      amountCents: 2000,
+      rewardId: reward.id,
+      email: "panier@example.org",
+      publicName: "P",
+      anonymous: false,
+      hideAmount: false,
+      message: null,
     });
     if (!started.ok) throw new Error(JSON.stringify(started));
     const row = await contribution(started.contributionId);
-    expect((await db.selectFrom("rewards").select("held").where("id", "=", reward.id).executeTakeFirstOrThrow()).held).toBe(1);
+    expect(
+      (await db.selectFrom("rewards").select("held").where("id", "=", reward.id).executeTakeFirstOrThrow())
+        .held,
+    ).toBe(1);
 
     await cancelCampaign(db, c.id, { reason: "Projet abandonné par le porteur.", now: at(c, -HOUR / 2) });
     expect(stripeMock.session(row.stripe_checkout_session_id!)?.status).toBe("expired");
-    expect(stripeMock.requests().filter((r) => r.path === `/v1/checkout/sessions/${row.stripe_checkout_session_id}/expire`)).toHaveLength(1);
+    expect(
+      stripeMock
+        .requests()
+        .filter((r) => r.path === `/v1/checkout/sessions/${row.stripe_checkout_session_id}/expire`),
+    ).toHaveLength(1);
     expect((await contribution(row.id)).status).toBe("expired");
-    expect((await db.selectFrom("rewards").select("held").where("id", "=", reward.id).executeTakeFirstOrThrow()).held).toBe(0);
+    expect(
+      (await db.selectFrom("rewards").select("held").where("id", "=", reward.id).executeTakeFirstOrThrow())
+        .held,
+    ).toBe(0);
     // Nobody can pay it any more.
     expect(() => payCheckout(row.stripe_checkout_session_id!)).toThrow(/expired/);
   });
@@ -1007,23 +1349,35 @@ describe("the money path: every message is true", () => {
     expect(funded).not.toMatch(/virement (a été|est) émis/);
     expect(funded).toMatch(/Vous recevrez 58,20 €/);
 
-    await db.updateTable("organizations").set({ stripe_account_id: "acct_test_linked", stripe_payouts_enabled: 1 }).where("id", "=", c.orgId).execute();
+    await db
+      .updateTable("organizations")
+      .set({ stripe_account_id: "acct_test_linked", stripe_payouts_enabled: 1 })
+      .where("id", "=", c.orgId)
+      .execute();
     expect(await pass(at(c, HOUR))).toMatchObject({ payoutsPaid: 1 });
     const [payout] = await payouts(c.id);
     const transfer = stripeMock.transfers()[0]!;
     expect(payout).toMatchObject({ status: "paid", stripe_transfer_id: transfer.id, amount_cents: 5820 });
     expect(transfer.amount).toBe(5820);
     const sent = await emails("payout_sent_holder");
-    expect(sent.map((e) => [e.idempotency_key, JSON.parse(e.payload_json).transferId, JSON.parse(e.payload_json).payoutCents])).toEqual([
-      [`payout-sent:${payout!.id}`, transfer.id, 5820],
-    ]);
+    expect(
+      sent.map((e) => [
+        e.idempotency_key,
+        JSON.parse(e.payload_json).transferId,
+        JSON.parse(e.payload_json).payoutCents,
+      ]),
+    ).toEqual([[`payout-sent:${payout!.id}`, transfer.id, 5820]]);
     expect((await deliveredTexts(c.holderEmail)).join("\n")).toMatch(/a été émis/);
   });
 
   it("late payments on a funded campaign are paid out together: one supplementary transfer per pass", async () => {
     const c = await makeCampaign({ goalCents: 5000 });
     await pay(c, 5000, "a@example.org");
-    const lates = [await open(c, 1000, "b@example.org"), await open(c, 2000, "c@example.org"), await open(c, 3000, "d@example.org")];
+    const lates = [
+      await open(c, 1000, "b@example.org"),
+      await open(c, 2000, "c@example.org"),
+      await open(c, 3000, "d@example.org"),
+    ];
     const held = lates.map((k) => payCheckout(k.sessionId));
     expect(await pass(at(c, GRACE))).toMatchObject({ funded: 1, payoutsPaid: 1 });
     for (const events of held) await deliver(events);
@@ -1035,7 +1389,11 @@ describe("the money path: every message is true", () => {
     ]);
     expect(transferRequests()).toHaveLength(2);
     for (const k of lates) expect((await contribution(k.id)).payout_id).toBe(all[1]!.id);
-    expect(JSON.parse((await emails("payout_sent_holder"))[1]!.payload_json)).toMatchObject({ kind: "supplementary", contributionsCount: 3, payoutCents: 5820 });
+    expect(JSON.parse((await emails("payout_sent_holder"))[1]!.payload_json)).toMatchObject({
+      kind: "supplementary",
+      contributionsCount: 3,
+      payoutCents: 5820,
+    });
     expect(await pass(at(c, GRACE + DAY))).toMatchObject({ payoutsPaid: 0 });
   });
   it("a payout asked of Stripe keeps its amount: a crash after the transfer, then a dispute, moves no money twice", async () => {
@@ -1051,15 +1409,28 @@ describe("the money path: every message is true", () => {
     expect(stripeMock.transfers().map((t) => t.amount)).toEqual([4850]);
     // A dispute opens on a payment that transfer carried.
     const k = await contribution(disputed);
-    const d = { id: `dp_${k.stripe_payment_intent_id}`, object: "dispute", amount: 2000, payment_intent: k.stripe_payment_intent_id, status: "needs_response" };
+    const d = {
+      id: `dp_${k.stripe_payment_intent_id}`,
+      object: "dispute",
+      amount: 2000,
+      payment_intent: k.stripe_payment_intent_id,
+      status: "needs_response",
+    };
     await deliver([makeEvent("charge.dispute.created", d), makeEvent("charge.dispute.funds_withdrawn", d)]);
     expect(await pass(at(c, HOUR))).toMatchObject({ payoutsPaid: 1, errors: 0 });
     // Same key, same request: Stripe answers with the transfer it made, and that is what is recorded.
-    expect(new Set(transferRequests().map((r) => `${r.idempotencyKey} ${r.body.amount}`))).toEqual(new Set([`payout:${c.id} 4850`]));
+    expect(new Set(transferRequests().map((r) => `${r.idempotencyKey} ${r.body.amount}`))).toEqual(
+      new Set([`payout:${c.id} 4850`]),
+    );
     expect(stripeMock.transfers().map((t) => t.amount)).toEqual([4850]);
-    expect(await payouts(c.id)).toMatchObject([{ status: "paid", amount_cents: 4850, stripe_transfer_id: stripeMock.transfers()[0]!.id }]);
+    expect(await payouts(c.id)).toMatchObject([
+      { status: "paid", amount_cents: 4850, stripe_transfer_id: stripeMock.transfers()[0]!.id },
+    ]);
     // Won later: nothing more is paid out for it (it was already).
-    await deliver([makeEvent("charge.dispute.funds_reinstated", { ...d, status: "won" }), makeEvent("charge.dispute.closed", { ...d, status: "won" })]);
+    await deliver([
+      makeEvent("charge.dispute.funds_reinstated", { ...d, status: "won" }),
+      makeEvent("charge.dispute.closed", { ...d, status: "won" }),
+    ]);
     await pass(at(c, DAY));
     expect(stripeMock.transfers().map((t) => t.amount)).toEqual([4850]);
   });
@@ -1067,23 +1438,41 @@ describe("the money path: every message is true", () => {
 
 describe("disputes have a whole life", () => {
   function dispute(k: { stripe_payment_intent_id: string | null; amount_cents: number }, status: string) {
-    return { id: `dp_${k.stripe_payment_intent_id}`, object: "dispute", amount: k.amount_cents, payment_intent: k.stripe_payment_intent_id, status };
+    return {
+      id: `dp_${k.stripe_payment_intent_id}`,
+      object: "dispute",
+      amount: k.amount_cents,
+      payment_intent: k.stripe_payment_intent_id,
+      status,
+    };
   }
 
   it("opened, money withdrawn, won and reinstated: the flag comes and goes, the money counts again, reconcile stays clean", async () => {
     const c = await makeCampaign({ goalCents: 10_000 });
     const id = await pay(c, 3000, "a@example.org");
     const k = await contribution(id);
-    await deliver([makeEvent("charge.dispute.created", dispute(k, "needs_response")), makeEvent("charge.dispute.funds_withdrawn", dispute(k, "needs_response"))]);
+    await deliver([
+      makeEvent("charge.dispute.created", dispute(k, "needs_response")),
+      makeEvent("charge.dispute.funds_withdrawn", dispute(k, "needs_response")),
+    ]);
     let now = await contribution(id);
-    expect(now).toMatchObject({ dispute_status: "open", dispute_withdrawn_cents: 3000, staff_flag: "disputed" });
-    expect(await ledger(c.id, ["contribution_paid_reversal"])).toEqual([{ kind: "contribution_paid_reversal", amount_cents: 3000, contribution_id: id }]);
+    expect(now).toMatchObject({
+      dispute_status: "open",
+      dispute_withdrawn_cents: 3000,
+      staff_flag: "disputed",
+    });
+    expect(await ledger(c.id, ["contribution_paid_reversal"])).toEqual([
+      { kind: "contribution_paid_reversal", amount_cents: 3000, contribution_id: id },
+    ]);
     const { campaignMoney } = await import("~/payments/campaign-money.server");
     expect((await campaignMoney(db, c.id)).collectedCents).toBe(0);
     const { reconcile } = await import("~/settlement/reconcile.server");
     expect((await reconcile(db)).flatMap((b) => b.problems)).toEqual([]);
 
-    await deliver([makeEvent("charge.dispute.funds_reinstated", dispute(k, "won")), makeEvent("charge.dispute.closed", dispute(k, "won"))]);
+    await deliver([
+      makeEvent("charge.dispute.funds_reinstated", dispute(k, "won")),
+      makeEvent("charge.dispute.closed", dispute(k, "won")),
+    ]);
     now = await contribution(id);
     expect(now).toMatchObject({ dispute_status: "won", dispute_withdrawn_cents: 0, staff_flag: null });
     expect((await campaignMoney(db, c.id)).collectedCents).toBe(3000);
@@ -1103,16 +1492,25 @@ describe("disputes have a whole life", () => {
     await deliver(events);
     const k = await contribution(lost.id);
     expect(k.staff_flag).toBe("amount_mismatch");
-    await deliver([makeEvent("charge.dispute.created", dispute(k, "needs_response")), makeEvent("charge.dispute.funds_withdrawn", dispute(k, "needs_response"))]);
+    await deliver([
+      makeEvent("charge.dispute.created", dispute(k, "needs_response")),
+      makeEvent("charge.dispute.funds_withdrawn", dispute(k, "needs_response")),
+    ]);
     expect((await contribution(lost.id)).staff_flag).toBe("amount_mismatch,disputed");
     await deliver([makeEvent("charge.dispute.closed", dispute(k, "lost"))]);
-    expect(await contribution(lost.id)).toMatchObject({ dispute_status: "lost", staff_flag: "amount_mismatch,dispute_lost" });
+    expect(await contribution(lost.id)).toMatchObject({
+      dispute_status: "lost",
+      staff_flag: "amount_mismatch,dispute_lost",
+    });
 
     expect(await pass(c.endsAt)).toMatchObject({ failed: 1, refunded: 1, errors: 0 });
     expect((await contribution(keep)).status).toBe("refunded");
     expect((await contribution(lost.id)).status).toBe("paid");
     expect(refundRequests().map((r) => r.idempotencyKey)).toEqual([`refund:${keep}`]);
     expect(await pass(at(c, DAY))).toMatchObject({ refunded: 0, errors: 0 });
-    expect(await keysOf("dispute_contributor")).toEqual([`dispute-lost:${lost.id}`, `dispute-opened:${lost.id}`]);
+    expect(await keysOf("dispute_contributor")).toEqual([
+      `dispute-lost:${lost.id}`,
+      `dispute-opened:${lost.id}`,
+    ]);
   });
 });

@@ -44,7 +44,8 @@ function run(command: string, args: string[]): Promise<Run> {
 }
 
 /** `npx tsx scripts/staff-add.ts …` (the local tsx binary, without npx's own chatter). */
-const staffAdd = (...args: string[]) => run(path.join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/staff-add.ts", ...args]);
+const staffAdd = (...args: string[]) =>
+  run(path.join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/staff-add.ts", ...args]);
 
 interface UserRow {
   id: number;
@@ -54,15 +55,26 @@ interface UserRow {
 }
 
 async function user(email: string): Promise<UserRow | undefined> {
-  return database.db.selectFrom("users").select(["id", "email", "display_name", "role"]).where("email", "=", email).executeTakeFirst();
+  return database.db
+    .selectFrom("users")
+    .select(["id", "email", "display_name", "role"])
+    .where("email", "=", email)
+    .executeTakeFirst();
 }
 
 async function userCount(): Promise<number> {
-  const r = await database.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const r = await database.db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
-async function insertUser(email: string, name: string, role: "citizen" | "holder" | "staff"): Promise<number> {
+async function insertUser(
+  email: string,
+  name: string,
+  role: "citizen" | "holder" | "staff",
+): Promise<number> {
   const r = await database.db
     .insertInto("users")
     .values({ email, display_name: name, role, created_at: "2026-01-01T00:00:00.000Z" })
@@ -74,12 +86,24 @@ async function insertUser(email: string, name: string, role: "citizen" | "holder
 async function openSession(userId: number, idHash: string): Promise<void> {
   await database.db
     .insertInto("sessions")
-    .values({ id_hash: idHash, user_id: userId, created_at: "2026-11-01T00:00:00.000Z", expires_at: "2099-01-01T00:00:00.000Z", revoked_at: null, user_agent: null })
+    .values({
+      id_hash: idHash,
+      user_id: userId,
+      created_at: "2026-11-01T00:00:00.000Z",
+      expires_at: "2099-01-01T00:00:00.000Z",
+      revoked_at: null,
+      user_agent: null,
+    })
     .execute();
 }
 
 async function sessions(userId: number) {
-  return database.db.selectFrom("sessions").select(["id_hash", "revoked_at"]).where("user_id", "=", userId).orderBy("id_hash").execute();
+  return database.db
+    .selectFrom("sessions")
+    .select(["id_hash", "revoked_at"])
+    .where("user_id", "=", userId)
+    .orderBy("id_hash")
+    .execute();
 }
 
 /** Each case starts tsx once or more (about a second each, more on a busy machine). */
@@ -90,10 +114,15 @@ describe("staff:add", SLOW, () => {
     const r = await staffAdd("agnes.nouvel@pasdecalais.fr", "--nom", "Agnès Nouvel");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Compte créé pour agnes.nouvel@pasdecalais.fr avec l'accès à l'espace Département.");
+    expect(r.stdout).toContain(
+      "Compte créé pour agnes.nouvel@pasdecalais.fr avec l'accès à l'espace Département.",
+    );
     expect(r.stdout).toContain("/gestion");
     expect(r.stdout).not.toContain("Attention");
-    expect(await user("agnes.nouvel@pasdecalais.fr")).toMatchObject({ display_name: "Agnès Nouvel", role: "staff" });
+    expect(await user("agnes.nouvel@pasdecalais.fr")).toMatchObject({
+      display_name: "Agnès Nouvel",
+      role: "staff",
+    });
   });
 
   it("normalises the address and makes a name from it when none is given; warns about an address outside @pasdecalais.fr", async () => {
@@ -101,7 +130,10 @@ describe("staff:add", SLOW, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Compte créé pour jean-marc.dupuis@example.org");
     expect(r.stdout).toContain("Attention : cette adresse n'est pas une adresse @pasdecalais.fr.");
-    expect(await user("jean-marc.dupuis@example.org")).toMatchObject({ display_name: "Jean Marc Dupuis", role: "staff" });
+    expect(await user("jean-marc.dupuis@example.org")).toMatchObject({
+      display_name: "Jean Marc Dupuis",
+      role: "staff",
+    });
     expect(await user("  Jean-Marc.Dupuis@Example.ORG ")).toBeUndefined();
   });
 
@@ -110,14 +142,26 @@ describe("staff:add", SLOW, () => {
     const before = await userCount();
     const r = await staffAdd("lea.citoyenne@example.org");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("lea.citoyenne@example.org a maintenant accès à l'espace Département (rôle précédent : citizen).");
-    expect(await user("lea.citoyenne@example.org")).toEqual({ id, email: "lea.citoyenne@example.org", display_name: "Léa C.", role: "staff" });
+    expect(r.stdout).toContain(
+      "lea.citoyenne@example.org a maintenant accès à l'espace Département (rôle précédent : citizen).",
+    );
+    expect(await user("lea.citoyenne@example.org")).toEqual({
+      id,
+      email: "lea.citoyenne@example.org",
+      display_name: "Léa C.",
+      role: "staff",
+    });
     expect(await userCount()).toBe(before);
 
     const again = await staffAdd("lea.citoyenne@example.org", "--nom=Léa Citoyenne");
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("(rôle précédent : staff)");
-    expect(await user("lea.citoyenne@example.org")).toEqual({ id, email: "lea.citoyenne@example.org", display_name: "Léa Citoyenne", role: "staff" });
+    expect(await user("lea.citoyenne@example.org")).toEqual({
+      id,
+      email: "lea.citoyenne@example.org",
+      display_name: "Léa Citoyenne",
+      role: "staff",
+    });
     expect(await userCount()).toBe(before);
   });
 
@@ -153,8 +197,14 @@ describe("staff:remove (--retirer=oui)", SLOW, () => {
 
     const r = await staffAdd("--retirer=oui", "Sortant@PasDeCalais.fr");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("sortant@pasdecalais.fr n'a plus accès à l'espace Département ; ses sessions sont fermées.");
-    expect(await user("sortant@pasdecalais.fr")).toMatchObject({ id, role: "citizen", display_name: "Agent Sortant" });
+    expect(r.stdout).toContain(
+      "sortant@pasdecalais.fr n'a plus accès à l'espace Département ; ses sessions sont fermées.",
+    );
+    expect(await user("sortant@pasdecalais.fr")).toMatchObject({
+      id,
+      role: "citizen",
+      display_name: "Agent Sortant",
+    });
     expect((await sessions(id)).map((s) => [s.id_hash, s.revoked_at !== null])).toEqual([
       ["hash-sortant-1", true],
       ["hash-sortant-2", true],
@@ -171,7 +221,16 @@ describe("staff:remove (--retirer=oui)", SLOW, () => {
     const id = await insertUser("porteuse.agent@example.org", "Porteuse", "staff");
     await database.db
       .insertInto("organizations")
-      .values({ owner_user_id: id, name: "Asso", legal_form: "association", registration_number: null, town: "Arras", territory_id: 1, stripe_account_id: null, created_at: "2026-01-01T00:00:00.000Z" })
+      .values({
+        owner_user_id: id,
+        name: "Asso",
+        legal_form: "association",
+        registration_number: null,
+        town: "Arras",
+        territory_id: 1,
+        stripe_account_id: null,
+        created_at: "2026-01-01T00:00:00.000Z",
+      })
       .execute();
     const r = await staffAdd("porteuse.agent@example.org", "--retirer=oui");
     expect(r.code).toBe(0);

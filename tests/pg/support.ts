@@ -30,7 +30,10 @@ export interface Fixture {
  * included). The failed campaign's contributions carry `pi_seed_…` payment intents, which the
  * Stripe stand-in accepts to refund in any process (it knows no other process's intents).
  */
-export async function createFixture(db: Kysely<DB>, options: { stock: number; failedContributions: number }): Promise<Fixture> {
+export async function createFixture(
+  db: Kysely<DB>,
+  options: { stock: number; failedContributions: number },
+): Promise<Fixture> {
   const now = Date.now();
   const created = new Date(now - 40 * 86_400_000).toISOString();
   const startsAt = new Date(now - 10 * 86_400_000).toISOString();
@@ -39,14 +42,26 @@ export async function createFixture(db: Kysely<DB>, options: { stock: number; fa
   const mkOrg = async (n: number, account: string | null) => {
     const user = await db
       .insertInto("users")
-      .values({ email: `porteur-multi${n}@example.org`, display_name: `Porteuse ${n}`, role: "holder", created_at: created })
+      .values({
+        email: `porteur-multi${n}@example.org`,
+        display_name: `Porteuse ${n}`,
+        role: "holder",
+        created_at: created,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     return db
       .insertInto("organizations")
       .values({
-        owner_user_id: user.id, name: `Coopérative ${n}`, legal_form: "association", registration_number: `W62200000${n}`,
-        town: "Béthune", territory_id: 1, stripe_account_id: account, stripe_payouts_enabled: account ? 1 : 0, created_at: created,
+        owner_user_id: user.id,
+        name: `Coopérative ${n}`,
+        legal_form: "association",
+        registration_number: `W62200000${n}`,
+        town: "Béthune",
+        territory_id: 1,
+        stripe_account_id: account,
+        stripe_payouts_enabled: account ? 1 : 0,
+        created_at: created,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -55,10 +70,23 @@ export async function createFixture(db: Kysely<DB>, options: { stock: number; fa
     const c = await db
       .insertInto("campaigns")
       .values({
-        organization_id: orgId, slug, title, summary: "Un projet de l'économie sociale et solidaire du Pas-de-Calais.",
-        story_md: "Notre histoire.", goal_cents: goalCents, starts_at: startsAt, ends_at: endsAt, territory_id: 1, theme_id: 1,
-        budget_citoyen_year: null, expected_results_md: "- des résultats", timetable_md: "- un calendrier", image_path: null,
-        status: "live", created_at: created, updated_at: startsAt,
+        organization_id: orgId,
+        slug,
+        title,
+        summary: "Un projet de l'économie sociale et solidaire du Pas-de-Calais.",
+        story_md: "Notre histoire.",
+        goal_cents: goalCents,
+        starts_at: startsAt,
+        ends_at: endsAt,
+        territory_id: 1,
+        theme_id: 1,
+        budget_citoyen_year: null,
+        expected_results_md: "- des résultats",
+        timetable_md: "- un calendrier",
+        image_path: null,
+        status: "live",
+        created_at: created,
+        updated_at: startsAt,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -72,8 +100,14 @@ export async function createFixture(db: Kysely<DB>, options: { stock: number; fa
       .insertInto("campaign_transitions")
       .values(
         steps.map(([from, to, event, actor], i) => ({
-          campaign_id: c.id, from_status: from as never, to_status: to as never, event: event as never,
-          actor_user_id: null, actor_role: actor, reason: null, at: i === 3 ? startsAt : created,
+          campaign_id: c.id,
+          from_status: from as never,
+          to_status: to as never,
+          event: event as never,
+          actor_user_id: null,
+          actor_role: actor,
+          reason: null,
+          at: i === 3 ? startsAt : created,
         })),
       )
       .execute();
@@ -87,26 +121,71 @@ export async function createFixture(db: Kysely<DB>, options: { stock: number; fa
   const rewardMinimumCents = 2_500;
   const reward = await db
     .insertInto("rewards")
-    .values({ campaign_id: fundedId, position: 1, title: "Gourde gravée", description: "Une gourde en inox, gravée.", minimum_cents: rewardMinimumCents, stock: options.stock })
+    .values({
+      campaign_id: fundedId,
+      position: 1,
+      title: "Gourde gravée",
+      description: "Une gourde en inox, gravée.",
+      minimum_cents: rewardMinimumCents,
+      stock: options.stock,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
-  const failedId = await mkCampaign(failedOrg.id, "tiers-lieu-trop-ambitieux", "Tiers-lieu trop ambitieux", 100_000_000);
+  const failedId = await mkCampaign(
+    failedOrg.id,
+    "tiers-lieu-trop-ambitieux",
+    "Tiers-lieu trop ambitieux",
+    100_000_000,
+  );
 
   const paidAt = new Date(now - 5 * 86_400_000).toISOString();
   const rows = Array.from({ length: options.failedContributions }, (_, i) => ({
-    campaign_id: failedId, user_id: null, email: `soutien${i}@example.org`, public_name: `Soutien ${i}`,
-    amount_cents: 500 + ((i * 7919) % 9500), reward_id: null, anonymous: 0 as const, hide_amount: 0 as const, message: null,
-    status: "paid" as const, stripe_checkout_session_id: null, stripe_payment_intent_id: `pi_seed_multi_${failedId}_${i}`,
-    stripe_refund_id: null, created_at: paidAt, paid_at: paidAt, updated_at: paidAt, checkout_expires_at: null,
+    campaign_id: failedId,
+    user_id: null,
+    email: `soutien${i}@example.org`,
+    public_name: `Soutien ${i}`,
+    amount_cents: 500 + ((i * 7919) % 9500),
+    reward_id: null,
+    anonymous: 0 as const,
+    hide_amount: 0 as const,
+    message: null,
+    status: "paid" as const,
+    stripe_checkout_session_id: null,
+    stripe_payment_intent_id: `pi_seed_multi_${failedId}_${i}`,
+    stripe_refund_id: null,
+    created_at: paidAt,
+    paid_at: paidAt,
+    updated_at: paidAt,
+    checkout_expires_at: null,
   }));
-  const inserted = await db.insertInto("contributions").values(rows).returning(["id", "stripe_payment_intent_id", "amount_cents"]).execute();
+  const inserted = await db
+    .insertInto("contributions")
+    .values(rows)
+    .returning(["id", "stripe_payment_intent_id", "amount_cents"])
+    .execute();
   await db
     .insertInto("ledger_entries")
-    .values(inserted.map((r) => ({ campaign_id: failedId, contribution_id: r.id, kind: "contribution_paid" as const, amount_cents: r.amount_cents, at: paidAt })))
+    .values(
+      inserted.map((r) => ({
+        campaign_id: failedId,
+        contribution_id: r.id,
+        kind: "contribution_paid" as const,
+        amount_cents: r.amount_cents,
+        at: paidAt,
+      })),
+    )
     .execute();
   return {
-    fundedId, fundedSlug, rewardId: reward.id, rewardMinimumCents, failedId,
-    failedContributions: inserted.map((r) => ({ id: r.id, pi: r.stripe_payment_intent_id!, amount: r.amount_cents })),
+    fundedId,
+    fundedSlug,
+    rewardId: reward.id,
+    rewardMinimumCents,
+    failedId,
+    failedContributions: inserted.map((r) => ({
+      id: r.id,
+      pi: r.stripe_payment_intent_id!,
+      amount: r.amount_cents,
+    })),
   };
 }
 
@@ -127,7 +206,8 @@ export function runSettle(env: Record<string, string>, now: Date): Promise<Settl
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const childEnv: Record<string, string> = {};
-    for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[k] !== undefined) childEnv[k] = process.env[k]!;
+    for (const k of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"])
+      if (process.env[k] !== undefined) childEnv[k] = process.env[k]!;
     const child = spawn(TSX, ["scripts/settle.ts", "--now", now.toISOString()], {
       cwd: ROOT,
       env: { ...childEnv, ...env } as NodeJS.ProcessEnv,
@@ -144,22 +224,31 @@ export function runSettle(env: Record<string, string>, now: Date): Promise<Settl
     });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, ms: performance.now() - started, firstLineMs, reportMs, stdout, stderr }));
+    child.on("close", (code) =>
+      resolve({ code, ms: performance.now() - started, firstLineMs, reportMs, stdout, stderr }),
+    );
   });
 }
 
 // ---------------------------------------------------------------------------
 
-
 // ---------------------------------------------------------------------------
 
 /** Poll `check` until it returns a value (not undefined), or fail with `describe()` after `ms`. */
-export async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined>, describe?: () => Promise<string>): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  ms: number,
+  check: () => Promise<T | undefined>,
+  describe?: () => Promise<string>,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${describe ? `: ${await describe()}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${ms} ms waiting for ${what}${describe ? `: ${await describe()}` : ""}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -18,7 +18,9 @@ export const TEST_PG_URL = process.env.TEST_DATABASE_URL || undefined;
 export const onPostgres = TEST_PG_URL !== undefined;
 
 function psql(server: string, command: string): void {
-  execFileSync("psql", [server, "-v", "ON_ERROR_STOP=1", "-q", "-c", command], { stdio: ["ignore", "ignore", "pipe"] });
+  execFileSync("psql", [server, "-v", "ON_ERROR_STOP=1", "-q", "-c", command], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
 }
 
 /**
@@ -28,7 +30,7 @@ function psql(server: string, command: string): void {
  */
 export function tempDatabasePath(
   label = "test",
-  server: string | null = TEST_PG_URL ?? null
+  server: string | null = TEST_PG_URL ?? null,
 ): { file: string; cleanup: () => void } {
   return server ? pgDatabase(server, label) : sqliteFile(label);
 }
@@ -38,14 +40,18 @@ export function tempDatabasePath(
  * have open: the file copied, or on PostgreSQL a new database made with it as template.
  */
 export function tempDatabaseCopy(file: string, label = "copy"): { file: string; cleanup: () => void } {
-  if (/^postgres(ql)?:\/\//i.test(file)) return pgDatabase(TEST_PG_URL!, label, decodeURIComponent(new URL(file).pathname.slice(1)));
+  if (/^postgres(ql)?:\/\//i.test(file))
+    return pgDatabase(TEST_PG_URL!, label, decodeURIComponent(new URL(file).pathname.slice(1)));
   const copy = sqliteFile(label);
   fs.copyFileSync(file, copy.file);
   return copy;
 }
 
 function pgDatabase(server: string, label: string, template?: string): { file: string; cleanup: () => void } {
-  const name = `propulsons_${label.toLowerCase().replace(/[^a-z0-9]+/g, "_").slice(0, 30)}_${crypto.randomBytes(5).toString("hex")}`;
+  const name = `propulsons_${label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .slice(0, 30)}_${crypto.randomBytes(5).toString("hex")}`;
   psql(server, `create database "${name}"${template ? ` template "${template}"` : ""}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
@@ -102,11 +108,17 @@ export function withDatabaseFile<T>(file: string, fn: (db: SQLite.Database) => T
  * Make every insert into `table` fail with `message` (a trigger, on either dialect), to prove
  * that a change and its companion rows are one transaction. Returns the function that repairs it.
  */
-export async function breakInserts(database: Database, table: string, message: string): Promise<() => Promise<void>> {
+export async function breakInserts(
+  database: Database,
+  table: string,
+  message: string,
+): Promise<() => Promise<void>> {
   const run = (statement: string) => sql.raw(statement).execute(database.db);
   const name = `break_${table}`;
   if (database.dialect === "postgres") {
-    await run(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`);
+    await run(
+      `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`,
+    );
     await run(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`);
     return async () => {
       await run(`DROP TRIGGER ${name} ON ${table}`);

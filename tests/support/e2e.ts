@@ -65,20 +65,29 @@ export interface PageHelpers {
   /** The address of `p` on the running server. */
   url(p: string): string;
   /** Run `run` on a page of a fresh context (French locale), closed afterwards. */
-  withPage<T>(options: { javaScriptEnabled?: boolean }, run: (page: Page, context: BrowserContext) => Promise<T>): Promise<T>;
+  withPage<T>(
+    options: { javaScriptEnabled?: boolean },
+    run: (page: Page, context: BrowserContext) => Promise<T>,
+  ): Promise<T>;
 }
 
 /**
  * `url` and `withPage` for the server and browser a test file starts in its beforeAll (read when
  * called); `defaultTimeout` sets each context's default time limit for playwright's actions.
  */
-export function pageHelpers(env: { server: () => RunningServer; browser: () => Browser; defaultTimeout?: number }): PageHelpers {
+export function pageHelpers(env: {
+  server: () => RunningServer;
+  browser: () => Browser;
+  defaultTimeout?: number;
+}): PageHelpers {
   return {
     url(p) {
       return `${env.server().url}${p}`;
     },
     async withPage(options, run) {
-      const context = await env.browser().newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, locale: "fr-FR" });
+      const context = await env
+        .browser()
+        .newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, locale: "fr-FR" });
       if (env.defaultTimeout !== undefined) context.setDefaultTimeout(env.defaultTimeout);
       const page = await context.newPage();
       try {
@@ -95,7 +104,9 @@ export async function waitForHydration(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const w = window as unknown as { __remixRouter?: unknown };
     const link = document.querySelector("header nav a");
-    return Boolean(w.__remixRouter) && link !== null && Object.keys(link).some((k) => k.startsWith("__reactProps"));
+    return (
+      Boolean(w.__remixRouter) && link !== null && Object.keys(link).some((k) => k.startsWith("__reactProps"))
+    );
   });
 }
 
@@ -141,7 +152,9 @@ export function linkOf(message: OutboxMessage): string {
   return href.replace(/&amp;/g, "&");
 }
 
-export function formatViolations(violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown }> }>): string {
+export function formatViolations(
+  violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown }> }>,
+): string {
   return violations
     .map((v) => {
       const targets = v.nodes.map((n) => `      - ${JSON.stringify(n.target)}`).join("\n");
@@ -159,15 +172,23 @@ export function analyzeAxe(page: Page) {
  * Screenshot the whole page to test-results/`screenshot`, run axe, expect no violation (the
  * message names `where()`) and at least one rule passed (axe actually ran rules on this page).
  */
-export async function expectNoAxeViolations(page: Page, screenshot: string, where: () => string): Promise<void> {
+export async function expectNoAxeViolations(
+  page: Page,
+  screenshot: string,
+  where: () => string,
+): Promise<void> {
   await page.screenshot({ path: path.join(RESULTS_DIR, screenshot), fullPage: true });
   const results = await analyzeAxe(page);
-  expect(results.violations, `axe violations on ${where()}:\n${formatViolations(results.violations)}`).toEqual([]);
+  expect(
+    results.violations,
+    `axe violations on ${where()}:\n${formatViolations(results.violations)}`,
+  ).toEqual([]);
   // axe actually ran rules on this page
   expect(results.passes.length).toBeGreaterThan(0);
 }
 
 /** expectNoAxeViolations with the screenshot axe-`prefix`-`name`.png, the message naming `name` and the page's address. */
 export function axeChecker(prefix: string): (page: Page, name: string) => Promise<void> {
-  return (page, name) => expectNoAxeViolations(page, `axe-${prefix}-${name}.png`, () => `${name} (${page.url()})`);
+  return (page, name) =>
+    expectNoAxeViolations(page, `axe-${prefix}-${name}.png`, () => `${name} (${page.url()})`);
 }

@@ -12,7 +12,11 @@ import { stripeMock } from "~/demo/stripe-api.server";
 import { tempDatabasePath } from "./db";
 
 /** Registers the hooks; `opened` receives each test's database before the suite's own beforeEach hooks run. */
-export function reconciledDatabasePerTest(label: string, server: SetupServer, opened: (database: Database) => void): void {
+export function reconciledDatabasePerTest(
+  label: string,
+  server: SetupServer,
+  opened: (database: Database) => void,
+): void {
   let handle: Database;
   let drop: () => void;
   let n = 0;
@@ -28,7 +32,9 @@ export function reconciledDatabasePerTest(label: string, server: SetupServer, op
     server.resetHandlers();
     try {
       const balances = await reconcile(handle.db);
-      expect(balances.filter((b) => b.problems.length > 0).map((b) => ({ slug: b.slug, problems: b.problems }))).toEqual([]);
+      expect(
+        balances.filter((b) => b.problems.length > 0).map((b) => ({ slug: b.slug, problems: b.problems })),
+      ).toEqual([]);
     } finally {
       await handle.close();
       drop();

@@ -32,7 +32,10 @@ export interface RunningServer {
  * `options.port` fixes the port (e.g. one taken from freePort() beforehand, so that
  * PUBLIC_URL can name the server's own address); by default a free one is picked.
  */
-export async function startServer(env: Record<string, string>, options: { port?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string>,
+  options: { port?: number } = {},
+): Promise<RunningServer> {
   const serverBuild = path.join(ROOT, "build", "index.js");
   if (!fs.existsSync(serverBuild)) throw new Error("build/index.js is missing: run `npm run build` first");
   const port = options.port ?? (await freePort());

@@ -10,8 +10,20 @@ import type { RecordedRequest } from "~/demo/stripe-api.server";
 
 export interface StripeLog {
   requests: RecordedRequest[];
-  refunds: Array<{ id: string; payment_intent: string; amount: number; status: string; metadata: Record<string, string> }>;
-  transfers: Array<{ id: string; amount: number; destination: string; transfer_group: string | null; metadata: Record<string, string> }>;
+  refunds: Array<{
+    id: string;
+    payment_intent: string;
+    amount: number;
+    status: string;
+    metadata: Record<string, string>;
+  }>;
+  transfers: Array<{
+    id: string;
+    amount: number;
+    destination: string;
+    transfer_group: string | null;
+    metadata: Record<string, string>;
+  }>;
   /** idempotency keys answered, in order */
   idempotentKeys: string[];
   tornLines: number;

@@ -83,7 +83,12 @@ describe("actors", () => {
 });
 
 describe("guards", () => {
-  const refused = (state: CampaignState, event: CampaignEvent, ctx: Partial<TransitionContext>, actor: Actor) =>
+  const refused = (
+    state: CampaignState,
+    event: CampaignEvent,
+    ctx: Partial<TransitionContext>,
+    actor: Actor,
+  ) =>
     expect(() => transition(state, event, { ...passingContext(state, event, actor), ...ctx })).toThrowError(
       expect.objectContaining({ refusal: "guard", state, event }),
     );
@@ -115,12 +120,24 @@ describe("guards", () => {
 
   it("settle_funded needs paid total ≥ goal: exactly at goal is funded", () => {
     expect(
-      transition("settling", "settle_funded", { actor: "system", now: NOW, goalCents: 1000, paidTotalCents: 1000, inFlightCount: 0 }),
+      transition("settling", "settle_funded", {
+        actor: "system",
+        now: NOW,
+        goalCents: 1000,
+        paidTotalCents: 1000,
+        inFlightCount: 0,
+      }),
     ).toBe("funded");
     refused("settling", "settle_funded", { goalCents: 1000, paidTotalCents: 999 }, "system");
     refused("settling", "settle_failed", { goalCents: 1000, paidTotalCents: 1000 }, "system");
     expect(
-      transition("settling", "settle_failed", { actor: "system", now: NOW, goalCents: 1000, paidTotalCents: 999, inFlightCount: 0 }),
+      transition("settling", "settle_failed", {
+        actor: "system",
+        now: NOW,
+        goalCents: 1000,
+        paidTotalCents: 999,
+        inFlightCount: 0,
+      }),
     ).toBe("failed");
   });
 

@@ -89,6 +89,8 @@ describe("SETTLE_GRACE_DAYS", () => {
   it("follows CHECKOUT_EXPIRY_MINUTES", () => {
     const env = { CHECKOUT_EXPIRY_MINUTES: String(24 * 60) };
     expect(() => readConfig({ ...env, SETTLE_GRACE_DAYS: "1" })).toThrow(/CHECKOUT_EXPIRY_MINUTES \(1440\)/);
-    expect(readConfig({ ...env, SETTLE_GRACE_DAYS: "1.05" }).settleGraceMs).toBe(Math.round(1.05 * 24 * 3600 * 1000));
+    expect(readConfig({ ...env, SETTLE_GRACE_DAYS: "1.05" }).settleGraceMs).toBe(
+      Math.round(1.05 * 24 * 3600 * 1000),
+    );
   });
 });

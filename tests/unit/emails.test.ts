@@ -18,7 +18,8 @@ const WAITING = `Votre virement est en attente${NBSP}: votre compte de paiement 
 const TO_BE_SENT = `Le virement de ${euros(`5${NNBSP}111,90`)} sera émis automatiquement vers votre compte Stripe. Un second message vous le confirmera dès qu'il aura été émis${NBSP}; le montant apparaîtra ensuite sur votre compte bancaire selon le calendrier de versement de Stripe.`;
 /** what only a message sent once a transfer or a refund exists may say */
 const SAYS_TRANSFER_MADE = /\ba été émis|Montant viré|virement est émis/;
-const SAYS_REFUNDED = /vous (êtes|avez été) (intégralement )?rembours|\ba été remboursée?|\b(vous|est|sont) remboursée?s?\b/i;
+const SAYS_REFUNDED =
+  /vous (êtes|avez été) (intégralement )?rembours|\ba été remboursée?|\b(vous|est|sont) remboursée?s?\b/i;
 
 /** HTML escapes the apostrophe; compare against the escaped form. */
 const htmlText = (text: string) => text.replace(/'/g, "&#x27;");
@@ -51,7 +52,9 @@ describe("campaign_funded_contributor", () => {
     expect(text).toContain(`Objectif : ${euros(`5${NNBSP}000`)}`);
     expect(text).toContain("Contributeurs : 84");
     expect(text).toContain(`Votre contribution : ${euros("25,50")}`);
-    expect(text).toContain(`Votre contribution de ${euros("25,50")} est désormais utilisée pour réaliser le projet`);
+    expect(text).toContain(
+      `Votre contribution de ${euros("25,50")} est désormais utilisée pour réaliser le projet`,
+    );
     expect(text).toContain("Le porteur de projet vous tiendra informé");
     expect(text).toContain("Merci pour votre soutien !");
     expect(html).toContain(euros("25,50"));
@@ -167,7 +170,10 @@ describe("campaign_refund_contributor", () => {
   });
 
   it("leaves the reason out when there is none", async () => {
-    const { text } = await render({ kind: "campaign_refund_contributor", data: { ...failed, cancelled: true } });
+    const { text } = await render({
+      kind: "campaign_refund_contributor",
+      data: { ...failed, cancelled: true },
+    });
     expect(text).toContain("Le Département du Pas-de-Calais a annulé la campagne");
     expect(text).not.toContain("Motif");
   });
@@ -177,12 +183,20 @@ const REF = "PRP-000042";
 const CONTACT = "contact@propulsons.example";
 
 describe("refund_sent_contributor", () => {
-  const sent = { campaignTitle: TITLE, campaignUrl: URL, amountCents: 2500, reference: REF, cause: "failed" as const };
+  const sent = {
+    campaignTitle: TITLE,
+    campaignUrl: URL,
+    amountCents: 2500,
+    reference: REF,
+    cause: "failed" as const,
+  };
 
   it("says the refund was made, accepted by the payment provider, with its delay", async () => {
     const { subject, html, text } = await render({ kind: "refund_sent_contributor", data: sent });
     expect(subject).toBe(`Vous avez été remboursé de ${euros("25")} pour votre contribution à ${QUOTED}`);
-    expect(text).toContain(`n'a pas atteint son objectif à sa date de fin${NBSP}: vous avez été remboursé de ${euros("25")}.`);
+    expect(text).toContain(
+      `n'a pas atteint son objectif à sa date de fin${NBSP}: vous avez été remboursé de ${euros("25")}.`,
+    );
     expect(text).toContain(`Montant remboursé${NBSP}: ${euros("25")}`);
     expect(text).toContain(`Référence${NBSP}: ${REF}`);
     const accepted = `Notre prestataire de paiement, Stripe, a accepté le remboursement de ${euros("25")} sur le moyen de paiement utilisé pour votre contribution. Il apparaîtra sur votre relevé sous 5 à 10 jours ouvrés, selon votre banque. Vous n'avez rien à faire.`;
@@ -191,12 +205,19 @@ describe("refund_sent_contributor", () => {
   });
 
   it("gives the cause: cancelled, late payment, other", async () => {
-    const cancelled = await render({ kind: "refund_sent_contributor", data: { ...sent, cause: "cancelled" } });
+    const cancelled = await render({
+      kind: "refund_sent_contributor",
+      data: { ...sent, cause: "cancelled" },
+    });
     expect(cancelled.text).toContain(`a été annulée${NBSP}: vous avez été remboursé de ${euros("25")}.`);
     const late = await render({ kind: "refund_sent_contributor", data: { ...sent, cause: "late_payment" } });
-    expect(late.text).toContain(`est arrivé après la fin de la campagne${NBSP}: vous avez été remboursé de ${euros("25")}.`);
+    expect(late.text).toContain(
+      `est arrivé après la fin de la campagne${NBSP}: vous avez été remboursé de ${euros("25")}.`,
+    );
     const other = await render({ kind: "refund_sent_contributor", data: { ...sent, cause: "other" } });
-    expect(other.text).toContain(`Vous avez été remboursé de ${euros("25")} pour votre contribution à la campagne ${TITLE}`);
+    expect(other.text).toContain(
+      `Vous avez été remboursé de ${euros("25")} pour votre contribution à la campagne ${TITLE}`,
+    );
     expect(other.text).not.toMatch(/annulée|objectif|après la fin/);
   });
 });
@@ -205,7 +226,13 @@ describe("refund_failed_contributor", () => {
   it("says plainly the refund could not be made, what happens next and whom to write to — never « remboursé »", async () => {
     const { subject, html, text } = await render({
       kind: "refund_failed_contributor",
-      data: { campaignTitle: TITLE, campaignUrl: URL, amountCents: 4000, reference: REF, contactEmail: CONTACT },
+      data: {
+        campaignTitle: TITLE,
+        campaignUrl: URL,
+        amountCents: 4000,
+        reference: REF,
+        contactEmail: CONTACT,
+      },
     });
     expect(subject).toBe(`Le remboursement de votre contribution à ${QUOTED} n'a pas pu être effectué`);
     expect(text).toContain(
@@ -214,20 +241,34 @@ describe("refund_failed_contributor", () => {
     expect(text).toContain(
       "L'équipe de Propulsons a été alertée. Elle vous contactera sous 5 jours ouvrés pour vous rembourser par un autre moyen, par exemple par virement.",
     );
-    expect(text).toContain(`Vous pouvez aussi nous écrire dès maintenant à ${CONTACT}, en indiquant la référence ${REF}.`);
+    expect(text).toContain(
+      `Vous pouvez aussi nous écrire dès maintenant à ${CONTACT}, en indiquant la référence ${REF}.`,
+    );
     expect(html).toContain(`href="mailto:${CONTACT}"`);
     expect(`${subject}\n${text}`).not.toContain("remboursé");
   });
 });
 
 describe("late_payment_contributor", () => {
-  const late = { campaignTitle: TITLE, campaignUrl: URL, amountCents: 2500, reference: REF, outcome: "failed" as const };
+  const late = {
+    campaignTitle: TITLE,
+    campaignUrl: URL,
+    amountCents: 2500,
+    reference: REF,
+    outcome: "failed" as const,
+  };
 
   it("says the payment came after the end and is going to be refunded — never thanked, never « remboursé » as done", async () => {
     const { subject, html, text } = await render({ kind: "late_payment_contributor", data: late });
-    expect(subject).toBe(`Votre paiement pour ${QUOTED} est arrivé après la fin de la campagne${NBSP}: il va vous être remboursé`);
-    expect(text).toContain(`Votre paiement de ${euros("25")} pour la campagne ${TITLE} ${URL} nous est parvenu après la fin de celle-ci.`);
-    expect(text).toContain(`La campagne n'a pas atteint son objectif${NBSP}: elle ne peut plus recevoir de contribution.`);
+    expect(subject).toBe(
+      `Votre paiement pour ${QUOTED} est arrivé après la fin de la campagne${NBSP}: il va vous être remboursé`,
+    );
+    expect(text).toContain(
+      `Votre paiement de ${euros("25")} pour la campagne ${TITLE} ${URL} nous est parvenu après la fin de celle-ci.`,
+    );
+    expect(text).toContain(
+      `La campagne n'a pas atteint son objectif${NBSP}: elle ne peut plus recevoir de contribution.`,
+    );
     const refund = `Votre paiement de ${euros("25")} va vous être remboursé en totalité, automatiquement, sur le moyen de paiement utilisé. Vous n'avez rien à faire. Un second message vous confirmera le remboursement dès qu'il aura été effectué.`;
     expect(text).toContain(refund);
     expect(flat(html)).toContain(htmlText(refund));
@@ -236,8 +277,13 @@ describe("late_payment_contributor", () => {
   });
 
   it("says when the campaign was cancelled", async () => {
-    const { text } = await render({ kind: "late_payment_contributor", data: { ...late, outcome: "cancelled" } });
-    expect(text).toContain(`La campagne a été annulée par le Département du Pas-de-Calais${NBSP}: elle ne peut plus recevoir de contribution.`);
+    const { text } = await render({
+      kind: "late_payment_contributor",
+      data: { ...late, outcome: "cancelled" },
+    });
+    expect(text).toContain(
+      `La campagne a été annulée par le Département du Pas-de-Calais${NBSP}: elle ne peut plus recevoir de contribution.`,
+    );
     expect(text).not.toContain("objectif");
   });
 });
@@ -258,13 +304,17 @@ describe("payout_sent_holder", () => {
   it("says the transfer was issued, with the breakdown and Stripe's reference", async () => {
     const { subject, html, text } = await render({ kind: "payout_sent_holder", data: main });
     expect(subject).toBe(`Le virement de ${euros(`5${NNBSP}111,90`)} pour ${QUOTED} a été émis`);
-    expect(text).toContain(`Le virement de ${euros(`5${NNBSP}111,90`)} pour votre campagne ${TITLE} ${URL} a été émis vers votre compte Stripe.`);
+    expect(text).toContain(
+      `Le virement de ${euros(`5${NNBSP}111,90`)} pour votre campagne ${TITLE} ${URL} a été émis vers votre compte Stripe.`,
+    );
     expect(text).toContain(`Contributions${NBSP}: 84`);
     expect(text).toContain(`Montant collecté${NBSP}: ${euros(`5${NNBSP}270`)}`);
     expect(text).toContain(`Commission de la plateforme (3${NBSP}%)${NBSP}: ${euros("158,10")}`);
     expect(text).toContain(`Montant viré sur votre compte Stripe${NBSP}: ${euros(`5${NNBSP}111,90`)}`);
     expect(text).toContain(`Référence du virement${NBSP}: tr_1Q2w3E4r5T6y7U8i`);
-    expect(text).toContain("Le montant apparaîtra sur votre compte bancaire selon le calendrier de versement de Stripe.");
+    expect(text).toContain(
+      "Le montant apparaîtra sur votre compte bancaire selon le calendrier de versement de Stripe.",
+    );
     expect(text).not.toContain("complémentaire");
     expect(html).toContain(euros(`5${NNBSP}111,90`));
   });
@@ -272,44 +322,80 @@ describe("payout_sent_holder", () => {
   it("explains a supplementary transfer: payments received after the campaign was funded", async () => {
     const { subject, text } = await render({
       kind: "payout_sent_holder",
-      data: { ...main, kind: "supplementary", grossCents: 6000, commissionCents: 180, payoutCents: 5820, contributionsCount: 3, transferId: "tr_2" },
+      data: {
+        ...main,
+        kind: "supplementary",
+        grossCents: 6000,
+        commissionCents: 180,
+        payoutCents: 5820,
+        contributionsCount: 3,
+        transferId: "tr_2",
+      },
     });
     expect(subject).toBe(`Le virement complémentaire de ${euros("58,20")} pour ${QUOTED} a été émis`);
     expect(text).toContain(
       `Après le financement de votre campagne ${TITLE} ${URL}, 3 contributions sont arrivées en plus, pour un total de ${euros("60")}. Le virement complémentaire de ${euros("58,20")} a été émis vers votre compte Stripe.`,
     );
     expect(text).toContain(`Montant reçu${NBSP}: ${euros("60")}`);
-    const one = await render({ kind: "payout_sent_holder", data: { ...main, kind: "supplementary", contributionsCount: 1 } });
+    const one = await render({
+      kind: "payout_sent_holder",
+      data: { ...main, kind: "supplementary", contributionsCount: 1 },
+    });
     expect(one.text).toContain("1 contribution est arrivée en plus");
   });
 });
 
 describe("dispute_contributor", () => {
-  const dispute = { campaignTitle: TITLE, campaignUrl: URL, amountCents: 2500, reference: REF, stage: "opened" as const, contactEmail: CONTACT };
+  const dispute = {
+    campaignTitle: TITLE,
+    campaignUrl: URL,
+    amountCents: 2500,
+    reference: REF,
+    stage: "opened" as const,
+    contactEmail: CONTACT,
+  };
 
   it("opened: the bank says the contributor contests the payment; whom to write to if it is a mistake", async () => {
     const { subject, html, text } = await render({ kind: "dispute_contributor", data: dispute });
     expect(subject).toBe(`Contestation de votre paiement de ${euros("25")} pour ${QUOTED}`);
-    expect(text).toContain(`Votre banque nous a informés que vous contestez le paiement de ${euros("25")} fait pour la campagne ${TITLE}`);
-    expect(text).toContain(`S'il s'agit d'une erreur, ou si vous avez une question, écrivez-nous à ${CONTACT} en indiquant la référence ${REF}.`);
+    expect(text).toContain(
+      `Votre banque nous a informés que vous contestez le paiement de ${euros("25")} fait pour la campagne ${TITLE}`,
+    );
+    expect(text).toContain(
+      `S'il s'agit d'une erreur, ou si vous avez une question, écrivez-nous à ${CONTACT} en indiquant la référence ${REF}.`,
+    );
     expect(html).toContain(`href="mailto:${CONTACT}"`);
     expect(`${subject}\n${text}`).not.toMatch(/rembours|restitué|maintenu/);
   });
 
   it("won: the payment stands and still supports the project", async () => {
-    const { subject, text } = await render({ kind: "dispute_contributor", data: { ...dispute, stage: "won" } });
-    expect(subject).toBe(`Contestation close${NBSP}: votre paiement de ${euros("25")} pour ${QUOTED} est maintenu`);
-    expect(text).toContain(`Votre banque a clos la contestation de votre paiement de ${euros("25")} pour la campagne ${TITLE} ${URL}${NBSP}: le paiement est maintenu.`);
+    const { subject, text } = await render({
+      kind: "dispute_contributor",
+      data: { ...dispute, stage: "won" },
+    });
+    expect(subject).toBe(
+      `Contestation close${NBSP}: votre paiement de ${euros("25")} pour ${QUOTED} est maintenu`,
+    );
+    expect(text).toContain(
+      `Votre banque a clos la contestation de votre paiement de ${euros("25")} pour la campagne ${TITLE} ${URL}${NBSP}: le paiement est maintenu.`,
+    );
     expect(text).toContain("Votre contribution soutient toujours le projet.");
     expect(text).not.toMatch(/rembours|restitué/);
   });
 
   it("lost: the bank gave the money back; the contribution no longer counts", async () => {
-    const { subject, text } = await render({ kind: "dispute_contributor", data: { ...dispute, stage: "lost" } });
-    expect(subject).toBe(`Contestation close${NBSP}: votre paiement de ${euros("25")} pour ${QUOTED} vous a été restitué par votre banque`);
+    const { subject, text } = await render({
+      kind: "dispute_contributor",
+      data: { ...dispute, stage: "lost" },
+    });
+    expect(subject).toBe(
+      `Contestation close${NBSP}: votre paiement de ${euros("25")} pour ${QUOTED} vous a été restitué par votre banque`,
+    );
     expect(text).toContain(`et vous a restitué ${euros("25")}.`);
     expect(text).toContain("Votre contribution ne compte donc plus pour le projet.");
-    expect(text).toContain(`Pour toute question, écrivez-nous à ${CONTACT} en indiquant la référence ${REF}.`);
+    expect(text).toContain(
+      `Pour toute question, écrivez-nous à ${CONTACT} en indiquant la référence ${REF}.`,
+    );
     expect(text).not.toContain("soutient toujours");
   });
 });
@@ -343,7 +429,9 @@ describe("campaign status e-mail to the holder", () => {
         reason: "Précisez le calendrier des travaux.",
       },
     });
-    expect(mail.subject).toBe("Votre campagne «\u00a0Une épicerie solidaire\u00a0» : modifications demandées");
+    expect(mail.subject).toBe(
+      "Votre campagne «\u00a0Une épicerie solidaire\u00a0» : modifications demandées",
+    );
     expect(mail.text).toContain("L'équipe du Département vous demande quelques modifications");
     expect(mail.text).toContain("Le commentaire de l'équipe : Précisez le calendrier des travaux.");
     expect(mail.html).toContain('href="http://localhost:3000/porteur/campagnes/7"');

@@ -23,7 +23,12 @@ const year = (y: number): Period => ({ kind: "year", year: y });
 const ALL: Period = { kind: "all" };
 
 /** A campaign from Paris calendar dates, as holders pick them (start 00:00, end 23:59:59 Paris). */
-function campaign(status: CampaignState, startDate: string, endDate: string, wentLive = status !== "draft" && status !== "approved"): CampaignFacts {
+function campaign(
+  status: CampaignState,
+  startDate: string,
+  endDate: string,
+  wentLive = status !== "draft" && status !== "approved",
+): CampaignFacts {
   return {
     id: 1,
     status,
@@ -35,7 +40,9 @@ function campaign(status: CampaignState, startDate: string, endDate: string, wen
 
 /** classify() for several periods at once, sorted, for readable expectations. */
 function kinds(c: CampaignFacts, periods: Period[]): Record<string, string[]> {
-  return Object.fromEntries(periods.map((p) => [p.kind === "all" ? "all" : String(p.year), [...classify(c, p)].sort()]));
+  return Object.fromEntries(
+    periods.map((p) => [p.kind === "all" ? "all" : String(p.year), [...classify(c, p)].sort()]),
+  );
 }
 
 describe("the year of an instant, in Europe/Paris", () => {
@@ -108,12 +115,20 @@ describe("classify: a campaign across New Year (starts 2024-12-20, ends 2025-01-
       campaign("rejected", "2024-12-20", "2025-01-15", false),
     ]) {
       expect(wasLaunched(c), c.status).toBe(false);
-      expect(kinds(c, periods), c.status).toEqual({ "2023": [], "2024": [], "2025": [], "2026": [], all: [] });
+      expect(kinds(c, periods), c.status).toEqual({
+        "2023": [],
+        "2024": [],
+        "2025": [],
+        "2026": [],
+        all: [],
+      });
     }
   });
 
   it("a campaign over several years is in progress in each year before the one it ends in", () => {
-    expect(kinds(campaign("funded", "2023-11-01", "2025-02-01"), [year(2022), year(2023), year(2024), year(2025)])).toEqual({
+    expect(
+      kinds(campaign("funded", "2023-11-01", "2025-02-01"), [year(2022), year(2023), year(2024), year(2025)]),
+    ).toEqual({
       "2022": [],
       "2023": ["inProgress", "launched"],
       "2024": ["inProgress"],
@@ -137,8 +152,18 @@ describe("classify: Paris year boundaries", () => {
 
   it("raw instants either side of Paris midnight", () => {
     const base = { id: 7, wentLive: true };
-    const late2024: CampaignFacts = { ...base, status: "failed", startsAt: "2024-06-01T00:00:00Z", endsAt: "2024-12-31T22:59:59Z" };
-    const early2025: CampaignFacts = { ...base, status: "failed", startsAt: "2024-06-01T00:00:00Z", endsAt: "2024-12-31T23:30:00Z" };
+    const late2024: CampaignFacts = {
+      ...base,
+      status: "failed",
+      startsAt: "2024-06-01T00:00:00Z",
+      endsAt: "2024-12-31T22:59:59Z",
+    };
+    const early2025: CampaignFacts = {
+      ...base,
+      status: "failed",
+      startsAt: "2024-06-01T00:00:00Z",
+      endsAt: "2024-12-31T23:30:00Z",
+    };
     expect(classify(late2024, year(2024))).toContain("failed");
     expect(classify(late2024, year(2025))).toEqual([]);
     expect(classify(early2025, year(2024))).toEqual(["launched", "inProgress"]);
@@ -147,7 +172,11 @@ describe("classify: Paris year boundaries", () => {
 
   it("a campaign still live at the end of its end year (settling across New Year) is in progress in its end year", () => {
     const c = campaign("settling", "2024-11-01", "2024-12-31");
-    expect(kinds(c, [year(2024), year(2025), ALL])).toEqual({ "2024": ["inProgress", "launched"], "2025": [], all: ["inProgress", "launched"] });
+    expect(kinds(c, [year(2024), year(2025), ALL])).toEqual({
+      "2024": ["inProgress", "launched"],
+      "2025": [],
+      all: ["inProgress", "launched"],
+    });
   });
 
   it("DST changes do not move a campaign from one year to another", () => {
@@ -173,10 +202,34 @@ describe("countCampaigns", () => {
   ].map((c, i) => ({ ...c, id: i + 1 }));
 
   it("adds up the classification of each campaign", () => {
-    expect(countCampaigns(campaigns, year(2024))).toEqual({ launched: 4, funded: 1, failed: 1, cancelled: 1, inProgress: 1 });
-    expect(countCampaigns(campaigns, year(2025))).toEqual({ launched: 1, funded: 1, failed: 0, cancelled: 0, inProgress: 1 });
-    expect(countCampaigns(campaigns, ALL)).toEqual({ launched: 5, funded: 2, failed: 1, cancelled: 1, inProgress: 1 });
-    expect(countCampaigns([], ALL)).toEqual({ launched: 0, funded: 0, failed: 0, cancelled: 0, inProgress: 0 });
+    expect(countCampaigns(campaigns, year(2024))).toEqual({
+      launched: 4,
+      funded: 1,
+      failed: 1,
+      cancelled: 1,
+      inProgress: 1,
+    });
+    expect(countCampaigns(campaigns, year(2025))).toEqual({
+      launched: 1,
+      funded: 1,
+      failed: 0,
+      cancelled: 0,
+      inProgress: 1,
+    });
+    expect(countCampaigns(campaigns, ALL)).toEqual({
+      launched: 5,
+      funded: 2,
+      failed: 1,
+      cancelled: 1,
+      inProgress: 1,
+    });
+    expect(countCampaigns([], ALL)).toEqual({
+      launched: 0,
+      funded: 0,
+      failed: 0,
+      cancelled: 0,
+      inProgress: 0,
+    });
   });
 });
 
@@ -253,7 +306,9 @@ describe("classify: a cancelled campaign counts in the year it was cancelled", (
   });
 
   it("without its cancellation instant, falls back to the planned end date", () => {
-    expect(classify({ ...cancelled, cancelledAt: null }, { kind: "year", year: 2025 })).toEqual(["cancelled"]);
+    expect(classify({ ...cancelled, cancelledAt: null }, { kind: "year", year: 2025 })).toEqual([
+      "cancelled",
+    ]);
   });
 
   it("cancelled on 31 December at 23:30 UTC belongs to the next Paris year", () => {

@@ -21,7 +21,23 @@ function elements(html: string): Array<{ name: string; attribs: Record<string, s
   return out;
 }
 
-const ALLOWED_TAGS = new Set(["p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "pre", "hr"]);
+const ALLOWED_TAGS = new Set([
+  "p",
+  "br",
+  "strong",
+  "em",
+  "ul",
+  "ol",
+  "li",
+  "a",
+  "h2",
+  "h3",
+  "h4",
+  "blockquote",
+  "code",
+  "pre",
+  "hr",
+]);
 
 const PAYLOADS = [
   "<script>alert(1)</script>",
@@ -33,7 +49,7 @@ const PAYLOADS = [
   "<iframe src=//evil.example></iframe>",
   '<svg onload="alert(1)"></svg>',
   '![x](x" onerror="alert(1))',
-  '![x](javascript:alert(1))',
+  "![x](javascript:alert(1))",
   '<div style="background:url(javascript:alert(1))">x</div>',
   "<<script>script>alert(1)<</script>/script>",
   "[a](vbscript:msgbox(1))",
@@ -43,7 +59,9 @@ const PAYLOADS = [
 
 describe("Markdown from holders", () => {
   it("renders the usual formatting", () => {
-    const html = renderMarkdown("## Notre projet\n\nUn **four** et une *presse*.\n\n- un\n- deux\n\n[Site](https://exemple.fr)");
+    const html = renderMarkdown(
+      "## Notre projet\n\nUn **four** et une *presse*.\n\n- un\n- deux\n\n[Site](https://exemple.fr)",
+    );
     expect(html).toContain("<h3>Notre projet</h3>");
     expect(html).toContain("<strong>four</strong>");
     expect(html).toContain("<em>presse</em>");

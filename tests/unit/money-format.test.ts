@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { formatBps, formatEuros, formatInteger, formatPercent } from "~/domain/format";
-import { commissionBpsFor, commissionCents, MoneyError, percentOfGoal, settlementSplit } from "~/domain/money";
+import {
+  commissionBpsFor,
+  commissionCents,
+  MoneyError,
+  percentOfGoal,
+  settlementSplit,
+} from "~/domain/money";
 
 const NNBSP = "\u202f"; // narrow no-break space: French digit grouping
 const NBSP = "\u00a0";

@@ -27,19 +27,33 @@ describe("SIRET and RNA numbers", () => {
 
 describe("structure form", () => {
   const territories = new Set(["arrageois", "boulonnais"]);
-  const base = { nom: "Les Jardins du Ternois", forme: "association", numero: "W623001234", commune: "Saint-Pol-sur-Ternoise", territoire: "arrageois" };
+  const base = {
+    nom: "Les Jardins du Ternois",
+    forme: "association",
+    numero: "W623001234",
+    commune: "Saint-Pol-sur-Ternoise",
+    territoire: "arrageois",
+  };
 
   it("accepts a complete association", () => {
     expect(validateStructure(base, territories)).toEqual({
       ok: true,
-      data: { name: "Les Jardins du Ternois", legalForm: "association", registrationNumber: "W623001234", town: "Saint-Pol-sur-Ternoise", territory: "arrageois" },
+      data: {
+        name: "Les Jardins du Ternois",
+        legalForm: "association",
+        registrationNumber: "W623001234",
+        town: "Saint-Pol-sur-Ternoise",
+        territory: "arrageois",
+      },
     });
   });
 
   it("requires a valid SIRET for a cooperative or a company", () => {
     const r = validateStructure({ ...base, forme: "scic", numero: "W623001234" }, territories);
     expect(r.ok ? null : r.errors.numero).toMatch(/^Numéro SIRET invalide/);
-    expect(validateStructure({ ...base, forme: "scop", numero: "73282932000074" }, territories).ok).toBe(true);
+    expect(validateStructure({ ...base, forme: "scop", numero: "73282932000074" }, territories).ok).toBe(
+      true,
+    );
   });
 
   it("lets a collectif leave the number empty", () => {
@@ -48,7 +62,10 @@ describe("structure form", () => {
   });
 
   it("says what is wrong, in French, field by field", () => {
-    const r = validateStructure({ nom: "", forme: "sarl", numero: "", commune: "", territoire: "picardie" }, territories);
+    const r = validateStructure(
+      { nom: "", forme: "sarl", numero: "", commune: "", territoire: "picardie" },
+      territories,
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toMatchObject({

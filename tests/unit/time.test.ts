@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { addDays, endOfDayInParis, parisCalendarDate, parisYear, startOfDayInParis, timeLeft } from "~/domain/time";
+import {
+  addDays,
+  endOfDayInParis,
+  parisCalendarDate,
+  parisYear,
+  startOfDayInParis,
+  timeLeft,
+} from "~/domain/time";
 
 describe("end of day in Europe/Paris", () => {
   it.each([
