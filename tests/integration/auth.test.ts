@@ -548,4 +548,56 @@ describe("safeReturnPath", () => {
       );
     expect(leaving, "return paths that a browser resolves to another site").toEqual([]);
   });
+
+  it("checks the return path after dot-segment normalisation, whatever its encoding (issue 12)", () => {
+    const base = "https://propulsons.example";
+    const hostile = [
+      "/.//evil.example",
+      "/..//evil.example",
+      "/%2e//evil.example",
+      "/%2E%2E//evil.example",
+      "/.%2e//evil.example",
+      "/a/..//evil.example",
+      "/a/b/../..//evil.example",
+      "/./\\evil.example",
+      "/.//evil.example/?x=1",
+      "/%2e/%2e//evil.example#h",
+      "///evil.example",
+      "/\\evil.example",
+      "\\/evil.example",
+      "/.\t//evil.example",
+      "/.\n//evil.example",
+      "https:evil.example",
+      "https://evil.example",
+      "http:/evil.example",
+      "javascript:alert(1)",
+      "%2F%2Fevil.example",
+      "%252F%252Fevil.example",
+      " //evil.example",
+      "evil.example",
+    ];
+    const bad = hostile
+      .map((value) => ({ value, kept: safeReturnPath(value) }))
+      .filter(({ kept }) => {
+        const resolved = new URL(kept, base);
+        // What the server sends is what a browser reads: a path of this site, nothing to normalise.
+        return (
+          resolved.origin !== base ||
+          !kept.startsWith("/") ||
+          kept.startsWith("//") ||
+          kept.startsWith("/\\") ||
+          resolved.pathname + resolved.search !== kept
+        );
+      })
+      .map(({ value, kept }) => `${JSON.stringify(value)} → ${JSON.stringify(kept)}`);
+    expect(bad, "return paths that leave the platform or are not normalised").toEqual([]);
+    for (const value of hostile.slice(0, 11)) expect(safeReturnPath(value), value).toBe("/mon-compte");
+  });
+
+  it("returns the normalised path and query, never the raw string", () => {
+    expect(safeReturnPath("/campagnes/./a/../b?x=1")).toBe("/campagnes/b?x=1");
+    expect(safeReturnPath("/gestion/campagnes/%31")).toBe("/gestion/campagnes/%31");
+    expect(safeReturnPath("/mon-compte#contributions")).toBe("/mon-compte");
+    expect(safeReturnPath("/%5Cevil.example")).toBe("/%5Cevil.example");
+  });
 });
