@@ -282,15 +282,32 @@ export async function revokeSessions(
       .execute();
 }
 
-/** Where to go back to after signing in: only a local path. */
+const RETURN_BASE = "http://platform.invalid";
+
+/**
+ * Where to go back to after signing in: a path of this platform, whatever its encoding. The value
+ * is resolved as a browser would (`new URL`, which undoes dot segments: « /a/..//x » is « //x »)
+ * and checked after that, and the answer is the normalised path and query, never the raw string.
+ * Every redirect to a user-supplied path goes through here.
+ */
 export function safeReturnPath(value: string | null | undefined): string {
   const fallback = "/mon-compte";
   // Browsers drop tabs and line breaks in URLs and read « \ » as « / »: refuse them outright.
   if (!value || !value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
-  const base = "http://propulsons.invalid";
-  const url = new URL(value, base);
-  if (url.origin !== base) return fallback;
-  return url.pathname + url.search + url.hash;
+  let url: URL;
+  try {
+    url = new URL(value, RETURN_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== RETURN_BASE) return fallback;
+  const path = url.pathname + url.search;
+  // After normalisation « //host » (or « /\host ») would be another site to a browser.
+  if (!path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")) return fallback;
+  // Resolving it again must give the same path: what we send is what a browser will read.
+  const again = new URL(path, RETURN_BASE);
+  if (again.origin !== RETURN_BASE || again.pathname + again.search !== path) return fallback;
+  return path;
 }
 
 /** The signed-in user, or a redirect to the sign-in page (then back here). */

@@ -140,8 +140,7 @@ function leaves(location: string | null): string | null {
 }
 
 const sha256 = (v: string) => crypto.createHash("sha256").update(v).digest("hex");
-const withDb = <T>(fn: (db: import("better-sqlite3").Database) => T): T =>
-  withDatabaseFile(tmp.file, fn);
+const withDb = <T>(fn: (db: import("better-sqlite3").Database) => T): T => withDatabaseFile(tmp.file, fn);
 
 const HOSTILE_RETURNS = [
   "/.//evil.example",
@@ -250,7 +249,10 @@ describe("code guesses are limited per IP and per address", () => {
     expect(text).toMatch(/Réessayez dans 15\u00a0minutes/);
     expect(text).toContain("lien reçu par courriel");
     // The link (a 256-bit token, nothing to guess) is not limited.
-    const link = await call("POST", "/connexion/verifier", { ip: freshIp(), form: { jeton: tokenFor(email) } });
+    const link = await call("POST", "/connexion/verifier", {
+      ip: freshIp(),
+      form: { jeton: tokenFor(email) },
+    });
     expect(link.status).toBe(302);
     expect(sessionOf(link)).toMatch(/^__session=/);
   });
@@ -282,13 +284,18 @@ describe("a fresh sign-in before cancelling a campaign", () => {
           .get() as { id: number },
     ).id;
   const statusOf = (id: number) =>
-    withDb((db) => (db.prepare("select status from campaigns where id = ?").get(id) as { status: string }).status);
+    withDb(
+      (db) => (db.prepare("select status from campaigns where id = ?").get(id) as { status: string }).status,
+    );
   /** Move this session's sign-in back in time, as if it had been opened that many minutes ago. */
   const age = (cookie: string, minutes: number) =>
     withDb((db) =>
       db
         .prepare("update sessions set created_at = ? where id_hash = ?")
-        .run(new Date(Date.now() - minutes * 60_000).toISOString(), sha256(cookie.replace(/^__session=/, ""))),
+        .run(
+          new Date(Date.now() - minutes * 60_000).toISOString(),
+          sha256(cookie.replace(/^__session=/, "")),
+        ),
     );
 
   it("a staff sign-in older than 15 minutes is sent to confirm with a new code, nothing is cancelled before; then it is", async () => {
@@ -317,8 +324,11 @@ describe("a fresh sign-in before cancelling a campaign", () => {
     ).toBeGreaterThan(0);
     const transitionsBefore = withDb(
       (db) =>
-        (db.prepare("select count(*) n from campaign_transitions where campaign_id = ?").get(id) as { n: number })
-          .n,
+        (
+          db.prepare("select count(*) n from campaign_transitions where campaign_id = ?").get(id) as {
+            n: number;
+          }
+        ).n,
     );
 
     // The sign-in page explains, in French, instead of bouncing a signed-in visitor back.
@@ -342,8 +352,11 @@ describe("a fresh sign-in before cancelling a campaign", () => {
     expect(
       withDb(
         (db) =>
-          (db.prepare("select count(*) n from campaign_transitions where campaign_id = ?").get(id) as { n: number })
-            .n,
+          (
+            db.prepare("select count(*) n from campaign_transitions where campaign_id = ?").get(id) as {
+              n: number;
+            }
+          ).n,
       ),
     ).toBe(transitionsBefore);
 
@@ -359,7 +372,8 @@ describe("a fresh sign-in before cancelling a campaign", () => {
     age(cookie, 60);
     const id = liveCampaign();
     const featured = withDb(
-      (db) => (db.prepare("select featured from campaigns where id = ?").get(id) as { featured: number }).featured,
+      (db) =>
+        (db.prepare("select featured from campaigns where id = ?").get(id) as { featured: number }).featured,
     );
     const feature = await call("POST", `/gestion/campagnes/${id}`, {
       ip,
