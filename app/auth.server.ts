@@ -7,6 +7,7 @@
  */
 import crypto from "node:crypto";
 import { redirect } from "@remix-run/node";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import type { Kysely } from "kysely";
 import { serializeOn } from "#db/connection";
@@ -21,6 +22,10 @@ export const MAX_CODE_ATTEMPTS = 5;
 export const RATE_WINDOW_MS = 15 * 60_000;
 export const MAX_REQUESTS_PER_EMAIL = 5;
 export const MAX_REQUESTS_PER_IP = 20;
+/** Wrong codes accepted per address within RATE_WINDOW_MS, whichever code and client they target. */
+export const MAX_CODE_FAILURES_PER_EMAIL = 10;
+/** Wrong codes accepted per client address within RATE_WINDOW_MS, whichever addresses they target. */
+export const MAX_CODE_FAILURES_PER_IP = 20;
 export const SESSION_COOKIE = "__session";
 
 export interface SessionUser {
@@ -37,6 +42,34 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/**
+ * The client as rate limits see it: an IPv4 address (also when written IPv4-mapped, « ::ffff:… »),
+ * or the /64 of an IPv6 address — one subscriber's whole block, since they choose its 64 low bits.
+ */
+export function clientKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip.slice(0, 100);
+  const address = ipaddr.process(ip);
+  if (address.kind() === "ipv4") return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `${parts.join(":")}::/64`;
+}
+
+/** « une minute », « 15 minutes » (non-breaking space): how long until a limited client may retry. */
+export function waitInFrench(ms: number): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  return minutes === 1 ? "une minute" : `${minutes}\u00a0minutes`;
+}
+
+/**
+ * With `instants` (ISO, ascending) the events counted in the window ending at `now`, and `limit`
+ * the most allowed: how long until one more is allowed (0 when it already is).
+ */
+function waitBelow(instants: string[], limit: number, now: Date): number {
+  if (instants.length < limit) return 0;
+  const leaving = instants[instants.length - limit]!;
+  return Math.max(0, new Date(leaving).getTime() + RATE_WINDOW_MS - now.getTime());
+}
+
 export type SignInRequestResult = { ok: true } | { ok: false; status: 429; message: string };
 
 /** Ask for a sign-in e-mail. Same answer whether or not the address has an account. */
@@ -51,42 +84,56 @@ export async function requestSignIn(
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
   // Count and insert in one transaction, one at a time (SQLite runs one write transaction at a
   // time; PostgreSQL takes a lock): simultaneous requests cannot all slip under the limit.
-  const allowed = await db.transaction().execute(async (trx) => {
+  const ip = clientKey(input.ip);
+  const wait = await db.transaction().execute(async (trx) => {
     await serializeOn(trx, "sign-in-requests");
     const [byEmail, byIp] = await Promise.all([
       trx
         .selectFrom("sign_in_requests")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .select("created_at")
         .where("email", "=", email)
         .where("created_at", ">", since)
-        .executeTakeFirstOrThrow(),
+        .orderBy("created_at")
+        .execute(),
       trx
         .selectFrom("sign_in_requests")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("ip", "=", input.ip)
+        .select("created_at")
+        .where("ip", "=", ip)
         .where("created_at", ">", since)
-        .executeTakeFirstOrThrow(),
+        .orderBy("created_at")
+        .execute(),
     ]);
-    if (Number(byEmail.n) >= MAX_REQUESTS_PER_EMAIL || Number(byIp.n) >= MAX_REQUESTS_PER_IP) return false;
+    const waitMs = Math.max(
+      waitBelow(
+        byEmail.map((r) => r.created_at),
+        MAX_REQUESTS_PER_EMAIL,
+        now,
+      ),
+      waitBelow(
+        byIp.map((r) => r.created_at),
+        MAX_REQUESTS_PER_IP,
+        now,
+      ),
+    );
+    if (waitMs > 0) return waitMs;
     await trx
       .insertInto("sign_in_requests")
       .values({
         email,
         token_hash: hash(token),
         code_hash: hash(`${email}:${code}`),
-        ip: input.ip,
+        ip,
         created_at: now.toISOString(),
         expires_at: new Date(now.getTime() + SIGN_IN_VALID_MS).toISOString(),
       })
       .execute();
-    return true;
+    return 0;
   });
-  if (!allowed) {
+  if (wait > 0) {
     return {
       ok: false,
       status: 429,
-      message:
-        "Trop de demandes de connexion en peu de temps. Patientez un quart d'heure avant de réessayer.",
+      message: `Trop de demandes de connexion en peu de temps. Réessayez dans ${waitInFrench(wait)}.`,
     };
   }
   await sendEmailNow({
@@ -102,7 +149,8 @@ export async function requestSignIn(
   return { ok: true };
 }
 
-export type VerifyResult = { ok: true; userId: number } | { ok: false; message: string };
+export type VerifyResult =
+  { ok: true; userId: number } | { ok: false; message: string } | { ok: false; status: 429; message: string };
 
 async function userFor(db: Kysely<DB>, email: string, now: Date): Promise<number> {
   const existing = await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst();
@@ -150,20 +198,73 @@ export async function verifySignInLink(
   });
 }
 
-/** Check a 6-digit code for the latest request of this address; five wrong tries burn it. */
+/**
+ * Check a 6-digit code for the latest request of this address; five wrong tries burn it. Wrong
+ * codes are also counted per address across codes (MAX_CODE_FAILURES_PER_EMAIL) and per client
+ * across addresses (MAX_CODE_FAILURES_PER_IP): past either limit the code is not even checked.
+ */
 export async function verifySignInCode(
   db: Kysely<DB>,
-  emailInput: string,
-  code: string,
-  now = new Date(),
+  input: { email: string; code: string; ip: string; now?: Date },
 ): Promise<VerifyResult> {
-  const email = normalizeEmail(emailInput);
+  const now = input.now ?? new Date();
+  const email = normalizeEmail(input.email);
+  const ip = clientKey(input.ip);
+  const { code } = input;
   const wrong = {
     ok: false as const,
     message: "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.",
   };
   if (!/^\d{6}$/.test(code)) return wrong;
-  return db.transaction().execute(async (trx) => {
+  const since = new Date(now.getTime() - RATE_WINDOW_MS).toISOString();
+  return db.transaction().execute(async (trx): Promise<VerifyResult> => {
+    await serializeOn(trx, "sign-in-codes");
+    const [byIp, byEmail] = await Promise.all([
+      trx
+        .selectFrom("sign_in_failures")
+        .select("created_at")
+        .where("ip", "=", ip)
+        .where("created_at", ">", since)
+        .orderBy("created_at")
+        .execute(),
+      trx
+        .selectFrom("sign_in_failures")
+        .select("created_at")
+        .where("email", "=", email)
+        .where("created_at", ">", since)
+        .orderBy("created_at")
+        .execute(),
+    ]);
+    const ipWait = waitBelow(
+      byIp.map((r) => r.created_at),
+      MAX_CODE_FAILURES_PER_IP,
+      now,
+    );
+    if (ipWait > 0)
+      return {
+        ok: false,
+        status: 429,
+        message: `Trop de codes erronés depuis votre connexion en peu de temps. Réessayez dans ${waitInFrench(ipWait)}. Le lien reçu par courriel, lui, reste valable.`,
+      };
+    const emailWait = waitBelow(
+      byEmail.map((r) => r.created_at),
+      MAX_CODE_FAILURES_PER_EMAIL,
+      now,
+    );
+    if (emailWait > 0)
+      return {
+        ok: false,
+        status: 429,
+        message: `Trop de codes erronés pour cette adresse en peu de temps. Réessayez dans ${waitInFrench(emailWait)}, ou utilisez le lien reçu par courriel.`,
+      };
+    const failed = async () => {
+      await trx.insertInto("sign_in_failures").values({ email, ip, created_at: now.toISOString() }).execute();
+      // Rows older than a day count for nothing: keep the table small.
+      await trx
+        .deleteFrom("sign_in_failures")
+        .where("created_at", "<", new Date(now.getTime() - 24 * 3600_000).toISOString())
+        .execute();
+    };
     const row = await trx
       .selectFrom("sign_in_requests")
       .select(["id", "code_hash", "attempts"])
@@ -173,10 +274,14 @@ export async function verifySignInCode(
       .orderBy("created_at", "desc")
       .orderBy("id", "desc")
       .executeTakeFirst();
-    if (!row) return wrong;
+    if (!row) {
+      await failed();
+      return wrong;
+    }
     const expected = Buffer.from(row.code_hash, "hex");
     const given = Buffer.from(hash(`${email}:${code}`), "hex");
     if (!crypto.timingSafeEqual(expected, given)) {
+      await failed();
       const attempts = row.attempts + 1;
       await trx
         .updateTable("sign_in_requests")

@@ -242,6 +242,15 @@ export interface SignInRequestsTable {
   used_at: Instant | null;
 }
 
+/** A wrong sign-in code (db/migrations/0011): guesses are limited per address and per client. */
+export interface SignInFailuresTable {
+  id: Generated<number>;
+  email: string;
+  /** the client address, an IPv6 one as its /64 */
+  ip: string;
+  created_at: Instant;
+}
+
 export interface SessionsTable {
   id_hash: string;
   user_id: number;
@@ -326,6 +335,7 @@ export interface DB {
   payouts: PayoutsTable;
   settlement_leases: SettlementLeasesTable;
   sign_in_requests: SignInRequestsTable;
+  sign_in_failures: SignInFailuresTable;
   sessions: SessionsTable;
   campaign_news: CampaignNewsTable;
   news_subscriptions: NewsSubscriptionsTable;

@@ -52,11 +52,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { status: 400 },
       );
     }
-    const result = await verifySignInCode(db, email.data, code.data);
+    const result = await verifySignInCode(db, {
+      email: email.data,
+      code: code.data,
+      ip: context.clientIp ?? "inconnue",
+    });
     if (!result.ok)
       return data<ActionData>(
         { step: "code", email: email.data, sent: false, error: result.message },
-        { status: 400 },
+        { status: "status" in result ? result.status : 400 },
       );
     const token = await createSession(db, result.userId, request.headers.get("user-agent"));
     return redirect(retour, { headers: { "Set-Cookie": sessionCookie(token) } });

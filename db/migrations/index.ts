@@ -14,6 +14,7 @@ import * as m0007 from "./0007_campaign_image_alt";
 import * as m0008 from "./0008_back_office";
 import * as m0009 from "./0009_money_path";
 import * as m0010 from "./0010_platform_settings";
+import * as m0011 from "./0011_sign_in_failures";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0008_back_office": m0008,
   "0009_money_path": m0009,
   "0010_platform_settings": m0010,
+  "0011_sign_in_failures": m0011,
 };

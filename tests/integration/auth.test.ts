@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createSession,
   getSessionUser,
+  clientKey,
+  MAX_CODE_FAILURES_PER_EMAIL,
+  MAX_CODE_FAILURES_PER_IP,
   MAX_REQUESTS_PER_EMAIL,
   MAX_REQUESTS_PER_IP,
   requestSignIn,
@@ -21,6 +24,7 @@ import {
   SIGN_IN_VALID_MS,
   verifySignInCode,
   verifySignInLink,
+  waitInFrench,
 } from "~/auth.server";
 import { closeDatabase, database, initDatabase } from "~/db.server";
 import { resendHandlers, readOutbox, type OutboxMessage } from "~/demo/resend-api.server";
@@ -86,6 +90,17 @@ async function ask(who: { email: string; ip: string }, now?: Date) {
   return latestSignIn(who.email);
 }
 
+/** Each address types its codes from a client address of its own (rate limits are per client too). */
+function ipOf(email: string): string {
+  const h = crypto.createHash("sha256").update(email).digest();
+  return `10.200.${h[0]}.${h[1]}`;
+}
+
+/** Type a code for this address, from its own client address. */
+function verify(email: string, code: string, now?: Date) {
+  return verifySignInCode(db(), { email, code, ip: ipOf(email), now });
+}
+
 /** A six-digit code that is not `code`. */
 function otherCode(code: string, offset = 1): string {
   return String((Number(code) + offset) % 1_000_000).padStart(6, "0");
@@ -101,8 +116,7 @@ const CODE_WRONG =
   "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.";
 const CODE_BURNT = "Trop d'essais avec ce code : demandez un nouveau code.";
 const LINK_INVALID = "Ce lien de connexion a expiré ou a déjà servi. Demandez-en un nouveau.";
-const TOO_MANY =
-  "Trop de demandes de connexion en peu de temps. Patientez un quart d'heure avant de réessayer.";
+const tooMany = (wait: string) => `Trop de demandes de connexion en peu de temps. Réessayez dans ${wait}.`;
 
 describe("asking for a sign-in e-mail", () => {
   it("sends one e-mail carrying a link and a 6-digit code, valid 15 minutes", async () => {
@@ -174,7 +188,7 @@ describe("asking for a sign-in e-mail", () => {
     );
 
     const { code } = latestSignIn(unknown.email);
-    const ok = await verifySignInCode(db(), unknown.email, code);
+    const ok = await verify(unknown.email, code);
     expect(ok.ok).toBe(true);
     const created = await db()
       .selectFrom("users")
@@ -186,7 +200,7 @@ describe("asking for a sign-in e-mail", () => {
 
     // A known account keeps its id and role.
     const knownCode = latestSignIn(known.email).code;
-    expect(await verifySignInCode(db(), known.email, knownCode)).toEqual({ ok: true, userId: known.id });
+    expect(await verify(known.email, knownCode)).toEqual({ ok: true, userId: known.id });
     const still = await db()
       .selectFrom("users")
       .select(["id", "role"])
@@ -200,10 +214,10 @@ describe("asking for a sign-in e-mail", () => {
     const upper = `  ${who.email.toUpperCase()} `;
     await requestSignIn(db(), { email: upper, ip: who.ip });
     const { code } = latestSignIn(who.email);
-    const first = await verifySignInCode(db(), upper, code);
+    const first = await verify(upper, code);
     expect(first.ok).toBe(true);
     const again = await ask({ email: who.email, ip: who.ip });
-    expect(await verifySignInCode(db(), who.email, again.code)).toEqual(first);
+    expect(await verify(who.email, again.code)).toEqual(first);
   });
 });
 
@@ -258,15 +272,15 @@ describe("the 6-digit code", () => {
   it("works once; the second use is refused", async () => {
     const who = fresh("code");
     const { code } = await ask(who);
-    expect((await verifySignInCode(db(), who.email, code)).ok).toBe(true);
-    expect(await verifySignInCode(db(), who.email, code)).toEqual({ ok: false, message: CODE_WRONG });
+    expect((await verify(who.email, code)).ok).toBe(true);
+    expect(await verify(who.email, code)).toEqual({ ok: false, message: CODE_WRONG });
   });
 
   it("a wrong code gets a French error; 5 wrong codes burn it, and the right code is then refused", async () => {
     const who = fresh("essais");
     const { code } = await ask(who);
     for (let i = 1; i <= 4; i++) {
-      expect(await verifySignInCode(db(), who.email, otherCode(code, i))).toEqual({
+      expect(await verify(who.email, otherCode(code, i))).toEqual({
         ok: false,
         message: CODE_WRONG,
       });
@@ -277,25 +291,25 @@ describe("the 6-digit code", () => {
       .where("email", "=", who.email)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ attempts: 4, used_at: null });
-    expect(await verifySignInCode(db(), who.email, otherCode(code, 5))).toEqual({
+    expect(await verify(who.email, otherCode(code, 5))).toEqual({
       ok: false,
       message: CODE_BURNT,
     });
-    expect(await verifySignInCode(db(), who.email, code)).toEqual({ ok: false, message: CODE_WRONG });
+    expect(await verify(who.email, code)).toEqual({ ok: false, message: CODE_WRONG });
   });
 
   it("4 wrong codes, then the right one, still works", async () => {
     const who = fresh("essais-4");
     const { code } = await ask(who);
-    for (let i = 1; i <= 4; i++) await verifySignInCode(db(), who.email, otherCode(code, i));
-    expect((await verifySignInCode(db(), who.email, code)).ok).toBe(true);
+    for (let i = 1; i <= 4; i++) await verify(who.email, otherCode(code, i));
+    expect((await verify(who.email, code)).ok).toBe(true);
   });
 
   it("refuses malformed codes without counting them", async () => {
     const who = fresh("format");
     const { code } = await ask(who);
     for (const bad of ["", "12345", "1234567", "abcdef", ` ${code}`, `${code}\n`]) {
-      expect(await verifySignInCode(db(), who.email, bad)).toEqual({ ok: false, message: CODE_WRONG });
+      expect(await verify(who.email, bad)).toEqual({ ok: false, message: CODE_WRONG });
     }
     const row = await db()
       .selectFrom("sign_in_requests")
@@ -303,23 +317,22 @@ describe("the 6-digit code", () => {
       .where("email", "=", who.email)
       .executeTakeFirstOrThrow();
     expect(row.attempts).toBe(0);
-    expect((await verifySignInCode(db(), who.email, code)).ok).toBe(true);
+    expect((await verify(who.email, code)).ok).toBe(true);
   });
 
   it("an expired code is refused", async () => {
     const who = fresh("code-expire");
     const t0 = new Date();
     const { code } = await ask(who, t0);
-    expect(await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + SIGN_IN_VALID_MS))).toEqual({
+    expect(await verify(who.email, code, new Date(t0.getTime() + SIGN_IN_VALID_MS))).toEqual({
       ok: false,
       message: CODE_WRONG,
     });
-    expect(
-      await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + 2 * SIGN_IN_VALID_MS)),
-    ).toEqual({ ok: false, message: CODE_WRONG });
-    expect(
-      (await verifySignInCode(db(), who.email, code, new Date(t0.getTime() + SIGN_IN_VALID_MS - 1))).ok,
-    ).toBe(true);
+    expect(await verify(who.email, code, new Date(t0.getTime() + 2 * SIGN_IN_VALID_MS))).toEqual({
+      ok: false,
+      message: CODE_WRONG,
+    });
+    expect((await verify(who.email, code, new Date(t0.getTime() + SIGN_IN_VALID_MS - 1))).ok).toBe(true);
   });
 
   it("a newer request's code is the one that counts", async () => {
@@ -329,9 +342,9 @@ describe("the 6-digit code", () => {
     const second = await ask(who, new Date(t0.getTime() + 1000));
     expect(second.code === first.code && second.token === first.token).toBe(false);
     if (first.code !== second.code) {
-      expect(await verifySignInCode(db(), who.email, first.code)).toEqual({ ok: false, message: CODE_WRONG });
+      expect(await verify(who.email, first.code)).toEqual({ ok: false, message: CODE_WRONG });
     }
-    expect((await verifySignInCode(db(), who.email, second.code)).ok).toBe(true);
+    expect((await verify(who.email, second.code)).ok).toBe(true);
   });
 
   it("codes are per address: someone else's code does not work, and trying it does not consume theirs", async () => {
@@ -340,14 +353,14 @@ describe("the 6-digit code", () => {
     const a = await ask(alice);
     const b = await ask(bob);
     if (a.code !== b.code) {
-      expect(await verifySignInCode(db(), alice.email, b.code)).toEqual({ ok: false, message: CODE_WRONG });
+      expect(await verify(alice.email, b.code)).toEqual({ ok: false, message: CODE_WRONG });
     }
-    expect((await verifySignInCode(db(), bob.email, b.code)).ok).toBe(true);
-    expect((await verifySignInCode(db(), alice.email, a.code)).ok).toBe(true);
+    expect((await verify(bob.email, b.code)).ok).toBe(true);
+    expect((await verify(alice.email, a.code)).ok).toBe(true);
   });
 
   it("a code for an address that never asked is refused", async () => {
-    expect(await verifySignInCode(db(), fresh("jamais").email, "123456")).toEqual({
+    expect(await verify(fresh("jamais").email, "123456")).toEqual({
       ok: false,
       message: CODE_WRONG,
     });
@@ -371,7 +384,8 @@ describe("rate limits", () => {
       ip: "10.3.0.99",
       now: new Date(t0.getTime() + 10 * 60_000),
     });
-    expect(refused).toEqual({ ok: false, status: 429, message: TOO_MANY });
+    // the oldest of the five leaves the 15-minute window 5 minutes later
+    expect(refused).toEqual({ ok: false, status: 429, message: tooMany("5\u00a0minutes") });
     expect(mailsTo(email)).toHaveLength(sent); // no e-mail
     const rows = await db().selectFrom("sign_in_requests").select("id").where("email", "=", email).execute();
     expect(rows).toHaveLength(MAX_REQUESTS_PER_EMAIL); // nothing written
@@ -392,7 +406,7 @@ describe("rate limits", () => {
     expect(await requestSignIn(db(), { email: last, ip, now: new Date(t0.getTime() + 60_000) })).toEqual({
       ok: false,
       status: 429,
-      message: TOO_MANY,
+      message: tooMany("14\u00a0minutes"),
     });
     expect(mailsTo(last)).toEqual([]);
     // another IP is not affected
@@ -407,6 +421,156 @@ describe("rate limits", () => {
         now: new Date(t0.getTime() + MAX_REQUESTS_PER_IP + 15 * 60_000),
       }),
     ).toEqual({ ok: true });
+  });
+
+  it(`wrong codes from one client over many addresses: the ${MAX_CODE_FAILURES_PER_IP + 1}st guess is a 429, not even checked; other clients are not affected`, async () => {
+    const attacker = "10.6.0.1";
+    const t0 = new Date();
+    const victims = Array.from({ length: 5 }, () => fresh("ip-codes"));
+    const codes = new Map<string, string>();
+    for (const v of victims) codes.set(v.email, (await ask(v, t0)).code);
+    let guesses = 0;
+    for (const v of victims) {
+      for (let k = 1; k <= MAX_CODE_FAILURES_PER_IP / victims.length; k++) {
+        const at = new Date(t0.getTime() + 1000 + guesses * 1000);
+        expect(
+          await verifySignInCode(db(), {
+            email: v.email,
+            code: otherCode(codes.get(v.email)!, k),
+            ip: attacker,
+            now: at,
+          }),
+        ).toEqual({ ok: false, message: CODE_WRONG });
+        guesses += 1;
+      }
+    }
+    const last = victims.at(-1)!;
+    const at = new Date(t0.getTime() + 60_000);
+    const refused = await verifySignInCode(db(), {
+      email: last.email,
+      code: codes.get(last.email)!,
+      ip: attacker,
+      now: at,
+    });
+    // The first wrong guess (at t0 + 1 s) leaves the window at t0 + 15 min 1 s: 14 min 1 s from now.
+    expect(refused).toEqual({
+      ok: false,
+      status: 429,
+      message:
+        "Trop de codes erronés depuis votre connexion en peu de temps. Réessayez dans 15\u00a0minutes. Le lien reçu par courriel, lui, reste valable.",
+    });
+    // The refused guess was not checked: the code is untouched and still works for its owner.
+    const row = await db()
+      .selectFrom("sign_in_requests")
+      .select(["attempts", "used_at"])
+      .where("email", "=", last.email)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ attempts: MAX_CODE_FAILURES_PER_IP / victims.length, used_at: null });
+    expect(
+      await verifySignInCode(db(), { email: last.email, code: codes.get(last.email)!, ip: last.ip, now: at }),
+    ).toMatchObject({ ok: true });
+    // Once its first guesses leave the window, the client may guess again.
+    const later = new Date(t0.getTime() + 1000 + 15 * 60_000 + 1);
+    const again = fresh("ip-codes-apres");
+    const { code } = await ask(again, later);
+    expect(
+      await verifySignInCode(db(), { email: again.email, code, ip: attacker, now: later }),
+    ).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it(`wrong codes for one address from many clients: capped at ${MAX_CODE_FAILURES_PER_EMAIL} across codes; the link still works`, async () => {
+    const who = fresh("adresse-codes");
+    const t0 = new Date();
+    let wrong = 0;
+    let latest = "";
+    for (let round = 0; wrong < MAX_CODE_FAILURES_PER_EMAIL; round++) {
+      latest = (await ask({ email: who.email, ip: `10.7.${round}.1` }, new Date(t0.getTime() + round))).code;
+      for (let k = 1; k <= 4 && wrong < MAX_CODE_FAILURES_PER_EMAIL; k++, wrong++) {
+        expect(
+          await verifySignInCode(db(), {
+            email: who.email,
+            code: otherCode(latest, k),
+            ip: `10.7.${round}.${k + 1}`,
+            now: new Date(t0.getTime() + 1000),
+          }),
+        ).toEqual({ ok: false, message: CODE_WRONG });
+      }
+    }
+    const refused = await verifySignInCode(db(), {
+      email: who.email,
+      code: latest,
+      ip: "10.7.99.1",
+      now: new Date(t0.getTime() + 1000 + 5 * 60_000),
+    });
+    expect(refused).toEqual({
+      ok: false,
+      status: 429,
+      message:
+        "Trop de codes erronés pour cette adresse en peu de temps. Réessayez dans 10\u00a0minutes, ou utilisez le lien reçu par courriel.",
+    });
+    const { token } = latestSignIn(who.email);
+    expect(await verifySignInLink(db(), token, new Date(t0.getTime() + 5 * 60_000))).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it("malformed codes are not counted against the client", async () => {
+    const ip = "10.8.0.1";
+    for (let i = 0; i < MAX_CODE_FAILURES_PER_IP + 5; i++) {
+      expect(await verifySignInCode(db(), { email: fresh("forme").email, code: "12a456", ip })).toEqual({
+        ok: false,
+        message: CODE_WRONG,
+      });
+    }
+    const who = fresh("forme-ok");
+    const { code } = await ask(who);
+    expect(await verifySignInCode(db(), { email: who.email, code, ip })).toMatchObject({ ok: true });
+  });
+
+  it("concurrent wrong guesses from one client cannot get past its limit (check-then-insert is atomic)", async () => {
+    const ip = "10.9.0.1";
+    const who = Array.from({ length: 10 }, () => fresh("rafale-codes"));
+    const codes = await Promise.all(who.map(async (w) => (await ask(w)).code));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        verifySignInCode(db(), {
+          email: who[i % 10]!.email,
+          code: otherCode(codes[i % 10]!, 1 + Math.floor(i / 10)),
+          ip,
+        }),
+      ),
+    );
+    const counted = await db()
+      .selectFrom("sign_in_failures")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("ip", "=", ip)
+      .executeTakeFirstOrThrow();
+    expect({
+      checked: results.filter((r) => !("status" in r)).length,
+      refused: results.filter((r) => "status" in r && r.status === 429).length,
+      rows: Number(counted.n),
+    }).toEqual({
+      checked: MAX_CODE_FAILURES_PER_IP,
+      refused: 40 - MAX_CODE_FAILURES_PER_IP,
+      rows: MAX_CODE_FAILURES_PER_IP,
+    });
+  });
+
+  it("an IPv6 client is its /64 (it chooses the rest); an IPv4-mapped address is the IPv4 one", () => {
+    expect(clientKey("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(clientKey("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(clientKey("::ffff:192.0.2.7")).toBe("192.0.2.7");
+    expect(clientKey("192.0.2.7")).toBe("192.0.2.7");
+    expect(clientKey("inconnue")).toBe("inconnue");
+  });
+
+  it("says in French how long to wait", () => {
+    expect(waitInFrench(1)).toBe("une minute");
+    expect(waitInFrench(60_000)).toBe("une minute");
+    expect(waitInFrench(60_001)).toBe("2\u00a0minutes");
+    expect(waitInFrench(15 * 60_000)).toBe("15\u00a0minutes");
   });
 
   it("concurrent requests cannot get past the per-address limit (check-then-insert must be atomic)", async () => {
@@ -431,7 +595,7 @@ describe("sessions", () => {
   async function signedInUser(label: string): Promise<number> {
     const who = fresh(label);
     const { code } = await ask(who);
-    const result = await verifySignInCode(db(), who.email, code);
+    const result = await verify(who.email, code);
     if (!result.ok) throw new Error(result.message);
     return result.userId;
   }
