@@ -18,14 +18,17 @@ import {
   MAX_REQUESTS_PER_EMAIL,
   MAX_REQUESTS_PER_IP,
   requestSignIn,
+  requireFreshSignIn,
   revokeSessions,
   safeReturnPath,
   SESSION_MS,
   SIGN_IN_VALID_MS,
+  startSession,
   verifySignInCode,
   verifySignInLink,
   waitInFrench,
 } from "~/auth.server";
+import { readConfig } from "~/config.server";
 import { closeDatabase, database, initDatabase } from "~/db.server";
 import { resendHandlers, readOutbox, type OutboxMessage } from "~/demo/resend-api.server";
 import { tempDatabasePath } from "../support/db";
@@ -56,6 +59,8 @@ afterAll(async () => {
 });
 
 const db = () => database().db;
+const SESSION_DAYS_DEFAULT = 30;
+const STAFF_SESSION_HOURS_DEFAULT = 12;
 const sha256 = (v: string) => crypto.createHash("sha256").update(v).digest("hex");
 
 /** A fresh address and a fresh IP for each test, so rate limits never leak between tests. */
@@ -640,6 +645,125 @@ describe("sessions", () => {
     expect(
       await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + SESSION_MS + 86_400_000)),
     ).toBeNull();
+  });
+
+  /** A user made staff (as `npm run staff:add` does), signed in through a code. */
+  async function signedInStaff(label: string): Promise<number> {
+    const userId = await signedInUser(label);
+    await db().updateTable("users").set({ role: "staff" }).where("id", "=", userId).execute();
+    return userId;
+  }
+
+  it(`a staff session lasts ${STAFF_SESSION_HOURS_DEFAULT} hours from sign-in, a citizen's ${SESSION_DAYS_DEFAULT} days (simulated clock)`, async () => {
+    const staffId = await signedInStaff("session-equipe");
+    const t0 = new Date();
+    const staff = await createSession(db(), staffId, null, t0);
+    const hours = (h: number) => new Date(t0.getTime() + h * 3600_000);
+    expect(await getSessionUser(requestWithCookie(staff), db(), hours(11.99))).toMatchObject({
+      id: staffId,
+      role: "staff",
+    });
+    expect(await getSessionUser(requestWithCookie(staff), db(), hours(12))).toBeNull();
+    expect(await getSessionUser(requestWithCookie(staff), db(), hours(13))).toBeNull();
+    const row = await db()
+      .selectFrom("sessions")
+      .select(["created_at", "expires_at"])
+      .where("id_hash", "=", sha256(staff))
+      .executeTakeFirstOrThrow();
+    expect(new Date(row.expires_at).getTime() - new Date(row.created_at).getTime()).toBe(12 * 3600_000);
+
+    const citizenId = await signedInUser("session-citoyen");
+    const citizen = await createSession(db(), citizenId, null, t0);
+    expect(await getSessionUser(requestWithCookie(citizen), db(), hours(13))).toMatchObject({
+      id: citizenId,
+    });
+    expect(await getSessionUser(requestWithCookie(citizen), db(), hours(30 * 24 - 0.01))).toMatchObject({
+      id: citizenId,
+    });
+    expect(await getSessionUser(requestWithCookie(citizen), db(), hours(30 * 24))).toBeNull();
+  });
+
+  it("a citizen made staff after signing in gets the staff limit on the session they already have", async () => {
+    const userId = await signedInUser("promu");
+    const t0 = new Date();
+    const token = await createSession(db(), userId, null, t0);
+    await db().updateTable("users").set({ role: "staff" }).where("id", "=", userId).execute();
+    expect(
+      await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + 11 * 3600_000)),
+    ).toMatchObject({ id: userId, role: "staff" });
+    expect(
+      await getSessionUser(requestWithCookie(token), db(), new Date(t0.getTime() + 12 * 3600_000)),
+    ).toBeNull();
+  });
+
+  it("the session cookie lives as long as the session: 12 hours for staff, 30 days for citizens", async () => {
+    const staffId = await signedInStaff("cookie-equipe");
+    const citizenId = await signedInUser("cookie-citoyen");
+    const staffCookie = await startSession(db(), staffId, null);
+    const citizenCookie = await startSession(db(), citizenId, null);
+    expect(staffCookie).toMatch(
+      /^__session=[A-Za-z0-9_-]{40,}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=43200(;|$)/,
+    );
+    expect(citizenCookie).toMatch(/; Max-Age=2592000(;|$)/);
+  });
+
+  it("durations come from the configuration (SESSION_DAYS, STAFF_SESSION_HOURS, FRESH_SIGN_IN_MINUTES), validated", () => {
+    const defaults = readConfig({} as NodeJS.ProcessEnv);
+    expect({
+      sessionMs: defaults.sessionMs,
+      staffSessionMs: defaults.staffSessionMs,
+      freshSignInMs: defaults.freshSignInMs,
+    }).toEqual({ sessionMs: 30 * 86_400_000, staffSessionMs: 12 * 3600_000, freshSignInMs: 15 * 60_000 });
+    const set = readConfig({
+      SESSION_DAYS: "7",
+      STAFF_SESSION_HOURS: "8",
+      FRESH_SIGN_IN_MINUTES: "5",
+    } as NodeJS.ProcessEnv);
+    expect([set.sessionMs, set.staffSessionMs, set.freshSignInMs]).toEqual([
+      7 * 86_400_000,
+      8 * 3600_000,
+      5 * 60_000,
+    ]);
+    expect(() => readConfig({ STAFF_SESSION_HOURS: "0" } as NodeJS.ProcessEnv)).toThrow(
+      /STAFF_SESSION_HOURS/,
+    );
+    expect(() => readConfig({ SESSION_DAYS: "trente" } as NodeJS.ProcessEnv)).toThrow(/SESSION_DAYS/);
+    expect(() => readConfig({ FRESH_SIGN_IN_MINUTES: "600" } as NodeJS.ProcessEnv)).toThrow(
+      /FRESH_SIGN_IN_MINUTES/,
+    );
+  });
+
+  it("a sign-in is fresh for 15 minutes: older, an action that moves money sends to /connexion to confirm, then back", async () => {
+    const staffId = await signedInStaff("fraicheur");
+    const t0 = new Date();
+    const token = await createSession(db(), staffId, null, t0);
+    const post = (path: string) =>
+      new Request(`https://propulsons.example${path}`, {
+        method: "POST",
+        headers: { cookie: `__session=${token}` },
+      });
+    const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+    await expect(requireFreshSignIn(post("/gestion/campagnes/7"), db(), at(14.99))).resolves.toBeUndefined();
+    const thrown = await requireFreshSignIn(post("/gestion/campagnes/7"), db(), at(15)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(thrown).toBeInstanceOf(Response);
+    const res = thrown as Response;
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/connexion?retour=%2Fgestion%2Fcampagnes%2F7&confirmer=1");
+    // Without a session, the same: sign in first.
+    const anonymous = await requireFreshSignIn(
+      new Request("https://propulsons.example/gestion/campagnes/7", { method: "POST" }),
+      db(),
+      at(1),
+    ).then(
+      () => null,
+      (e: unknown) => e as Response,
+    );
+    expect(anonymous?.headers.get("location")).toBe(
+      "/connexion?retour=%2Fgestion%2Fcampagnes%2F7&confirmer=1",
+    );
   });
 
   it('revokeSessions("this") ends only this session', async () => {
