@@ -17,6 +17,7 @@ import { database } from "./db.server";
 import { sendEmailNow } from "./email.server";
 
 export const SIGN_IN_VALID_MS = 15 * 60_000;
+/** A citizen's session by default (SESSION_DAYS); staff sessions are shorter (STAFF_SESSION_HOURS). */
 export const SESSION_MS = 30 * 24 * 3600_000;
 export const MAX_CODE_ATTEMPTS = 5;
 export const RATE_WINDOW_MS = 15 * 60_000;
@@ -301,12 +302,19 @@ export async function verifySignInCode(
   });
 }
 
-export async function createSession(
+/**
+ * Open a session for this user, who has just proved their address (code or link): the instant it
+ * is created is the instant of that sign-in (requireFreshSignIn). It lasts SESSION_DAYS, or
+ * STAFF_SESSION_HOURS for staff — never extended (docs/decisions/015-session-lifetimes.md).
+ */
+async function openSession(
   db: Kysely<DB>,
   userId: number,
   userAgent: string | null,
-  now = new Date(),
-): Promise<string> {
+  now: Date,
+): Promise<{ token: string; lifetimeMs: number }> {
+  const user = await db.selectFrom("users").select("role").where("id", "=", userId).executeTakeFirstOrThrow();
+  const lifetimeMs = user.role === "staff" ? config().staffSessionMs : config().sessionMs;
   const token = randomToken();
   await db
     .insertInto("sessions")
@@ -314,11 +322,46 @@ export async function createSession(
       id_hash: hash(token),
       user_id: userId,
       created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + SESSION_MS).toISOString(),
+      expires_at: new Date(now.getTime() + lifetimeMs).toISOString(),
       user_agent: userAgent?.slice(0, 200) ?? null,
     })
     .execute();
-  return token;
+  return { token, lifetimeMs };
+}
+
+export async function createSession(
+  db: Kysely<DB>,
+  userId: number,
+  userAgent: string | null,
+  now = new Date(),
+): Promise<string> {
+  return (await openSession(db, userId, userAgent, now)).token;
+}
+
+/** Open a session and return its Set-Cookie value (the cookie lives as long as the session). */
+export async function startSession(
+  db: Kysely<DB>,
+  userId: number,
+  userAgent: string | null,
+  now = new Date(),
+): Promise<string> {
+  const { token, lifetimeMs } = await openSession(db, userId, userAgent, now);
+  return sessionCookie(token, lifetimeMs);
+}
+
+/**
+ * After a successful code or link: the session this browser had (if any) is closed and a new one
+ * opened, then off to `to` (a path from safeReturnPath).
+ */
+export async function completeSignIn(
+  request: Request,
+  db: Kysely<DB>,
+  userId: number,
+  to: string,
+): Promise<Response> {
+  await revokeSessions(request, "this", db);
+  const cookie = await startSession(db, userId, request.headers.get("user-agent"));
+  return redirect(safeReturnPath(to), { headers: { "Set-Cookie": cookie } });
 }
 
 /** Whether a Cookie header carries a session (such requests are personal: never cached). */
@@ -342,17 +385,54 @@ export async function getSessionUser(
   const row = await db
     .selectFrom("sessions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
-    .select(["u.id", "u.email", "u.display_name", "u.role"])
+    .select(["u.id", "u.email", "u.display_name", "u.role", "s.created_at"])
     .where("s.id_hash", "=", hash(token))
     .where("s.revoked_at", "is", null)
     .where("s.expires_at", ">", now.toISOString())
     .executeTakeFirst();
-  return row ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role } : null;
+  if (!row) return null;
+  // Staff sessions end STAFF_SESSION_HOURS after sign-in, also one opened before the person was
+  // made staff (its expires_at was set for a citizen).
+  if (row.role === "staff" && new Date(row.created_at).getTime() + config().staffSessionMs <= now.getTime())
+    return null;
+  return { id: row.id, email: row.email, displayName: row.display_name, role: row.role };
 }
 
-export function sessionCookie(token: string): string {
+/** Where to confirm one's identity with a new code, then come back to this page. */
+function confirmSignInPath(request: Request): string {
+  const url = new URL(request.url);
+  url.searchParams.delete("_data");
+  return `/connexion?retour=${encodeURIComponent(url.pathname + url.search)}&confirmer=1`;
+}
+
+/**
+ * Before an action that moves money (cancelling a campaign): the sign-in of this session — the
+ * code or link verified, i.e. when the session was opened — must be at most FRESH_SIGN_IN_MINUTES
+ * old; otherwise a redirect to the sign-in page, which explains and comes back here.
+ * `npm run campaign:cancel` is exempt: it is run by an operator on the server.
+ */
+export async function requireFreshSignIn(
+  request: Request,
+  db: Kysely<DB> = database().db,
+  now = new Date(),
+): Promise<void> {
+  const token = cookieToken(request);
+  const row = token
+    ? await db
+        .selectFrom("sessions")
+        .select("created_at")
+        .where("id_hash", "=", hash(token))
+        .where("revoked_at", "is", null)
+        .where("expires_at", ">", now.toISOString())
+        .executeTakeFirst()
+    : undefined;
+  if (row && new Date(row.created_at).getTime() + config().freshSignInMs > now.getTime()) return;
+  throw redirect(confirmSignInPath(request));
+}
+
+export function sessionCookie(token: string, lifetimeMs = config().sessionMs): string {
   const secure = config().env === "production" || config().publicUrl.startsWith("https://");
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_MS / 1000}${secure ? "; Secure" : ""}`;
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${Math.floor(lifetimeMs / 1000)}${secure ? "; Secure" : ""}`;
 }
 
 export function clearedSessionCookie(): string {

@@ -57,6 +57,10 @@ const schema = z.object({
   CONTACT_EMAIL: z.email().optional(),
   EMAIL_WORKER_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(10),
   DEMO_OUTBOX_PATH: z.string().min(1).default("data/demo-outbox.jsonl"),
+  /** sign-in (docs/decisions/015): a citizen's session, a staff session, a fresh sign-in */
+  SESSION_DAYS: z.coerce.number().int().min(1).max(400).default(30),
+  STAFF_SESSION_HOURS: z.coerce.number().min(0.25).max(72).default(12),
+  FRESH_SIGN_IN_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
 });
 
 export interface S3Settings {
@@ -117,6 +121,12 @@ export interface Config {
   emailWorkerIntervalMs: number;
   /** JSONL file where the mocked Resend API keeps messages (demo mode and tests) */
   demoOutboxPath: string;
+  /** how long a citizen's (or holder's) session lasts from sign-in (SESSION_DAYS) */
+  sessionMs: number;
+  /** how long a staff session lasts from sign-in, whatever happens meanwhile (STAFF_SESSION_HOURS) */
+  staffSessionMs: number;
+  /** an action that moves money needs a sign-in at most this old (FRESH_SIGN_IN_MINUTES) */
+  freshSignInMs: number;
 }
 
 export const DEFAULT_EMAIL_FROM = "Propulsons <ne-pas-repondre@propulsons.example>";
@@ -230,6 +240,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailFrom: e.EMAIL_FROM ?? DEFAULT_EMAIL_FROM,
     emailWorkerIntervalMs: Math.round(e.EMAIL_WORKER_INTERVAL_SECONDS * 1000),
     demoOutboxPath: e.DEMO_OUTBOX_PATH,
+    sessionMs: e.SESSION_DAYS * 86_400_000,
+    staffSessionMs: Math.round(e.STAFF_SESSION_HOURS * 3600_000),
+    freshSignInMs: e.FRESH_SIGN_IN_MINUTES * 60_000,
   };
 }
 

@@ -10,22 +10,33 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { codeSchema, emailSchema, field } from "~/auth-forms.server";
 import {
-  createSession,
+  completeSignIn,
   getSessionUser,
   requestSignIn,
   safeReturnPath,
-  sessionCookie,
   verifySignInCode,
 } from "~/auth.server";
+import { config } from "~/config.server";
 import { database } from "~/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Se connecter — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
+const signInAge = (minutes: number) =>
+  minutes === 1 ? "plus d'une minute" : `plus de ${minutes}\u00a0minutes`;
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  const retour = safeReturnPath(new URL(request.url).searchParams.get("retour"));
-  if (await getSessionUser(request)) throw redirect(retour);
-  return { retour };
+  const params = new URL(request.url).searchParams;
+  const retour = safeReturnPath(params.get("retour"));
+  const user = await getSessionUser(request);
+  // « confirmer »: an action that moves money asked for a fresh sign-in (requireFreshSignIn).
+  if (user && params.has("confirmer"))
+    return {
+      retour,
+      confirm: { email: user.email, age: signInAge(config().freshSignInMs / 60_000) },
+    };
+  if (user) throw redirect(retour);
+  return { retour, confirm: null };
 }
 
 type ActionData =
@@ -62,8 +73,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { step: "code", email: email.data, sent: false, error: result.message },
         { status: "status" in result ? result.status : 400 },
       );
-    const token = await createSession(db, result.userId, request.headers.get("user-agent"));
-    return redirect(retour, { headers: { "Set-Cookie": sessionCookie(token) } });
+    return completeSignIn(request, db, result.userId, retour);
   }
   const sent = await requestSignIn(db, { email: email.data, ip: context.clientIp ?? "inconnue" });
   if (!sent.ok)
@@ -72,7 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SignInPage() {
-  const { retour } = useLoaderData<typeof loader>();
+  const { retour, confirm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   if (result?.step === "code") {
@@ -118,11 +128,22 @@ export default function SignInPage() {
   }
   return (
     <div className="container page prose-page">
-      <h1>Se connecter</h1>
-      <p>
-        Pas de mot de passe : indiquez votre adresse électronique, nous vous envoyons un lien et un code de
-        connexion. Le compte est créé à la première connexion.
-      </p>
+      {confirm ? (
+        <>
+          <h1>Confirmez votre identité</h1>
+          <p className="outcome" role="status">
+            {`Votre connexion date d'il y a ${confirm.age}. Avant une action qui engage de l'argent, comme annuler une campagne, confirmez votre identité avec un nouveau code\u00a0: vous reviendrez ensuite à la page que vous quittez, où vous pourrez refaire votre demande.`}
+          </p>
+        </>
+      ) : (
+        <>
+          <h1>Se connecter</h1>
+          <p>
+            Pas de mot de passe&nbsp;: indiquez votre adresse électronique, nous vous envoyons un lien et un
+            code de connexion. Le compte est créé à la première connexion.
+          </p>
+        </>
+      )}
       <Form method="post" className="stack">
         <input type="hidden" name="retour" value={retour} />
         <div className="field">
@@ -133,7 +154,7 @@ export default function SignInPage() {
             type="email"
             autoComplete="email"
             required
-            defaultValue={result?.email ?? ""}
+            defaultValue={result?.email ?? confirm?.email ?? ""}
             aria-invalid={result?.error ? true : undefined}
             aria-describedby={result?.error ? "email-error" : undefined}
           />

@@ -5,7 +5,6 @@
 import { readForm } from "~/forms.server";
 import {
   data,
-  redirect,
   type ActionFunctionArgs,
   type HeadersFunction,
   type LoaderFunctionArgs,
@@ -13,7 +12,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { field } from "~/auth-forms.server";
-import { createSession, sessionCookie, verifySignInLink } from "~/auth.server";
+import { completeSignIn, verifySignInLink } from "~/auth.server";
 import { database } from "~/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Connexion — Propulsons" }];
@@ -32,8 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const result = await verifySignInLink(database().db, field(form, "jeton"));
   if (!result.ok) return data({ error: result.message }, { status: 400 });
-  const token = await createSession(database().db, result.userId, request.headers.get("user-agent"));
-  return redirect("/mon-compte", { headers: { "Set-Cookie": sessionCookie(token) } });
+  return completeSignIn(request, database().db, result.userId, "/mon-compte");
 }
 
 export default function VerifyLink() {

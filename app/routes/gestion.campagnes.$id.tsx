@@ -1,7 +1,7 @@
 /** Staff review of one campaign: decisions, label, featuring, cancellation, history, full content. */
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireUser } from "~/auth.server";
+import { requireFreshSignIn, requireUser } from "~/auth.server";
 import { CampaignView } from "~/components/campaign-view";
 import { config } from "~/config.server";
 import { database } from "~/db.server";
@@ -132,6 +132,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
+  // Cancelling refunds every contributor: only with a sign-in of the last 15 minutes
+  // (`npm run campaign:cancel`, run by an operator on the server, is exempt).
+  if (parsed.decision.intent === "cancel") await requireFreshSignIn(request);
   const result = await run(database().db, id, user.id, parsed.decision);
   if (!result.ok) {
     return data(

@@ -112,13 +112,26 @@ const sessionOf = (answer: Answer) => {
 /** A wrong code for this address (the right one plus one, modulo a million). */
 const wrongCode = (email: string) => String((Number(codeFor(email)) + 1) % 1_000_000).padStart(6, "0");
 
-async function askCode(email: string, ip: string, retour = "/mon-compte", cookie?: string) {
-  const asked = await call("POST", "/connexion", { ip, cookie, form: { email, retour } });
+async function askCode(
+  email: string,
+  ip: string,
+  retour = "/mon-compte",
+  cookie?: string,
+  to = "/connexion",
+) {
+  const asked = await call("POST", to, { ip, cookie, form: { email, retour } });
   expect(asked.status, decode(asked.body).slice(0, 400)).toBe(200);
   return asked;
 }
-async function typeCode(email: string, code: string, ip: string, retour = "/mon-compte", cookie?: string) {
-  return call("POST", "/connexion", { ip, cookie, form: { intent: "code", email, code, retour } });
+async function typeCode(
+  email: string,
+  code: string,
+  ip: string,
+  retour = "/mon-compte",
+  cookie?: string,
+  to = "/connexion",
+) {
+  return call("POST", to, { ip, cookie, form: { intent: "code", email, code, retour } });
 }
 async function signIn(email: string, ip = freshIp(), retour = "/mon-compte") {
   await askCode(email, ip, retour);
@@ -341,8 +354,14 @@ describe("a fresh sign-in before cancelling a campaign", () => {
     expect(text).toContain(`value="${DEMO_STAFF_EMAIL}"`);
 
     // A new code brings them back to the same page with a new session; the old one is closed.
-    await askCode(DEMO_STAFF_EMAIL, ip, page, stale);
-    const back = await typeCode(DEMO_STAFF_EMAIL, codeFor(DEMO_STAFF_EMAIL), ip, page, stale);
+    // The form posts to the page it is on (Remix keeps the query string), as a browser would.
+    const formAction = /<form method="post" action="([^"]+)"[^>]*>(?:(?!<\/form>)[\s\S])*name="retour"/
+      .exec(confirm.body)?.[1]
+      ?.replace(/&amp;/g, "&");
+    expect(formAction).toBe(asked.location);
+    const codePage = await askCode(DEMO_STAFF_EMAIL, ip, page, stale, formAction);
+    expect(decode(codePage.body)).toContain("Saisissez votre code");
+    const back = await typeCode(DEMO_STAFF_EMAIL, codeFor(DEMO_STAFF_EMAIL), ip, page, stale, formAction);
     expect(back.status).toBe(302);
     expect(back.location).toBe(page);
     const fresh = sessionOf(back);

@@ -708,7 +708,7 @@ describe("sessions", () => {
   });
 
   it("durations come from the configuration (SESSION_DAYS, STAFF_SESSION_HOURS, FRESH_SIGN_IN_MINUTES), validated", () => {
-    const defaults = readConfig({} as NodeJS.ProcessEnv);
+    const defaults = readConfig({} as unknown as NodeJS.ProcessEnv);
     expect({
       sessionMs: defaults.sessionMs,
       staffSessionMs: defaults.staffSessionMs,
@@ -718,17 +718,19 @@ describe("sessions", () => {
       SESSION_DAYS: "7",
       STAFF_SESSION_HOURS: "8",
       FRESH_SIGN_IN_MINUTES: "5",
-    } as NodeJS.ProcessEnv);
+    } as unknown as NodeJS.ProcessEnv);
     expect([set.sessionMs, set.staffSessionMs, set.freshSignInMs]).toEqual([
       7 * 86_400_000,
       8 * 3600_000,
       5 * 60_000,
     ]);
-    expect(() => readConfig({ STAFF_SESSION_HOURS: "0" } as NodeJS.ProcessEnv)).toThrow(
+    expect(() => readConfig({ STAFF_SESSION_HOURS: "0" } as unknown as NodeJS.ProcessEnv)).toThrow(
       /STAFF_SESSION_HOURS/,
     );
-    expect(() => readConfig({ SESSION_DAYS: "trente" } as NodeJS.ProcessEnv)).toThrow(/SESSION_DAYS/);
-    expect(() => readConfig({ FRESH_SIGN_IN_MINUTES: "600" } as NodeJS.ProcessEnv)).toThrow(
+    expect(() => readConfig({ SESSION_DAYS: "trente" } as unknown as NodeJS.ProcessEnv)).toThrow(
+      /SESSION_DAYS/,
+    );
+    expect(() => readConfig({ FRESH_SIGN_IN_MINUTES: "600" } as unknown as NodeJS.ProcessEnv)).toThrow(
       /FRESH_SIGN_IN_MINUTES/,
     );
   });
