@@ -245,7 +245,7 @@ export async function verifySignInCode(
       return {
         ok: false,
         status: 429,
-        message: `Trop de codes erronés depuis votre connexion en peu de temps. Réessayez dans ${waitInFrench(ipWait)}. Le lien reçu par courriel, lui, reste valable.`,
+        message: `Trop de codes erronés depuis votre connexion internet en peu de temps. Réessayez dans ${waitInFrench(ipWait)}. Le lien reçu par courriel, lui, reste valable.`,
       };
     const emailWait = waitBelow(
       byEmail.map((r) => r.created_at),

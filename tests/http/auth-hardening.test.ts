@@ -232,7 +232,7 @@ describe("code guesses are limited per IP and per address", () => {
     expect(refused.status).toBe(429);
     expect(refused.setCookies.some((c) => c.startsWith("__session="))).toBe(false);
     const text = decode(refused.body);
-    expect(text).toContain("Trop de codes erronés depuis votre connexion");
+    expect(text).toContain("Trop de codes erronés depuis votre connexion internet");
     expect(text).toMatch(/Réessayez dans 15\u00a0minutes\./);
     expect(refused.body).toContain('lang="fr"');
     // The owner of the address, from their own connection, still signs in with the same code.

@@ -462,7 +462,7 @@ describe("rate limits", () => {
       ok: false,
       status: 429,
       message:
-        "Trop de codes erronés depuis votre connexion en peu de temps. Réessayez dans 15\u00a0minutes. Le lien reçu par courriel, lui, reste valable.",
+        "Trop de codes erronés depuis votre connexion internet en peu de temps. Réessayez dans 15\u00a0minutes. Le lien reçu par courriel, lui, reste valable.",
     });
     // The refused guess was not checked: the code is untouched and still works for its owner.
     const row = await db()
