@@ -5,7 +5,6 @@
  * when they chose a reward (it has to reach them — the contribution form says so),
  * and an e-mail address only for contributions with a reward.
  */
-import { stringify } from "csv-stringify/sync";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import {
@@ -14,6 +13,7 @@ import {
   contributionReference,
   type ContributionStatus,
 } from "~/domain/contribution-status";
+import { toCsv } from "~/csv.server";
 import { formatDateTime, formatDecimalEuros } from "~/domain/format";
 import { addDays, parisCalendarDate } from "~/domain/time";
 
@@ -98,36 +98,29 @@ export function perDay(
   return out;
 }
 
-/** CSV for French Excel: UTF-8 with BOM, semicolons, one line per contribution. */
+/** CSV for French Excel: UTF-8 with BOM, semicolons, one line per contribution (formulas neutralised). */
 export function contributionsCsv(items: HolderContribution[]): string {
-  const rows = items.map((k) => [
-    k.reference,
-    formatDateTime(k.paidAt),
-    k.name,
-    k.email ?? "",
-    formatDecimalEuros(k.amountCents),
-    k.rewardTitle ?? "",
-    k.statusLabel,
-    k.message ?? "",
-  ]);
-  const body = stringify(
+  return toCsv(
     [
-      [
-        "Référence",
-        "Date (heure de Paris)",
-        "Nom",
-        "Adresse électronique (contreparties)",
-        "Montant (€)",
-        "Contrepartie",
-        "État",
-        "Message",
-      ],
-      ...rows,
+      "Référence",
+      "Date (heure de Paris)",
+      "Nom",
+      "Adresse électronique (contreparties)",
+      "Montant (€)",
+      "Contrepartie",
+      "État",
+      "Message",
     ],
-    {
-      delimiter: ";",
-      record_delimiter: "\r\n",
-    },
+    items.map((k) => [
+      k.reference,
+      formatDateTime(k.paidAt),
+      k.name,
+      k.email ?? "",
+      k.amountCents,
+      k.rewardTitle ?? "",
+      k.statusLabel,
+      k.message ?? "",
+    ]),
+    { delimiter: ";", bom: true, money: { columns: ["Montant (€)"], format: formatDecimalEuros } },
   );
-  return "\ufeff" + body;
 }

@@ -7,10 +7,10 @@
  * given back since (a failed or cancelled campaign). The commission of a settled
  * campaign is the one recorded at its payout, never recomputed from today's rule.
  */
-import { stringify } from "csv-stringify/sync";
 import { sql, type Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { PUBLIC_STATES, STATE_LABELS } from "~/domain/campaign-machine";
+import { toCsv } from "~/csv.server";
 import { formatOpenDataEuros } from "~/domain/format";
 import { commissionBpsFor } from "~/domain/money";
 import { parisCalendarDate } from "~/domain/time";
@@ -127,31 +127,34 @@ export function campaignsCsv(rows: Awaited<ReturnType<typeof publishedCampaigns>
     "commission_pourcentage",
     "rembourse_euros",
   ];
-  return stringify(
-    [
-      header,
-      ...rows.map((r) => [
-        r.identifiant,
-        r.slug,
-        r.titre,
-        r.etat,
-        r.structure,
-        r.forme_juridique,
-        r.numero_immatriculation ?? "",
-        r.commune,
-        r.territoire,
-        r.theme,
-        r.date_debut,
-        r.date_fin,
-        formatOpenDataEuros(r.objectif_centimes),
-        formatOpenDataEuros(r.collecte_centimes),
-        r.contributions,
-        r.budget_citoyen ?? "",
-        r.commission_pourcentage,
-        formatOpenDataEuros(r.rembourse_centimes),
-      ]),
-    ],
-    { record_delimiter: "\r\n" },
+  return toCsv(
+    header,
+    rows.map((r) => [
+      r.identifiant,
+      r.slug,
+      r.titre,
+      r.etat,
+      r.structure,
+      r.forme_juridique,
+      r.numero_immatriculation ?? "",
+      r.commune,
+      r.territoire,
+      r.theme,
+      r.date_debut,
+      r.date_fin,
+      r.objectif_centimes,
+      r.collecte_centimes,
+      r.contributions,
+      r.budget_citoyen ?? "",
+      r.commission_pourcentage,
+      r.rembourse_centimes,
+    ]),
+    {
+      money: {
+        columns: ["objectif_euros", "collecte_euros", "rembourse_euros"],
+        format: formatOpenDataEuros,
+      },
+    },
   );
 }
 
@@ -203,7 +206,6 @@ export function figuresCsv(data: Awaited<ReturnType<typeof figuresOpenData>>): s
     ...data.annees.map(({ par_territoire: _t, par_theme: _h, ...rest }) => rest),
     data.depuis_lancement,
   ];
-  const money = (c: number | null) => (c === null ? "" : formatOpenDataEuros(c));
   const header = [
     "periode",
     "campagnes_lancees",
@@ -220,26 +222,35 @@ export function figuresCsv(data: Awaited<ReturnType<typeof figuresOpenData>>): s
     "commission_euros",
     "verse_porteurs_euros",
   ];
-  return stringify(
-    [
-      header,
-      ...records.map((r) => [
-        r.periode,
-        r.campagnes_lancees,
-        r.campagnes_reussies,
-        r.campagnes_non_financees,
-        r.campagnes_annulees,
-        r.campagnes_en_cours,
-        r.taux_reussite_pourcentage ?? "",
-        money(r.collecte_centimes),
-        money(r.rembourse_centimes),
-        r.contributions,
-        money(r.contribution_moyenne_centimes),
-        r.citoyens,
-        money(r.commission_centimes),
-        money(r.verse_porteurs_centimes),
-      ]),
-    ],
-    { record_delimiter: "\r\n" },
+  return toCsv(
+    header,
+    records.map((r) => [
+      r.periode,
+      r.campagnes_lancees,
+      r.campagnes_reussies,
+      r.campagnes_non_financees,
+      r.campagnes_annulees,
+      r.campagnes_en_cours,
+      r.taux_reussite_pourcentage,
+      r.collecte_centimes,
+      r.rembourse_centimes,
+      r.contributions,
+      r.contribution_moyenne_centimes,
+      r.citoyens,
+      r.commission_centimes,
+      r.verse_porteurs_centimes,
+    ]),
+    {
+      money: {
+        columns: [
+          "collecte_euros",
+          "rembourse_euros",
+          "contribution_moyenne_euros",
+          "commission_euros",
+          "verse_porteurs_euros",
+        ],
+        format: formatOpenDataEuros,
+      },
+    },
   );
 }
