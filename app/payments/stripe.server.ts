@@ -29,14 +29,51 @@ export class WebhookSignatureError extends Error {
   override name = "WebhookSignatureError";
 }
 
-/** Verify a webhook's signature on its raw body and parse it. */
-export function verifyWebhook(rawBody: string, signature: string | null): Stripe.Event {
+/** Stripe's tolerance for a signature's age (its SDK's default, which it documents). */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+/** How far ahead of our clock a signature may be dated: clock skew, nothing more. */
+export const WEBHOOK_MAX_FUTURE_SECONDS = 60;
+
+/**
+ * The one timestamp of a Stripe-Signature header (`t=…`), or an error. Stripe's SDK checks that
+ * it is not older than its tolerance but accepts any date in the future, and with several `t=`
+ * it keeps the last: a header with more than one is refused here.
+ */
+export function signatureTimestamp(signature: string, nowSeconds: number): number {
+  const stamps = signature
+    .split(",")
+    .map((part) => part.trim().split("="))
+    .filter(([key]) => key === "t");
+  if (stamps.length !== 1) throw new WebhookSignatureError("expected exactly one timestamp (t=)");
+  const t = Number(stamps[0]![1]);
+  if (!Number.isSafeInteger(t)) throw new WebhookSignatureError("timestamp is not a number");
+  if (t > nowSeconds + WEBHOOK_MAX_FUTURE_SECONDS) throw new WebhookSignatureError("timestamp in the future");
+  if (t < nowSeconds - WEBHOOK_TOLERANCE_SECONDS)
+    throw new WebhookSignatureError("timestamp outside the tolerance zone");
+  return t;
+}
+
+/**
+ * Verify a webhook's signature on its raw body and parse it: signed with our secret, dated
+ * within the last five minutes and not more than a minute ahead of our clock.
+ */
+export function verifyWebhook(rawBody: string, signature: string | null, now = new Date()): Stripe.Event {
   if (!signature) throw new WebhookSignatureError("missing Stripe-Signature header");
+  let event: Stripe.Event;
   try {
-    return stripe().webhooks.constructEvent(rawBody, signature, webhookSecret());
+    event = stripe().webhooks.constructEvent(
+      rawBody,
+      signature,
+      webhookSecret(),
+      WEBHOOK_TOLERANCE_SECONDS,
+      undefined,
+      now.getTime(),
+    );
   } catch (error) {
     throw new WebhookSignatureError(error instanceof Error ? error.message : "invalid signature");
   }
+  signatureTimestamp(signature, Math.floor(now.getTime() / 1000));
+  return event;
 }
 
 export interface CheckoutInput {
