@@ -10,6 +10,8 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     /** the client's address (behind a proxy in production: from X-Forwarded-For, Express `trust proxy`) */
     clientIp?: string;
+    /** this render's Content-Security-Policy nonce (app/security-headers.server.ts) */
+    cspNonce?: string;
   }
 }
 

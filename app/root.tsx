@@ -16,6 +16,7 @@ import type { ReactNode } from "react";
 import stylesheet from "~/styles/app.css";
 import { getSessionUser } from "~/auth.server";
 import { config } from "~/config.server";
+import { useNonce } from "~/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -114,6 +115,7 @@ function Footer() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   return (
     <html lang="fr">
       <head>
@@ -137,8 +139,8 @@ export function Layout({ children }: { children: ReactNode }) {
           {children}
         </main>
         <Footer />
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

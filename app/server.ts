@@ -4,19 +4,18 @@
  * `node build/index.js` (or `npm start`) runs it.
  */
 import http from "node:http";
+import type { Duplex } from "node:stream";
 import path from "node:path";
 import * as build from "@remix-run/dev/server-build";
-import {
-  createReadableStreamFromReadable,
-  createRequestHandler,
-  writeReadableStreamToWritable,
-  type ServerBuild,
-} from "@remix-run/node";
+import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { hasSessionCookie } from "./auth.server";
+import { BodyTooLargeError, bodyLimitFor, readBodyWithin } from "./body-limit.server";
 import { boot } from "./boot.server";
+import { errorPageHtml, rawErrorResponse } from "./error-page.server";
 import { isStorableResponse } from "./page-cache.server";
+import { HSTS, newCspNonce, securityHeaders } from "./security-headers.server";
 
 const platform = await boot().catch((error: unknown) => {
   // A configuration or database problem: say it plainly and stop.
@@ -31,8 +30,20 @@ const handleRemix = createRequestHandler(
   process.env.NODE_ENV === "development" ? "development" : "production",
 );
 
-function toFetchRequest(req: express.Request, res: express.Response): Request {
-  const host = req.get("X-Forwarded-Host") ?? req.get("host") ?? `localhost:${cfg.port}`;
+/**
+ * The host (with its port) the client asked for. X-Forwarded-Host counts only when the
+ * connection comes from a trusted proxy (TRUST_PROXY hops, Express's `trust proxy`), as for
+ * `req.protocol` and `req.ip`: otherwise anyone could forge it.
+ */
+function requestHost(req: express.Request): string | undefined {
+  const trust = req.app.get("trust proxy fn") as (address: string | undefined, hop: number) => boolean;
+  const forwarded = req.get("X-Forwarded-Host");
+  if (forwarded && trust(req.socket.remoteAddress, 0)) return forwarded.split(",")[0]!.trim();
+  return req.get("host");
+}
+
+function toFetchRequest(req: express.Request, res: express.Response, body: Buffer | undefined): Request {
+  const host = requestHost(req) ?? `localhost:${cfg.port}`;
   const url = new URL(req.originalUrl, `${req.protocol}://${host}`);
   const controller = new AbortController();
   res.on("close", () => controller.abort());
@@ -42,12 +53,56 @@ function toFetchRequest(req: express.Request, res: express.Response): Request {
     if (Array.isArray(value)) for (const v of value) headers.append(key, v);
     else headers.set(key, value);
   }
-  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = createReadableStreamFromReadable(req);
-    init.duplex = "half";
-  }
+  // The body was read within its limit (readRequestBody): no length to trust from the client.
+  headers.delete("transfer-encoding");
+  if (body) headers.set("content-length", String(body.length));
+  const init: RequestInit = { method: req.method, headers, signal: controller.signal };
+  if (body) init.body = new Uint8Array(body) as Uint8Array<ArrayBuffer>;
   return new Request(url.href, init);
+}
+
+const production = cfg.env === "production";
+
+/** The platform's stylesheet (the root route's link), for the error pages served outside Remix. */
+function rootStylesheet(): string | undefined {
+  const root = (build as unknown as ServerBuild).routes.root?.module as
+    { links?: () => Array<{ rel?: string; href?: string }> } | undefined;
+  return root?.links?.().find((link) => link.rel === "stylesheet")?.href;
+}
+const stylesheet = rootStylesheet();
+
+/** A French error page, for what fails before Remix renders (bad URL, body too large, a crash). */
+function sendErrorPage(res: express.Response, status: number): void {
+  res.status(status);
+  for (const [k, v] of securityHeaders({ production })) res.setHeader(k, v);
+  res.setHeader("Cache-Control", "no-store");
+  res.type("text/html; charset=utf-8").send(errorPageHtml(status, stylesheet));
+}
+
+/**
+ * A state-changing request's body, read within the limit of its route (body-limit.server.ts).
+ * Past the limit: a 413 page, the rest is never read and the connection is dropped; null then.
+ */
+async function readRequestBody(req: express.Request, res: express.Response): Promise<Buffer | null> {
+  if (req.method === "GET" || req.method === "HEAD") return Buffer.alloc(0);
+  try {
+    return await readBodyWithin(req, bodyLimitFor(req.path));
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    // The rest of the body stays unread (the request is paused) and the connection is not
+    // reused (Connection: close). Node closes such a socket as soon as the answer is written,
+    // and closing a socket with unread bytes resets the connection, often before the client has
+    // read the answer. So for this socket only: send the answer and a FIN (the server's sockets
+    // are half-open), read nothing more, and drop the connection a moment later.
+    const socket = req.socket;
+    socket.destroySoon = function (this: typeof socket) {
+      this.end();
+      setTimeout(() => this.destroy(), 1000).unref();
+    };
+    res.setHeader("Connection", "close");
+    sendErrorPage(res, 413);
+    return null;
+  }
 }
 
 function responseHeaders(response: Response): Array<[string, string]> {
@@ -64,6 +119,21 @@ app.disable("x-powered-by");
 // Behind a reverse proxy, the client address is the one the proxy appended (TRUST_PROXY hops,
 // 1 by default in production): a client cannot forge it with its own X-Forwarded-For.
 app.set("trust proxy", cfg.trustProxyHops);
+if (production) {
+  app.use((_req, res, next) => {
+    res.setHeader("Strict-Transport-Security", HSTS);
+    next();
+  });
+}
+// A path that is not valid percent-encoding names nothing here: a French 400, before anything decodes it.
+app.use((req, res, next) => {
+  try {
+    decodeURIComponent(req.path);
+  } catch {
+    return sendErrorPage(res, 400);
+  }
+  next();
+});
 app.use(compression());
 app.use(
   "/build",
@@ -86,7 +156,7 @@ app.use((req, res, next) => {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
   const origin = req.get("origin");
   if (!origin) return next();
-  const host = req.get("X-Forwarded-Host") ?? req.get("host");
+  const host = requestHost(req);
   if (origin === ownOrigin || (host && origin === `${req.protocol}://${host}`)) return next();
   res
     .status(403)
@@ -99,9 +169,16 @@ app.all("*", async (req, res, next) => {
     const cacheable = pageCache?.isCacheable(req) ?? false;
     // Stamp before rendering: a write during the render makes the entry stale at once.
     const version = cacheable ? await pageCache!.currentVersion() : "";
-    const response = await handleRemix(toFetchRequest(req, res), {
-      clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue",
-    });
+    const body = await readRequestBody(req, res);
+    if (body === null) return;
+    const response = await handleRemix(
+      toFetchRequest(req, res, req.method === "GET" || req.method === "HEAD" ? undefined : body),
+      {
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue",
+        // Each render draws its own nonce for the Content-Security-Policy (entry.server.tsx).
+        cspNonce: newCspNonce(),
+      },
+    );
     const headers = responseHeaders(response);
     // A page rendered for a signed-in visitor carries their details: no shared cache may keep it.
     if (hasSessionCookie(req.headers.cookie) && !response.headers.has("cache-control")) {
@@ -128,6 +205,15 @@ app.all("*", async (req, res, next) => {
   }
 });
 
+// Last: whatever failed above answers a French page, never Express's English one.
+app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  const status = (error as { status?: unknown } | null)?.status;
+  const code = typeof status === "number" && status >= 400 && status < 600 ? status : 500;
+  if (code >= 500) console.error("Erreur du serveur :", error);
+  if (res.headersSent) return void res.destroy();
+  sendErrorPage(res, code);
+});
+
 const server = http.createServer((req, res) => {
   const served = pageCache?.tryServe(req, res) ?? false;
   if (served === true) return;
@@ -138,6 +224,14 @@ const server = http.createServer((req, res) => {
     },
     () => app(req, res),
   );
+});
+
+// A request Node cannot even parse (request line or headers too long, malformed): a French page too.
+server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+  if (error.code === "ECONNRESET" || !socket.writable) return void socket.destroy();
+  const status =
+    error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  socket.end(rawErrorResponse(status, securityHeaders({ production }), stylesheet));
 });
 
 server.listen(cfg.port, cfg.host, () => {

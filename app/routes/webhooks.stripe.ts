@@ -1,6 +1,7 @@
 /**
  * POST /webhooks/stripe — Stripe's webhook endpoint. The signature is checked on
- * the raw body; anything unsigned or forged is a 400. A failure while applying
+ * the raw body; anything unsigned or forged is a 400. The server read the body within
+ * MAX_WEBHOOK_BYTES (app/body-limit.server.ts) before this runs. A failure while applying
  * the event is a 500, so Stripe delivers it again (nothing was half written).
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
@@ -8,8 +9,6 @@ import { database } from "~/db.server";
 import { kickEmailDelivery } from "~/email.server";
 import { verifyWebhook, WebhookSignatureError } from "~/payments/stripe.server";
 import { processStripeEvent } from "~/payments/webhooks.server";
-
-const MAX_BODY_BYTES = 1_000_000;
 
 export async function loader() {
   return new Response("Méthode non autorisée : ce point d'accès reçoit les notifications de Stripe (POST).", {
@@ -20,9 +19,6 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return loader();
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    return new Response("Notification trop volumineuse.", { status: 413 });
-  }
   const raw = await request.text();
   let event;
   try {

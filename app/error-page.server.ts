@@ -1,0 +1,77 @@
+/**
+ * The French page for an error the server answers before Remix renders anything: a body
+ * too large, a malformed URL, an HTTP request Node cannot parse, an unexpected failure.
+ * Same stylesheet and header as the platform's pages, no script.
+ */
+import { STATUS_CODES } from "node:http";
+
+const TEXTS: Record<number, { title: string; message: string }> = {
+  400: {
+    title: "Demande incorrecte",
+    message: "L'adresse ou la demande est mal formée : le serveur ne peut pas la lire.",
+  },
+  403: { title: "Accès refusé", message: "Cette demande n'est pas autorisée." },
+  404: { title: "Page introuvable", message: "La page demandée n'existe pas ou n'est plus disponible." },
+  405: { title: "Méthode non autorisée", message: "Cette adresse ne reçoit pas ce type de demande." },
+  408: { title: "Délai dépassé", message: "La demande est arrivée trop lentement ; veuillez réessayer." },
+  413: {
+    title: "Envoi trop volumineux",
+    message: "La demande est trop volumineuse : elle n'a pas été traitée. Allégez-la puis réessayez.",
+  },
+  414: { title: "Adresse trop longue", message: "L'adresse demandée est trop longue." },
+  431: {
+    title: "En-têtes trop volumineux",
+    message:
+      "La demande porte trop d'informations (adresse ou cookies trop longs) : elle n'a pas été traitée.",
+  },
+  500: {
+    title: "Une erreur est survenue",
+    message: "Le service rencontre un problème. Veuillez réessayer dans quelques instants.",
+  },
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" })[c]!,
+  );
+}
+
+export function errorTexts(status: number): { title: string; message: string } {
+  return TEXTS[status] ?? (status >= 500 ? TEXTS[500]! : TEXTS[400]!);
+}
+
+/** The whole HTML document; `stylesheet` is the platform's CSS (root route's link), when known. */
+export function errorPageHtml(status: number, stylesheet?: string, message?: string): string {
+  const texts = errorTexts(status);
+  const css = stylesheet ? `<link rel="stylesheet" href="${escapeHtml(stylesheet)}"/>` : "";
+  return (
+    `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"/>` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1"/>` +
+    `<title>${escapeHtml(texts.title)} — Propulsons</title>${css}</head><body>` +
+    `<header class="site-header" role="banner"><div class="container site-header__inner">` +
+    `<a href="/" class="brand"><span class="brand__name">Propulsons</span>` +
+    `<span class="brand__tagline">Le financement participatif solidaire du Pas-de-Calais</span></a>` +
+    `</div></header><main id="contenu" class="container page"><h1>${escapeHtml(texts.title)}</h1>` +
+    `<p>${escapeHtml(message ?? texts.message)}</p>` +
+    `<p><a href="/">Revenir à l'accueil</a> ou <a href="/campagnes">voir tous les projets</a>.</p>` +
+    `</main></body></html>`
+  );
+}
+
+/** A raw HTTP/1.1 response for a socket Node's parser gave up on (clientError). */
+export function rawErrorResponse(
+  status: number,
+  headers: Array<[string, string]>,
+  stylesheet?: string,
+): string {
+  const body = errorPageHtml(status, stylesheet);
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}`,
+    "Content-Type: text/html; charset=utf-8",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    "Connection: close",
+    ...headers.map(([k, v]) => `${k}: ${v}`),
+  ];
+  return `${lines.join("\r\n")}\r\n\r\n${body}`;
+}
