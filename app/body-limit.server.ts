@@ -62,9 +62,10 @@ export function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buf
       cleanup();
       resolve(Buffer.concat(chunks, size));
     };
+    // A client that went away mid-body: a 400 (never logged as a server error), nothing processed.
     const onError = (error: Error) => {
       cleanup();
-      reject(error);
+      reject(Object.assign(error, { status: 400 }));
     };
     const onAborted = () => onError(new Error("request aborted"));
     req.on("data", onData);
