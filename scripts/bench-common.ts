@@ -1,22 +1,22 @@
 /**
- * What the benchmark scripts (bench-pages, bench-webhooks, bench-settle) share:
- * option parsing, French number formatting, the machine line, the cleanup
+ * What the benchmark scripts (bench-pages, bench-webhooks, bench-settle, bench-figures) share:
+ * integer options, the `--db` option, French number formatting, the machine line, the cleanup
  * stack (also run on SIGINT/SIGTERM), the database they run on (`--db sqlite|pg`),
  * the demo campaign they target, starting the built app, and the run's exit code.
  */
 import os from "node:os";
-import { parseArgs } from "node:util";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { openDatabase, type Database } from "../db/connection";
 import { tempDatabasePath } from "../tests/support/db";
 import { startServer, type RunningServer } from "../tests/support/server";
+import { fail, type CliOption } from "./cli";
 
 // ---------------------------------------------------------------- options
 
 /**
- * An integer option: `fallback` when absent, an error naming the option when
- * not an integer in range (« ≥ min », or « entre min et max » when `max` is given).
+ * An integer option: `fallback` when absent; exit 2 with a French message naming the option
+ * when not an integer in range (« ≥ min », or « entre min et max » when `max` is given).
  */
 export function positiveInt(
   name: string,
@@ -28,20 +28,22 @@ export function positiveInt(
   if (value === undefined) return fallback;
   const n = Number(value);
   if (max === undefined) {
-    if (!Number.isInteger(n) || n < min)
-      throw new Error(`--${name} attend un entier ≥ ${min} (reçu : ${value})`);
+    if (!Number.isInteger(n) || n < min) fail(`--${name} attend un entier ≥ ${min} (reçu : ${value}).`);
   } else if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`--${name} attend un entier entre ${min} et ${max} (reçu : ${value})`);
+    fail(`--${name} attend un entier entre ${min} et ${max} (reçu : ${value}).`);
   }
   return n;
 }
 
-/** The command line's `--name value` options (all strings); an unknown option is an error. */
-export function stringOptions<const K extends string>(names: readonly K[]): Partial<Record<K, string>> {
-  const options = Object.fromEntries(names.map((name) => [name, { type: "string" as const }]));
-  const { values } = parseArgs({ options, strict: true });
-  return values as Partial<Record<K, string>>;
-}
+/** An integer option's line in a benchmark's usage (scripts/cli.ts parses it). */
+export const intOption = (help: string): CliOption => ({ type: "string", value: "N", help });
+
+/** The `--db` option of the benchmarks that run the app. */
+export const DB_OPTION: CliOption = {
+  type: "string",
+  value: "sqlite|pg",
+  help: "la base de l'app (sqlite par défaut ; pg : BENCH_DATABASE_URL ou TEST_DATABASE_URL)",
+};
 
 // ---------------------------------------------------------------- formatting
 

@@ -39,15 +39,8 @@ import {
 import { migrateToLatest, openDatabase, type Database } from "../db/connection";
 import { createRandom } from "../db/seed/random";
 import { tempDatabasePath } from "../tests/support/db";
-import {
-  cleanupStack,
-  frInt,
-  machineLine,
-  plural,
-  positiveInt,
-  runBench,
-  stringOptions,
-} from "./bench-common";
+import { cleanupStack, frInt, machineLine, plural, positiveInt, runBench, intOption } from "./bench-common";
+import { parseCli } from "./cli";
 
 const TARGET_MS = 100;
 const WARMUP = 3;
@@ -61,7 +54,18 @@ const AMOUNTS_EUROS = [
 
 // ---------------------------------------------------------------- options
 
-const args = stringOptions(["campaigns", "contributions", "runs"]);
+const { values: args } = parseCli({
+  command: "npm run bench:figures",
+  synopsis: "[--campaigns N] [--contributions N] [--runs N]",
+  description:
+    "Durée du calcul des chiffres clés (une année, depuis le lancement, le rapport annuel) sur une\n" +
+    "grande plateforme, dans une base SQLite temporaire.",
+  options: {
+    campaigns: intOption("campagnes (1000 par défaut, au moins 10)"),
+    contributions: intOption("contributions (1000000 par défaut, au moins 100)"),
+    runs: intOption("mesures par chiffre (21 par défaut, au moins 15)"),
+  },
+});
 const CAMPAIGNS = positiveInt("campaigns", args.campaigns, 1000, 10);
 const CONTRIBUTIONS = positiveInt("contributions", args.contributions, 1_000_000, 100);
 const RUNS = positiveInt("runs", args.runs, 21, 15);

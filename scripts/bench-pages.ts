@@ -36,9 +36,11 @@ import {
   positiveInt,
   runBench,
   startApp,
-  stringOptions,
+  intOption,
+  DB_OPTION,
   withDatabase,
 } from "./bench-common";
+import { parseCli } from "./cli";
 
 const WARMUP_SECONDS = 3;
 const FRESHNESS_CENTS = 4242;
@@ -46,7 +48,21 @@ const FRESHNESS_NAME = "Bench B.";
 
 // ---------------------------------------------------------------- options
 
-const args = stringOptions(["duration", "connections", "rounds", "workers", "db"]);
+const { values: args } = parseCli({
+  command: "npm run bench:pages",
+  synopsis: "[--duration N] [--connections N] [--rounds N] [--workers N] [--db sqlite|pg]",
+  description:
+    "Débit d'une page de campagne servie par l'app construite (cache de page actif puis coupé),\n" +
+    "comparé à un serveur node:http nu qui renvoie les mêmes octets. Un banc d'essai : il\n" +
+    "affiche des chiffres.",
+  options: {
+    duration: intOption("secondes par mesure (10 par défaut)"),
+    connections: intOption("connexions simultanées (10 par défaut)"),
+    rounds: intOption("manches alternées serveur nu / app (2 par défaut)"),
+    workers: intOption("fils d'autocannon (0 par défaut : la charge vient du fil principal)"),
+    db: DB_OPTION,
+  },
+});
 const DURATION = positiveInt("duration", args.duration, 10);
 const CONNECTIONS = positiveInt("connections", args.connections, 10);
 const ROUNDS = positiveInt("rounds", args.rounds, 2);

@@ -36,15 +36,8 @@ import { readConfig } from "../app/config.server";
 import { reconcile } from "../app/settlement/reconcile.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { tempDatabasePath } from "../tests/support/db";
-import {
-  cleanupStack,
-  frInt,
-  machineLine,
-  plural,
-  positiveInt,
-  runBench,
-  stringOptions,
-} from "./bench-common";
+import { cleanupStack, frInt, machineLine, plural, positiveInt, runBench, intOption } from "./bench-common";
+import { parseCli } from "./cli";
 
 /** Stripe's documented live-mode limit per endpoint, as the mock applies it (app/demo/stripe-api.server.ts). */
 const PER_ENDPOINT_PER_SECOND = 25;
@@ -56,7 +49,18 @@ const POLL_MS = 100;
 
 // ---------------------------------------------------------------- options
 
-const args = stringOptions(["contributions"]);
+const { values: args } = parseCli({
+  command: "npm run bench:settle",
+  synopsis: "[--contributions N]",
+  description:
+    "Durée du remboursement d'une campagne non financée de N contributions par la vraie commande\n" +
+    "de règlement, face au Stripe de démonstration réglé sur les limites de Stripe en production.",
+  options: {
+    contributions: intOption(
+      `contributions payées à rembourser (2000 par défaut, au plus ${MAX_CONTRIBUTIONS})`,
+    ),
+  },
+});
 const N = positiveInt("contributions", args.contributions, 2000, 1, MAX_CONTRIBUTIONS);
 
 // ---------------------------------------------------------------- helpers

@@ -54,10 +54,12 @@ import {
   positiveInt,
   runBench,
   startApp,
-  stringOptions,
+  intOption,
+  DB_OPTION,
   withDatabase,
   type CleanupStep,
 } from "./bench-common";
+import { parseCli } from "./cli";
 
 const TARGET_EVENTS_PER_SECOND = 500;
 const DUPLICATE_SHARE = 0.05;
@@ -65,7 +67,24 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 // ---------------------------------------------------------------- options
 
-const args = stringOptions(["events", "levels", "warmup", "db"]);
+const { values: args } = parseCli({
+  command: "npm run bench:webhooks",
+  synopsis: "[--events N] [--levels 1,8,32,64] [--warmup N] [--db sqlite|pg]",
+  description:
+    "Webhooks checkout.session.completed signés traités par seconde par l'app construite, à\n" +
+    "plusieurs niveaux de concurrence, comparés au plafond brut de la base. Un banc d'essai :\n" +
+    "il affiche des chiffres.",
+  options: {
+    events: intOption("événements mesurés, répartis entre les niveaux (6000 par défaut)"),
+    levels: {
+      type: "string",
+      value: "1,8,32,64",
+      help: "niveaux de concurrence : requêtes en vol (1,8,32,64 par défaut)",
+    },
+    warmup: intOption("événements envoyés un par un avant les mesures (100 par défaut)"),
+    db: DB_OPTION,
+  },
+});
 const LEVELS = (args.levels ?? "1,8,32,64").split(",").map((s) => positiveInt("levels", s.trim(), 1));
 if (LEVELS.length === 0 || LEVELS.some((c) => c > 1024))
   throw new Error("--levels : entre 1 et 1024 requêtes en vol");

@@ -7,11 +7,23 @@ import { runSettlementPass } from "../app/settlement/settle.server";
 import { deliverDueEmails } from "../app/email.server";
 import { TransitionError } from "../app/domain/campaign-machine";
 import { countOf } from "../app/domain/format";
-import { fail, openConfiguredDatabase, option, positional } from "./cli";
+import { fail, openConfiguredDatabase, parseCli } from "./cli";
 
-const [slug] = positional();
-const reason = option("reason")?.trim();
-if (!slug || !reason) fail('Usage : npm run campaign:cancel -- <slug> --reason "motif de l\'annulation"');
+const spec = {
+  command: "npm run campaign:cancel",
+  synopsis: '<slug> --reason "motif de l\'annulation"',
+  description:
+    "Annule une campagne validée ou en cours (décision du Département) : les paiements ouverts\n" +
+    "sont clos chez Stripe, les contributeurs sont prévenus du motif et remboursés.",
+  options: {
+    reason: { type: "string", value: "motif", help: "le motif, écrit aux contributeurs (obligatoire)" },
+  },
+  positionals: ["<slug>"],
+} as const;
+const { values, positionals } = parseCli(spec);
+const [slug] = positionals as [string];
+const reason = values.reason?.trim();
+if (!reason) fail('Le motif de l\'annulation est obligatoire : --reason "…".');
 
 if (!process.env.STRIPE_SECRET_KEY || !process.env.RESEND_API_KEY) {
   const { startMockServer } = await import("~/demo/index.server");

@@ -3,11 +3,18 @@
  * link a holder's Stripe Connect account (until the holder space does onboarding).
  */
 import { accountCanReceiveTransfers } from "../app/payments/stripe.server";
-import { fail, openConfiguredDatabase, positional } from "./cli";
+import { fail, openConfiguredDatabase, parseCli } from "./cli";
 
-const [target, account] = positional();
-if (!target || !account || !/^acct_[A-Za-z0-9_]+$/.test(account))
-  fail("Usage : npm run org:link-stripe -- <slug de campagne | id de structure> acct_…");
+const { positionals } = parseCli({
+  command: "npm run org:link-stripe",
+  synopsis: "<slug de campagne | id de structure> acct_…",
+  description: "Lie le compte Stripe Connect d'un porteur à sa structure.",
+  options: {},
+  positionals: ["<slug de campagne | id de structure>", "<acct_…>"],
+});
+const [target, account] = positionals as [string, string];
+if (!/^acct_[A-Za-z0-9_]+$/.test(account))
+  fail(`« ${account} » n'est pas un identifiant de compte Stripe (attendu : acct_…).`);
 
 if (!process.env.STRIPE_SECRET_KEY) {
   const { startMockServer } = await import("~/demo/index.server");

@@ -6,8 +6,19 @@
 import fs from "node:fs";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { seedDatabase } from "../db/seed/seed";
+import { parseCli } from "./cli";
 
-const reset = process.argv.includes("--reset");
+const { values } = parseCli({
+  command: "npm run seed",
+  synopsis: "[--reset]",
+  description:
+    "Crée et migre la base SQLite (DATABASE_PATH, par défaut data/propulsons.sqlite) et y charge\n" +
+    "les données de démonstration si elle ne contient aucune campagne.",
+  options: {
+    reset: { type: "boolean", help: "supprimer d'abord le fichier de la base (jamais en production)" },
+  },
+});
+const reset = values.reset === true;
 const file = process.env.DATABASE_PATH ?? "data/propulsons.sqlite";
 
 if (reset) {

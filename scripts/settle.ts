@@ -6,9 +6,25 @@
 import { runSettlementPass } from "../app/settlement/settle.server";
 import { deliverDueEmails } from "../app/email.server";
 import { countOf } from "../app/domain/format";
-import { fail, openConfiguredDatabase, option } from "./cli";
+import { fail, openConfiguredDatabase, parseCli } from "./cli";
 
-const nowArg = option("now");
+const { values } = parseCli({
+  command: "npm run settle",
+  synopsis: "[--now <instant>] [--no-emails]",
+  description:
+    "Une passe de règlement : met en ligne les campagnes validées dont la date est venue, clôt\n" +
+    "celles dont l'échéance est passée, puis les déclare réussies (virement au porteur) ou non\n" +
+    "financées (remboursements), et envoie les courriels en file.",
+  options: {
+    now: {
+      type: "string",
+      value: "instant",
+      help: "agir comme à cet instant, par exemple 2026-03-31T22:00:00Z (démonstrations, tests)",
+    },
+    "no-emails": { type: "boolean", help: "laisser les courriels en file au serveur" },
+  },
+});
+const nowArg = values.now;
 const now = nowArg ? new Date(nowArg) : new Date();
 if (Number.isNaN(now.getTime())) fail(`--now : date invalide « ${nowArg} » (attendu : 2026-03-31T22:00:00Z)`);
 
@@ -26,7 +42,7 @@ try {
     `Passe de règlement terminée en ${((performance.now() - started) / 1000).toFixed(1)} s ; envoi des courriels en file…`,
   );
   // The server's e-mail worker would send them too; sending here serves cron-only setups.
-  const emails = process.argv.includes("--no-emails")
+  const emails = values["no-emails"]
     ? { sent: 0 }
     : await deliverDueEmails(database.db, {
         now: new Date(Math.max(now.getTime(), Date.now())),

@@ -236,7 +236,7 @@ export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
   return problems;
 }
 
-/** Replace the aggregates by a plain recomputation (seed, bulk imports, `npm run reconcile -- --reconstruire-chiffres`). */
+/** Replace the aggregates by a plain recomputation (seed, bulk imports, `npm run reconcile -- --rebuild-figures`). */
 export async function rebuildFigureAggregates(db: Db): Promise<void> {
   const run = async (trx: Transaction<DB>) => {
     const { buckets, citizens } = await recompute(trx);

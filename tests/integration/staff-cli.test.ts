@@ -111,7 +111,7 @@ const SLOW = { timeout: 120_000 };
 
 describe("staff:add", SLOW, () => {
   it("creates a staff account, with the name given", async () => {
-    const r = await staffAdd("agnes.nouvel@pasdecalais.fr", "--nom", "Agnès Nouvel");
+    const r = await staffAdd("agnes.nouvel@pasdecalais.fr", "--name", "Agnès Nouvel");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
@@ -153,7 +153,7 @@ describe("staff:add", SLOW, () => {
     });
     expect(await userCount()).toBe(before);
 
-    const again = await staffAdd("lea.citoyenne@example.org", "--nom=Léa Citoyenne");
+    const again = await staffAdd("lea.citoyenne@example.org", "--name=Léa Citoyenne");
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("(rôle précédent : staff)");
     expect(await user("lea.citoyenne@example.org")).toEqual({
@@ -168,7 +168,7 @@ describe("staff:add", SLOW, () => {
   it("refuses an invalid address with exit code 2 and a French message, writing nothing", async () => {
     const before = await userCount();
     for (const bad of ["pas-une-adresse", "a@b", "deux@@example.org"]) {
-      const r = await staffAdd(bad, "--nom", "Personne");
+      const r = await staffAdd(bad, "--name", "Personne");
       expect({ bad, code: r.code }).toEqual({ bad, code: 2 });
       expect(r.stderr).toContain(`« ${bad} » n'est pas une adresse électronique valide.`);
       expect(r.stdout).toBe("");
@@ -180,22 +180,22 @@ describe("staff:add", SLOW, () => {
     const r = await staffAdd();
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Usage : npm run staff:add");
-    const onlyName = await staffAdd("--nom", "Sans Adresse");
+    const onlyName = await staffAdd("--name", "Sans Adresse");
     expect(onlyName.code).toBe(2);
     expect(onlyName.stderr).toContain("Usage");
   });
 });
 
-describe("staff:remove (--retirer=oui)", SLOW, () => {
+describe("staff:remove (--remove)", SLOW, () => {
   it("demotes a staff member to citizen and revokes their sessions (and only theirs)", async () => {
-    await staffAdd("sortant@pasdecalais.fr", "--nom", "Agent Sortant");
+    await staffAdd("sortant@pasdecalais.fr", "--name", "Agent Sortant");
     const id = (await user("sortant@pasdecalais.fr"))!.id;
     await openSession(id, "hash-sortant-1");
     await openSession(id, "hash-sortant-2");
     const bystander = await insertUser("voisin@example.org", "Voisin", "citizen");
     await openSession(bystander, "hash-voisin");
 
-    const r = await staffAdd("--retirer=oui", "Sortant@PasDeCalais.fr");
+    const r = await staffAdd("--remove", "Sortant@PasDeCalais.fr");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       "sortant@pasdecalais.fr n'a plus accès à l'espace Département ; ses sessions sont fermées.",
@@ -212,7 +212,7 @@ describe("staff:remove (--retirer=oui)", SLOW, () => {
     expect(await sessions(bystander)).toEqual([{ id_hash: "hash-voisin", revoked_at: null }]);
 
     // no longer staff: removing again is refused (exit 2)
-    const again = await staffAdd("--retirer=oui", "sortant@pasdecalais.fr");
+    const again = await staffAdd("--remove", "sortant@pasdecalais.fr");
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("sortant@pasdecalais.fr n'est pas membre de l'équipe.");
   });
@@ -232,7 +232,7 @@ describe("staff:remove (--retirer=oui)", SLOW, () => {
         created_at: "2026-01-01T00:00:00.000Z",
       })
       .execute();
-    const r = await staffAdd("porteuse.agent@example.org", "--retirer=oui");
+    const r = await staffAdd("porteuse.agent@example.org", "--remove");
     expect(r.code).toBe(0);
     expect((await user("porteuse.agent@example.org"))?.role).toBe("holder");
   });
@@ -240,7 +240,7 @@ describe("staff:remove (--retirer=oui)", SLOW, () => {
   it("refuses someone who is not staff, or nobody, with exit code 2", async () => {
     await insertUser("juste.citoyen@example.org", "Juste", "citizen");
     for (const email of ["juste.citoyen@example.org", "inconnu@example.org"]) {
-      const r = await staffAdd("--retirer=oui", email);
+      const r = await staffAdd("--remove", email);
       expect({ email, code: r.code }).toEqual({ email, code: 2 });
       expect(r.stderr).toContain(`${email} n'est pas membre de l'équipe.`);
     }
