@@ -1,6 +1,6 @@
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {
-  // Classic Remix compiler (see docs/decisions/001-remix-classic-compiler.md).
+  // Classic Remix compiler (see docs/decisions/001-remix-classic-compiler-and-server.md).
   // The HTTP server is compiled together with the app into build/index.js, so the
   // page cache, the database connection and the app share one module instance.
   server: "./app/server.ts",

@@ -1,5 +1,5 @@
 /**
- * The one email sender (DESIGN §5, §6).
+ * The one email sender (docs/product-rules.md#outside-services, #layout).
  *
  * Transactional outbox: `enqueueEmail` writes a row in `email_outbox` inside the
  * transaction that records the change the email reports, so a failing email API

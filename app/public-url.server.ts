@@ -1,5 +1,5 @@
 /**
- * The platform's public address, the same in every process (DESIGN §8: links in
+ * The platform's public address, the same in every process (docs/product-rules.md#every-message-is-true: links in
  * e-mails use the platform's public address, never a guess).
  *
  * PUBLIC_URL when it is set (always in production). Without it (demo, development),

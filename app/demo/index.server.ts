@@ -1,5 +1,5 @@
 /**
- * All msw handlers standing in for outside services (DESIGN.md §5), shared by
+ * All msw handlers standing in for outside services (docs/product-rules.md#outside-services), shared by
  * the demo server and the tests. Each service is mocked only while its real key
  * is absent, so a deployment with keys talks to the real services.
  */

@@ -1,5 +1,5 @@
 /**
- * msw handlers standing in for the Resend API (demo mode, tests, CI — DESIGN §5).
+ * msw handlers standing in for the Resend API (demo mode, tests, CI — docs/product-rules.md#outside-services).
  * Every accepted message is appended as one JSON line to a local outbox file
  * (DEMO_OUTBOX_PATH, default data/demo-outbox.jsonl), readable by the
  * /dev/outbox pages and by tests. Like Resend, a request repeating an

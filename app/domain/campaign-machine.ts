@@ -1,5 +1,5 @@
 /**
- * The campaign lifecycle (DESIGN.md §3) as one pure table:
+ * The campaign lifecycle (docs/product-rules.md#campaign-lifecycle) as one pure table:
  * (state, event) → next state, with the actor allowed and a guard.
  * No I/O here: app/models/campaign-transitions.server.ts stores transitions.
  */

@@ -1,5 +1,5 @@
 /**
- * Contribution states (DESIGN.md §4) and the single rule of what counts as
+ * Contribution states (docs/product-rules.md#contributions) and the single rule of what counts as
  * « collected ». Pure.
  */
 export const CONTRIBUTION_STATUSES = [

@@ -1,5 +1,5 @@
 /**
- * Money rules (DESIGN.md §2). Every amount is an integer number of euro cents.
+ * Money rules (docs/product-rules.md#money-rules). Every amount is an integer number of euro cents.
  * This module is pure: no I/O, no floats.
  */
 

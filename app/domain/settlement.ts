@@ -1,5 +1,5 @@
 /**
- * Settlement decisions (DESIGN.md §2–3), pure: what a settling campaign should
+ * Settlement decisions (docs/product-rules.md#money-rules, #campaign-lifecycle), pure: what a settling campaign should
  * become, how a refund retry waits. No I/O.
  */
 

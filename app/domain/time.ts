@@ -1,5 +1,5 @@
 /**
- * Instants and calendar dates in Europe/Paris (DESIGN.md §3): a campaign ends at
+ * Instants and calendar dates in Europe/Paris (docs/product-rules.md#campaign-lifecycle): a campaign ends at
  * 23:59:59 Paris time on its end date, whatever the DST offset that day.
  * Pure functions; luxon does the time-zone arithmetic.
  */

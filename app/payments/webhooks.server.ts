@@ -1,5 +1,5 @@
 /**
- * Stripe webhooks: the source of truth for payment state (DESIGN.md §4).
+ * Stripe webhooks: the source of truth for payment state (docs/product-rules.md#contributions).
  *
  * Each event is processed in one database transaction that first records its id
  * (primary key: a second delivery changes nothing) and then applies its effect

@@ -1,5 +1,5 @@
 /**
- * Staff cancel an approved or live campaign (DESIGN.md §3). In one transaction:
+ * Staff cancel an approved or live campaign (docs/product-rules.md#campaign-lifecycle). In one transaction:
  * the state-machine event with its reason, and « vous allez être remboursé » to
  * each contributor. Then its open checkouts are expired at Stripe so that nobody
  * can still pay; the refunds follow in the settlement pass (refunds.server.ts),

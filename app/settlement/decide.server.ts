@@ -1,5 +1,5 @@
 /**
- * Deciding a settling campaign (DESIGN.md §3): funded or failed, once nothing is
+ * Deciding a settling campaign (docs/product-rules.md#campaign-lifecycle): funded or failed, once nothing is
  * in flight or the grace period is over. The decision, its main payout (funded)
  * and its messages are one transaction. The messages say what will happen —
  * « le virement sera émis », « vous allez être remboursé » — never that it has:

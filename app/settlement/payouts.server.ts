@@ -1,5 +1,5 @@
 /**
- * Payouts of a funded campaign (DESIGN.md §2): the main payout made at the
+ * Payouts of a funded campaign (docs/product-rules.md#money-rules): the main payout made at the
  * decision, and one supplementary payout per pass for the payments that arrived
  * after it (late payments), each minus the commission recorded on the main payout.
  * A payout is paid by one Stripe Transfer whose idempotency key is the payout's own

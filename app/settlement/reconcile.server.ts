@@ -1,6 +1,6 @@
 /**
  * Reconciliation: for every campaign, the ledger must balance against the
- * contributions and payouts, to the cent (DESIGN.md §2):
+ * contributions and payouts, to the cent (docs/product-rules.md#money-rules):
  *
  *   paid − refunded = held + paid out + commission
  *

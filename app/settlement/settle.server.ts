@@ -1,5 +1,5 @@
 /**
- * Settlement (DESIGN.md §2–3): the periodic pass that moves campaigns on by
+ * Settlement (docs/product-rules.md#money-rules, #campaign-lifecycle): the periodic pass that moves campaigns on by
  * themselves and moves the money that follows.
  *
  *  1. approved → live at starts_at; live → settling at ends_at;

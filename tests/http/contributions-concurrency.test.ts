@@ -1,7 +1,7 @@
 /**
  * Against the built server (build/index.js; `npm test` builds first):
  * - many citizens contributing at once for the last units of a reward — it is
- *   never sold twice (DESIGN.md §4);
+ *   never sold twice (docs/product-rules.md#contributions);
  * - the Stripe webhook endpoint refuses anything not signed with our secret,
  *   and stores each event once.
  */

@@ -1,5 +1,5 @@
 /**
- * Property-style test of the money rules for contributions (DESIGN.md §2, §4).
+ * Property-style test of the money rules for contributions (docs/product-rules.md#money-rules, #contributions).
  *
  * Random sequences of contributions and Stripe webhook deliveries (paid,
  * declined, expired, asynchronous success and failure; duplicated, delayed and

@@ -62,7 +62,7 @@ const year = (y: number): Period => ({ kind: "year", year: y });
 
 // ---------------------------------------------------------------------------
 // The plain recomputation: raw rows in, every field of Figures out. Written from
-// the rules (DESIGN.md, the module's header), independently of the module.
+// the rules (docs/product-rules.md, the module's header), independently of the module.
 
 const TZ = "Europe/Paris";
 const parisYearOf = (iso: string) => DateTime.fromISO(iso, { zone: TZ }).year;

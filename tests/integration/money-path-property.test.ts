@@ -89,7 +89,7 @@ afterAll(() => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-/** Product rule: states only move forward (DESIGN §4), in the product's own words, not the app's table. */
+/** Product rule: states only move forward (docs/product-rules.md#contributions), in the product's own words, not the app's table. */
 const NEXT: Record<ContributionStatus, ContributionStatus[]> = {
   pending: ["paid", "failed", "expired"],
   failed: ["paid"],

@@ -1,5 +1,5 @@
 /**
- * Crash test of the settlement (DESIGN.md §2–3, « Crash-safety »): `scripts/settle.ts`
+ * Crash test of the settlement (docs/product-rules.md#money-rules, #campaign-lifecycle): `scripts/settle.ts`
  * runs in a child process against a real database (a SQLite file, or a PostgreSQL database
  * under `npm run test:pg`) and the msw Stripe stand-in, and is killed with SIGKILL at
  * random instants, again and again, then run to the end.

@@ -1,5 +1,5 @@
 /**
- * Settlement (DESIGN.md §2–3) end to end: the real settlement pass, the real
+ * Settlement (docs/product-rules.md#money-rules, #campaign-lifecycle) end to end: the real settlement pass, the real
  * webhook code and the real Stripe SDK, with msw answering for Stripe and
  * Resend, on a fresh database per test (a SQLite file, or a PostgreSQL database under
  * `npm run test:pg`). The clock is explicit: every pass

@@ -1,6 +1,6 @@
 /**
  * Two app servers (build/index.js, two processes on two ports) against ONE PostgreSQL database,
- * as a deployment behind a load balancer runs them (DESIGN.md §3–5):
+ * as a deployment behind a load balancer runs them (docs/product-rules.md#campaign-lifecycle to #outside-services):
  *
  *  1. 200 citizens buy the last units of a 10-unit reward at once, half through each server, each
  *     through the real form POST → (demo) hosted checkout → signed webhooks. Exactly 10 are sold;

@@ -1,7 +1,7 @@
 /**
  * For integration suites that move money: a fresh, migrated database for every test (SQLite
  * file, or PostgreSQL under test:pg), the Stripe stand-in reset before it, and after it the
- * ledger invariant of DESIGN §2 checked for every campaign — paid − refunded = held + paid out
+ * ledger invariant of docs/product-rules.md#money-rules checked for every campaign — paid − refunded = held + paid out
  * + commission — before the database is closed and dropped.
  */
 import type { SetupServer } from "msw/node";

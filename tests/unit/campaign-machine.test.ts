@@ -10,7 +10,7 @@ import {
   type TransitionContext,
 } from "~/domain/campaign-machine";
 
-// The lifecycle of DESIGN.md §3, written out independently of the module.
+// The lifecycle of docs/product-rules.md#campaign-lifecycle, written out independently of the module.
 const EXPECTED: Array<[CampaignState, CampaignEvent, CampaignState, Actor]> = [
   ["draft", "submit", "submitted", "holder"],
   ["submitted", "request_changes", "changes_requested", "staff"],
