@@ -12,13 +12,13 @@ import {
 import { deliverEvent } from "~/demo/stripe-webhooks.server";
 import { webhookSecret } from "./stripe.server";
 
-export type DemoIntent = "pay" | "pay_async" | "decline" | "abandon";
+export type DemoIntent = "pay" | "pay_async" | "decline" | "cancel";
 
 const ACTIONS: Record<DemoIntent, (sessionId: string) => MockEvent[]> = {
   pay: payCheckout,
   pay_async: completeCheckoutAsync,
   decline: declineCheckout,
-  abandon: expireCheckout,
+  cancel: expireCheckout,
 };
 
 export function isDemoIntent(value: unknown): value is DemoIntent {

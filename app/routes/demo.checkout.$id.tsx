@@ -63,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return {
       error: "Votre carte a été refusée (carte de test). Essayez à nouveau ou abandonnez le paiement.",
     };
-  if (intent === "abandon") return redirect(session.cancel_url ?? "/");
+  if (intent === "cancel") return redirect(session.cancel_url ?? "/");
   return redirect((session.success_url ?? "/").replace("{CHECKOUT_SESSION_ID}", session.id));
 }
 
@@ -107,7 +107,7 @@ export default function DemoCheckout() {
           <button type="submit" name="intent" value="decline" className="button button--secondary">
             Simuler une carte refusée
           </button>
-          <button type="submit" name="intent" value="abandon" className="button button--secondary">
+          <button type="submit" name="intent" value="cancel" className="button button--secondary">
             Abandonner le paiement
           </button>
         </Form>

@@ -48,8 +48,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { account, retour, relance } = read(request, params.account);
   const intent = (await readForm(request)).get("intent");
-  if (intent === "expirer") return redirect(relance);
-  if (intent !== "terminer") throw new Response("Action inconnue.", { status: 400 });
+  if (intent === "expire") return redirect(relance);
+  if (intent !== "finish") throw new Response("Action inconnue.", { status: 400 });
   await finishDemoOnboarding(account, new URL("/webhooks/stripe", request.url).href);
   return redirect(retour);
 }
@@ -65,10 +65,10 @@ export default function DemoOnboarding() {
       <h1>Compte de paiement de votre structure</h1>
       <p>Compte Stripe : {d.account}</p>
       <Form method="post" className="demo-checkout__actions">
-        <button type="submit" name="intent" value="terminer" className="button">
+        <button type="submit" name="intent" value="finish" className="button">
           Terminer l'inscription (identité et coordonnées bancaires de test)
         </button>
-        <button type="submit" name="intent" value="expirer" className="button button--secondary">
+        <button type="submit" name="intent" value="expire" className="button button--secondary">
           Simuler un lien expiré
         </button>
       </Form>

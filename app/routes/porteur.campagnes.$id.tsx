@@ -117,7 +117,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       );
     return data({ values: null, errors: {} as CampaignErrors, message: null, saved: true });
   }
-  if (form.get("intent") === "soumettre") {
+  if (form.get("intent") === "submit") {
     const submitted = await submitCampaign(db, user.id, id);
     if (!submitted.ok)
       return data(
@@ -456,7 +456,7 @@ export default function Editor() {
           </fieldset>
 
           {d.editable || d.storyOnly ? (
-            <button type="submit" name="intent" value="enregistrer" className="button">
+            <button type="submit" name="intent" value="save" className="button">
               Enregistrer
             </button>
           ) : null}
@@ -528,7 +528,7 @@ export default function Editor() {
             <button
               type="submit"
               name="intent"
-              value="soumettre"
+              value="submit"
               className="button"
               disabled={d.missing.length > 0}
             >

@@ -817,7 +817,7 @@ describe("a new holder, with JavaScript", () => {
       const forgedSave = await page.request.post(url(`/porteur/campagnes/${id}`), {
         headers: origin,
         form: {
-          intent: "enregistrer",
+          intent: "save",
           titre: "Un autre titre pour la campagne",
           objectif: "100",
           fin: c.end,
@@ -830,7 +830,7 @@ describe("a new holder, with JavaScript", () => {
       );
       const resubmitted = await page.request.post(url(`/porteur/campagnes/${id}`), {
         headers: origin,
-        form: { intent: "soumettre" },
+        form: { intent: "submit" },
         maxRedirects: 0,
       });
       expect(resubmitted.status()).toBe(409);
@@ -1010,7 +1010,7 @@ describe("no NUL bytes in the streamed HTML (react-dom 18.3.1, facebook/react#31
     for (const prefix of ["", "a"]) {
       const e = (n: number) => prefix + "é".repeat(n - prefix.length);
       const form: Record<string, string> = {
-        intent: "enregistrer",
+        intent: "save",
         titre: e(120),
         resume: e(300),
         histoire: e(600),

@@ -161,7 +161,7 @@ describe("holder space × roles", () => {
       {
         method: "POST",
         path: c(),
-        form: { intent: "soumettre" },
+        form: { intent: "submit" },
         expected: {
           anonyme: signIn(c()),
           citoyen: "404",

@@ -47,7 +47,7 @@ const endDate = () => addDays(parisCalendarDate(new Date()), 30);
 
 function completeForm(over: Record<string, string> = {}): Record<string, string> {
   return {
-    intent: "enregistrer",
+    intent: "save",
     titre: "Une épicerie solidaire à Liévin",
     resume: "Une épicerie à prix solidaires, tenue par des bénévoles et des salariés en insertion.",
     histoire:
@@ -143,7 +143,7 @@ describe("a holder's campaign", () => {
     expect(partial.body).toContain("Modifications enregistrées.");
     const early = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
       cookie: holder,
-      form: { intent: "soumettre" },
+      form: { intent: "submit" },
     });
     expect(early.status).toBe(409);
     expect(early.body).toContain("Avant de soumettre, complétez : les résultats attendus, le calendrier.");
@@ -176,7 +176,7 @@ describe("a holder's campaign", () => {
 
     const submitted = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
       cookie: holder,
-      form: { intent: "soumettre" },
+      form: { intent: "submit" },
     });
     expect(submitted.status).toBe(302);
     const status = db().prepare("select status from campaigns where id = ?").get(campaignId);
@@ -383,7 +383,7 @@ describe("getting paid: Stripe Connect Express onboarding (demo stand-in)", () =
     expect(page.body).toContain("Mode démonstration — aucun paiement réel.");
 
     // An expired link: the refresh URL makes a new one, for the same account.
-    const expired = await client.call("POST", first.pathname + first.search, { form: { intent: "expirer" } });
+    const expired = await client.call("POST", first.pathname + first.search, { form: { intent: "expire" } });
     expect(expired.status).toBe(302);
     const relance = new URL(expired.location!);
     expect(relance.pathname).toBe("/porteur/paiements/relance");
@@ -393,7 +393,7 @@ describe("getting paid: Stripe Connect Express onboarding (demo stand-in)", () =
     expect(second.pathname).toBe(first.pathname);
 
     // Finishing sends the signed account.updated webhook; the return page records the state.
-    const done = await client.call("POST", second.pathname + second.search, { form: { intent: "terminer" } });
+    const done = await client.call("POST", second.pathname + second.search, { form: { intent: "finish" } });
     expect(done.status).toBe(302);
     expect(db().prepare("select stripe_payouts_enabled from organizations where id = ?").get(org.id)).toEqual(
       { stripe_payouts_enabled: 1 },

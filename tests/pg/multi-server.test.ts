@@ -132,7 +132,7 @@ async function buy(server: RunningServer, who: string, leave: () => boolean): Pr
   await page.arrayBuffer();
   if (page.status !== 200)
     return { ...base, sessionId, outcome: "other", body: `checkout page ${page.status}` };
-  const intent = leave() ? "abandon" : "pay";
+  const intent = leave() ? "cancel" : "pay";
   const done = await fetch(location, {
     method: "POST",
     redirect: "manual",
