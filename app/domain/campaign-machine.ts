@@ -234,6 +234,56 @@ export function transition(
   return rule.to;
 }
 
+/** States in which the holder may edit everything: those from which they (re)submit the campaign. */
+export const EDITABLE_STATES: readonly CampaignState[] = ["draft", "changes_requested"];
+
+/** After approval only the story may change (goal, dates and rewards are frozen). */
+export const STORY_ONLY_STATES: readonly CampaignState[] = [
+  "approved",
+  "live",
+  "settling",
+  "funded",
+  "failed",
+];
+
+/** States in which the Budget Citoyen label may still change (it is read at settlement). */
+export const LABEL_EDITABLE_STATES: readonly CampaignState[] = [
+  "draft",
+  "submitted",
+  "changes_requested",
+  "approved",
+  "live",
+];
+
+/** States in which a campaign may be featured on the home page. */
+export const FEATURABLE_STATES: readonly CampaignState[] = ["approved", "live"];
+
+/** What the holder's editor allows in a state. */
+export function holderEditing(state: CampaignState): { editable: boolean; storyOnly: boolean } {
+  return { editable: EDITABLE_STATES.includes(state), storyOnly: STORY_ONLY_STATES.includes(state) };
+}
+
+/** The decisions the staff review page offers for a campaign in `state`. */
+export interface StaffActions {
+  /** approve, request changes or reject */
+  review: boolean;
+  label: boolean;
+  feature: boolean;
+  unfeature: boolean;
+  cancel: boolean;
+}
+
+export function staffActions(state: CampaignState, featured: boolean): StaffActions {
+  const byStaff = (event: CampaignEvent) => actorOf(state, event) === "staff";
+  return {
+    review: byStaff("approve") && byStaff("request_changes") && byStaff("reject"),
+    label: LABEL_EDITABLE_STATES.includes(state),
+    feature: FEATURABLE_STATES.includes(state) && !featured,
+    unfeature: featured,
+    cancel: byStaff("cancel"),
+  };
+}
+
 export function isTerminal(state: CampaignState): boolean {
   return TERMINAL_STATES.includes(state);
 }

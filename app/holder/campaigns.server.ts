@@ -7,16 +7,11 @@ import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
-import type { CampaignState } from "~/domain/campaign-machine";
+import { EDITABLE_STATES, STORY_ONLY_STATES, type CampaignState } from "~/domain/campaign-machine";
 import { addDays, endOfDayInParis, parisCalendarDate } from "~/domain/time";
 import { applyCampaignEvent } from "~/models/campaign-transitions.server";
 import { missingContent, type CampaignData } from "./campaign-form.server";
 import { storeCampaignImage } from "./images.server";
-
-/** Statuses in which everything can still be edited. */
-export const EDITABLE: readonly CampaignState[] = ["draft", "changes_requested"];
-/** After approval only the story may change (goal, dates and rewards are frozen). */
-export const STORY_ONLY: readonly CampaignState[] = ["approved", "live", "settling", "funded", "failed"];
 
 export function slugify(title: string): string {
   return (
@@ -177,7 +172,7 @@ export async function saveCampaign(
       .executeTakeFirst();
     if (!c) return { ok: false as const, message: "Campagne introuvable." };
     const at = now.toISOString();
-    if (STORY_ONLY.includes(c.status)) {
+    if (STORY_ONLY_STATES.includes(c.status)) {
       await trx
         .updateTable("campaigns")
         .set({ story_md: data.storyMd, updated_at: at })
@@ -185,7 +180,7 @@ export async function saveCampaign(
         .execute();
       return { ok: true as const };
     }
-    if (!EDITABLE.includes(c.status)) {
+    if (!EDITABLE_STATES.includes(c.status)) {
       return {
         ok: false as const,
         message: "La campagne est en cours de validation : elle ne peut pas être modifiée pour le moment.",
@@ -258,7 +253,7 @@ export async function setCampaignImage(
   bytes: Buffer,
   altInput: string,
 ): Promise<ImageUpdate> {
-  if (!EDITABLE.includes(status)) {
+  if (!EDITABLE_STATES.includes(status)) {
     return {
       ok: false,
       status: 409,

@@ -5,7 +5,7 @@ import { requireFreshSignIn, requireUser } from "~/auth.server";
 import { CampaignView } from "~/components/campaign-view";
 import { config } from "~/config.server";
 import { database } from "~/db.server";
-import { STATE_LABELS } from "~/domain/campaign-machine";
+import { STATE_LABELS, staffActions } from "~/domain/campaign-machine";
 import { formatBps, formatDate, formatDateTime, formatEuros } from "~/domain/format";
 import { addDays, parisCalendarDate } from "~/domain/time";
 import { readForm } from "~/forms.server";
@@ -16,8 +16,6 @@ import { parseDecision, type Decision } from "~/staff/decision-form.server";
 import {
   approve,
   cancel,
-  FEATURABLE,
-  LABEL_EDITABLE,
   labelYearBounds,
   reject,
   requestChanges,
@@ -64,13 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       legalForm: LEGAL_FORMS[facts.legal_form],
       paymentsReady: facts.stripe_account_id !== null && facts.stripe_payouts_enabled === 1,
     },
-    can: {
-      review: facts.status === "submitted",
-      label: LABEL_EDITABLE.includes(facts.status),
-      feature: FEATURABLE.includes(facts.status) && facts.featured === 0,
-      unfeature: facts.featured === 1,
-      cancel: facts.status === "approved" || facts.status === "live",
-    },
+    can: staffActions(facts.status, facts.featured === 1),
     labelYears: labelYearBounds(now),
     today: parisCalendarDate(now),
     latestStart: addDays(parisCalendarDate(new Date(facts.ends_at)), -config().campaignMinDays),

@@ -15,7 +15,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { database } from "~/db.server";
-import { STATE_LABELS } from "~/domain/campaign-machine";
+import { holderEditing, STATE_LABELS } from "~/domain/campaign-machine";
 import { parisCalendarDate } from "~/domain/time";
 import { field, readForm } from "~/forms.server";
 import {
@@ -28,11 +28,9 @@ import {
   type CampaignValues,
 } from "~/holder/campaign-form.server";
 import {
-  EDITABLE,
   requireOwnCampaign,
   saveCampaign,
   setCampaignImage,
-  STORY_ONLY,
   submitCampaign,
 } from "~/holder/campaigns.server";
 import { MAX_IMAGE_BYTES } from "~/holder/images.server";
@@ -78,8 +76,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     slug: c.slug,
     status: c.status,
     statusLabel: STATE_LABELS[c.status],
-    editable: EDITABLE.includes(c.status),
-    storyOnly: STORY_ONLY.includes(c.status),
+    ...holderEditing(c.status),
     missing: c.missing,
     staffComment: c.staffComment,
     values,

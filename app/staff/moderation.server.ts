@@ -9,6 +9,8 @@ import type { CampaignAuditAction, DB } from "#db/schema";
 import { config } from "~/config.server";
 import {
   EVENT_LABELS,
+  FEATURABLE_STATES,
+  LABEL_EDITABLE_STATES,
   STATE_LABELS,
   transition,
   TransitionError,
@@ -23,16 +25,6 @@ import { cancelCampaign } from "~/settlement/cancel.server";
 export type StaffResult =
   { ok: true; message: string } | { ok: false; status: 400 | 404 | 409; message: string };
 
-/** States in which the Budget Citoyen label may still change (it is read at settlement). */
-export const LABEL_EDITABLE: readonly CampaignState[] = [
-  "draft",
-  "submitted",
-  "changes_requested",
-  "approved",
-  "live",
-];
-/** States in which a campaign may be featured on the home page. */
-export const FEATURABLE: readonly CampaignState[] = ["approved", "live"];
 /** Years a label may carry: from the platform's first year to next year. */
 export const LABEL_FIRST_YEAR = 2015;
 
@@ -449,7 +441,7 @@ export async function setLabel(
       .where("id", "=", campaignId)
       .executeTakeFirst();
     if (!c) return { ok: false, status: 404, message: "Campagne introuvable." };
-    if (!LABEL_EDITABLE.includes(c.status)) {
+    if (!LABEL_EDITABLE_STATES.includes(c.status)) {
       return {
         ok: false,
         status: 409,
@@ -462,7 +454,7 @@ export async function setLabel(
       .updateTable("campaigns")
       .set({ budget_citoyen_year: input.year, updated_at: now.toISOString() })
       .where("id", "=", campaignId)
-      .where("status", "in", LABEL_EDITABLE)
+      .where("status", "in", LABEL_EDITABLE_STATES)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1)
       return { ok: false, status: 409, message: "La campagne vient de changer d'état : rechargez la page." };
@@ -506,7 +498,7 @@ export async function setFeatured(
       .where("id", "=", campaignId)
       .executeTakeFirst();
     if (!c) return { ok: false, status: 404, message: "Campagne introuvable." };
-    if (input.featured && !FEATURABLE.includes(c.status)) {
+    if (input.featured && !FEATURABLE_STATES.includes(c.status)) {
       return {
         ok: false,
         status: 409,

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
+  actorOf,
   CAMPAIGN_EVENTS,
   CAMPAIGN_STATES,
+  holderEditing,
+  isAllowed,
+  staffActions,
   transition,
   TransitionError,
   type Actor,
@@ -155,5 +159,55 @@ describe("guards", () => {
 
   it("refuses to settle when the totals are unknown", () => {
     refused("settling", "settle_funded", { paidTotalCents: undefined }, "system");
+  });
+});
+
+describe("state sets the pages read", () => {
+  it("the holder edits everything exactly where they (re)submit, and only the story after approval", () => {
+    for (const state of CAMPAIGN_STATES) {
+      const submits = actorOf(state, "submit") === "holder" || actorOf(state, "resubmit") === "holder";
+      expect(holderEditing(state).editable, state).toBe(submits);
+    }
+    expect(CAMPAIGN_STATES.filter((s) => holderEditing(s).storyOnly)).toEqual([
+      "approved",
+      "live",
+      "settling",
+      "funded",
+      "failed",
+    ]);
+    expect(CAMPAIGN_STATES.filter((s) => holderEditing(s).editable && holderEditing(s).storyOnly)).toEqual(
+      [],
+    );
+  });
+
+  it("the staff page offers the decisions the machine accepts from staff, and no other", () => {
+    const offered = (featured: boolean) =>
+      Object.fromEntries(CAMPAIGN_STATES.map((s) => [s, staffActions(s, featured)]));
+    const plain = offered(false);
+    expect(CAMPAIGN_STATES.filter((s) => plain[s]!.review)).toEqual(["submitted"]);
+    expect(CAMPAIGN_STATES.filter((s) => plain[s]!.cancel)).toEqual(["approved", "live"]);
+    expect(CAMPAIGN_STATES.filter((s) => plain[s]!.label)).toEqual([
+      "draft",
+      "submitted",
+      "changes_requested",
+      "approved",
+      "live",
+    ]);
+    expect(CAMPAIGN_STATES.filter((s) => plain[s]!.feature)).toEqual(["approved", "live"]);
+    expect(CAMPAIGN_STATES.filter((s) => plain[s]!.unfeature)).toEqual([]);
+    for (const state of CAMPAIGN_STATES) {
+      expect(plain[state]!.cancel, state).toBe(isAllowed(state, "cancel"));
+      expect(plain[state]!.review, state).toBe(isAllowed(state, "approve"));
+    }
+    // A featured campaign can always be taken off the home page, never featured twice.
+    const featured = offered(true);
+    for (const state of CAMPAIGN_STATES) {
+      expect(featured[state]!.unfeature, state).toBe(true);
+      expect(featured[state]!.feature, state).toBe(false);
+    }
+    // The label is frozen once the campaign settles (it sets the commission).
+    for (const state of ["settling", "funded", "failed", "cancelled", "rejected"] as const) {
+      expect(plain[state]!.label, state).toBe(false);
+    }
   });
 });
