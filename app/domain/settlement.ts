@@ -5,6 +5,21 @@
 
 export const DAY_MS = 24 * 3600 * 1000;
 
+/** A structure's Stripe account as stored (stripe_payouts_enabled is 0 or 1). */
+export interface PayoutAccount {
+  stripe_account_id: string | null;
+  stripe_payouts_enabled: number;
+}
+
+/**
+ * Can the structure be paid now? Only with a connected Stripe account whose payouts Stripe has
+ * enabled (the account.updated webhook, or a check at settlement, sets the flag). Otherwise the
+ * payout waits and the holder is told to finish the account.
+ */
+export function canBePaid(account: PayoutAccount): boolean {
+  return account.stripe_account_id !== null && account.stripe_payouts_enabled === 1;
+}
+
 export interface SettlementFacts {
   now: Date;
   endsAt: Date;

@@ -26,6 +26,7 @@ import {
   structureCampaigns,
   type StaffResult,
 } from "~/staff/moderation.server";
+import { canBePaid } from "~/domain/settlement";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   {
@@ -60,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...facts,
       statusLabel: STATE_LABELS[facts.status],
       legalForm: LEGAL_FORMS[facts.legal_form],
-      paymentsReady: facts.stripe_account_id !== null && facts.stripe_payouts_enabled === 1,
+      paymentsReady: canBePaid(facts),
     },
     can: staffActions(facts.status, facts.featured === 1),
     labelYears: labelYearBounds(now),

@@ -6,6 +6,7 @@ import { STATE_LABELS } from "~/domain/campaign-machine";
 import { formatDate } from "~/domain/format";
 import { campaignsOf, structuresOf } from "~/holder/structures.server";
 import { LEGAL_FORMS } from "~/holder/structure-form.server";
+import { canBePaid } from "~/domain/settlement";
 
 export const meta: MetaFunction = () => [{ title: "Espace porteur de projet — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       registrationNumber: s.registration_number,
       town: s.town,
       territory: s.territory_name,
-      paymentsReady: s.stripe_account_id !== null && s.stripe_payouts_enabled === 1,
+      paymentsReady: canBePaid(s),
     })),
     campaigns: campaigns.map((c) => ({
       id: c.id,

@@ -11,7 +11,7 @@ import { config } from "~/config.server";
 import { COLLECTED_STATUSES } from "~/domain/contribution-status";
 import { countOf, formatEuros } from "~/domain/format";
 import { commissionBpsFor, settlementSplit } from "~/domain/money";
-import { decideSettlement } from "~/domain/settlement";
+import { canBePaid, decideSettlement } from "~/domain/settlement";
 import { enqueueEmail } from "~/email.server";
 import { applyCampaignEvent } from "~/models/campaign-transitions.server";
 import { campaignMoney, movableSql } from "~/payments/campaign-money.server";
@@ -145,7 +145,7 @@ export async function decide(
           commissionCents: split.commissionCents,
           payoutCents: split.payoutCents,
           budgetCitoyenYear: label.budget_citoyen_year,
-          payoutWaiting: !holder.stripe_account_id || holder.stripe_payouts_enabled !== 1,
+          payoutWaiting: !canBePaid(holder),
         },
       });
       for (const [email, amount] of perPerson) {

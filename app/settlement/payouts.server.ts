@@ -12,7 +12,7 @@ import type { DB } from "#db/schema";
 import { COLLECTED_STATUSES } from "~/domain/contribution-status";
 import { countOf, formatEuros } from "~/domain/format";
 import { settlementSplit } from "~/domain/money";
-import { isRetryableStatus } from "~/domain/settlement";
+import { canBePaid, isRetryableStatus } from "~/domain/settlement";
 import { enqueueEmail } from "~/email.server";
 import { movableSql } from "~/payments/campaign-money.server";
 import { campaignUrl } from "~/payments/contribution-moves.server";
@@ -169,7 +169,7 @@ export async function payOut(
   for (const p of await pendingPayouts(db, c.id)) pending.push(await reviseBeforeFirstAttempt(db, p, at));
   if (pending.length === 0) return;
   const holder = await holderOf(db, c.id);
-  let ready = holder.stripe_account_id !== null && holder.stripe_payouts_enabled === 1;
+  let ready = canBePaid(holder);
   if (holder.stripe_account_id && !ready) {
     ready = await accountCanReceiveTransfers(holder.stripe_account_id);
     if (ready)

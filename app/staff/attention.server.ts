@@ -13,6 +13,7 @@ import {
   type ContributionStatus,
   type StaffFlag,
 } from "~/domain/contribution-status";
+import { canBePaid } from "~/domain/settlement";
 
 /** What each staff flag means, and what to do about it: one entry per flag (the type requires it). */
 export const FLAG_LABELS: Record<StaffFlag, { label: string; nextStep: string }> = {
@@ -182,12 +183,11 @@ export async function attentionItems(db: Kysely<DB>) {
       campaignId: p.campaign_id,
       campaignTitle: p.campaign_title,
       organization: p.organization,
-      nextStep:
-        p.stripe_account_id === null || p.stripe_payouts_enabled !== 1
-          ? "Le porteur n'a pas terminé l'ouverture de son compte de paiement Stripe : il a été prévenu par courriel. Relancez-le ; le virement partira tout seul au passage suivant une fois le compte prêt."
-          : p.status === "failed"
-            ? "Le virement a été refusé par Stripe : lisez l'erreur, corrigez dans Stripe (compte du porteur, solde de la plateforme), puis relancez `npm run settle`."
-            : "Le virement est en cours de nouvelle tentative automatique.",
+      nextStep: !canBePaid(p)
+        ? "Le porteur n'a pas terminé l'ouverture de son compte de paiement Stripe : il a été prévenu par courriel. Relancez-le ; le virement partira tout seul au passage suivant une fois le compte prêt."
+        : p.status === "failed"
+          ? "Le virement a été refusé par Stripe : lisez l'erreur, corrigez dans Stripe (compte du porteur, solde de la plateforme), puis relancez `npm run settle`."
+          : "Le virement est en cours de nouvelle tentative automatique.",
     })),
     emails: emails.map((e) => ({
       id: e.id,
