@@ -3,6 +3,7 @@
  * Secrets come only from the environment and are never logged.
  */
 import { z } from "zod";
+import type { ContributionBounds } from "~/domain/money";
 
 const flag = (fallback: boolean) =>
   z
@@ -247,6 +248,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 let current: Config | undefined;
+
+/** The bounds of one contribution, from the configuration. */
+export function contributionBounds(cfg: Config = config()): ContributionBounds {
+  return { minCents: cfg.contributionMinCents, maxCents: cfg.contributionMaxCents };
+}
 
 export function config(): Config {
   current ??= readConfig();

@@ -3,6 +3,7 @@ import type { CampaignState } from "~/domain/campaign-machine";
 import { formatEuros, formatInteger, plural } from "~/domain/format";
 import { timeLeft } from "~/domain/time";
 import type { CampaignCard as Card } from "~/models/campaigns.server";
+import { campaignPath } from "~/domain/paths";
 
 export function ProgressBar({ percent, label }: { percent: number; label: string }) {
   return (
@@ -69,7 +70,7 @@ export function CampaignCard({
         <BudgetCitoyenBadge year={campaign.budgetCitoyenYear} />
       </div>
       <Heading className="card__title">
-        <Link to={`/campagnes/${campaign.slug}`}>{campaign.title}</Link>
+        <Link to={campaignPath(campaign.slug)}>{campaign.title}</Link>
       </Heading>
       <p className="card__org">
         {campaign.organizationName} · {campaign.town}

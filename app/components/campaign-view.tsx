@@ -17,6 +17,8 @@ import {
 } from "~/domain/format";
 import { timeLeft } from "~/domain/time";
 import type { CampaignPage, RefundState } from "~/models/campaigns.server";
+import { contributorsPath } from "~/domain/paths";
+import { legalFormLabel } from "~/domain/legal-forms";
 
 const NBSP = "\u00a0";
 
@@ -68,14 +70,6 @@ function RefundParagraph({ refunds }: { refunds: RefundState }) {
   );
 }
 
-const LEGAL_FORMS: Record<string, string> = {
-  association: "Association",
-  scic: "SCIC",
-  scop: "SCOP",
-  entreprise_ess: "Entreprise de l'ESS",
-  collectif: "Collectif citoyen",
-};
-
 export interface CampaignViewProps {
   campaign: CampaignPage;
   html: { story: string; expectedResults: string; timetable: string };
@@ -122,8 +116,8 @@ export function CampaignView({
         </div>
         <Title>{c.title}</Title>
         <p className="campaign__org">
-          Porté par <strong>{c.organization.name}</strong> (
-          {LEGAL_FORMS[c.organization.legalForm] ?? c.organization.legalForm}, {c.organization.town})
+          Porté par <strong>{c.organization.name}</strong> ({legalFormLabel(c.organization.legalForm)},{" "}
+          {c.organization.town})
         </p>
         <p className="campaign__summary">{c.summary}</p>
       </header>
@@ -257,7 +251,7 @@ export function CampaignView({
             )}
             {c.contributionsShown < c.contributionsTotal ? (
               <p>
-                <Link to={`/campagnes/${c.slug}/contributeurs`}>
+                <Link to={contributorsPath(c.slug)}>
                   Voir les {formatInteger(c.contributionsTotal)} contributions
                   <span className="visually-hidden"> à « {c.title} »</span>
                 </Link>

@@ -2,6 +2,7 @@
  * Money rules (docs/product-rules.md#money-rules). Every amount is an integer number of euro cents.
  * This module is pure: no I/O, no floats.
  */
+import { formatEuros } from "./format";
 
 /** Standard commission: 3 % expressed in basis points. */
 export const STANDARD_COMMISSION_BPS = 300;
@@ -65,4 +66,17 @@ export function parseEurosToCents(input: string): number | null {
   const m = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(cleaned);
   if (!m) return null;
   return Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
+}
+
+/** What one contribution may be, in cents (CONTRIBUTION_MIN_EUROS and CONTRIBUTION_MAX_EUROS). */
+export interface ContributionBounds {
+  minCents: number;
+  maxCents: number;
+}
+
+/** null when the amount lies within the bounds, else the French message for the amount field. */
+export function outOfBoundsMessage(amountCents: number, bounds: ContributionBounds): string | null {
+  return amountCents < bounds.minCents || amountCents > bounds.maxCents
+    ? `Le montant doit être compris entre ${formatEuros(bounds.minCents)} et ${formatEuros(bounds.maxCents)}.`
+    : null;
 }

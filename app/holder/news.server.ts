@@ -11,6 +11,7 @@ import { config } from "~/config.server";
 import { RECEIVED_STATUSES } from "~/domain/contribution-status";
 import { renderEmail, sendBatch } from "~/email.server";
 import { renderMarkdown } from "~/markdown.server";
+import { campaignPath } from "~/domain/paths";
 
 const newsSchema = z.object({
   titre: z
@@ -116,7 +117,7 @@ export async function postNews(
     kind: "campaign_news",
     data: {
       campaignTitle: c.title,
-      campaignUrl: `${base}/campagnes/${c.slug}`,
+      campaignUrl: `${base}${campaignPath(c.slug)}`,
       newsTitle: input.title,
       bodyHtml: renderMarkdown(input.bodyMd),
       unsubscribeUrl: PLACEHOLDER,

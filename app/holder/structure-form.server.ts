@@ -2,15 +2,8 @@
 import { z } from "zod";
 import { field } from "~/forms.server";
 import { isValidRna, isValidSiret, normalizeRegistration } from "~/domain/registration";
-
-export const LEGAL_FORMS = {
-  association: "Association",
-  scic: "SCIC (société coopérative d'intérêt collectif)",
-  scop: "SCOP (société coopérative et participative)",
-  entreprise_ess: "Entreprise de l'ESS",
-  collectif: "Collectif citoyen (sans personnalité morale)",
-} as const;
-export type LegalFormKey = keyof typeof LEGAL_FORMS;
+import { LEGAL_FORM_KEYS } from "~/domain/legal-forms";
+import type { LegalForm } from "#db/schema";
 
 export interface StructureValues {
   nom: string;
@@ -24,7 +17,7 @@ export type StructureErrors = Partial<Record<keyof StructureValues, string>>;
 
 const schema = z.object({
   nom: z.string().trim().min(2, "Indiquez le nom de la structure.").max(120, "120 caractères au plus."),
-  forme: z.enum(Object.keys(LEGAL_FORMS) as [LegalFormKey, ...LegalFormKey[]], {
+  forme: z.enum(LEGAL_FORM_KEYS, {
     error: "Choisissez la forme juridique.",
   }),
   numero: z.string().trim().max(30, "Numéro trop long."),
@@ -50,7 +43,7 @@ export function validateStructure(
       ok: true;
       data: {
         name: string;
-        legalForm: LegalFormKey;
+        legalForm: LegalForm;
         registrationNumber: string | null;
         town: string;
         territory: string;

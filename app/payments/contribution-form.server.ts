@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import { field } from "~/forms.server";
-import { formatEuros } from "~/domain/format";
-import { parseEurosToCents } from "~/domain/money";
+
+import { outOfBoundsMessage, parseEurosToCents, type ContributionBounds } from "~/domain/money";
 
 export interface ContributionFormValues {
   montant: string;
@@ -63,14 +63,9 @@ export function readContributionForm(form: FormData): ContributionFormValues {
   };
 }
 
-export interface Bounds {
-  minCents: number;
-  maxCents: number;
-}
-
 export function validateContributionForm(
   values: ContributionFormValues,
-  bounds: Bounds,
+  bounds: ContributionBounds,
 ): { ok: true; data: ValidContribution } | { ok: false; errors: ContributionFieldErrors } {
   const errors: ContributionFieldErrors = {};
   // Anonymous contributors may leave the name empty: they appear as « Anonyme ».
@@ -90,8 +85,9 @@ export function validateContributionForm(
     if (amountCents === null) {
       errors.montant =
         "Montant invalide : indiquez un nombre d'euros, avec au plus deux décimales (exemple : 25 ou 25,50).";
-    } else if (amountCents < bounds.minCents || amountCents > bounds.maxCents) {
-      errors.montant = `Le montant doit être compris entre ${formatEuros(bounds.minCents)} et ${formatEuros(bounds.maxCents)}.`;
+    } else {
+      const outOfBounds = outOfBoundsMessage(amountCents, bounds);
+      if (outOfBounds) errors.montant = outOfBounds;
     }
   } else if (values.contrepartie === "") {
     errors.montant = "Indiquez le montant de votre contribution, ou choisissez une contrepartie.";

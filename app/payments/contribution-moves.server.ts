@@ -25,6 +25,7 @@ import { enqueueEmail } from "~/email.server";
 import { recordCollected, recordRefunded } from "~/models/figures.server";
 import { publicUrl } from "~/public-url.server";
 import { campaignMoney } from "./campaign-money.server";
+import { campaignPath } from "~/domain/paths";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -371,7 +372,7 @@ async function campaignOf(trx: Db, campaignId: number) {
 }
 
 export async function campaignUrl(db: Db, slug: string): Promise<string> {
-  return `${await publicUrl(db)}/campagnes/${slug}`;
+  return `${await publicUrl(db)}${campaignPath(slug)}`;
 }
 
 /** Campaigns on which a payment can no longer count: it is refunded. */

@@ -5,11 +5,12 @@
  */
 import { sql, type Kysely } from "kysely";
 import type { DB } from "#db/schema";
-import { config } from "~/config.server";
+import { config, contributionBounds } from "~/config.server";
 import { formatEuros } from "~/domain/format";
 import type { ContributionFieldErrors, ValidContribution } from "./contribution-form.server";
 import { closeUnpaid } from "./contribution-moves.server";
 import { createCheckoutSession } from "./stripe.server";
+import { outOfBoundsMessage } from "~/domain/money";
 
 export type StartResult =
   | { ok: true; checkoutUrl: string; contributionId: number }
@@ -58,15 +59,8 @@ export async function startContribution(
   if (amountCents === null) {
     return { ok: false, status: 400, fieldErrors: { montant: "Indiquez le montant de votre contribution." } };
   }
-  if (amountCents < cfg.contributionMinCents || amountCents > cfg.contributionMaxCents) {
-    return {
-      ok: false,
-      status: 400,
-      fieldErrors: {
-        montant: `Le montant doit être compris entre ${formatEuros(cfg.contributionMinCents)} et ${formatEuros(cfg.contributionMaxCents)}.`,
-      },
-    };
-  }
+  const outOfBounds = outOfBoundsMessage(amountCents, contributionBounds(cfg));
+  if (outOfBounds) return { ok: false, status: 400, fieldErrors: { montant: outOfBounds } };
   if (reward && amountCents < reward.minimum_cents) {
     return {
       ok: false,

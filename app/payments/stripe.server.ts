@@ -5,6 +5,7 @@
  */
 import Stripe from "stripe";
 import { config } from "~/config.server";
+import { campaignPath } from "~/domain/paths";
 
 export const DEMO_SECRET_KEY = "sk_test_demo_not_a_real_key";
 export const DEMO_WEBHOOK_SECRET = "whsec_demo_propulsons_not_a_real_secret";
@@ -121,7 +122,7 @@ export async function createCheckoutSession(
       ],
       expires_at: expiresAt,
       success_url: `${cfg.publicUrl}/contribution/merci?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${cfg.publicUrl}/campagnes/${input.campaignSlug}?paiement=annule#contribuer`,
+      cancel_url: `${cfg.publicUrl}${campaignPath(input.campaignSlug)}?paiement=annule#contribuer`,
     },
     { idempotencyKey: `checkout:${input.contributionId}` },
   );

@@ -9,13 +9,13 @@ import {
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CampaignView } from "~/components/campaign-view";
 import { getSessionUser } from "~/auth.server";
-import { config } from "~/config.server";
+import { contributionBounds } from "~/config.server";
 import { readContributionForm, validateContributionForm } from "~/payments/contribution-form.server";
 import { startContribution } from "~/payments/contributions.server";
 import { database } from "~/db.server";
 import { renderMarkdown } from "~/markdown.server";
 import { publicNews } from "~/holder/news.server";
-import { getCampaignPage } from "~/models/campaigns.server";
+import { campaignViewData } from "~/models/campaign-view.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
@@ -28,20 +28,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const slug = params.slug ?? "";
   if (!/^[a-z0-9-]{1,120}$/.test(slug)) throw new Response("Projet introuvable.", { status: 404 });
-  const campaign = await getCampaignPage(database().db, slug);
-  if (!campaign) throw new Response("Projet introuvable.", { status: 404 });
+  const view = await campaignViewData(database().db, slug);
+  if (!view) throw new Response("Projet introuvable.", { status: 404 });
   return {
-    campaign,
-    html: {
-      story: renderMarkdown(campaign.storyMd),
-      expectedResults: renderMarkdown(campaign.expectedResultsMd),
-      timetable: renderMarkdown(campaign.timetableMd),
-    },
-    now: new Date().toISOString(),
-    bounds: { minCents: config().contributionMinCents, maxCents: config().contributionMaxCents },
+    ...view,
     // A signed-in citizen finds their address already in the form (such pages are never cached).
     signedInEmail: (await getSessionUser(request))?.email ?? null,
-    news: (await publicNews(database().db, campaign.id)).map((n) => ({
+    news: (await publicNews(database().db, view.campaign.id)).map((n) => ({
       id: n.id,
       title: n.title,
       html: renderMarkdown(n.body_md),
@@ -54,11 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const slug = params.slug ?? "";
   if (!/^[a-z0-9-]{1,120}$/.test(slug)) throw new Response("Projet introuvable.", { status: 404 });
   const values = readContributionForm(await readForm(request));
-  const cfg = config();
-  const checked = validateContributionForm(values, {
-    minCents: cfg.contributionMinCents,
-    maxCents: cfg.contributionMaxCents,
-  });
+  const checked = validateContributionForm(values, contributionBounds());
   if (!checked.ok) return data({ values, errors: checked.errors, formError: undefined }, { status: 400 });
   const result = await startContribution(database().db, slug, checked.data);
   if (!result.ok) {

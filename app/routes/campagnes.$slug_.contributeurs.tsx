@@ -5,6 +5,7 @@ import { Pagination } from "~/components/pagination";
 import { database } from "~/db.server";
 import { formatInteger, plural } from "~/domain/format";
 import { contributionsPage } from "~/models/campaigns.server";
+import { campaignPath, contributorsPath } from "~/domain/paths";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Contributions — ${data.campaign.title} — Propulsons` : "Contributions — Propulsons" },
@@ -29,7 +30,7 @@ export default function Contributions() {
   return (
     <div className="container page">
       <p>
-        <Link to={`/campagnes/${data.campaign.slug}`}>← Retour au projet</Link>
+        <Link to={campaignPath(data.campaign.slug)}>← Retour au projet</Link>
       </p>
       <h1>Contributions à « {data.campaign.title} »</h1>
       <p>
@@ -44,7 +45,7 @@ export default function Contributions() {
       <Pagination
         page={data.page}
         pageCount={data.pageCount}
-        href={(p) => `/campagnes/${data.campaign.slug}/contributeurs${p > 1 ? `?page=${p}` : ""}`}
+        href={(p) => contributorsPath(data.campaign.slug, p)}
       />
     </div>
   );

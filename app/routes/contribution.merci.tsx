@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { database } from "~/db.server";
 import { formatDateTime, formatEuros } from "~/domain/format";
 import { thankYouPage } from "~/payments/thank-you.server";
+import { campaignPath } from "~/domain/paths";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -94,7 +95,7 @@ export default function Thanks() {
           <h1>Le paiement n'a pas abouti</h1>
           <p className="outcome outcome--failed" role="status">
             Aucun montant n'a été prélevé. Vous pouvez{" "}
-            <Link to={`/campagnes/${d.campaign.slug}#contribuer`}>réessayer</Link>.
+            <Link to={`${campaignPath(d.campaign.slug)}#contribuer`}>réessayer</Link>.
           </p>
         </>
       )}
@@ -120,7 +121,7 @@ export default function Thanks() {
         </>
       ) : null}
       <p>
-        <Link to={`/campagnes/${d.campaign.slug}`}>Revenir au projet « {d.campaign.title} »</Link>
+        <Link to={campaignPath(d.campaign.slug)}>Revenir au projet « {d.campaign.title} »</Link>
       </p>
     </div>
   );

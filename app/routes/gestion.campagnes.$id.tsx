@@ -9,9 +9,6 @@ import { STATE_LABELS, staffActions } from "~/domain/campaign-machine";
 import { formatBps, formatDate, formatDateTime, formatEuros } from "~/domain/format";
 import { addDays, parisCalendarDate } from "~/domain/time";
 import { readForm } from "~/forms.server";
-import { LEGAL_FORMS } from "~/holder/structure-form.server";
-import { renderMarkdown } from "~/markdown.server";
-import { getCampaignPage } from "~/models/campaigns.server";
 import { parseDecision, type Decision } from "~/staff/decision-form.server";
 import {
   approve,
@@ -27,6 +24,9 @@ import {
   type StaffResult,
 } from "~/staff/moderation.server";
 import { canBePaid } from "~/domain/settlement";
+import { campaignPath } from "~/domain/paths";
+import { legalFormLabel } from "~/domain/legal-forms";
+import { campaignViewData } from "~/models/campaign-view.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   {
@@ -49,18 +49,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = database().db;
   const facts = await reviewFacts(db, id);
   if (!facts) throw new Response("Campagne introuvable.", { status: 404 });
-  const [campaign, history, others] = await Promise.all([
-    getCampaignPage(db, facts.slug, { includeUnpublished: true }),
+  const now = new Date();
+  const [view, history, others] = await Promise.all([
+    campaignViewData(db, facts.slug, { includeUnpublished: true, now }),
     reviewHistory(db, id),
     structureCampaigns(db, facts.organization_id, id),
   ]);
-  if (!campaign) throw new Response("Campagne introuvable.", { status: 404 });
-  const now = new Date();
+  if (!view) throw new Response("Campagne introuvable.", { status: 404 });
   return {
     facts: {
       ...facts,
       statusLabel: STATE_LABELS[facts.status],
-      legalForm: LEGAL_FORMS[facts.legal_form],
+      legalForm: legalFormLabel(facts.legal_form),
       paymentsReady: canBePaid(facts),
     },
     can: staffActions(facts.status, facts.featured === 1),
@@ -70,15 +70,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     history,
     others: others.map((o) => ({ ...o, statusLabel: STATE_LABELS[o.status] })),
     /** recorded on the payouts once settled, else the rate that will apply (never recomputed) */
-    commission: campaign.commission,
-    campaign,
-    html: {
-      story: renderMarkdown(campaign.storyMd),
-      expectedResults: renderMarkdown(campaign.expectedResultsMd),
-      timetable: renderMarkdown(campaign.timetableMd),
-    },
-    now: now.toISOString(),
-    bounds: { minCents: config().contributionMinCents, maxCents: config().contributionMaxCents },
+    commission: view.campaign.commission,
+    ...view,
   };
 }
 
@@ -217,7 +210,7 @@ export default function StaffCampaign() {
           {f.featured === 1 ? " · mise en avant sur l'accueil" : ""}
           {" · "}
           {d.campaign.isPublic ? (
-            <Link to={`/campagnes/${f.slug}`}>page publique</Link>
+            <Link to={campaignPath(f.slug)}>page publique</Link>
           ) : (
             <a href="#contenu-campagne">voir le contenu soumis</a>
           )}

@@ -5,6 +5,7 @@ import { database } from "~/db.server";
 import { contributionReference } from "~/domain/contribution-status";
 import { formatDateTime, formatEuros } from "~/domain/format";
 import { myContribution, myContributionState } from "~/models/my-contributions.server";
+import { campaignPath } from "~/domain/paths";
 
 export const meta: MetaFunction = () => [{ title: "Reçu de contribution — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -80,7 +81,7 @@ export default function Receipt() {
         <div>
           <dt>Projet</dt>
           <dd>
-            <Link to={`/campagnes/${r.campaign.slug}`}>{r.campaign.title}</Link> ({r.campaign.organization})
+            <Link to={campaignPath(r.campaign.slug)}>{r.campaign.title}</Link> ({r.campaign.organization})
           </dd>
         </div>
         <div>

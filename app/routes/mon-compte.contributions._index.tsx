@@ -5,6 +5,7 @@ import { database } from "~/db.server";
 import { contributionReference } from "~/domain/contribution-status";
 import { formatDate, formatEuros } from "~/domain/format";
 import { myContributions, myContributionState } from "~/models/my-contributions.server";
+import { campaignPath } from "~/domain/paths";
 
 export const meta: MetaFunction = () => [{ title: "Mes contributions — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -63,7 +64,7 @@ export default function MyContributions() {
             {contributions.map((k) => (
               <tr key={k.id}>
                 <td>
-                  <Link to={`/campagnes/${k.campaign.slug}`}>{k.campaign.title}</Link>
+                  <Link to={campaignPath(k.campaign.slug)}>{k.campaign.title}</Link>
                   {k.rewardTitle ? <div className="muted">Contrepartie : {k.rewardTitle}</div> : null}
                 </td>
                 <td>{formatDate(k.date)}</td>

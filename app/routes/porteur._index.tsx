@@ -5,8 +5,8 @@ import { database } from "~/db.server";
 import { STATE_LABELS } from "~/domain/campaign-machine";
 import { formatDate } from "~/domain/format";
 import { campaignsOf, structuresOf } from "~/holder/structures.server";
-import { LEGAL_FORMS } from "~/holder/structure-form.server";
 import { canBePaid } from "~/domain/settlement";
+import { legalFormName } from "~/domain/legal-forms";
 
 export const meta: MetaFunction = () => [{ title: "Espace porteur de projet — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     structures: structures.map((s) => ({
       id: s.id,
       name: s.name,
-      legalForm: LEGAL_FORMS[s.legal_form],
+      legalForm: legalFormName(s.legal_form),
       registrationNumber: s.registration_number,
       town: s.town,
       territory: s.territory_name,

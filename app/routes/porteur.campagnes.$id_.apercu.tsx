@@ -2,12 +2,10 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CampaignView } from "~/components/campaign-view";
-import { config } from "~/config.server";
 import { database } from "~/db.server";
 import { STATE_LABELS } from "~/domain/campaign-machine";
 import { requireOwnCampaign } from "~/holder/campaigns.server";
-import { renderMarkdown } from "~/markdown.server";
-import { getCampaignPage } from "~/models/campaigns.server";
+import { campaignViewData } from "~/models/campaign-view.server";
 
 export const meta: MetaFunction = () => [
   { title: "Aperçu de la campagne — Propulsons" },
@@ -17,20 +15,9 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-s
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { id, c: own } = await requireOwnCampaign(request, params.id);
-  const campaign = await getCampaignPage(database().db, own.slug, { includeUnpublished: true });
-  if (!campaign) throw new Response("Campagne introuvable.", { status: 404 });
-  return {
-    id,
-    statusLabel: STATE_LABELS[own.status],
-    campaign,
-    html: {
-      story: renderMarkdown(campaign.storyMd),
-      expectedResults: renderMarkdown(campaign.expectedResultsMd),
-      timetable: renderMarkdown(campaign.timetableMd),
-    },
-    now: new Date().toISOString(),
-    bounds: { minCents: config().contributionMinCents, maxCents: config().contributionMaxCents },
-  };
+  const view = await campaignViewData(database().db, own.slug, { includeUnpublished: true });
+  if (!view) throw new Response("Campagne introuvable.", { status: 404 });
+  return { id, statusLabel: STATE_LABELS[own.status], ...view };
 }
 
 export default function Preview() {

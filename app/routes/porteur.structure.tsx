@@ -11,7 +11,6 @@ import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
 import { readForm } from "~/forms.server";
 import {
-  LEGAL_FORMS,
   readStructureForm,
   validateStructure,
   type StructureErrors,
@@ -19,6 +18,7 @@ import {
 } from "~/holder/structure-form.server";
 import { createStructure, structuresOf, updateStructure } from "~/holder/structures.server";
 import { listTerritories } from "~/models/campaigns.server";
+import { LEGAL_FORM_KEYS, legalFormName } from "~/domain/legal-forms";
 
 export const meta: MetaFunction = () => [{ title: "Ma structure — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -30,7 +30,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const current = structures[0];
   return {
     territories,
-    legalForms: Object.entries(LEGAL_FORMS).map(([value, label]) => ({ value, label })),
     existing: current !== undefined,
     values: current
       ? {
@@ -122,9 +121,9 @@ export default function StructurePage() {
             aria-describedby={described("forme")}
           >
             <option value="">Choisir…</option>
-            {loaded.legalForms.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
+            {LEGAL_FORM_KEYS.map((key) => (
+              <option key={key} value={key}>
+                {legalFormName(key)}
               </option>
             ))}
           </select>
