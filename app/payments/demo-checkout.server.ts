@@ -10,6 +10,8 @@ import {
   type MockEvent,
 } from "~/demo/stripe-api.server";
 import { deliverEvent } from "~/demo/stripe-webhooks.server";
+import type { Kysely } from "kysely";
+import type { DB } from "#db/schema";
 import { webhookSecret } from "./stripe.server";
 
 export type DemoIntent = "pay" | "pay_async" | "decline" | "cancel";
@@ -35,4 +37,18 @@ export async function runDemoCheckout(
     const res = await deliverEvent(event, webhookUrl, webhookSecret());
     if (!res.ok) console.error(`demo webhook ${event.type} answered ${res.status}`);
   }
+}
+
+/** The campaign and the address of the contribution a demo checkout session pays, if it exists. */
+export async function demoCheckoutContribution(
+  db: Kysely<DB>,
+  contributionId: number,
+): Promise<{ title: string; slug: string; email: string } | undefined> {
+  if (!Number.isSafeInteger(contributionId)) return undefined;
+  return db
+    .selectFrom("contributions as k")
+    .innerJoin("campaigns as c", "c.id", "k.campaign_id")
+    .select(["c.title", "c.slug", "k.email"])
+    .where("k.id", "=", contributionId)
+    .executeTakeFirst();
 }

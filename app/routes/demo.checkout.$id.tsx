@@ -10,7 +10,7 @@ import { Form, redirect, useActionData, useLoaderData } from "@remix-run/react";
 import { config } from "~/config.server";
 import { database } from "~/db.server";
 import { formatEuros } from "~/domain/format";
-import { isDemoIntent, runDemoCheckout } from "~/payments/demo-checkout.server";
+import { demoCheckoutContribution, isDemoIntent, runDemoCheckout } from "~/payments/demo-checkout.server";
 import { stripe } from "~/payments/stripe.server";
 
 export const meta: MetaFunction = () => [{ title: "Paiement (démonstration) — Propulsons" }];
@@ -34,12 +34,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   demoOnly();
   const session = await loadSession(params.id ?? "");
   const contributionId = Number(session.client_reference_id);
-  const row = await database()
-    .db.selectFrom("contributions as k")
-    .innerJoin("campaigns as c", "c.id", "k.campaign_id")
-    .select(["c.title", "c.slug", "k.email"])
-    .where("k.id", "=", contributionId)
-    .executeTakeFirst();
+  const row = await demoCheckoutContribution(database().db, contributionId);
   return {
     id: session.id,
     status: session.status,
