@@ -1,5 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { formatEuros, formatInteger } from "~/domain/format";
+import { Checkbox, describedBy, ErrorSummary, Field, FieldError, TextArea } from "./form";
 
 export interface FormReward {
   id: number;
@@ -49,17 +50,9 @@ export function ContributionForm({
   const v = state?.values;
   const errors = state?.errors ?? {};
   // In the order of the fields on the page.
-  const errorEntries = (["contrepartie", "montant", "email", "nom", "message"] as const)
+  const summary = (["contrepartie", "montant", "email", "nom", "message"] as const)
     .filter((field) => Boolean(errors[field]))
-    .map((field) => [field, errors[field]!] as const);
-  const err = (field: keyof typeof errors) =>
-    errors[field] ? (
-      <p className="field-error" id={`c-${field}-error`}>
-        {errors[field]}
-      </p>
-    ) : null;
-  const describedBy = (field: keyof typeof errors, hint?: string) =>
-    [hint, errors[field] ? `c-${field}-error` : undefined].filter(Boolean).join(" ") || undefined;
+    .map((field) => ({ target: `c-${field}`, label: FIELD_LABELS[field], message: errors[field]! }));
 
   return (
     <section className="contribute" id="contribuer" aria-labelledby="contribute-title">
@@ -69,26 +62,10 @@ export function ContributionForm({
           {state.formError}
         </p>
       ) : null}
-      {errorEntries.length > 0 ? (
-        <div className="error-summary" role="alert" tabIndex={-1}>
-          <h3>
-            Le formulaire contient{" "}
-            {errorEntries.length === 1 ? "une erreur" : `${formatInteger(errorEntries.length)} erreurs`}
-          </h3>
-          <ul>
-            {errorEntries.map(([field, message]) => (
-              <li key={field}>
-                <a href={`#c-${field}`}>
-                  {FIELD_LABELS[field]} : {message}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary entries={summary} heading="h3" />
       <Form method="post" noValidate preventScrollReset={false}>
         {rewards.length > 0 ? (
-          <fieldset aria-describedby={errors.contrepartie ? "c-contrepartie-error" : undefined}>
+          <fieldset aria-describedby={describedBy("c-contrepartie", { error: errors.contrepartie })}>
             <legend id="c-contrepartie">Contrepartie</legend>
             <div className="choice">
               <input
@@ -123,100 +100,70 @@ export function ContributionForm({
                 </div>
               );
             })}
-            {err("contrepartie")}
+            <FieldError id="c-contrepartie" message={errors.contrepartie} />
           </fieldset>
         ) : null}
 
-        <div className="field">
-          <label htmlFor="c-montant">Montant en euros</label>
-          <input
-            id="c-montant"
-            name="montant"
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            defaultValue={v?.montant ?? ""}
-            aria-invalid={errors.montant ? true : undefined}
-            aria-describedby={describedBy("montant", "c-montant-hint")}
-          />
-          <p className="hint" id="c-montant-hint">
-            Entre {formatEuros(minCents)} et {formatEuros(maxCents)}. Avec une contrepartie, au moins son
-            montant minimum (laissez vide pour le montant minimum).
-          </p>
-          {err("montant")}
-        </div>
-
-        <div className="field">
-          <label htmlFor="c-email">Adresse électronique</label>
-          <input
-            id="c-email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={v?.email ?? defaultEmail ?? ""}
-            aria-invalid={errors.email ? true : undefined}
-            aria-describedby={describedBy("email", "c-email-hint")}
-          />
-          <p className="hint" id="c-email-hint">
-            Pour vous envoyer votre reçu. Elle n'est jamais affichée.
-          </p>
-          {err("email")}
-        </div>
-
-        <div className="field">
-          <label htmlFor="c-nom">Nom affiché sur la page du projet</label>
-          <input
-            id="c-nom"
-            name="nom"
-            type="text"
-            autoComplete="name"
-            maxLength={60}
-            defaultValue={v?.nom ?? ""}
-            aria-invalid={errors.nom ? true : undefined}
-            aria-describedby={describedBy("nom")}
-          />
-          {err("nom")}
-        </div>
-
-        <div className="choice">
-          <input
-            id="c-anonyme"
-            name="anonyme"
-            type="checkbox"
-            defaultChecked={v?.anonyme ?? false}
-            aria-describedby="c-anonyme-hint"
-          />
-          <div>
-            <label htmlFor="c-anonyme">Apparaître anonymement</label>
-            <p className="hint" id="c-anonyme-hint">
-              Votre nom est remplacé par « Anonyme » sur la page publique. Si vous choisissez une
-              contrepartie, le porteur de projet voit votre nom et votre adresse pour pouvoir vous la
-              remettre.
-            </p>
-          </div>
-        </div>
-        <div className="choice">
-          <input id="c-masquer" name="masquer" type="checkbox" defaultChecked={v?.masquer ?? false} />
-          <label htmlFor="c-masquer">Masquer le montant de ma contribution</label>
-        </div>
-
-        <div className="field">
-          <label htmlFor="c-message">Message de soutien (facultatif)</label>
-          <textarea
-            id="c-message"
-            name="message"
-            rows={3}
-            maxLength={500}
-            defaultValue={v?.message ?? ""}
-            aria-invalid={errors.message ? true : undefined}
-            aria-describedby={describedBy("message", "c-message-hint")}
-          />
-          <p className="hint" id="c-message-hint">
-            500 caractères au plus, affiché publiquement.
-          </p>
-          {err("message")}
-        </div>
+        <Field
+          id="c-montant"
+          label="Montant en euros"
+          name="montant"
+          type="text"
+          inputMode="decimal"
+          autoComplete="off"
+          defaultValue={v?.montant ?? ""}
+          error={errors.montant}
+          hint={
+            <>
+              Entre {formatEuros(minCents)} et {formatEuros(maxCents)}. Avec une contrepartie, au moins son
+              montant minimum (laissez vide pour le montant minimum).
+            </>
+          }
+        />
+        <Field
+          id="c-email"
+          label="Adresse électronique"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={v?.email ?? defaultEmail ?? ""}
+          error={errors.email}
+          hint="Pour vous envoyer votre reçu. Elle n'est jamais affichée."
+        />
+        <Field
+          id="c-nom"
+          label="Nom affiché sur la page du projet"
+          name="nom"
+          type="text"
+          autoComplete="name"
+          maxLength={60}
+          defaultValue={v?.nom ?? ""}
+          error={errors.nom}
+        />
+        <Checkbox
+          id="c-anonyme"
+          name="anonyme"
+          label="Apparaître anonymement"
+          defaultChecked={v?.anonyme ?? false}
+          hint="Votre nom est remplacé par « Anonyme » sur la page publique. Si vous choisissez une contrepartie, le porteur de projet voit votre nom et votre adresse pour pouvoir vous la remettre."
+        />
+        <Checkbox
+          id="c-masquer"
+          name="masquer"
+          label="Masquer le montant de ma contribution"
+          defaultChecked={v?.masquer ?? false}
+        />
+        <TextArea
+          id="c-message"
+          label="Message de soutien (facultatif)"
+          name="message"
+          rows={3}
+          maxLength={500}
+          defaultValue={v?.message ?? ""}
+          error={errors.message}
+          hint="500 caractères au plus, affiché publiquement."
+        />
 
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Redirection vers le paiement…" : "Continuer vers le paiement sécurisé"}

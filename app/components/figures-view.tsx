@@ -2,6 +2,7 @@
 import { Form } from "@remix-run/react";
 import { formatEuros, formatInteger, formatPercent } from "~/domain/format";
 import type { BreakdownRow, Figures } from "~/models/figures.server";
+import { Select } from "./form";
 
 export function FigureList({ f }: { f: Figures }) {
   const items: Array<[string, string]> = [
@@ -205,17 +206,14 @@ export function YearsTable({ years, sinceLaunch }: { years: Figures[]; sinceLaun
 export function PeriodForm({ id, years, selected }: { id: string; years: number[]; selected: string }) {
   return (
     <Form method="get" className="filters">
-      <div className="field">
-        <label htmlFor={id}>Période</label>
-        <select id={id} name="annee" defaultValue={selected}>
-          {years.map((y) => (
-            <option key={y} value={String(y)}>
-              {y}
-            </option>
-          ))}
-          <option value="tout">Depuis le lancement</option>
-        </select>
-      </div>
+      <Select id={id} label="Période" name="annee" defaultValue={selected}>
+        {years.map((y) => (
+          <option key={y} value={String(y)}>
+            {y}
+          </option>
+        ))}
+        <option value="tout">Depuis le lancement</option>
+      </Select>
       <button type="submit" className="button button--secondary">
         Afficher
       </button>

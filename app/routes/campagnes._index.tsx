@@ -6,6 +6,7 @@ import { database } from "~/db.server";
 import { formatInteger, plural } from "~/domain/format";
 import { listCampaigns, listTerritories, listThemes } from "~/models/campaigns.server";
 import { parseListQuery } from "~/models/list-filters.server";
+import { Checkbox, Select } from "~/components/form";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -47,47 +48,36 @@ export default function CampaignList() {
     <div className="container page">
       <h1>Les projets</h1>
       <Form method="get" className="filters" aria-label="Filtrer les projets">
-        <div className="field">
-          <label htmlFor="f-territoire">Territoire</label>
-          <select id="f-territoire" name="territoire" defaultValue={query.territoire ?? ""}>
-            <option value="">Tous les territoires</option>
-            {territories.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-theme">Thème</label>
-          <select id="f-theme" name="theme" defaultValue={query.theme ?? ""}>
-            <option value="">Tous les thèmes</option>
-            {themes.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-statut">État</label>
-          <select id="f-statut" name="statut" defaultValue={query.statut ?? ""}>
-            <option value="">Tous</option>
-            <option value="en-cours">En cours</option>
-            <option value="reussies">Réussies</option>
-            <option value="non-financees">Non financées</option>
-          </select>
-        </div>
-        <div className="field field--checkbox">
-          <input
-            id="f-label"
-            type="checkbox"
-            name="label"
-            value="budget-citoyen"
-            defaultChecked={query.label === "budget-citoyen"}
-          />
-          <label htmlFor="f-label">Labellisés Budget Citoyen</label>
-        </div>
+        <Select id="f-territoire" label="Territoire" name="territoire" defaultValue={query.territoire ?? ""}>
+          <option value="">Tous les territoires</option>
+          {territories.map((t) => (
+            <option key={t.slug} value={t.slug}>
+              {t.name}
+            </option>
+          ))}
+        </Select>
+        <Select id="f-theme" label="Thème" name="theme" defaultValue={query.theme ?? ""}>
+          <option value="">Tous les thèmes</option>
+          {themes.map((t) => (
+            <option key={t.slug} value={t.slug}>
+              {t.name}
+            </option>
+          ))}
+        </Select>
+        <Select id="f-statut" label="État" name="statut" defaultValue={query.statut ?? ""}>
+          <option value="">Tous</option>
+          <option value="en-cours">En cours</option>
+          <option value="reussies">Réussies</option>
+          <option value="non-financees">Non financées</option>
+        </Select>
+        <Checkbox
+          frame="filter"
+          id="f-label"
+          name="label"
+          value="budget-citoyen"
+          label="Labellisés Budget Citoyen"
+          defaultChecked={query.label === "budget-citoyen"}
+        />
         <div className="filters__actions">
           <button type="submit" className="button">
             Filtrer

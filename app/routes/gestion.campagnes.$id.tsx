@@ -3,6 +3,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireFreshSignIn, requireUser } from "~/auth.server";
 import { CampaignView } from "~/components/campaign-view";
+import { ErrorSummary, Field, TextArea } from "~/components/form";
 import { config } from "~/config.server";
 import { database } from "~/db.server";
 import { STATE_LABELS, staffActions } from "~/domain/campaign-machine";
@@ -143,16 +144,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
 }
 
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p className="field-error" id={id}>
-      {message}
-    </p>
-  ) : null;
-}
-
-/** A labelled textarea with its hint and its error, wired for screen readers. */
-function TextField(props: {
+/** A labelled textarea of a decision form: its id « f-name », hint and error after the toolkit's scheme. */
+function DecisionText(props: {
   name: string;
   label: string;
   hint?: string;
@@ -161,28 +154,17 @@ function TextField(props: {
   values: Record<string, string>;
   errors: Record<string, string>;
 }) {
-  const { name, errors } = props;
-  const describedBy =
-    [props.hint ? `h-${name}` : "", errors[name] ? `e-${name}` : ""].filter(Boolean).join(" ") || undefined;
   return (
-    <div className="field">
-      <label htmlFor={`f-${name}`}>{props.label}</label>
-      <textarea
-        id={`f-${name}`}
-        name={name}
-        rows={props.rows}
-        required={props.required}
-        defaultValue={props.values[name] ?? ""}
-        aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={describedBy}
-      />
-      {props.hint ? (
-        <p className="hint" id={`h-${name}`}>
-          {props.hint}
-        </p>
-      ) : null}
-      <FieldError id={`e-${name}`} message={errors[name]} />
-    </div>
+    <TextArea
+      id={`f-${props.name}`}
+      name={props.name}
+      label={props.label}
+      hint={props.hint}
+      rows={props.rows}
+      required={props.required}
+      defaultValue={props.values[props.name] ?? ""}
+      error={props.errors[props.name]}
+    />
   );
 }
 
@@ -193,8 +175,6 @@ export default function StaffCampaign() {
   const f = d.facts;
   const errors = r?.errors ?? {};
   const values = r?.values ?? {};
-  const described = (name: string, hint?: string) =>
-    [hint, errors[name] ? `e-${name}` : ""].filter(Boolean).join(" ") || undefined;
   return (
     <>
       <div className="container page staff-review">
@@ -216,23 +196,18 @@ export default function StaffCampaign() {
           )}
         </p>
 
-        {r ? (
-          <div
-            className={r.ok ? "outcome outcome--funded" : "error-summary"}
-            role={r.ok ? "status" : "alert"}
-            tabIndex={-1}
-          >
+        {r?.ok ? (
+          <div className="outcome outcome--funded" role="status" tabIndex={-1}>
             <p>{r.message}</p>
-            {!r.ok && Object.keys(errors).length > 0 ? (
-              <ul>
-                {Object.entries(errors).map(([k, m]) => (
-                  <li key={k}>
-                    <a href={`#${k === "intent" ? "decisions" : `f-${k}`}`}>{m}</a>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
           </div>
+        ) : r ? (
+          <ErrorSummary
+            message={r.message}
+            entries={Object.entries(errors).map(([k, m]) => ({
+              target: k === "intent" ? "decisions" : `f-${k}`,
+              message: m,
+            }))}
+          />
         ) : null}
 
         <section aria-labelledby="decisions" className="stack">
@@ -242,25 +217,18 @@ export default function StaffCampaign() {
               <Form method="post" className="card stack" noValidate>
                 <div className="card__body stack">
                   <h3>Valider</h3>
-                  <div className="field">
-                    <label htmlFor="f-debut">Date de mise en ligne (facultatif)</label>
-                    <input
-                      type="date"
-                      id="f-debut"
-                      name="debut"
-                      min={d.today}
-                      max={d.latestStart}
-                      defaultValue={values.debut ?? ""}
-                      aria-invalid={errors.debut ? true : undefined}
-                      aria-describedby={described("debut", "h-debut")}
-                    />
-                    <p className="hint" id="h-debut">
-                      Vide : en ligne dans la minute. Sinon à 0 h le jour choisi (heure de Paris). Fin fixée
-                      par le porteur : {formatDate(f.ends_at)}.
-                    </p>
-                    <FieldError id="e-debut" message={errors.debut} />
-                  </div>
-                  <TextField
+                  <Field
+                    type="date"
+                    id="f-debut"
+                    name="debut"
+                    label="Date de mise en ligne (facultatif)"
+                    min={d.today}
+                    max={d.latestStart}
+                    defaultValue={values.debut ?? ""}
+                    error={errors.debut}
+                    hint={`Vide : en ligne dans la minute. Sinon à 0 h le jour choisi (heure de Paris). Fin fixée par le porteur : ${formatDate(f.ends_at)}.`}
+                  />
+                  <DecisionText
                     name="message"
                     label="Message au porteur (facultatif)"
                     rows={3}
@@ -275,7 +243,7 @@ export default function StaffCampaign() {
               <Form method="post" className="card stack" noValidate>
                 <div className="card__body stack">
                   <h3>Demander des modifications</h3>
-                  <TextField
+                  <DecisionText
                     name="commentaire"
                     label="Commentaire au porteur (obligatoire)"
                     hint="Envoyé par courriel au porteur ; il pourra modifier sa campagne et la soumettre à nouveau."
@@ -298,7 +266,7 @@ export default function StaffCampaign() {
               <Form method="post" className="card stack" noValidate>
                 <div className="card__body stack">
                   <h3>Refuser</h3>
-                  <TextField
+                  <DecisionText
                     name="motif"
                     label="Motif du refus (obligatoire)"
                     hint="Envoyé par courriel au porteur. Le refus est définitif."
@@ -344,23 +312,17 @@ export default function StaffCampaign() {
           {d.can.label ? (
             <div className="filters">
               <Form method="post" className="filters__actions" noValidate>
-                <div className="field">
-                  <label htmlFor="f-annee">Année du Budget Citoyen</label>
-                  <input
-                    id="f-annee"
-                    name="annee"
-                    inputMode="numeric"
-                    pattern="[0-9]{4}"
-                    size={6}
-                    defaultValue={values.annee ?? String(f.budget_citoyen_year ?? d.labelYears.max - 1)}
-                    aria-invalid={errors.annee ? true : undefined}
-                    aria-describedby={described("annee", "h-annee")}
-                  />
-                  <p className="hint" id="h-annee">
-                    De {d.labelYears.min} à {d.labelYears.max}.
-                  </p>
-                  <FieldError id="e-annee" message={errors.annee} />
-                </div>
+                <Field
+                  id="f-annee"
+                  name="annee"
+                  label="Année du Budget Citoyen"
+                  inputMode="numeric"
+                  pattern="[0-9]{4}"
+                  size={6}
+                  defaultValue={values.annee ?? String(f.budget_citoyen_year ?? d.labelYears.max - 1)}
+                  error={errors.annee}
+                  hint={`De ${d.labelYears.min} à ${d.labelYears.max}.`}
+                />
                 <button
                   type="submit"
                   name="intent"
@@ -410,7 +372,7 @@ export default function StaffCampaign() {
             <>
               <h3>Annuler la campagne</h3>
               <Form method="post" className="stack" noValidate>
-                <TextField
+                <DecisionText
                   name="motif_annulation"
                   label="Motif de l'annulation (obligatoire)"
                   hint="Définitif : la collecte s'arrête, chaque contribution payée est remboursée automatiquement et les contributeurs reçoivent ce motif par courriel."

@@ -5,6 +5,7 @@ import { database } from "~/db.server";
 import { CAMPAIGN_STATES, STATE_LABELS, type CampaignState } from "~/domain/campaign-machine";
 import { countOf, formatDate } from "~/domain/format";
 import { staffCampaignList } from "~/staff/moderation.server";
+import { Select } from "~/components/form";
 
 export const meta: MetaFunction = () => [
   { title: "Campagnes — Espace Département — Propulsons" },
@@ -28,17 +29,14 @@ export default function StaffCampaigns() {
     <div className="container page">
       <h1>Toutes les campagnes</h1>
       <Form method="get" className="filters">
-        <div className="field">
-          <label htmlFor="f-etat">État</label>
-          <select id="f-etat" name="etat" defaultValue={d.status ?? ""}>
-            <option value="">Tous</option>
-            {CAMPAIGN_STATES.map((s) => (
-              <option key={s} value={s}>
-                {STATE_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Select id="f-etat" label="État" name="etat" defaultValue={d.status ?? ""}>
+          <option value="">Tous</option>
+          {CAMPAIGN_STATES.map((s) => (
+            <option key={s} value={s}>
+              {STATE_LABELS[s]}
+            </option>
+          ))}
+        </Select>
         <button type="submit" className="button button--secondary">
           Filtrer
         </button>

@@ -13,7 +13,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { ErrorSummary, errorId, Field, FieldError, Select, TextArea } from "~/components/form";
 import { database } from "~/db.server";
 import { holderEditing, STATE_LABELS } from "~/domain/campaign-machine";
 import { parisCalendarDate } from "~/domain/time";
@@ -140,37 +140,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data({ values: null, errors: {} as CampaignErrors, message: null, saved: true });
 }
 
-function Field({
-  name,
-  label,
-  hint,
-  errors,
-  children,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  errors: CampaignErrors;
-  children: ReactNode;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={`e-${name}`}>{label}</label>
-      {children}
-      {hint ? (
-        <p className="hint" id={`e-${name}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {errors[name] ? (
-        <p className="field-error" id={`e-${name}-error`}>
-          {errors[name]}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 export default function Editor() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -178,23 +147,13 @@ export default function Editor() {
   const v = result?.values ?? d.values;
   const errors: CampaignErrors = result?.errors ?? {};
   const locked = !d.editable;
-  const errorList = Object.entries(errors);
 
-  const err = (name: string) =>
-    errors[name] ? (
-      <p className="field-error" id={`e-${name}-error`}>
-        {errors[name]}
-      </p>
-    ) : null;
-  const aria = (name: string, hint?: string) => {
-    // A cost line is also concerned by the error on the lines' total.
-    const group = name.startsWith("poste_") && errors.postes ? "e-postes-error" : undefined;
-    return {
-      "aria-invalid": errors[name] || group ? true : undefined,
-      "aria-describedby":
-        [hint, errors[name] ? `e-${name}-error` : undefined, group].filter(Boolean).join(" ") || undefined,
-    };
-  };
+  // A cost line is also concerned by the error on the lines' total.
+  const costGroup = errors.postes ? errorId("e-postes") : undefined;
+  const summary = Object.entries(errors).map(([name, message]) => ({
+    target: `e-${name === "postes" ? "poste_0_libelle" : name}`,
+    message,
+  }));
   return (
     <div className="container page editor">
       <p>
@@ -225,20 +184,7 @@ export default function Editor() {
           {result.message}
         </p>
       ) : null}
-      {errorList.length > 0 ? (
-        <div className="error-summary" role="alert">
-          <h2>
-            Le formulaire contient {errorList.length === 1 ? "une erreur" : `${errorList.length} erreurs`}
-          </h2>
-          <ul>
-            {errorList.map(([name, message]) => (
-              <li key={name}>
-                <a href={`#e-${name === "postes" ? "poste_0_libelle" : name}`}>{message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary entries={summary} />
       <p>
         <Link to={`/porteur/campagnes/${d.id}/apercu`}>Aperçu de la page publique</Link>
       </p>
@@ -246,207 +192,173 @@ export default function Editor() {
       <Form method="post" noValidate>
         <fieldset disabled={locked && !d.storyOnly}>
           <legend className="visually-hidden">Contenu de la campagne</legend>
-          <Field errors={errors} name="titre" label="Titre du projet">
-            <input
-              id="e-titre"
-              name="titre"
-              defaultValue={v.titre}
-              maxLength={120}
-              readOnly={locked}
-              {...aria("titre")}
-            />
-          </Field>
           <Field
-            errors={errors}
-            name="resume"
+            id="e-titre"
+            label="Titre du projet"
+            name="titre"
+            defaultValue={v.titre}
+            maxLength={120}
+            readOnly={locked}
+            error={errors.titre}
+          />
+          <TextArea
+            id="e-resume"
             label="Résumé (affiché sur les cartes)"
             hint="20 à 300 caractères."
-          >
-            <textarea
-              id="e-resume"
-              name="resume"
-              defaultValue={v.resume}
-              rows={2}
-              maxLength={300}
-              readOnly={locked}
-              {...aria("resume", "e-resume-hint")}
-            />
-          </Field>
-          <Field
-            errors={errors}
-            name="histoire"
+            name="resume"
+            defaultValue={v.resume}
+            rows={2}
+            maxLength={300}
+            readOnly={locked}
+            error={errors.resume}
+          />
+          <TextArea
+            id="e-histoire"
             label="Présentation du projet (Markdown)"
             hint="Titres avec ##, listes avec -, **gras**, *italique*, liens [texte](https://…). L'aperçu montre le rendu."
-          >
-            <textarea
-              id="e-histoire"
-              name="histoire"
-              defaultValue={v.histoire}
-              rows={12}
-              {...aria("histoire", "e-histoire-hint")}
-            />
-          </Field>
+            name="histoire"
+            defaultValue={v.histoire}
+            rows={12}
+            error={errors.histoire}
+          />
           <div className="editor__row">
             <Field
-              errors={errors}
-              name="objectif"
+              id="e-objectif"
               label="Objectif (en euros)"
               hint="De 100 € à 1 000 000 €, nombre entier."
-            >
-              <input
-                id="e-objectif"
-                name="objectif"
-                inputMode="numeric"
-                defaultValue={v.objectif}
-                readOnly={locked}
-                {...aria("objectif", "e-objectif-hint")}
-              />
-            </Field>
+              name="objectif"
+              inputMode="numeric"
+              defaultValue={v.objectif}
+              readOnly={locked}
+              error={errors.objectif}
+            />
             <Field
-              errors={errors}
-              name="fin"
+              id="e-fin"
               label="Date de fin de la collecte"
               hint={`La collecte dure de ${d.days.min} à ${d.days.max} jours ; elle se termine à 23 h 59 (heure de Paris).`}
-            >
-              <input
-                id="e-fin"
-                name="fin"
-                type="date"
-                defaultValue={v.fin}
-                readOnly={locked}
-                {...aria("fin", "e-fin-hint")}
-              />
-            </Field>
+              name="fin"
+              type="date"
+              defaultValue={v.fin}
+              readOnly={locked}
+              error={errors.fin}
+            />
           </div>
           <div className="editor__row">
-            <Field errors={errors} name="territoire" label="Territoire">
-              <select
-                id="e-territoire"
-                name="territoire"
-                defaultValue={v.territoire}
-                disabled={locked}
-                {...aria("territoire")}
-              >
-                {d.territories.map((t) => (
-                  <option key={t.slug} value={t.slug}>
-                    {t.name}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field errors={errors} name="theme" label="Thème">
-              <select id="e-theme" name="theme" defaultValue={v.theme} disabled={locked} {...aria("theme")}>
-                {d.themes.map((t) => (
-                  <option key={t.slug} value={t.slug}>
-                    {t.name}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <Select
+              id="e-territoire"
+              label="Territoire"
+              name="territoire"
+              defaultValue={v.territoire}
+              disabled={locked}
+              error={errors.territoire}
+            >
+              {d.territories.map((t) => (
+                <option key={t.slug} value={t.slug}>
+                  {t.name}
+                </option>
+              ))}
+            </Select>
+            <Select
+              id="e-theme"
+              label="Thème"
+              name="theme"
+              defaultValue={v.theme}
+              disabled={locked}
+              error={errors.theme}
+            >
+              {d.themes.map((t) => (
+                <option key={t.slug} value={t.slug}>
+                  {t.name}
+                </option>
+              ))}
+            </Select>
           </div>
 
           <fieldset className="editor__group" disabled={locked}>
             <legend>Utilisation des fonds, poste par poste (le total doit égaler l'objectif)</legend>
-            {err("postes")}
+            <FieldError id="e-postes" message={errors.postes} />
             {v.postes.map((row, i) => (
               <div className="editor__row" key={i}>
-                <Field errors={errors} name={`poste_${i}_libelle`} label={`Poste ${i + 1} : libellé`}>
-                  <input
-                    id={`e-poste_${i}_libelle`}
-                    name={`poste_${i}_libelle`}
-                    defaultValue={row.libelle}
-                    maxLength={120}
-                    {...aria(`poste_${i}_libelle`)}
-                  />
-                </Field>
-                <Field errors={errors} name={`poste_${i}_montant`} label={`Poste ${i + 1} : montant (€)`}>
-                  <input
-                    id={`e-poste_${i}_montant`}
-                    name={`poste_${i}_montant`}
-                    inputMode="numeric"
-                    defaultValue={row.montant}
-                    {...aria(`poste_${i}_montant`)}
-                  />
-                </Field>
+                <Field
+                  id={`e-poste_${i}_libelle`}
+                  label={`Poste ${i + 1} : libellé`}
+                  name={`poste_${i}_libelle`}
+                  defaultValue={row.libelle}
+                  maxLength={120}
+                  error={errors[`poste_${i}_libelle`]}
+                  alsoDescribedBy={[costGroup]}
+                />
+                <Field
+                  id={`e-poste_${i}_montant`}
+                  label={`Poste ${i + 1} : montant (€)`}
+                  name={`poste_${i}_montant`}
+                  inputMode="numeric"
+                  defaultValue={row.montant}
+                  error={errors[`poste_${i}_montant`]}
+                  alsoDescribedBy={[costGroup]}
+                />
               </div>
             ))}
           </fieldset>
 
-          <Field
-            errors={errors}
-            name="resultats"
+          <TextArea
+            id="e-resultats"
             label="Résultats attendus"
             hint="Ce que le projet aura changé, concrètement."
-          >
-            <textarea
-              id="e-resultats"
-              name="resultats"
-              defaultValue={v.resultats}
-              rows={4}
-              readOnly={locked}
-              {...aria("resultats", "e-resultats-hint")}
-            />
-          </Field>
-          <Field errors={errors} name="calendrier" label="Calendrier" hint="Les grandes étapes, datées.">
-            <textarea
-              id="e-calendrier"
-              name="calendrier"
-              defaultValue={v.calendrier}
-              rows={4}
-              readOnly={locked}
-              {...aria("calendrier", "e-calendrier-hint")}
-            />
-          </Field>
+            name="resultats"
+            defaultValue={v.resultats}
+            rows={4}
+            readOnly={locked}
+            error={errors.resultats}
+          />
+          <TextArea
+            id="e-calendrier"
+            label="Calendrier"
+            hint="Les grandes étapes, datées."
+            name="calendrier"
+            defaultValue={v.calendrier}
+            rows={4}
+            readOnly={locked}
+            error={errors.calendrier}
+          />
 
           <fieldset className="editor__group" disabled={locked}>
             <legend>Contreparties (facultatives ; stock vide = illimité)</legend>
             {v.contreparties.map((row, i) => (
               <div className="editor__reward" key={i}>
-                <Field errors={errors} name={`cp_${i}_titre`} label={`Contrepartie ${i + 1} : titre`}>
-                  <input
-                    id={`e-cp_${i}_titre`}
-                    name={`cp_${i}_titre`}
-                    defaultValue={row.titre}
-                    maxLength={80}
-                    {...aria(`cp_${i}_titre`)}
-                  />
-                </Field>
                 <Field
-                  errors={errors}
-                  name={`cp_${i}_description`}
+                  id={`e-cp_${i}_titre`}
+                  label={`Contrepartie ${i + 1} : titre`}
+                  name={`cp_${i}_titre`}
+                  defaultValue={row.titre}
+                  maxLength={80}
+                  error={errors[`cp_${i}_titre`]}
+                />
+                <Field
+                  id={`e-cp_${i}_description`}
                   label={`Contrepartie ${i + 1} : description`}
-                >
-                  <input
-                    id={`e-cp_${i}_description`}
-                    name={`cp_${i}_description`}
-                    defaultValue={row.description}
-                    maxLength={500}
-                    {...aria(`cp_${i}_description`)}
-                  />
-                </Field>
+                  name={`cp_${i}_description`}
+                  defaultValue={row.description}
+                  maxLength={500}
+                  error={errors[`cp_${i}_description`]}
+                />
                 <div className="editor__row">
                   <Field
-                    errors={errors}
-                    name={`cp_${i}_minimum`}
+                    id={`e-cp_${i}_minimum`}
                     label={`Contrepartie ${i + 1} : montant minimum (€)`}
-                  >
-                    <input
-                      id={`e-cp_${i}_minimum`}
-                      name={`cp_${i}_minimum`}
-                      inputMode="numeric"
-                      defaultValue={row.minimum}
-                      {...aria(`cp_${i}_minimum`)}
-                    />
-                  </Field>
-                  <Field errors={errors} name={`cp_${i}_stock`} label={`Contrepartie ${i + 1} : stock`}>
-                    <input
-                      id={`e-cp_${i}_stock`}
-                      name={`cp_${i}_stock`}
-                      inputMode="numeric"
-                      defaultValue={row.stock}
-                      {...aria(`cp_${i}_stock`)}
-                    />
-                  </Field>
+                    name={`cp_${i}_minimum`}
+                    inputMode="numeric"
+                    defaultValue={row.minimum}
+                    error={errors[`cp_${i}_minimum`]}
+                  />
+                  <Field
+                    id={`e-cp_${i}_stock`}
+                    label={`Contrepartie ${i + 1} : stock`}
+                    name={`cp_${i}_stock`}
+                    inputMode="numeric"
+                    defaultValue={row.stock}
+                    error={errors[`cp_${i}_stock`]}
+                  />
                 </div>
               </div>
             ))}
@@ -470,42 +382,22 @@ export default function Editor() {
           )}
           <Form method="post" encType="multipart/form-data" className="stack">
             <input type="hidden" name="intent" value="image" />
-            <div className="field">
-              <label htmlFor="e-image">
-                Image (JPEG, PNG ou WebP ; 5 Mo au plus ; 600 × 300 pixels au moins)
-              </label>
-              <input
-                id="e-image"
-                name="image"
-                type="file"
-                accept="image/jpeg,image/png,image/webp"
-                aria-invalid={errors.image ? true : undefined}
-                aria-describedby={errors.image ? "e-image-error" : undefined}
-              />
-              {errors.image ? (
-                <p className="field-error" id="e-image-error">
-                  {errors.image}
-                </p>
-              ) : null}
-            </div>
-            <div className="field">
-              <label htmlFor="e-image_alt">
-                Description de l'image (pour les personnes qui ne la voient pas)
-              </label>
-              <input
-                id="e-image_alt"
-                name="image_alt"
-                maxLength={200}
-                defaultValue={d.image?.alt ?? ""}
-                aria-invalid={errors.image_alt ? true : undefined}
-                aria-describedby={errors.image_alt ? "e-image_alt-error" : undefined}
-              />
-              {errors.image_alt ? (
-                <p className="field-error" id="e-image_alt-error">
-                  {errors.image_alt}
-                </p>
-              ) : null}
-            </div>
+            <Field
+              id="e-image"
+              name="image"
+              type="file"
+              accept="image/jpeg,image/png,image/webp"
+              label="Image (JPEG, PNG ou WebP ; 5 Mo au plus ; 600 × 300 pixels au moins)"
+              error={errors.image}
+            />
+            <Field
+              id="e-image_alt"
+              name="image_alt"
+              maxLength={200}
+              defaultValue={d.image?.alt ?? ""}
+              label="Description de l'image (pour les personnes qui ne la voient pas)"
+              error={errors.image_alt}
+            />
             <button type="submit" className="button button--secondary">
               Envoyer l'image
             </button>

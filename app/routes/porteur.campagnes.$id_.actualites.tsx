@@ -11,6 +11,7 @@ import { countOf, formatDate } from "~/domain/format";
 import { field, readForm } from "~/forms.server";
 import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { NEWS_STATES, postNews, publicNews, validateNews } from "~/holder/news.server";
+import { Field, TextArea } from "~/components/form";
 
 export const meta: MetaFunction = () => [{ title: "Actualités — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -59,44 +60,23 @@ export default function News() {
       ) : null}
       {d.open ? (
         <Form method="post" className="stack editor" noValidate>
-          <div className="field">
-            <label htmlFor="a-titre">Titre</label>
-            <input
-              id="a-titre"
-              name="titre"
-              defaultValue={r?.values.titre ?? ""}
-              maxLength={120}
-              aria-invalid={errors.titre ? true : undefined}
-              aria-describedby={errors.titre ? "a-titre-error" : undefined}
-            />
-            {errors.titre ? (
-              <p className="field-error" id="a-titre-error">
-                {errors.titre}
-              </p>
-            ) : null}
-          </div>
-          <div className="field">
-            <label htmlFor="a-texte">Texte (Markdown)</label>
-            <textarea
-              id="a-texte"
-              name="texte"
-              rows={8}
-              defaultValue={r?.values.texte ?? ""}
-              aria-invalid={errors.texte ? true : undefined}
-              aria-describedby={["a-texte-hint", errors.texte ? "a-texte-error" : ""]
-                .filter(Boolean)
-                .join(" ")}
-            />
-            <p className="hint" id="a-texte-hint">
-              Publiée sur la page du projet et envoyée par courriel à vos contributeurs (sauf à ceux qui se
-              sont désabonnés).
-            </p>
-            {errors.texte ? (
-              <p className="field-error" id="a-texte-error">
-                {errors.texte}
-              </p>
-            ) : null}
-          </div>
+          <Field
+            id="a-titre"
+            name="titre"
+            label="Titre"
+            defaultValue={r?.values.titre ?? ""}
+            maxLength={120}
+            error={errors.titre}
+          />
+          <TextArea
+            id="a-texte"
+            name="texte"
+            label="Texte (Markdown)"
+            rows={8}
+            defaultValue={r?.values.texte ?? ""}
+            error={errors.texte}
+            hint="Publiée sur la page du projet et envoyée par courriel à vos contributeurs (sauf à ceux qui se sont désabonnés)."
+          />
           <button type="submit" className="button">
             Publier et envoyer
           </button>

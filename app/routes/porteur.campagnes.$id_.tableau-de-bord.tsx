@@ -12,6 +12,7 @@ import { formatDate, formatEuros, formatInteger, formatPercent, plural } from "~
 import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { holderContributions, perDay } from "~/holder/dashboard.server";
 import { getCampaignPage } from "~/models/campaigns.server";
+import { Select } from "~/components/form";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -171,29 +172,28 @@ export default function Dashboard() {
       <section aria-labelledby="list-title">
         <h2 id="list-title">Contributions</h2>
         <Form method="get" className="filters" aria-label="Filtrer les contributions">
-          <div className="field">
-            <label htmlFor="f-contrepartie">Contrepartie</label>
-            <select id="f-contrepartie" name="contrepartie" defaultValue={d.filters.contrepartie}>
-              <option value="">Toutes</option>
-              <option value="aucune">Sans contrepartie</option>
-              {c.rewards.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.title}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-etat">État</label>
-            <select id="f-etat" name="etat" defaultValue={d.filters.etat}>
-              <option value="">Tous</option>
-              {d.statuses.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Select
+            id="f-contrepartie"
+            label="Contrepartie"
+            name="contrepartie"
+            defaultValue={d.filters.contrepartie}
+          >
+            <option value="">Toutes</option>
+            <option value="aucune">Sans contrepartie</option>
+            {c.rewards.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.title}
+              </option>
+            ))}
+          </Select>
+          <Select id="f-etat" label="État" name="etat" defaultValue={d.filters.etat}>
+            <option value="">Tous</option>
+            {d.statuses.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </Select>
           <div className="filters__actions">
             <button type="submit" className="button">
               Filtrer

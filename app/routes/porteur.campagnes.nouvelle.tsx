@@ -12,6 +12,7 @@ import { database } from "~/db.server";
 import { field, readForm } from "~/forms.server";
 import { createDraft } from "~/holder/campaigns.server";
 import { structuresOf } from "~/holder/structures.server";
+import { Field, Select } from "~/components/form";
 
 export const meta: MetaFunction = () => [{ title: "Nouvelle campagne — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -49,35 +50,25 @@ export default function NewCampaign() {
       <h1>Nouvelle campagne</h1>
       <Form method="post" className="stack">
         {structures.length > 1 ? (
-          <div className="field">
-            <label htmlFor="n-structure">Structure</label>
-            <select id="n-structure" name="structure">
-              {structures.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Select id="n-structure" name="structure" label="Structure">
+            {structures.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </Select>
         ) : (
           <input type="hidden" name="structure" value={structures[0]!.id} />
         )}
-        <div className="field">
-          <label htmlFor="n-titre">Titre du projet</label>
-          <input
-            id="n-titre"
-            name="titre"
-            maxLength={120}
-            defaultValue={result?.title ?? ""}
-            aria-invalid={result?.error ? true : undefined}
-            aria-describedby={result?.error ? "n-titre-error" : undefined}
-          />
-          {result?.error ? (
-            <p className="field-error" id="n-titre-error" role="alert">
-              {result.error}
-            </p>
-          ) : null}
-        </div>
+        <Field
+          id="n-titre"
+          name="titre"
+          label="Titre du projet"
+          maxLength={120}
+          defaultValue={result?.title ?? ""}
+          error={result?.error}
+          errorAlert
+        />
         <button type="submit" className="button">
           Créer le brouillon
         </button>

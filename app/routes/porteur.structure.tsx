@@ -18,6 +18,7 @@ import {
 } from "~/holder/structure-form.server";
 import { createStructure, structuresOf, updateStructure } from "~/holder/structures.server";
 import { listTerritories } from "~/models/campaigns.server";
+import { ErrorSummary, Field, Select } from "~/components/form";
 import { LEGAL_FORM_KEYS, legalFormName } from "~/domain/legal-forms";
 
 export const meta: MetaFunction = () => [{ title: "Ma structure — Propulsons" }];
@@ -69,113 +70,65 @@ export default function StructurePage() {
   const submitted = useActionData<typeof action>();
   const v = submitted?.values ?? loaded.values;
   const errors: StructureErrors = submitted?.errors ?? {};
-  const entries = (Object.keys(LABELS) as Array<keyof StructureValues>).filter((k) => errors[k]);
-  const described = (k: keyof StructureValues, hint?: string) =>
-    [hint, errors[k] ? `s-${k}-error` : undefined].filter(Boolean).join(" ") || undefined;
-  const err = (k: keyof StructureValues) =>
-    errors[k] ? (
-      <p className="field-error" id={`s-${k}-error`}>
-        {errors[k]}
-      </p>
-    ) : null;
+  const summary = (Object.keys(LABELS) as Array<keyof StructureValues>)
+    .filter((k) => errors[k])
+    .map((k) => ({ target: `s-${k}`, label: LABELS[k], message: errors[k]! }));
   return (
     <div className="container page prose-page">
       <p>
         <Link to="/porteur">← Espace porteur</Link>
       </p>
       <h1>{loaded.existing ? "Modifier ma structure" : "Déclarer ma structure"}</h1>
-      {entries.length > 0 ? (
-        <div className="error-summary" role="alert">
-          <h2>Le formulaire contient {entries.length === 1 ? "une erreur" : `${entries.length} erreurs`}</h2>
-          <ul>
-            {entries.map((k) => (
-              <li key={k}>
-                <a href={`#s-${k}`}>
-                  {LABELS[k]} : {errors[k]}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary entries={summary} />
       <Form method="post" className="stack" noValidate>
-        <div className="field">
-          <label htmlFor="s-nom">{LABELS.nom}</label>
-          <input
-            id="s-nom"
-            name="nom"
-            defaultValue={v.nom}
-            maxLength={120}
-            aria-invalid={errors.nom ? true : undefined}
-            aria-describedby={described("nom")}
-          />
-          {err("nom")}
-        </div>
-        <div className="field">
-          <label htmlFor="s-forme">{LABELS.forme}</label>
-          <select
-            id="s-forme"
-            name="forme"
-            defaultValue={v.forme}
-            aria-invalid={errors.forme ? true : undefined}
-            aria-describedby={described("forme")}
-          >
-            <option value="">Choisir…</option>
-            {LEGAL_FORM_KEYS.map((key) => (
-              <option key={key} value={key}>
-                {legalFormName(key)}
-              </option>
-            ))}
-          </select>
-          {err("forme")}
-        </div>
-        <div className="field">
-          <label htmlFor="s-numero">{LABELS.numero}</label>
-          <input
-            id="s-numero"
-            name="numero"
-            defaultValue={v.numero}
-            maxLength={30}
-            aria-invalid={errors.numero ? true : undefined}
-            aria-describedby={described("numero", "s-numero-hint")}
-          />
-          <p className="hint" id="s-numero-hint">
-            SIRET (14 chiffres) pour une entreprise ou une coopérative ; numéro RNA (« W » suivi de 9
-            caractères) ou SIRET pour une association ; facultatif pour un collectif.
-          </p>
-          {err("numero")}
-        </div>
-        <div className="field">
-          <label htmlFor="s-commune">{LABELS.commune}</label>
-          <input
-            id="s-commune"
-            name="commune"
-            defaultValue={v.commune}
-            maxLength={80}
-            autoComplete="address-level2"
-            aria-invalid={errors.commune ? true : undefined}
-            aria-describedby={described("commune")}
-          />
-          {err("commune")}
-        </div>
-        <div className="field">
-          <label htmlFor="s-territoire">{LABELS.territoire}</label>
-          <select
-            id="s-territoire"
-            name="territoire"
-            defaultValue={v.territoire}
-            aria-invalid={errors.territoire ? true : undefined}
-            aria-describedby={described("territoire")}
-          >
-            <option value="">Choisir…</option>
-            {loaded.territories.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-          {err("territoire")}
-        </div>
+        <Field
+          id="s-nom"
+          name="nom"
+          label={LABELS.nom}
+          defaultValue={v.nom}
+          maxLength={120}
+          error={errors.nom}
+        />
+        <Select id="s-forme" name="forme" label={LABELS.forme} defaultValue={v.forme} error={errors.forme}>
+          <option value="">Choisir…</option>
+          {LEGAL_FORM_KEYS.map((key) => (
+            <option key={key} value={key}>
+              {legalFormName(key)}
+            </option>
+          ))}
+        </Select>
+        <Field
+          id="s-numero"
+          name="numero"
+          label={LABELS.numero}
+          defaultValue={v.numero}
+          maxLength={30}
+          error={errors.numero}
+          hint="SIRET (14 chiffres) pour une entreprise ou une coopérative ; numéro RNA (« W » suivi de 9 caractères) ou SIRET pour une association ; facultatif pour un collectif."
+        />
+        <Field
+          id="s-commune"
+          name="commune"
+          label={LABELS.commune}
+          defaultValue={v.commune}
+          maxLength={80}
+          autoComplete="address-level2"
+          error={errors.commune}
+        />
+        <Select
+          id="s-territoire"
+          name="territoire"
+          label={LABELS.territoire}
+          defaultValue={v.territoire}
+          error={errors.territoire}
+        >
+          <option value="">Choisir…</option>
+          {loaded.territories.map((t) => (
+            <option key={t.slug} value={t.slug}>
+              {t.name}
+            </option>
+          ))}
+        </Select>
         <button type="submit" className="button">
           Enregistrer
         </button>

@@ -563,11 +563,12 @@ describe("contribution without JavaScript", () => {
       ).toEqual([
         {
           href: "#c-email",
-          text: "Adresse électronique : Adresse électronique invalide (exemple : prenom.nom@exemple.fr).",
+          // The message names its field: the summary does not say « Adresse électronique » twice.
+          text: "Adresse électronique invalide (exemple : prenom.nom@exemple.fr).",
         },
         {
           href: "#c-montant",
-          text: "Montant : Montant invalide : indiquez un nombre d'euros, avec au plus deux décimales (exemple : 25 ou 25,50).",
+          text: "Montant invalide : indiquez un nombre d'euros, avec au plus deux décimales (exemple : 25 ou 25,50).",
         },
       ]);
       // Each link leads to its field, which says it is invalid and points to its message.
@@ -581,7 +582,7 @@ describe("contribution without JavaScript", () => {
       expect(
         await page.getByLabel("Nom affiché sur la page du projet").getAttribute("aria-invalid"),
       ).toBeNull();
-      await summary.getByRole("link", { name: /^Montant :/ }).click();
+      await summary.getByRole("link", { name: /^Montant invalide :/ }).click();
       await page.waitForURL((u) => u.hash === "#c-montant");
 
       // What was typed is still there.

@@ -360,10 +360,10 @@ describe("moderation of a submitted campaign, from the change request to the cam
     const comment = page.getByLabel("Commentaire au porteur (obligatoire)");
     expect(await comment.getAttribute("aria-invalid")).toBe("true");
     expect((await comment.getAttribute("aria-describedby"))?.split(" ").sort()).toEqual([
-      "e-commentaire",
-      "h-commentaire",
+      "f-commentaire-error",
+      "f-commentaire-hint",
     ]);
-    expect(normalize(await page.locator("#e-commentaire").textContent())).toBe(expected);
+    expect(normalize(await page.locator("#f-commentaire-error").textContent())).toBe(expected);
     // The summary's link takes the keyboard to the field.
     await summary.getByRole("link", { name: expected }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("f-commentaire");
@@ -675,7 +675,7 @@ describe("without JavaScript", () => {
       expect((await summary.locator("li").allTextContents()).map(normalize)).toEqual([message]);
       expect(await yearField.getAttribute("aria-invalid")).toBe("true");
       expect(await yearField.inputValue()).toBe("l'an prochain");
-      expect(normalize(await page.locator("#e-annee").textContent())).toBe(message);
+      expect(normalize(await page.locator("#f-annee-error").textContent())).toBe(message);
       expect(
         db().prepare("select budget_citoyen_year from campaigns where id = ?").pluck().get(id),
       ).toBeNull();
