@@ -19,54 +19,20 @@ import { Resend } from "resend";
 import type { DB, EmailKind } from "#db/schema";
 import { RateLimiter } from "./settlement/work-queue.server";
 import { config } from "./config.server";
-import ContributionReceipt, { receiptSubject, type ReceiptProps } from "../emails/contribution-receipt";
-import HolderNewContribution, {
-  holderNewContributionSubject,
-  type HolderNewContributionProps,
-} from "../emails/holder-new-contribution";
-import CampaignFundedContributor, {
-  campaignFundedContributorSubject,
-  type CampaignFundedContributorProps,
-} from "../emails/campaign-funded-contributor";
-import CampaignFundedHolder, {
-  campaignFundedHolderSubject,
-  type CampaignFundedHolderProps,
-} from "../emails/campaign-funded-holder";
-import CampaignRefundContributor, {
-  campaignRefundContributorSubject,
-  type CampaignRefundContributorProps,
-} from "../emails/campaign-refund-contributor";
-import PayoutWaitingHolder, {
-  payoutWaitingHolderSubject,
-  type PayoutWaitingHolderProps,
-} from "../emails/payout-waiting-holder";
-import RefundSentContributor, {
-  refundSentContributorSubject,
-  type RefundSentContributorProps,
-} from "../emails/refund-sent-contributor";
-import RefundFailedContributor, {
-  refundFailedContributorSubject,
-  type RefundFailedContributorProps,
-} from "../emails/refund-failed-contributor";
-import LatePaymentContributor, {
-  latePaymentContributorSubject,
-  type LatePaymentContributorProps,
-} from "../emails/late-payment-contributor";
-import PayoutSentHolder, {
-  payoutSentHolderSubject,
-  type PayoutSentHolderProps,
-} from "../emails/payout-sent-holder";
-import DisputeContributor, {
-  disputeContributorSubject,
-  type DisputeContributorProps,
-} from "../emails/dispute-contributor";
-
-import SignIn, { signInSubject, type SignInProps } from "../emails/sign-in";
-import CampaignNews, { campaignNewsSubject, type CampaignNewsProps } from "../emails/campaign-news";
-import CampaignStatusHolder, {
-  campaignStatusHolderSubject,
-  type CampaignStatusHolderProps,
-} from "../emails/campaign-status-holder";
+import type { ReceiptProps } from "../emails/contribution-receipt";
+import type { HolderNewContributionProps } from "../emails/holder-new-contribution";
+import type { CampaignFundedContributorProps } from "../emails/campaign-funded-contributor";
+import type { CampaignFundedHolderProps } from "../emails/campaign-funded-holder";
+import type { CampaignRefundContributorProps } from "../emails/campaign-refund-contributor";
+import type { PayoutWaitingHolderProps } from "../emails/payout-waiting-holder";
+import type { RefundSentContributorProps } from "../emails/refund-sent-contributor";
+import type { RefundFailedContributorProps } from "../emails/refund-failed-contributor";
+import type { LatePaymentContributorProps } from "../emails/late-payment-contributor";
+import type { PayoutSentHolderProps } from "../emails/payout-sent-holder";
+import type { DisputeContributorProps } from "../emails/dispute-contributor";
+import type { SignInProps } from "../emails/sign-in";
+import type { CampaignNewsProps } from "../emails/campaign-news";
+import type { CampaignStatusHolderProps } from "../emails/campaign-status-holder";
 
 export type {
   CampaignNewsProps,
@@ -85,21 +51,9 @@ export type {
   DisputeContributorProps,
 };
 
-export type EmailMessage =
-  | { kind: "sign_in"; data: SignInProps }
-  | { kind: "campaign_news"; data: CampaignNewsProps }
-  | { kind: "campaign_status_holder"; data: CampaignStatusHolderProps }
-  | { kind: "contribution_receipt"; data: ReceiptProps }
-  | { kind: "holder_new_contribution"; data: HolderNewContributionProps }
-  | { kind: "campaign_funded_contributor"; data: CampaignFundedContributorProps }
-  | { kind: "campaign_funded_holder"; data: CampaignFundedHolderProps }
-  | { kind: "campaign_refund_contributor"; data: CampaignRefundContributorProps }
-  | { kind: "payout_waiting_holder"; data: PayoutWaitingHolderProps }
-  | { kind: "refund_sent_contributor"; data: RefundSentContributorProps }
-  | { kind: "refund_failed_contributor"; data: RefundFailedContributorProps }
-  | { kind: "late_payment_contributor"; data: LatePaymentContributorProps }
-  | { kind: "payout_sent_holder"; data: PayoutSentHolderProps }
-  | { kind: "dispute_contributor"; data: DisputeContributorProps };
+import { EMAILS, type EmailMessage } from "../emails/registry";
+
+export type { EmailMessage };
 
 /** API key used when none is configured: msw answers instead of Resend. */
 export const DEMO_RESEND_API_KEY = "re_demo_not_a_real_key";
@@ -159,37 +113,11 @@ export interface RenderedEmail {
   text: string;
 }
 
-/** Each kind's template and subject: one table, checked by the compiler to cover every kind. */
-type Template<K extends EmailMessage["kind"]> = {
-  component: (props: Extract<EmailMessage, { kind: K }>["data"]) => ReactElement;
-  subject: (props: Extract<EmailMessage, { kind: K }>["data"]) => string;
-};
-const TEMPLATES: { [K in EmailMessage["kind"]]: Template<K> } = {
-  contribution_receipt: { component: ContributionReceipt, subject: receiptSubject },
-  holder_new_contribution: { component: HolderNewContribution, subject: holderNewContributionSubject },
-  campaign_funded_contributor: {
-    component: CampaignFundedContributor,
-    subject: campaignFundedContributorSubject,
-  },
-  campaign_funded_holder: { component: CampaignFundedHolder, subject: campaignFundedHolderSubject },
-  campaign_refund_contributor: {
-    component: CampaignRefundContributor,
-    subject: campaignRefundContributorSubject,
-  },
-  campaign_status_holder: { component: CampaignStatusHolder, subject: campaignStatusHolderSubject },
-  campaign_news: { component: CampaignNews, subject: campaignNewsSubject },
-  sign_in: { component: SignIn, subject: signInSubject },
-  payout_waiting_holder: { component: PayoutWaitingHolder, subject: payoutWaitingHolderSubject },
-  refund_sent_contributor: { component: RefundSentContributor, subject: refundSentContributorSubject },
-  refund_failed_contributor: { component: RefundFailedContributor, subject: refundFailedContributorSubject },
-  late_payment_contributor: { component: LatePaymentContributor, subject: latePaymentContributorSubject },
-  payout_sent_holder: { component: PayoutSentHolder, subject: payoutSentHolderSubject },
-  dispute_contributor: { component: DisputeContributor, subject: disputeContributorSubject },
-};
+type Template = { component: (props: never) => ReactElement; subject: (props: never) => string };
 
 /** Subject, HTML and plain text of a message (French). */
 export async function renderEmail(message: EmailMessage): Promise<RenderedEmail> {
-  const template = TEMPLATES[message.kind] as Template<typeof message.kind> | undefined;
+  const template = (EMAILS as Record<string, Template | undefined>)[message.kind];
   if (!template) throw new Error(`Unknown email kind: ${String((message as { kind: unknown }).kind)}`);
   const data = message.data as never;
   const subject = template.subject(data);

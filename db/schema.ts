@@ -197,21 +197,9 @@ export interface StripeEventsTable {
   processed_at: Instant;
 }
 
-export type EmailKind =
-  | "sign_in"
-  | "campaign_news"
-  | "campaign_status_holder"
-  | "contribution_receipt"
-  | "holder_new_contribution"
-  | "campaign_funded_contributor"
-  | "campaign_funded_holder"
-  | "campaign_refund_contributor"
-  | "payout_waiting_holder"
-  | "refund_sent_contributor"
-  | "refund_failed_contributor"
-  | "late_payment_contributor"
-  | "payout_sent_holder"
-  | "dispute_contributor";
+/** The e-mail kinds are declared once, with their templates: emails/registry.ts. */
+export type { EmailKind } from "../emails/registry";
+import type { EmailKind } from "../emails/registry";
 
 export interface EmailOutboxTable {
   id: Generated<number>;

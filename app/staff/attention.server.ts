@@ -6,7 +6,8 @@
  * Stripe dashboard marks the contribution refunded, for instance).
  */
 import { sql, type Kysely } from "kysely";
-import type { DB, EmailKind } from "#db/schema";
+import type { DB } from "#db/schema";
+import { emailStaffLabel } from "../../emails/registry";
 import {
   contributionReference,
   parseFlags,
@@ -81,24 +82,6 @@ function candidates(db: Kysely<DB>) {
       ]),
     );
 }
-
-/** What each kind of e-mail is, in the staff's words. */
-export const EMAIL_KIND_LABELS: Record<EmailKind, string> = {
-  sign_in: "Connexion (lien et code)",
-  campaign_news: "Actualité d'une campagne",
-  campaign_status_holder: "Changement d'état (au porteur)",
-  contribution_receipt: "Reçu de contribution",
-  holder_new_contribution: "Nouvelle contribution (au porteur)",
-  campaign_funded_contributor: "Campagne réussie (au contributeur)",
-  campaign_funded_holder: "Campagne réussie (au porteur)",
-  campaign_refund_contributor: "Remboursement annoncé (au contributeur)",
-  payout_waiting_holder: "Virement en attente (au porteur)",
-  refund_sent_contributor: "Remboursement effectué (au contributeur)",
-  refund_failed_contributor: "Remboursement en échec (au contributeur)",
-  late_payment_contributor: "Paiement arrivé après la fin (au contributeur)",
-  payout_sent_holder: "Virement émis (au porteur)",
-  dispute_contributor: "Contestation bancaire (au contributeur)",
-};
 
 export const REFUND_FAILED_NEXT_STEP =
   "Stripe a refusé ou n'a pas pu faire le remboursement (carte expirée, compte clos…). Contactez le contributeur pour obtenir un autre moyen de remboursement (virement), puis remboursez depuis le tableau de bord Stripe : le webhook marquera la contribution remboursée.";
@@ -191,7 +174,7 @@ export async function attentionItems(db: Kysely<DB>) {
     })),
     emails: emails.map((e) => ({
       id: e.id,
-      kind: EMAIL_KIND_LABELS[e.kind],
+      kind: emailStaffLabel(e.kind),
       to: e.to_email,
       attempts: e.attempts,
       lastError: e.last_error,

@@ -36,11 +36,13 @@ describe("the form toolkit's one id scheme", () => {
       '<div class="field"><label for="a-texte">Texte</label><textarea id="a-texte" name="texte"></textarea></div>',
     );
     const select = renderToStaticMarkup(
-      h(
-        Select,
-        { id: "f-etat", name: "etat", label: "État", error: "Choisissez." },
-        h("option", { value: "" }, "Tous"),
-      ),
+      h(Select, {
+        id: "f-etat",
+        name: "etat",
+        label: "État",
+        error: "Choisissez.",
+        children: h("option", { value: "" }, "Tous"),
+      }),
     );
     expect(select).toContain(
       '<select id="f-etat" name="etat" aria-invalid="true" aria-describedby="f-etat-error">',

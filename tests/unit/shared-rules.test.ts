@@ -3,6 +3,7 @@ import { formatEuros } from "~/domain/format";
 import { LEGAL_FORM_KEYS, legalFormLabel, legalFormName } from "~/domain/legal-forms";
 import { outOfBoundsMessage } from "~/domain/money";
 import { campaignPath, contributorsPath } from "~/domain/paths";
+import { EMAIL_KINDS, EMAILS, emailStaffLabel } from "../../emails/registry";
 
 describe("one list of legal forms", () => {
   it("gives each form one label, and its full name where the holder chooses", () => {
@@ -36,5 +37,18 @@ describe("campaign addresses", () => {
     expect(contributorsPath("potager-partage")).toBe("/campagnes/potager-partage/contributeurs");
     expect(contributorsPath("potager-partage", 2)).toBe("/campagnes/potager-partage/contributeurs?page=2");
     expect(campaignPath("../x")).toBe("/campagnes/..%2Fx");
+  });
+});
+
+describe("the e-mail registry", () => {
+  it("declares each kind once, with a template, a subject and a distinct staff label", () => {
+    expect(EMAIL_KINDS).toHaveLength(14);
+    expect(new Set(EMAIL_KINDS.map(emailStaffLabel)).size).toBe(EMAIL_KINDS.length);
+    for (const kind of EMAIL_KINDS) {
+      expect(typeof EMAILS[kind].component, kind).toBe("function");
+      expect(typeof EMAILS[kind].subject, kind).toBe("function");
+      expect(emailStaffLabel(kind).length, kind).toBeGreaterThan(5);
+    }
+    expect(emailStaffLabel("sign_in")).toBe("Connexion (lien et code)");
   });
 });
