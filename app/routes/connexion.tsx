@@ -18,6 +18,7 @@ import {
 } from "~/auth.server";
 import { config } from "~/config.server";
 import { database } from "~/db.server";
+import { Field } from "~/components/form";
 
 export const meta: MetaFunction = () => [{ title: "Se connecter — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -99,25 +100,18 @@ export default function SignInPage() {
           <input type="hidden" name="intent" value="code" />
           <input type="hidden" name="email" value={result.email} />
           <input type="hidden" name="retour" value={retour} />
-          <div className="field">
-            <label htmlFor="code">Code reçu par courriel (6 chiffres)</label>
-            <input
-              id="code"
-              name="code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              required
-              aria-invalid={result.error ? true : undefined}
-              aria-describedby={result.error ? "code-error" : undefined}
-            />
-            {result.error ? (
-              <p className="field-error" id="code-error" role="alert">
-                {result.error}
-              </p>
-            ) : null}
-          </div>
+          <Field
+            id="code"
+            name="code"
+            label="Code reçu par courriel (6 chiffres)"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            required
+            error={result.error}
+            errorAlert
+          />
           <button type="submit" className="button" disabled={busy}>
             Me connecter
           </button>
@@ -146,24 +140,17 @@ export default function SignInPage() {
       )}
       <Form method="post" className="stack">
         <input type="hidden" name="retour" value={retour} />
-        <div className="field">
-          <label htmlFor="email">Adresse électronique</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={result?.email ?? confirm?.email ?? ""}
-            aria-invalid={result?.error ? true : undefined}
-            aria-describedby={result?.error ? "email-error" : undefined}
-          />
-          {result?.error ? (
-            <p className="field-error" id="email-error" role="alert">
-              {result.error}
-            </p>
-          ) : null}
-        </div>
+        <Field
+          id="email"
+          name="email"
+          label="Adresse électronique"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={result?.email ?? confirm?.email ?? ""}
+          error={result?.error}
+          errorAlert
+        />
         <button type="submit" className="button" disabled={busy}>
           Recevoir mon lien de connexion
         </button>
