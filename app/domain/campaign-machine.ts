@@ -34,8 +34,6 @@ export type CampaignEvent = (typeof CAMPAIGN_EVENTS)[number];
 
 export type Actor = "holder" | "staff" | "system";
 
-export const TERMINAL_STATES: readonly CampaignState[] = ["rejected", "funded", "failed", "cancelled"];
-
 /** States a citizen can see on the public site. */
 export const PUBLIC_STATES: readonly CampaignState[] = ["live", "settling", "funded", "failed"];
 
@@ -186,16 +184,6 @@ export function isAllowed(state: CampaignState, event: CampaignEvent): boolean {
   return TABLE[state]?.[event] !== undefined;
 }
 
-/** The events a state accepts, for the interface and the tests. */
-export function eventsFrom(state: CampaignState): CampaignEvent[] {
-  return CAMPAIGN_EVENTS.filter((event) => isAllowed(state, event));
-}
-
-/** Target state of an allowed pair, or undefined. */
-export function targetOf(state: CampaignState, event: CampaignEvent): CampaignState | undefined {
-  return TABLE[state]?.[event]?.to;
-}
-
 /** The actor an allowed pair requires, or undefined. */
 export function actorOf(state: CampaignState, event: CampaignEvent): Actor | undefined {
   return TABLE[state]?.[event]?.actor;
@@ -282,12 +270,4 @@ export function staffActions(state: CampaignState, featured: boolean): StaffActi
     unfeature: featured,
     cancel: byStaff("cancel"),
   };
-}
-
-export function isTerminal(state: CampaignState): boolean {
-  return TERMINAL_STATES.includes(state);
-}
-
-export function isCampaignState(value: string): value is CampaignState {
-  return (CAMPAIGN_STATES as readonly string[]).includes(value);
 }

@@ -44,11 +44,6 @@ export function settlementSplit(
   return { commissionCents: commission, payoutCents: totalCents - commission };
 }
 
-export function eurosToCents(euros: number): number {
-  if (!Number.isSafeInteger(euros)) throw new MoneyError("whole euros expected");
-  return euros * 100;
-}
-
 /**
  * Percentage of the goal reached, as a whole number (rounded down) so that
  * « 100 % » is only shown when the goal is really met.

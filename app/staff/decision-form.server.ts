@@ -50,7 +50,6 @@ const schema = z.discriminatedUnion("intent", [
 ]);
 
 export type Decision = z.infer<typeof schema>;
-export type DecisionIntent = Decision["intent"];
 
 const FIELDS = ["intent", "debut", "message", "commentaire", "motif", "motif_annulation", "annee"] as const;
 
