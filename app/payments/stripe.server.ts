@@ -98,7 +98,10 @@ export async function createCheckoutSession(
 ): Promise<{ id: string; url: string; expiresAt: Date }> {
   const cfg = config();
   const metadata = { contribution_id: String(input.contributionId), campaign_id: String(input.campaignId) };
-  const expiresAt = Math.floor(input.now.getTime() / 1000) + cfg.checkoutExpiryMinutes * 60;
+  // From the moment Stripe is asked, not the request's start: a request that waited for the
+  // database (another process's lock) would otherwise ask for less than Stripe's 30-minute minimum.
+  const askedAt = Math.max(input.now.getTime(), Date.now());
+  const expiresAt = Math.floor(askedAt / 1000) + cfg.checkoutExpiryMinutes * 60;
   const session = await stripe().checkout.sessions.create(
     {
       mode: "payment",
