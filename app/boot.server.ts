@@ -24,7 +24,11 @@ export async function boot(): Promise<Platform> {
     const { startMockServer } = await import("~/demo/index.server");
     startMockServer({ stripe: cfg.demoMode, resend: !process.env.RESEND_API_KEY });
   }
-  const database = await initDatabase({ path: cfg.databasePath, seed: cfg.seedDemoData });
+  const database = await initDatabase({
+    path: cfg.databasePath,
+    seed: cfg.seedDemoData,
+    lockTimeoutMs: cfg.databaseLockTimeoutMs,
+  });
   // The address this server serves, for the e-mails that `npm run settle` and the other commands build.
   await recordPublicUrl(database.db, cfg.publicUrl);
   startEmailWorker(database.db, { intervalMs: cfg.emailWorkerIntervalMs });

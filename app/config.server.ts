@@ -21,6 +21,8 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//i, "DATABASE_URL must be a postgres:// URL (SQLite uses DATABASE_PATH).")
     .optional(),
+  /** SQLite: how long a write waits for another process's write lock before answering 503 */
+  DATABASE_LOCK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(10),
   SEED_DEMO_DATA: z.string().optional(),
   PAGE_CACHE: flag(true),
   PAGE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
@@ -77,6 +79,7 @@ export interface Config {
   port: number;
   host: string | undefined;
   databasePath: string;
+  databaseLockTimeoutMs: number;
   seedDemoData: boolean;
   pageCache: boolean;
   pageCacheTtlMs: number;
@@ -206,6 +209,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     // A postgres:// URL or a SQLite file path: db/connection.ts opens either.
     databasePath: e.DATABASE_URL ?? e.DATABASE_PATH,
+    databaseLockTimeoutMs: e.DATABASE_LOCK_TIMEOUT_SECONDS * 1000,
     seedDemoData: seedFlag ?? !production,
     pageCache: e.PAGE_CACHE,
     pageCacheTtlMs: e.PAGE_CACHE_TTL_SECONDS * 1000,

@@ -4,6 +4,7 @@
  */
 import { migrateToLatest, openDatabase, type Database } from "#db/connection";
 import { seedDatabase } from "#db/seed/seed";
+import { noteDatabaseUnavailable } from "./database-errors.server";
 
 let current: Database | undefined;
 
@@ -11,11 +12,17 @@ export interface InitOptions {
   path: string;
   seed: boolean;
   now?: Date;
+  /** SQLite: how long a write waits for another process's lock before the request answers 503 */
+  lockTimeoutMs?: number;
 }
 
 export async function initDatabase(options: InitOptions): Promise<Database> {
   if (current) await current.close();
-  const opened = openDatabase(options.path);
+  // A database that goes away is reported on the request that met it (a French 503 page).
+  const opened = openDatabase(options.path, {
+    lockTimeoutMs: options.lockTimeoutMs,
+    onUnavailable: noteDatabaseUnavailable,
+  });
   await migrateToLatest(opened.db);
   if (options.seed) await seedDatabase(opened.db, { now: options.now });
   current = opened;

@@ -28,6 +28,11 @@ const TEXTS: Record<number, { title: string; message: string }> = {
     title: "Une erreur est survenue",
     message: "Le service rencontre un problème. Veuillez réessayer dans quelques instants.",
   },
+  503: {
+    title: "Service momentanément indisponible",
+    message:
+      "Propulsons ne peut pas accéder à sa base de données pour le moment. Si vous veniez d'envoyer un formulaire, il n'a pas été enregistré\u00a0: réessayez dans une minute.",
+  },
 };
 
 function escapeHtml(text: string): string {

@@ -13,6 +13,11 @@ import express from "express";
 import { hasSessionCookie } from "./auth.server";
 import { BodyTooLargeError, bodyLimitFor, readBodyWithin } from "./body-limit.server";
 import { boot } from "./boot.server";
+import {
+  databaseUnavailableHandler,
+  inDatabaseScope,
+  sendDatabaseUnavailable,
+} from "./database-errors.server";
 import { errorPageHtml, rawErrorResponse } from "./error-page.server";
 import { isStorableResponse } from "./page-cache.server";
 import { HSTS, newCspNonce, securityHeaders } from "./security-headers.server";
@@ -171,14 +176,17 @@ app.all("*", async (req, res, next) => {
     const version = cacheable ? await pageCache!.currentVersion() : "";
     const body = await readRequestBody(req, res);
     if (body === null) return;
-    const response = await handleRemix(
-      toFetchRequest(req, res, req.method === "GET" || req.method === "HEAD" ? undefined : body),
-      {
-        clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue",
-        // Each render draws its own nonce for the Content-Security-Policy (entry.server.tsx).
-        cspNonce: newCspNonce(),
-      },
+    const response = await answerUnlessDatabaseUnavailable(req, res, () =>
+      handleRemix(
+        toFetchRequest(req, res, req.method === "GET" || req.method === "HEAD" ? undefined : body),
+        {
+          clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue",
+          // Each render draws its own nonce for the Content-Security-Policy (entry.server.tsx).
+          cspNonce: newCspNonce(),
+        },
+      ),
     );
+    if (!response) return;
     const headers = responseHeaders(response);
     // A page rendered for a signed-in visitor carries their details: no shared cache may keep it.
     if (hasSessionCookie(req.headers.cookie) && !response.headers.has("cache-control")) {
@@ -205,6 +213,9 @@ app.all("*", async (req, res, next) => {
   }
 });
 
+// Errors that are the database's unavailability (/healthz, the page cache's version check): a 503.
+app.use(databaseUnavailableHandler((r) => sendErrorPage(r, 503)));
+
 // Last: whatever failed above answers a French page, never Express's English one.
 app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
   const status = (error as { status?: unknown } | null)?.status;
@@ -213,6 +224,24 @@ app.use((error: unknown, _req: express.Request, res: express.Response, _next: ex
   if (res.headersSent) return void res.destroy();
   sendErrorPage(res, code);
 });
+
+/**
+ * Remix renders a loader's or action's error as a 500 page that no longer says why: when the
+ * request met an unavailable database (app/database-errors.server.ts), that 500 becomes the French
+ * 503 page with Retry-After (a plain 503 for the webhook, so that Stripe delivers it again).
+ * Returns undefined when the 503 was sent.
+ */
+async function answerUnlessDatabaseUnavailable(
+  req: express.Request,
+  res: express.Response,
+  handle: () => Promise<Response>,
+): Promise<Response | undefined> {
+  const { value: response, unavailable } = await inDatabaseScope(handle);
+  if (!unavailable || response.status < 500) return response;
+  await response.body?.cancel();
+  sendDatabaseUnavailable(req, res, (r) => sendErrorPage(r, 503));
+  return undefined;
+}
 
 const server = http.createServer((req, res) => {
   const served = pageCache?.tryServe(req, res) ?? false;

@@ -2,20 +2,25 @@
  * The one place that opens the database. SQLite (better-sqlite3, WAL) by
  * default — a file under data/ unless DATABASE_PATH says otherwise (":memory:"
  * for throwaway databases in tests) — or PostgreSQL when given a postgres:// URL
- * (DATABASE_URL). Dialect-specific code lives here and nowhere else; see
- * docs/decisions/012-postgresql.md.
+ * (DATABASE_URL). Dialect-specific code lives here (with sqlite-driver.ts and
+ * database-errors.ts) and nowhere else; see docs/decisions/012-postgresql.md.
+ *
+ * Either way the database may go away for a while — PostgreSQL restarting, another process
+ * holding SQLite's write lock, a full disk: such errors are thrown as DatabaseUnavailableError
+ * (database-errors.ts) and reported to `onUnavailable`, the process stays up, and the next
+ * query reconnects by itself (docs/decisions/016-database-outages.md).
  */
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import {
-  CompiledQuery,
   Kysely,
   Migrator,
   PostgresAdapter,
   PostgresDialect,
   SqliteDialect,
   sql,
+  type DatabaseConnection,
   type Driver,
   type MigrationProvider,
   type Transaction,
@@ -23,6 +28,8 @@ import {
 import pg from "pg";
 import type { DB } from "./schema";
 import { migrations } from "./migrations/index";
+import { databaseProblem, DatabaseUnavailableError, describeDatabaseError } from "./database-errors";
+import { NonBlockingSqliteDriver } from "./sqlite-driver";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -45,37 +52,167 @@ export function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//i.test(target);
 }
 
+export interface OpenOptions {
+  /** PostgreSQL: connections in the pool (10) */
+  poolSize?: number;
+  /** SQLite: how long a write waits for another process's write lock before failing (10 s) */
+  lockTimeoutMs?: number;
+  /** PostgreSQL: how long to wait for a new connection before failing (5 s) */
+  connectTimeoutMs?: number;
+  /** told of every DatabaseUnavailableError, in the async context of the query that met it */
+  onUnavailable?: (error: DatabaseUnavailableError) => void;
+}
+
 /** Open SQLite (a path) or PostgreSQL (a postgres:// URL). */
-export function openDatabase(target: string, options: { poolSize?: number } = {}): Database {
-  return isPostgresUrl(target) ? openPostgres(target, options.poolSize ?? 10) : openSqlite(target);
+export function openDatabase(target: string, options: OpenOptions = {}): Database {
+  return isPostgresUrl(target) ? openPostgres(target, options) : openSqlite(target, options);
 }
 
 /**
- * SQLite transactions begin IMMEDIATE: they take the write lock at their start, waiting for it
- * (busy_timeout) while another process writes. A deferred `begin` that reads and then writes
- * fails at once with « database is locked » (SQLITE_BUSY_SNAPSHOT, no wait) when another process
- * committed in between — seen with `npm run settle` refunding while the server sent e-mails.
+ * Wraps a dialect's driver: an error meaning « the database is unavailable » is thrown as
+ * DatabaseUnavailableError (the driver's error as its cause) and reported to `onUnavailable`; and
+ * when a rollback fails after an error (the connection is gone, the transaction already ended),
+ * the error that caused the rollback is the one thrown — the failed rollback is only logged.
  */
-class ImmediateSqliteDialect extends SqliteDialect {
-  override createDriver(): Driver {
-    const driver = super.createDriver();
-    driver.beginTransaction = async (connection) => {
-      await connection.executeQuery(CompiledQuery.raw("begin immediate"));
-    };
-    return driver;
+class GuardedDriver implements Driver {
+  /** the last error each connection met, since its transaction began */
+  readonly #lastError = new WeakMap<DatabaseConnection, unknown>();
+  readonly #wrapped = new WeakSet<DatabaseConnection>();
+  readonly #reported = new WeakSet<DatabaseUnavailableError>();
+
+  constructor(
+    private readonly inner: Driver,
+    private readonly onUnavailable?: (error: DatabaseUnavailableError) => void,
+  ) {}
+
+  #translate(error: unknown, connection?: DatabaseConnection): unknown {
+    let out = error;
+    if (!(error instanceof DatabaseUnavailableError)) {
+      const problem = databaseProblem(error);
+      if (problem) {
+        const what = {
+          connection: "Database connection unavailable",
+          locked: "Database locked",
+          full: "Database disk full",
+        }[problem];
+        out = new DatabaseUnavailableError(problem, `${what} (${describeDatabaseError(error)})`, {
+          cause: error,
+        });
+      }
+    }
+    if (out instanceof DatabaseUnavailableError && !this.#reported.has(out)) {
+      this.#reported.add(out);
+      this.onUnavailable?.(out);
+    }
+    if (connection) this.#lastError.set(connection, out);
+    return out;
+  }
+
+  async #guard<T>(run: () => Promise<T>, connection?: DatabaseConnection): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw this.#translate(error, connection);
+    }
+  }
+
+  init(): Promise<void> {
+    return this.#guard(() => this.inner.init());
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await this.#guard(() => this.inner.acquireConnection());
+    if (!this.#wrapped.has(connection)) {
+      this.#wrapped.add(connection);
+      const execute = connection.executeQuery.bind(connection);
+      connection.executeQuery = (query) => this.#guard(() => execute(query), connection);
+    }
+    return connection;
+  }
+
+  beginTransaction(...args: Parameters<Driver["beginTransaction"]>): Promise<void> {
+    this.#lastError.delete(args[0]);
+    return this.#guard(() => this.inner.beginTransaction(...args), args[0]);
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#guard(() => this.inner.commitTransaction(connection), connection);
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const cause = this.#lastError.get(connection);
+    try {
+      await this.inner.rollbackTransaction(connection);
+    } catch (error) {
+      if (cause === undefined) throw this.#translate(error, connection);
+      console.error(
+        `Base de données : l'annulation de la transaction a échoué (${describeDatabaseError(error)}) ` +
+          `après l'erreur qui l'a provoquée : ${describeDatabaseError(cause)}`,
+      );
+      throw cause;
+    }
+  }
+
+  savepoint(...args: Parameters<NonNullable<Driver["savepoint"]>>): Promise<void> {
+    return this.#guard(() => this.inner.savepoint!(...args), args[0]);
+  }
+
+  rollbackToSavepoint(...args: Parameters<NonNullable<Driver["rollbackToSavepoint"]>>): Promise<void> {
+    return this.#guard(() => this.inner.rollbackToSavepoint!(...args), args[0]);
+  }
+
+  releaseSavepoint(...args: Parameters<NonNullable<Driver["releaseSavepoint"]>>): Promise<void> {
+    return this.#guard(() => this.inner.releaseSavepoint!(...args), args[0]);
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.inner.releaseConnection(connection);
+  }
+
+  destroy(): Promise<void> {
+    return this.inner.destroy();
   }
 }
 
-function openSqlite(filePath: string): Database {
+class GuardedSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly options: OpenOptions,
+  ) {
+    super({ database: sqlite });
+  }
+  override createDriver(): Driver {
+    return new GuardedDriver(
+      new NonBlockingSqliteDriver(this.sqlite, { lockTimeoutMs: this.options.lockTimeoutMs ?? 10_000 }),
+      this.options.onUnavailable,
+    );
+  }
+}
+
+class GuardedPostgresDialect extends PostgresDialect {
+  constructor(
+    pool: pg.Pool,
+    private readonly onUnavailable?: (error: DatabaseUnavailableError) => void,
+  ) {
+    super({ pool });
+  }
+  override createDriver(): Driver {
+    return new GuardedDriver(super.createDriver(), this.onUnavailable);
+  }
+}
+
+function openSqlite(filePath: string, options: OpenOptions): Database {
   if (filePath !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
   const sqlite = new SQLite(filePath);
+  // Opening may wait a little for another process (switching to WAL takes a lock); from then
+  // on nothing waits inside SQLite, which would stop the whole process: the driver waits
+  // asynchronously instead (sqlite-driver.ts).
+  sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<DB>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
-  });
+  sqlite.pragma("busy_timeout = 0");
+  const db = new Kysely<DB>({ dialect: new GuardedSqliteDialect(sqlite, options) });
   const totalChanges = sqlite.prepare("SELECT total_changes()").pluck();
   return {
     db,
@@ -95,9 +232,32 @@ function openSqlite(filePath: string): Database {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-function openPostgres(url: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+function openPostgres(url: string, options: OpenOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // A server that does not answer fails the request (503) instead of holding it forever.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    // Dead connections (a cut network) are noticed by the operating system.
+    keepAlive: true,
+  });
+  // A connection lost while idle in the pool (PostgreSQL restarting, pg_terminate_backend, a
+  // failover) is an 'error' event: without a listener Node ends the process. The pool drops the
+  // broken client and the next query opens a new connection. The same for a client checked out
+  // between two queries (inside a transaction, say): the error reaches the waiting query or the
+  // next one, and the pool drops the client on release. One log line per 10 s at most.
+  const lost = throttledLog(10_000);
+  pool.on("error", (error) => {
+    lost(
+      `PostgreSQL : connexion perdue (${describeDatabaseError(error)}) ; une nouvelle sera ouverte à la prochaine requête.`,
+    );
+  });
+  pool.on("connect", (client) => {
+    client.on("error", (error) => {
+      lost(`PostgreSQL : connexion perdue en cours d'utilisation (${describeDatabaseError(error)}).`);
+    });
+  });
+  const db = new Kysely<DB>({ dialect: new GuardedPostgresDialect(pool, options.onUnavailable) });
   return {
     db,
     dialect: "postgres",
@@ -118,30 +278,20 @@ function openPostgres(url: string, poolSize: number): Database {
   };
 }
 
-/**
- * Kysely's SQLite driver prepares every query anew; preparing is a large part of
- * a short query's cost. This wrapper keeps prepared statements by SQL text
- * (bounded), which is safe because better-sqlite3 runs each statement to
- * completion synchronously.
- */
-function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
-  const cache = new Map<string, SQLite.Statement>();
-  const prepare = (source: string) => {
-    let statement = cache.get(source);
-    if (!statement) {
-      statement = sqlite.prepare(source);
-      if (cache.size >= 2000) cache.clear();
-      cache.set(source, statement);
+/** console.error, at most once per `everyMs` (saying how many lines it left out meanwhile). */
+function throttledLog(everyMs: number): (line: string) => void {
+  let last = 0;
+  let left = 0;
+  return (line) => {
+    const now = Date.now();
+    if (now - last < everyMs) {
+      left++;
+      return;
     }
-    return statement;
+    console.error(left > 0 ? `${line} (et ${left} autres messages de ce type depuis le précédent)` : line);
+    last = now;
+    left = 0;
   };
-  return new Proxy(sqlite, {
-    get(target, property) {
-      if (property === "prepare") return prepare;
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
 
 const provider: MigrationProvider = {

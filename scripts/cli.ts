@@ -12,7 +12,7 @@ import { config } from "../app/config.server";
 import { migrateToLatest, openDatabase, type Database } from "../db/connection";
 
 export async function openConfiguredDatabase(): Promise<Database> {
-  const database = openDatabase(config().databasePath);
+  const database = openDatabase(config().databasePath, { lockTimeoutMs: config().databaseLockTimeoutMs });
   await migrateToLatest(database.db);
   return database;
 }
