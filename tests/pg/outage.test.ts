@@ -195,7 +195,8 @@ describe("PostgreSQL goes away under load", () => {
       for (let round = 0; round < 8; round++) {
         await new Promise((r) => setTimeout(r, 250));
         await sql`select pg_terminate_backend(pid) from pg_stat_activity
-                where datname = current_database() and pid <> pg_backend_pid()`.execute(direct.db);
+                where datname = current_database() and pid <> pg_backend_pid()
+                  and usename = current_user`.execute(direct.db);
       }
       await new Promise((r) => setTimeout(r, 500));
       stop = true;
