@@ -11,6 +11,26 @@ const flag = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined ? fallback : ["1", "true", "on", "yes"].includes(v)));
 
+export const LOG_FORMATS = ["json", "pretty"] as const;
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export interface LogSettings {
+  format: (typeof LOG_FORMATS)[number];
+  level: (typeof LOG_LEVELS)[number];
+}
+
+/**
+ * LOG_FORMAT / LOG_LEVEL alone, never throwing: the logger must work to report a configuration
+ * that does not (readConfig refuses the same bad values at start). JSON lines by default, French
+ * human-readable lines in development.
+ */
+export function logSettings(env: NodeJS.ProcessEnv = process.env): LogSettings {
+  const format = LOG_FORMATS.find((f) => f === env.LOG_FORMAT);
+  const level = LOG_LEVELS.find((l) => l === env.LOG_LEVEL) ?? "info";
+  const development = (env.PROPULSONS_ENV ?? "development") === "development";
+  return { format: format ?? (development ? "pretty" : "json"), level };
+}
+
 const schema = z.object({
   PROPULSONS_ENV: z.enum(["production", "development", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -64,6 +84,10 @@ const schema = z.object({
   SESSION_DAYS: z.coerce.number().int().min(1).max(400).default(30),
   STAFF_SESSION_HOURS: z.coerce.number().min(0.25).max(72).default(12),
   FRESH_SIGN_IN_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+  LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Bearer token that opens /metrics in production (without it, /metrics is a 404 there) */
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters.").optional(),
 });
 
 export interface S3Settings {
@@ -131,6 +155,8 @@ export interface Config {
   staffSessionMs: number;
   /** an action that moves money needs a sign-in at most this old (FRESH_SIGN_IN_MINUTES) */
   freshSignInMs: number;
+  /** Bearer token for /metrics (production: required to read it; null = /metrics is a 404 there) */
+  metricsToken: string | null;
 }
 
 export const DEFAULT_EMAIL_FROM = "Propulsons <ne-pas-repondre@propulsons.example>";
@@ -248,6 +274,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMs: e.SESSION_DAYS * 86_400_000,
     staffSessionMs: Math.round(e.STAFF_SESSION_HOURS * 3600_000),
     freshSignInMs: e.FRESH_SIGN_IN_MINUTES * 60_000,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
 

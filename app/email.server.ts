@@ -33,6 +33,8 @@ import type { DisputeContributorProps } from "../emails/dispute-contributor";
 import type { SignInProps } from "../emails/sign-in";
 import type { CampaignNewsProps } from "../emails/campaign-news";
 import type { CampaignStatusHolderProps } from "../emails/campaign-status-holder";
+import { jobLogger } from "./logger.server";
+import { recordEmailRun } from "./metrics.server";
 
 export type {
   CampaignNewsProps,
@@ -180,7 +182,8 @@ export async function sendEmailNow(
     idempotency_key: message.idempotencyKey,
     attempts: 0,
   });
-  if (!outcome.ok) console.error(`Immediate email (${message.kind}) failed: ${outcome.error}`);
+  if (!outcome.ok)
+    log().error({ kind: message.kind, error: outcome.error }, "Envoi immédiat d'un e-mail refusé.");
   return outcome.ok;
 }
 
@@ -340,13 +343,19 @@ export async function deliverDueEmails(
       .execute();
     if (giveUp) {
       result.failed += 1;
-      console.error(`Email ${row.id} (${row.kind}) abandoned after ${attempts} attempts: ${outcome.error}`);
+      log().error(
+        { emailId: row.id, kind: row.kind, attempts, error: outcome.error },
+        `E-mail ${row.id} (${row.kind}) abandonné après ${attempts} essais.`,
+      );
     } else {
       result.retried += 1;
     }
   }
+  recordEmailRun(result);
   return result;
 }
+
+const log = () => jobLogger("courriels");
 
 interface Worker {
   db: Kysely<DB>;
@@ -368,9 +377,19 @@ function runWorker(w: Worker): void {
   }
   w.running = true;
   w.again = false;
+  const started = performance.now();
   deliverDueEmails(w.db)
+    .then((r) => {
+      // One line per run that did something (an idle run is a debug line).
+      const durationMs = Math.round(performance.now() - started);
+      const level = r.failed > 0 ? "warn" : r.sent + r.retried > 0 ? "info" : "debug";
+      log()[level](
+        { ...r, durationMs },
+        `Envoi des e-mails : ${r.sent} envoyé${r.sent > 1 ? "s" : ""}, ${r.retried} à réessayer, ${r.failed} abandonné${r.failed > 1 ? "s" : ""}.`,
+      );
+    })
     .catch((error: unknown) => {
-      console.error(`Email delivery run failed: ${describeError(error)}`);
+      log().error({ error: describeError(error) }, "Envoi des e-mails interrompu.");
     })
     .finally(() => {
       w.running = false;

@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./nonce";
 import { config } from "./config.server";
+import { logger } from "./logger.server";
 import { applySecurityHeaders, newCspNonce } from "./security-headers.server";
 
 const ABORT_DELAY = 5_000;
@@ -59,7 +60,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logger().error({ err: error }, "Erreur pendant le rendu d'une page.");
         },
       },
     );

@@ -19,14 +19,22 @@ import {
   sendDatabaseUnavailable,
 } from "./database-errors.server";
 import { errorPageHtml, rawErrorResponse } from "./error-page.server";
+import { createHttpLogging, logger } from "./logger.server";
+import {
+  checkDatabase,
+  createRouteLabeller,
+  metricsAllowed,
+  metricsText,
+  observeHttpRequest,
+  startServerMetrics,
+} from "./metrics.server";
 import { isStorableResponse } from "./page-cache.server";
 import { HSTS, newCspNonce, securityHeaders } from "./security-headers.server";
 
+const log = logger();
 const platform = await boot().catch((error: unknown) => {
   // A configuration or database problem: say it plainly and stop.
-  console.error(
-    `Propulsons ne peut pas démarrer : ${error instanceof Error ? error.message : String(error)}`,
-  );
+  log.fatal(`Propulsons ne peut pas démarrer : ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
 const { config: cfg, pageCache } = platform;
@@ -146,13 +154,8 @@ app.use(
 );
 app.use(express.static(path.join(process.cwd(), "public"), { maxAge: "1h" }));
 
-// Liveness and database check for load balancers and tests.
-app.get("/healthz", (_req, res, next) => {
-  Promise.resolve(platform.database.dataVersion()).then(
-    () => res.set("cache-control", "no-store").type("text/plain").send("ok"),
-    next,
-  );
-});
+app.get("/healthz", healthz);
+app.get("/metrics", metrics);
 
 // Cross-site request protection (with the SameSite=Lax session cookie): a state-changing
 // request that says where it comes from must come from here. Stripe's webhooks send no Origin.
@@ -220,7 +223,7 @@ app.use(databaseUnavailableHandler((r) => sendErrorPage(r, 503)));
 app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
   const status = (error as { status?: unknown } | null)?.status;
   const code = typeof status === "number" && status >= 400 && status < 600 ? status : 500;
-  if (code >= 500) console.error("Erreur du serveur :", error);
+  if (code >= 500) log.error({ err: error }, "Erreur du serveur.");
   if (res.headersSent) return void res.destroy();
   sendErrorPage(res, code);
 });
@@ -244,15 +247,17 @@ async function answerUnlessDatabaseUnavailable(
 }
 
 const server = http.createServer((req, res) => {
-  const served = pageCache?.tryServe(req, res) ?? false;
-  if (served === true) return;
-  if (served === false) return void app(req, res);
-  served.then(
-    (done) => {
-      if (!done) app(req, res);
-    },
-    () => app(req, res),
-  );
+  instrumented(req, res, () => {
+    const served = pageCache?.tryServe(req, res) ?? false;
+    if (served === true) return;
+    if (served === false) return void app(req, res);
+    served.then(
+      (done) => {
+        if (!done) app(req, res);
+      },
+      () => app(req, res),
+    );
+  });
 });
 
 // A request Node cannot even parse (request line or headers too long, malformed): a French page too.
@@ -265,13 +270,47 @@ server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
 
 server.listen(cfg.port, cfg.host, () => {
   const where = `http://${cfg.host ?? "localhost"}:${cfg.port}`;
-  console.log(
+  log.info(
     `Propulsons écoute sur ${where} (base : ${platform.database.path}${cfg.demoMode ? ", mode démonstration" : ""})`,
   );
 });
 
+// --- Operators: request log and metrics, /healthz, /metrics (app/logger.server.ts, app/metrics.server.ts).
+
+startServerMetrics(platform.database.db);
+const routeOf = createRouteLabeller(build.routes, ["/healthz", "/metrics", "/favicon.svg"]);
+const httpLogging = createHttpLogging({ routeOf, quietPaths: ["/healthz", "/metrics"] });
+
+/** Every request, page cache hits included: one log line and one histogram observation, with its id. */
+function instrumented(req: http.IncomingMessage, res: http.ServerResponse, serve: () => void): void {
+  observeHttpRequest(req, res, routeOf);
+  httpLogging(req, res, serve);
+}
+
+/** Liveness and database check for load balancers and supervisors: 503 in French when the database does not answer. */
+function healthz(_req: express.Request, res: express.Response): void {
+  void checkDatabase(platform.database).then((health) => {
+    res.set("cache-control", "no-store").type("text/plain; charset=utf-8");
+    if (health.ok) {
+      res.send("ok");
+      return;
+    }
+    log.error({ reason: health.reason }, "Vérification de santé : la base de données ne répond pas.");
+    res.status(503).send("Service indisponible : la base de données ne répond pas pour le moment.");
+  });
+}
+
+/** Prometheus metrics: open outside production; there only with `Authorization: Bearer $METRICS_TOKEN`, else a 404. */
+function metrics(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const settings = { production: cfg.env === "production", token: cfg.metricsToken };
+  if (!metricsAllowed(settings, req.get("authorization"))) return next(); // the French 404 of any unknown page
+  metricsText().then(({ contentType, body }) => {
+    res.set("cache-control", "no-store").type(contentType).send(body);
+  }, next);
+}
+
 function shutdown(signal: string) {
-  console.log(`${signal} reçu, arrêt du serveur.`);
+  log.info(`${signal} reçu, arrêt du serveur.`);
   server.close(() => {
     void platform.database.close().then(() => process.exit(0));
   });

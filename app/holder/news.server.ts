@@ -10,6 +10,7 @@ import type { DB } from "#db/schema";
 import { config } from "~/config.server";
 import { RECEIVED_STATUSES } from "~/domain/contribution-status";
 import { renderEmail, sendBatch } from "~/email.server";
+import { jobLogger } from "~/logger.server";
 import { renderMarkdown } from "~/markdown.server";
 import { campaignPath } from "~/domain/paths";
 
@@ -138,7 +139,10 @@ export async function postNews(
     const sent = await sendBatch(batch, `news:${news.id}:${i / 100}`);
     if (!sent.ok) {
       failedBatches++;
-      console.error(`News ${news.id}, batch ${i / 100}: ${sent.error}`);
+      jobLogger("actualités").error(
+        { newsId: news.id, batch: i / 100, error: sent.error },
+        `Actualité ${news.id} : l'envoi du lot ${i / 100} a échoué.`,
+      );
     }
   }
   return { ok: true, recipients: subscribed.length, failedBatches };

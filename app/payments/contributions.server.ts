@@ -7,6 +7,7 @@ import { sql, type Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { config, contributionBounds } from "~/config.server";
 import { formatEuros } from "~/domain/format";
+import { logger } from "~/logger.server";
 import type { ContributionFieldErrors, ValidContribution } from "./contribution-form.server";
 import { closeUnpaid } from "./contribution-moves.server";
 import { createCheckoutSession } from "./stripe.server";
@@ -138,9 +139,9 @@ export async function startContribution(
     return { ok: true, checkoutUrl: session.url, contributionId: pending.id };
   } catch (error) {
     // No session: nobody can pay this contribution. Release its hold and close it.
-    console.error(
-      `Checkout session for contribution ${pending.id} failed:`,
-      error instanceof Error ? error.message : error,
+    logger().error(
+      { contributionId: pending.id, err: error },
+      `Stripe n'a pas ouvert la session de paiement de la contribution ${pending.id}.`,
     );
     await closeUnpaid(db, pending.id, "failed", now);
     return {

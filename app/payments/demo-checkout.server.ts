@@ -12,6 +12,7 @@ import {
 import { deliverEvent } from "~/demo/stripe-webhooks.server";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
+import { logger } from "~/logger.server";
 import { webhookSecret } from "./stripe.server";
 
 export type DemoIntent = "pay" | "pay_async" | "decline" | "cancel";
@@ -35,7 +36,8 @@ export async function runDemoCheckout(
 ): Promise<void> {
   for (const event of ACTIONS[intent](sessionId)) {
     const res = await deliverEvent(event, webhookUrl, webhookSecret());
-    if (!res.ok) console.error(`demo webhook ${event.type} answered ${res.status}`);
+    if (!res.ok)
+      logger().error({ type: event.type, status: res.status }, "Démonstration : le webhook a été refusé.");
   }
 }
 

@@ -7,8 +7,13 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { database } from "~/db.server";
 import { kickEmailDelivery } from "~/email.server";
+import { jobLogger } from "~/logger.server";
+import { recordWebhook } from "~/metrics.server";
 import { verifyWebhook, WebhookSignatureError } from "~/payments/stripe.server";
 import { processStripeEvent } from "~/payments/webhooks.server";
+
+const log = jobLogger("webhooks");
+const SAID = { processed: "appliquée", duplicate: "déjà reçue", ignored: "sans effet" } as const;
 
 export async function loader() {
   return new Response("Méthode non autorisée : ce point d'accès reçoit les notifications de Stripe (POST).", {
@@ -25,14 +30,25 @@ export async function action({ request }: ActionFunctionArgs) {
     event = verifyWebhook(raw, request.headers.get("stripe-signature"));
   } catch (error) {
     const reason = error instanceof WebhookSignatureError ? error.message : "invalid payload";
+    recordWebhook(undefined, "invalid_signature");
+    log.warn({ reason }, "Notification Stripe refusée : signature invalide.");
     return new Response(`Signature invalide : ${reason}`, { status: 400 });
   }
   try {
     const outcome = await processStripeEvent(database().db, event);
     if (outcome === "processed") kickEmailDelivery();
+    recordWebhook(event.type, outcome);
+    log.info(
+      { eventId: event.id, type: event.type, outcome },
+      `Notification Stripe ${event.type} ${SAID[outcome]}.`,
+    );
     return Response.json({ received: true, outcome }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
-    console.error(`Stripe event ${event.id} (${event.type}) failed:`, error);
+    recordWebhook(event.type, "failed");
+    log.error(
+      { eventId: event.id, type: event.type, err: error },
+      `Notification Stripe ${event.type} non appliquée ; Stripe la renverra.`,
+    );
     return new Response("Erreur lors du traitement de la notification ; elle sera renvoyée.", {
       status: 500,
     });

@@ -18,6 +18,8 @@ import type { DB } from "#db/schema";
 import { TransitionError } from "~/domain/campaign-machine";
 import { countOf } from "~/domain/format";
 import { kickEmailDelivery } from "~/email.server";
+import { jobLogger } from "~/logger.server";
+import { recordSettlementPass } from "~/metrics.server";
 import { applyCampaignEvent, ConcurrentTransitionError } from "~/models/campaign-transitions.server";
 import { movableSql } from "~/payments/campaign-money.server";
 import { cancelCampaign } from "./cancel.server";
@@ -40,8 +42,20 @@ export interface SettleOptions {
   campaignId?: number;
 }
 
-/** One settlement pass. Safe to run concurrently from several processes. */
+/** One settlement pass. Safe to run concurrently from several processes. Counted in the process's metrics. */
 export async function runSettlementPass(db: Kysely<DB>, options: SettleOptions = {}): Promise<SettleReport> {
+  const started = performance.now();
+  try {
+    const report = await settlementPass(db, options);
+    recordSettlementPass((performance.now() - started) / 1000, report);
+    return report;
+  } catch (error) {
+    recordSettlementPass((performance.now() - started) / 1000, null);
+    throw error;
+  }
+}
+
+async function settlementPass(db: Kysely<DB>, options: SettleOptions): Promise<SettleReport> {
   const now = options.now ?? new Date();
   const holder = options.holder ?? newHolderId();
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -203,17 +217,28 @@ export function startSettlementJob(db: Kysely<DB>, intervalMs: number): () => vo
   if (intervalMs <= 0) return () => {};
   let running = false;
   const holder = newHolderId();
+  const log = jobLogger("règlement");
   const tick = async () => {
     if (running) return;
     running = true;
+    const started = performance.now();
     try {
-      const r = await runSettlementPass(db, { holder, log: (line) => console.log(`[règlement] ${line}`) });
+      const r = await runSettlementPass(db, { holder, log: (line) => log.info(line) });
+      // One line per pass, with what it did (an idle pass is a debug line).
+      const { lines, ...counts } = r;
+      const durationMs = Math.round(performance.now() - started);
       if (r.errors > 0)
-        console.error(
-          `[règlement] ${countOf(r.errors, "erreur", "erreurs")} ; nouvel essai au prochain passage.`,
+        log.warn(
+          { ...counts, durationMs },
+          `Passage de règlement : ${countOf(r.errors, "erreur", "erreurs")} ; nouvel essai au prochain passage.`,
+        );
+      else
+        log[lines.length > 0 ? "info" : "debug"](
+          { ...counts, durationMs },
+          `Passage de règlement terminé en ${durationMs} ms.`,
         );
     } catch (error) {
-      console.error("[règlement] passage interrompu :", error);
+      log.error({ err: error }, "Passage de règlement interrompu.");
     } finally {
       running = false;
     }
