@@ -11,7 +11,7 @@ import { sql, type Kysely } from "kysely";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { DB } from "#db/schema";
 import type { Database } from "#db/connection";
-import { pathOf } from "./logger.server";
+import { logger, pathOf } from "./logger.server";
 
 export const registry = new Registry();
 
@@ -300,4 +300,17 @@ export async function checkDatabase(
   } finally {
     clearTimeout(timer);
   }
+}
+
+export const HEALTH_UNAVAILABLE = "Service indisponible : la base de données ne répond pas pour le moment.";
+
+/** What /healthz answers: 200 « ok », or 503 in French when the database does not answer (logged). */
+export async function healthResponse(
+  database: Pick<Database, "dataVersion">,
+  timeoutMs?: number,
+): Promise<{ status: 200 | 503; body: string }> {
+  const health = await checkDatabase(database, timeoutMs);
+  if (health.ok) return { status: 200, body: "ok" };
+  logger().error({ reason: health.reason }, "Vérification de santé : la base de données ne répond pas.");
+  return { status: 503, body: HEALTH_UNAVAILABLE };
 }

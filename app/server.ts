@@ -21,8 +21,8 @@ import {
 import { errorPageHtml, rawErrorResponse } from "./error-page.server";
 import { createHttpLogging, logger } from "./logger.server";
 import {
-  checkDatabase,
   createRouteLabeller,
+  healthResponse,
   metricsAllowed,
   metricsText,
   observeHttpRequest,
@@ -289,14 +289,8 @@ function instrumented(req: http.IncomingMessage, res: http.ServerResponse, serve
 
 /** Liveness and database check for load balancers and supervisors: 503 in French when the database does not answer. */
 function healthz(_req: express.Request, res: express.Response): void {
-  void checkDatabase(platform.database).then((health) => {
-    res.set("cache-control", "no-store").type("text/plain; charset=utf-8");
-    if (health.ok) {
-      res.send("ok");
-      return;
-    }
-    log.error({ reason: health.reason }, "Vérification de santé : la base de données ne répond pas.");
-    res.status(503).send("Service indisponible : la base de données ne répond pas pour le moment.");
+  void healthResponse(platform.database).then(({ status, body }) => {
+    res.status(status).set("cache-control", "no-store").type("text/plain; charset=utf-8").send(body);
   });
 }
 
