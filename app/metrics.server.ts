@@ -25,7 +25,7 @@ const httpDuration = new Histogram({
 
 const webhookEvents = new Counter({
   name: "propulsons_webhook_events_total",
-  help: "Stripe webhook events received, by event type and outcome (processed, duplicate, ignored, invalid_signature, too_large, failed).",
+  help: "Stripe webhook events received, by event type and outcome (processed, duplicate, ignored, invalid_signature, failed); an oversized body is a 413 in the request histogram.",
   labelNames: ["type", "outcome"] as const,
   registers: [registry],
 });
@@ -65,8 +65,7 @@ const emailRuns = new Counter({
   registers: [registry],
 });
 
-export type WebhookMetricOutcome =
-  "processed" | "duplicate" | "ignored" | "invalid_signature" | "too_large" | "failed";
+export type WebhookMetricOutcome = "processed" | "duplicate" | "ignored" | "invalid_signature" | "failed";
 
 /** Stripe's event types are a fixed, documented list; anything else is counted as « other ». */
 const EVENT_TYPE = /^[a-z_]+(\.[a-z_]+){1,4}$/;
