@@ -12,13 +12,24 @@ import SQLite from "better-sqlite3";
 import { config } from "../app/config.server";
 import { countOf } from "../app/domain/format";
 import { isPostgresUrl } from "../db/connection";
-import { fail, positional } from "./cli";
+import { fail, parseCli, usage } from "./cli";
 
 const nf = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-const [target, ...extra] = positional();
-const force = process.argv.includes("--force");
+const spec = {
+  command: "npm run backup",
+  synopsis: "<fichier de sauvegarde> [--force]",
+  description:
+    "Copie cohérente de la base SQLite pendant que la plateforme tourne (API de sauvegarde en\n" +
+    "ligne de SQLite). Sur PostgreSQL, affiche la commande pg_dump à utiliser.",
+  options: { force: { type: "boolean", help: "remplacer le fichier s'il existe déjà" } },
+  positionals: ["fichier de sauvegarde"],
+  optionalFrom: 0,
+} as const;
+const { values, positionals } = parseCli(spec);
+const target = positionals[0];
+const force = values.force === true;
 const cfg = config();
 const source = cfg.databasePath;
 
@@ -43,10 +54,7 @@ if (isPostgresUrl(source)) {
   process.exit(2);
 }
 
-if (!target || extra.length > 0)
-  fail(
-    "Usage : npm run backup -- <fichier de sauvegarde> [--force]\nExemple : npm run backup -- /sauvegardes/propulsons-$(date +%F).sqlite",
-  );
+if (!target) fail(`${usage(spec)}\n\nExemple : npm run backup -- /sauvegardes/propulsons-$(date +%F).sqlite`);
 if (source === ":memory:")
   fail("La base est en mémoire (DATABASE_PATH=:memory:) : il n'y a rien à sauvegarder.");
 const from = path.resolve(source);
