@@ -2,7 +2,7 @@
  * Applying a state-machine event to a stored campaign: the pure machine decides,
  * this module writes the new status and the transition row in one transaction.
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { campaignMoney } from "~/payments/campaign-money.server";
 import type { DB } from "#db/schema";
 import { config } from "~/config.server";

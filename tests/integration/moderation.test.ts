@@ -21,7 +21,7 @@ import type { Database } from "#db/connection";
 import type { DB } from "#db/schema";
 import { config } from "~/config.server";
 import { formatDate } from "~/domain/format";
-import { endOfDayInParis, parisCalendarDate } from "~/domain/time";
+import { parisCalendarDate } from "~/domain/time";
 import type { CampaignData } from "~/holder/campaign-form.server";
 import { createDraft, ownCampaign, saveCampaign, submitCampaign } from "~/holder/campaigns.server";
 import { liveCampaigns } from "~/models/campaigns.server";

@@ -3,7 +3,6 @@
  * `npm run settle` child processes, the Stripe stand-in's shared log, polling with a deadline.
  */
 import { spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
