@@ -478,6 +478,7 @@ const RETURN_BASE = "http://platform.invalid";
 export function safeReturnPath(value: string | null | undefined): string {
   const fallback = "/mon-compte";
   // Browsers drop tabs and line breaks in URLs and read « \ » as « / »: refuse them outright.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses.
   if (!value || !value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
   let url: URL;
   try {

@@ -146,7 +146,8 @@ function describeError(error: unknown): string {
   if (error && typeof error === "object" && "message" in error) {
     const e = error as { name?: unknown; statusCode?: unknown; message?: unknown };
     const status = typeof e.statusCode === "number" ? ` ${e.statusCode}` : "";
-    text = `${String(e.name ?? "error")}${status}: ${String(e.message)}`;
+    const name = typeof e.name === "string" ? e.name : "error";
+    text = `${name}${status}: ${String(e.message)}`;
   } else {
     text = String(error);
   }
@@ -226,7 +227,8 @@ export async function sendBatch(
 
 async function send(row: OutboxRow): Promise<Outcome> {
   try {
-    const message = { kind: row.kind, data: JSON.parse(row.payload_json) } as EmailMessage;
+    // The payload was written from a message of this kind (enqueue).
+    const message = { kind: row.kind, data: JSON.parse(row.payload_json) as unknown } as EmailMessage;
     const { subject, html, text } = await renderEmail(message);
     const { data, error } = await resend().emails.send(
       { from: config().emailFrom, to: row.to_email, subject, html, text },

@@ -39,7 +39,7 @@ const platform = await boot().catch((error: unknown) => {
 });
 const { config: cfg, pageCache } = platform;
 const handleRemix = createRequestHandler(
-  build as unknown as ServerBuild,
+  build,
   process.env.NODE_ENV === "development" ? "development" : "production",
 );
 
@@ -70,7 +70,7 @@ function toFetchRequest(req: express.Request, res: express.Response, body: Buffe
   headers.delete("transfer-encoding");
   if (body) headers.set("content-length", String(body.length));
   const init: RequestInit = { method: req.method, headers, signal: controller.signal };
-  if (body) init.body = new Uint8Array(body) as Uint8Array<ArrayBuffer>;
+  if (body) init.body = new Uint8Array(body);
   return new Request(url.href, init);
 }
 
@@ -172,48 +172,46 @@ app.use((req, res, next) => {
     .send("Requête refusée : elle ne provient pas de Propulsons.");
 });
 
-app.all("*", async (req, res, next) => {
-  try {
-    const cacheable = pageCache?.isCacheable(req) ?? false;
-    // Stamp before rendering: a write during the render makes the entry stale at once.
-    const version = cacheable ? await pageCache!.currentVersion() : "";
-    const body = await readRequestBody(req, res);
-    if (body === null) return;
-    const response = await answerUnlessDatabaseUnavailable(req, res, () =>
-      handleRemix(
-        toFetchRequest(req, res, req.method === "GET" || req.method === "HEAD" ? undefined : body),
-        {
-          clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue",
-          // Each render draws its own nonce for the Content-Security-Policy (entry.server.tsx).
-          cspNonce: newCspNonce(),
-        },
-      ),
-    );
-    if (!response) return;
-    const headers = responseHeaders(response);
-    // A page rendered for a signed-in visitor carries their details: no shared cache may keep it.
-    if (hasSessionCookie(req.headers.cookie) && !response.headers.has("cache-control")) {
-      headers.push(["cache-control", "private, no-store"]);
-    }
-    if (cacheable && isStorableResponse(response.status, response.headers)) {
-      const body = Buffer.from(await response.arrayBuffer());
-      pageCache!.store(pageCache!.key(req), { status: response.status, headers, body, version });
-      res.status(response.status);
-      for (const [k, v] of headers) res.append(k, v);
-      res.setHeader("x-page-cache", "miss");
-      res.end(req.method === "HEAD" ? undefined : body);
-      return;
-    }
+/** Answers a request through Remix, storing the page in the cache when it may be kept. */
+async function renderThroughRemix(req: express.Request, res: express.Response): Promise<void> {
+  const cacheable = pageCache?.isCacheable(req) ?? false;
+  // Stamp before rendering: a write during the render makes the entry stale at once.
+  const version = cacheable ? await pageCache!.currentVersion() : "";
+  const body = await readRequestBody(req, res);
+  if (body === null) return;
+  const response = await answerUnlessDatabaseUnavailable(req, res, () =>
+    handleRemix(toFetchRequest(req, res, req.method === "GET" || req.method === "HEAD" ? undefined : body), {
+      clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue",
+      // Each render draws its own nonce for the Content-Security-Policy (entry.server.tsx).
+      cspNonce: newCspNonce(),
+    }),
+  );
+  if (!response) return;
+  const headers = responseHeaders(response);
+  // A page rendered for a signed-in visitor carries their details: no shared cache may keep it.
+  if (hasSessionCookie(req.headers.cookie) && !response.headers.has("cache-control")) {
+    headers.push(["cache-control", "private, no-store"]);
+  }
+  if (cacheable && isStorableResponse(response.status, response.headers)) {
+    const body = Buffer.from(await response.arrayBuffer());
+    pageCache!.store(pageCache!.key(req), { status: response.status, headers, body, version });
     res.status(response.status);
     for (const [k, v] of headers) res.append(k, v);
-    if (response.body && req.method !== "HEAD") {
-      await writeReadableStreamToWritable(response.body, res);
-    } else {
-      res.end();
-    }
-  } catch (error) {
-    next(error);
+    res.setHeader("x-page-cache", "miss");
+    res.end(req.method === "HEAD" ? undefined : body);
+    return;
   }
+  res.status(response.status);
+  for (const [k, v] of headers) res.append(k, v);
+  if (response.body && req.method !== "HEAD") {
+    await writeReadableStreamToWritable(response.body, res);
+  } else {
+    res.end();
+  }
+}
+
+app.all("*", (req, res, next) => {
+  renderThroughRemix(req, res).catch(next);
 });
 
 // Errors that are the database's unavailability (/healthz, the page cache's version check): a 503.
@@ -255,7 +253,9 @@ const server = http.createServer((req, res) => {
       (done) => {
         if (!done) app(req, res);
       },
-      () => app(req, res),
+      () => {
+        app(req, res);
+      },
     );
   });
 });

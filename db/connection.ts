@@ -12,6 +12,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { inspect } from "node:util";
 import SQLite from "better-sqlite3";
 import {
   Kysely,
@@ -220,7 +221,8 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
     sqlite,
     path: filePath,
     // data_version moves when another connection commits; total_changes() when this one writes.
-    dataVersion: () => `${sqlite.pragma("data_version", { simple: true })}:${totalChanges.get()}`,
+    dataVersion: () =>
+      `${Number(sqlite.pragma("data_version", { simple: true }))}:${Number(totalChanges.get())}`,
     async close() {
       await db.destroy();
     },
@@ -305,10 +307,10 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
-  if (error) {
+  if (error !== undefined) {
     const where = failed ? ` (migration ${failed.migrationName})` : "";
     throw new Error(
-      `Database migration failed${where}: ${error instanceof Error ? error.message : String(error)}`,
+      `Database migration failed${where}: ${error instanceof Error ? error.message : inspect(error)}`,
       {
         cause: error,
       },

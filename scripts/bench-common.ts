@@ -122,7 +122,7 @@ export async function runBench(
   main: () => Promise<number>,
   cleanup: () => Promise<void>,
 ): Promise<never> {
-  let code = 1;
+  let code: number;
   try {
     code = await main();
   } catch (error) {

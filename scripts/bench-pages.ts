@@ -195,7 +195,7 @@ async function startBareServer(
   const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`bare server exited (${code})`)));
-    child.stdout!.on("data", (d) => {
+    child.stdout.on("data", (d) => {
       if (String(d).includes("ready")) resolve();
     });
   });
@@ -237,9 +237,9 @@ async function main(): Promise<number> {
   const second = await get(appUrl);
   console.log(`page: ${pagePath} (${frInt(first.body.length)} octets, ${contentType})`);
   console.log(
-    `cache de pages: 1re réponse x-page-cache=${first.headers["x-page-cache"] ?? "—"}, 2e x-page-cache=${
-      second.headers["x-page-cache"] ?? "—"
-    }`,
+    `cache de pages: 1re réponse x-page-cache=${String(first.headers["x-page-cache"] ?? "—")}, 2e x-page-cache=${String(
+      second.headers["x-page-cache"] ?? "—",
+    )}`,
   );
 
   const barePort = await freePort();
@@ -306,9 +306,9 @@ async function main(): Promise<number> {
   if (!freshHtml.includes(FRESHNESS_NAME)) freshnessProblems.push(`« ${FRESHNESS_NAME} » absent de la page`);
   const freshness =
     freshnessProblems.length === 0
-      ? `fraîcheur : OK (${euros(beforeCents)} → ${euros(afterCents)}, « ${FRESHNESS_NAME} » affiché, x-page-cache=${
-          fresh.headers["x-page-cache"] ?? "—"
-        })`
+      ? `fraîcheur : OK (${euros(beforeCents)} → ${euros(afterCents)}, « ${FRESHNESS_NAME} » affiché, x-page-cache=${String(
+          fresh.headers["x-page-cache"] ?? "—",
+        )})`
       : `fraîcheur : ÉCHEC — ${freshnessProblems.join(" ; ")}`;
   if (freshnessProblems.length > 0) failed = true;
   console.log(`  ${freshness}`);

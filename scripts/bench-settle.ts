@@ -305,8 +305,8 @@ function runSettle(env: NodeJS.ProcessEnv, watcher: StateWatcher, limitMs: numbe
         for (const text of parts) lines.push({ t, stream, text });
       };
     };
-    c.stdout!.on("data", collect("out"));
-    c.stderr!.on("data", collect("err"));
+    c.stdout.on("data", collect("out"));
+    c.stderr.on("data", collect("err"));
     const poller = setInterval(() => {
       watcher.poll();
       const elapsed = performance.now() - started;
@@ -435,11 +435,11 @@ async function main(): Promise<number> {
   const rejected = refundRequests - refundRecords.length;
 
   const database = openDatabase(tmp.file);
-  let statusLine = "";
-  let reconcileLine = "";
-  let attemptsSum = 0;
-  let refunded = 0;
-  let withError = 0;
+  let statusLine: string;
+  let reconcileLine: string;
+  let attemptsSum: number;
+  let refunded: number;
+  let withError: number;
   try {
     const db = database.db;
     const campaign = await db

@@ -196,7 +196,7 @@ async function runLevel(endpoint: URL, batch: Delivery[], concurrency: number): 
     signature: signPayload(d.payload, DEMO_WEBHOOK_SECRET),
   }));
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
-  const replies: Reply[] = new Array(signed.length);
+  const replies = new Array<Reply>(signed.length);
   let next = 0;
   const started = performance.now();
   try {

@@ -114,7 +114,7 @@ function stripeError(status: number, message: string, type = "invalid_request_er
 
 async function parseBody(request: Request): Promise<Obj> {
   const text = await request.text();
-  return text ? (qs.parse(text, { depth: 10, arrayLimit: 100 }) as Obj) : {};
+  return text ? qs.parse(text, { depth: 10, arrayLimit: 100 }) : {};
 }
 
 /** Stripe's documented live-mode limits, optionally simulated (bench:settle). */

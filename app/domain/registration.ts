@@ -6,7 +6,7 @@
  */
 
 export function normalizeRegistration(value: string): string {
-  return value.replace(/[\s.\-]/g, "").toUpperCase();
+  return value.replace(/[\s.-]/g, "").toUpperCase();
 }
 
 function luhn(digits: string): boolean {

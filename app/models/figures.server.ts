@@ -262,7 +262,7 @@ export async function rebuildFigureAggregates(db: Db): Promise<void> {
     }
   };
   if (db.isTransaction) await run(db as Transaction<DB>);
-  else await (db as Kysely<DB>).transaction().execute(run);
+  else await db.transaction().execute(run);
 }
 
 // ---------------------------------------------------------------------------
@@ -483,5 +483,5 @@ export async function annualReport(db: Db): Promise<{ years: Figures[]; sinceLau
     figuresWith(db, { kind: "all" }, common),
     ...years.map((year) => figuresWith(db, { kind: "year", year }, common)),
   ]);
-  return { years: perYear, sinceLaunch: sinceLaunch! };
+  return { years: perYear, sinceLaunch: sinceLaunch };
 }

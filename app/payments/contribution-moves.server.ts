@@ -541,5 +541,5 @@ export async function closeUnpaid(
     if (!c || c.status !== "pending") return false;
     return moveContribution(trx, c, { to, ...extra }, at);
   };
-  return db.isTransaction ? run(db) : (db as Kysely<DB>).transaction().execute(run);
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }

@@ -11,7 +11,7 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { database } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { field, readForm } from "~/forms.server";
 import { unsubscribe } from "~/holder/news.server";
 
 export const meta: MetaFunction = () => [
@@ -28,8 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const token =
-    new URL(request.url).searchParams.get("jeton") ?? String((await readForm(request)).get("jeton") ?? "");
+  const token = new URL(request.url).searchParams.get("jeton") ?? field(await readForm(request), "jeton");
   const done = await unsubscribe(database().db, token);
   if (!done)
     return data(

@@ -103,12 +103,20 @@ function run(
   }
 }
 
+interface DecisionAnswer {
+  ok: boolean;
+  intent: string;
+  message: string;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["staff"]);
   const id = campaignId(params.id);
   const parsed = parseDecision(await readForm(request));
   if (!parsed.ok) {
-    return data(
+    return data<DecisionAnswer>(
       {
         ok: false,
         intent: parsed.intent,
@@ -124,23 +132,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (parsed.decision.intent === "cancel") await requireFreshSignIn(request);
   const result = await run(database().db, id, user.id, parsed.decision);
   if (!result.ok) {
-    return data(
+    return data<DecisionAnswer>(
       {
         ok: false,
         intent: parsed.decision.intent,
         message: result.message,
-        errors: {} as Record<string, string>,
-        values: {} as Record<string, string>,
+        errors: {},
+        values: {},
       },
       { status: result.status },
     );
   }
-  return data({
+  return data<DecisionAnswer>({
     ok: true,
     intent: parsed.decision.intent,
     message: result.message,
-    errors: {} as Record<string, string>,
-    values: {} as Record<string, string>,
+    errors: {},
+    values: {},
   });
 }
 

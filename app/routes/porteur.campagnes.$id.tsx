@@ -59,7 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     calendrier: c.timetable_md,
     postes: Array.from({ length: FUND_ROWS }, (_, i) => ({
       libelle: c.fundLines[i]?.label ?? "",
-      montant: c.fundLines[i] ? euros(c.fundLines[i]!.amount_cents) : "",
+      montant: c.fundLines[i] ? euros(c.fundLines[i].amount_cents) : "",
     })),
     contreparties: Array.from({ length: REWARD_ROWS }, (_, i) => {
       const r = c.rewards[i];
@@ -95,7 +95,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data(
       {
         values: null,
-        errors: {} as CampaignErrors,
+        errors: {},
         message: "Image trop lourde : 5 Mo au plus.",
         saved: false,
       },
@@ -109,18 +109,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const result = await setCampaignImage(db, id, c.status, bytes, field(form, "image_alt"));
     if (!result.ok)
       return data(
-        { values: null, errors: result.errors as CampaignErrors, message: result.message, saved: false },
+        { values: null, errors: result.errors, message: result.message, saved: false },
         { status: result.status },
       );
-    return data({ values: null, errors: {} as CampaignErrors, message: null, saved: true });
+    return data({ values: null, errors: {}, message: null, saved: true });
   }
   if (form.get("intent") === "submit") {
     const submitted = await submitCampaign(db, user.id, id);
     if (!submitted.ok)
-      return data(
-        { values: null, errors: {} as CampaignErrors, message: submitted.message, saved: false },
-        { status: 409 },
-      );
+      return data({ values: null, errors: {}, message: submitted.message, saved: false }, { status: 409 });
     return redirect(`/porteur/campagnes/${id}?soumise=1`);
   }
   const values = readCampaignForm(form);
@@ -132,12 +129,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!checked.ok)
     return data({ values, errors: checked.errors, message: null, saved: false }, { status: 400 });
   const saved = await saveCampaign(db, user.id, id, checked.data);
-  if (!saved.ok)
-    return data(
-      { values, errors: {} as CampaignErrors, message: saved.message, saved: false },
-      { status: 409 },
-    );
-  return data({ values: null, errors: {} as CampaignErrors, message: null, saved: true });
+  if (!saved.ok) return data({ values, errors: {}, message: saved.message, saved: false }, { status: 409 });
+  return data({ values: null, errors: {}, message: null, saved: true });
 }
 
 export default function Editor() {

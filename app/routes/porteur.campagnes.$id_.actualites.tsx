@@ -22,25 +22,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { id, title: c.title, open: (NEWS_STATES as readonly string[]).includes(c.status), news };
 }
 
+interface NewsAnswer {
+  values: { titre: string; texte: string };
+  errors: Record<string, string>;
+  message: string | null;
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id } = await requireOwnCampaign(request, params.id);
   const form = await readForm(request);
   const values = { titre: field(form, "titre"), texte: field(form, "texte") };
   const parsed = validateNews(values);
-  if (!parsed.ok)
-    return data({ values, errors: parsed.errors, message: null as string | null }, { status: 400 });
+  if (!parsed.ok) return data<NewsAnswer>({ values, errors: parsed.errors, message: null }, { status: 400 });
   const posted = await postNews(database().db, user.id, id, { title: parsed.title, bodyMd: parsed.bodyMd });
   if (!posted.ok)
-    return data(
-      { values, errors: {} as Record<string, string>, message: posted.message },
-      { status: posted.status },
-    );
+    return data<NewsAnswer>({ values, errors: {}, message: posted.message }, { status: posted.status });
   const message =
     `Actualité publiée et envoyée à ${countOf(posted.recipients, "contributeur", "contributeurs")}` +
     (posted.failedBatches > 0
       ? ` ; ${countOf(posted.failedBatches, "envoi groupé en échec, signalé", "envois groupés en échec, signalés")} à l'équipe.`
       : ".");
-  return data({ values: { titre: "", texte: "" }, errors: {} as Record<string, string>, message });
+  return data<NewsAnswer>({ values: { titre: "", texte: "" }, errors: {}, message });
 }
 
 export default function News() {

@@ -5,7 +5,7 @@
  * « le virement sera émis », « vous allez être remboursé » — never that it has:
  * the payout and each refund send their own message when they happen.
  */
-import { type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { config } from "~/config.server";
 import { COLLECTED_STATUSES } from "~/domain/contribution-status";

@@ -13,7 +13,7 @@
  * killing the process at any instant and running it again moves no money twice.
  * Work on a campaign happens under its lease (leases.server.ts).
  */
-import { type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { TransitionError } from "~/domain/campaign-machine";
 import { countOf } from "~/domain/format";

@@ -185,7 +185,7 @@ export async function reviewHistory(db: Kysely<DB>, campaignId: number): Promise
       what:
         t.event === "create"
           ? "Création du brouillon"
-          : `${capitalise(EVENT_LABELS[t.event as CampaignEvent])} → ${STATE_LABELS[t.to_status]}`,
+          : `${capitalise(EVENT_LABELS[t.event])} → ${STATE_LABELS[t.to_status]}`,
       who: actorLabel(t.actor_role, t.display_name, t.email),
       reason: t.reason,
     })),
@@ -395,7 +395,7 @@ export async function cancel(
     .where("id", "=", campaignId)
     .executeTakeFirst();
   if (!exists) return { ok: false, status: 404, message: "Campagne introuvable." };
-  let expired = 0;
+  let expired: number;
   try {
     expired = (
       await cancelCampaign(db, campaignId, {

@@ -63,6 +63,11 @@ export function splitAmounts(total: number, minimums: number[], random: Random):
   return amounts;
 }
 
+/** A boolean column's value (SQLite stores 0 or 1). */
+function bool(yes: boolean): 0 | 1 {
+  return yes ? 1 : 0;
+}
+
 function iso(date: Date): string {
   return date.toISOString();
 }
@@ -272,8 +277,8 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
           public_name: who.publicName,
           amount_cents: amounts[i]! * 100,
           reward_id: slot.rewardId,
-          anonymous: (random.chance(0.1) ? 1 : 0) as 0 | 1,
-          hide_amount: (random.chance(0.08) ? 1 : 0) as 0 | 1,
+          anonymous: bool(random.chance(0.1)),
+          hide_amount: bool(random.chance(0.08)),
           message,
           status: c.outcome === "failed" ? ("refunded" as const) : ("paid" as const),
           stripe_checkout_session_id: null,

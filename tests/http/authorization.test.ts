@@ -7,7 +7,7 @@
  * sign-in limit of 20 requests per IP per 15 minutes (see `signInRequests`).
  */
 import path from "node:path";
-import SQLite from "better-sqlite3";
+import type SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contributionReference } from "~/domain/contribution-status";
 import { formatEuros } from "~/domain/format";

@@ -6,7 +6,7 @@
  *   and stores each event once.
  */
 import path from "node:path";
-import SQLite from "better-sqlite3";
+import type SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
 import { makeEvent } from "~/demo/stripe-api.server";

@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withDatabaseFile } from "../support/db";
 import { freePort, ROOT, startServer, type RunningServer } from "../support/server";
@@ -50,7 +51,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function withDb<T>(fn: (db: import("better-sqlite3").Database) => T): T {
+function withDb<T>(fn: (db: SQLite.Database) => T): T {
   return withDatabaseFile(dbFile, fn);
 }
 

@@ -204,7 +204,7 @@ describe("holder space × roles", () => {
       for (const who of WHO) {
         const answer = await client.call(row.method, row.path, { cookie: cookies[who], form: row.form });
         const location = answer.location && answer.status === 302 ? ` → ${answer.location}` : "";
-        seen[key]![who] = `${answer.status}${location}`;
+        seen[key][who] = `${answer.status}${location}`;
       }
     }
     expect(seen).toEqual(expected);

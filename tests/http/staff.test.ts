@@ -5,6 +5,7 @@
  * nothing written, the annual report and the open-data exports.
  */
 import path from "node:path";
+import type SQLite from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_STAFF_EMAIL } from "#db/seed/seed";
@@ -69,7 +70,7 @@ afterAll(async () => {
   tmp?.cleanup();
 });
 
-function withDb<T>(fn: (db: import("better-sqlite3").Database) => T): T {
+function withDb<T>(fn: (db: SQLite.Database) => T): T {
   return withDatabaseFile(tmp.file, fn);
 }
 
@@ -211,7 +212,7 @@ describe("the back office × roles", () => {
       for (const who of WHO) {
         const answer = await raw(row.method, row.path, { cookie: cookies[who], form: row.form });
         const location = answer.location && answer.status === 302 ? ` → ${answer.location}` : "";
-        seen[key]![who] = `${answer.status}${location}`;
+        seen[key][who] = `${answer.status}${location}`;
         if (answer.status === 403) expect(answer.body, key).toContain("Accès réservé.");
         if (who === "équipe" && answer.status === 200)
           expect(answer.headers.get("cache-control"), key).toMatch(/no-store/);
@@ -458,8 +459,8 @@ describe("public figures and open data", () => {
     expect(res.body).not.toContain("@");
     const json = JSON.parse(res.body) as {
       licence: string;
-      annees: Array<Record<string, unknown> & { periode: string }>;
-      depuis_lancement: Record<string, unknown> & { periode: string };
+      annees: Array<Record<string, string | number | null> & { periode: string }>;
+      depuis_lancement: Record<string, string | number | null> & { periode: string };
     };
     const y2024 = json.annees.find((a) => a.periode === "2024");
     expect(y2024).toMatchObject({

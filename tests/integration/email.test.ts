@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { migrateToLatest, openDatabase, type Database } from "#db/connection";
 import { tempDatabasePath } from "../support/db";
 import { clearOutbox, readOutbox, resendFailures, resendHandlers } from "~/demo/resend-api.server";
+import type * as EmailModule from "~/email.server";
 
 // Before any app module reads the configuration (config() caches on first call).
 const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-outbox-"));
@@ -18,15 +19,13 @@ process.env.DEMO_OUTBOX_PATH = outboxFile;
 delete process.env.RESEND_API_KEY;
 delete process.env.EMAIL_FROM;
 
-type EmailModule = typeof import("~/email.server");
-
 const NBSP = "\u00a0";
 const T0 = new Date("2026-11-10T10:00:00.000Z");
 const seconds = (s: number) => new Date(T0.getTime() + s * 1000);
 
 const server = setupServer(...resendHandlers);
 let requests = 0;
-let email: EmailModule;
+let email: typeof EmailModule;
 let database: Database;
 let cleanup: () => void;
 

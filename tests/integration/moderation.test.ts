@@ -725,7 +725,7 @@ describe("the Budget Citoyen label", () => {
       bps: 0,
       commission: 0,
       payout: 10_051,
-      year: 2026 as number | null,
+      year: 2026,
     },
     // 10 051 × 3 % = 301.53 → 302
     {

@@ -102,7 +102,12 @@ const NEXT: Record<ContributionStatus, ContributionStatus[]> = {
 function reachable(from: ContributionStatus, to: ContributionStatus): boolean {
   const seen = new Set<ContributionStatus>([from]);
   const todo = [from];
-  while (todo.length > 0) for (const n of NEXT[todo.pop()!]) if (!seen.has(n)) (seen.add(n), todo.push(n));
+  while (todo.length > 0)
+    for (const n of NEXT[todo.pop()!])
+      if (!seen.has(n)) {
+        seen.add(n);
+        todo.push(n);
+      }
   return seen.has(to);
 }
 
@@ -388,12 +393,18 @@ async function runScenario(seed: number): Promise<void> {
         const d = disputes.get(kid)!;
         const status = (event.data.object as { status: string }).status;
         d.refundsWhenTold ??= refundsBefore.filter((x) => x.payment_intent === d.pi).map((x) => x.id);
-        if (event.type === "charge.dispute.created")
-          ((d.told.opened = true), (d.told.outOfOrder ||= d.told.closed !== null));
-        if (event.type === "charge.dispute.funds_withdrawn")
-          ((d.told.withdrawn = true), (d.told.outOfOrder ||= d.told.reinstated || d.told.closed !== null));
-        if (event.type === "charge.dispute.funds_reinstated")
-          ((d.told.reinstated = true), (d.told.outOfOrder ||= !d.told.withdrawn));
+        if (event.type === "charge.dispute.created") {
+          d.told.opened = true;
+          d.told.outOfOrder ||= d.told.closed !== null;
+        }
+        if (event.type === "charge.dispute.funds_withdrawn") {
+          d.told.withdrawn = true;
+          d.told.outOfOrder ||= d.told.reinstated || d.told.closed !== null;
+        }
+        if (event.type === "charge.dispute.funds_reinstated") {
+          d.told.reinstated = true;
+          d.told.outOfOrder ||= !d.told.withdrawn;
+        }
         if (event.type === "charge.dispute.closed") d.told.closed = status === "lost" ? "lost" : "won";
       }
       trace(`delivered ${event.type} (${kid ?? "-"}) → ${outcome}`);
@@ -1158,7 +1169,11 @@ async function runScenario(seed: number): Promise<void> {
           : () => "succeeded",
       );
       if (round > 0)
-        for (const c of campaigns) if (!c.ready) ((c.ready = true), stripeMock.setAccount(c.account, true));
+        for (const c of campaigns)
+          if (!c.ready) {
+            c.ready = true;
+            stripeMock.setAccount(c.account, true);
+          }
       // First decided without what is still in flight (grace over), then the late news arrives.
       await advanceTo(Math.max(clock, ...campaigns.map((c) => c.endsAt.getTime())) + GRACE + HOUR);
       stepLabel = `final pass ${round}, after the grace period`;

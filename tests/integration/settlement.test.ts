@@ -1419,7 +1419,7 @@ describe("the money path: every message is true", () => {
     await deliver([makeEvent("charge.dispute.created", d), makeEvent("charge.dispute.funds_withdrawn", d)]);
     expect(await pass(at(c, HOUR))).toMatchObject({ payoutsPaid: 1, errors: 0 });
     // Same key, same request: Stripe answers with the transfer it made, and that is what is recorded.
-    expect(new Set(transferRequests().map((r) => `${r.idempotencyKey} ${r.body.amount}`))).toEqual(
+    expect(new Set(transferRequests().map((r) => `${r.idempotencyKey} ${String(r.body.amount)}`))).toEqual(
       new Set([`payout:${c.id} 4850`]),
     );
     expect(stripeMock.transfers().map((t) => t.amount)).toEqual([4850]);

@@ -80,7 +80,7 @@ beforeAll(async () => {
   const started = await Promise.allSettled(ports.map((port) => startServer(serverEnv(port), { port })));
   for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
   const failed = started.find((s) => s.status === "rejected");
-  if (failed) throw (failed as PromiseRejectedResult).reason;
+  if (failed) throw failed.reason;
   database = openDatabase(tmp.file, { poolSize: 4 });
   expect(await migrateToLatest(database.db), "the servers migrated the database").toEqual([]);
   fx = await createFixture(database.db, { stock: STOCK, failedContributions: FAILED_CONTRIBUTIONS });
@@ -407,8 +407,7 @@ describe("two servers, one PostgreSQL database", () => {
             `${a.event.type} ${a.event.id}: ${a.answers.map((x) => `${x.server}=${x.outcome}`).join(", ")}`,
         );
       const wins = { A: 0, B: 0 };
-      for (const a of answers)
-        for (const x of a.answers) if (x.outcome !== "duplicate") wins[x.server as "A" | "B"]++;
+      for (const a of answers) for (const x of a.answers) if (x.outcome !== "duplicate") wins[x.server]++;
       console.log(
         `[part 2] ${answers.length} events × 2 servers in ${raceMs.toFixed(0)} ms; first to apply: A ${wins.A}, B ${wins.B}`,
       );
@@ -731,9 +730,7 @@ describe("two servers booting at once on an empty PostgreSQL database, demo data
       const started = await Promise.allSettled([startServer(env), startServer(env)]);
       for (const s of started) if (s.status === "fulfilled") booted.push(s.value);
       expect(
-        started
-          .filter((s) => s.status === "rejected")
-          .map((s) => String((s as PromiseRejectedResult).reason).slice(0, 500)),
+        started.filter((s) => s.status === "rejected").map((s) => String(s.reason).slice(0, 500)),
         "servers that could not start",
       ).toEqual([]);
       const other = openDatabase(fresh.file, { poolSize: 1 });

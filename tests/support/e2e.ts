@@ -63,12 +63,12 @@ export async function launchBrowser(): Promise<Browser> {
 
 export interface PageHelpers {
   /** The address of `p` on the running server. */
-  url(p: string): string;
+  url: (p: string) => string;
   /** Run `run` on a page of a fresh context (French locale), closed afterwards. */
-  withPage<T>(
+  withPage: <T>(
     options: { javaScriptEnabled?: boolean },
     run: (page: Page, context: BrowserContext) => Promise<T>,
-  ): Promise<T>;
+  ) => Promise<T>;
 }
 
 /**
