@@ -4,6 +4,7 @@ import prettier from "eslint-config-prettier";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import serverValuesInUi from "./eslint/server-values-in-ui.js";
 
 export default tseslint.config(
   {
@@ -74,6 +75,13 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The same for route modules, whose components are bundled for the browser too while their
+    // loaders and actions use *.server modules freely: a small rule of ours tells them apart.
+    files: ["app/root.tsx", "app/routes/**/*.tsx"],
+    plugins: { propulsons: { rules: { "server-values-in-ui": serverValuesInUi } } },
+    rules: { "propulsons/server-values-in-ui": "error" },
   },
   {
     // Tests read JSON payloads and use vitest's asymmetric matchers (expect.stringContaining…),
