@@ -6,7 +6,7 @@
  * answers the same whether or not the address has an account.
  */
 import crypto from "node:crypto";
-import { redirect } from "@remix-run/node";
+import { redirect, type TypedResponse } from "@remix-run/node";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import type { Kysely } from "kysely";
@@ -358,7 +358,7 @@ export async function completeSignIn(
   db: Kysely<DB>,
   userId: number,
   to: string,
-): Promise<Response> {
+): Promise<TypedResponse<never>> {
   await revokeSessions(request, "this", db);
   const cookie = await startSession(db, userId, request.headers.get("user-agent"));
   return redirect(safeReturnPath(to), { headers: { "Set-Cookie": cookie } });
