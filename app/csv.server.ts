@@ -39,7 +39,7 @@ export function toCsv(
     cast: {
       number: (value, context) => {
         if (!Number.isFinite(value)) throw new Error(`CSV: ${value} is not a number to write`);
-        return moneyColumns.has(context.index as number) ? options.money!.format(value) : String(value);
+        return moneyColumns.has(context.index) ? options.money!.format(value) : String(value);
       },
     },
   });

@@ -60,7 +60,7 @@ describe("toCsv", () => {
       status: "paid",
       statusLabel: "Payée",
       message: "@SUM(1)",
-    } as HolderContribution;
+    };
     const csv = contributionsCsv([item]);
     expect(csv.startsWith("\ufeff")).toBe(true);
     const [row] = parse(csv.slice(1), { delimiter: ";", columns: true }) as Array<Record<string, string>>;
