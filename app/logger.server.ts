@@ -122,7 +122,12 @@ function prettyStream(destination: NodeJS.WritableStream | number) {
     ignore: "pid,hostname,requestId,route,status,durationMs,method,path,job",
     messageFormat: "{if job}[{job}] {end}{msg}",
     singleLine: true,
-    customPrettifiers: { level: (level) => (FRENCH_LEVELS[String(level)] ?? String(level)).padEnd(9) },
+    customPrettifiers: {
+      level: (level) => {
+        const key = typeof level === "object" ? JSON.stringify(level) : String(level);
+        return (FRENCH_LEVELS[key] ?? key).padEnd(9);
+      },
+    },
   });
 }
 
@@ -233,9 +238,10 @@ export function createHttpLogging(options: HttpLoggingOptions) {
       if (quiet.has(pathOf(req.url))) return "debug";
       return "info";
     },
-    customSuccessObject: (req, res, value) => fields(req, res, Number(value.responseTime)),
+    customSuccessObject: (req, res, value) =>
+      fields(req, res, Number((value as { responseTime?: unknown }).responseTime)),
     customErrorObject: (req, res, error, value) => ({
-      ...fields(req, res, Number(value.responseTime)),
+      ...fields(req, res, Number((value as { responseTime?: unknown }).responseTime)),
       ...(res.statusCode >= 500 && !/failed with status code/.test(error.message) ? { err: error } : {}),
     }),
     customSuccessMessage: (req, res, responseTime) =>

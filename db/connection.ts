@@ -150,6 +150,7 @@ class GuardedDriver implements Driver {
         `Base de données : l'annulation de la transaction a échoué (${describeDatabaseError(error)}) ` +
           `après l'erreur qui l'a provoquée : ${describeDatabaseError(cause)}`,
       );
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the caller's error, passed on as it came.
       throw cause;
     }
   }

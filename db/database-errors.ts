@@ -103,7 +103,11 @@ export function describeDatabaseError(error: unknown): string {
   if (!error || typeof error !== "object") return String(error);
   const e = error as DriverError;
   const code = typeof e.code === "string" ? `${e.code}: ` : "";
-  const message = typeof e.message === "string" && e.message ? e.message : String(error);
+  const message =
+    typeof e.message === "string" && e.message
+      ? e.message
+      : // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an Error without a message prints its name.
+        String(error);
   if (!e.message && Array.isArray(e.errors) && e.errors.length > 0)
     return `${code}${e.errors.map(describeDatabaseError).join(" ; ")}`;
   return `${code}${message}`;

@@ -20,13 +20,8 @@
  * transaction is active ».
  */
 import type SQLite from "better-sqlite3";
-import {
-  CompiledQuery,
-  SelectQueryNode,
-  SqliteDriver,
-  type DatabaseConnection,
-  type QueryResult,
-} from "kysely";
+import type { CompiledQuery } from "kysely";
+import { SelectQueryNode, SqliteDriver, type DatabaseConnection, type QueryResult } from "kysely";
 import { DatabaseUnavailableError } from "./database-errors";
 
 export interface SqliteDriverOptions {
@@ -131,7 +126,7 @@ class NonBlockingSqliteConnection implements DatabaseConnection {
   async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(compiled.query)) throw new Error("SQLite streams only select queries");
     const statement = this.#prepare(compiled.sql);
-    for (const row of statement.iterate(compiled.parameters as unknown[])) yield { rows: [row as R] };
+    for (const row of statement.iterate(compiled.parameters)) yield { rows: [row as R] };
   }
 }
 

@@ -68,7 +68,7 @@ if (fs.existsSync(to) && !force)
 
 const partial = `${to}.partiel-${process.pid}`;
 const started = performance.now();
-let pages = 0;
+let pages: number;
 try {
   const db = new SQLite(from, { fileMustExist: true });
   try {

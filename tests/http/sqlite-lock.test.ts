@@ -74,7 +74,7 @@ function holdWriteLock(
   let onReleased: (t: number) => void;
   const locked = new Promise<number>((r) => (onLocked = r));
   const released = new Promise<number>((r) => (onReleased = r));
-  child.stdout!.on("data", (d: Buffer) => {
+  child.stdout.on("data", (d: Buffer) => {
     out += d.toString();
     if (out.includes("locked\n")) onLocked(performance.now());
     if (out.includes("released\n")) onReleased(performance.now());
