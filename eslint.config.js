@@ -4,7 +4,7 @@ import prettier from "eslint-config-prettier";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
-import serverValuesInUi from "./eslint/server-values-in-ui.js";
+import serverValuesInUi from "./scripts/lint/server-values-in-ui.js";
 
 export default tseslint.config(
   {
