@@ -177,6 +177,19 @@ export function logger(): Logger {
   return root;
 }
 
+/**
+ * Put another logger in the process's place (a test capturing lines through `createLogger` with
+ * its own stream); returns what puts the previous one back. Code that logs asks `logger()` or
+ * `jobLogger()` when it logs, so the replacement is seen at once.
+ */
+export function replaceLogger(next: Logger): () => void {
+  const previous = root;
+  root = next;
+  return () => {
+    root = previous;
+  };
+}
+
 /** A logger for one long-running job (settlement, e-mail outbox, webhooks…): `job` names it in each line. */
 export function jobLogger(job: string): Logger {
   return logger().child({ job });

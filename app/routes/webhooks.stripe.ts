@@ -12,7 +12,7 @@ import { recordWebhook } from "~/metrics.server";
 import { verifyWebhook, WebhookSignatureError } from "~/payments/stripe.server";
 import { processStripeEvent } from "~/payments/webhooks.server";
 
-const log = jobLogger("webhooks");
+const log = () => jobLogger("webhooks");
 const SAID = { processed: "appliquée", duplicate: "déjà reçue", ignored: "sans effet" } as const;
 
 export async function loader() {
@@ -31,21 +31,21 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     const reason = error instanceof WebhookSignatureError ? error.message : "invalid payload";
     recordWebhook(undefined, "invalid_signature");
-    log.warn({ reason }, "Notification Stripe refusée : signature invalide.");
+    log().warn({ reason }, "Notification Stripe refusée : signature invalide.");
     return new Response(`Signature invalide : ${reason}`, { status: 400 });
   }
   try {
     const outcome = await processStripeEvent(database().db, event);
     if (outcome === "processed") kickEmailDelivery();
     recordWebhook(event.type, outcome);
-    log.info(
+    log().info(
       { eventId: event.id, type: event.type, outcome },
       `Notification Stripe ${event.type} ${SAID[outcome]}.`,
     );
     return Response.json({ received: true, outcome }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     recordWebhook(event.type, "failed");
-    log.error(
+    log().error(
       { eventId: event.id, type: event.type, err: error },
       `Notification Stripe ${event.type} non appliquée ; Stripe la renverra.`,
     );

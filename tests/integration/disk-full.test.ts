@@ -12,12 +12,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { inspect } from "node:util";
 import { setupServer } from "msw/node";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseProblem } from "#db/database-errors";
 import { closeDatabase, database, initDatabase } from "~/db.server";
+import { createLogger, replaceLogger } from "~/logger.server";
 import { handlers } from "~/demo/index.server";
 import { makeEvent } from "~/demo/stripe-api.server";
 import { signPayload } from "~/demo/stripe-webhooks.server";
@@ -126,10 +128,15 @@ describe.skipIf(onPostgres)("a full disk (SQLite)", () => {
 
   it("the webhook route answers a 5xx (Stripe delivers it again) and logs the real cause", async () => {
     const free = fillTheDisk();
+    // The route logs through the platform's logger: capture its JSON lines.
     const logged: string[] = [];
-    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (typeof a === "string" ? a : inspect(a))).join(" "));
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logged.push(String(chunk));
+        done();
+      },
     });
+    const restore = replaceLogger(createLogger({ format: "json", level: "info" }, sink));
     try {
       const response = await untilFull(
         () => {
@@ -153,7 +160,7 @@ describe.skipIf(onPostgres)("a full disk (SQLite)", () => {
       const log = logged.join("\n");
       expect(log).toMatch(/SQLITE_FULL|database or disk is full/);
     } finally {
-      spy.mockRestore();
+      restore();
       free();
     }
   });
