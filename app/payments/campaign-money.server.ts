@@ -35,7 +35,7 @@ export interface CampaignMoney {
 }
 
 function statusList(statuses: readonly ContributionStatus[]): RawBuilder<unknown> {
-  return sql.join(statuses.map((s) => sql.lit(s)));
+  return sql.join(statuses.map((status) => sql.lit(status)));
 }
 
 /** `status in (…)` for a named set, on the contributions table (optionally aliased). */

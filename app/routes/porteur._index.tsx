@@ -16,14 +16,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = database().db;
   const [structures, campaigns] = await Promise.all([structuresOf(db, user.id), campaignsOf(db, user.id)]);
   return {
-    structures: structures.map((s) => ({
-      id: s.id,
-      name: s.name,
-      legalForm: legalFormName(s.legal_form),
-      registrationNumber: s.registration_number,
-      town: s.town,
-      territory: s.territory_name,
-      paymentsReady: canBePaid(s),
+    structures: structures.map((structure) => ({
+      id: structure.id,
+      name: structure.name,
+      legalForm: legalFormName(structure.legal_form),
+      registrationNumber: structure.registration_number,
+      town: structure.town,
+      territory: structure.territory_name,
+      paymentsReady: canBePaid(structure),
     })),
     campaigns: campaigns.map((c) => ({
       id: c.id,
