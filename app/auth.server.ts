@@ -16,6 +16,24 @@ import { config } from "./config.server";
 import { database } from "./db.server";
 import { sendEmailNow } from "./email.server";
 
+/** When the attempts recorded in `table` for this address or client happened, oldest first. */
+async function attemptTimes(
+  trx: Kysely<DB>,
+  table: "sign_in_requests" | "sign_in_failures",
+  by: "email" | "ip",
+  value: string,
+  since: string,
+): Promise<string[]> {
+  const rows = await trx
+    .selectFrom(table)
+    .select("created_at")
+    .where(by, "=", value)
+    .where("created_at", ">", since)
+    .orderBy("created_at")
+    .execute();
+  return rows.map((r) => r.created_at);
+}
+
 export const SIGN_IN_VALID_MS = 15 * 60_000;
 /** A citizen's session by default (SESSION_DAYS); staff sessions are shorter (STAFF_SESSION_HOURS). */
 export const SESSION_MS = 30 * 24 * 3600_000;
@@ -89,32 +107,12 @@ export async function requestSignIn(
   const wait = await db.transaction().execute(async (trx) => {
     await serializeOn(trx, "sign-in-requests");
     const [byEmail, byIp] = await Promise.all([
-      trx
-        .selectFrom("sign_in_requests")
-        .select("created_at")
-        .where("email", "=", email)
-        .where("created_at", ">", since)
-        .orderBy("created_at")
-        .execute(),
-      trx
-        .selectFrom("sign_in_requests")
-        .select("created_at")
-        .where("ip", "=", ip)
-        .where("created_at", ">", since)
-        .orderBy("created_at")
-        .execute(),
+      attemptTimes(trx, "sign_in_requests", "email", email, since),
+      attemptTimes(trx, "sign_in_requests", "ip", ip, since),
     ]);
     const waitMs = Math.max(
-      waitBelow(
-        byEmail.map((r) => r.created_at),
-        MAX_REQUESTS_PER_EMAIL,
-        now,
-      ),
-      waitBelow(
-        byIp.map((r) => r.created_at),
-        MAX_REQUESTS_PER_IP,
-        now,
-      ),
+      waitBelow(byEmail, MAX_REQUESTS_PER_EMAIL, now),
+      waitBelow(byIp, MAX_REQUESTS_PER_IP, now),
     );
     if (waitMs > 0) return waitMs;
     await trx
@@ -221,37 +219,17 @@ export async function verifySignInCode(
   return db.transaction().execute(async (trx): Promise<VerifyResult> => {
     await serializeOn(trx, "sign-in-codes");
     const [byIp, byEmail] = await Promise.all([
-      trx
-        .selectFrom("sign_in_failures")
-        .select("created_at")
-        .where("ip", "=", ip)
-        .where("created_at", ">", since)
-        .orderBy("created_at")
-        .execute(),
-      trx
-        .selectFrom("sign_in_failures")
-        .select("created_at")
-        .where("email", "=", email)
-        .where("created_at", ">", since)
-        .orderBy("created_at")
-        .execute(),
+      attemptTimes(trx, "sign_in_failures", "ip", ip, since),
+      attemptTimes(trx, "sign_in_failures", "email", email, since),
     ]);
-    const ipWait = waitBelow(
-      byIp.map((r) => r.created_at),
-      MAX_CODE_FAILURES_PER_IP,
-      now,
-    );
+    const ipWait = waitBelow(byIp, MAX_CODE_FAILURES_PER_IP, now);
     if (ipWait > 0)
       return {
         ok: false,
         status: 429,
         message: `Trop de codes erronés depuis votre connexion internet en peu de temps. Réessayez dans ${waitInFrench(ipWait)}. Le lien reçu par courriel, lui, reste valable.`,
       };
-    const emailWait = waitBelow(
-      byEmail.map((r) => r.created_at),
-      MAX_CODE_FAILURES_PER_EMAIL,
-      now,
-    );
+    const emailWait = waitBelow(byEmail, MAX_CODE_FAILURES_PER_EMAIL, now);
     if (emailWait > 0)
       return {
         ok: false,
