@@ -105,6 +105,8 @@ export interface RewardsTable {
   /** units held by open checkouts */
   held: ColumnType<number, number | undefined, number>;
   sold: ColumnType<number, number | undefined, number>;
+  /** what the reward is worth to the donor; it reduces the deductible amount of a tax receipt */
+  value_cents: ColumnType<number, number | undefined, number>;
 }
 
 export interface ContributionsTable {
@@ -306,8 +308,85 @@ export interface PlatformSettingsTable {
   updated_at: Instant;
 }
 
+export type ReceiptProfileStatus = "declared" | "verified" | "withdrawn";
+
+/** A structure's declaration that it may issue tax receipts, its mandate and staff's check. */
+export interface ReceiptProfilesTable {
+  organization_id: number;
+  status: ReceiptProfileStatus;
+  /** key of the status list in the tax-receipt domain module (intérêt général, utilité publique…) */
+  tax_status: string;
+  /** the CGI article that applies, e.g. « 200-1-b » */
+  cgi_article: string;
+  object: string;
+  street: string;
+  postal_code: string;
+  town: string;
+  /** one of siren / rna is required (Cerfa 11580*05) */
+  siren: string | null;
+  rna: string | null;
+  signer_name: string;
+  signer_role: string;
+  /** storage key of the signature image (app/storage.server.ts) */
+  signature_path: string | null;
+  /** the exact mandate text the holder accepted, with who and when */
+  mandate_text: string;
+  mandate_user_id: number;
+  mandate_at: Instant;
+  verified_by_user_id: number | null;
+  verified_at: Instant | null;
+  withdrawn_reason: string | null;
+  withdrawn_at: Instant | null;
+  updated_at: Instant;
+}
+
+/** A donor's request for a tax receipt, made with the contribution (individuals only). */
+export interface ReceiptRequestsTable {
+  contribution_id: number;
+  first_name: string;
+  last_name: string;
+  street: string;
+  postal_code: string;
+  town: string;
+  country: string;
+  created_at: Instant;
+}
+
+export interface ReceiptCountersTable {
+  organization_id: number;
+  year: number;
+  last_number: number;
+}
+
+export interface ReceiptsTable {
+  id: Generated<number>;
+  organization_id: number;
+  contribution_id: number;
+  /** calendar year of issue, Europe/Paris */
+  year: number;
+  /** 1, 2, 3… per organization and year, without gaps */
+  number: number;
+  /** the order number printed on the receipt, e.g. « 2027-0001 » */
+  order_number: string;
+  amount_cents: number;
+  deductible_cents: number;
+  /** every value printed on the receipt, frozen at issue (later profile edits change nothing) */
+  snapshot_json: string;
+  /** storage key of the issued PDF's bytes; pdf_sha256 is their hash */
+  pdf_path: string;
+  pdf_sha256: string;
+  status: "issued" | "cancelled";
+  issued_at: Instant;
+  cancelled_at: Instant | null;
+  cancel_reason: string | null;
+}
+
 export interface DB {
   platform_settings: PlatformSettingsTable;
+  receipt_profiles: ReceiptProfilesTable;
+  receipt_requests: ReceiptRequestsTable;
+  receipt_counters: ReceiptCountersTable;
+  receipts: ReceiptsTable;
   territories: TerritoriesTable;
   themes: ThemesTable;
   users: UsersTable;

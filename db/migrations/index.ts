@@ -15,6 +15,7 @@ import * as m0008 from "./0008_back_office";
 import * as m0009 from "./0009_money_path";
 import * as m0010 from "./0010_platform_settings";
 import * as m0011 from "./0011_sign_in_failures";
+import * as m0012 from "./0012_tax_receipts";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "0009_money_path": m0009,
   "0010_platform_settings": m0010,
   "0011_sign_in_failures": m0011,
+  "0012_tax_receipts": m0012,
 };
