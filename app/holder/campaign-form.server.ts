@@ -208,6 +208,9 @@ export function missingContent(c: {
   fundLinesTotalCents: number;
   fundLinesCount: number;
   goalCents: number;
+  /** the stored picture's name, null when there is none */
+  imagePath: string | null;
+  imageAlt: string | null;
 }): string[] {
   const missing: string[] = [];
   if (c.summary.trim() === "") missing.push("le résumé");
@@ -216,5 +219,8 @@ export function missingContent(c: {
   else if (c.fundLinesTotalCents !== c.goalCents) missing.push("des postes dont le total égale l'objectif");
   if (c.expectedResultsMd.trim() === "") missing.push("les résultats attendus");
   if (c.timetableMd.trim() === "") missing.push("le calendrier");
+  // Every public campaign has a picture, and its text alternative (cards, page, sharing).
+  if (!c.imagePath) missing.push("l’image du projet et sa description");
+  else if ((c.imageAlt ?? "").trim() === "") missing.push("la description de l’image");
   return missing;
 }

@@ -143,6 +143,8 @@ export async function ownCampaign(db: Kysely<DB>, userId: number, id: number) {
     fundLinesCount: fundLines.length,
     fundLinesTotalCents: fundLines.reduce((s, l) => s + l.amount_cents, 0),
     goalCents: c.goal_cents,
+    imagePath: c.image_path,
+    imageAlt: c.image_alt,
   });
   return {
     ...c,

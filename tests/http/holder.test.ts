@@ -45,6 +45,28 @@ afterAll(async () => {
 
 const endDate = () => addDays(parisCalendarDate(new Date()), 30);
 
+/** Upload a picture (multipart, as the editor's form does); the answer's status. */
+async function uploadPicture(id: number, alt: string, width = 900): Promise<number> {
+  const sharp = (await import("sharp")).default;
+  const bytes = await sharp({
+    create: { width, height: 500, channels: 3, background: { r: 200, g: 90, b: 40 } },
+  })
+    .jpeg()
+    .toBuffer();
+  const form = new FormData();
+  form.set("intent", "image");
+  form.set("image_alt", alt);
+  form.set("image", new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }), "photo.jpg");
+  const res = await fetch(`${server.url}/porteur/campagnes/${id}`, {
+    method: "POST",
+    body: form,
+    headers: { cookie: holder, origin: server.url },
+    redirect: "manual",
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
 function completeForm(over: Record<string, string> = {}): Record<string, string> {
   return {
     intent: "save",
@@ -146,7 +168,9 @@ describe("a holder's campaign", () => {
       form: { intent: "submit" },
     });
     expect(early.status).toBe(409);
-    expect(early.body).toContain("Avant de soumettre, complétez : les résultats attendus, le calendrier.");
+    expect(early.body).toContain(
+      "Avant de soumettre, complétez : les résultats attendus, le calendrier, l’image du projet et sa description.",
+    );
 
     expect(
       (
@@ -168,6 +192,22 @@ describe("a holder's campaign", () => {
       { label: "Rayonnages et chambre froide", amount_cents: 350_000 },
       { label: "Caisse et balance", amount_cents: 150_000 },
     ]);
+    // Complete, but without a picture: refused, and the campaign stays a draft.
+    const noPicture = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
+      cookie: holder,
+      form: { intent: "submit" },
+    });
+    expect(noPicture.status).toBe(409);
+    expect(noPicture.body).toContain("Avant de soumettre, complétez : l’image du projet et sa description.");
+    expect(db().prepare("select status from campaigns where id = ?").get(campaignId)).toEqual({
+      status: "draft",
+    });
+    // A picture without its text alternative is refused too (French message, 400), nothing stored.
+    expect(await uploadPicture(campaignId, "")).toBe(400);
+    expect(db().prepare("select image_path from campaigns where id = ?").get(campaignId)).toEqual({
+      image_path: null,
+    });
+    expect(await uploadPicture(campaignId, "Les rayonnages de l’épicerie, vus de l’entrée")).toBe(200);
     const preview = await client.call("GET", `/porteur/campagnes/${campaignId}/apercu`, { cookie: holder });
     expect(preview.status).toBe(200);
     expect(preview.body).toContain("cette page n&#x27;est pas publique");
