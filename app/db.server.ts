@@ -3,6 +3,7 @@
  * seeded once at boot; loaders and actions use `database()`.
  */
 import { migrateToLatest, openDatabase, type Database } from "#db/connection";
+import { seedDemoPictures } from "#db/seed/pictures";
 import { seedDatabase } from "#db/seed/seed";
 import { noteDatabaseUnavailable } from "./database-errors.server";
 
@@ -24,7 +25,11 @@ export async function initDatabase(options: InitOptions): Promise<Database> {
     onUnavailable: noteDatabaseUnavailable,
   });
   await migrateToLatest(opened.db);
-  if (options.seed) await seedDatabase(opened.db, { now: options.now });
+  if (options.seed) {
+    await seedDatabase(opened.db, { now: options.now });
+    // Every demo campaign has its picture (drawn once, kept in the file storage).
+    await seedDemoPictures(opened.db);
+  }
   current = opened;
   return opened;
 }

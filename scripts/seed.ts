@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { seedDemoPictures } from "../db/seed/pictures";
 import { seedDatabase } from "../db/seed/seed";
 import { parseCli } from "./cli";
 
@@ -40,6 +41,8 @@ try {
       ? `Données de démonstration chargées : ${result.campaigns} campagnes, ${result.contributions} contributions.`
       : "La base contient déjà des campagnes : rien n'a été ajouté.",
   );
+  const pictures = await seedDemoPictures(database.db);
+  if (pictures > 0) console.log(`Illustrations des campagnes de démonstration : ${pictures}.`);
 } finally {
   await database.close();
 }

@@ -64,6 +64,19 @@ export function CampaignCard({
   const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
     <article className="card">
+      {campaign.image ? (
+        <img
+          src={campaign.image.src}
+          alt={campaign.image.alt}
+          className="card__image"
+          width={1200}
+          height={630}
+          loading="lazy"
+          decoding="async"
+        />
+      ) : (
+        <div className="card__image card__image--none" aria-hidden="true" />
+      )}
       <div className="card__tags">
         <span className="tag">{campaign.themeName}</span>
         <span className="tag tag--territory">{campaign.territoryName}</span>

@@ -47,6 +47,13 @@ export interface CampaignCard {
   organizationName: string;
   town: string;
   budgetCitoyenYear: number | null;
+  /** the campaign's picture (required at submission; older campaigns may have none) */
+  image: { src: string; alt: string } | null;
+}
+
+/** The public address of a stored campaign picture, with its text alternative. */
+function campaignImage(path: string | null, alt: string | null): { src: string; alt: string } | null {
+  return path ? { src: `/images/campagnes/${path}`, alt: alt ?? "" } : null;
 }
 
 /**
@@ -54,7 +61,7 @@ export interface CampaignCard {
  * went live (its page is linked from e-mails, receipts and « Mes contributions »). One
  * cancelled before going live was never public and stays hidden.
  */
-function isPublicPage(eb: ExpressionBuilder<DB & { c: DB["campaigns"] }, "c">) {
+export function isPublicPage(eb: ExpressionBuilder<DB & { c: DB["campaigns"] }, "c">) {
   return eb.or([
     eb("c.status", "in", PUBLIC_STATES),
     eb.and([
@@ -86,6 +93,8 @@ function cardQuery(db: Kysely<DB>) {
       "c.starts_at",
       "c.ends_at",
       "c.budget_citoyen_year",
+      "c.image_path",
+      "c.image_alt",
       "t.name as territory_name",
       "th.name as theme_name",
       "o.name as organization_name",
@@ -120,6 +129,7 @@ function toCard(row: CardRow): CampaignCard {
     organizationName: row.organization_name,
     town: row.town,
     budgetCitoyenYear: row.budget_citoyen_year,
+    image: campaignImage(row.image_path, row.image_alt),
   };
 }
 
@@ -276,8 +286,6 @@ export async function getCampaignPage(
   const row = await cardQuery(db)
     .select([
       "c.story_md",
-      "c.image_path",
-      "c.image_alt",
       "c.expected_results_md",
       "c.timetable_md",
       "o.legal_form",
@@ -319,7 +327,6 @@ export async function getCampaignPage(
     ...card,
     isPublic: Boolean(Number(row.is_public)),
     storyMd: row.story_md,
-    image: row.image_path ? { src: `/images/campagnes/${row.image_path}`, alt: row.image_alt ?? "" } : null,
     expectedResultsMd: row.expected_results_md,
     timetableMd: row.timetable_md,
     commissionBps: commission.bps,
