@@ -12,6 +12,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { SeoDefaults } from "~/seo/defaults";
 import type { ReactNode } from "react";
 import stylesheet from "~/styles/app.css";
 import { getSessionUser } from "~/auth.server";
@@ -20,21 +21,24 @@ import { useNonce } from "~/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.ico", sizes: "48x48" },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "apple-touch-icon", href: "/apple-touch-icon.png" },
 ];
 
+// The description, canonical URL and sharing tags: <SeoDefaults /> below, or the route's own (app/seo).
 export const meta: MetaFunction = () => [
   { title: "Propulsons — financement participatif des projets solidaires du Pas-de-Calais" },
-  {
-    name: "description",
-    content:
-      "Soutenez les projets de l'économie sociale et solidaire du Pas-de-Calais : associations, coopératives et entreprises à finalité sociale.",
-  },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request);
-  return { demoMode: config().demoMode, user: user ? { email: user.email, role: user.role } : null };
+  return {
+    demoMode: config().demoMode,
+    user: user ? { email: user.email, role: user.role } : null,
+    // absolute URLs of canonical links and sharing tags (app/seo)
+    publicUrl: config().publicUrl,
+  };
 }
 
 function Header({ signedIn, staff }: { signedIn: boolean; staff: boolean }) {
@@ -54,6 +58,9 @@ function Header({ signedIn, staff }: { signedIn: boolean; staff: boolean }) {
             </li>
             <li>
               <NavLink to="/campagnes">Les projets</NavLink>
+            </li>
+            <li>
+              <NavLink to="/proposer-un-projet">Proposer un projet</NavLink>
             </li>
             <li>
               <NavLink to="/accessibilite">Accessibilité</NavLink>
@@ -122,6 +129,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        <SeoDefaults publicUrl={data?.publicUrl ?? ""} />
         <Links />
       </head>
       <body>

@@ -5,10 +5,18 @@ import { database } from "~/db.server";
 import { formatEuros, formatInteger } from "~/domain/format";
 import { liveCampaigns, recentSuccesses } from "~/models/campaigns.server";
 import { figuresFor } from "~/models/figures.server";
+import { DEFAULT_DESCRIPTION, publicUrlFrom, SEO_HANDLE, seoMeta } from "~/seo/meta";
 
-export const meta: MetaFunction = () => [
+export const meta: MetaFunction = ({ matches }) => [
+  ...seoMeta({
+    title: "Financement participatif des projets solidaires du Pas-de-Calais",
+    description: DEFAULT_DESCRIPTION,
+    base: publicUrlFrom(matches),
+    path: "/",
+  }).filter((d) => !("title" in d)),
   { title: "Propulsons — financement participatif des projets solidaires du Pas-de-Calais" },
 ];
+export const handle = SEO_HANDLE;
 
 export async function loader() {
   const { db } = database();
@@ -93,6 +101,20 @@ export default function Home() {
           </div>
         </section>
       ) : null}
+
+      <section className="container propose-block" aria-labelledby="propose-title">
+        <h2 id="propose-title">Vous portez un projet solidaire dans le Pas-de-Calais{"\u00a0"}?</h2>
+        <p>
+          Associations, coopératives, entreprises de l’économie sociale et solidaire{"\u00a0"}: présentez
+          votre projet aux habitants et collectez les fonds qui le lanceront. L’équipe du Département relit
+          chaque campagne avant sa mise en ligne, et vous accompagne.
+        </p>
+        <p>
+          <Link to="/proposer-un-projet" className="button">
+            Proposer un projet
+          </Link>
+        </p>
+      </section>
     </>
   );
 }

@@ -8,6 +8,7 @@ import {
 } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CampaignView } from "~/components/campaign-view";
+import { ShareLinks } from "~/components/share-links";
 import { getSessionUser } from "~/auth.server";
 import { contributionBounds } from "~/config.server";
 import { readContributionForm, validateContributionForm } from "~/payments/contribution-form.server";
@@ -16,14 +17,21 @@ import { database } from "~/db.server";
 import { renderMarkdown } from "~/markdown.server";
 import { publicNews } from "~/holder/news.server";
 import { campaignViewData } from "~/models/campaign-view.server";
+import { campaignPath } from "~/domain/paths";
+import { publicUrlFrom, SEO_HANDLE, seoMeta, shortDescription } from "~/seo/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   data
-    ? [
-        { title: `${data.campaign.title} — Propulsons` },
-        { name: "description", content: data.campaign.summary },
-      ]
+    ? seoMeta({
+        title: data.campaign.title,
+        description: shortDescription(data.campaign.summary),
+        base: publicUrlFrom(matches),
+        path: campaignPath(data.campaign.slug),
+        image: data.campaign.image,
+        type: "article",
+      })
     : [{ title: "Projet introuvable — Propulsons" }];
+export const handle = SEO_HANDLE;
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const slug = params.slug ?? "";
@@ -64,14 +72,19 @@ export default function CampaignPageRoute() {
   const { campaign, html, now, bounds, signedInEmail, news } = useLoaderData<typeof loader>();
   const formState = useActionData<typeof action>();
   return (
-    <CampaignView
-      campaign={campaign}
-      html={html}
-      now={now}
-      bounds={bounds}
-      signedInEmail={signedInEmail}
-      formState={formState}
-      news={news}
-    />
+    <>
+      <CampaignView
+        campaign={campaign}
+        html={html}
+        now={now}
+        bounds={bounds}
+        signedInEmail={signedInEmail}
+        formState={formState}
+        news={news}
+      />
+      <div className="container">
+        <ShareLinks path={campaignPath(campaign.slug)} title={campaign.title} />
+      </div>
+    </>
   );
 }

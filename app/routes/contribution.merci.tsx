@@ -4,6 +4,7 @@ import { database } from "~/db.server";
 import { formatDateTime, formatEuros } from "~/domain/format";
 import { thankYouPage } from "~/payments/thank-you.server";
 import { campaignPath } from "~/domain/paths";
+import { ShareLinks } from "~/components/share-links";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -119,6 +120,13 @@ export default function Thanks() {
             </li>
           </ul>
         </>
+      ) : null}
+      {d.state === "thanks" || d.state === "confirming" ? (
+        <ShareLinks
+          path={campaignPath(d.campaign.slug)}
+          title={d.campaign.title}
+          heading="Faites connaître le projet autour de vous"
+        />
       ) : null}
       <p>
         <Link to={campaignPath(d.campaign.slug)}>Revenir au projet « {d.campaign.title} »</Link>

@@ -13,6 +13,8 @@ import { requireOwnCampaign } from "~/holder/campaigns.server";
 import { holderContributions, perDay } from "~/holder/dashboard.server";
 import { getCampaignPage } from "~/models/campaigns.server";
 import { Select } from "~/components/form";
+import { ShareLinks } from "~/components/share-links";
+import { campaignPath } from "~/domain/paths";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -157,6 +159,15 @@ export default function Dashboard() {
         </div>
       </dl>
       <ProgressBar percent={c.percent} label={`${c.percent} % de l'objectif atteint`} />
+      {c.status === "live" ? (
+        <>
+          <p>
+            Votre campagne est en ligne{"\u00a0"}:{" "}
+            <Link to={campaignPath(c.slug)}>voir sa page publique</Link>.
+          </p>
+          <ShareLinks path={campaignPath(c.slug)} title={c.title} heading="Faites connaître votre campagne" />
+        </>
+      ) : null}
       {(c.status === "failed" || c.status === "cancelled") && c.refunds.receivedCount > 0 ? (
         <p role="status">
           {c.status === "cancelled" ? "Campagne annulée" : "Campagne non financée"}. Remboursements{"\u00a0"}:{" "}

@@ -8,15 +8,17 @@ import { BreakdownTable, FigureList, PeriodForm, YearChart, YearsTable } from "~
 import { database } from "~/db.server";
 import { parsePeriodParam, periodLabel, type Period } from "~/domain/figures";
 import { annualReport } from "~/models/figures.server";
+import { publicUrlFrom, SEO_HANDLE, seoMeta } from "~/seo/meta";
 
-export const meta: MetaFunction = () => [
-  { title: "Rapport annuel d'activité — Propulsons" },
-  {
-    name: "description",
-    content:
+export const meta: MetaFunction = ({ matches }) =>
+  seoMeta({
+    title: "Rapport annuel d'activité",
+    description:
       "Les chiffres clés de Propulsons, année par année : campagnes, montants collectés, citoyens impliqués, données ouvertes.",
-  },
-];
+    base: publicUrlFrom(matches),
+    path: "/rapport-annuel",
+  });
+export const handle = SEO_HANDLE;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   let asked: Period | null;
