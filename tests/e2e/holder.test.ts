@@ -393,6 +393,29 @@ async function createDraft(page: Page, title: string, options: { axe?: boolean }
 }
 
 /** Fields of the editor, found by their visible labels. */
+/** The campaign's picture, as a holder sends it: a file and its description, « Envoyer l'image ». */
+async function sendPicture(page: Page, id: number): Promise<void> {
+  const sharp = (await import("sharp")).default;
+  const buffer = await sharp({
+    create: { width: 900, height: 500, channels: 3, background: { r: 30, g: 110, b: 160 } },
+  })
+    .jpeg()
+    .toBuffer();
+  await page.getByLabel(/^Image \(JPEG, PNG ou WebP/).setInputFiles({
+    name: "atelier.jpg",
+    mimeType: "image/jpeg",
+    buffer,
+  });
+  await page
+    .getByLabel("Description de l'image (pour les personnes qui ne la voient pas)")
+    .fill("Des bénévoles devant l’atelier");
+  const sent = await postBy(page, `/porteur/campagnes/${id}`, () =>
+    page.getByRole("button", { name: "Envoyer l'image" }).click(),
+  );
+  expect(sent.status()).toBe(200);
+  await page.locator("main img.editor__image").waitFor();
+}
+
 function field(page: Page, label: string) {
   return page.getByLabel(label, { exact: true });
 }
@@ -681,7 +704,7 @@ describe("a new holder, with JavaScript", () => {
       expect(
         normalize(await page.getByRole("region", { name: "Soumettre pour validation" }).textContent()),
       ).toContain(
-        "Pour soumettre la campagne, complétez : le résumé, la présentation du projet, l'utilisation des fonds, poste par poste, les résultats attendus, le calendrier.",
+        "Pour soumettre la campagne, complétez : le résumé, la présentation du projet, l'utilisation des fonds, poste par poste, les résultats attendus, le calendrier, l’image du projet et sa description.",
       );
       await expectNoAxeViolations(page, "editeur-vide");
 
@@ -697,6 +720,11 @@ describe("a new holder, with JavaScript", () => {
       expect(await editorValues(page, c)).toEqual(typed(c));
       await expectOtherRowsEmpty(page, c);
       expectStored(id, c, "draft");
+      // Everything but the picture: still not complete.
+      expect(
+        normalize(await page.getByRole("region", { name: "Soumettre pour validation" }).textContent()),
+      ).toContain("Pour soumettre la campagne, complétez : l’image du projet et sa description.");
+      await sendPicture(page, id);
       // Complete now: the submit button can be pressed.
       await page
         .getByText(
@@ -938,6 +966,7 @@ describe("a new holder, without JavaScript", () => {
       expect(await page.locator(".error-summary").count()).toBe(0);
       expect(await editorValues(page, right)).toEqual(typed(right));
       expectStored(id, right, "draft");
+      await sendPicture(page, id);
 
       // Submitted: a redirect to the editor, locked.
       await page
