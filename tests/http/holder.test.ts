@@ -317,6 +317,18 @@ describe("a live campaign's dashboard and CSV export", () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<svg role="img" aria-labelledby="chart-caption"');
     expect(page.body).toContain("Voir les chiffres jour par jour");
+    // Live: the public page and the share links, from the public address.
+    const slug = (db().prepare("select slug from campaigns where id = ?").get(row.id) as { slug: string })
+      .slug;
+    const publicPage = `${server.url}/campagnes/${slug}`;
+    expect(page.body).toContain(
+      `<a data-discover="true" href="/campagnes/${slug}">voir sa page publique</a>`,
+    );
+    expect(page.body).toContain("Faites connaître votre campagne");
+    expect(page.body).toContain(`value="${publicPage}"`);
+    expect(page.body).toContain(
+      `href="https://www.facebook.com/sharer/sharer.php?u=${encodeURIComponent(publicPage)}" target="_blank" rel="noopener noreferrer"`,
+    );
     expect(
       (
         await client.call("GET", `/porteur/campagnes/${row.id}/tableau-de-bord?etat=pas-un-etat`, {
