@@ -142,8 +142,8 @@ export default function ProposeProject() {
         ) : (
           <>
             <p>
-              Connectez-vous avec votre adresse électronique{NBSP}: vous recevez un lien de connexion, sans
-              mot de passe. Votre espace porteur est créé à la première connexion.
+              Connectez-vous avec votre adresse électronique{NBSP}: vous recevez par courriel un code de
+              connexion, sans mot de passe. Votre espace porteur est créé à la première connexion.
             </p>
             <p>
               <Link to="/connexion?retour=%2Fporteur" className="button">
