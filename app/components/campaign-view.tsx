@@ -19,6 +19,7 @@ import { timeLeft } from "~/domain/time";
 import type { CampaignPage, RefundState } from "~/models/campaigns.server";
 import { contributorsPath } from "~/domain/paths";
 import { legalFormLabel } from "~/domain/legal-forms";
+import { TableScroll } from "~/components/table-scroll";
 
 const NBSP = "\u00a0";
 
@@ -199,31 +200,33 @@ export function CampaignView({
 
           <section aria-labelledby="funds-title">
             <h2 id="funds-title">À quoi servira l'argent</h2>
-            <table className="table">
-              <caption className="visually-hidden">Utilisation des fonds, poste par poste</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Poste</th>
-                  <th scope="col" className="num">
-                    Montant
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.fundLines.map((l, i) => (
-                  <tr key={i}>
-                    <td>{l.label}</td>
-                    <td className="num">{formatEuros(l.amountCents)}</td>
+            <TableScroll label="Utilisation des fonds">
+              <table className="table">
+                <caption className="visually-hidden">Utilisation des fonds, poste par poste</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Poste</th>
+                    <th scope="col" className="num">
+                      Montant
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
-                  <th scope="row">Total</th>
-                  <td className="num">{formatEuros(fundTotal)}</td>
-                </tr>
-              </tfoot>
-            </table>
+                </thead>
+                <tbody>
+                  {c.fundLines.map((l, i) => (
+                    <tr key={i}>
+                      <td>{l.label}</td>
+                      <td className="num">{formatEuros(l.amountCents)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <th scope="row">Total</th>
+                    <td className="num">{formatEuros(fundTotal)}</td>
+                  </tr>
+                </tfoot>
+              </table>
+            </TableScroll>
           </section>
 
           <section aria-labelledby="results-title">

@@ -3,6 +3,7 @@ import { Form } from "@remix-run/react";
 import { formatEuros, formatInteger, formatPercent } from "~/domain/format";
 import type { BreakdownRow, Figures } from "~/models/figures.server";
 import { Select } from "./form";
+import { TableScroll } from "~/components/table-scroll";
 
 export function FigureList({ f }: { f: Figures }) {
   const items: Array<[string, string]> = [
@@ -57,7 +58,7 @@ export function BreakdownTable({
     },
   );
   return (
-    <div className="table-scroll">
+    <TableScroll label={caption}>
       <table className="table">
         <caption>{caption}</caption>
         <thead>
@@ -93,7 +94,7 @@ export function BreakdownTable({
           </tr>
         </tfoot>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -162,7 +163,7 @@ export function YearsTable({ years, sinceLaunch }: { years: Figures[]; sinceLaun
     </tr>
   );
   return (
-    <div className="table-scroll">
+    <TableScroll label="Activité par année">
       <table className="table">
         <caption>
           Activité par année (une contribution compte l'année de son paiement, heure de Paris)
@@ -198,7 +199,7 @@ export function YearsTable({ years, sinceLaunch }: { years: Figures[]; sinceLaun
         </tbody>
         <tfoot>{row(sinceLaunch, "Depuis le lancement")}</tfoot>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

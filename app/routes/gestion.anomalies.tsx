@@ -6,6 +6,7 @@ import { database } from "~/db.server";
 import { CONTRIBUTION_STATUS_LABELS } from "~/domain/contribution-status";
 import { formatDateTime, formatEuros, formatInteger, plural } from "~/domain/format";
 import { attentionItems } from "~/staff/attention.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [
   { title: "Paiements à traiter — Espace Département — Propulsons" },
@@ -108,29 +109,31 @@ export default function Attention() {
               d'envoi (Resend) ; prévenez la personne par un autre moyen si le message était important
               (remboursement, virement).
             </p>
-            <table className="table">
-              <caption className="visually-hidden">Courriels non distribués</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Créé le</th>
-                  <th scope="col">Destinataire</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Tentatives</th>
-                  <th scope="col">Dernière erreur</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.emails.map((e) => (
-                  <tr key={e.id}>
-                    <td>{formatDateTime(e.createdAt)}</td>
-                    <td>{e.to}</td>
-                    <td>{e.kind}</td>
-                    <td>{e.attempts}</td>
-                    <td>{e.lastError ?? "—"}</td>
+            <TableScroll label="Courriels non distribués">
+              <table className="table">
+                <caption className="visually-hidden">Courriels non distribués</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Créé le</th>
+                    <th scope="col">Destinataire</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">Tentatives</th>
+                    <th scope="col">Dernière erreur</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {d.emails.map((e) => (
+                    <tr key={e.id}>
+                      <td>{formatDateTime(e.createdAt)}</td>
+                      <td>{e.to}</td>
+                      <td>{e.kind}</td>
+                      <td>{e.attempts}</td>
+                      <td>{e.lastError ?? "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </>
         )}
       </section>

@@ -28,6 +28,7 @@ import { canBePaid } from "~/domain/settlement";
 import { campaignPath } from "~/domain/paths";
 import { legalFormLabel } from "~/domain/legal-forms";
 import { campaignViewData } from "~/models/campaign-view.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   {
@@ -446,29 +447,31 @@ export default function StaffCampaign() {
 
         <section aria-labelledby="historique">
           <h2 id="historique">Historique</h2>
-          <table className="table">
-            <caption className="visually-hidden">
-              Historique de la campagne, du plus ancien au plus récent
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Événement</th>
-                <th scope="col">Par</th>
-                <th scope="col">Motif ou commentaire</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.history.map((h, i) => (
-                <tr key={i}>
-                  <td>{formatDateTime(h.at)}</td>
-                  <td>{h.what}</td>
-                  <td>{h.who}</td>
-                  <td className="pre-line">{h.reason ?? "—"}</td>
+          <TableScroll label="Historique de la campagne">
+            <table className="table">
+              <caption className="visually-hidden">
+                Historique de la campagne, du plus ancien au plus récent
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Date</th>
+                  <th scope="col">Événement</th>
+                  <th scope="col">Par</th>
+                  <th scope="col">Motif ou commentaire</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {d.history.map((h, i) => (
+                  <tr key={i}>
+                    <td>{formatDateTime(h.at)}</td>
+                    <td>{h.what}</td>
+                    <td>{h.who}</td>
+                    <td className="pre-line">{h.reason ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </section>
         <h2 id="contenu-campagne">Contenu de la campagne</h2>
       </div>

@@ -6,6 +6,7 @@ import { CAMPAIGN_STATES, STATE_LABELS, type CampaignState } from "~/domain/camp
 import { countOf, formatDate } from "~/domain/format";
 import { staffCampaignList } from "~/staff/moderation.server";
 import { Select } from "~/components/form";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [
   { title: "Campagnes — Espace Département — Propulsons" },
@@ -42,37 +43,39 @@ export default function StaffCampaigns() {
         </button>
       </Form>
       <p role="status">{countOf(d.campaigns.length, "campagne", "campagnes")}.</p>
-      <table className="table">
-        <caption className="visually-hidden">
-          Campagnes{d.status ? ` à l'état « ${STATE_LABELS[d.status]} »` : ""}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Campagne</th>
-            <th scope="col">Structure</th>
-            <th scope="col">État</th>
-            <th scope="col">Début</th>
-            <th scope="col">Fin</th>
-            <th scope="col">Budget Citoyen</th>
-            <th scope="col">Mise en avant</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.campaigns.map((c) => (
-            <tr key={c.id}>
-              <th scope="row">
-                <Link to={`/gestion/campagnes/${c.id}`}>{c.title}</Link>
-              </th>
-              <td>{c.organization}</td>
-              <td>{c.statusLabel}</td>
-              <td>{formatDate(c.starts_at)}</td>
-              <td>{formatDate(c.ends_at)}</td>
-              <td>{c.budget_citoyen_year ?? "—"}</td>
-              <td>{c.featured === 1 ? "Oui" : "—"}</td>
+      <TableScroll label="Campagnes">
+        <table className="table">
+          <caption className="visually-hidden">
+            Campagnes{d.status ? ` à l'état « ${STATE_LABELS[d.status]} »` : ""}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Campagne</th>
+              <th scope="col">Structure</th>
+              <th scope="col">État</th>
+              <th scope="col">Début</th>
+              <th scope="col">Fin</th>
+              <th scope="col">Budget Citoyen</th>
+              <th scope="col">Mise en avant</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {d.campaigns.map((c) => (
+              <tr key={c.id}>
+                <th scope="row">
+                  <Link to={`/gestion/campagnes/${c.id}`}>{c.title}</Link>
+                </th>
+                <td>{c.organization}</td>
+                <td>{c.statusLabel}</td>
+                <td>{formatDate(c.starts_at)}</td>
+                <td>{formatDate(c.ends_at)}</td>
+                <td>{c.budget_citoyen_year ?? "—"}</td>
+                <td>{c.featured === 1 ? "Oui" : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { contributionReference } from "~/domain/contribution-status";
 import { formatDate, formatEuros } from "~/domain/format";
 import { myContributions, myContributionState } from "~/models/my-contributions.server";
 import { campaignPath } from "~/domain/paths";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Mes contributions — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -45,42 +46,44 @@ export default function MyContributions() {
           <Link to="/campagnes?statut=en-cours">Découvrir les projets en cours</Link>
         </p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">
-            Vos contributions, de la plus récente à la plus ancienne
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Projet</th>
-              <th scope="col">Date</th>
-              <th scope="col" className="num">
-                Montant
-              </th>
-              <th scope="col">État</th>
-              <th scope="col">Reçu</th>
-            </tr>
-          </thead>
-          <tbody>
-            {contributions.map((k) => (
-              <tr key={k.id}>
-                <td>
-                  <Link to={campaignPath(k.campaign.slug)}>{k.campaign.title}</Link>
-                  {k.rewardTitle ? <div className="muted">Contrepartie : {k.rewardTitle}</div> : null}
-                </td>
-                <td>{formatDate(k.date)}</td>
-                <td className="num">{formatEuros(k.amountCents)}</td>
-                <td>{k.status}</td>
-                <td>
-                  {k.hasReceipt ? (
-                    <Link to={`/mon-compte/contributions/${k.id}`}>Reçu {k.reference}</Link>
-                  ) : (
-                    "—"
-                  )}
-                </td>
+        <TableScroll label="Vos contributions">
+          <table className="table">
+            <caption className="visually-hidden">
+              Vos contributions, de la plus récente à la plus ancienne
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Projet</th>
+                <th scope="col">Date</th>
+                <th scope="col" className="num">
+                  Montant
+                </th>
+                <th scope="col">État</th>
+                <th scope="col">Reçu</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {contributions.map((k) => (
+                <tr key={k.id}>
+                  <td>
+                    <Link to={campaignPath(k.campaign.slug)}>{k.campaign.title}</Link>
+                    {k.rewardTitle ? <div className="muted">Contrepartie : {k.rewardTitle}</div> : null}
+                  </td>
+                  <td>{formatDate(k.date)}</td>
+                  <td className="num">{formatEuros(k.amountCents)}</td>
+                  <td>{k.status}</td>
+                  <td>
+                    {k.hasReceipt ? (
+                      <Link to={`/mon-compte/contributions/${k.id}`}>Reçu {k.reference}</Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </div>
   );

@@ -7,6 +7,7 @@ import { formatDate } from "~/domain/format";
 import { campaignsOf, structuresOf } from "~/holder/structures.server";
 import { canBePaid } from "~/domain/settlement";
 import { legalFormName } from "~/domain/legal-forms";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Espace porteur de projet — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -101,38 +102,40 @@ export default function HolderHome() {
         {campaigns.length === 0 ? (
           <p>Aucune campagne pour le moment.</p>
         ) : (
-          <table className="table">
-            <caption className="visually-hidden">Vos campagnes et leur état</caption>
-            <thead>
-              <tr>
-                <th scope="col">Campagne</th>
-                <th scope="col">Structure</th>
-                <th scope="col">État</th>
-                <th scope="col">Fin de la collecte</th>
-              </tr>
-            </thead>
-            <tbody>
-              {campaigns.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link to={`/porteur/campagnes/${c.id}`}>{c.title}</Link>
-                    <div>
-                      <Link to={`/porteur/campagnes/${c.id}/tableau-de-bord`}>
-                        Tableau de bord<span className="visually-hidden"> de {c.title}</span>
-                      </Link>
-                      {" · "}
-                      <Link to={`/porteur/campagnes/${c.id}/actualites`}>
-                        Actualités<span className="visually-hidden"> de {c.title}</span>
-                      </Link>
-                    </div>
-                  </td>
-                  <td>{c.organization}</td>
-                  <td>{c.status}</td>
-                  <td>{formatDate(c.endsAt)}</td>
+          <TableScroll label="Vos campagnes et leur état">
+            <table className="table">
+              <caption className="visually-hidden">Vos campagnes et leur état</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Campagne</th>
+                  <th scope="col">Structure</th>
+                  <th scope="col">État</th>
+                  <th scope="col">Fin de la collecte</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {campaigns.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <Link to={`/porteur/campagnes/${c.id}`}>{c.title}</Link>
+                      <div>
+                        <Link to={`/porteur/campagnes/${c.id}/tableau-de-bord`}>
+                          Tableau de bord<span className="visually-hidden"> de {c.title}</span>
+                        </Link>
+                        {" · "}
+                        <Link to={`/porteur/campagnes/${c.id}/actualites`}>
+                          Actualités<span className="visually-hidden"> de {c.title}</span>
+                        </Link>
+                      </div>
+                    </td>
+                    <td>{c.organization}</td>
+                    <td>{c.status}</td>
+                    <td>{formatDate(c.endsAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </div>

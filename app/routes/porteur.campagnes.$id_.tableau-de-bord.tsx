@@ -15,6 +15,7 @@ import { getCampaignPage } from "~/models/campaigns.server";
 import { Select } from "~/components/form";
 import { ShareLinks } from "~/components/share-links";
 import { campaignPath } from "~/domain/paths";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -92,29 +93,31 @@ function Chart({ days }: { days: Array<{ day: string; count: number; cents: numb
       </figcaption>
       <details>
         <summary>Voir les chiffres jour par jour</summary>
-        <table className="table">
-          <caption className="visually-hidden">Contributions par jour</caption>
-          <thead>
-            <tr>
-              <th scope="col">Jour</th>
-              <th scope="col" className="num">
-                Contributions
-              </th>
-              <th scope="col" className="num">
-                Montant
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {days.map((d) => (
-              <tr key={d.day}>
-                <td>{formatDate(`${d.day}T12:00:00Z`)}</td>
-                <td className="num">{formatInteger(d.count)}</td>
-                <td className="num">{formatEuros(d.cents)}</td>
+        <TableScroll label="Contributions par jour">
+          <table className="table">
+            <caption className="visually-hidden">Contributions par jour</caption>
+            <thead>
+              <tr>
+                <th scope="col">Jour</th>
+                <th scope="col" className="num">
+                  Contributions
+                </th>
+                <th scope="col" className="num">
+                  Montant
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {days.map((d) => (
+                <tr key={d.day}>
+                  <td>{formatDate(`${d.day}T12:00:00Z`)}</td>
+                  <td className="num">{formatInteger(d.count)}</td>
+                  <td className="num">{formatEuros(d.cents)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </details>
     </figure>
   );
@@ -224,33 +227,35 @@ export default function Dashboard() {
           {plural(d.contributions.length, "contribution", "contributions")}.
         </p>
         {d.contributions.length > 0 ? (
-          <table className="table">
-            <caption className="visually-hidden">
-              Contributions, de la plus récente à la plus ancienne
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Nom</th>
-                <th scope="col" className="num">
-                  Montant
-                </th>
-                <th scope="col">Contrepartie</th>
-                <th scope="col">État</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.contributions.map((k) => (
-                <tr key={k.id}>
-                  <td>{formatDate(k.paidAt)}</td>
-                  <td>{k.name}</td>
-                  <td className="num">{formatEuros(k.amountCents)}</td>
-                  <td>{k.rewardTitle ?? "—"}</td>
-                  <td>{k.statusLabel}</td>
+          <TableScroll label="Contributions">
+            <table className="table">
+              <caption className="visually-hidden">
+                Contributions, de la plus récente à la plus ancienne
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Date</th>
+                  <th scope="col">Nom</th>
+                  <th scope="col" className="num">
+                    Montant
+                  </th>
+                  <th scope="col">Contrepartie</th>
+                  <th scope="col">État</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {d.contributions.map((k) => (
+                  <tr key={k.id}>
+                    <td>{formatDate(k.paidAt)}</td>
+                    <td>{k.name}</td>
+                    <td className="num">{formatEuros(k.amountCents)}</td>
+                    <td>{k.rewardTitle ?? "—"}</td>
+                    <td>{k.statusLabel}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         ) : null}
       </section>
     </div>
