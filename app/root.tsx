@@ -17,6 +17,7 @@ import type { ReactNode } from "react";
 import stylesheet from "~/styles/app.css";
 import { getSessionUser } from "~/auth.server";
 import { config } from "~/config.server";
+import { errorTexts } from "~/error-texts";
 import { useNonce } from "~/nonce";
 
 export const links: LinksFunction = () => [
@@ -26,9 +27,24 @@ export const links: LinksFunction = () => [
   { rel: "apple-touch-icon", href: "/apple-touch-icon.png" },
 ];
 
+/** The title and message of the error page the ErrorBoundary shows for `error`. */
+function errorPage(error: unknown): { title: string; message: string } {
+  if (!isRouteErrorResponse(error)) return errorTexts(500);
+  const texts = errorTexts(error.status);
+  // A 4xx may say why (a filter's French message, « Accès réservé. »); a 404 keeps its own words.
+  if (error.status !== 404 && error.status < 500 && typeof error.data === "string" && error.data)
+    return { title: texts.title, message: error.data };
+  return texts;
+}
+
 // The description, canonical URL and sharing tags: <SeoDefaults /> below, or the route's own (app/seo).
-export const meta: MetaFunction = () => [
-  { title: "Propulsons — financement participatif des projets solidaires du Pas-de-Calais" },
+// The one <title> of the page, error pages included (the ErrorBoundary renders none of its own).
+export const meta: MetaFunction = ({ error }) => [
+  {
+    title: error
+      ? `${errorPage(error).title} — Propulsons`
+      : "Propulsons — financement participatif des projets solidaires du Pas-de-Calais",
+  },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -159,22 +175,9 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  let title = "Une erreur est survenue";
-  let message = "Le service rencontre un problème. Veuillez réessayer dans quelques instants.";
-  if (isRouteErrorResponse(error)) {
-    if (error.status === 404) {
-      title = "Page introuvable";
-      message = "La page demandée n'existe pas ou n'est plus disponible.";
-    } else if (error.status >= 400 && error.status < 500) {
-      title = "Demande incorrecte";
-      message =
-        typeof error.data === "string" && error.data ? error.data : "La demande n'a pas pu être traitée.";
-    }
-  }
+  const { title, message } = errorPage(useRouteError());
   return (
     <div className="container page">
-      <title>{`${title} — Propulsons`}</title>
       <h1>{title}</h1>
       <p>{message}</p>
       <p>
