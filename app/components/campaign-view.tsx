@@ -109,160 +109,84 @@ export function CampaignView({
   return (
     <article className="container page campaign">
       {preview}
-      <header className="campaign__header">
-        <div className="card__tags">
-          <span className="tag">{c.themeName}</span>
-          <span className="tag tag--territory">{c.territoryName}</span>
-          <BudgetCitoyenBadge year={c.budgetCitoyenYear} />
-        </div>
-        <Title>{c.title}</Title>
-        <p className="campaign__org">
-          Porté par <strong>{c.organization.name}</strong> ({legalFormLabel(c.organization.legalForm)},{" "}
-          {c.organization.town})
-        </p>
-        <p className="campaign__summary">{c.summary}</p>
-      </header>
-
-      {c.status === "funded" ? (
-        <div className="outcome outcome--funded" role="status">
-          <h2>Campagne réussie</h2>
-          <p>
-            Objectif atteint : {formatEuros(c.collectedCents)} collectés auprès de{" "}
-            {formatInteger(c.contributorsCount)}{" "}
-            {plural(c.contributorsCount, "contributeur", "contributeurs")}, soit {formatPercent(c.percent)} de
-            l'objectif. Merci à toutes et à tous !
-          </p>
-        </div>
-      ) : null}
-      {c.status === "failed" ? (
-        <div className="outcome outcome--failed" role="status">
-          <h2>
-            {done
-              ? "Campagne non financée — tous les contributeurs sont remboursés"
-              : "Campagne non financée"}
-          </h2>
-          <p>
-            L'objectif de {formatEuros(c.goalCents)} n'a pas été atteint.{" "}
-            {done
-              ? "Comme pour toute campagne «\u00a0tout ou rien\u00a0», chaque contribution a été intégralement remboursée."
-              : c.refunds.receivedCount > 0
-                ? "Comme pour toute campagne «\u00a0tout ou rien\u00a0», chaque contribution reçue est à rembourser en totalité, sur le moyen de paiement utilisé."
-                : ""}
-          </p>
-          <RefundParagraph refunds={c.refunds} />
-        </div>
-      ) : null}
-      {c.status === "cancelled" ? (
-        <div className="outcome outcome--cancelled" role="status">
-          <h2>Campagne annulée</h2>
-          <p>
-            {c.cancellation
-              ? `L'équipe du Département a annulé cette campagne le ${formatDate(c.cancellation.at)}. La collecte est arrêtée.`
-              : "L'équipe du Département a annulé cette campagne. La collecte est arrêtée."}
-          </p>
-          {c.cancellation?.reason ? (
-            <p className="outcome__reason">
-              <strong>Motif{NBSP}:</strong> {c.cancellation.reason}
-            </p>
-          ) : null}
-          <RefundParagraph refunds={c.refunds} />
-        </div>
-      ) : null}
-      {c.status === "settling" ? (
-        <div className="outcome" role="status">
-          <h2>Collecte terminée</h2>
-          <p>La campagne est close ; son résultat est en cours de calcul.</p>
-        </div>
-      ) : null}
-
+      {/*
+        The DOM order is the reading and keyboard order on every screen: title and summary, picture,
+        outcome, then the collection panel with the contribution form, then the story. On a wide
+        screen the panel sits in a side column (grid areas, app/styles/app.css), next to the title.
+      */}
       <div className="campaign__layout">
-        <div className="campaign__main">
+        <header className="campaign__header">
+          <div className="card__tags">
+            <span className="tag">{c.themeName}</span>
+            <span className="tag tag--territory">{c.territoryName}</span>
+            <BudgetCitoyenBadge year={c.budgetCitoyenYear} />
+          </div>
+          <Title>{c.title}</Title>
+          <p className="campaign__org">
+            Porté par <strong>{c.organization.name}</strong> ({legalFormLabel(c.organization.legalForm)},{" "}
+            {c.organization.town})
+          </p>
+          <p className="campaign__summary">{c.summary}</p>
+        </header>
+        {/* The campaign's picture, right after its title. */}
+        <div className="campaign__media">
           {c.image ? (
             <img src={c.image.src} alt={c.image.alt} className="campaign__image" width={1600} height={900} />
           ) : null}
-          <section aria-labelledby="story-title">
-            <h2 id="story-title">Le projet</h2>
-            <div className="prose" dangerouslySetInnerHTML={{ __html: html.story }} />
-          </section>
-
-          {news.length > 0 ? (
-            <section aria-labelledby="news-title">
-              <h2 id="news-title">Actualités</h2>
-              {news.map((n) => (
-                <article key={n.id} className="news">
-                  <h3>{n.title}</h3>
-                  <p className="muted">le {formatDate(n.publishedAt)}</p>
-                  <div className="prose" dangerouslySetInnerHTML={{ __html: n.html }} />
-                </article>
-              ))}
-            </section>
-          ) : null}
-
-          <section aria-labelledby="funds-title">
-            <h2 id="funds-title">À quoi servira l'argent</h2>
-            <TableScroll label="Utilisation des fonds">
-              <table className="table">
-                <caption className="visually-hidden">Utilisation des fonds, poste par poste</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Poste</th>
-                    <th scope="col" className="num">
-                      Montant
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {c.fundLines.map((l, i) => (
-                    <tr key={i}>
-                      <td>{l.label}</td>
-                      <td className="num">{formatEuros(l.amountCents)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-                <tfoot>
-                  <tr>
-                    <th scope="row">Total</th>
-                    <td className="num">{formatEuros(fundTotal)}</td>
-                  </tr>
-                </tfoot>
-              </table>
-            </TableScroll>
-          </section>
-
-          <section aria-labelledby="results-title">
-            <h2 id="results-title">Résultats attendus</h2>
-            <div className="prose" dangerouslySetInnerHTML={{ __html: html.expectedResults }} />
-          </section>
-
-          <section aria-labelledby="timetable-title">
-            <h2 id="timetable-title">Calendrier</h2>
-            <div className="prose" dangerouslySetInnerHTML={{ __html: html.timetable }} />
-          </section>
-
-          <section aria-labelledby="contributors-title">
-            <h2 id="contributors-title">
-              {formatInteger(c.supportersCount)} {plural(c.supportersCount, "contributeur", "contributeurs")}
-            </h2>
-            {c.contributions.length === 0 ? (
-              <p>
-                {c.status === "live"
-                  ? "Soyez la première personne à soutenir ce projet !"
-                  : "Aucune contribution."}
-              </p>
-            ) : (
-              <ContributionList items={c.contributions} />
-            )}
-            {c.contributionsShown < c.contributionsTotal ? (
-              <p>
-                <Link to={contributorsPath(c.slug)}>
-                  Voir les {formatInteger(c.contributionsTotal)} contributions
-                  <span className="visually-hidden"> à « {c.title} »</span>
-                </Link>
-              </p>
-            ) : null}
-          </section>
         </div>
-
+        <div className="campaign__outcome">
+          {c.status === "funded" ? (
+            <div className="outcome outcome--funded" role="status">
+              <h2>Campagne réussie</h2>
+              <p>
+                Objectif atteint : {formatEuros(c.collectedCents)} collectés auprès de{" "}
+                {formatInteger(c.contributorsCount)}{" "}
+                {plural(c.contributorsCount, "contributeur", "contributeurs")}, soit{" "}
+                {formatPercent(c.percent)} de l'objectif. Merci à toutes et à tous !
+              </p>
+            </div>
+          ) : null}
+          {c.status === "failed" ? (
+            <div className="outcome outcome--failed" role="status">
+              <h2>
+                {done
+                  ? "Campagne non financée — tous les contributeurs sont remboursés"
+                  : "Campagne non financée"}
+              </h2>
+              <p>
+                L'objectif de {formatEuros(c.goalCents)} n'a pas été atteint.{" "}
+                {done
+                  ? "Comme pour toute campagne «\u00a0tout ou rien\u00a0», chaque contribution a été intégralement remboursée."
+                  : c.refunds.receivedCount > 0
+                    ? "Comme pour toute campagne «\u00a0tout ou rien\u00a0», chaque contribution reçue est à rembourser en totalité, sur le moyen de paiement utilisé."
+                    : ""}
+              </p>
+              <RefundParagraph refunds={c.refunds} />
+            </div>
+          ) : null}
+          {c.status === "cancelled" ? (
+            <div className="outcome outcome--cancelled" role="status">
+              <h2>Campagne annulée</h2>
+              <p>
+                {c.cancellation
+                  ? `L'équipe du Département a annulé cette campagne le ${formatDate(c.cancellation.at)}. La collecte est arrêtée.`
+                  : "L'équipe du Département a annulé cette campagne. La collecte est arrêtée."}
+              </p>
+              {c.cancellation?.reason ? (
+                <p className="outcome__reason">
+                  <strong>Motif{NBSP}:</strong> {c.cancellation.reason}
+                </p>
+              ) : null}
+              <RefundParagraph refunds={c.refunds} />
+            </div>
+          ) : null}
+          {c.status === "settling" ? (
+            <div className="outcome" role="status">
+              <h2>Collecte terminée</h2>
+              <p>La campagne est close ; son résultat est en cours de calcul.</p>
+            </div>
+          ) : null}
+        </div>
         <aside className="campaign__aside" aria-label="Collecte">
           <div className="panel">
             <p className="panel__collected">
@@ -382,6 +306,89 @@ export function CampaignView({
             <Link to="/campagnes">← Tous les projets</Link>
           </p>
         </aside>
+        <div className="campaign__main">
+          <section aria-labelledby="story-title">
+            <h2 id="story-title">Le projet</h2>
+            <div className="prose" dangerouslySetInnerHTML={{ __html: html.story }} />
+          </section>
+
+          {news.length > 0 ? (
+            <section aria-labelledby="news-title">
+              <h2 id="news-title">Actualités</h2>
+              {news.map((n) => (
+                <article key={n.id} className="news">
+                  <h3>{n.title}</h3>
+                  <p className="muted">le {formatDate(n.publishedAt)}</p>
+                  <div className="prose" dangerouslySetInnerHTML={{ __html: n.html }} />
+                </article>
+              ))}
+            </section>
+          ) : null}
+
+          <section aria-labelledby="funds-title">
+            <h2 id="funds-title">À quoi servira l'argent</h2>
+            <TableScroll label="Utilisation des fonds">
+              <table className="table">
+                <caption className="visually-hidden">Utilisation des fonds, poste par poste</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Poste</th>
+                    <th scope="col" className="num">
+                      Montant
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {c.fundLines.map((l, i) => (
+                    <tr key={i}>
+                      <td>{l.label}</td>
+                      <td className="num">{formatEuros(l.amountCents)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <th scope="row">Total</th>
+                    <td className="num">{formatEuros(fundTotal)}</td>
+                  </tr>
+                </tfoot>
+              </table>
+            </TableScroll>
+          </section>
+
+          <section aria-labelledby="results-title">
+            <h2 id="results-title">Résultats attendus</h2>
+            <div className="prose" dangerouslySetInnerHTML={{ __html: html.expectedResults }} />
+          </section>
+
+          <section aria-labelledby="timetable-title">
+            <h2 id="timetable-title">Calendrier</h2>
+            <div className="prose" dangerouslySetInnerHTML={{ __html: html.timetable }} />
+          </section>
+
+          <section aria-labelledby="contributors-title">
+            <h2 id="contributors-title">
+              {formatInteger(c.supportersCount)} {plural(c.supportersCount, "contributeur", "contributeurs")}
+            </h2>
+            {c.contributions.length === 0 ? (
+              <p>
+                {c.status === "live"
+                  ? "Soyez la première personne à soutenir ce projet !"
+                  : "Aucune contribution."}
+              </p>
+            ) : (
+              <ContributionList items={c.contributions} />
+            )}
+            {c.contributionsShown < c.contributionsTotal ? (
+              <p>
+                <Link to={contributorsPath(c.slug)}>
+                  Voir les {formatInteger(c.contributionsTotal)} contributions
+                  <span className="visually-hidden"> à « {c.title} »</span>
+                </Link>
+              </p>
+            ) : null}
+          </section>
+        </div>
       </div>
     </article>
   );
