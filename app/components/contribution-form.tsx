@@ -1,4 +1,4 @@
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, useLocation, useNavigation } from "@remix-run/react";
 import { formatEuros, formatInteger } from "~/domain/format";
 import { Checkbox, describedBy, ErrorSummary, Field, FieldError, TextArea } from "./form";
 
@@ -46,6 +46,7 @@ export function ContributionForm({
   state: ContributionFormState | undefined;
 }) {
   const navigation = useNavigation();
+  const location = useLocation();
   const busy = navigation.state === "submitting";
   const v = state?.values;
   const errors = state?.errors ?? {};
@@ -63,7 +64,13 @@ export function ContributionForm({
         </p>
       ) : null}
       <ErrorSummary entries={summary} heading="h3" />
-      <Form method="post" noValidate preventScrollReset={false}>
+      {/* The answer opens at #contribuer: without JavaScript its error summary is on the first screen. */}
+      <Form
+        method="post"
+        action={`${location.pathname}${location.search}#contribuer`}
+        noValidate
+        preventScrollReset={false}
+      >
         {rewards.length > 0 ? (
           <fieldset aria-describedby={describedBy("c-contrepartie", { error: errors.contrepartie })}>
             <legend id="c-contrepartie">Contrepartie</legend>

@@ -8,7 +8,14 @@
  * aria-invalid when it has an error. The error summary links to the fields by their id.
  * Plain elements, no state: the forms work without JavaScript.
  */
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import {
+  useEffect,
+  useRef,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
 import { formatInteger } from "~/domain/format";
 
 export const hintId = (id: string) => `${id}-hint`;
@@ -190,9 +197,16 @@ export function ErrorSummary({
    */
   message?: string;
 }) {
-  if (entries.length === 0 && !message) return null;
+  const ref = useRef<HTMLDivElement>(null);
+  const shown = entries.length > 0 || Boolean(message);
+  const what = `${message ?? ""}|${entries.map((e) => `${e.target}:${e.message}`).join("|")}`;
+  // With JavaScript, the summary takes the focus (and so comes into view) each time it changes.
+  useEffect(() => {
+    if (shown) ref.current?.focus();
+  }, [shown, what]);
+  if (!shown) return null;
   return (
-    <div className="error-summary" role="alert" tabIndex={-1}>
+    <div className="error-summary" role="alert" tabIndex={-1} ref={ref}>
       {message ? (
         <p>{message}</p>
       ) : (
