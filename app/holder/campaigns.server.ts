@@ -2,8 +2,7 @@
  * A holder's campaigns: create a draft, read it, save it, submit it. Ownership
  * is checked in every function (another holder's campaign is « not found »).
  */
-import crypto from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/schema";
 import { requireUser } from "~/auth.server";
 import { database } from "~/db.server";
@@ -26,6 +25,24 @@ export function slugify(title: string): string {
   );
 }
 
+/**
+ * The public address a campaign titled `title` gets: slugify(title), or with « -2 », « -3 »… when
+ * another campaign has it. The campaign `ownId` keeps the address it already has if it fits the title.
+ */
+export async function freeSlug(db: Kysely<DB>, title: string, ownId: number | null): Promise<string> {
+  const base = slugify(title);
+  const taken = await db
+    .selectFrom("campaigns")
+    .select(["id", "slug"])
+    .where((eb) => eb.or([eb("slug", "=", base), eb("slug", "like", `${base}-%`)]))
+    .execute();
+  const own = taken.find((t) => t.id === ownId)?.slug;
+  if (own !== undefined && (own === base || new RegExp(`^${base}-\\d+$`).test(own))) return own;
+  const others = new Set(taken.filter((t) => t.id !== ownId).map((t) => t.slug));
+  if (!others.has(base)) return base;
+  for (let n = 2; ; n++) if (!others.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
 export async function createDraft(
   db: Kysely<DB>,
   userId: number,
@@ -42,9 +59,7 @@ export async function createDraft(
       .executeTakeFirst();
     if (!org) return null;
     const theme = await trx.selectFrom("themes").select("id").orderBy("position").executeTakeFirstOrThrow();
-    let slug = slugify(title);
-    if (await trx.selectFrom("campaigns").select("id").where("slug", "=", slug).executeTakeFirst())
-      slug = `${slug}-${crypto.randomBytes(3).toString("hex")}`;
+    const slug = await freeSlug(trx, title, null);
     const at = now.toISOString();
     const campaign = await trx
       .insertInto("campaigns")
@@ -164,7 +179,49 @@ export async function saveCampaign(
   data: CampaignData,
   now = new Date(),
 ): Promise<SaveResult> {
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute((trx) => saveInTransaction(trx, userId, id, data, now));
+}
+
+/** Thrown inside a transaction to roll it back and answer `result`. */
+class Refused extends Error {
+  constructor(readonly result: { ok: false; message: string }) {
+    super(result.message);
+  }
+}
+
+/**
+ * « Soumettre »: save what is on screen, then submit it, in one transaction. If the saved version
+ * cannot be submitted (content missing, wrong state), nothing is written.
+ */
+export async function saveAndSubmitCampaign(
+  db: Kysely<DB>,
+  userId: number,
+  id: number,
+  data: CampaignData,
+  now = new Date(),
+): Promise<SaveResult> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const saved = await saveInTransaction(trx, userId, id, data, now);
+      if (!saved.ok) throw new Refused(saved);
+      const submitted = await submitInTransaction(trx, userId, id, now);
+      if (!submitted.ok) throw new Refused(submitted);
+      return submitted;
+    });
+  } catch (error) {
+    if (error instanceof Refused) return error.result;
+    throw error;
+  }
+}
+
+async function saveInTransaction(
+  trx: Transaction<DB>,
+  userId: number,
+  id: number,
+  data: CampaignData,
+  now: Date,
+): Promise<SaveResult> {
+  {
     const c = await trx
       .selectFrom("campaigns as c")
       .innerJoin("organizations as o", "o.id", "c.organization_id")
@@ -194,10 +251,13 @@ export async function saveCampaign(
     const theme = data.theme
       ? await trx.selectFrom("themes").select("id").where("slug", "=", data.theme).executeTakeFirst()
       : undefined;
+    // The public address follows the title until approval (then shared links must keep working).
+    const slug = await freeSlug(trx, data.title, id);
     await trx
       .updateTable("campaigns")
       .set({
         title: data.title,
+        slug,
         summary: data.summary,
         story_md: data.storyMd,
         goal_cents: data.goalCents,
@@ -241,7 +301,7 @@ export async function saveCampaign(
         .execute();
     }
     return { ok: true as const };
-  });
+  }
 }
 
 export type ImageUpdate =
@@ -288,14 +348,23 @@ export async function submitCampaign(
   id: number,
   now = new Date(),
 ): Promise<SaveResult> {
-  const c = await ownCampaign(db, userId, id);
+  return db.transaction().execute((trx) => submitInTransaction(trx, userId, id, now));
+}
+
+async function submitInTransaction(
+  trx: Transaction<DB>,
+  userId: number,
+  id: number,
+  now: Date,
+): Promise<SaveResult> {
+  const c = await ownCampaign(trx, userId, id);
   if (!c) return { ok: false, message: "Campagne introuvable." };
   if (c.missing.length > 0)
     return { ok: false, message: `Avant de soumettre, complétez : ${c.missing.join(", ")}.` };
   const event = c.status === "changes_requested" ? "resubmit" : "submit";
   if (c.status !== "draft" && c.status !== "changes_requested")
     return { ok: false, message: "Cette campagne a déjà été soumise." };
-  await applyCampaignEvent(db, {
+  await applyCampaignEvent(trx, {
     campaignId: id,
     event,
     actor: "holder",

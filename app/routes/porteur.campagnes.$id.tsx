@@ -29,9 +29,9 @@ import {
 } from "~/holder/campaign-form.server";
 import {
   requireOwnCampaign,
+  saveAndSubmitCampaign,
   saveCampaign,
   setCampaignImage,
-  submitCampaign,
 } from "~/holder/campaigns.server";
 import { MAX_IMAGE_BYTES } from "~/holder/images.server";
 import { listTerritories, listThemes } from "~/models/campaigns.server";
@@ -114,12 +114,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       );
     return data({ values: null, errors: {}, message: null, saved: true });
   }
-  if (form.get("intent") === "submit") {
-    const submitted = await submitCampaign(db, user.id, id);
-    if (!submitted.ok)
-      return data({ values: null, errors: {}, message: submitted.message, saved: false }, { status: 409 });
-    return redirect(`/porteur/campagnes/${id}?soumise=1`);
-  }
+  const submitting = form.get("intent") === "submit";
+  // Only a draft (or one sent back for changes) can be submitted; anything else is refused as is.
+  if (submitting && !holderEditing(c.status).editable)
+    return data(
+      { values: null, errors: {}, message: "Cette campagne a déjà été soumise.", saved: false },
+      { status: 409 },
+    );
   const values = readCampaignForm(form);
   const [territories, themes] = await Promise.all([listTerritories(db), listThemes(db)]);
   const checked = validateCampaign(values, {
@@ -128,6 +129,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
   if (!checked.ok)
     return data({ values, errors: checked.errors, message: null, saved: false }, { status: 400 });
+  if (submitting) {
+    // « Soumettre » saves what is on screen and submits it, in one transaction (nothing if refused).
+    const submitted = await saveAndSubmitCampaign(db, user.id, id, checked.data);
+    if (!submitted.ok)
+      return data(
+        { values, errors: {}, message: `${submitted.message} Rien n’a été enregistré.`, saved: false },
+        { status: 409 },
+      );
+    return redirect(`/porteur/campagnes/${id}?soumise=1`);
+  }
   const saved = await saveCampaign(db, user.id, id, checked.data);
   if (!saved.ok) return data({ values, errors: {}, message: saved.message, saved: false }, { status: 409 });
   return data({ values: null, errors: {}, message: null, saved: true });
@@ -182,7 +193,7 @@ export default function Editor() {
         <Link to={`/porteur/campagnes/${d.id}/apercu`}>Aperçu de la page publique</Link>
       </p>
 
-      <Form method="post" noValidate>
+      <Form method="post" noValidate id="campaign-form">
         <fieldset disabled={locked && !d.storyOnly}>
           <legend className="visually-hidden">Contenu de la campagne</legend>
           <Field
@@ -406,17 +417,10 @@ export default function Editor() {
           ) : (
             <p>La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.</p>
           )}
-          <Form method="post">
-            <button
-              type="submit"
-              name="intent"
-              value="submit"
-              className="button"
-              disabled={d.missing.length > 0}
-            >
-              {d.status === "changes_requested" ? "Soumettre à nouveau" : "Soumettre pour validation"}
-            </button>
-          </Form>
+          {/* Part of the campaign form (form=…): what is on screen is saved, then submitted. */}
+          <button type="submit" form="campaign-form" name="intent" value="submit" className="button">
+            {d.status === "changes_requested" ? "Soumettre à nouveau" : "Soumettre pour validation"}
+          </button>
         </section>
       ) : null}
     </div>

@@ -163,9 +163,10 @@ describe("a holder's campaign", () => {
     });
     expect(partial.status).toBe(200);
     expect(partial.body).toContain("Modifications enregistrées.");
+    // « Soumettre » sends the form: what is on screen is saved and submitted, or nothing is.
     const early = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
       cookie: holder,
-      form: { intent: "submit" },
+      form: completeForm({ intent: "submit", resultats: "", calendrier: "" }),
     });
     expect(early.status).toBe(409);
     expect(early.body).toContain(
@@ -216,7 +217,7 @@ describe("a holder's campaign", () => {
 
     const submitted = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
       cookie: holder,
-      form: { intent: "submit" },
+      form: completeForm({ intent: "submit" }),
     });
     expect(submitted.status).toBe(302);
     const status = db().prepare("select status from campaigns where id = ?").get(campaignId);
