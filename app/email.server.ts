@@ -12,6 +12,7 @@
  * msw answers api.resend.com (app/demo/resend-api.server.ts), keeping each message in a
  * local outbox file.
  */
+import { frenchHtml, frenchText } from "~/domain/typography";
 import { createElement, type ReactElement } from "react";
 import { render, toPlainText } from "@react-email/render";
 import type { Kysely, Transaction } from "kysely";
@@ -122,13 +123,14 @@ export async function renderEmail(message: EmailMessage): Promise<RenderedEmail>
   const template = (EMAILS as Record<string, Template | undefined>)[message.kind];
   if (!template) throw new Error(`Unknown email kind: ${String((message as { kind: unknown }).kind)}`);
   const data = message.data as never;
-  const subject = template.subject(data);
+  // French typography (no-break spaces, ’) on every subject and text, whatever the template wrote.
+  const subject = frenchText(template.subject(data));
   const element = createElement(
     template.component as unknown as (props: Record<string, unknown>) => ReactElement,
     data as Record<string, unknown>,
   );
   // Same react-dom 18 NUL-byte defect as the pages (see app/entry.server.tsx).
-  const html = (await render(element)).replaceAll("\u0000", "");
+  const html = frenchHtml((await render(element)).replaceAll("\u0000", ""));
   return { subject, html, text: toPlainText(html, PLAIN_TEXT_OPTIONS) };
 }
 

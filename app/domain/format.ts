@@ -3,15 +3,17 @@
  * in Europe/Paris. Pure functions.
  */
 import { assertCents } from "./money";
+import { frenchDate, frenchDateTime, frenchInteger } from "./typography";
+
+// Plurals and counted nouns live with the rest of the typography (app/domain/typography.ts).
+export { countOf, plural } from "./typography";
 
 export const TIME_ZONE = "Europe/Paris";
 const NBSP = "\u00a0";
 
-const integerFormat = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
-
 /** A whole number with French digit grouping: 5 852 → « 5 852 » (narrow no-break space). */
 export function formatInteger(value: number): string {
-  return integerFormat.format(value);
+  return frenchInteger(value);
 }
 
 /**
@@ -53,38 +55,12 @@ export function formatPercent(value: number): string {
   return formatInteger(value) + NBSP + "%";
 }
 
-const dateFormat = new Intl.DateTimeFormat("fr-FR", {
-  timeZone: TIME_ZONE,
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-});
-
-const dateTimeFormat = new Intl.DateTimeFormat("fr-FR", {
-  timeZone: TIME_ZONE,
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-
-/** « 31 mars 2026 » (Europe/Paris). */
+/** « 31 mars 2026 », « 1er décembre 2026 » (Europe/Paris). */
 export function formatDate(instant: Date | string): string {
-  return dateFormat.format(typeof instant === "string" ? new Date(instant) : instant);
+  return frenchDate(instant);
 }
 
-/** « 31 mars 2026 à 23:59 » (Europe/Paris). */
+/** « 31 mars 2026 à 23 h 59 », « 1er décembre 2026 à 9 h » (Europe/Paris). */
 export function formatDateTime(instant: Date | string): string {
-  return dateTimeFormat.format(typeof instant === "string" ? new Date(instant) : instant);
-}
-
-/** French plural helper: plural(2, "contributeur", "contributeurs"). */
-export function plural(count: number, one: string, many: string): string {
-  return Math.abs(count) < 2 ? one : many;
-}
-
-/** A counted noun: countOf(0, "erreur", "erreurs") → « 0 erreur », countOf(1 200, …) → « 1 200 erreurs ». */
-export function countOf(count: number, one: string, many: string): string {
-  return `${formatInteger(count)} ${plural(count, one, many)}`;
+  return frenchDateTime(instant);
 }

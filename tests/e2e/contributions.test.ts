@@ -416,7 +416,9 @@ describe("contribution with JavaScript", () => {
 
       // The receipt and the project holder's notification.
       const receipt = await waitForMessage((m) => m.to.includes(email), `receipt for ${email}`);
-      expect(receipt.subject).toBe(`Merci ! Votre contribution à «${NBSP}${c.title}${NBSP}» est confirmée`);
+      expect(receipt.subject).toBe(
+        `Merci\u202f! Votre contribution à «${NBSP}${c.title}${NBSP}» est confirmée`,
+      );
       expect(messageText(receipt)).toContain(normalize(euros(2500)));
       expect(messageText(receipt)).toContain(reference!);
       expect(receipt.html).toContain(reference!);

@@ -631,13 +631,13 @@ async function expectListed(
 
 /** The holder's status e-mail « Votre campagne « … » : en attente de validation », with the editor's link. */
 async function expectWaitingEmail(email: string, id: number, title: string): Promise<void> {
-  const subject = `Votre campagne «${NBSP}${title}${NBSP}» : en attente de validation`;
+  const subject = `Votre campagne «${NBSP}${title}${NBSP}»\u00a0: en attente de validation`;
   const message = await waitForMessage(email, (m) => m.subject === subject, `« ${subject} » e-mail`);
   expect(message.to).toEqual([email]);
   expect(message.subject).toContain("en attente de validation");
   expect(message.html ?? "").toContain(`href="${server.url}/porteur/campagnes/${id}"`);
   expect(normalize(message.text)).toContain(
-    "Votre campagne est transmise à l'équipe du Département, qui va la relire.",
+    "Votre campagne est transmise à l’équipe du Département, qui va la relire.",
   );
   // Exactly one such message (the outbox row is sent once).
   expect(readOutbox(outboxFile).filter((m) => m.subject === subject)).toHaveLength(1);

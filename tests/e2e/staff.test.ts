@@ -404,7 +404,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
   });
 
   it("the holder reads the e-mail, changes the summary in the editor, saves and submits again", async () => {
-    const subject = `Votre campagne «\u00a0${TITLE}\u00a0» : modifications demandées`;
+    const subject = `Votre campagne «\u00a0${TITLE}\u00a0»\u00a0: modifications demandées`;
     const mail = await waitForMessage(
       HOLDER_EMAIL,
       (m) => m.subject === subject,
@@ -474,14 +474,14 @@ describe("moderation of a submitted campaign, from the change request to the cam
       );
     });
 
-    const again = `Votre campagne «\u00a0${TITLE}\u00a0» : en attente de validation`;
+    const again = `Votre campagne «\u00a0${TITLE}\u00a0»\u00a0: en attente de validation`;
     const resubmitted = await waitForMessage(
       HOLDER_EMAIL,
       (m) => m.subject === again,
       "« en attente de validation » e-mail",
     );
     expect(normalize(resubmitted.text)).toContain(
-      "Votre campagne modifiée est transmise à nouveau à l'équipe du Département pour relecture.",
+      "Votre campagne modifiée est transmise à nouveau à l’équipe du Département pour relecture.",
     );
   });
 

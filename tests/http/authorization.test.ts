@@ -269,8 +269,8 @@ describe("signing in over HTTP", () => {
         .replace(/\/build\/[^"]+/g, "")
         .replace(/ nonce="[^"]*"/g, "");
     expect(strip(known, holderEmail)).toBe(strip(other, unknown));
-    expect(latestMailTo(holderEmail).subject).toMatch(/^Votre code de connexion à Propulsons : \d{6}$/);
-    expect(latestMailTo(unknown).subject).toMatch(/^Votre code de connexion à Propulsons : \d{6}$/);
+    expect(latestMailTo(holderEmail).subject).toMatch(/^Votre code de connexion à Propulsons\u00a0: \d{6}$/);
+    expect(latestMailTo(unknown).subject).toMatch(/^Votre code de connexion à Propulsons\u00a0: \d{6}$/);
     expect(count("select count(*) n from users where email = ?", unknown)).toBe(0);
   });
 });

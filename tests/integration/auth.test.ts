@@ -132,7 +132,7 @@ describe("asking for a sign-in e-mail", () => {
     expect(sent).toHaveLength(1);
     expect(readOutbox(OUTBOX).length).toBe(before + 1);
     const { code, link, message } = latestSignIn(who.email);
-    expect(message.subject).toBe(`Votre code de connexion à Propulsons : ${code}`);
+    expect(message.subject).toBe(`Votre code de connexion à Propulsons\u00a0: ${code}`);
     expect(code).toMatch(/^\d{6}$/);
     expect(link).toMatch(/^https:\/\/propulsons\.example\/connexion\/verifier\?jeton=[A-Za-z0-9_-]{20,100}$/);
     expect(message.html).toContain(code);
@@ -184,8 +184,12 @@ describe("asking for a sign-in e-mail", () => {
     expect(a).toEqual(b);
     expect(a).toEqual({ ok: true });
     // both receive the same kind of e-mail
-    expect(mailsTo(known.email).at(-1)?.subject).toMatch(/^Votre code de connexion à Propulsons : \d{6}$/);
-    expect(mailsTo(unknown.email).at(-1)?.subject).toMatch(/^Votre code de connexion à Propulsons : \d{6}$/);
+    expect(mailsTo(known.email).at(-1)?.subject).toMatch(
+      /^Votre code de connexion à Propulsons\u00a0: \d{6}$/,
+    );
+    expect(mailsTo(unknown.email).at(-1)?.subject).toMatch(
+      /^Votre code de connexion à Propulsons\u00a0: \d{6}$/,
+    );
 
     // Asking creates no account.
     expect(await db().selectFrom("users").select("id").where("email", "=", unknown.email).execute()).toEqual(

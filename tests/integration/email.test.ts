@@ -110,20 +110,20 @@ describe("email outbox", () => {
     expect(message.from).toBe("Propulsons <ne-pas-repondre@propulsons.example>");
     expect(message.idempotencyKey).toBe("receipt:42");
     expect(message.subject).toBe(
-      `Merci ! Votre contribution à «${NBSP}Une épicerie solidaire à Lens${NBSP}» est confirmée`,
+      `Merci\u202f! Votre contribution à «${NBSP}Une épicerie solidaire à Lens${NBSP}» est confirmée`,
     );
     expect(message.html).toContain('lang="fr"');
     const text = message.text!;
-    expect(text).toContain(`Montant : 25${NBSP}€`);
+    expect(text).toContain(`Montant\u00a0: 25${NBSP}€`);
     expect(message.html).toContain(`25${NBSP}€`);
-    expect(text).toContain("Contrepartie : Un panier de légumes");
-    expect(text).toContain("Référence : PRP-000042");
-    expect(text).toContain("10 novembre 2026 à 10:58 (heure de Paris)");
+    expect(text).toContain("Contrepartie\u00a0: Un panier de légumes");
+    expect(text).toContain("Référence\u00a0: PRP-000042");
+    expect(text).toContain("10 novembre 2026 à 10\u00a0h\u00a058 (heure de Paris)");
     expect(text).toContain(
-      "Si la campagne n'atteint pas son objectif à sa date de fin, vous serez intégralement remboursé, automatiquement, sur le moyen de paiement utilisé.",
+      "Si la campagne n’atteint pas son objectif à sa date de fin, vous serez intégralement remboursé, automatiquement, sur le moyen de paiement utilisé.",
     );
     expect(text).toContain(`sous le nom «${NBSP}Camille Martin${NBSP}», sans son montant`);
-    expect(text).toContain("Ce message n'est pas un reçu fiscal");
+    expect(text).toContain("Ce message n’est pas un reçu fiscal");
 
     const [sent] = await outboxRows();
     expect(sent).toMatchObject({ status: "sent", attempts: 0, provider_id: message.id, last_error: null });
@@ -143,7 +143,7 @@ describe("email outbox", () => {
       kind: "contribution_receipt",
       data: { ...receipt, rewardTitle: null, anonymous: true, hideAmount: false },
     });
-    expect(text).toContain("Contrepartie : sans contrepartie");
+    expect(text).toContain("Contrepartie\u00a0: sans contrepartie");
     expect(text).toContain(`de façon anonyme (sous le nom «${NBSP}Anonyme${NBSP}»), avec son montant`);
   });
 
@@ -377,7 +377,7 @@ describe("email outbox", () => {
         collectedCents: 313_500,
         goalCents: 500_000,
         percent: 62,
-        message: "Bravo pour ce beau projet !",
+        message: "Bravo pour ce beau projet\u202f!",
       },
     });
     expect(await email.deliverDueEmails(database.db, { now: T0 })).toEqual({
@@ -389,12 +389,12 @@ describe("email outbox", () => {
     expect(message!.to).toEqual(["porteur@example.org"]);
     expect(message!.subject).toBe(`Nouvelle contribution pour «${NBSP}Une épicerie solidaire à Lens${NBSP}»`);
     const text = message!.text!;
-    expect(text).toContain("Contributeur : Anonyme");
-    expect(text).toContain(`Montant : 50${NBSP}€`);
+    expect(text).toContain("Contributeur\u00a0: Anonyme");
+    expect(text).toContain(`Montant\u00a0: 50${NBSP}€`);
     expect(text).toContain(
-      `3\u202f135${NBSP}€ collectés sur un objectif de 5\u202f000${NBSP}€, soit 62${NBSP}% de l'objectif.`,
+      `3\u202f135${NBSP}€ collectés sur un objectif de 5\u202f000${NBSP}€, soit 62${NBSP}% de l’objectif.`,
     );
-    expect(text).toContain("Bravo pour ce beau projet !");
+    expect(text).toContain("Bravo pour ce beau projet\u202f!");
     expect(message!.html).toContain(`62${NBSP}%`);
   });
 });

@@ -1278,7 +1278,7 @@ describe("the money path: every message is true", () => {
       (await emails("holder_new_contribution")).filter((e) => e.idempotency_key === `holder-new:${late.id}`),
     ).toEqual([]);
     const told = (await deliveredTexts("late@example.org")).join("\n");
-    expect(told).not.toMatch(/Merci ! Votre contribution .* est confirmée/);
+    expect(told).not.toMatch(/Merci\u202f! Votre contribution .* est confirmée/);
     expect(told).toContain("va vous être remboursé");
     // The page Stripe sends the citizen back to says the same, not « Merci ».
     const { thankYouPage } = await import("~/payments/thank-you.server");

@@ -18,7 +18,7 @@ export const RESULTS_DIR = path.join(ROOT, "test-results");
 export const NBSP = "\u00a0";
 /** The axe rules checked: WCAG 2.1 A and AA. */
 export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-export const SIGN_IN_SUBJECT = /^Votre code de connexion à Propulsons : (\d{6})$/;
+export const SIGN_IN_SUBJECT = /^Votre code de connexion à Propulsons\u00a0: (\d{6})$/;
 
 /**
  * Start the built server on a throwaway seeded database (`name` names its folder), its e-mails

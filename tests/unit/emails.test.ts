@@ -13,9 +13,9 @@ const TITLE = "Une épicerie solidaire à Lens";
 const QUOTED = `«${NBSP}${TITLE}${NBSP}»`;
 const URL = "http://localhost:3000/campagnes/epicerie-solidaire-lens";
 
-const WAITING = `Votre virement est en attente${NBSP}: votre compte de paiement Stripe n'est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur${NBSP}; le virement partira automatiquement dès qu'il sera prêt.`;
+const WAITING = `Votre virement est en attente${NBSP}: votre compte de paiement Stripe n’est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur${NNBSP}; le virement partira automatiquement dès qu’il sera prêt.`;
 /** the funded message is sent before any transfer exists: what will be transferred */
-const TO_BE_SENT = `Le virement de ${euros(`5${NNBSP}111,90`)} sera émis automatiquement vers votre compte Stripe. Un second message vous le confirmera dès qu'il aura été émis${NBSP}; le montant apparaîtra ensuite sur votre compte bancaire selon le calendrier de versement de Stripe.`;
+const TO_BE_SENT = `Le virement de ${euros(`5${NNBSP}111,90`)} sera émis automatiquement vers votre compte Stripe. Un second message vous le confirmera dès qu’il aura été émis${NNBSP}; le montant apparaîtra ensuite sur votre compte bancaire selon le calendrier de versement de Stripe.`;
 /** what only a message sent once a transfer or a refund exists may say */
 const SAYS_TRANSFER_MADE = /\ba été émis|Montant viré|virement est émis/;
 const SAYS_REFUNDED =
@@ -47,16 +47,16 @@ describe("campaign_funded_contributor", () => {
         amountCents: 2550,
       },
     });
-    expect(subject).toBe(`Objectif atteint ! ${QUOTED} est financé`);
-    expect(text).toContain(`Montant collecté : ${euros(`5${NNBSP}270`)} (105${NBSP}% de l'objectif)`);
-    expect(text).toContain(`Objectif : ${euros(`5${NNBSP}000`)}`);
-    expect(text).toContain("Contributeurs : 84");
-    expect(text).toContain(`Votre contribution : ${euros("25,50")}`);
+    expect(subject).toBe(`Objectif atteint\u202f! ${QUOTED} est financé`);
+    expect(text).toContain(`Montant collecté\u00a0: ${euros(`5${NNBSP}270`)} (105${NBSP}% de l’objectif)`);
+    expect(text).toContain(`Objectif\u00a0: ${euros(`5${NNBSP}000`)}`);
+    expect(text).toContain("Contributeurs\u00a0: 84");
+    expect(text).toContain(`Votre contribution\u00a0: ${euros("25,50")}`);
     expect(text).toContain(
       `Votre contribution de ${euros("25,50")} est désormais utilisée pour réaliser le projet`,
     );
     expect(text).toContain("Le porteur de projet vous tiendra informé");
-    expect(text).toContain("Merci pour votre soutien !");
+    expect(text).toContain("Merci pour votre soutien\u202f!");
     expect(html).toContain(euros("25,50"));
     expect(html).toContain(euros(`5${NNBSP}270`));
   });
@@ -78,9 +78,9 @@ describe("campaign_funded_holder", () => {
 
   it("gives the figures, the 3 % commission and says the transfer will be issued — never that it was", async () => {
     const { subject, html, text } = await render({ kind: "campaign_funded_holder", data: funded });
-    expect(subject).toBe(`Objectif atteint${NBSP}! Votre campagne ${QUOTED} est financée`);
+    expect(subject).toBe(`Objectif atteint${NNBSP}! Votre campagne ${QUOTED} est financée`);
     expect(text).toContain(
-      `a atteint son objectif${NBSP}: ${euros(`5${NNBSP}270`)} collectés sur un objectif de ${euros(`5${NNBSP}000`)}, soit 105${NBSP}% de l'objectif, grâce à 84 contributeurs.`,
+      `a atteint son objectif${NBSP}: ${euros(`5${NNBSP}270`)} collectés sur un objectif de ${euros(`5${NNBSP}000`)}, soit 105${NBSP}% de l’objectif, grâce à 84 contributeurs.`,
     );
     expect(text).toContain(`Commission de la plateforme (3${NBSP}%)${NBSP}: ${euros("158,10")}`);
     expect(text).toContain(`Montant à virer sur votre compte Stripe${NBSP}: ${euros(`5${NNBSP}111,90`)}`);
@@ -112,7 +112,7 @@ describe("campaign_funded_holder", () => {
     });
     expect(text).toContain("grâce à 1 contributeur.");
     expect(text).toContain(
-      `Commission de la plateforme${NBSP}: 0${NBSP}%, car votre projet est labellisé «${NBSP}Budget Citoyen 2026${NBSP}»${NBSP}: aucune commission n'est prélevée. Vous recevrez ${euros(`5${NNBSP}270`)}.`,
+      `Commission de la plateforme${NBSP}: 0${NBSP}%, car votre projet est labellisé «${NBSP}Budget Citoyen 2026${NBSP}»${NBSP}: aucune commission n’est prélevée. Vous recevrez ${euros(`5${NNBSP}270`)}.`,
     );
     expect(text).toContain(`Commission de la plateforme (0${NBSP}%)${NBSP}: ${euros("0")}`);
     expect(text).toContain(`Montant à virer sur votre compte Stripe${NBSP}: ${euros(`5${NNBSP}270`)}`);
@@ -134,13 +134,13 @@ describe("campaign_refund_contributor", () => {
     collectedCents: 313_500,
     goalCents: 500_000,
   };
-  const refundLine = `Vous allez être intégralement remboursé de ${euros("25,50")}, automatiquement, sur le moyen de paiement utilisé. Vous n'avez rien à faire. Un second message vous confirmera le remboursement dès qu'il aura été effectué${NBSP}; il apparaîtra ensuite sur votre relevé sous 5 à 10 jours ouvrés, selon votre banque.`;
+  const refundLine = `Vous allez être intégralement remboursé de ${euros("25,50")}, automatiquement, sur le moyen de paiement utilisé. Vous n’avez rien à faire. Un second message vous confirmera le remboursement dès qu’il aura été effectué${NNBSP}; il apparaîtra ensuite sur votre relevé sous 5 à 10 jours ouvrés, selon votre banque.`;
 
   it("explains the goal was not reached and that a full refund is coming — not that it was made", async () => {
     const { subject, html, text } = await render({ kind: "campaign_refund_contributor", data: failed });
-    expect(subject).toBe(`${QUOTED} n'a pas atteint son objectif${NBSP}: vous allez être remboursé`);
+    expect(subject).toBe(`${QUOTED} n’a pas atteint son objectif${NBSP}: vous allez être remboursé`);
     expect(text).toContain(
-      `n'a pas atteint son objectif à sa date de fin${NBSP}: ${euros(`3${NNBSP}135`)} collectés sur un objectif de ${euros(`5${NNBSP}000`)}, soit 62${NBSP}% de l'objectif.`,
+      `n’a pas atteint son objectif à sa date de fin${NBSP}: ${euros(`3${NNBSP}135`)} collectés sur un objectif de ${euros(`5${NNBSP}000`)}, soit 62${NBSP}% de l’objectif.`,
     );
     expect(text).toContain("chaque contributeur va être remboursé.");
     expect(text).toContain(`Montant à rembourser${NBSP}: ${euros("25,50")}`);
@@ -161,10 +161,10 @@ describe("campaign_refund_contributor", () => {
     });
     expect(subject).toBe(`Campagne ${QUOTED} annulée${NBSP}: vous allez être remboursé`);
     expect(text).toContain(`Le Département du Pas-de-Calais a annulé la campagne ${TITLE}`);
-    expect(text).toContain(`Motif de l'annulation${NBSP}:`);
+    expect(text).toContain(`Motif de l’annulation${NBSP}:`);
     expect(text).toContain(reason);
     expect(html).toContain(reason);
-    expect(text).not.toContain("n'a pas atteint son objectif");
+    expect(text).not.toContain("n’a pas atteint son objectif");
     expect(text).toContain(refundLine);
     expect(`${subject}\n${text}`).not.toMatch(SAYS_REFUNDED);
   });
@@ -195,11 +195,11 @@ describe("refund_sent_contributor", () => {
     const { subject, html, text } = await render({ kind: "refund_sent_contributor", data: sent });
     expect(subject).toBe(`Vous avez été remboursé de ${euros("25")} pour votre contribution à ${QUOTED}`);
     expect(text).toContain(
-      `n'a pas atteint son objectif à sa date de fin${NBSP}: vous avez été remboursé de ${euros("25")}.`,
+      `n’a pas atteint son objectif à sa date de fin${NBSP}: vous avez été remboursé de ${euros("25")}.`,
     );
     expect(text).toContain(`Montant remboursé${NBSP}: ${euros("25")}`);
     expect(text).toContain(`Référence${NBSP}: ${REF}`);
-    const accepted = `Notre prestataire de paiement, Stripe, a accepté le remboursement de ${euros("25")} sur le moyen de paiement utilisé pour votre contribution. Il apparaîtra sur votre relevé sous 5 à 10 jours ouvrés, selon votre banque. Vous n'avez rien à faire.`;
+    const accepted = `Notre prestataire de paiement, Stripe, a accepté le remboursement de ${euros("25")} sur le moyen de paiement utilisé pour votre contribution. Il apparaîtra sur votre relevé sous 5 à 10 jours ouvrés, selon votre banque. Vous n’avez rien à faire.`;
     expect(text).toContain(accepted);
     expect(flat(html)).toContain(htmlText(accepted));
   });
@@ -234,12 +234,12 @@ describe("refund_failed_contributor", () => {
         contactEmail: CONTACT,
       },
     });
-    expect(subject).toBe(`Le remboursement de votre contribution à ${QUOTED} n'a pas pu être effectué`);
+    expect(subject).toBe(`Le remboursement de votre contribution à ${QUOTED} n’a pas pu être effectué`);
     expect(text).toContain(
-      `Le remboursement de ${euros("40")} de votre contribution à la campagne ${TITLE} ${URL} n'a pas pu être effectué sur le moyen de paiement que vous aviez utilisé.`,
+      `Le remboursement de ${euros("40")} de votre contribution à la campagne ${TITLE} ${URL} n’a pas pu être effectué sur le moyen de paiement que vous aviez utilisé.`,
     );
     expect(text).toContain(
-      "L'équipe de Propulsons a été alertée. Elle vous contactera sous 5 jours ouvrés pour vous rembourser par un autre moyen, par exemple par virement.",
+      "L’équipe de Propulsons a été alertée. Elle vous contactera sous 5 jours ouvrés pour vous rembourser par un autre moyen, par exemple par virement.",
     );
     expect(text).toContain(
       `Vous pouvez aussi nous écrire dès maintenant à ${CONTACT}, en indiquant la référence ${REF}.`,
@@ -267,9 +267,9 @@ describe("late_payment_contributor", () => {
       `Votre paiement de ${euros("25")} pour la campagne ${TITLE} ${URL} nous est parvenu après la fin de celle-ci.`,
     );
     expect(text).toContain(
-      `La campagne n'a pas atteint son objectif${NBSP}: elle ne peut plus recevoir de contribution.`,
+      `La campagne n’a pas atteint son objectif${NBSP}: elle ne peut plus recevoir de contribution.`,
     );
-    const refund = `Votre paiement de ${euros("25")} va vous être remboursé en totalité, automatiquement, sur le moyen de paiement utilisé. Vous n'avez rien à faire. Un second message vous confirmera le remboursement dès qu'il aura été effectué.`;
+    const refund = `Votre paiement de ${euros("25")} va vous être remboursé en totalité, automatiquement, sur le moyen de paiement utilisé. Vous n’avez rien à faire. Un second message vous confirmera le remboursement dès qu’il aura été effectué.`;
     expect(text).toContain(refund);
     expect(flat(html)).toContain(htmlText(refund));
     expect(`${subject}\n${text}`).not.toMatch(/Merci\s?! Votre contribution|est confirmée/);
@@ -362,7 +362,7 @@ describe("dispute_contributor", () => {
       `Votre banque nous a informés que vous contestez le paiement de ${euros("25")} fait pour la campagne ${TITLE}`,
     );
     expect(text).toContain(
-      `S'il s'agit d'une erreur, ou si vous avez une question, écrivez-nous à ${CONTACT} en indiquant la référence ${REF}.`,
+      `S’il s’agit d’une erreur, ou si vous avez une question, écrivez-nous à ${CONTACT} en indiquant la référence ${REF}.`,
     );
     expect(html).toContain(`href="mailto:${CONTACT}"`);
     expect(`${subject}\n${text}`).not.toMatch(/rembours|restitué|maintenu/);
@@ -406,7 +406,7 @@ describe("payout_waiting_holder", () => {
       kind: "payout_waiting_holder",
       data: { campaignTitle: TITLE, campaignUrl: URL, payoutCents: 511_190 },
     });
-    expect(subject).toBe(`Virement en attente pour ${QUOTED} : finalisez votre compte de paiement`);
+    expect(subject).toBe(`Virement en attente pour ${QUOTED}\u00a0: finalisez votre compte de paiement`);
     expect(text).toContain(
       `a réussi. Le virement de ${euros(`5${NNBSP}111,90`)} qui vous revient attend que votre compte de paiement Stripe Connect soit prêt à recevoir des fonds.`,
     );
@@ -430,10 +430,10 @@ describe("campaign status e-mail to the holder", () => {
       },
     });
     expect(mail.subject).toBe(
-      "Votre campagne «\u00a0Une épicerie solidaire\u00a0» : modifications demandées",
+      "Votre campagne «\u00a0Une épicerie solidaire\u00a0»\u00a0: modifications demandées",
     );
-    expect(mail.text).toContain("L'équipe du Département vous demande quelques modifications");
-    expect(mail.text).toContain("Le commentaire de l'équipe : Précisez le calendrier des travaux.");
+    expect(mail.text).toContain("L’équipe du Département vous demande quelques modifications");
+    expect(mail.text).toContain("Le commentaire de l’équipe\u00a0: Précisez le calendrier des travaux.");
     expect(mail.html).toContain('href="http://localhost:3000/porteur/campagnes/7"');
   });
 });
