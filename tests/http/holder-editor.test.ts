@@ -68,6 +68,28 @@ afterAll(async () => {
   tmp?.cleanup();
 });
 
+/** Upload a picture (multipart, as the editor's form does); the answer's status. */
+async function uploadPicture(id: number): Promise<number> {
+  const sharp = (await import("sharp")).default;
+  const bytes = await sharp({
+    create: { width: 900, height: 500, channels: 3, background: { r: 60, g: 140, b: 60 } },
+  })
+    .jpeg()
+    .toBuffer();
+  const form = new FormData();
+  form.set("intent", "image");
+  form.set("image_alt", "Le jardin au printemps, vu depuis l’entrée");
+  form.set("image", new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }), "jardin.jpg");
+  const res = await fetch(`${server.url}/porteur/campagnes/${id}`, {
+    method: "POST",
+    body: form,
+    headers: { cookie: holder, origin: server.url },
+    redirect: "manual",
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
 async function newDraft(title: string): Promise<number> {
   const draft = await client.call("POST", "/porteur/campagnes/nouvelle", {
     cookie: holder,
@@ -109,6 +131,7 @@ describe("« Soumettre » saves what is on screen first", () => {
       (await client.call("POST", `/porteur/campagnes/${id}`, { cookie: holder, form: completeForm() }))
         .status,
     ).toBe(200);
+    expect(await uploadPicture(id)).toBe(200);
     // The holder changes the summary, then presses « Soumettre » without « Enregistrer ».
     const newSummary = "Un jardin ouvert à tous, cultivé ensemble chaque samedi et chaque mercredi.";
     const submitted = await client.call("POST", `/porteur/campagnes/${id}`, {
@@ -155,7 +178,7 @@ describe("« Soumettre » saves what is on screen first", () => {
       form: completeForm({ intent: "submit", titre: "Une ressourcerie à Arras", calendrier: "" }),
     });
     expect(early.status).toBe(409);
-    expect(early.body).toContain("complétez : le calendrier.");
+    expect(early.body).toContain("complétez : le calendrier, l’image du projet et sa description.");
     expect(stored(id)).toMatchObject({ status: "draft", summary: "" });
   });
 });

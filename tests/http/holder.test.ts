@@ -196,7 +196,7 @@ describe("a holder's campaign", () => {
     // Complete, but without a picture: refused, and the campaign stays a draft.
     const noPicture = await client.call("POST", `/porteur/campagnes/${campaignId}`, {
       cookie: holder,
-      form: { intent: "submit" },
+      form: completeForm({ intent: "submit" }),
     });
     expect(noPicture.status).toBe(409);
     expect(noPicture.body).toContain("Avant de soumettre, complétez : l’image du projet et sa description.");
