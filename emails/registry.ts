@@ -42,6 +42,11 @@ import DisputeContributor, {
   disputeContributorSubject,
   type DisputeContributorProps,
 } from "./dispute-contributor";
+import TaxReceiptIssued, { taxReceiptIssuedSubject, type TaxReceiptIssuedProps } from "./tax-receipt-issued";
+import TaxReceiptCancelled, {
+  taxReceiptCancelledSubject,
+  type TaxReceiptCancelledProps,
+} from "./tax-receipt-cancelled";
 
 import SignIn, { signInSubject, type SignInProps } from "./sign-in";
 import CampaignNews, { campaignNewsSubject, type CampaignNewsProps } from "./campaign-news";
@@ -129,6 +134,16 @@ export const EMAILS = {
     subject: disputeContributorSubject,
     staffLabel: "Contestation bancaire (au contributeur)",
   } satisfies Entry<DisputeContributorProps>,
+  tax_receipt_issued: {
+    component: TaxReceiptIssued,
+    subject: taxReceiptIssuedSubject,
+    staffLabel: "Reçu fiscal délivré (au donateur)",
+  } satisfies Entry<TaxReceiptIssuedProps>,
+  tax_receipt_cancelled: {
+    component: TaxReceiptCancelled,
+    subject: taxReceiptCancelledSubject,
+    staffLabel: "Reçu fiscal annulé (au donateur et au porteur)",
+  } satisfies Entry<TaxReceiptCancelledProps>,
 };
 
 export type EmailKind = keyof typeof EMAILS;

@@ -26,6 +26,7 @@ import { recordCollected, recordRefunded } from "~/models/figures.server";
 import { publicUrl } from "~/public-url.server";
 import { campaignMoney } from "./campaign-money.server";
 import { campaignPath } from "~/domain/paths";
+import { cancelReceiptOf } from "~/receipts/cancel.server";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -175,6 +176,8 @@ export async function moveContribution(
           paidAt: c.paid_at,
         });
       await tellRefundSent(trx, c, at);
+      // A tax receipt issued for this gift no longer holds (app/receipts/cancel.server.ts).
+      await cancelReceiptOf(trx, c.id, "refunded", at);
       break;
     case "refund_failed":
       await tellRefundFailed(trx, c, at);
@@ -351,7 +354,10 @@ export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, 
       if (Number(closed.numUpdatedRows) !== 1)
         throw new ConcurrentMoveError(`contribution ${c.id}: dispute changed concurrently`);
       if (d.outcome === "won") await removeFlags(trx, c.id, ["disputed"]);
-      else await changeFlags(trx, c.id, (set) => (set.delete("disputed"), set.add("dispute_lost")));
+      else {
+        await changeFlags(trx, c.id, (set) => (set.delete("disputed"), set.add("dispute_lost")));
+        await cancelReceiptOf(trx, c.id, "dispute_lost", at);
+      }
       await tellDispute(trx, c, d.outcome, at);
       return true;
     }

@@ -27,6 +27,7 @@ import { closeStalePending, expireOpenCheckouts, STALE_CHECKOUT_MS } from "./che
 import { decide } from "./decide.server";
 import { DEFAULT_LEASE_MS, clearAbandonedLeases, newHolderId, withLease } from "./leases.server";
 import { payOut } from "./payouts.server";
+import { issueDueReceipts } from "~/receipts/issue.server";
 import { refundAll } from "./refunds.server";
 import { emptyReport, type SettleReport } from "./report";
 
@@ -190,6 +191,10 @@ async function settlementPass(db: Kysely<DB>, options: SettleOptions): Promise<S
       say(`« ${c.title} » : un autre processus s'en occupe, passage suivant.`);
     }
   }
+  // Tax receipts of funded campaigns (app/receipts/issue.server.ts): what is due and not issued yet,
+  // including what a crashed or concurrent pass left; each receipt is its own transaction.
+  const receipts = await issueDueReceipts(db, now, { campaignId: options.campaignId, say });
+  report.errors += receipts.errors;
   kickEmailDelivery();
   return report;
 }
