@@ -353,6 +353,15 @@ function cookieToken(request: Request): string | null {
   return m?.[1] ?? null;
 }
 
+/** The stored id (hash) of this request's session, if it carries one (« cette session », app/account). */
+export function sessionIdHash(request: Request): string | null {
+  const token = cookieToken(request);
+  return token ? hash(token) : null;
+}
+
+/** A session's last use is recorded at most this often: one write per session per few minutes. */
+export const LAST_USED_EVERY_MS = 5 * 60_000;
+
 export async function getSessionUser(
   request: Request,
   db: Kysely<DB> = database().db,
@@ -363,12 +372,23 @@ export async function getSessionUser(
   const row = await db
     .selectFrom("sessions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
-    .select(["u.id", "u.email", "u.display_name", "u.role", "s.created_at"])
+    .select(["u.id", "u.email", "u.display_name", "u.role", "s.created_at", "s.last_used_at"])
     .where("s.id_hash", "=", hash(token))
     .where("s.revoked_at", "is", null)
     .where("s.expires_at", ">", now.toISOString())
+    .where("u.deleted_at", "is", null)
     .executeTakeFirst();
   if (!row) return null;
+  const lastUsed = new Date(row.last_used_at ?? row.created_at).getTime();
+  if (now.getTime() - lastUsed >= LAST_USED_EVERY_MS) {
+    // Best effort: a busy database must not turn a page view into an error.
+    await db
+      .updateTable("sessions")
+      .set({ last_used_at: now.toISOString() })
+      .where("id_hash", "=", hash(token))
+      .execute()
+      .catch(() => undefined);
+  }
   // Staff sessions end STAFF_SESSION_HOURS after sign-in, also one opened before the person was
   // made staff (its expires_at was set for a citizen).
   if (row.role === "staff" && new Date(row.created_at).getTime() + config().staffSessionMs <= now.getTime())

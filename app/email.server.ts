@@ -81,6 +81,8 @@ export async function enqueueEmail(
   db: Kysely<DB> | Transaction<DB>,
   message: EmailMessage & { to: string; idempotencyKey: string; now?: Date },
 ): Promise<void> {
+  // An anonymised address (a deleted account, app/account) is no one's: nothing to send.
+  if (message.to.endsWith("@anonyme.invalid")) return;
   const at = (message.now ?? new Date()).toISOString();
   const due = new Date(Math.min((message.now ?? new Date()).getTime(), Date.now())).toISOString();
   await db

@@ -43,6 +43,8 @@ export interface UsersTable {
   display_name: string;
   role: Role;
   created_at: Instant;
+  /** set when the account was deleted (its row stays, anonymised: app/account) */
+  deleted_at: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
 }
 
 export interface OrganizationsTable {
@@ -142,6 +144,8 @@ export interface ContributionsTable {
   refund_attempts: ColumnType<number, number | undefined, number>;
   refund_next_attempt_at: Instant | null;
   refund_last_error: string | null;
+  /** when its e-mail, name and message were erased (account deletion, retention purge) */
+  anonymised_at: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
 }
 
 export interface PayoutsTable {
@@ -248,6 +252,20 @@ export interface SessionsTable {
   expires_at: Instant;
   revoked_at: Instant | null;
   user_agent: string | null;
+  /** last request seen with it, recorded at most every few minutes (app/account) */
+  last_used_at: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
+}
+
+/** A change of e-mail address waiting for the code sent to the new address (db/migrations/0014). */
+export interface EmailChangeRequestsTable {
+  id: Generated<number>;
+  user_id: number;
+  new_email: string;
+  code_hash: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: Instant;
+  expires_at: Instant;
+  used_at: Instant | null;
 }
 
 export interface CampaignNewsTable {
@@ -350,6 +368,8 @@ export interface ReceiptRequestsTable {
   town: string;
   country: string;
   created_at: Instant;
+  /** when the donor's name and address were erased (after RETENTION_ACCOUNTING_YEARS) */
+  anonymised_at: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
 }
 
 export interface ReceiptCountersTable {
@@ -404,6 +424,7 @@ export interface DB {
   sign_in_requests: SignInRequestsTable;
   sign_in_failures: SignInFailuresTable;
   sessions: SessionsTable;
+  email_change_requests: EmailChangeRequestsTable;
   campaign_news: CampaignNewsTable;
   news_subscriptions: NewsSubscriptionsTable;
   campaign_audit: CampaignAuditTable;

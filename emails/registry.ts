@@ -49,6 +49,11 @@ import TaxReceiptCancelled, {
 } from "./tax-receipt-cancelled";
 
 import SignIn, { signInSubject, type SignInProps } from "./sign-in";
+import EmailChangeCode, { emailChangeCodeSubject, type EmailChangeCodeProps } from "./email-change-code";
+import EmailChangedNotice, {
+  emailChangedNoticeSubject,
+  type EmailChangedNoticeProps,
+} from "./email-changed-notice";
 import CampaignNews, { campaignNewsSubject, type CampaignNewsProps } from "./campaign-news";
 import CampaignStatusHolder, {
   campaignStatusHolderSubject,
@@ -69,6 +74,16 @@ export const EMAILS = {
     subject: signInSubject,
     staffLabel: "Connexion (lien et code)",
   } satisfies Entry<SignInProps>,
+  email_change_code: {
+    component: EmailChangeCode,
+    subject: emailChangeCodeSubject,
+    staffLabel: "Changement d’adresse (code à la nouvelle adresse)",
+  } satisfies Entry<EmailChangeCodeProps>,
+  email_changed_notice: {
+    component: EmailChangedNotice,
+    subject: emailChangedNoticeSubject,
+    staffLabel: "Adresse changée (à l’ancienne adresse)",
+  } satisfies Entry<EmailChangedNoticeProps>,
   campaign_news: {
     component: CampaignNews,
     subject: campaignNewsSubject,

@@ -4,6 +4,7 @@
  * `--no-emails` leaves the e-mails it queued to the server's worker.
  */
 import { runSettlementPass } from "../app/settlement/settle.server";
+import { purgeSummary, runRetentionPurge } from "../app/account/retention-purge.server";
 import { deliverDueEmails } from "../app/email.server";
 import { countOf } from "../app/domain/format";
 import { fail, openConfiguredDatabase, parseCli } from "./cli";
@@ -41,6 +42,7 @@ try {
   console.log(
     `Passe de règlement terminée en ${((performance.now() - started) / 1000).toFixed(1)} s ; envoi des courriels en file…`,
   );
+  console.log(purgeSummary(await runRetentionPurge(database.db, { now })));
   // The server's e-mail worker would send them too; sending here serves cron-only setups.
   const emails = values["no-emails"]
     ? { sent: 0 }

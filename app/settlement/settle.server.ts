@@ -17,6 +17,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { TransitionError } from "~/domain/campaign-machine";
 import { countOf } from "~/domain/format";
+import { purgeDidSomething, purgeSummary, runRetentionPurge } from "~/account/retention-purge.server";
 import { kickEmailDelivery } from "~/email.server";
 import { jobLogger } from "~/logger.server";
 import { recordSettlementPass } from "~/metrics.server";
@@ -217,10 +218,13 @@ async function tryEvent(
   }
 }
 
-/** The periodic job inside the server. Returns a stop function. */
+const PURGE_EVERY_MS = 3600_000;
+
+/** The periodic job inside the server (settlement, then the retention purge). Returns a stop function. */
 export function startSettlementJob(db: Kysely<DB>, intervalMs: number): () => void {
   if (intervalMs <= 0) return () => {};
   let running = false;
+  let lastPurge = 0;
   const holder = newHolderId();
   const log = jobLogger("règlement");
   const tick = async () => {
@@ -244,9 +248,18 @@ export function startSettlementJob(db: Kysely<DB>, intervalMs: number): () => vo
         );
     } catch (error) {
       log.error({ err: error }, "Passage de règlement interrompu.");
-    } finally {
-      running = false;
     }
+    // The retention purge (app/account), at most once an hour.
+    if (Date.now() - lastPurge >= PURGE_EVERY_MS) {
+      lastPurge = Date.now();
+      try {
+        const purge = await runRetentionPurge(db);
+        log[purgeDidSomething(purge) ? "info" : "debug"]({ purge }, purgeSummary(purge));
+      } catch (error) {
+        log.error({ err: error }, "Purge de conservation interrompue ; nouvel essai dans une heure.");
+      }
+    }
+    running = false;
   };
   const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
