@@ -3,7 +3,7 @@
  * with a signature image in storage, and donors' requests — the rows the forms write, inserted
  * directly. Storage is the configured one (set UPLOADS_DIR to a temporary folder first).
  */
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import sharp from "sharp";
 import type { DB, ReceiptProfilesTable, ReceiptRequestsTable } from "#db/schema";
 import { storage } from "~/storage.server";
@@ -83,7 +83,7 @@ export async function createVerifiedReceiptProfile(
 export async function requestReceipt(
   db: Kysely<DB>,
   contributionId: number,
-  overrides: Partial<Omit<ReceiptRequestsTable, "contribution_id">> = {},
+  overrides: Partial<Omit<Insertable<ReceiptRequestsTable>, "contribution_id">> = {},
 ): Promise<void> {
   await db
     .insertInto("receipt_requests")
