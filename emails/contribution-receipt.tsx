@@ -21,6 +21,8 @@ export interface ReceiptProps {
   reference: string;
   anonymous: boolean;
   hideAmount: boolean;
+  /** the donor asked for a tax receipt (issued only once the campaign has succeeded) */
+  taxReceiptRequested?: boolean;
 }
 
 export function receiptSubject(props: Pick<ReceiptProps, "campaignTitle">): string {
@@ -66,6 +68,12 @@ export default function ContributionReceipt(props: ReceiptProps) {
           {reference}
         </Detail>
       </DetailsBox>
+
+      {props.taxReceiptRequested ? (
+        <Text style={s.text}>
+          Vous avez demandé un reçu fiscal&nbsp;: il vous sera envoyé quand la campagne aura réussi.
+        </Text>
+      ) : null}
 
       <Heading as="h2" style={s.subheading}>
         Tout ou rien

@@ -48,6 +48,10 @@ import TaxReceiptCancelled, {
   type TaxReceiptCancelledProps,
 } from "./tax-receipt-cancelled";
 
+import ReceiptProfileHolder, {
+  receiptProfileHolderSubject,
+  type ReceiptProfileHolderProps,
+} from "./receipt-profile-holder";
 import SignIn, { signInSubject, type SignInProps } from "./sign-in";
 import EmailChangeCode, { emailChangeCodeSubject, type EmailChangeCodeProps } from "./email-change-code";
 import EmailChangedNotice, {
@@ -159,6 +163,11 @@ export const EMAILS = {
     subject: taxReceiptCancelledSubject,
     staffLabel: "Reçu fiscal annulé (au donateur et au porteur)",
   } satisfies Entry<TaxReceiptCancelledProps>,
+  receipt_profile_holder: {
+    component: ReceiptProfileHolder,
+    subject: receiptProfileHolderSubject,
+    staffLabel: "Reçus fiscaux : déclaration vérifiée ou retirée (au porteur)",
+  } satisfies Entry<ReceiptProfileHolderProps>,
 };
 
 export type EmailKind = keyof typeof EMAILS;

@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { Link } from "@remix-run/react";
 import { BudgetCitoyenBadge, ProgressBar, StatusLabel } from "~/components/campaign-card";
 import { ContributionForm, type ContributionFormState } from "~/components/contribution-form";
+import type { ReceiptOffer } from "~/domain/receipt-forms";
 import { ContributionList } from "~/components/contribution-list";
 import {
   formatBps,
@@ -82,6 +83,8 @@ export interface CampaignViewProps {
   preview?: ReactNode;
   /** the holder's news, newest first (HTML already sanitised) */
   news?: Array<{ id: number; title: string; html: string; publishedAt: string }>;
+  /** the tax-receipt offer of the contribution form, when the structure is verified */
+  receiptOffer?: ReceiptOffer | null;
   /** h2 when the view is embedded under another page title (staff review) */
   titleAs?: "h1" | "h2";
 }
@@ -95,6 +98,7 @@ export function CampaignView({
   formState,
   preview,
   news = [],
+  receiptOffer = null,
   titleAs: Title = "h1",
 }: CampaignViewProps) {
   const at = new Date(now);
@@ -275,6 +279,7 @@ export function CampaignView({
               maxCents={bounds.maxCents}
               state={formState}
               defaultEmail={signedInEmail}
+              receiptOffer={receiptOffer}
             />
           ) : null}
 

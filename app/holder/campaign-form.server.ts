@@ -26,6 +26,8 @@ export interface RewardRow {
   description: string;
   minimum: string;
   stock: string;
+  /** the reward's value in euros (tax receipts); empty = 0 */
+  valeur?: string;
 }
 export interface CampaignValues {
   titre: string;
@@ -54,7 +56,13 @@ export interface CampaignData {
   expectedResultsMd: string;
   timetableMd: string;
   fundLines: Array<{ label: string; amountCents: number }>;
-  rewards: Array<{ title: string; description: string; minimumCents: number; stock: number | null }>;
+  rewards: Array<{
+    title: string;
+    description: string;
+    minimumCents: number;
+    stock: number | null;
+    valueCents?: number;
+  }>;
 }
 
 export function readCampaignForm(form: FormData): CampaignValues {
@@ -77,6 +85,7 @@ export function readCampaignForm(form: FormData): CampaignValues {
       description: field(form, `cp_${i}_description`),
       minimum: field(form, `cp_${i}_minimum`),
       stock: field(form, `cp_${i}_stock`),
+      valeur: field(form, `cp_${i}_valeur`),
     })),
   };
 }
@@ -96,6 +105,13 @@ const wholeEuros = (value: string, min: number, max: number, what: string): numb
   if (n < min || n > max) return `${what} : entre ${min} € et ${max.toLocaleString("fr-FR")} €.`;
   return n;
 };
+
+/** A reward's value in cents (empty = 0), or null when it is not 0 to 10 000 € with two decimals at most. */
+function rewardValueCents(value: string): number | null {
+  if (value.trim() === "") return 0;
+  const cents = parseEurosToCents(value);
+  return cents === null || cents > 10_000_00 ? null : cents;
+}
 
 export function validateCampaign(
   values: CampaignValues,
@@ -159,7 +175,8 @@ export function validateCampaign(
 
   const rewards: CampaignData["rewards"] = [];
   values.contreparties.forEach((row, i) => {
-    if ([row.titre, row.description, row.minimum, row.stock].every((v) => v.trim() === "")) return;
+    if ([row.titre, row.description, row.minimum, row.stock, row.valeur ?? ""].every((v) => v.trim() === ""))
+      return;
     const title = row.titre.trim();
     const description = row.description.trim();
     if (title.length < 3 || title.length > 80)
@@ -176,7 +193,12 @@ export function validateCampaign(
           `Contrepartie ${i + 1} : stock invalide (laissez vide pour un stock illimité).`;
       else stock = s;
     }
-    if (typeof minimum === "number") rewards.push({ title, description, minimumCents: minimum * 100, stock });
+    const valueCents = rewardValueCents(row.valeur ?? "");
+    if (valueCents === null)
+      errors[`cp_${i}_valeur`] =
+        `Contrepartie ${i + 1}\u00a0: valeur invalide, un nombre d’euros entre 0 et 10\u00a0000 (exemple\u00a0: 12,50).`;
+    if (typeof minimum === "number")
+      rewards.push({ title, description, minimumCents: minimum * 100, stock, valueCents: valueCents ?? 0 });
   });
 
   if (Object.keys(errors).length > 0 || !texts.success || typeof goal !== "number")

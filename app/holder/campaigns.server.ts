@@ -138,7 +138,7 @@ export async function ownCampaign(db: Kysely<DB>, userId: number, id: number) {
       .execute(),
     db
       .selectFrom("rewards")
-      .select(["title", "description", "minimum_cents", "stock", "sold", "held"])
+      .select(["title", "description", "minimum_cents", "stock", "sold", "held", "value_cents"])
       .where("campaign_id", "=", id)
       .orderBy("position")
       .execute(),
@@ -296,6 +296,7 @@ async function saveInTransaction(
             description: r.description,
             minimum_cents: r.minimumCents,
             stock: r.stock,
+            value_cents: r.valueCents ?? 0,
           })),
         )
         .execute();

@@ -439,6 +439,12 @@ async function tellPaid(trx: Db, contributionId: number, at: Date): Promise<void
       reference,
       anonymous: row.anonymous === 1,
       hideAmount: row.hide_amount === 1,
+      taxReceiptRequested:
+        (await trx
+          .selectFrom("receipt_requests")
+          .select("contribution_id")
+          .where("contribution_id", "=", row.id)
+          .executeTakeFirst()) !== undefined,
     },
   });
   const money = await campaignMoney(trx, campaign.id);

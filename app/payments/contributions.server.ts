@@ -12,6 +12,8 @@ import type { ContributionFieldErrors, ValidContribution } from "./contribution-
 import { closeUnpaid } from "./contribution-moves.server";
 import { createCheckoutSession } from "./stripe.server";
 import { outOfBoundsMessage } from "~/domain/money";
+import type { ValidReceiptRequest } from "~/receipts-forms/request-form.server";
+import { verifiedTaxStatus } from "~/receipts-forms/offer.server";
 
 export type StartResult =
   | { ok: true; checkoutUrl: string; contributionId: number }
@@ -21,13 +23,13 @@ export async function startContribution(
   db: Kysely<DB>,
   campaignSlug: string,
   input: ValidContribution,
-  options: { now?: Date } = {},
+  options: { now?: Date; receiptRequest?: ValidReceiptRequest | null } = {},
 ): Promise<StartResult> {
   const now = options.now ?? new Date();
   const cfg = config();
   const campaign = await db
     .selectFrom("campaigns")
-    .select(["id", "slug", "title", "status", "starts_at", "ends_at"])
+    .select(["id", "slug", "title", "status", "starts_at", "ends_at", "organization_id"])
     .where("slug", "=", campaignSlug)
     .executeTakeFirst();
   if (!campaign) return { ok: false, status: 404, formError: "Projet introuvable." };
@@ -74,7 +76,11 @@ export async function startContribution(
 
   // Hold a unit (if the reward has a stock) and write the pending row, atomically.
   // The conditional UPDATE and the CHECK (held + sold <= stock) make overselling impossible.
+  // A tax-receipt request is written with its contribution, only while the structure's
+  // declaration is verified (checked in the same transaction).
+  const receiptRequest = options.receiptRequest ?? null;
   const pending = await db.transaction().execute(async (trx) => {
+    if (receiptRequest && (await verifiedTaxStatus(trx, campaign.id)) === null) return "no_receipt" as const;
     let holds = false;
     if (reward && reward.stock !== null) {
       const held = await trx
@@ -86,7 +92,7 @@ export async function startContribution(
       if (Number(held.numUpdatedRows) !== 1) return null;
       holds = true;
     }
-    return trx
+    const inserted = await trx
       .insertInto("contributions")
       .values({
         campaign_id: campaign.id,
@@ -105,7 +111,31 @@ export async function startContribution(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    if (receiptRequest) {
+      await trx
+        .insertInto("receipt_requests")
+        .values({
+          contribution_id: inserted.id,
+          first_name: receiptRequest.firstName,
+          last_name: receiptRequest.lastName,
+          street: receiptRequest.street,
+          postal_code: receiptRequest.postalCode,
+          town: receiptRequest.town,
+          country: receiptRequest.country,
+          created_at: nowIso,
+        })
+        .execute();
+    }
+    return inserted;
   });
+  if (pending === "no_receipt") {
+    return {
+      ok: false,
+      status: 409,
+      formError:
+        "Cette structure ne peut pas (ou plus) émettre de reçus fiscaux par Propulsons\u00a0: décochez «\u00a0Je souhaite un reçu fiscal\u00a0» pour contribuer sans reçu. Aucun paiement n’a été effectué.",
+    };
+  }
   if (!pending) {
     return {
       ok: false,

@@ -6,6 +6,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { config } from "~/config.server";
 import { contributionReference } from "~/domain/contribution-status";
+import { requestedReceiptFigure } from "~/receipts-forms/offer.server";
 
 export type ThankYouState =
   /** the webhook has not told us yet */
@@ -70,5 +71,6 @@ export async function thankYouPage(db: Kysely<DB>, sessionId: string) {
     // Only the domain, to reassure without exposing the address on a shareable URL.
     emailDomain: row.email.split("@")[1] ?? "",
     contactEmail: config().contactEmail,
+    taxReceipt: await requestedReceiptFigure(db, row.id),
   };
 }

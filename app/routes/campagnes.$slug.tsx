@@ -19,6 +19,8 @@ import { publicNews } from "~/holder/news.server";
 import { campaignViewData } from "~/models/campaign-view.server";
 import { campaignPath } from "~/domain/paths";
 import { publicUrlFrom, SEO_HANDLE, seoMeta, shortDescription } from "~/seo/meta";
+import { receiptOffer } from "~/receipts-forms/offer.server";
+import { readReceiptRequest, validateReceiptRequest } from "~/receipts-forms/request-form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   data
@@ -42,6 +44,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     ...view,
     // A signed-in citizen finds their address already in the form (such pages are never cached).
     signedInEmail: (await getSessionUser(request))?.email ?? null,
+    receiptOffer:
+      view.campaign.status === "live" ? await receiptOffer(database().db, view.campaign.id) : null,
     news: (await publicNews(database().db, view.campaign.id)).map((n) => ({
       id: n.id,
       title: n.title,
@@ -54,10 +58,15 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const slug = params.slug ?? "";
   if (!/^[a-z0-9-]{1,120}$/.test(slug)) throw new Response("Projet introuvable.", { status: 404 });
-  const values = readContributionForm(await readForm(request));
+  const form = await readForm(request);
+  const values = { ...readContributionForm(form), ...readReceiptRequest(form) };
   const checked = validateContributionForm(values, contributionBounds());
-  if (!checked.ok) return data({ values, errors: checked.errors, formError: undefined }, { status: 400 });
-  const result = await startContribution(database().db, slug, checked.data);
+  const receipt = validateReceiptRequest(values);
+  if (!checked.ok || !receipt.ok) {
+    const errors = { ...(checked.ok ? {} : checked.errors), ...(receipt.ok ? {} : receipt.errors) };
+    return data({ values, errors, formError: undefined }, { status: 400 });
+  }
+  const result = await startContribution(database().db, slug, checked.data, { receiptRequest: receipt.data });
   if (!result.ok) {
     if (result.status === 404) throw new Response("Projet introuvable.", { status: 404 });
     return data(
@@ -69,7 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignPageRoute() {
-  const { campaign, html, now, bounds, signedInEmail, news } = useLoaderData<typeof loader>();
+  const { campaign, html, now, bounds, signedInEmail, news, receiptOffer } = useLoaderData<typeof loader>();
   const formState = useActionData<typeof action>();
   return (
     <>
@@ -81,6 +90,7 @@ export default function CampaignPageRoute() {
         signedInEmail={signedInEmail}
         formState={formState}
         news={news}
+        receiptOffer={receiptOffer}
       />
       <div className="container">
         <ShareLinks path={campaignPath(campaign.slug)} title={campaign.title} />

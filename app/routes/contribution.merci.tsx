@@ -110,6 +110,12 @@ export default function Thanks() {
               {d.rewardTitle ? `, la contrepartie « ${d.rewardTitle} »` : ""} et la référence de votre
               contribution.
             </li>
+            {d.taxReceipt ? (
+              <li>
+                Vous avez demandé un reçu fiscal&nbsp;: il vous sera envoyé quand la campagne aura réussi.{" "}
+                {d.taxReceipt.headline}
+              </li>
+            ) : null}
             <li>
               La collecte se termine le {formatDateTime(d.campaign.endsAt)}. Si l'objectif est atteint, les
               fonds sont versés au porteur de projet.

@@ -12,6 +12,7 @@ import { database } from "~/db.server";
 import { formatEuros } from "~/domain/format";
 import { demoCheckoutContribution, isDemoIntent, runDemoCheckout } from "~/payments/demo-checkout.server";
 import { stripe } from "~/payments/stripe.server";
+import { requestedReceiptFigure } from "~/receipts-forms/offer.server";
 
 export const meta: MetaFunction = () => [{ title: "Paiement (démonstration) — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -42,6 +43,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
     campaignTitle: row?.title ?? "",
     email: session.customer_email ?? row?.email ?? "",
     cancelUrl: session.cancel_url ?? "/",
+    taxReceipt: await requestedReceiptFigure(database().db, contributionId),
   };
 }
 
@@ -86,6 +88,11 @@ export default function DemoCheckout() {
           <dd>{s.email}</dd>
         </div>
       </dl>
+      {s.taxReceipt ? (
+        <p className="receipt-preview">
+          Vous avez demandé un reçu fiscal. <strong>{s.taxReceipt.headline}</strong> {s.taxReceipt.detail}
+        </p>
+      ) : null}
       {actionData?.error ? (
         <p className="form-error" role="alert">
           {actionData.error}

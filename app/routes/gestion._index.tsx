@@ -7,6 +7,7 @@ import { parisYear } from "~/domain/time";
 import { figuresFor } from "~/models/figures.server";
 import { attentionCounts } from "~/staff/attention.server";
 import { moderationQueue } from "~/staff/moderation.server";
+import { declaredCount } from "~/receipts-forms/profiles.server";
 
 export const meta: MetaFunction = () => [
   { title: "Espace Département — Propulsons" },
@@ -17,16 +18,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["staff"]);
   const db = database().db;
   const year = parisYear(new Date());
-  const [queue, attention, figures] = await Promise.all([
+  const [queue, attention, figures, receiptDeclarations] = await Promise.all([
     moderationQueue(db),
     attentionCounts(db),
     figuresFor(db, { kind: "year", year }),
+    declaredCount(db),
   ]);
   return {
     name: user.displayName,
     waiting: queue.length,
     oldest: queue[0] ? { id: queue[0].id, title: queue[0].title } : null,
     attention,
+    receiptDeclarations,
     year,
     figures: {
       launched: figures.launched,
@@ -79,6 +82,19 @@ export default function StaffHome() {
             )}
             <p>
               <Link to="/gestion/anomalies">Voir le détail</Link>
+            </p>
+          </div>
+        </section>
+        <section className="card" aria-labelledby="h-receipts">
+          <div className="card__body">
+            <h2 id="h-receipts">Reçus fiscaux</h2>
+            <p>
+              {d.receiptDeclarations === 0
+                ? "Aucune déclaration n’attend de vérification."
+                : `${formatInteger(d.receiptDeclarations)} ${plural(d.receiptDeclarations, "déclaration attend", "déclarations attendent")} une vérification.`}
+            </p>
+            <p>
+              <Link to="/gestion/recus-fiscaux">Voir les déclarations</Link>
             </p>
           </div>
         </section>

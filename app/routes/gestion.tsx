@@ -35,6 +35,9 @@ export default function StaffLayout() {
           <li>
             <NavLink to="/gestion/chiffres">Chiffres clés</NavLink>
           </li>
+          <li>
+            <NavLink to="/gestion/recus-fiscaux">Reçus fiscaux</NavLink>
+          </li>
         </ul>
       </nav>
       <Outlet />

@@ -35,6 +35,8 @@ import {
 } from "~/holder/campaigns.server";
 import { MAX_IMAGE_BYTES } from "~/holder/images.server";
 import { listTerritories, listThemes } from "~/models/campaigns.server";
+import { rewardEditorSettings, rewardValueText } from "~/receipts-forms/offer.server";
+import { RewardValueField } from "~/receipts-forms/reward-value";
 
 export const meta: MetaFunction = () => [{ title: "Éditer la campagne — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -68,6 +70,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         description: r?.description ?? "",
         minimum: r ? euros(r.minimum_cents) : "",
         stock: r?.stock != null ? String(r.stock) : "",
+        valeur: r ? rewardValueText(r.value_cents) : "",
       };
     }),
   };
@@ -85,6 +88,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Constants of a .server module do not reach the browser: send them with the data.
     days: durationBounds(),
     image: c.image_path ? { src: `/images/campagnes/${c.image_path}`, alt: c.image_alt ?? "" } : null,
+    receipts: await rewardEditorSettings(db, id),
   };
 }
 
@@ -364,6 +368,16 @@ export default function Editor() {
                     error={errors[`cp_${i}_stock`]}
                   />
                 </div>
+                {d.receipts ? (
+                  <RewardValueField
+                    index={i}
+                    defaultValue={row.valeur ?? ""}
+                    minimumFieldId={`e-cp_${i}_minimum`}
+                    savedMinimum={row.minimum}
+                    yearlyCapCents={d.receipts.yearlyCapCents}
+                    error={errors[`cp_${i}_valeur`]}
+                  />
+                ) : null}
               </div>
             ))}
           </fieldset>

@@ -133,6 +133,16 @@ export default function StructurePage() {
           Enregistrer
         </button>
       </Form>
+      {loaded.existing ? (
+        <section aria-labelledby="s-recus">
+          <h2 id="s-recus">Reçus fiscaux</h2>
+          <p>
+            Une association d’intérêt général peut faire émettre par Propulsons les reçus fiscaux de ses
+            donateurs.{" "}
+            <Link to="/porteur/structure/recus-fiscaux">Ma structure peut émettre des reçus fiscaux</Link>
+          </p>
+        </section>
+      ) : null}
     </div>
   );
 }
