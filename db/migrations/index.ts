@@ -17,6 +17,7 @@ import * as m0010 from "./0010_platform_settings";
 import * as m0011 from "./0011_sign_in_failures";
 import * as m0012 from "./0012_tax_receipts";
 import * as m0014 from "./0014_account_rights";
+import * as m0016 from "./0016_campaign_search";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "0011_sign_in_failures": m0011,
   "0012_tax_receipts": m0012,
   "0014_account_rights": m0014,
+  "0016_campaign_search": m0016,
 };
