@@ -77,7 +77,8 @@ export function isPublicPage(eb: ExpressionBuilder<DB & { c: DB["campaigns"] }, 
   ]);
 }
 
-function cardQuery(db: Kysely<DB>) {
+/** The cards' columns (the list, the home page); app/search/list.server.ts filters and sorts it. */
+export function cardQuery(db: Kysely<DB>) {
   return db
     .selectFrom("campaigns as c")
     .innerJoin("territories as t", "t.id", "c.territory_id")
@@ -108,9 +109,9 @@ function cardQuery(db: Kysely<DB>) {
     ]);
 }
 
-type CardRow = Awaited<ReturnType<ReturnType<typeof cardQuery>["execute"]>>[number];
+export type CardRow = Awaited<ReturnType<ReturnType<typeof cardQuery>["execute"]>>[number];
 
-function toCard(row: CardRow): CampaignCard {
+export function toCard(row: CardRow): CampaignCard {
   const collectedCents = Number(row.collected_cents);
   return {
     id: row.id,
@@ -146,44 +147,6 @@ export interface CampaignList {
   total: number;
   page: number;
   pageCount: number;
-}
-
-/** Public campaigns matching the filters: running ones first (ending soonest), then past ones (latest first). */
-export async function listCampaigns(db: Kysely<DB>, filters: CampaignFilters): Promise<CampaignList> {
-  const statuses: readonly CampaignState[] = filters.status ? STATUS_FILTERS[filters.status] : PUBLIC_STATES;
-  let base = db
-    .selectFrom("campaigns as c")
-    .innerJoin("territories as t", "t.id", "c.territory_id")
-    .innerJoin("themes as th", "th.id", "c.theme_id")
-    .where("c.status", "in", statuses);
-  if (filters.territory) base = base.where("t.slug", "=", filters.territory);
-  if (filters.theme) base = base.where("th.slug", "=", filters.theme);
-  if (filters.budgetCitoyen) base = base.where("c.budget_citoyen_year", "is not", null);
-
-  const { n } = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const total = Number(n);
-  const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
-
-  const ids = await base
-    .select("c.id")
-    .orderBy(sql`case when c.status in ('live', 'settling') then 0 else 1 end`)
-    .orderBy(sql`case when c.status in ('live', 'settling') then c.ends_at end`, "asc")
-    .orderBy("c.ends_at", "desc")
-    .orderBy("c.id")
-    .limit(PAGE_SIZE)
-    .offset((filters.page - 1) * PAGE_SIZE)
-    .execute();
-  if (ids.length === 0) return { items: [], total, page: filters.page, pageCount };
-
-  const rows = await cardQuery(db)
-    .where(
-      "c.id",
-      "in",
-      ids.map((r) => r.id),
-    )
-    .execute();
-  const byId = new Map(rows.map((r) => [r.id, toCard(r)]));
-  return { items: ids.map((r) => byId.get(r.id)!), total, page: filters.page, pageCount };
 }
 
 export interface PublicContribution {

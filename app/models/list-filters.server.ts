@@ -1,9 +1,11 @@
 /**
- * The campaign list's URL filters (?territoire=…&theme=…&statut=…&label=…&page=…),
- * validated with zod. Unknown values are a 400 with a French message.
+ * The campaign list's URL filters (?q=…&territoire=…&theme=…&statut=…&label=…&tri=…&page=…),
+ * validated with zod. Unknown values are a 400 with a French message; the keyword query `q`
+ * accepts anything (app/search/query.ts turns it into plain words).
  */
 import { z } from "zod";
-import type { CampaignFilters } from "./campaigns.server";
+import { parseSearch, SORT_VALUES, type SearchQuery, type Sort } from "~/search/query";
+import type { SearchFilters } from "~/search/list.server";
 
 const emptyAsMissing = (value: unknown) => (value === "" ? undefined : value);
 
@@ -16,6 +18,7 @@ const slug = z.preprocess(
 );
 
 export const listQuerySchema = z.object({
+  q: z.string().optional(),
   territoire: slug,
   theme: slug,
   statut: z.preprocess(
@@ -29,6 +32,14 @@ export const listQuerySchema = z.object({
   label: z.preprocess(
     emptyAsMissing,
     z.enum(["budget-citoyen"], { error: "label inconnu (budget-citoyen)" }).optional(),
+  ),
+  tri: z.preprocess(
+    emptyAsMissing,
+    z
+      .enum(SORT_VALUES as [Sort, ...Sort[]], {
+        error: "tri inconnu (pertinence, fin, recentes, financees ou objectif)",
+      })
+      .optional(),
   ),
   page: z.preprocess(
     emptyAsMissing,
@@ -44,8 +55,9 @@ export const listQuerySchema = z.object({
 export type ParsedFilters =
   | {
       ok: true;
-      filters: CampaignFilters;
-      query: { territoire?: string; theme?: string; statut?: string; label?: string };
+      filters: SearchFilters;
+      search: SearchQuery;
+      query: { q?: string; territoire?: string; theme?: string; statut?: string; label?: string; tri?: Sort };
     }
   | { ok: false; message: string };
 
@@ -54,7 +66,7 @@ export function parseListQuery(
   known: { territories: Set<string>; themes: Set<string> },
 ): ParsedFilters {
   const raw: Record<string, string> = {};
-  for (const key of ["territoire", "theme", "statut", "label", "page"]) {
+  for (const key of ["q", "territoire", "theme", "statut", "label", "tri", "page"]) {
     const value = url.searchParams.get(key);
     if (value !== null) raw[key] = value;
   }
@@ -73,15 +85,26 @@ export function parseListQuery(
   if (q.theme && !known.themes.has(q.theme)) {
     return { ok: false, message: `Filtre « thème » : le thème « ${q.theme} » n'existe pas.` };
   }
+  const search = parseSearch(q.q ?? "");
   return {
     ok: true,
+    search,
     filters: {
+      words: search.words,
+      sort: q.tri,
       territory: q.territoire,
       theme: q.theme,
       status: q.statut,
       budgetCitoyen: q.label === "budget-citoyen",
       page: q.page,
     },
-    query: { territoire: q.territoire, theme: q.theme, statut: q.statut, label: q.label },
+    query: {
+      q: search.words.length > 0 ? search.text : undefined,
+      territoire: q.territoire,
+      theme: q.theme,
+      statut: q.statut,
+      label: q.label,
+      tri: q.tri,
+    },
   };
 }

@@ -1,53 +1,80 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { CampaignCard } from "~/components/campaign-card";
 import { Pagination } from "~/components/pagination";
 import { database } from "~/db.server";
 import { formatInteger, plural } from "~/domain/format";
-import { listCampaigns, listTerritories, listThemes } from "~/models/campaigns.server";
+import { listTerritories, listThemes } from "~/models/campaigns.server";
 import { parseListQuery } from "~/models/list-filters.server";
-import { Checkbox, Select } from "~/components/form";
+import { publicUrl } from "~/public-url.server";
+import { findCampaigns } from "~/search/list.server";
+import { canonicalListPath, MAX_QUERY_LENGTH, requestListPath, SORTS, type ListParams } from "~/search/query";
+import { Checkbox, Field, Select } from "~/components/form";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
     title: data
-      ? `Les projets${data.list.page > 1 ? ` (page ${data.list.page})` : ""} — Propulsons`
+      ? `${data.query.q ? `Recherche «\u00a0${data.query.q}\u00a0»` : "Les projets"}${
+          data.list.page > 1 ? ` (page ${data.list.page})` : ""
+        } — Propulsons`
       : "Les projets — Propulsons",
   },
+  ...(data ? [{ tagName: "link", rel: "canonical", href: data.canonical }] : []),
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { db } = database();
+  const { db, dialect } = database();
   const [territories, themes] = await Promise.all([listTerritories(db), listThemes(db)]);
-  const parsed = parseListQuery(new URL(request.url), {
+  const url = new URL(request.url);
+  const parsed = parseListQuery(url, {
     territories: new Set(territories.map((t) => t.slug)),
     themes: new Set(themes.map((t) => t.slug)),
   });
   if (!parsed.ok) throw new Response(parsed.message, { status: 400 });
-  const list = await listCampaigns(db, parsed.filters);
+  const params: ListParams = { ...parsed.query, page: parsed.filters.page };
+  const canonicalPath = canonicalListPath(params);
+  // One URL per list (docs/decisions/025-campaign-search.md): a form sent with empty fields, or
+  // parameters in another order, is sent to the canonical URL. A query cut for its length is not
+  // (the page says it was cut), nor is a request carrying Remix's own data parameters only.
+  if (!parsed.search.cut && requestListPath(url) !== canonicalPath) throw redirect(canonicalPath, 302);
+  const list = await findCampaigns({ db, dialect }, parsed.filters);
   if (parsed.filters.page > list.pageCount) {
-    throw new Response("Cette page de résultats n'existe pas.", { status: 404 });
+    throw new Response("Cette page de résultats n’existe pas.", { status: 404 });
   }
-  return { list, territories, themes, query: parsed.query, now: new Date().toISOString() };
-}
-
-function pageHref(query: Record<string, string | undefined>, page: number): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
-  if (page > 1) params.set("page", String(page));
-  const s = params.toString();
-  return s ? `/campagnes?${s}` : "/campagnes";
+  return {
+    list,
+    territories,
+    themes,
+    query: parsed.query,
+    cut: parsed.search.cut,
+    canonical: `${await publicUrl(db)}${canonicalPath}`,
+    now: new Date().toISOString(),
+  };
 }
 
 export default function CampaignList() {
-  const { list, territories, themes, query, now } = useLoaderData<typeof loader>();
+  const { list, territories, themes, query, cut, now } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const at = new Date(now);
+  const params: ListParams = query;
   const filtered = Boolean(query.territoire || query.theme || query.statut || query.label);
+  const withoutSearch = canonicalListPath({ ...params, q: undefined });
+  const withoutFilters = canonicalListPath({ q: query.q, tri: query.tri });
+  const count = `${formatInteger(list.total)} ${plural(list.total, "projet trouvé", "projets trouvés")}`;
   return (
     <div className="container page">
       <h1>Les projets</h1>
-      <Form method="get" className="filters" aria-label="Filtrer les projets">
+      <Form method="get" className="filters" role="search" aria-label="Rechercher et filtrer les projets">
+        <div className="filters__search">
+          <Field
+            id="f-q"
+            label="Rechercher"
+            hint="Un mot du titre, de la présentation, le nom de la structure ou sa commune."
+            type="search"
+            name="q"
+            defaultValue={query.q ?? ""}
+          />
+        </div>
         <Select id="f-territoire" label="Territoire" name="territoire" defaultValue={query.territoire ?? ""}>
           <option value="">Tous les territoires</option>
           {territories.map((t) => (
@@ -70,6 +97,13 @@ export default function CampaignList() {
           <option value="reussies">Réussies</option>
           <option value="non-financees">Non financées</option>
         </Select>
+        <Select id="f-tri" label="Trier par" name="tri" defaultValue={query.tri ?? ""}>
+          <option value="">{SORTS.pertinence}</option>
+          <option value="fin">{SORTS.fin}</option>
+          <option value="recentes">{SORTS.recentes}</option>
+          <option value="financees">{SORTS.financees}</option>
+          <option value="objectif">{SORTS.objectif}</option>
+        </Select>
         <Checkbox
           frame="filter"
           id="f-label"
@@ -80,20 +114,40 @@ export default function CampaignList() {
         />
         <div className="filters__actions">
           <button type="submit" className="button">
-            Filtrer
+            Rechercher
           </button>
-          {filtered ? <Link to="/campagnes">Effacer les filtres</Link> : null}
+          {query.q ? <Link to={withoutSearch}>Effacer la recherche</Link> : null}
+          {filtered ? <Link to={withoutFilters}>Effacer les filtres</Link> : null}
         </div>
       </Form>
+
+      {cut ? (
+        <p className="search-notice" role="status">
+          Votre recherche dépassait {MAX_QUERY_LENGTH}&nbsp;caractères&nbsp;: seuls les {MAX_QUERY_LENGTH}{" "}
+          premiers ont été pris en compte.
+        </p>
+      ) : null}
 
       <p className="results-count" role="status" aria-live="polite">
         {navigation.state === "loading"
           ? "Chargement des résultats…"
-          : `${formatInteger(list.total)} ${plural(list.total, "projet trouvé", "projets trouvés")}`}
+          : query.q
+            ? `${count} pour «\u00a0${query.q}\u00a0»`
+            : count}
       </p>
 
       {list.items.length === 0 ? (
-        <p>Aucun projet ne correspond à ces critères.</p>
+        <div className="empty-results">
+          <p>
+            {query.q
+              ? `Aucun projet ne correspond à «\u00a0${query.q}\u00a0»${filtered ? " avec ces filtres" : ""}.`
+              : "Aucun projet ne correspond à ces critères."}
+          </p>
+          <p className="empty-results__ways">
+            {query.q ? <Link to={withoutSearch}>Effacer la recherche</Link> : null}
+            {query.q || filtered ? <Link to="/campagnes">Voir tous les projets</Link> : null}
+          </p>
+        </div>
       ) : (
         <div className="grid">
           {list.items.map((c) => (
@@ -102,7 +156,11 @@ export default function CampaignList() {
         </div>
       )}
 
-      <Pagination page={list.page} pageCount={list.pageCount} href={(p) => pageHref(query, p)} />
+      <Pagination
+        page={list.page}
+        pageCount={list.pageCount}
+        href={(p) => canonicalListPath({ ...params, page: p })}
+      />
     </div>
   );
 }

@@ -99,7 +99,7 @@ describe("campaign list loader", () => {
     const labelled = await list("?label=budget-citoyen");
     expect(labelled.list.total).toBe(2);
     expect(labelled.list.items.every((c) => c.budgetCitoyenYear !== null)).toBe(true);
-    const combined = await list("?territoire=boulonnais&statut=reussies&theme=culture");
+    const combined = await list("?territoire=boulonnais&theme=culture&statut=reussies");
     expect(
       combined.list.items.every((c) => c.territoryName === "Boulonnais" && c.themeName === "Culture"),
     ).toBe(true);
@@ -111,8 +111,15 @@ describe("campaign list loader", () => {
     });
   });
 
-  it("treats empty filter values (an untouched select) as no filter", async () => {
-    expect((await list("?territoire=&theme=&statut=&page=")).list.total).toBe(19);
+  it("sends empty filter values (an untouched select) and other orders to the canonical URL", async () => {
+    const empty = await thrownResponse(list("?territoire=&theme=&statut=&page="));
+    expect(empty.status).toBe(302);
+    expect(empty.headers.get("location")).toBe("/campagnes");
+    const unordered = await thrownResponse(list("?territoire=boulonnais&statut=reussies&theme=culture"));
+    expect(unordered.headers.get("location")).toBe(
+      "/campagnes?territoire=boulonnais&theme=culture&statut=reussies",
+    );
+    expect((await list("")).list.total).toBe(19);
   });
 
   it("answers 400 with a French message for unknown filters, 404 past the last page", async () => {
