@@ -195,7 +195,7 @@ describe("public pages with JavaScript", () => {
 
       // Filter by territory.
       await page.getByLabel("Territoire", { exact: true }).selectOption({ label: "Boulonnais" });
-      await page.getByRole("button", { name: "Filtrer" }).click();
+      await page.getByRole("button", { name: "Rechercher" }).click();
       await page.waitForURL((u) => u.searchParams.get("territoire") === "boulonnais");
       const count = await resultsCount(page);
       await page.locator("article.card").first().waitFor();
@@ -281,7 +281,7 @@ describe("public pages without JavaScript", () => {
 
       // The GET filter form.
       await page.getByLabel("Territoire", { exact: true }).selectOption({ label: "Boulonnais" });
-      await page.getByRole("button", { name: "Filtrer" }).click();
+      await page.getByRole("button", { name: "Rechercher" }).click();
       await page.waitForURL((u) => u.searchParams.get("territoire") === "boulonnais");
       expect(page.url()).toContain("territoire=boulonnais");
       const territories = await cardTerritories(page);
