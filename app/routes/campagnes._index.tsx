@@ -6,21 +6,28 @@ import { database } from "~/db.server";
 import { formatInteger, plural } from "~/domain/format";
 import { listTerritories, listThemes } from "~/models/campaigns.server";
 import { parseListQuery } from "~/models/list-filters.server";
-import { publicUrl } from "~/public-url.server";
+import { publicUrlFrom, SEO_HANDLE, seoMeta } from "~/seo/meta";
 import { findCampaigns } from "~/search/list.server";
 import { canonicalListPath, MAX_QUERY_LENGTH, requestListPath, SORTS, type ListParams } from "~/search/query";
 import { Checkbox, Field, Select } from "~/components/form";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  {
+// The list's own tags: its canonical URL keeps the normalised query (app/search/query.ts).
+const LIST_DESCRIPTION =
+  "Les projets solidaires du Pas-de-Calais en financement participatif\u00a0: cherchez par mot, territoire, thème ou état.";
+
+export const handle = SEO_HANDLE;
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  seoMeta({
     title: data
       ? `${data.query.q ? `Recherche «\u00a0${data.query.q}\u00a0»` : "Les projets"}${
           data.list.page > 1 ? ` (page ${data.list.page})` : ""
-        } — Propulsons`
-      : "Les projets — Propulsons",
-  },
-  ...(data ? [{ tagName: "link", rel: "canonical", href: data.canonical }] : []),
-];
+        }`
+      : "Les projets",
+    description: LIST_DESCRIPTION,
+    base: publicUrlFrom(matches),
+    path: data?.canonicalPath ?? "/campagnes",
+  });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { db, dialect } = database();
@@ -47,7 +54,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     themes,
     query: parsed.query,
     cut: parsed.search.cut,
-    canonical: `${await publicUrl(db)}${canonicalPath}`,
+    canonicalPath,
     now: new Date().toISOString(),
   };
 }
