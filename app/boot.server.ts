@@ -5,6 +5,7 @@
  */
 import { config, type Config } from "./config.server";
 import { initDatabase } from "./db.server";
+import { legalConfig } from "./legal/config.server";
 import { startEmailWorker } from "./email.server";
 import { PageCache } from "./page-cache.server";
 import { recordPublicUrl } from "./public-url.server";
@@ -19,6 +20,8 @@ export interface Platform {
 
 export async function boot(): Promise<Platform> {
   const cfg = config();
+  // The legal identity printed on every page: in production a missing one stops the start here.
+  legalConfig();
   if (cfg.demoMode || !process.env.RESEND_API_KEY) {
     // Without keys, msw answers the Stripe and/or Resend APIs (app/demo): same code path, no network.
     const { startMockServer } = await import("~/demo/index.server");

@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import { errorTexts } from "./error-texts";
+import { LEGAL_LINKS } from "./legal/links";
 
 function escapeHtml(text: string): string {
   return text.replace(
@@ -27,7 +28,10 @@ export function errorPageHtml(status: number, stylesheet?: string, message?: str
     `</div></header><main id="contenu" class="container page"><h1>${escapeHtml(texts.title)}</h1>` +
     `<p>${escapeHtml(message ?? texts.message)}</p>` +
     `<p><a href="/">Revenir à l'accueil</a> ou <a href="/campagnes">voir tous les projets</a>.</p>` +
-    `</main></body></html>`
+    `</main><footer class="site-footer" role="contentinfo"><div class="container">` +
+    `<nav aria-label="Informations légales et pratiques"><ul class="footer-links">` +
+    LEGAL_LINKS.map((l) => `<li><a href="${l.to}">${escapeHtml(l.label)}</a></li>`).join("") +
+    `</ul></nav></div></footer></body></html>`
   );
 }
 

@@ -18,6 +18,8 @@ import stylesheet from "~/styles/app.css";
 import { getSessionUser } from "~/auth.server";
 import { config } from "~/config.server";
 import { errorTexts } from "~/error-texts";
+import { legalConfig } from "~/legal/config.server";
+import { LEGAL_LINKS, paymentText, registrationText } from "~/legal/links";
 import { useNonce } from "~/nonce";
 
 export const links: LinksFunction = () => [
@@ -49,11 +51,13 @@ export const meta: MetaFunction = ({ error }) => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request);
+  const legal = legalConfig();
   return {
     demoMode: config().demoMode,
     user: user ? { email: user.email, role: user.role } : null,
     // absolute URLs of canonical links and sharing tags (app/seo)
     publicUrl: config().publicUrl,
+    legal: { oriasNumber: legal.oriasNumber, paymentProvider: legal.paymentProvider },
   };
 }
 
@@ -111,7 +115,7 @@ function Header({ signedIn, staff }: { signedIn: boolean; staff: boolean }) {
   );
 }
 
-function Footer() {
+function Footer({ legal }: { legal: { oriasNumber: string; paymentProvider: string } | undefined }) {
   return (
     <footer className="site-footer" role="contentinfo">
       <div className="container">
@@ -120,17 +124,23 @@ function Footer() {
           projets de l'économie sociale et solidaire. Les campagnes fonctionnent en « tout ou rien » : si
           l'objectif n'est pas atteint, chaque contributeur est remboursé.
         </p>
-        <ul className="footer-links">
-          <li>
-            <Link to="/accessibilite">Accessibilité : non conforme</Link>
-          </li>
-          <li>
-            <Link to="/campagnes">Tous les projets</Link>
-          </li>
-          <li>
-            <Link to="/rapport-annuel">Rapport annuel et données ouvertes</Link>
-          </li>
-        </ul>
+        {legal ? (
+          <p>
+            {registrationText(legal.oriasNumber)} {paymentText(legal.paymentProvider)}
+          </p>
+        ) : null}
+        <nav aria-label="Informations légales et pratiques">
+          <ul className="footer-links">
+            {LEGAL_LINKS.map((l) => (
+              <li key={l.to}>
+                <Link to={l.to}>{l.label}</Link>
+              </li>
+            ))}
+            <li>
+              <Link to="/campagnes">Tous les projets</Link>
+            </li>
+          </ul>
+        </nav>
       </div>
     </footer>
   );
@@ -162,7 +172,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <main id="contenu" tabIndex={-1}>
           {children}
         </main>
-        <Footer />
+        <Footer legal={data?.legal} />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -245,6 +245,18 @@ export interface SignInFailuresTable {
   created_at: Instant;
 }
 
+/** A message sent through the « Contact » form (migration 0013), purged after RETENTION_CONTACT_MONTHS. */
+export interface ContactMessagesTable {
+  id: Generated<number>;
+  name: string;
+  email: string;
+  subject: string;
+  message: string;
+  /** the client address, an IPv6 one as its /64 */
+  ip: string;
+  created_at: Instant;
+}
+
 export interface SessionsTable {
   id_hash: string;
   user_id: number;
@@ -423,6 +435,7 @@ export interface DB {
   settlement_leases: SettlementLeasesTable;
   sign_in_requests: SignInRequestsTable;
   sign_in_failures: SignInFailuresTable;
+  contact_messages: ContactMessagesTable;
   sessions: SessionsTable;
   email_change_requests: EmailChangeRequestsTable;
   campaign_news: CampaignNewsTable;

@@ -52,6 +52,7 @@ import ReceiptProfileHolder, {
   receiptProfileHolderSubject,
   type ReceiptProfileHolderProps,
 } from "./receipt-profile-holder";
+import ContactMessage, { contactMessageSubject, type ContactMessageProps } from "./contact-message";
 import SignIn, { signInSubject, type SignInProps } from "./sign-in";
 import EmailChangeCode, { emailChangeCodeSubject, type EmailChangeCodeProps } from "./email-change-code";
 import EmailChangedNotice, {
@@ -168,6 +169,11 @@ export const EMAILS = {
     subject: receiptProfileHolderSubject,
     staffLabel: "Reçus fiscaux : déclaration vérifiée ou retirée (au porteur)",
   } satisfies Entry<ReceiptProfileHolderProps>,
+  contact_message: {
+    component: ContactMessage,
+    subject: contactMessageSubject,
+    staffLabel: "Message de contact (à l’équipe)",
+  } satisfies Entry<ContactMessageProps>,
 };
 
 export type EmailKind = keyof typeof EMAILS;

@@ -1,8 +1,15 @@
 import type { MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { config } from "~/config.server";
 
 export const meta: MetaFunction = () => [{ title: "Déclaration d'accessibilité — Propulsons" }];
 
+export function loader() {
+  return { contactEmail: config().contactEmail };
+}
+
 export default function Accessibility() {
+  const { contactEmail } = useLoaderData<typeof loader>();
   return (
     <div className="container page prose-page">
       <h1>Déclaration d'accessibilité</h1>
@@ -54,20 +61,33 @@ export default function Accessibility() {
       <p>
         Si vous n'arrivez pas à accéder à un contenu ou à un service, vous pouvez contacter l'équipe de la
         plateforme pour être orienté vers une alternative accessible ou obtenir le contenu sous une autre
-        forme.
+        forme&nbsp;:
       </p>
+      <ul>
+        <li>
+          par le <Link to="/contact">formulaire de contact</Link> (objet «&nbsp;Accessibilité&nbsp;»)&nbsp;;
+        </li>
+        <li>
+          par courriel&nbsp;: <a href={`mailto:${contactEmail}`}>{contactEmail}</a>.
+        </li>
+      </ul>
 
       <h2>Voies de recours</h2>
       <p>
         Si vous avez signalé un défaut d'accessibilité qui vous empêche d'accéder à un contenu ou à un service
-        et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez :
+        et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez saisir le Défenseur des
+        droits&nbsp;:
       </p>
       <ul>
-        <li>écrire un message au Défenseur des droits ;</li>
-        <li>contacter le délégué du Défenseur des droits dans votre région ;</li>
         <li>
-          envoyer un courrier par la poste (gratuit, ne pas mettre de timbre) : Défenseur des droits, Libre
-          réponse 71120, 75342 Paris CEDEX 07.
+          en ligne, par le formulaire du Défenseur des droits&nbsp;:{" "}
+          <a href="https://formulaire.defenseurdesdroits.fr">formulaire.defenseurdesdroits.fr</a>&nbsp;;
+        </li>
+        <li>par téléphone&nbsp;: 09&nbsp;69&nbsp;39&nbsp;00&nbsp;00&nbsp;;</li>
+        <li>auprès du délégué du Défenseur des droits le plus proche de chez vous&nbsp;;</li>
+        <li>
+          par courrier (gratuit, ne pas mettre de timbre)&nbsp;: Défenseur des droits, Libre réponse 71120,
+          75342 Paris CEDEX 07.
         </li>
       </ul>
     </div>

@@ -16,6 +16,7 @@ import * as m0009 from "./0009_money_path";
 import * as m0010 from "./0010_platform_settings";
 import * as m0011 from "./0011_sign_in_failures";
 import * as m0012 from "./0012_tax_receipts";
+import * as m0013 from "./0013_contact_messages";
 import * as m0014 from "./0014_account_rights";
 import * as m0016 from "./0016_campaign_search";
 
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   "0010_platform_settings": m0010,
   "0011_sign_in_failures": m0011,
   "0012_tax_receipts": m0012,
+  "0013_contact_messages": m0013,
   "0014_account_rights": m0014,
   "0016_campaign_search": m0016,
 };
