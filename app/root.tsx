@@ -121,8 +121,8 @@ function Footer({ legal }: { legal: { oriasNumber: string; paymentProvider: stri
       <div className="container">
         <p>
           Propulsons est la plateforme de financement participatif du Département du Pas-de-Calais pour les
-          projets de l'économie sociale et solidaire. Les campagnes fonctionnent en « tout ou rien » : si
-          l'objectif n'est pas atteint, chaque contributeur est remboursé.
+          projets de l’économie sociale et solidaire. Les campagnes fonctionnent en «&nbsp;tout ou
+          rien&nbsp;»&nbsp;: si l’objectif n’est pas atteint, chaque contributeur est remboursé.
         </p>
         {legal ? (
           <p>

@@ -124,3 +124,29 @@ export function parsePeriodParam(value: string | null): Period | null {
   }
   throw new RangeError("invalid period");
 }
+
+/**
+ * The review side of a period, which an IFP publishes each year (issue 13): projects received
+ * (first submitted) and accepted (first approved) in the period, Paris year of the transition.
+ * A campaign sent back for changes and resubmitted counts once, in the year it was first sent.
+ */
+export interface ReviewFacts {
+  /** Paris year of its first `submit` transition, null when never submitted */
+  submittedYear: number | null;
+  /** Paris year of its first `approve` transition, null when never approved */
+  approvedYear: number | null;
+}
+
+export function countReview(
+  campaigns: readonly ReviewFacts[],
+  period: Period,
+): { submitted: number; approved: number } {
+  const inPeriod = (year: number | null) => year !== null && (period.kind === "all" || year === period.year);
+  let submitted = 0;
+  let approved = 0;
+  for (const c of campaigns) {
+    if (inPeriod(c.submittedYear)) submitted += 1;
+    if (inPeriod(c.approvedYear)) approved += 1;
+  }
+  return { submitted, approved };
+}

@@ -2,11 +2,11 @@
 
 /** The subjects a person picks from, by value. */
 export const CONTACT_SUBJECTS = {
-  contribution: "Une question sur une contribution",
-  projet: "Une question sur un projet ou une campagne",
+  contribution: "Une contribution",
+  projet: "Un projet ou une campagne",
   proposer: "Proposer un projet",
   donnees: "Mes données personnelles",
-  accessibilite: "Accessibilité",
+  accessibilite: "L’accessibilité du site",
   autre: "Autre demande",
 } as const;
 export type ContactSubject = keyof typeof CONTACT_SUBJECTS;

@@ -19,12 +19,14 @@ import {
   averageCents,
   classify,
   countCampaigns,
+  countReview,
   periodKey,
   successRatePercent,
   wasLaunched,
   type CampaignCounts,
   type CampaignFacts,
   type Period,
+  type ReviewFacts,
 } from "~/domain/figures";
 import { parisYear, startOfDayInParis } from "~/domain/time";
 import type { CampaignState } from "~/domain/campaign-machine";
@@ -56,6 +58,19 @@ export interface Figures extends CampaignCounts {
   paidToHoldersCents: number;
   byTerritory: BreakdownRow[];
   byTheme: BreakdownRow[];
+  /** projects received: campaigns first submitted for review in the period (IFP report) */
+  submitted: number;
+  /** projects accepted: campaigns first approved by staff in the period */
+  approved: number;
+  /**
+   * what the campaigns funded in the period kept from citizens, all years of payment together
+   * (received − refunded): the amount « per funded project » is averaged from it
+   */
+  fundedCampaignsCents: number;
+  /** fundedCampaignsCents / funded, rounded half up; null when none was funded */
+  averagePerFundedProjectCents: number | null;
+  /** collectedCents / citizens, rounded half up; null without citizens */
+  averagePerCitizenCents: number | null;
 }
 
 // ---------------------------------------------------------------------------
@@ -392,15 +407,40 @@ interface Shared {
   campaigns: CampaignRow[];
   territories: Array<{ slug: string; name: string }>;
   themes: Array<{ slug: string; name: string }>;
+  review: ReviewFacts[];
+  /** per campaign, what it kept from citizens over all years (received − refunded) */
+  keptByCampaign: Map<number, number>;
+}
+
+/** Every campaign's first submission and first approval, as Paris years. */
+async function reviewRows(db: Db): Promise<ReviewFacts[]> {
+  const rows = await db
+    .selectFrom("campaign_transitions")
+    .select(["campaign_id", "event", sql<string>`min(at)`.as("first_at")])
+    .where("event", "in", ["submit", "approve"])
+    .groupBy(["campaign_id", "event"])
+    .execute();
+  const byCampaign = new Map<number, ReviewFacts>();
+  for (const r of rows) {
+    const facts = byCampaign.get(r.campaign_id) ?? { submittedYear: null, approvedYear: null };
+    const year = parisYear(new Date(r.first_at));
+    if (r.event === "submit") facts.submittedYear = year;
+    else facts.approvedYear = year;
+    byCampaign.set(r.campaign_id, facts);
+  }
+  return [...byCampaign.values()];
 }
 
 async function shared(db: Db): Promise<Shared> {
-  const [campaigns, territories, themes] = await Promise.all([
+  const [campaigns, territories, themes, review, kept] = await Promise.all([
     campaignRows(db),
     db.selectFrom("territories").select(["slug", "name"]).orderBy("position").execute(),
     db.selectFrom("themes").select(["slug", "name"]).orderBy("position").execute(),
+    reviewRows(db),
+    moneyByCampaign(db, { kind: "all" }),
   ]);
-  return { campaigns, territories, themes };
+  const keptByCampaign = new Map(kept.map((m) => [m.campaignId, m.collected - m.refunded]));
+  return { campaigns, territories, themes, review, keptByCampaign };
 }
 
 export async function figuresFor(db: Db, period: Period): Promise<Figures> {
@@ -410,7 +450,7 @@ export async function figuresFor(db: Db, period: Period): Promise<Figures> {
 async function figuresWith(
   db: Db,
   period: Period,
-  { campaigns, territories, themes }: Shared,
+  { campaigns, territories, themes, review, keptByCampaign }: Shared,
 ): Promise<Figures> {
   const [money, ledger, citizens] = await Promise.all([
     moneyByCampaign(db, period),
@@ -425,6 +465,10 @@ async function figuresWith(
   const collectedByCampaign = new Map(money.map((m) => [m.campaignId, m.collected]));
   const collectedCents = money.reduce((s, m) => s + m.collected, 0);
   const contributions = money.reduce((s, m) => s + m.contributions, 0);
+  const citizenCount = Number(citizens?.citizens ?? 0);
+  const fundedCampaignsCents = campaigns
+    .filter((c) => classify(c, period).includes("funded"))
+    .reduce((sum, c) => sum + (keptByCampaign.get(c.id) ?? 0), 0);
   return {
     period,
     ...counts,
@@ -433,7 +477,7 @@ async function figuresWith(
     refundedCents: money.reduce((s, m) => s + m.refunded, 0),
     contributions,
     averageContributionCents: averageCents(collectedCents, contributions),
-    citizens: Number(citizens?.citizens ?? 0),
+    citizens: citizenCount,
     commissionCents: ledger.commission,
     paidToHoldersCents: ledger.payouts,
     byTerritory: breakdown(
@@ -450,6 +494,10 @@ async function figuresWith(
       (c) => ({ slug: c.themeSlug, name: c.themeName }),
       themes,
     ),
+    ...countReview(review, period),
+    fundedCampaignsCents,
+    averagePerFundedProjectCents: averageCents(fundedCampaignsCents, counts.funded),
+    averagePerCitizenCents: averageCents(collectedCents, citizenCount),
   };
 }
 

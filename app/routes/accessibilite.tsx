@@ -65,7 +65,8 @@ export default function Accessibility() {
       </p>
       <ul>
         <li>
-          par le <Link to="/contact">formulaire de contact</Link> (objet «&nbsp;Accessibilité&nbsp;»)&nbsp;;
+          par le <Link to="/contact">formulaire de contact</Link> (objet «&nbsp;L’accessibilité du
+          site&nbsp;»)&nbsp;;
         </li>
         <li>
           par courriel&nbsp;: <a href={`mailto:${contactEmail}`}>{contactEmail}</a>.

@@ -24,19 +24,21 @@ export default function LegalNotice() {
       ) : null}
 
       <h2>Éditeur de la plateforme</h2>
-      <dl className="facts">
-        <dt>Éditeur</dt>
-        <dd>{legal.publisherName}</dd>
-        <dt>Adresse</dt>
-        <dd>{legal.publisherAddress}</dd>
-        <dt>Directeur ou directrice de la publication</dt>
-        <dd>{legal.publicationDirector}</dd>
-        <dt>Contact</dt>
-        <dd>
-          <Link to="/contact">formulaire de contact</Link> ou{" "}
+      <ul>
+        <li>
+          <strong>Éditeur&nbsp;:</strong> {legal.publisherName}
+        </li>
+        <li>
+          <strong>Adresse&nbsp;:</strong> {legal.publisherAddress}
+        </li>
+        <li>
+          <strong>Directeur ou directrice de la publication&nbsp;:</strong> {legal.publicationDirector}
+        </li>
+        <li>
+          <strong>Contact&nbsp;:</strong> <Link to="/contact">formulaire de contact</Link> ou{" "}
           <a href={`mailto:${contactEmail}`}>{contactEmail}</a>
-        </dd>
-      </dl>
+        </li>
+      </ul>
 
       <h2>Intermédiaire en financement participatif</h2>
       <p>
@@ -57,12 +59,14 @@ export default function LegalNotice() {
       </p>
 
       <h2>Hébergement</h2>
-      <dl className="facts">
-        <dt>Hébergeur</dt>
-        <dd>{legal.hostName}</dd>
-        <dt>Adresse</dt>
-        <dd>{legal.hostAddress}</dd>
-      </dl>
+      <ul>
+        <li>
+          <strong>Hébergeur&nbsp;:</strong> {legal.hostName}
+        </li>
+        <li>
+          <strong>Adresse&nbsp;:</strong> {legal.hostAddress}
+        </li>
+      </ul>
 
       <h2>Contenus des campagnes</h2>
       <p>

@@ -7,6 +7,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BreakdownTable, FigureList, PeriodForm, YearChart, YearsTable } from "~/components/figures-view";
 import { database } from "~/db.server";
 import { parsePeriodParam, periodLabel, type Period } from "~/domain/figures";
+import { IfpYearsTable } from "~/legal/ifp-report-view";
 import { annualReport } from "~/models/figures.server";
 import { publicUrlFrom, SEO_HANDLE, seoMeta } from "~/seo/meta";
 
@@ -55,6 +56,20 @@ export default function AnnualReport() {
         <h2 id="h-years">Année par année</h2>
         <YearChart years={report.years} />
         <YearsTable years={report.years} sinceLaunch={report.sinceLaunch} />
+      </section>
+
+      <section aria-labelledby="h-ifp">
+        <h2 id="h-ifp">Projets reçus, acceptés et financés</h2>
+        <p>
+          Ce que publie chaque année un intermédiaire en financement participatif. Un projet est
+          «&nbsp;reçu&nbsp;» l’année où il est soumis pour la première fois à l’équipe, «&nbsp;accepté&nbsp;»
+          l’année où elle l’approuve, «&nbsp;financé&nbsp;» l’année de la fin d’une campagne qui atteint son
+          objectif. Le montant collecté et les contributeurs sont ceux de l’année des paiements&nbsp;; la
+          moyenne par projet financé divise ce que les projets financés dans l’année ont reçu (remboursements
+          déduits) par leur nombre, la moyenne par contributeur divise le montant collecté par le nombre de
+          contributeurs.
+        </p>
+        <IfpYearsTable years={report.years} sinceLaunch={report.sinceLaunch} />
       </section>
 
       <section aria-labelledby="h-detail">

@@ -77,6 +77,8 @@ interface Raw {
     theme_id: number;
   }>;
   started: Set<number>;
+  /** submit and approve transitions, for the projects received and accepted */
+  reviews: Array<{ campaign_id: number; event: string; at: string }>;
   contributions: Array<{
     campaign_id: number;
     email: string;
@@ -90,12 +92,17 @@ interface Raw {
 }
 
 async function readRaw(db: Kysely<DB>): Promise<Raw> {
-  const [campaigns, starts, contributions, ledger, territories, themes] = await Promise.all([
+  const [campaigns, starts, reviews, contributions, ledger, territories, themes] = await Promise.all([
     db
       .selectFrom("campaigns")
       .select(["id", "status", "starts_at", "ends_at", "territory_id", "theme_id"])
       .execute(),
     db.selectFrom("campaign_transitions").select("campaign_id").where("event", "=", "start").execute(),
+    db
+      .selectFrom("campaign_transitions")
+      .select(["campaign_id", "event", "at"])
+      .where("event", "in", ["submit", "approve"])
+      .execute(),
     db
       .selectFrom("contributions")
       .select(["campaign_id", "email", "amount_cents", "status", "paid_at"])
@@ -107,6 +114,7 @@ async function readRaw(db: Kysely<DB>): Promise<Raw> {
   return {
     campaigns,
     started: new Set(starts.map((s) => s.campaign_id)),
+    reviews,
     contributions,
     ledger,
     territories,
@@ -161,6 +169,25 @@ function expectedFigures(raw: Raw, period: Period): Figures {
 
   const funded = count("funded");
   const failed = count("failed");
+  const citizens = new Set(collected.map((k) => k.email)).size;
+  // Received and accepted: a campaign counts once, in the Paris year of its first submit / approve.
+  const firstOf = (event: string) => {
+    const first = new Map<number, string>();
+    for (const r of raw.reviews)
+      if (r.event === event && (!first.has(r.campaign_id) || r.at < first.get(r.campaign_id)!))
+        first.set(r.campaign_id, r.at);
+    return [...first.values()].filter(inPeriod).length;
+  };
+  // What the campaigns funded in the period kept from citizens, whatever the year of payment.
+  const fundedCampaignsCents = raw.contributions
+    .filter(
+      (k) =>
+        perCampaign.get(k.campaign_id)!.funded &&
+        COLLECTED.has(k.status) &&
+        k.status !== "refunded" &&
+        k.paid_at !== null,
+    )
+    .reduce((s, k) => s + k.amount_cents, 0);
   const breakdown = (rows: Raw["territories"], of: (c: Raw["campaigns"][number]) => number) =>
     [...rows]
       .sort((a, b) => a.position - b.position)
@@ -187,11 +214,16 @@ function expectedFigures(raw: Raw, period: Period): Figures {
     refundedCents,
     contributions: collected.length,
     averageContributionCents: collected.length === 0 ? null : Math.round(collectedCents / collected.length),
-    citizens: new Set(collected.map((k) => k.email)).size,
+    citizens,
     commissionCents: ledgerSum("commission") - ledgerSum("commission_reversal"),
     paidToHoldersCents: ledgerSum("payout") - ledgerSum("payout_reversal"),
     byTerritory: breakdown(raw.territories, (c) => c.territory_id),
     byTheme: breakdown(raw.themes, (c) => c.theme_id),
+    submitted: firstOf("submit"),
+    approved: firstOf("approve"),
+    fundedCampaignsCents,
+    averagePerFundedProjectCents: funded === 0 ? null : Math.round(fundedCampaignsCents / funded),
+    averagePerCitizenCents: citizens === 0 ? null : Math.round(collectedCents / citizens),
   };
 }
 
@@ -258,6 +290,63 @@ describe("key figures on the seed data", () => {
       successRatePercent: 100,
       collectedCents: 5_693_800,
       citizens: 686,
+    });
+  });
+
+  it("the IFP report per year: projects received, accepted, funded, amounts, contributors, averages", async () => {
+    // Seed history: a launched campaign is submitted 20 days and approved 15 days before its start;
+    // the one waiting for review was submitted 2 days before SEED_NOW (2026-11-10).
+    const { years, sinceLaunch } = await annualReport(database.db);
+    const ifp = (f: Figures) => ({
+      submitted: f.submitted,
+      approved: f.approved,
+      funded: f.funded,
+      collectedCents: f.collectedCents,
+      citizens: f.citizens,
+      averagePerFundedProjectCents: f.averagePerFundedProjectCents,
+      averagePerCitizenCents: f.averagePerCitizenCents,
+    });
+    expect(years.map((f) => (f.period.kind === "year" ? f.period.year : 0))).toEqual([2024, 2025, 2026]);
+    expect(years.map(ifp)).toEqual([
+      // 2024: the ten campaigns of the activity report, all funded: 56 938 € / 10, 56 938 € / 686 = 83 €
+      {
+        submitted: 10,
+        approved: 10,
+        funded: 10,
+        collectedCents: 5_693_800,
+        citizens: 686,
+        averagePerFundedProjectCents: 569_380,
+        averagePerCitizenCents: 8_300,
+      },
+      // 2025: the failed campaign (submitted, approved, not funded): 2 395 € from 35 contributors
+      {
+        submitted: 1,
+        approved: 1,
+        funded: 0,
+        collectedCents: 239_500,
+        citizens: 35,
+        averagePerFundedProjectCents: null,
+        averagePerCitizenCents: 6_843,
+      },
+      // 2026: eight running campaigns accepted, plus one waiting for review
+      {
+        submitted: 9,
+        approved: 8,
+        funded: 0,
+        collectedCents: 3_035_000,
+        citizens: 448,
+        averagePerFundedProjectCents: null,
+        averagePerCitizenCents: 6_775,
+      },
+    ]);
+    expect(ifp(sinceLaunch)).toEqual({
+      submitted: 20,
+      approved: 19,
+      funded: 10,
+      collectedCents: 8_968_300,
+      citizens: 1_048,
+      averagePerFundedProjectCents: 569_380,
+      averagePerCitizenCents: 8_558,
     });
   });
 
