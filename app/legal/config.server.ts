@@ -72,7 +72,7 @@ export class LegalConfigError extends Error {
 }
 
 /** Read and check the legal settings; throws LegalConfigError on a bad or (in production) missing value. */
-export function readLegalConfig(env: NodeJS.ProcessEnv = process.env): LegalConfig {
+export function readLegalConfig(env: Record<string, string | undefined> = process.env): LegalConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `- ${i.path.join(".")}: ${i.message}`);

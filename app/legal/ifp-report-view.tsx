@@ -5,6 +5,7 @@
  */
 import { formatEuros, formatInteger } from "~/domain/format";
 import type { Figures } from "~/models/figures.server";
+import { TableScroll } from "~/components/table-scroll";
 
 const euros = (cents: number | null) => (cents === null ? "—" : formatEuros(cents));
 
@@ -22,7 +23,7 @@ export function IfpYearsTable({ years, sinceLaunch }: { years: Figures[]; sinceL
     </tr>
   );
   return (
-    <div className="table-scroll">
+    <TableScroll label="Tableau des projets reçus, acceptés et financés (défilant)">
       <table className="table">
         <caption>Projets reçus, acceptés et financés, montants et contributeurs, par année</caption>
         <thead>
@@ -56,6 +57,6 @@ export function IfpYearsTable({ years, sinceLaunch }: { years: Figures[]; sinceL
         </tbody>
         <tfoot>{row(sinceLaunch, "Depuis le lancement")}</tfoot>
       </table>
-    </div>
+    </TableScroll>
   );
 }

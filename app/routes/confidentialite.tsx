@@ -2,6 +2,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { duration, legalPageData } from "~/legal/pages.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Politique de confidentialité — Propulsons" }];
 
@@ -45,7 +46,7 @@ export default function PrivacyPolicy() {
       </p>
 
       <h2>Ce qui est collecté, pourquoi, sur quelle base</h2>
-      <div className="table-scroll">
+      <TableScroll label="Tableau des données traitées (défilant)">
         <table className="table">
           <caption>Données traitées, finalité, base légale et durée de conservation</caption>
           <thead>
@@ -100,7 +101,7 @@ export default function PrivacyPolicy() {
             </tr>
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p>
         Les numéros de carte bancaire ne passent jamais par la plateforme&nbsp;: ils sont saisis chez le
         prestataire de paiement. Aucune donnée n’est vendue ni utilisée pour de la publicité, et aucun outil

@@ -2,6 +2,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { legalPageData } from "~/legal/pages.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Cookies — Propulsons" }];
 
@@ -20,7 +21,7 @@ export default function Cookies() {
         social, ni aucun autre traceur. C’est pourquoi aucun bandeau ne vous demande votre consentement&nbsp;:
         la loi ne l’exige pas pour un cookie strictement nécessaire.
       </p>
-      <div className="table-scroll">
+      <TableScroll label="Tableau du cookie (défilant)">
         <table className="table">
           <caption>Le cookie déposé par la plateforme</caption>
           <thead>
@@ -46,7 +47,7 @@ export default function Cookies() {
             </tr>
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p>
         Vous pouvez effacer ce cookie à tout moment depuis votre navigateur&nbsp;: vous serez simplement
         déconnecté. Pour en savoir plus sur vos données, voir la{" "}
