@@ -42,7 +42,7 @@ describe("campaign addresses", () => {
 
 describe("the e-mail registry", () => {
   it("declares each kind once, with a template, a subject and a distinct staff label", () => {
-    expect(EMAIL_KINDS).toHaveLength(17);
+    expect(EMAIL_KINDS).toHaveLength(20);
     expect(new Set(EMAIL_KINDS.map(emailStaffLabel)).size).toBe(EMAIL_KINDS.length);
     for (const kind of EMAIL_KINDS) {
       expect(typeof EMAILS[kind].component, kind).toBe("function");
