@@ -85,7 +85,7 @@ export default function Account() {
       </ul>
 
       <h2 id="nom">Nom affiché</h2>
-      <Form method="post" noValidate aria-labelledby="nom">
+      <Form method="post" noValidate>
         <input type="hidden" name="intent" value="name" />
         <Field
           id="a-nom"
