@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { CampaignState } from "~/domain/campaign-machine";
+import { STATE_LABELS, type CampaignState } from "~/domain/campaign-machine";
 import { formatEuros, formatInteger, plural } from "~/domain/format";
 import { timeLeft } from "~/domain/time";
 import type { CampaignCard as Card } from "~/models/campaigns.server";
@@ -36,7 +36,7 @@ export function StatusLabel({
       return <span className="status status--settling">Collecte terminée</span>;
     case "cancelled":
       return <span className="status status--failed">Annulée</span>;
-    default: {
+    case "live": {
       const left = timeLeft(now, new Date(startsAt), new Date(endsAt));
       return (
         <span className={`status status--live${left.kind === "last_hours" ? " status--urgent" : ""}`}>
@@ -44,6 +44,9 @@ export function StatusLabel({
         </span>
       );
     }
+    default:
+      // Not open yet (draft, submitted, changes requested, approved, rejected): no countdown.
+      return <span className="status">{STATE_LABELS[status]}</span>;
   }
 }
 

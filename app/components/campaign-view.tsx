@@ -107,6 +107,8 @@ export function CampaignView({
     c.status === "funded" || c.status === "failed" || c.status === "settling" || c.status === "cancelled";
   /** the outcome is known: the « tout ou rien » promise is no longer a promise */
   const decided = c.status === "funded" || c.status === "failed" || c.status === "cancelled";
+  /** not open yet (draft, submitted, changes requested, approved, rejected): dates, no countdown */
+  const notOpen = !over && c.status !== "live";
   const commission = c.commission;
   const done = refundsDone(c.refunds);
   const fundTotal = c.fundLines.reduce((sum, l) => sum + l.amountCents, 0);
@@ -217,7 +219,15 @@ export function CampaignView({
                 </div>
               ) : null}
               <div>
-                <dt>{c.status === "cancelled" ? "Annulée le" : over ? "Terminée le" : "Temps restant"}</dt>
+                <dt>
+                  {c.status === "cancelled"
+                    ? "Annulée le"
+                    : over
+                      ? "Terminée le"
+                      : notOpen
+                        ? "État"
+                        : "Temps restant"}
+                </dt>
                 <dd>
                   {c.status === "cancelled" ? (
                     formatDate(c.cancellation?.at ?? c.endsAt)
@@ -229,7 +239,11 @@ export function CampaignView({
                 </dd>
               </div>
             </dl>
-            {!over ? (
+            {notOpen ? (
+              <p className="panel__deadline">
+                Collecte prévue du {formatDate(c.startsAt)} au {formatDateTime(c.endsAt)} (heure de Paris).
+              </p>
+            ) : !over ? (
               <p className="panel__deadline">
                 Fin de la collecte le {formatDateTime(c.endsAt)} (heure de Paris).
                 {left.kind === "last_hours" ? " Dernières heures pour participer !" : ""}

@@ -155,7 +155,7 @@ export default function Dashboard() {
           </div>
         ) : null}
         <div>
-          <dt>{c.status === "live" || c.status === "approved" ? "Temps restant" : "État"}</dt>
+          <dt>{c.status === "live" ? "Temps restant" : "État"}</dt>
           <dd>
             <StatusLabel status={c.status} now={new Date(d.now)} startsAt={c.startsAt} endsAt={c.endsAt} />
           </dd>
