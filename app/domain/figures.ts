@@ -101,6 +101,19 @@ export function countCampaigns(campaigns: readonly CampaignFacts[], period: Peri
   return counts;
 }
 
+/**
+ * The home page's « collectés », beside « projets propulsés »: the money the funded campaigns
+ * kept — received less what went back (a dispute) — and nothing of a campaign still running,
+ * failed or cancelled (docs/decisions/026-home-figures-funded-only.md).
+ */
+export function fundedNetCents(
+  campaigns: ReadonlyArray<{ id: number; status: CampaignState }>,
+  money: ReadonlyArray<{ campaignId: number; collected: number; refunded: number }>,
+): number {
+  const funded = new Set(campaigns.filter((c) => c.status === "funded").map((c) => c.id));
+  return money.filter((m) => funded.has(m.campaignId)).reduce((sum, m) => sum + m.collected - m.refunded, 0);
+}
+
 /** Success rate as a whole percentage, rounded half up; null when nothing was decided. */
 export function successRatePercent(funded: number, failed: number): number | null {
   const decided = funded + failed;

@@ -20,6 +20,7 @@ import {
   classify,
   countCampaigns,
   countReview,
+  fundedNetCents,
   periodKey,
   successRatePercent,
   wasLaunched,
@@ -498,6 +499,30 @@ async function figuresWith(
     fundedCampaignsCents,
     averagePerFundedProjectCents: averageCents(fundedCampaignsCents, counts.funded),
     averagePerCitizenCents: averageCents(collectedCents, citizenCount),
+  };
+}
+
+/**
+ * The three figures of the home page, since launch: funded campaigns (« projets propulsés »), the
+ * money they kept (« collectés », domain/figures.ts fundedNetCents) and the citizens involved.
+ */
+export async function homeFigures(
+  db: Db,
+): Promise<{ funded: number; collectedCents: number; citizens: number }> {
+  const all: Period = { kind: "all" };
+  const [campaigns, money, citizens] = await Promise.all([
+    campaignRows(db),
+    moneyByCampaign(db, all),
+    db
+      .selectFrom("figure_periods")
+      .select("citizens")
+      .where("period", "=", periodKey(all))
+      .executeTakeFirst(),
+  ]);
+  return {
+    funded: countCampaigns(campaigns, all).funded,
+    collectedCents: fundedNetCents(campaigns, money),
+    citizens: Number(citizens?.citizens ?? 0),
   };
 }
 

@@ -4,7 +4,7 @@ import { CampaignCard } from "~/components/campaign-card";
 import { database } from "~/db.server";
 import { formatEuros, formatInteger } from "~/domain/format";
 import { liveCampaigns, recentSuccesses } from "~/models/campaigns.server";
-import { figuresFor } from "~/models/figures.server";
+import { homeFigures } from "~/models/figures.server";
 import { DEFAULT_DESCRIPTION, publicUrlFrom, SEO_HANDLE, seoMeta } from "~/seo/meta";
 
 export const meta: MetaFunction = ({ matches }) => [
@@ -23,12 +23,12 @@ export async function loader() {
   const [live, successes, figures] = await Promise.all([
     liveCampaigns(db, 6),
     recentSuccesses(db, 3),
-    figuresFor(db, { kind: "all" }),
+    homeFigures(db),
   ]);
   return {
     live,
     successes,
-    figures: { funded: figures.funded, collectedCents: figures.collectedCents, citizens: figures.citizens },
+    figures,
     now: new Date().toISOString(),
   };
 }
@@ -63,7 +63,7 @@ export default function Home() {
           </li>
           <li>
             <span className="figures__value">{formatEuros(figures.collectedCents)}</span>
-            <span className="figures__label">collectés auprès des citoyens</span>
+            <span className="figures__label">collectés par les projets propulsés</span>
           </li>
           <li>
             <span className="figures__value">{formatInteger(figures.citizens)}</span>

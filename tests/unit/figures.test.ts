@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { CampaignState } from "~/domain/campaign-machine";
 import {
+  fundedNetCents,
   averageCents,
   classify,
   countCampaigns,
@@ -313,5 +314,36 @@ describe("classify: a cancelled campaign counts in the year it was cancelled", (
 
   it("cancelled on 31 December at 23:30 UTC belongs to the next Paris year", () => {
     expect(withYears({ ...cancelled, cancelledAt: "2024-12-31T23:30:00.000Z" }).endYear).toBe(2025);
+  });
+});
+
+describe("the home page's « collectés »: money the funded campaigns kept", () => {
+  const campaigns = [
+    { id: 1, status: "funded" as const },
+    { id: 2, status: "failed" as const },
+    { id: 3, status: "live" as const },
+  ];
+  const money = [
+    // funded: 4 520,00 € received, 35,00 € given back after a dispute
+    { campaignId: 1, collected: 452_000, refunded: 3_500 },
+    // failed, every euro refunded
+    { campaignId: 2, collected: 120_000, refunded: 120_000 },
+    // still running
+    { campaignId: 3, collected: 31_500, refunded: 0 },
+  ];
+
+  it("a funded (net of its refund), a failed-refunded and a live campaign: 4 485,00 €", () => {
+    expect(fundedNetCents(campaigns, money)).toBe(448_500);
+  });
+
+  it("the live campaign counts once it is funded; a failed one with a refund still owed never counts", () => {
+    const funded = campaigns.map((c) => (c.id === 3 ? { ...c, status: "funded" as const } : c));
+    expect(fundedNetCents(funded, money)).toBe(480_000);
+    const owed = money.map((m) => (m.campaignId === 2 ? { ...m, refunded: 0 } : m));
+    expect(fundedNetCents(campaigns, owed)).toBe(448_500);
+  });
+
+  it("nothing funded: 0", () => {
+    expect(fundedNetCents([{ id: 3, status: "live" }], money)).toBe(0);
   });
 });
