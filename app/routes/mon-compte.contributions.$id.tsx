@@ -6,6 +6,8 @@ import { contributionReference } from "~/domain/contribution-status";
 import { formatDateTime, formatEuros } from "~/domain/format";
 import { myContribution, myContributionState } from "~/models/my-contributions.server";
 import { campaignPath } from "~/domain/paths";
+import { receiptOfContribution } from "~/receipts/access.server";
+import { donorReceiptPath } from "~/receipts/paths";
 
 export const meta: MetaFunction = () => [{ title: "Reçu de contribution — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -17,7 +19,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     Number.isSafeInteger(id) && id > 0 ? await myContribution(database().db, user.email, id) : undefined;
   // Someone else's contribution and a missing one look the same.
   if (!k) throw new Response("Contribution introuvable.", { status: 404 });
+  const taxReceipt = await receiptOfContribution(database().db, user.email, k.id);
   return {
+    taxReceipt: taxReceipt
+      ? {
+          href: donorReceiptPath(taxReceipt.id),
+          orderNumber: taxReceipt.order_number,
+          cancelled: taxReceipt.status === "cancelled",
+        }
+      : null,
     reference: contributionReference(k.id),
     status: myContributionState({
       status: k.status,
@@ -109,6 +119,15 @@ export default function Receipt() {
         </div>
       </dl>
       <p>{r.outcome} Ce reçu n'est pas un reçu fiscal.</p>
+      {r.taxReceipt ? (
+        <p>
+          <a href={r.taxReceipt.href} download>
+            Télécharger le reçu fiscal (PDF)
+          </a>{" "}
+          — n° {r.taxReceipt.orderNumber}
+          {r.taxReceipt.cancelled ? ", annulé (le don vous a été rendu)" : ""}
+        </p>
+      ) : null}
     </div>
   );
 }

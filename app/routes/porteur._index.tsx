@@ -89,6 +89,13 @@ export default function HolderHome() {
             ))}
           </ul>
         )}
+        {structures.length > 0 ? (
+          <p>
+            <Link to="/porteur/recus">
+              Reçus fiscaux&nbsp;: registre, chiffres à déclarer et fichiers de l’année
+            </Link>
+          </p>
+        ) : null}
       </section>
       <section aria-labelledby="campaigns-title">
         <h2 id="campaigns-title">Mes campagnes</h2>
