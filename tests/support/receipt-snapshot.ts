@@ -64,7 +64,8 @@ function parisDate(iso: string): string {
     day: "numeric",
   }).formatToParts(new Date(iso));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  return `${get("day")} ${FR_MONTHS[get("month") - 1]} ${get("year")}`;
+  const day = get("day") === 1 ? "1er" : String(get("day"));
+  return `${day} ${FR_MONTHS[get("month") - 1]} ${get("year")}`;
 }
 
 function euros(cents: number): string {

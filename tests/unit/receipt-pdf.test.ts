@@ -19,7 +19,7 @@ describe("receipt PDF", () => {
       deductible: "mille deux cent quatorze euros et cinquante-six centimes",
     }))
       expect(text).toContain(mention);
-    expect(text).toContain("en vertu du mandat du 1 octobre 2026.");
+    expect(text).toContain("en vertu du mandat du 1er octobre 2026.");
     expect(text).not.toContain("ANNULÉ");
   });
 
