@@ -13,6 +13,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useUnsavedChangesPrompt } from "~/components/unsaved-changes";
 import { ErrorSummary, errorId, Field, FieldError, Select, TextArea } from "~/components/form";
 import { database } from "~/db.server";
 import { holderEditing, STATE_LABELS } from "~/domain/campaign-machine";
@@ -116,7 +117,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         { values: null, errors: result.errors, message: result.message, saved: false },
         { status: result.status },
       );
-    return data({ values: null, errors: {}, message: null, saved: true });
+    // `picture`: only the picture was saved, not the campaign form.
+    return data({ values: null, errors: {}, message: null, saved: true, picture: true });
   }
   const submitting = form.get("intent") === "submit";
   // Only a draft (or one sent back for changes) can be submitted; anything else is refused as is.
@@ -155,6 +157,11 @@ export default function Editor() {
   const v = result?.values ?? d.values;
   const errors: CampaignErrors = result?.errors ?? {};
   const locked = !d.editable;
+  // Following a link with unsaved edits asks first (JavaScript only); a successful save clears it.
+  useUnsavedChangesPrompt(
+    "campaign-form",
+    result?.saved && !("picture" in result) ? result : search.get("soumise") ? d : null,
+  );
 
   // A cost line is also concerned by the error on the lines' total.
   const costGroup = errors.postes ? errorId("e-postes") : undefined;

@@ -625,8 +625,10 @@ describe("accessibility of the account pages (axe, WCAG 2.1 A and AA)", () => {
       await page.locator(".error-summary").waitFor();
       expect(await page.getByLabel("Objectif (en euros)").inputValue()).toBe("beaucoup");
       await expectNoAxeViolations(page, "editeur-erreurs");
+      // The refused edit is not saved: leaving the editor asks first (app/components/unsaved-changes.tsx).
+      page.once("dialog", (dialog) => void dialog.accept());
       await page.getByRole("link", { name: "Aperçu de la page publique" }).click();
-      await page.getByRole("note").filter({ hasText: "cette page n'est pas publique" }).waitFor();
+      await page.getByRole("note").filter({ hasText: "cette page n’est pas encore publique" }).waitFor();
       await expectNoAxeViolations(page, "apercu");
       const draftId = /\/porteur\/campagnes\/(\d+)\/apercu/.exec(page.url())?.[1];
       await page.goto(url(`/porteur/campagnes/${draftId}/tableau-de-bord`));

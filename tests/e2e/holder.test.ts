@@ -737,10 +737,10 @@ describe("a new holder, with JavaScript", () => {
       // The preview: the Markdown rendered, the use of funds and the two rewards.
       await page.getByRole("link", { name: "Aperçu de la page publique" }).click();
       await page.waitForURL((u) => u.pathname === `/porteur/campagnes/${id}/apercu`);
-      const note = page.getByRole("note").filter({ hasText: "cette page n'est pas publique" });
+      const note = page.getByRole("note").filter({ hasText: "cette page n’est pas encore publique" });
       await note.waitFor();
       expect(normalize(await note.textContent())).toBe(
-        "Aperçu — cette page n'est pas publique (état : Brouillon). Revenir à l'éditeur",
+        "Aperçu — cette page n’est pas encore publique : elle le sera une fois la campagne validée par l’équipe du Département et mise en ligne (état : Brouillon). Revenir à l’éditeur",
       );
       expect(normalize(await note.locator("strong").textContent())).toBe("Aperçu");
       await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Aperçu de la campagne — Propulsons");
@@ -813,7 +813,7 @@ describe("a new holder, with JavaScript", () => {
       await expectNoAxeViolations(page, "apercu");
 
       // Back to the editor, « Soumettre pour validation ».
-      await note.getByRole("link", { name: "Revenir à l'éditeur" }).click();
+      await note.getByRole("link", { name: "Revenir à l’éditeur" }).click();
       await page.waitForURL((u) => u.pathname === `/porteur/campagnes/${id}`);
       await page.getByRole("heading", { level: 1, name: c.title }).waitFor();
       const submitted = await postBy(page, `/porteur/campagnes/${id}`, () =>

@@ -215,3 +215,24 @@ describe("the public address follows the title until approval", () => {
     expect(stored(id).slug).toBe("un-fournil-solidaire-a-arras");
   });
 });
+
+describe("the preview says what is true of the public page", () => {
+  it("a draft: not public yet; live: public, with a link to it", async () => {
+    const id = await newDraft("Une grainothèque à Arras");
+    const draft = await client.call("GET", `/porteur/campagnes/${id}/apercu`, { cookie: holder });
+    expect(draft.status).toBe(200);
+    expect(draft.body).toContain(
+      "cette page n’est pas encore publique\u00a0: elle le sera une fois la campagne validée",
+    );
+    expect(draft.body).not.toContain("cette page est publique");
+
+    run("update campaigns set status = 'live' where id = ?", id);
+    const live = await client.call("GET", `/porteur/campagnes/${id}/apercu`, { cookie: holder });
+    expect(live.status).toBe(200);
+    expect(live.body).not.toContain("pas publique");
+    expect(live.body).not.toContain("pas encore publique");
+    expect(live.body.replace(/<!-- -->/g, "")).toContain(
+      `cette page est publique\u00a0: <a data-discover="true" href="/campagnes/${stored(id).slug}">voir la page publique</a>.`,
+    );
+  });
+});

@@ -211,7 +211,7 @@ describe("a holder's campaign", () => {
     expect(await uploadPicture(campaignId, "Les rayonnages de l’épicerie, vus de l’entrée")).toBe(200);
     const preview = await client.call("GET", `/porteur/campagnes/${campaignId}/apercu`, { cookie: holder });
     expect(preview.status).toBe(200);
-    expect(preview.body).toContain("cette page n&#x27;est pas publique");
+    expect(preview.body).toContain("cette page n’est pas encore publique");
     expect(preview.body).toContain("<h3>Notre projet</h3>");
     expect(preview.body).not.toContain('id="contribuer"');
 
