@@ -124,12 +124,17 @@ function db(): Database.Database {
 
 /** The same as formatDate: « 31 mars 2026 » (Europe/Paris). */
 function frenchDate(iso: string): string {
-  return new Intl.DateTimeFormat("fr-FR", {
-    timeZone: "Europe/Paris",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-  }).format(new Date(iso));
+  return (
+    new Intl.DateTimeFormat("fr-FR", {
+      timeZone: "Europe/Paris",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+    })
+      .format(new Date(iso))
+      // French typography: « 1er » on the first of the month (app/domain/typography.ts).
+      .replace(/^1 /, "1er ")
+  );
 }
 
 function reference(id: number): string {

@@ -252,12 +252,17 @@ function db(): Database.Database {
 
 /** « 31 mars 2026 » (Europe/Paris), as formatDate. */
 function frenchDate(instant: Date): string {
-  return new Intl.DateTimeFormat("fr-FR", {
-    timeZone: "Europe/Paris",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-  }).format(instant);
+  return (
+    new Intl.DateTimeFormat("fr-FR", {
+      timeZone: "Europe/Paris",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+    })
+      .format(instant)
+      // French typography: « 1er » on the first of the month (app/domain/typography.ts).
+      .replace(/^1 /, "1er ")
+  );
 }
 
 /** Click `button` and return the answer to the POST it sends to `pathname`. */
