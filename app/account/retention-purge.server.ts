@@ -7,6 +7,7 @@
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { countOf } from "~/domain/format";
+import { purgeContactMessages } from "~/legal/contact.server";
 import { retentionPeriods, type RetentionPeriods } from "~/retention.server";
 import { anonymiseAddress, deleteAccount, isAnonymousAddress } from "./rights.server";
 
@@ -19,6 +20,7 @@ export interface PurgeReport {
   inactiveAccountsDeleted: number;
   inactiveAccountsKept: number;
   receiptRequestsAnonymised: number;
+  contactMessages: number;
 }
 
 const BATCH = 200;
@@ -187,7 +189,11 @@ export async function runRetentionPurge(
     receiptRequestsAnonymised += Number(r.numUpdatedRows);
   }
 
+  // 5. Contact messages after RETENTION_CONTACT_MONTHS (app/legal).
+  const contactMessages = await purgeContactMessages(db, new Date(monthsBefore(now, p.contactMonths)));
+
   return {
+    contactMessages,
     signInRequests,
     signInFailures,
     sessions,
@@ -208,7 +214,8 @@ export function purgeSummary(r: PurgeReport): string {
     `${countOf(r.contributorsAnonymised, "contributeur sans compte anonymisé", "contributeurs sans compte anonymisés")} ; ` +
     `${countOf(r.inactiveAccountsDeleted, "compte inactif supprimé", "comptes inactifs supprimés")} ` +
     `(${countOf(r.inactiveAccountsKept, "gardé", "gardés")}) ; ` +
-    `${countOf(r.receiptRequestsAnonymised, "demande de reçu fiscal anonymisée", "demandes de reçu fiscal anonymisées")}.`
+    `${countOf(r.receiptRequestsAnonymised, "demande de reçu fiscal anonymisée", "demandes de reçu fiscal anonymisées")} ; ` +
+    `${countOf(r.contactMessages, "message de contact effacé", "messages de contact effacés")}.`
   );
 }
 

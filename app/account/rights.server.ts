@@ -88,6 +88,11 @@ export const PERSONAL_TABLES: Record<string, PersonalTable> = {
     onDeletion: "deleted",
     note: "Vos abonnements aux actualités des campagnes.",
   },
+  contact_messages: {
+    columns: ["email"],
+    onDeletion: "deleted",
+    note: "Les messages envoyés par le formulaire de contact.",
+  },
   organizations: {
     columns: ["owner_user_id"],
     onDeletion: "kept",
@@ -633,6 +638,7 @@ export async function anonymiseAddress(trx: Transaction<DB>, email: string, now:
   await trx.deleteFrom("sign_in_requests").where("email", "=", email).execute();
   await trx.deleteFrom("sign_in_failures").where("email", "=", email).execute();
   await trx.deleteFrom("news_subscriptions").where("email", "=", email).execute();
+  await trx.deleteFrom("contact_messages").where("email", "=", email).execute();
 }
 
 export type Deletion = { ok: true } | { ok: false; reasons: string[] };
