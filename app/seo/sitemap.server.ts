@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { campaignPath } from "~/domain/paths";
+import { LEGAL_LINKS } from "~/legal/links";
 import { isPublicPage } from "~/models/campaigns.server";
 import { absoluteUrl } from "./meta";
 
@@ -15,7 +16,10 @@ export const DISALLOWED_PATHS = ["/gestion", "/porteur", "/mon-compte", "/connex
  * The public pages that are not campaigns. A new public page adds its path here
  * (the sitemap test checks that each answers 200).
  */
-export const PUBLIC_PAGES = ["/", "/campagnes", "/proposer-un-projet", "/rapport-annuel", "/accessibilite"];
+/** The public pages besides the campaigns: the footer's legal and trust pages are all listed. */
+export const PUBLIC_PAGES = [
+  ...new Set(["/", "/campagnes", "/proposer-un-projet", ...LEGAL_LINKS.map((link) => link.to)]),
+];
 
 export function robotsTxt(base: string): string {
   return [
