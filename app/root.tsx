@@ -149,13 +149,14 @@ function Footer({ legal }: { legal: { oriasNumber: string; paymentProvider: stri
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
+  const error = useRouteError() != null;
   return (
     <html lang="fr">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
-        <SeoDefaults publicUrl={data?.publicUrl ?? ""} />
+        <SeoDefaults publicUrl={data?.publicUrl ?? ""} error={error} />
         <Links />
       </head>
       <body>

@@ -198,6 +198,21 @@ describe("sharing tags", () => {
       expect(metaContent(tags, "og:site_name"), p).toEqual(["Propulsons"]);
     }
   });
+
+  it("an error page has no canonical URL nor sharing tags, and is not indexed", async () => {
+    for (const p of ["/une/page/inconnue", "/campagnes/nexiste-pas"]) {
+      const res = await fetch(`${server.url}${p}`);
+      expect(res.status, p).toBe(404);
+      const tags = headTags(await res.text());
+      expect(
+        tags.filter((t) => t.name === "link" && t.attribs.rel === "canonical"),
+        p,
+      ).toEqual([]);
+      expect(metaContent(tags, "og:url"), p).toEqual([]);
+      expect(metaContent(tags, "robots"), p).toEqual(["noindex"]);
+      expect(metaContent(tags, "description"), p).toHaveLength(1);
+    }
+  });
 });
 
 describe("icons", () => {
@@ -239,7 +254,9 @@ describe("demo pictures", () => {
     expect(rows).toHaveLength(seedCampaigns.length);
     for (const r of rows) {
       expect(r.image_path, r.slug).toMatch(/^c\d+-[a-f0-9]{16}\.webp$/);
-      expect(r.image_alt, r.slug).toMatch(/^Illustration du projet «\u00a0.+\u00a0»\u00a0: .+, sur fond .+\.$/);
+      expect(r.image_alt, r.slug).toMatch(
+        /^Illustration du projet «\u00a0.+\u00a0»\u00a0: .+, sur fond .+\.$/,
+      );
       expect(fs.existsSync(path.join(uploads, "campagnes", r.image_path!)), r.slug).toBe(true);
     }
     const home = await (await fetch(`${server.url}/`)).text();
