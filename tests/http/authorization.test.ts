@@ -370,7 +370,51 @@ describe("the authorization matrix", () => {
         path: "/mon-compte/contributions/abc",
         expected: signedIn(toSignIn("/mon-compte/contributions/abc"), "404"),
       },
-      { method: "POST", path: "/mon-compte", form: { a: "1" }, expected: all("405") },
+      // « Mon compte » takes forms (name, sessions): an unknown intent is a 400, never a write
+      {
+        method: "POST",
+        path: "/mon-compte",
+        form: { a: "1" },
+        expected: signedIn(toSignIn("/mon-compte"), "400"),
+      },
+      {
+        method: "GET",
+        path: "/mon-compte/donnees.json",
+        expected: signedIn(toSignIn("/mon-compte/donnees.json"), "200"),
+      },
+      {
+        method: "GET",
+        path: "/mon-compte/adresse",
+        expected: signedIn(toSignIn("/mon-compte/adresse"), "200"),
+      },
+      {
+        method: "GET",
+        path: "/mon-compte/suppression",
+        expected: signedIn(toSignIn("/mon-compte/suppression"), "200"),
+      },
+      {
+        method: "GET",
+        path: "/mon-compte/recus/999999999/recu-fiscal.pdf",
+        expected: signedIn(toSignIn("/mon-compte/recus/999999999/recu-fiscal.pdf"), "404"),
+      },
+      { method: "GET", path: "/porteur/recus", expected: signedIn(toSignIn("/porteur/recus"), "200") },
+      {
+        method: "GET",
+        path: "/porteur/structure/recus-fiscaux",
+        // a citizen without a structure is sent to declare one first
+        expected: signedIn(toSignIn("/porteur/structure/recus-fiscaux"), "302 → /porteur/structure"),
+      },
+      // the back office's tax-receipt pages are for staff only
+      {
+        method: "GET",
+        path: "/gestion/recus-fiscaux",
+        expected: signedIn(toSignIn("/gestion/recus-fiscaux"), "403"),
+      },
+      {
+        method: "GET",
+        path: "/gestion/recus/1/recu-fiscal.pdf",
+        expected: signedIn(toSignIn("/gestion/recus/1/recu-fiscal.pdf"), "403"),
+      },
       // the holder space (structures)
       { method: "GET", path: "/porteur", expected: signedIn(toSignIn("/porteur"), "200") },
       {

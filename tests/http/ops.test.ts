@@ -22,7 +22,7 @@ import { HEALTH_UNAVAILABLE, healthResponse } from "~/metrics.server";
 import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
 import { tempDatabasePath, withDatabaseFile } from "../support/db";
 import { httpClient } from "../support/http-session";
-import { startServer, type RunningServer } from "../support/server";
+import { PRODUCTION_LEGAL_ENV, startServer, type RunningServer } from "../support/server";
 
 interface Sample {
   name: string;
@@ -357,6 +357,7 @@ describe("in production", () => {
     server = await startServer({
       DATABASE_PATH: tmp.file,
       PROPULSONS_ENV: "production",
+      ...PRODUCTION_LEGAL_ENV,
       STRIPE_SECRET_KEY: "sk_test_opsProductionKey",
       STRIPE_WEBHOOK_SECRET: "whsec_opsProductionSecret",
       RESEND_API_KEY: "re_opsProductionKey",

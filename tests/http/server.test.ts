@@ -52,9 +52,12 @@ describe("the built server", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     expect(body).toMatch(/^<!DOCTYPE html><html lang="fr">/);
     expect(body).toContain("Propulsez les projets solidaires du Pas-de-Calais");
-    // since launch: every euro the seed's campaigns received (89 683 €, ADR 010)
-    expect(body).toContain(formatEuros(seedCampaigns.reduce((sum, c) => sum + c.collectedEuros * 100, 0)));
-    expect(body).toContain("89\u202f683\u00a0€");
+    // « collectés par les projets propulsés »: the funded campaigns' money net of refunds (ADR 026),
+    // not everything the seed's campaigns received (89 683 €, failed and running ones included)
+    expect(body).toContain("56\u202f938\u00a0€");
+    expect(body).not.toContain(
+      formatEuros(seedCampaigns.reduce((sum, c) => sum + c.collectedEuros * 100, 0)),
+    );
     expect(body).toContain("projets propulsés");
     expect(body).toContain("Mode démonstration — aucun paiement réel.");
     expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");

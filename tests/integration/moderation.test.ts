@@ -160,6 +160,12 @@ async function submitted(options: { now: Date; endDate: string; goalCents?: numb
       options.now,
     ),
   ).toEqual({ ok: true });
+  // A submission needs the project's picture and its description (the editor uploads them).
+  await db
+    .updateTable("campaigns")
+    .set({ image_path: `moderation-${n}.webp`, image_alt: "Le camion de l’épicerie devant la mairie." })
+    .where("id", "=", id!)
+    .execute();
   expect(await submitCampaign(db, holder.id, id!, options.now)).toEqual({ ok: true });
   const row = await campaign(id!);
   expect(row.status).toBe("submitted");

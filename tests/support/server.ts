@@ -20,6 +20,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The platform's legal identity, which a production server refuses to start without (ADR 022). */
+export const PRODUCTION_LEGAL_ENV: Record<string, string> = {
+  PUBLISHER_NAME: "Département du Pas-de-Calais (essai)",
+  PUBLISHER_ADDRESS: "Hôtel du Département, rue Ferdinand-Buisson, 62018 Arras Cedex 9",
+  PUBLICATION_DIRECTOR: "Directrice de la publication (essai)",
+  HOST_NAME: "Hébergeur (essai)",
+  HOST_ADDRESS: "1 rue de l’Essai, 62000 Arras",
+  ORIAS_NUMBER: "12345678",
+};
+
 export interface RunningServer {
   url: string;
   port: number;
