@@ -23,6 +23,7 @@ import { deductibleCents, isTaxStatus, TAX_STATUSES } from "~/domain/tax-receipt
 import { enqueueEmail } from "~/email.server";
 import { jobLogger } from "~/logger.server";
 import { publicUrl } from "~/public-url.server";
+import { readSignature as readSignatureFile } from "~/receipts-forms/signature.server";
 import { storage } from "~/storage.server";
 import { donorReceiptPath } from "./paths";
 import { allocateReceiptNumber, orderNumber } from "./numbering.server";
@@ -71,8 +72,9 @@ interface SignatureImage {
 }
 
 /** The signature image as PNG or JPEG (what pdfkit draws), or null when the file is missing. */
-async function readSignature(key: string): Promise<SignatureImage | null> {
-  const bytes = await storage().get(key);
+/** The signature image the structure uploaded (its file is named and stored by the form's module). */
+async function readSignature(file: string): Promise<SignatureImage | null> {
+  const bytes = await readSignatureFile(file);
   if (!bytes) return null;
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
     return { format: "png", base64: bytes.toString("base64") };

@@ -45,8 +45,9 @@ export async function createVerifiedReceiptProfile(
     .executeTakeFirstOrThrow();
   let signaturePath: string | null = null;
   if (signature) {
-    signaturePath = `signatures/s${organizationId}.png`;
-    await storage().put(signaturePath, await signatureImage(), "image/png");
+    // Named and stored as the declaration form does (app/receipts-forms/signature.server.ts).
+    signaturePath = `o${organizationId}-${"0".repeat(16)}.png`;
+    await storage().put(`signatures/${signaturePath}`, await signatureImage(), "image/png");
   }
   const at = "2026-10-01T08:00:00.000Z";
   await db
