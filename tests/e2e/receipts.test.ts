@@ -5,11 +5,15 @@
  * reduction, then the exact figure on the (demo) payment page. axe (WCAG 2.1 A/AA) checks every
  * new form at 390 and 1366 px; screenshots land in test-results/.
  *
- * Not yet here: the settled campaign and the receipt downloaded from « Mes contributions »
- * (receipts-core's downloads were not on main when this was written).
+ * Then the citizen pays, the campaign reaches its goal with one more gift, the real settlement
+ * command (`scripts/settle.ts --now …`, a separate process on the same database) funds it and
+ * issues the receipt, and the citizen downloads it from « Mes contributions »: its text is read
+ * back from the PDF.
  */
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
@@ -26,7 +30,10 @@ import {
   startServerWithOutbox,
   waitForHydration,
 } from "../support/e2e";
-import type { RunningServer } from "../support/server";
+import { pdfText } from "../support/pdf-text";
+import { ROOT, type RunningServer } from "../support/server";
+
+const run = promisify(execFile);
 
 let server: RunningServer;
 let browser: Browser;
@@ -37,6 +44,8 @@ let holderEmail = "";
 let slug = "";
 let orgId = 0;
 let signatureFile = "";
+let databaseFile = "";
+let endsAt = "";
 
 const { url, withPage } = pageHelpers({
   server: () => server,
@@ -51,17 +60,19 @@ beforeAll(async () => {
   server = started.server;
   outboxFile = started.outboxFile;
   cleanup = started.cleanup;
+  databaseFile = started.databaseFile;
   sqlite = new Database(started.databaseFile, { readonly: true });
   sqlite.pragma("busy_timeout = 5000");
   const row = sqlite
     .prepare(
-      `select o.id, c.slug, u.email from campaigns c join organizations o on o.id = c.organization_id
+      `select o.id, c.slug, u.email, c.ends_at from campaigns c join organizations o on o.id = c.organization_id
        join users u on u.id = o.owner_user_id
        where c.status = 'live' and o.legal_form = 'association'
          and (select count(*) from organizations o2 where o2.owner_user_id = o.owner_user_id) = 1
        order by c.id limit 1`,
     )
-    .get() as { id: number; slug: string; email: string };
+    .get() as { id: number; slug: string; email: string; ends_at: string };
+  endsAt = row.ends_at;
   orgId = row.id;
   slug = row.slug;
   holderEmail = row.email;
@@ -209,11 +220,103 @@ describe("the tax-receipt path in a browser", () => {
       await page.getByLabel("Commune").fill("Lens");
       await page.getByRole("button", { name: "Continuer vers le paiement sécurisé" }).click();
       await page.waitForURL((u) => u.pathname.startsWith("/demo/checkout/"));
-      expect(normalize(await page.locator("main").textContent())).toContain(
+      expect(normalize(await page.locator("main").textContent()), page.url()).toContain(
         "Vous avez demandé un reçu fiscal. Votre don de 100 € vous coûte 34 € après réduction d’impôt.",
       );
       await axeAtWidths(page, "checkout");
     });
     expect(db().prepare("select count(*) from receipt_requests").pluck().get()).toBe(1);
+  });
+
+  it("once the campaign is funded, the citizen downloads the receipt from « Mes contributions »", async () => {
+    const campaign = db()
+      .prepare(
+        `select c.id, c.goal_cents,
+                (select coalesce(sum(amount_cents), 0) from contributions k
+                  where k.campaign_id = c.id and k.status = 'paid') paid
+           from campaigns c where c.slug = ?`,
+      )
+      .get(slug) as { id: number; goal_cents: number; paid: number };
+    const requested = db()
+      .prepare(
+        `select k.stripe_checkout_session_id from contributions k
+           join receipt_requests r on r.contribution_id = k.id where k.campaign_id = ?`,
+      )
+      .pluck()
+      .get(campaign.id) as string;
+    await withPage({}, async (page) => {
+      // The citizen pays the 100 € of the previous step on the (demo) payment page.
+      await page.goto(url(`/demo/checkout/${requested}`));
+      await page.getByRole("button", { name: /^Payer 100/ }).click();
+      await page.waitForURL((u) => u.pathname === "/contribution/merci");
+      expect(normalize(await page.locator("main").textContent())).toContain("reçu fiscal");
+      // Someone else gives what the goal still lacks, without a receipt.
+      const missingEuros = Math.ceil((campaign.goal_cents - campaign.paid - 100_00) / 100);
+      expect(missingEuros).toBeGreaterThan(0);
+      await page.goto(url(`/campagnes/${slug}`));
+      await page.getByLabel("Montant en euros").fill(String(missingEuros));
+      await page.getByLabel("Adresse électronique").fill("mecene@example.org");
+      await page.getByLabel("Nom affiché sur la page du projet").fill("Un mécène");
+      await page.getByRole("button", { name: "Continuer vers le paiement sécurisé" }).click();
+      await page.waitForURL((u) => u.pathname.startsWith("/demo/checkout/"));
+      await page
+        .getByRole("button", { name: /^Payer / })
+        .first()
+        .click();
+      await page.waitForURL((u) => u.pathname === "/contribution/merci");
+    });
+
+    // The deadline passes: the real settlement command funds the campaign and issues the receipt.
+    const after = new Date(new Date(endsAt).getTime() + 3600_000).toISOString();
+    const { stdout } = await run(
+      path.join(ROOT, "node_modules/.bin/tsx"),
+      ["scripts/settle.ts", "--now", after],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_PATH: databaseFile, DEMO_OUTBOX_PATH: outboxFile },
+      },
+    );
+    expect(stdout).toMatch(/Bilan : .*\b0 erreur\./);
+    expect(db().prepare("select status from campaigns where id = ?").pluck().get(campaign.id)).toBe("funded");
+    const receipt = db()
+      .prepare(
+        `select r.id, r.order_number, r.status from receipts r
+           join contributions k on k.id = r.contribution_id where k.campaign_id = ?`,
+      )
+      .all(campaign.id) as Array<{ id: number; order_number: string; status: string }>;
+    expect(receipt, stdout).toHaveLength(1);
+    expect(receipt[0]!.status).toBe("issued");
+    expect(receipt[0]!.order_number).toMatch(/^\d{4}-0001$/);
+
+    await withPage({}, async (page) => {
+      await signIn(page, "donatrice@example.org");
+      await page.goto(url("/mon-compte/contributions"));
+      await page.locator('a[href^="/mon-compte/contributions/"]').first().click();
+      const link = page.getByRole("link", { name: "Télécharger le reçu fiscal (PDF)" });
+      await link.waitFor();
+      await axeAtWidths(page, "my-contribution-with-receipt");
+      const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+      const file = await download.path();
+      const bytes = fs.readFileSync(file);
+      expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+      const { text } = await pdfText(bytes);
+      expect(text).toContain(receipt[0]!.order_number);
+      expect(text).toContain("MARTIN Léa");
+      expect(text).toContain("3 rue des Lilas, 62300 Lens");
+      expect(text).toContain("***100,00***");
+      expect(text).toContain("cent euros");
+      expect(text).toContain("200-1-b");
+      expect(text).toContain("Claire Dupont");
+    });
+    // The donor was told by e-mail, once, after the receipt existed.
+    const lines = fs
+      .readFileSync(outboxFile, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { to: string[] | string; subject: string });
+    const told = lines.filter(
+      (m) => String(m.to).includes("donatrice@example.org") && m.subject.startsWith("Votre reçu fiscal de"),
+    );
+    expect(told).toHaveLength(1);
   });
 });
