@@ -6,6 +6,8 @@
 import { config, type Config } from "./config.server";
 import { initDatabase } from "./db.server";
 import { legalConfig } from "./legal/config.server";
+import { receiptSettings } from "./receipts/settings.server";
+import { retentionPeriods } from "./retention.server";
 import { startEmailWorker } from "./email.server";
 import { PageCache } from "./page-cache.server";
 import { recordPublicUrl } from "./public-url.server";
@@ -22,6 +24,9 @@ export async function boot(): Promise<Platform> {
   const cfg = config();
   // The legal identity printed on every page: in production a missing one stops the start here.
   legalConfig();
+  // The retention periods and the tax-receipt settings: a bad value stops the start, not a page later.
+  retentionPeriods();
+  receiptSettings();
   if (cfg.demoMode || !process.env.RESEND_API_KEY) {
     // Without keys, msw answers the Stripe and/or Resend APIs (app/demo): same code path, no network.
     const { startMockServer } = await import("~/demo/index.server");

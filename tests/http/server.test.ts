@@ -147,4 +147,18 @@ describe("the built server", () => {
       other.cleanup();
     }
   });
+
+  it("refuses to start with a retention period or a tax-receipt setting it cannot read", async () => {
+    for (const [name, value] of [
+      ["RETENTION_ACCOUNTING_YEARS", "six"],
+      ["RECEIPT_REWARD_CAP_EUROS", "-5"],
+    ] as const) {
+      const other = tempDatabasePath("bad-setting");
+      try {
+        await expect(startServer({ DATABASE_PATH: other.file, [name]: value }), name).rejects.toThrow(name);
+      } finally {
+        other.cleanup();
+      }
+    }
+  });
 });
