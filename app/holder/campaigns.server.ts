@@ -43,22 +43,38 @@ export async function freeSlug(db: Kysely<DB>, title: string, ownId: number | nu
   for (let n = 2; ; n++) if (!others.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
+/**
+ * A new draft of `title` for the holder's structure, in the territory and theme the holder chose
+ * (the platform never picks them for the holder). Null when the structure is not theirs or a slug
+ * is unknown: nothing is written then.
+ */
 export async function createDraft(
   db: Kysely<DB>,
   userId: number,
   organizationId: number,
   title: string,
+  choice: { territory: string; theme: string },
   now = new Date(),
 ): Promise<number | null> {
   return db.transaction().execute(async (trx) => {
     const org = await trx
       .selectFrom("organizations")
-      .select(["id", "territory_id"])
+      .select(["id"])
       .where("id", "=", organizationId)
       .where("owner_user_id", "=", userId)
       .executeTakeFirst();
     if (!org) return null;
-    const theme = await trx.selectFrom("themes").select("id").orderBy("position").executeTakeFirstOrThrow();
+    const territory = await trx
+      .selectFrom("territories")
+      .select("id")
+      .where("slug", "=", choice.territory)
+      .executeTakeFirst();
+    const theme = await trx
+      .selectFrom("themes")
+      .select("id")
+      .where("slug", "=", choice.theme)
+      .executeTakeFirst();
+    if (!territory || !theme) return null;
     const slug = await freeSlug(trx, title, null);
     const at = now.toISOString();
     const campaign = await trx
@@ -72,7 +88,7 @@ export async function createDraft(
         goal_cents: 100_000,
         starts_at: at,
         ends_at: endOfDayInParis(addDays(parisCalendarDate(now), 30)).toISOString(),
-        territory_id: org.territory_id,
+        territory_id: territory.id,
         theme_id: theme.id,
         budget_citoyen_year: null,
         expected_results_md: "",

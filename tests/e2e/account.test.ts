@@ -352,7 +352,7 @@ describe("sign-in with JavaScript", () => {
       await page.getByRole("heading", { level: 1, name: "Mon compte" }).waitFor();
       await expect.poll(() => page.title(), { timeout: 5000 }).toBe("Mon compte — Propulsons");
       expect(normalize(await page.locator("main").textContent())).toContain(
-        `Vous êtes connecté avec l'adresse ${email}.`,
+        `Vous êtes connecté avec l’adresse ${email}.`,
       );
       await expectSignedInHeader(page);
       expect(await mainNav(page).locator('a[aria-current="page"]').textContent()).toBe("Mon compte");
@@ -468,7 +468,7 @@ describe("sign-in without JavaScript", () => {
       await page.waitForURL((u) => u.pathname === "/mon-compte");
       await page.getByRole("heading", { level: 1, name: "Mon compte" }).waitFor();
       expect(normalize(await page.locator("main").textContent())).toContain(
-        `Vous êtes connecté avec l'adresse ${email}.`,
+        `Vous êtes connecté avec l’adresse ${email}.`,
       );
       await expectSignedInHeader(page);
       expect(sessionsOf(email)).toEqual([{ revoked_at: null }]);
@@ -620,6 +620,8 @@ describe("accessibility of the account pages (axe, WCAG 2.1 A and AA)", () => {
       // The campaign editor: a new draft, a wrong value, the preview.
       await page.getByRole("link", { name: "Nouvelle campagne" }).click();
       await page.getByLabel("Titre du projet").fill("Un potager partagé à Bapaume");
+      await page.getByLabel("Territoire").selectOption({ label: "Arrageois" });
+      await page.getByLabel("Thème").selectOption({ label: "Alimentation et circuits courts" });
       await page.getByRole("button", { name: "Créer le brouillon" }).click();
       await page.waitForURL((u) => /^\/porteur\/campagnes\/\d+$/.test(u.pathname));
       await page.getByRole("heading", { level: 1, name: "Un potager partagé à Bapaume" }).waitFor();

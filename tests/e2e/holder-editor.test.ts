@@ -50,7 +50,12 @@ beforeAll(async () => {
   const structure = /name="structure" value="(\d+)"/.exec(page.body)?.[1];
   const draft = await client.call("POST", "/porteur/campagnes/nouvelle", {
     cookie,
-    form: { titre: "Un atelier vélo à Arras", structure: structure ?? "" },
+    form: {
+      titre: "Un atelier vélo à Arras",
+      structure: structure ?? "",
+      territoire: "arrageois",
+      theme: "mobilite",
+    },
   });
   expect(draft.status).toBe(302);
   campaignId = Number(/(\d+)$/.exec(draft.location ?? "")?.[1]);

@@ -316,7 +316,7 @@ async function requestSignIn(page: Page, email: string): Promise<OutboxMessage> 
 async function expectSignedIn(page: Page, email: string): Promise<void> {
   await page.getByRole("heading", { level: 1, name: "Mon compte" }).waitFor();
   expect(normalize(await page.locator("main").textContent())).toContain(
-    `Vous êtes connecté avec l'adresse ${email}.`,
+    `Vous êtes connecté avec l’adresse ${email}.`,
   );
   await mainNav(page).getByRole("button", { name: "Se déconnecter" }).waitFor();
 }
@@ -382,7 +382,11 @@ async function declareStructure(page: Page, s: StructureInput): Promise<void> {
 }
 
 /** On /porteur: « Nouvelle campagne », a title, « Créer le brouillon »; returns the new draft's id (on its editor). */
-async function createDraft(page: Page, title: string, options: { axe?: boolean } = {}): Promise<number> {
+async function createDraft(
+  page: Page,
+  title: string,
+  options: { axe?: boolean; territory?: string; theme?: string } = {},
+): Promise<number> {
   await page.getByRole("link", { name: "Nouvelle campagne" }).click();
   await page.waitForURL((u) => u.pathname === "/porteur/campagnes/nouvelle");
   await page.getByRole("heading", { level: 1, name: "Nouvelle campagne" }).waitFor();
@@ -391,6 +395,11 @@ async function createDraft(page: Page, title: string, options: { axe?: boolean }
     await expectNoAxeViolations(page, "nouvelle-campagne");
   }
   await page.getByLabel("Titre du projet").fill(title);
+  // Nothing is chosen for the holder: « Choisir… » until they pick.
+  expect(await page.getByLabel("Territoire").inputValue()).toBe("");
+  expect(await page.getByLabel("Thème").inputValue()).toBe("");
+  await page.getByLabel("Territoire").selectOption({ label: options.territory ?? "Lens-Liévin" });
+  await page.getByLabel("Thème").selectOption({ label: options.theme ?? "Alimentation et circuits courts" });
   await page.getByRole("button", { name: "Créer le brouillon" }).click();
   await page.waitForURL((u) => /^\/porteur\/campagnes\/\d+$/.test(u.pathname));
   await page.getByRole("heading", { level: 1, name: title }).waitFor();
@@ -1036,6 +1045,8 @@ describe("no NUL bytes in the streamed HTML (react-dom 18.3.1, facebook/react#31
               .get("e2e.porteur.accents@example.org") as { id: number }
           ).id,
         ),
+        territoire: "artois",
+        theme: "culture",
       },
     });
     expect(created.status).toBe(302);

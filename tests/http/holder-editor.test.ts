@@ -93,7 +93,7 @@ async function uploadPicture(id: number): Promise<number> {
 async function newDraft(title: string): Promise<number> {
   const draft = await client.call("POST", "/porteur/campagnes/nouvelle", {
     cookie: holder,
-    form: { titre: title, structure: String(orgId) },
+    form: { titre: title, structure: String(orgId), territoire: "arrageois", theme: "mobilite" },
   });
   expect(draft.status).toBe(302);
   return Number(/\/porteur\/campagnes\/(\d+)$/.exec(draft.location ?? "")?.[1]);
@@ -123,6 +123,52 @@ const stored = (id: number) =>
     "select title, summary, status, slug from campaigns where id = ?",
     id,
   );
+
+describe("a new campaign: the holder chooses its territory and theme", () => {
+  it("offers « Choisir… » for both, selected, and refuses a draft without them", async () => {
+    const page = await client.call("GET", "/porteur/campagnes/nouvelle", { cookie: holder });
+    expect(page.status).toBe(200);
+    for (const name of ["territoire", "theme"]) {
+      const select = new RegExp(`<select[^>]*name="${name}"[^>]*>(.*?)</select>`, "s").exec(page.body)?.[1];
+      expect(select, name).toBeDefined();
+      // the empty choice comes first and nothing else is selected
+      expect(select!.startsWith('<option value="" selected="">Choisir…</option>'), name).toBe(true);
+      expect(select!.match(/selected=""/g), name).toHaveLength(1);
+    }
+    const before = query<{ n: number }>("select count(*) n from campaigns").n;
+    const refused = await client.call("POST", "/porteur/campagnes/nouvelle", {
+      cookie: holder,
+      form: { titre: "Un verger partagé à Arras", structure: String(orgId), territoire: "", theme: "" },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain("Choisissez le territoire du projet.");
+    expect(refused.body).toContain("Choisissez le thème du projet.");
+    // what was typed stays
+    expect(refused.body).toContain('value="Un verger partagé à Arras"');
+    const unknown = await client.call("POST", "/porteur/campagnes/nouvelle", {
+      cookie: holder,
+      form: {
+        titre: "Un verger partagé à Arras",
+        structure: String(orgId),
+        territoire: "lune",
+        theme: "mobilite",
+      },
+    });
+    expect(unknown.status).toBe(400);
+    expect(query<{ n: number }>("select count(*) n from campaigns").n).toBe(before);
+  });
+
+  it("the draft is in the territory and theme the holder chose", async () => {
+    const id = await newDraft("Un atelier de réparation à Arras");
+    expect(
+      query<{ territory: string; theme: string }>(
+        `select t.slug territory, th.slug theme from campaigns c join territories t on t.id = c.territory_id
+           join themes th on th.id = c.theme_id where c.id = ?`,
+        id,
+      ),
+    ).toEqual({ territory: "arrageois", theme: "mobilite" });
+  });
+});
 
 describe("« Soumettre » saves what is on screen first", () => {
   it("an edit not yet saved is part of the submitted version", async () => {

@@ -113,7 +113,12 @@ describe("a holder's campaign", () => {
     };
     const draft = await client.call("POST", "/porteur/campagnes/nouvelle", {
       cookie: holder,
-      form: { titre: "Une épicerie solidaire à Liévin", structure: String(org.id) },
+      form: {
+        titre: "Une épicerie solidaire à Liévin",
+        structure: String(org.id),
+        territoire: "lens-lievin",
+        theme: "alimentation-circuits-courts",
+      },
     });
     expect(draft.status).toBe(302);
     campaignId = Number(/\/porteur\/campagnes\/(\d+)$/.exec(draft.location ?? "")?.[1]);
@@ -290,7 +295,12 @@ describe("a holder's campaign", () => {
     };
     const elsewhere = await client.call("POST", "/porteur/campagnes/nouvelle", {
       cookie: other,
-      form: { titre: "Un projet sans structure", structure: String(org.id) },
+      form: {
+        titre: "Un projet sans structure",
+        structure: String(org.id),
+        territoire: "lens-lievin",
+        theme: "culture",
+      },
     });
     expect(elsewhere.status).toBe(302);
     expect(elsewhere.location).toBe("/porteur/structure");
@@ -566,7 +576,12 @@ describe("the campaign image", () => {
     };
     const draft = await client.call("POST", "/porteur/campagnes/nouvelle", {
       cookie: holder,
-      form: { titre: "Un projet avec une image", structure: String(org.id) },
+      form: {
+        titre: "Un projet avec une image",
+        structure: String(org.id),
+        territoire: "lens-lievin",
+        theme: "culture",
+      },
     });
     const id = Number(/(\d+)$/.exec(draft.location ?? "")?.[1]);
     const upload = async (

@@ -388,7 +388,12 @@ describe("the reward value in the editor", () => {
   it("is saved, checked and warned about on the server", async () => {
     const draft = await client.call("POST", "/porteur/campagnes/nouvelle", {
       cookie: cookies.holder,
-      form: { titre: "Un jardin partagé à Liévin", structure: String(orgId) },
+      form: {
+        titre: "Un jardin partagé à Liévin",
+        structure: String(orgId),
+        territoire: "lens-lievin",
+        theme: "environnement-transition",
+      },
     });
     expect(draft.status).toBe(302);
     const id = Number(/\/porteur\/campagnes\/(\d+)$/.exec(draft.location ?? "")?.[1]);

@@ -149,7 +149,14 @@ async function submitted(options: { now: Date; endDate: string; goalCents?: numb
     .returning("id")
     .executeTakeFirstOrThrow();
   const title = `Épicerie mobile numéro ${n}`;
-  const id = await createDraft(db, holder.id, org.id, title, options.now);
+  const id = await createDraft(
+    db,
+    holder.id,
+    org.id,
+    title,
+    { territory: "montreuillois-ternois", theme: "alimentation-circuits-courts" },
+    options.now,
+  );
   expect(id).not.toBeNull();
   expect(
     await saveCampaign(
