@@ -46,6 +46,8 @@ const run = promisify(execFile);
 const HOLDER_EMAIL = "lea.marchand@example.org";
 const HOLDER_NAME = "Léa Marchand";
 const SLUG = "epicerie-solidaire-mobile-ternois";
+/** The public address once the holder saved it again: it follows the title until approval (ADR 027). */
+const PUBLIC_SLUG = "une-epicerie-solidaire-mobile-dans-le-ternois";
 const TITLE = "Une épicerie solidaire mobile dans le Ternois";
 const STAFF_WHO = `Équipe du Département — Camille Moreau (équipe du Département, démo) (${DEMO_STAFF_EMAIL})`;
 const HOLDER_WHO = `Porteur de projet — ${HOLDER_NAME} (${HOLDER_EMAIL})`;
@@ -186,7 +188,7 @@ async function signIn(page: Page, email: string, options: { js: boolean }): Prom
   await page.waitForURL((u) => u.pathname === "/mon-compte");
   await page.getByRole("heading", { level: 1, name: "Mon compte" }).waitFor();
   expect(normalize(await page.locator("main").textContent())).toContain(
-    `Vous êtes connecté avec l'adresse ${email}.`,
+    `Vous êtes connecté avec l’adresse ${email}.`,
   );
 }
 
@@ -285,6 +287,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
       "Campagnes",
       "Paiements à traiter",
       "Chiffres clés",
+      "Reçus fiscaux",
     ]);
     expect(
       await staffNav(page).getByRole("link", { name: "Tableau de bord" }).getAttribute("aria-current"),
@@ -413,9 +416,10 @@ describe("moderation of a submitted campaign, from the change request to the cam
     expect(mail.to).toEqual([HOLDER_EMAIL]);
     const text = normalize(mail.text);
     expect(text).toContain(
-      "L'équipe du Département vous demande quelques modifications avant de valider votre campagne.",
+      "L’équipe du Département vous demande quelques modifications avant de valider votre campagne.",
     );
-    expect(text).toContain(`Le commentaire de l'équipe : ${normalize(COMMENT)}`);
+    // E-mails are set in French typography (app/domain/typography.ts), the comment's apostrophes too.
+    expect(text).toContain(`Le commentaire de l’équipe : ${normalize(COMMENT).replaceAll("'", "’")}`);
     const editorUrl = `${server.url}/porteur/campagnes/${campaignId}`;
     expect(mail.html ?? "").toContain(`href="${editorUrl}"`);
 
@@ -559,7 +563,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
         await visitor.getByRole("heading", { level: 1, name: "Les projets" }).waitFor();
         expect(await visitor.getByRole("link", { name: TITLE }).count(), list).toBe(0);
       }
-      const hidden = await visitor.request.get(url(`/campagnes/${SLUG}`));
+      const hidden = await visitor.request.get(url(`/campagnes/${PUBLIC_SLUG}`));
       expect(hidden.status()).toBe(404);
     });
   });
@@ -573,7 +577,8 @@ describe("moderation of a submitted campaign, from the change request to the cam
       timeout: 60_000,
     });
     expect(stdout).toContain(`Règlement au ${now} (instant simulé).`);
-    expect(stdout).toContain(`Mise en ligne : « ${TITLE} » (${SLUG}).`);
+    expect(stdout).toContain(`Mise en ligne : « ${TITLE} » (${PUBLIC_SLUG}).`);
+    expect(db().prepare("select slug from campaigns where id = ?").pluck().get(campaignId)).toBe(PUBLIC_SLUG);
     expect(stdout).toMatch(/Bilan : 1 mise en ligne, .*\b0 erreur\./);
     expect(campaignStatus(campaignId)).toBe("live");
 
@@ -588,7 +593,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
       // The server's clock is before the simulated instant: the card says the collection starts soon.
       expect(normalize(await card.locator(".status").textContent())).toMatch(/^(Bientôt|J-\d+)$/);
 
-      const opened = await visitor.goto(url(`/campagnes/${SLUG}`));
+      const opened = await visitor.goto(url(`/campagnes/${PUBLIC_SLUG}`));
       expect(opened?.status()).toBe(200);
       await visitor.getByRole("heading", { level: 1, name: TITLE }).waitFor();
       expect(normalize(await visitor.locator(".campaign__summary").textContent())).toBe(NEW_SUMMARY);
@@ -600,7 +605,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
     expect(await reviewState(staff)).toBe("En cours");
     expect(
       await staff.locator(".staff-review").getByRole("link", { name: "page publique" }).getAttribute("href"),
-    ).toBe(`/campagnes/${SLUG}`);
+    ).toBe(`/campagnes/${PUBLIC_SLUG}`);
   });
 });
 
