@@ -26,6 +26,8 @@ import {
   waitForHydration,
 } from "../support/e2e";
 import type { RunningServer } from "../support/server";
+// Subjects are set in French typography (a no-break space before « : » in a title).
+import { frenchText } from "~/domain/typography";
 
 const CHECKOUT_URL = /\/demo\/checkout\/cs_test_[a-f0-9]+$/;
 const DEMO_LABEL = "Mode démonstration — aucun paiement réel.";
@@ -395,7 +397,7 @@ describe("contribution with JavaScript", () => {
       await expect
         .poll(() => page.title(), { timeout: 5000 })
         .toBe("Merci pour votre contribution — Propulsons");
-      const status = (await page.getByRole("status").textContent()) ?? "";
+      const status = (await page.locator("main .outcome[role=status]").textContent()) ?? "";
       expect(status).toContain(`Votre paiement de ${euros(2500)} à « ${c.title} » est confirmé`);
       const reference = /Référence : (PRP-\d{6})\./.exec(status)?.[1];
       expect(reference).toBe(`PRP-${String(pending!.id).padStart(6, "0")}`);
@@ -425,7 +427,7 @@ describe("contribution with JavaScript", () => {
       const holder = await waitForMessage(
         (m) =>
           m.to.includes(c.holderEmail) &&
-          m.subject === `Nouvelle contribution pour «${NBSP}${c.title}${NBSP}»` &&
+          m.subject === `Nouvelle contribution pour «${NBSP}${frenchText(c.title)}${NBSP}»` &&
           messageText(m).includes(name),
         `notification for the holder ${c.holderEmail}`,
       );
@@ -482,7 +484,7 @@ describe("contribution without JavaScript", () => {
       expect((await snapshotIn(context, c.slug)).collectedCents).toBe(before.collectedCents);
 
       await payByCard(page, reward.minimumCents);
-      const status = (await page.getByRole("status").textContent()) ?? "";
+      const status = (await page.locator("main .outcome[role=status]").textContent()) ?? "";
       expect(status).toContain(
         `Votre paiement de ${euros(reward.minimumCents)} à « ${c.title} » est confirmé`,
       );
@@ -516,7 +518,7 @@ describe("contribution without JavaScript", () => {
       const holder = await waitForMessage(
         (m) =>
           m.to.includes(c.holderEmail) &&
-          m.subject === `Nouvelle contribution pour «${NBSP}${c.title}${NBSP}»`,
+          m.subject === `Nouvelle contribution pour «${NBSP}${frenchText(c.title)}${NBSP}»`,
         `notification for the holder ${c.holderEmail}`,
       );
       expect(messageText(holder)).toContain("Anonyme");

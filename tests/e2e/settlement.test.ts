@@ -142,7 +142,7 @@ describe("settlement at the deadline", () => {
         .all(c.id) as string[];
       expect(
         emails.every((email) =>
-          messages.some((m) => m.to.includes(email) && m.subject.startsWith("Objectif atteint !")),
+          messages.some((m) => m.to.includes(email) && m.subject.startsWith("Objectif atteint\u202f!")),
         ),
       ).toBe(true);
       const payout = db
