@@ -35,7 +35,7 @@ export function isValidSiren(value: string): boolean {
   return sum % 10 === 0;
 }
 
-/** A French postal code: 5 digits, from 01000 (Ain) to 98xxx (Monaco and overseas); never 00xxx. */
+/** A French postal code: 5 digits, from 01000 (Ain) to 98999 (Monaco and overseas); never below 01000. */
 export function isFrenchPostalCode(value: string): boolean {
   const v = value.replace(/\s/g, "");
   return /^\d{5}$/.test(v) && !v.startsWith("00") && Number(v.slice(0, 2)) <= 98;
