@@ -413,6 +413,74 @@ export interface ReceiptsTable {
   cancel_reason: string | null;
 }
 
+/** Abondement (DESIGN §11): a Département envelope and its rules (docs/decisions/029-matching.md). */
+export interface MatchingFundsTable {
+  id: Generated<number>;
+  name: string;
+  envelope_cents: number;
+  /** 10 000 = 1 € added for each citizen euro */
+  ratio_bps: number;
+  /** null = no cap */
+  cap_per_campaign_cents: number | null;
+  cap_per_contribution_cents: number | null;
+  /** contributions of one citizen matched on one campaign; null = all */
+  matches_per_citizen: number | null;
+  starts_at: Instant;
+  ends_at: Instant;
+  scope: "budget_citoyen" | "chosen";
+  /** scope budget_citoyen: the label's year */
+  budget_citoyen_year: number | null;
+  /** the agreement's terms, shown to the holder who accepts them (Markdown) */
+  terms_md: string;
+  /** running totals of its matches (the row every reservation locks) */
+  reserved_cents: ColumnType<number, number | undefined, number>;
+  confirmed_cents: ColumnType<number, number | undefined, number>;
+  /** closed early: no new match from then on */
+  closed_at: Instant | null;
+  created_by_user_id: number | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+export interface MatchingFundCampaignsTable {
+  fund_id: number;
+  campaign_id: number;
+  added_at: Instant;
+  /** scope chosen: the holder accepted the terms */
+  accepted_at: Instant | null;
+  accepted_by_user_id: number | null;
+  reserved_cents: ColumnType<number, number | undefined, number>;
+  confirmed_cents: ColumnType<number, number | undefined, number>;
+}
+
+export type MatchStatus = "reserved" | "confirmed" | "released";
+
+export interface MatchesTable {
+  id: Generated<number>;
+  fund_id: number;
+  campaign_id: number;
+  contribution_id: number;
+  /** « user:<id> » or « email:<lower-case address> » */
+  citizen_key: string;
+  amount_cents: number;
+  status: MatchStatus;
+  reserved_at: Instant;
+  confirmed_at: Instant | null;
+  released_at: Instant | null;
+  release_reason: string | null;
+}
+
+export interface MatchingEntriesTable {
+  id: Generated<number>;
+  fund_id: number;
+  campaign_id: number;
+  match_id: number;
+  kind: MatchStatus;
+  /** always positive; the kind says the direction */
+  amount_cents: number;
+  at: Instant;
+}
+
 export interface DB {
   platform_settings: PlatformSettingsTable;
   receipt_profiles: ReceiptProfilesTable;
@@ -444,6 +512,10 @@ export interface DB {
   figure_campaign_years: FigureCampaignYearsTable;
   figure_citizens: FigureCitizensTable;
   figure_periods: FigurePeriodsTable;
+  matching_funds: MatchingFundsTable;
+  matching_fund_campaigns: MatchingFundCampaignsTable;
+  matches: MatchesTable;
+  matching_entries: MatchingEntriesTable;
 }
 
 export type Campaign = Selectable<CampaignsTable>;
