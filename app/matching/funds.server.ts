@@ -168,3 +168,16 @@ export async function quoteForContribution(
   });
   return { matching, quote };
 }
+
+/**
+ * The matched money of a campaign (reserved + confirmed, every fund): the one way it is
+ * summed, for the progress bar, the goal, the holder's figures and the settlement.
+ */
+export async function matchedCentsOfCampaign(db: Db, campaignId: number): Promise<number> {
+  const row = await db
+    .selectFrom("matching_fund_campaigns")
+    .select(sql<number>`coalesce(sum(reserved_cents + confirmed_cents), 0)`.as("matched"))
+    .where("campaign_id", "=", campaignId)
+    .executeTakeFirstOrThrow();
+  return Number(row.matched);
+}
