@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { countOf } from "~/domain/format";
 import { purgeContactMessages } from "~/legal/contact.server";
+import { anonymiseExpiredReceipts } from "~/receipts/retention.server";
 import { retentionPeriods, type RetentionPeriods } from "~/retention.server";
 import { anonymiseAddress, deleteAccount, isAnonymousAddress } from "./rights.server";
 
@@ -20,6 +21,7 @@ export interface PurgeReport {
   inactiveAccountsDeleted: number;
   inactiveAccountsKept: number;
   receiptRequestsAnonymised: number;
+  receiptsAnonymised: number;
   contactMessages: number;
 }
 
@@ -189,6 +191,15 @@ export async function runRetentionPurge(
     receiptRequestsAnonymised += Number(r.numUpdatedRows);
   }
 
+  // 4 bis. Issued tax receipts past RETENTION_RECEIPT_YEARS from their issue: the donor's name and
+  // address leave the snapshot and the stored PDF (app/receipts/retention.server.ts); the number,
+  // date, amount and structure stay in the register.
+  const receiptsAnonymised = await anonymiseExpiredReceipts(
+    db,
+    new Date(monthsBefore(now, p.receiptYears * 12)),
+    now,
+  );
+
   // 5. Contact messages after RETENTION_CONTACT_MONTHS (app/legal).
   const contactMessages = await purgeContactMessages(db, new Date(monthsBefore(now, p.contactMonths)));
 
@@ -202,6 +213,7 @@ export async function runRetentionPurge(
     inactiveAccountsDeleted,
     inactiveAccountsKept,
     receiptRequestsAnonymised,
+    receiptsAnonymised,
   };
 }
 
@@ -214,7 +226,8 @@ export function purgeSummary(r: PurgeReport): string {
     `${countOf(r.contributorsAnonymised, "contributeur sans compte anonymisé", "contributeurs sans compte anonymisés")} ; ` +
     `${countOf(r.inactiveAccountsDeleted, "compte inactif supprimé", "comptes inactifs supprimés")} ` +
     `(${countOf(r.inactiveAccountsKept, "gardé", "gardés")}) ; ` +
-    `${countOf(r.receiptRequestsAnonymised, "demande de reçu fiscal anonymisée", "demandes de reçu fiscal anonymisées")} ; ` +
+    `${countOf(r.receiptRequestsAnonymised, "demande de reçu fiscal anonymisée", "demandes de reçu fiscal anonymisées")}, ` +
+    `${countOf(r.receiptsAnonymised, "reçu fiscal anonymisé", "reçus fiscaux anonymisés")} ; ` +
     `${countOf(r.contactMessages, "message de contact effacé", "messages de contact effacés")}.`
   );
 }

@@ -129,6 +129,7 @@ describe("legal pages", () => {
       const text = normalize(await page.locator("main").textContent());
       for (const period of [
         "6 ans, puis anonymisées",
+        "6 ans après leur délivrance, puis le nom et l’adresse sont effacés du reçu et de son PDF",
         "36 mois après la fin de la campagne",
         "180 jours",
         "12 mois",
