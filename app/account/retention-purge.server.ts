@@ -22,6 +22,7 @@ export interface PurgeReport {
   inactiveAccountsKept: number;
   receiptRequestsAnonymised: number;
   receiptsAnonymised: number;
+  newsSubscriptions: number;
   contactMessages: number;
 }
 
@@ -200,6 +201,42 @@ export async function runRetentionPurge(
     now,
   );
 
+  // 4 ter. News subscriptions whose contributor is gone: no contribution to that campaign from that
+  // address is left unanonymised (the contributor purge, a deleted account). anonymiseAddress
+  // deletes an address's subscriptions; this catches every other way one could outlive its person.
+  const newsSubscriptions = await deleteInBatches(async () => {
+    const orphans = await db
+      .selectFrom("news_subscriptions as s")
+      .select(["s.campaign_id", "s.email"])
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("contributions as k")
+              .select("k.id")
+              .whereRef("k.campaign_id", "=", "s.campaign_id")
+              .whereRef("k.email", "=", "s.email")
+              .where("k.anonymised_at", "is", null),
+          ),
+        ),
+      )
+      .limit(BATCH)
+      .execute();
+    if (orphans.length === 0) return 0;
+    return db.transaction().execute(async (trx) => {
+      let n = 0;
+      for (const o of orphans) {
+        const r = await trx
+          .deleteFrom("news_subscriptions")
+          .where("campaign_id", "=", o.campaign_id)
+          .where("email", "=", o.email)
+          .executeTakeFirst();
+        n += Number(r.numDeletedRows);
+      }
+      return n;
+    });
+  });
+
   // 5. Contact messages after RETENTION_CONTACT_MONTHS (app/legal).
   const contactMessages = await purgeContactMessages(db, new Date(monthsBefore(now, p.contactMonths)));
 
@@ -214,6 +251,7 @@ export async function runRetentionPurge(
     inactiveAccountsKept,
     receiptRequestsAnonymised,
     receiptsAnonymised,
+    newsSubscriptions,
   };
 }
 
@@ -228,6 +266,7 @@ export function purgeSummary(r: PurgeReport): string {
     `(${countOf(r.inactiveAccountsKept, "gardé", "gardés")}) ; ` +
     `${countOf(r.receiptRequestsAnonymised, "demande de reçu fiscal anonymisée", "demandes de reçu fiscal anonymisées")}, ` +
     `${countOf(r.receiptsAnonymised, "reçu fiscal anonymisé", "reçus fiscaux anonymisés")} ; ` +
+    `${countOf(r.newsSubscriptions, "abonnement aux actualités sans contributeur effacé", "abonnements aux actualités sans contributeur effacés")} ; ` +
     `${countOf(r.contactMessages, "message de contact effacé", "messages de contact effacés")}.`
   );
 }

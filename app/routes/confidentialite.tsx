@@ -78,6 +78,17 @@ export default function PrivacyPolicy() {
             </tr>
             <tr>
               <th scope="row">
+                Abonnement aux actualités d’une campagne soutenue (adresse électronique, désabonnement)
+              </th>
+              <td>vous envoyer les actualités du projet, et plus rien une fois désabonné</td>
+              <td>intérêt légitime (informer les contributeurs du projet qu’ils ont soutenu)</td>
+              <td>
+                effacé avec les données de la contribution ({p.contributor} après la fin de la campagne) ou
+                avec votre compte&#8239;; un désabonnement est gardé jusque-là, pour ne plus vous écrire
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">
                 Traces comptables des paiements, demandes de reçu fiscal (nom et adresse postale)
               </th>
               <td>tenir la comptabilité, délivrer les reçus fiscaux demandés</td>

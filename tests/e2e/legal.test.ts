@@ -131,6 +131,7 @@ describe("legal pages", () => {
         "6 ans, puis anonymisées",
         "6 ans après leur délivrance, puis le nom et l’adresse sont effacés du reçu et de son PDF",
         "36 mois après la fin de la campagne",
+        "effacé avec les données de la contribution (36 mois après la fin de la campagne) ou avec votre compte",
         "180 jours",
         "12 mois",
       ])
