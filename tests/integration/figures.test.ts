@@ -44,6 +44,7 @@ import {
   type Figures,
 } from "~/models/figures.server";
 import { closeDatabase, initDatabase } from "~/db.server";
+import { figuresCsv, figuresOpenData } from "~/models/open-data.server";
 import { startContribution } from "~/payments/contributions.server";
 import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
 import { action } from "~/routes/webhooks.stripe";
@@ -371,6 +372,58 @@ describe("key figures on the seed data", () => {
       averagePerFundedProjectCents: 569_380,
       averagePerCitizenCents: 8_558,
     });
+  });
+
+  it("the open data carry the IFP figures of the annual report, from the same Figures, in JSON and CSV", async () => {
+    const { years, sinceLaunch } = await annualReport(database.db);
+    const data = await figuresOpenData(database.db);
+    const ifp = (f: Figures) => ({
+      projets_recus: f.submitted,
+      projets_acceptes: f.approved,
+      projets_finances: f.funded,
+      montant_projets_finances_centimes: f.fundedCampaignsCents,
+      moyenne_par_projet_finance_centimes: f.averagePerFundedProjectCents,
+      moyenne_par_contributeur_centimes: f.averagePerCitizenCents,
+      collecte_centimes: f.collectedCents,
+      citoyens: f.citizens,
+    });
+    const pick = (r: ReturnType<typeof ifp>) => ({
+      projets_recus: r.projets_recus,
+      projets_acceptes: r.projets_acceptes,
+      projets_finances: r.projets_finances,
+      montant_projets_finances_centimes: r.montant_projets_finances_centimes,
+      moyenne_par_projet_finance_centimes: r.moyenne_par_projet_finance_centimes,
+      moyenne_par_contributeur_centimes: r.moyenne_par_contributeur_centimes,
+      collecte_centimes: r.collecte_centimes,
+      citoyens: r.citoyens,
+    });
+    expect(data.annees.map(pick)).toEqual(years.map(ifp));
+    expect(pick(data.depuis_lancement)).toEqual(ifp(sinceLaunch));
+    // 2024 as published: 10 received, accepted and funded, 56 938 € kept, 5 693,80 € per project, 83 € per contributor.
+    expect(pick(data.annees.find((a) => a.periode === "2024")!)).toEqual({
+      projets_recus: 10,
+      projets_acceptes: 10,
+      projets_finances: 10,
+      montant_projets_finances_centimes: 5_693_800,
+      moyenne_par_projet_finance_centimes: 569_380,
+      moyenne_par_contributeur_centimes: 8_300,
+      collecte_centimes: 5_693_800,
+      citoyens: 686,
+    });
+    const [header, ...rows] = figuresCsv(data).trim().split(/\r?\n/);
+    const columns = header!.split(",");
+    expect(columns.slice(-6)).toEqual([
+      "projets_recus",
+      "projets_acceptes",
+      "projets_finances",
+      "montant_projets_finances_euros",
+      "moyenne_par_projet_finance_euros",
+      "moyenne_par_contributeur_euros",
+    ]);
+    const row2024 = rows.find((r) => r.startsWith("2024,"))!.split(",");
+    expect(row2024.slice(-6)).toEqual(["10", "10", "10", "56938.00", "5693.80", "83.00"]);
+    const rowAll = rows.find((r) => r.startsWith("depuis_lancement,"))!.split(",");
+    expect(rowAll.slice(-6)).toEqual(["20", "19", "10", "56938.00", "5693.80", "85.58"]);
   });
 
   it("the maintained aggregates equal a plain recomputation", async () => {
