@@ -325,6 +325,16 @@ export interface FigureCitizensTable {
   email: string;
 }
 
+/**
+ * Maintained aggregate: per campaign and person, how many of their contributions the campaign keeps
+ * (received, not refunded); no row at zero. The home page's « citoyens impliqués » (ADR 031).
+ */
+export interface FigureCampaignCitizensTable {
+  campaign_id: number;
+  email: string;
+  contributions: number;
+}
+
 /** Maintained aggregate: how many distinct citizens contributed in a period. */
 export interface FigurePeriodsTable {
   period: number;
@@ -411,6 +421,11 @@ export interface ReceiptsTable {
   issued_at: Instant;
   cancelled_at: Instant | null;
   cancel_reason: string | null;
+  /**
+   * when the donor's name, address and e-mail were erased from the snapshot and the stored PDF
+   * dropped (after RETENTION_RECEIPT_YEARS); number, date, amount and structure stay
+   */
+  anonymised_at: ColumnType<Instant | null, Instant | null | undefined, Instant | null>;
 }
 
 /** Abondement (DESIGN §11): a Département envelope and its rules (docs/decisions/029-matching.md). */
@@ -508,6 +523,7 @@ export interface DB {
   email_change_requests: EmailChangeRequestsTable;
   campaign_news: CampaignNewsTable;
   news_subscriptions: NewsSubscriptionsTable;
+  figure_campaign_citizens: FigureCampaignCitizensTable;
   campaign_audit: CampaignAuditTable;
   figure_campaign_years: FigureCampaignYearsTable;
   figure_citizens: FigureCitizensTable;

@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { countOf } from "~/domain/format";
 import { purgeContactMessages } from "~/legal/contact.server";
+import { anonymiseExpiredReceipts } from "~/receipts/retention.server";
 import { retentionPeriods, type RetentionPeriods } from "~/retention.server";
 import { anonymiseAddress, deleteAccount, isAnonymousAddress } from "./rights.server";
 
@@ -20,6 +21,8 @@ export interface PurgeReport {
   inactiveAccountsDeleted: number;
   inactiveAccountsKept: number;
   receiptRequestsAnonymised: number;
+  receiptsAnonymised: number;
+  newsSubscriptions: number;
   contactMessages: number;
 }
 
@@ -189,6 +192,51 @@ export async function runRetentionPurge(
     receiptRequestsAnonymised += Number(r.numUpdatedRows);
   }
 
+  // 4 bis. Issued tax receipts past RETENTION_RECEIPT_YEARS from their issue: the donor's name and
+  // address leave the snapshot and the stored PDF (app/receipts/retention.server.ts); the number,
+  // date, amount and structure stay in the register.
+  const receiptsAnonymised = await anonymiseExpiredReceipts(
+    db,
+    new Date(monthsBefore(now, p.receiptYears * 12)),
+    now,
+  );
+
+  // 4 ter. News subscriptions whose contributor is gone: no contribution to that campaign from that
+  // address is left unanonymised (the contributor purge, a deleted account). anonymiseAddress
+  // deletes an address's subscriptions; this catches every other way one could outlive its person.
+  const newsSubscriptions = await deleteInBatches(async () => {
+    const orphans = await db
+      .selectFrom("news_subscriptions as s")
+      .select(["s.campaign_id", "s.email"])
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("contributions as k")
+              .select("k.id")
+              .whereRef("k.campaign_id", "=", "s.campaign_id")
+              .whereRef("k.email", "=", "s.email")
+              .where("k.anonymised_at", "is", null),
+          ),
+        ),
+      )
+      .limit(BATCH)
+      .execute();
+    if (orphans.length === 0) return 0;
+    return db.transaction().execute(async (trx) => {
+      let n = 0;
+      for (const o of orphans) {
+        const r = await trx
+          .deleteFrom("news_subscriptions")
+          .where("campaign_id", "=", o.campaign_id)
+          .where("email", "=", o.email)
+          .executeTakeFirst();
+        n += Number(r.numDeletedRows);
+      }
+      return n;
+    });
+  });
+
   // 5. Contact messages after RETENTION_CONTACT_MONTHS (app/legal).
   const contactMessages = await purgeContactMessages(db, new Date(monthsBefore(now, p.contactMonths)));
 
@@ -202,6 +250,8 @@ export async function runRetentionPurge(
     inactiveAccountsDeleted,
     inactiveAccountsKept,
     receiptRequestsAnonymised,
+    receiptsAnonymised,
+    newsSubscriptions,
   };
 }
 
@@ -214,7 +264,9 @@ export function purgeSummary(r: PurgeReport): string {
     `${countOf(r.contributorsAnonymised, "contributeur sans compte anonymisé", "contributeurs sans compte anonymisés")} ; ` +
     `${countOf(r.inactiveAccountsDeleted, "compte inactif supprimé", "comptes inactifs supprimés")} ` +
     `(${countOf(r.inactiveAccountsKept, "gardé", "gardés")}) ; ` +
-    `${countOf(r.receiptRequestsAnonymised, "demande de reçu fiscal anonymisée", "demandes de reçu fiscal anonymisées")} ; ` +
+    `${countOf(r.receiptRequestsAnonymised, "demande de reçu fiscal anonymisée", "demandes de reçu fiscal anonymisées")}, ` +
+    `${countOf(r.receiptsAnonymised, "reçu fiscal anonymisé", "reçus fiscaux anonymisés")} ; ` +
+    `${countOf(r.newsSubscriptions, "abonnement aux actualités sans contributeur effacé", "abonnements aux actualités sans contributeur effacés")} ; ` +
     `${countOf(r.contactMessages, "message de contact effacé", "messages de contact effacés")}.`
   );
 }

@@ -77,6 +77,11 @@ export const PERSONAL_TABLES: Record<string, PersonalTable> = {
     onDeletion: "anonymised",
     note: "Le décompte des contributeurs distincts des chiffres clés.",
   },
+  figure_campaign_citizens: {
+    columns: ["email"],
+    onDeletion: "anonymised",
+    note: "Le décompte, par campagne, des contributeurs dont la campagne garde l’argent (chiffres clés).",
+  },
   email_outbox: {
     columns: ["to_email"],
     onDeletion: "deleted",
@@ -308,6 +313,29 @@ async function moveAddress(trx: Transaction<DB>, from: string, to: string): Prom
       .execute();
   }
   await trx.updateTable("figure_citizens").set({ email: to }).where("email", "=", from).execute();
+  // Per campaign, the two addresses' kept contributions become one person's.
+  const sameCampaign = await trx
+    .selectFrom("figure_campaign_citizens as a")
+    .innerJoin("figure_campaign_citizens as b", (j) =>
+      j.onRef("a.campaign_id", "=", "b.campaign_id").on("b.email", "=", to),
+    )
+    .select(["a.campaign_id", "a.contributions"])
+    .where("a.email", "=", from)
+    .execute();
+  for (const r of sameCampaign) {
+    await trx
+      .updateTable("figure_campaign_citizens")
+      .set({ contributions: sql`contributions + ${r.contributions}` })
+      .where("campaign_id", "=", r.campaign_id)
+      .where("email", "=", to)
+      .execute();
+    await trx
+      .deleteFrom("figure_campaign_citizens")
+      .where("campaign_id", "=", r.campaign_id)
+      .where("email", "=", from)
+      .execute();
+  }
+  await trx.updateTable("figure_campaign_citizens").set({ email: to }).where("email", "=", from).execute();
   await trx
     .deleteFrom("news_subscriptions")
     .where("email", "=", from)
@@ -634,6 +662,11 @@ export async function anonymiseAddress(trx: Transaction<DB>, email: string, now:
     .where("email", "=", email)
     .execute();
   await trx.updateTable("figure_citizens").set({ email: placeholder }).where("email", "=", email).execute();
+  await trx
+    .updateTable("figure_campaign_citizens")
+    .set({ email: placeholder })
+    .where("email", "=", email)
+    .execute();
   await trx.deleteFrom("email_outbox").where("to_email", "=", email).execute();
   await trx.deleteFrom("sign_in_requests").where("email", "=", email).execute();
   await trx.deleteFrom("sign_in_failures").where("email", "=", email).execute();

@@ -25,14 +25,21 @@ export function FigureList({ f }: { f: Figures }) {
   ];
   if (f.cancelled > 0) items.splice(4, 0, [formatInteger(f.cancelled), "campagnes annulées"]);
   return (
-    <ul className="figure-grid">
-      {items.map(([value, label]) => (
-        <li key={label}>
-          <span className="figure__value">{value}</span>
-          <span>{label}</span>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="figure-grid">
+        {items.map(([value, label]) => (
+          <li key={label}>
+            <span className="figure__value">{value}</span>
+            <span>{label}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="muted">
+        Citoyens impliqués{"\u00a0"}: les personnes (une adresse électronique, comptée une fois) dont un
+        paiement a été reçu dans la période, remboursées depuis comprises, comme le montant collecté auprès
+        des citoyens.
+      </p>
+    </>
   );
 }
 

@@ -86,7 +86,8 @@ export async function postNews(
     .returning("id")
     .executeTakeFirstOrThrow();
 
-  // Everyone whose money arrived, refunded since or not: they supported the project.
+  // Everyone whose money arrived, refunded since or not: they supported the project. Not the
+  // contributions anonymised by the retention purge or an account's deletion: nobody to write to.
   const emails = (
     await db
       .selectFrom("contributions")
@@ -94,6 +95,7 @@ export async function postNews(
       .distinct()
       .where("campaign_id", "=", c.id)
       .where("status", "in", RECEIVED_STATUSES)
+      .where("anonymised_at", "is", null)
       .orderBy("email")
       .execute()
   ).map((r) => r.email);

@@ -99,6 +99,15 @@ export async function recordCollected(
       }),
     )
     .execute();
+  await trx
+    .insertInto("figure_campaign_citizens")
+    .values({ campaign_id: c.campaignId, email: c.email, contributions: 1 })
+    .onConflict((oc) =>
+      oc
+        .columns(["campaign_id", "email"])
+        .doUpdateSet({ contributions: sql`figure_campaign_citizens.contributions + 1` }),
+    )
+    .execute();
   for (const period of [year, 0]) {
     const inserted = await trx
       .insertInto("figure_citizens")
@@ -115,10 +124,14 @@ export async function recordCollected(
   }
 }
 
-/** Count a contribution just refunded, in the year it was paid. Call in the transaction that marks it refunded. */
+/**
+ * Count a contribution just refunded, in the year it was paid. Call in the transaction that marks it
+ * refunded. The campaign no longer keeps this person's money for it: one contribution fewer in
+ * figure_campaign_citizens, and no row once none is left (the home page's « citoyens impliqués »).
+ */
 export async function recordRefunded(
   trx: Db,
-  c: { campaignId: number; amountCents: number; paidAt: string },
+  c: { campaignId: number; email: string; amountCents: number; paidAt: string },
 ): Promise<void> {
   const year = parisYear(new Date(c.paidAt));
   await trx
@@ -126,6 +139,18 @@ export async function recordRefunded(
     .set({ refunded_cents: sql`refunded_cents + ${c.amountCents}` })
     .where("campaign_id", "=", c.campaignId)
     .where("year", "=", year)
+    .execute();
+  await trx
+    .updateTable("figure_campaign_citizens")
+    .set({ contributions: sql`contributions - 1` })
+    .where("campaign_id", "=", c.campaignId)
+    .where("email", "=", c.email)
+    .execute();
+  await trx
+    .deleteFrom("figure_campaign_citizens")
+    .where("campaign_id", "=", c.campaignId)
+    .where("email", "=", c.email)
+    .where("contributions", "<=", 0)
     .execute();
 }
 
@@ -141,6 +166,8 @@ interface Recomputed {
     }
   >;
   citizens: Map<number, Set<string>>;
+  /** `${campaign_id}\u0000${email}` → contributions the campaign keeps (received, not refunded) */
+  kept: Map<string, { campaign_id: number; email: string; contributions: number }>;
 }
 
 /**
@@ -151,6 +178,7 @@ interface Recomputed {
 async function recompute(db: Db): Promise<Recomputed> {
   const buckets: Recomputed["buckets"] = new Map();
   const citizens: Recomputed["citizens"] = new Map([[0, new Set<string>()]]);
+  const kept: Recomputed["kept"] = new Map();
   let lastId = 0;
   for (;;) {
     const rows = await db
@@ -181,9 +209,15 @@ async function recompute(db: Db): Promise<Recomputed> {
       if (!citizens.has(year)) citizens.set(year, new Set());
       citizens.get(year)!.add(r.email);
       citizens.get(0)!.add(r.email);
+      if (r.status !== "refunded") {
+        const k = `${r.campaign_id}\u0000${r.email}`;
+        const row = kept.get(k) ?? { campaign_id: r.campaign_id, email: r.email, contributions: 0 };
+        row.contributions += 1;
+        kept.set(k, row);
+      }
     }
   }
-  return { buckets, citizens };
+  return { buckets, citizens, kept };
 }
 
 /** Differences between the maintained aggregates and a plain recomputation (French, empty when none). */
@@ -209,6 +243,37 @@ export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
         `campagne ${e.campaign_id}, ${e.year} : agrégat absent, recalcul ${e.contributions} contributions`,
       );
   }
+  // Who each campaign keeps money from (the home page's « citoyens impliqués »), read in pages.
+  let keptProblems = 0;
+  let keptRows = 0;
+  let after = { campaign_id: 0, email: "" };
+  for (;;) {
+    const rows = await db
+      .selectFrom("figure_campaign_citizens")
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb("campaign_id", ">", after.campaign_id),
+          eb.and([eb("campaign_id", "=", after.campaign_id), eb("email", ">", after.email)]),
+        ]),
+      )
+      .orderBy("campaign_id")
+      .orderBy("email")
+      .limit(20_000)
+      .execute();
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!;
+    for (const r of rows) {
+      keptRows += 1;
+      const want = expected.kept.get(`${r.campaign_id}\u0000${r.email}`)?.contributions ?? 0;
+      if (Number(r.contributions) !== want) keptProblems += 1;
+    }
+  }
+  if (keptProblems > 0 || keptRows !== expected.kept.size)
+    problems.push(
+      `contributeurs gardés par campagne : ${countOf(keptRows, "ligne enregistrée", "lignes enregistrées")}` +
+        ` (${countOf(keptProblems, "fausse", "fausses")}), recalcul ${expected.kept.size}`,
+    );
   const periods = new Map(
     (await db.selectFrom("figure_periods").selectAll().execute()).map((p) => [p.period, Number(p.citizens)]),
   );
@@ -255,7 +320,8 @@ export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
 /** Replace the aggregates by a plain recomputation (seed, bulk imports, `npm run reconcile -- --rebuild-figures`). */
 export async function rebuildFigureAggregates(db: Db): Promise<void> {
   const run = async (trx: Transaction<DB>) => {
-    const { buckets, citizens } = await recompute(trx);
+    const { buckets, citizens, kept } = await recompute(trx);
+    await trx.deleteFrom("figure_campaign_citizens").execute();
     await trx.deleteFrom("figure_campaign_years").execute();
     await trx.deleteFrom("figure_citizens").execute();
     await trx.deleteFrom("figure_periods").execute();
@@ -264,6 +330,12 @@ export async function rebuildFigureAggregates(db: Db): Promise<void> {
       await trx
         .insertInto("figure_campaign_years")
         .values(rows.slice(i, i + 500))
+        .execute();
+    const keptRows = [...kept.values()];
+    for (let i = 0; i < keptRows.length; i += 300)
+      await trx
+        .insertInto("figure_campaign_citizens")
+        .values(keptRows.slice(i, i + 300))
         .execute();
     for (const [period, emails] of citizens) {
       if (emails.size === 0) continue;
@@ -503,8 +575,10 @@ async function figuresWith(
 }
 
 /**
- * The three figures of the home page, since launch: funded campaigns (« projets propulsés »), the
- * money they kept (« collectés », domain/figures.ts fundedNetCents) and the citizens involved.
+ * The three figures of the home page, since launch, all about the same campaigns — those funded
+ * (« projets propulsés »): the money they kept (« collectés », domain/figures.ts fundedNetCents) and
+ * the people whose money it is (« citoyens impliqués »: distinct e-mail addresses with at least one
+ * contribution a funded campaign kept, i.e. received and not refunded; ADR 031).
  */
 export async function homeFigures(
   db: Db,
@@ -514,15 +588,17 @@ export async function homeFigures(
     campaignRows(db),
     moneyByCampaign(db, all),
     db
-      .selectFrom("figure_periods")
-      .select("citizens")
-      .where("period", "=", periodKey(all))
+      .selectFrom("figure_campaign_citizens as f")
+      .innerJoin("campaigns as c", "c.id", "f.campaign_id")
+      .select(sql<number>`count(distinct f.email)`.as("n"))
+      .where("c.status", "=", "funded")
+      .where("f.contributions", ">", 0)
       .executeTakeFirst(),
   ]);
   return {
     funded: countCampaigns(campaigns, all).funded,
     collectedCents: fundedNetCents(campaigns, money),
-    citizens: Number(citizens?.citizens ?? 0),
+    citizens: Number(citizens?.n ?? 0),
   };
 }
 

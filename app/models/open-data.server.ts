@@ -174,6 +174,13 @@ function figureRecord(f: Figures) {
     citoyens: f.citizens,
     commission_centimes: f.commissionCents,
     verse_porteurs_centimes: f.paidToHoldersCents,
+    // What an IFP publishes each year, as the annual report's table shows it (same Figures).
+    projets_recus: f.submitted,
+    projets_acceptes: f.approved,
+    projets_finances: f.funded,
+    montant_projets_finances_centimes: f.fundedCampaignsCents,
+    moyenne_par_projet_finance_centimes: f.averagePerFundedProjectCents,
+    moyenne_par_contributeur_centimes: f.averagePerCitizenCents,
   };
 }
 
@@ -181,7 +188,7 @@ export async function figuresOpenData(db: Kysely<DB>) {
   const report = await annualReport(db);
   return {
     licence: OPEN_DATA_LICENCE,
-    note: "Une contribution compte pour l'année de son paiement (heure de Paris). Montants en centimes d'euro.",
+    note: "Une contribution compte pour l’année de son paiement (heure de Paris). Montants en centimes d’euro. Définition de chaque champ\u00a0: docs/open-data.md.",
     annees: report.years.map((f) => ({
       ...figureRecord(f),
       par_territoire: f.byTerritory.map((t) => ({
@@ -221,6 +228,12 @@ export function figuresCsv(data: Awaited<ReturnType<typeof figuresOpenData>>): s
     "citoyens",
     "commission_euros",
     "verse_porteurs_euros",
+    "projets_recus",
+    "projets_acceptes",
+    "projets_finances",
+    "montant_projets_finances_euros",
+    "moyenne_par_projet_finance_euros",
+    "moyenne_par_contributeur_euros",
   ];
   return toCsv(
     header,
@@ -239,6 +252,12 @@ export function figuresCsv(data: Awaited<ReturnType<typeof figuresOpenData>>): s
       r.citoyens,
       r.commission_centimes,
       r.verse_porteurs_centimes,
+      r.projets_recus,
+      r.projets_acceptes,
+      r.projets_finances,
+      r.montant_projets_finances_centimes,
+      r.moyenne_par_projet_finance_centimes,
+      r.moyenne_par_contributeur_centimes,
     ]),
     {
       money: {
@@ -248,6 +267,9 @@ export function figuresCsv(data: Awaited<ReturnType<typeof figuresOpenData>>): s
           "contribution_moyenne_euros",
           "commission_euros",
           "verse_porteurs_euros",
+          "montant_projets_finances_euros",
+          "moyenne_par_projet_finance_euros",
+          "moyenne_par_contributeur_euros",
         ],
         format: formatOpenDataEuros,
       },

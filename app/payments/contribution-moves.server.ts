@@ -172,6 +172,7 @@ export async function moveContribution(
       if (c.paid_at)
         await recordRefunded(trx, {
           campaignId: c.campaign_id,
+          email: c.email,
           amountCents: c.amount_cents,
           paidAt: c.paid_at,
         });

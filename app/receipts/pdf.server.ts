@@ -120,8 +120,15 @@ export async function renderReceiptPdf(
   field("Qualité de l’organisme", `[X] ${b.statusLabel}`);
 
   heading("Donateur");
-  field("Nom et prénom", `${snapshot.donor.lastName.toUpperCase()} ${snapshot.donor.firstName}`);
-  field("Adresse", address(snapshot.donor));
+  if (snapshot.donorErasedAt) {
+    // After the retention period of receipts (ADR 031): the duplicate no longer names the donor.
+    text(
+      `Nom et adresse du donateur effacés le ${formatDate(snapshot.donorErasedAt)}, à la fin de la durée de conservation des reçus fiscaux.`,
+    );
+  } else {
+    field("Nom et prénom", `${snapshot.donor.lastName.toUpperCase()} ${snapshot.donor.firstName}`);
+    field("Adresse", address(snapshot.donor));
+  }
 
   heading("Dons");
   doc.font("Helvetica").fontSize(10);

@@ -51,6 +51,20 @@ export interface ReceiptSnapshot {
   platformName: string;
   campaignTitle: string;
   contributionReference: string;
+  /**
+   * set once the retention period of receipts is over (RETENTION_RECEIPT_YEARS): the donor's name
+   * and address were erased at that instant; number, date, amount and structure stay as issued
+   */
+  donorErasedAt?: string;
+}
+
+/** The same receipt without its donor: name and address erased, the rest as issued (ADR 031). */
+export function withoutDonor(snapshot: ReceiptSnapshot, at: Date): ReceiptSnapshot {
+  return {
+    ...snapshot,
+    donor: { firstName: "", lastName: "", street: "", postalCode: "", town: "", country: "" },
+    donorErasedAt: at.toISOString(),
+  };
 }
 
 /** A cancelled receipt is the same document with a stamp: when and why. */

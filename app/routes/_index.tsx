@@ -2,7 +2,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CampaignCard } from "~/components/campaign-card";
 import { database } from "~/db.server";
-import { formatEuros, formatInteger } from "~/domain/format";
+import { formatEuros, formatInteger, plural } from "~/domain/format";
 import { liveCampaigns, recentSuccesses } from "~/models/campaigns.server";
 import { homeFigures } from "~/models/figures.server";
 import { DEFAULT_DESCRIPTION, publicUrlFrom, SEO_HANDLE, seoMeta } from "~/seo/meta";
@@ -67,9 +67,16 @@ export default function Home() {
           </li>
           <li>
             <span className="figures__value">{formatInteger(figures.citizens)}</span>
-            <span className="figures__label">citoyens impliqués</span>
+            <span className="figures__label">
+              {plural(figures.citizens, "citoyen impliqué", "citoyens impliqués")}
+            </span>
           </li>
         </ul>
+        <p className="muted">
+          Projets propulsés{"\u00a0"}: les campagnes qui ont atteint leur objectif. Le montant et les citoyens
+          (chacun compté une fois) sont ceux des contributions que ces projets ont gardées{"\u202f"}; les
+          contributions remboursées et celles des campagnes en cours n’y sont pas.
+        </p>
         <p>
           <Link to="/rapport-annuel">Le rapport annuel d'activité, année par année</Link>
         </p>

@@ -17,6 +17,7 @@ export function loader() {
     contactEmail: d.contactEmail,
     periods: {
       accounting: duration(r.accountingYears, "an"),
+      receipts: duration(r.receiptYears, "an"),
       inactiveAccount: duration(r.inactiveAccountMonths, "mois"),
       contributor: duration(r.contributorMonths, "mois"),
       security: duration(r.securityDays, "jour"),
@@ -76,10 +77,35 @@ export default function PrivacyPolicy() {
               <td>{p.contributor} après la fin de la campagne, puis anonymisées</td>
             </tr>
             <tr>
-              <th scope="row">Traces comptables des paiements, reçus fiscaux (nom et adresse postale)</th>
+              <th scope="row">
+                Abonnement aux actualités d’une campagne soutenue (adresse électronique, désabonnement)
+              </th>
+              <td>vous envoyer les actualités du projet, et plus rien une fois désabonné</td>
+              <td>intérêt légitime (informer les contributeurs du projet qu’ils ont soutenu)</td>
+              <td>
+                effacé avec les données de la contribution ({p.contributor} après la fin de la campagne) ou
+                avec votre compte&#8239;; un désabonnement est gardé jusque-là, pour ne plus vous écrire
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">
+                Traces comptables des paiements, demandes de reçu fiscal (nom et adresse postale)
+              </th>
               <td>tenir la comptabilité, délivrer les reçus fiscaux demandés</td>
               <td>obligation légale (code de commerce, code général des impôts)</td>
               <td>{p.accounting}, puis anonymisées</td>
+            </tr>
+            <tr>
+              <th scope="row">Reçus fiscaux délivrés (nom et adresse du donateur, sur le reçu et son PDF)</th>
+              <td>
+                délivrer le reçu et en garder le double, que l’administration fiscale peut demander à la
+                structure
+              </td>
+              <td>obligation légale (livre des procédures fiscales, article L102&nbsp;B)</td>
+              <td>
+                {p.receipts} après leur délivrance, puis le nom et l’adresse sont effacés du reçu et de son
+                PDF&#8239;; le numéro, la date, le montant et la structure restent au registre des reçus
+              </td>
             </tr>
             <tr>
               <th scope="row">Structure du porteur de projet et son représentant</th>

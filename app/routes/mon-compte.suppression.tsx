@@ -27,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     fresh: await isFreshSignIn(request),
     freshMinutes: config().freshSignInMs / 60_000,
     accountingYears: retentionPeriods().accountingYears,
+    receiptYears: retentionPeriods().receiptYears,
   };
 }
 
@@ -60,7 +61,7 @@ export default function DeleteAccount() {
         </p>
         <p>
           Les montants et dates de vos paiements restent, sans votre nom, dans la comptabilité, et vos reçus
-          fiscaux pendant {loaded.accountingYears}&nbsp;ans, comme la loi l’impose.
+          fiscaux pendant {loaded.receiptYears}&nbsp;ans après leur délivrance, comme la loi l’impose.
         </p>
         <p>
           <Link to="/">Retour à l’accueil</Link>
@@ -81,8 +82,8 @@ export default function DeleteAccount() {
           comptables)&nbsp;;
         </li>
         <li>
-          garde vos reçus fiscaux et leurs demandes pendant {loaded.accountingYears}&nbsp;ans, puis les
-          anonymise&nbsp;;
+          garde vos reçus fiscaux pendant {loaded.receiptYears}&nbsp;ans après leur délivrance et leurs
+          demandes pendant {loaded.accountingYears}&nbsp;ans, puis efface votre nom et votre adresse&nbsp;;
         </li>
         <li>garde vos structures et leurs campagnes publiées, sans lien vers vous.</li>
       </ul>

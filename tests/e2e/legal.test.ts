@@ -129,7 +129,9 @@ describe("legal pages", () => {
       const text = normalize(await page.locator("main").textContent());
       for (const period of [
         "6 ans, puis anonymisées",
+        "6 ans après leur délivrance, puis le nom et l’adresse sont effacés du reçu et de son PDF",
         "36 mois après la fin de la campagne",
+        "effacé avec les données de la contribution (36 mois après la fin de la campagne) ou avec votre compte",
         "180 jours",
         "12 mois",
       ])

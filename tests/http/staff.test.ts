@@ -494,6 +494,12 @@ describe("public figures and open data", () => {
       "citoyens",
       "commission_euros",
       "verse_porteurs_euros",
+      "projets_recus",
+      "projets_acceptes",
+      "projets_finances",
+      "montant_projets_finances_euros",
+      "moyenne_par_projet_finance_euros",
+      "moyenne_par_contributeur_euros",
     ]);
     const expected = [...json.annees, json.depuis_lancement];
     expect(records.map((r) => r[0])).toEqual(expected.map((e) => e.periode));
@@ -516,7 +522,21 @@ describe("public figures and open data", () => {
         citoyens: String(e.citoyens),
         commission_euros: fromCsv.commission_euros,
         verse_porteurs_euros: fromCsv.verse_porteurs_euros,
+        projets_recus: String(e.projets_recus),
+        projets_acceptes: String(e.projets_acceptes),
+        projets_finances: String(e.projets_finances),
+        montant_projets_finances_euros: fromCsv.montant_projets_finances_euros,
+        moyenne_par_projet_finance_euros: fromCsv.moyenne_par_projet_finance_euros,
+        moyenne_par_contributeur_euros: fromCsv.moyenne_par_contributeur_euros,
       });
+      expect(centsOf(fromCsv.montant_projets_finances_euros!), e.periode).toBe(
+        e.montant_projets_finances_centimes,
+      );
+      for (const [csvColumn, jsonField] of [
+        ["moyenne_par_projet_finance_euros", "moyenne_par_projet_finance_centimes"],
+        ["moyenne_par_contributeur_euros", "moyenne_par_contributeur_centimes"],
+      ] as const)
+        expect(fromCsv[csvColumn] === "" ? null : centsOf(fromCsv[csvColumn]!), e.periode).toBe(e[jsonField]);
       expect(centsOf(fromCsv.collecte_euros!), e.periode).toBe(e.collecte_centimes);
       expect(centsOf(fromCsv.rembourse_euros!), e.periode).toBe(e.rembourse_centimes);
       expect(centsOf(fromCsv.commission_euros!), e.periode).toBe(e.commission_centimes);

@@ -37,12 +37,14 @@ import {
   annualReport,
   checkFigureAggregates,
   figuresFor,
+  homeFigures,
   rebuildFigureAggregates,
   recordCollected,
   recordRefunded,
   type Figures,
 } from "~/models/figures.server";
 import { closeDatabase, initDatabase } from "~/db.server";
+import { figuresCsv, figuresOpenData } from "~/models/open-data.server";
 import { startContribution } from "~/payments/contributions.server";
 import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
 import { action } from "~/routes/webhooks.stripe";
@@ -255,6 +257,20 @@ async function expectFiguresMatch(db: Kysely<DB>, from: number, to: number, labe
   return raw;
 }
 
+/**
+ * The home page's « citoyens impliqués », recomputed from the rows: distinct addresses with a
+ * contribution that a funded campaign kept (received, not refunded) — the money of « collectés par
+ * les projets propulsés » (ADR 026, ADR 031).
+ */
+function expectedHomeCitizens(raw: Raw): number {
+  const funded = new Set(raw.campaigns.filter((c) => c.status === "funded").map((c) => c.id));
+  return new Set(
+    raw.contributions
+      .filter((k) => funded.has(k.campaign_id) && COLLECTED.has(k.status) && k.status !== "refunded")
+      .map((k) => k.email),
+  ).size;
+}
+
 // ---------------------------------------------------------------------------
 
 describe("key figures on the seed data", () => {
@@ -291,6 +307,14 @@ describe("key figures on the seed data", () => {
       collectedCents: 5_693_800,
       citizens: 686,
     });
+  });
+
+  it("the home page: 10 projects, 56 938 €, and the 686 citizens of those ten, not of the running or failed ones", async () => {
+    const home = await homeFigures(database.db);
+    expect(home).toEqual({ funded: 10, collectedCents: 5_693_800, citizens: 686 });
+    expect(home.citizens).toBe(expectedHomeCitizens(await readRaw(database.db)));
+    // Since launch counts everyone whose money arrived: more than the home's figure.
+    expect((await figuresFor(database.db, ALL)).citizens).toBeGreaterThan(686);
   });
 
   it("the IFP report per year: projects received, accepted, funded, amounts, contributors, averages", async () => {
@@ -348,6 +372,58 @@ describe("key figures on the seed data", () => {
       averagePerFundedProjectCents: 569_380,
       averagePerCitizenCents: 8_558,
     });
+  });
+
+  it("the open data carry the IFP figures of the annual report, from the same Figures, in JSON and CSV", async () => {
+    const { years, sinceLaunch } = await annualReport(database.db);
+    const data = await figuresOpenData(database.db);
+    const ifp = (f: Figures) => ({
+      projets_recus: f.submitted,
+      projets_acceptes: f.approved,
+      projets_finances: f.funded,
+      montant_projets_finances_centimes: f.fundedCampaignsCents,
+      moyenne_par_projet_finance_centimes: f.averagePerFundedProjectCents,
+      moyenne_par_contributeur_centimes: f.averagePerCitizenCents,
+      collecte_centimes: f.collectedCents,
+      citoyens: f.citizens,
+    });
+    const pick = (r: ReturnType<typeof ifp>) => ({
+      projets_recus: r.projets_recus,
+      projets_acceptes: r.projets_acceptes,
+      projets_finances: r.projets_finances,
+      montant_projets_finances_centimes: r.montant_projets_finances_centimes,
+      moyenne_par_projet_finance_centimes: r.moyenne_par_projet_finance_centimes,
+      moyenne_par_contributeur_centimes: r.moyenne_par_contributeur_centimes,
+      collecte_centimes: r.collecte_centimes,
+      citoyens: r.citoyens,
+    });
+    expect(data.annees.map(pick)).toEqual(years.map(ifp));
+    expect(pick(data.depuis_lancement)).toEqual(ifp(sinceLaunch));
+    // 2024 as published: 10 received, accepted and funded, 56 938 € kept, 5 693,80 € per project, 83 € per contributor.
+    expect(pick(data.annees.find((a) => a.periode === "2024")!)).toEqual({
+      projets_recus: 10,
+      projets_acceptes: 10,
+      projets_finances: 10,
+      montant_projets_finances_centimes: 5_693_800,
+      moyenne_par_projet_finance_centimes: 569_380,
+      moyenne_par_contributeur_centimes: 8_300,
+      collecte_centimes: 5_693_800,
+      citoyens: 686,
+    });
+    const [header, ...rows] = figuresCsv(data).trim().split(/\r?\n/);
+    const columns = header!.split(",");
+    expect(columns.slice(-6)).toEqual([
+      "projets_recus",
+      "projets_acceptes",
+      "projets_finances",
+      "montant_projets_finances_euros",
+      "moyenne_par_projet_finance_euros",
+      "moyenne_par_contributeur_euros",
+    ]);
+    const row2024 = rows.find((r) => r.startsWith("2024,"))!.split(",");
+    expect(row2024.slice(-6)).toEqual(["10", "10", "10", "56938.00", "5693.80", "83.00"]);
+    const rowAll = rows.find((r) => r.startsWith("depuis_lancement,"))!.split(",");
+    expect(rowAll.slice(-6)).toEqual(["20", "19", "10", "56938.00", "5693.80", "85.58"]);
   });
 
   it("the maintained aggregates equal a plain recomputation", async () => {
@@ -562,6 +638,7 @@ describe("key figures on generated data, against a plain recomputation", () => {
     const toRefund: Array<{
       id: number;
       campaignId: number;
+      email: string;
       amount: number;
       paidAt: string;
       to: ContributionStatus;
@@ -636,6 +713,7 @@ describe("key figures on generated data, against a plain recomputation", () => {
           toRefund.push({
             id,
             campaignId: c.id,
+            email,
             amount,
             paidAt,
             to: fate,
@@ -698,7 +776,12 @@ describe("key figures on generated data, against a plain recomputation", () => {
               at: r.at.toISOString(),
             })
             .execute();
-          await recordRefunded(trx, { campaignId: r.campaignId, amountCents: r.amount, paidAt: r.paidAt });
+          await recordRefunded(trx, {
+            campaignId: r.campaignId,
+            email: r.email,
+            amountCents: r.amount,
+            paidAt: r.paidAt,
+          });
         }
       });
     }
@@ -841,6 +924,22 @@ describe("key figures on generated data, against a plain recomputation", () => {
 
   it("the aggregates written along the payments equal a plain recomputation", async () => {
     expect(await checkFigureAggregates(db)).toEqual([]);
+  });
+
+  it("the home page's citizens are those whose money a funded campaign kept: refunded ones and running campaigns left out", async () => {
+    const raw = await readRaw(db);
+    const home = await homeFigures(db);
+    const expected = expectedHomeCitizens(raw);
+    expect(home.citizens).toBe(expected);
+    // The data has what makes the difference: people refunded by a funded campaign and nothing else kept.
+    const funded = new Set(raw.campaigns.filter((c) => c.status === "funded").map((c) => c.id));
+    const everFunded = new Set(
+      raw.contributions
+        .filter((k) => funded.has(k.campaign_id) && COLLECTED.has(k.status))
+        .map((k) => k.email),
+    ).size;
+    expect(everFunded).toBeGreaterThan(expected);
+    expect((await figuresFor(db, ALL)).citizens).toBeGreaterThan(everFunded);
   });
 
   it("the annual report lists the active years, each with its figures, and its years add up to since launch", async () => {
@@ -989,6 +1088,37 @@ describe("key figures on generated data, against a plain recomputation", () => {
       await db.deleteFrom("figure_periods").where("period", "=", 2023).execute();
       expect((await checkFigureAggregates(db)).join("\n")).toContain("citoyens 2023 : compteur 0");
       await expectRepaired("periods row deleted");
+    });
+
+    it("the kept contributions of a person on a campaign: one off, a row missing, a row too many", async () => {
+      const row = await db
+        .selectFrom("figure_campaign_citizens")
+        .selectAll()
+        .orderBy("campaign_id")
+        .orderBy("email")
+        .executeTakeFirstOrThrow();
+      await db
+        .updateTable("figure_campaign_citizens")
+        .set({ contributions: row.contributions + 1 })
+        .where("campaign_id", "=", row.campaign_id)
+        .where("email", "=", row.email)
+        .execute();
+      expect((await checkFigureAggregates(db)).join("\n")).toContain("contributeurs gardés par campagne");
+      await expectRepaired("kept off by one");
+      await db
+        .deleteFrom("figure_campaign_citizens")
+        .where("campaign_id", "=", row.campaign_id)
+        .where("email", "=", row.email)
+        .execute();
+      expect((await checkFigureAggregates(db)).join("\n")).toContain("contributeurs gardés par campagne");
+      await expectRepaired("kept missing");
+      await db
+        .insertInto("figure_campaign_citizens")
+        .values({ campaign_id: row.campaign_id, email: "intrus@example.org", contributions: 1 })
+        .execute();
+      expect((await checkFigureAggregates(db)).join("\n")).toContain("contributeurs gardés par campagne");
+      await expectRepaired("kept extra");
+      expect((await homeFigures(db)).citizens).toBe(expectedHomeCitizens(await readRaw(db)));
     });
 
     it("the set of citizens of a year: one missing, or one address swapped for another with the same count", async () => {
@@ -1255,5 +1385,62 @@ describe("key figures through the real webhook path", () => {
 
     // And everything still equals the plain recomputation.
     await expectFiguresMatch(db, 2023, thisYear + 1, "webhook");
+  });
+
+  it("the home page's citizens: a payment counts once its campaign is funded, and no more once refunded", async () => {
+    const email = "accueil.rembourse@example.org";
+    const before = await homeFigures(db);
+    const { id, sessionId } = await openContribution(2500, email);
+    for (const e of payCheckout(sessionId)) await post(e);
+    // The campaign is running: its money and its people are not on the home page yet.
+    expect(await homeFigures(db)).toEqual(before);
+    // Settlement decides it funded (the figures read the campaign's state, nothing else).
+    await db.updateTable("campaigns").set({ status: "funded" }).where("id", "=", live.id).execute();
+    try {
+      const funded = await homeFigures(db);
+      expect(funded.citizens).toBe(expectedHomeCitizens(await readRaw(db)));
+      expect(funded.citizens).toBeGreaterThan(before.citizens);
+      const mine = await db
+        .selectFrom("figure_campaign_citizens")
+        .select("contributions")
+        .where("campaign_id", "=", live.id)
+        .where("email", "=", email)
+        .executeTakeFirstOrThrow();
+      expect(mine.contributions).toBe(1);
+      // Stripe refunds it (a late payment, a goodwill refund): that person is no longer counted.
+      const pi = (
+        await db
+          .selectFrom("contributions")
+          .select("stripe_payment_intent_id")
+          .where("id", "=", id)
+          .executeTakeFirstOrThrow()
+      ).stripe_payment_intent_id!;
+      expect(
+        await post(
+          makeEvent("charge.refunded", {
+            id: "ch_figures_home",
+            object: "charge",
+            payment_intent: pi,
+            amount: 2500,
+            amount_refunded: 2500,
+            refunded: true,
+          }),
+        ),
+      ).toBe("processed");
+      const refunded = await homeFigures(db);
+      expect(refunded.citizens).toBe(funded.citizens - 1);
+      expect(refunded.citizens).toBe(expectedHomeCitizens(await readRaw(db)));
+      expect(
+        await db
+          .selectFrom("figure_campaign_citizens")
+          .select("contributions")
+          .where("campaign_id", "=", live.id)
+          .where("email", "=", email)
+          .execute(),
+      ).toEqual([]);
+      expect(await checkFigureAggregates(db)).toEqual([]);
+    } finally {
+      await db.updateTable("campaigns").set({ status: "live" }).where("id", "=", live.id).execute();
+    }
   });
 });

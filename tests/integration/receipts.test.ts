@@ -15,10 +15,14 @@ import { handlers } from "~/demo/index.server";
 import { makeEvent, payCheckout, type MockEvent } from "~/demo/stripe-api.server";
 import { amountInWords } from "~/receipts/amount-words";
 import { receiptPdfBytes } from "~/receipts/pdf-file.server";
+import { sha256 } from "~/receipts/pdf.server";
 import { parseSnapshot } from "~/receipts/snapshot";
 import { startContribution } from "~/payments/contributions.server";
 import { processStripeEvent } from "~/payments/webhooks.server";
+import { runRetentionPurge } from "~/account/retention-purge.server";
+import { retentionPeriods } from "~/retention.server";
 import { runSettlementPass } from "~/settlement/settle.server";
+import { storage } from "~/storage.server";
 import { pdfText } from "../support/pdf-text";
 import { reconciledDatabasePerTest } from "../support/reconciled-database";
 import { receiptMentions } from "../support/receipt-snapshot";
@@ -289,4 +293,114 @@ describe("tax receipts when a campaign settles", () => {
     expect(await receipts()).toEqual([]);
     expect(await outbox("tax_receipt_issued")).toEqual([]);
   });
+});
+
+describe("tax receipts after their retention period", () => {
+  it("the purge erases the donor from the snapshot, the stored PDF and the request; number, date, amount stay; once", async () => {
+    const c = await makeCampaign({ goalCents: 5_000, account: null });
+    const a = await pay(c, 3_000, "retention-a@example.org");
+    const b = await pay(c, 4_000, "retention-b@example.org");
+    await requestReceipt(db, a, { street: "7 rue des Tilleuls", town: "Liévin" });
+    await requestReceipt(db, b, { street: "7 rue des Tilleuls", town: "Liévin" });
+    await runSettlementPass(db, { now: new Date(c.endsAt.getTime() + 1000) });
+    // b is refunded: its cancelled receipt is a receipt of the register too.
+    const kb = await db.selectFrom("contributions").selectAll().where("id", "=", b).executeTakeFirstOrThrow();
+    await deliver([
+      makeEvent("charge.refunded", {
+        id: "ch_retention",
+        object: "charge",
+        payment_intent: kb.stripe_payment_intent_id,
+        amount: 4_000,
+        amount_refunded: 4_000,
+        refunded: true,
+      }),
+    ]);
+    const issued = await receipts();
+    expect(issued.map((r) => [r.contribution_id, r.number, r.status])).toEqual([
+      [a, 1, "issued"],
+      [b, 2, "cancelled"],
+    ]);
+    const donorText = async (r: (typeof issued)[number]) => (await pdfText(await receiptPdfBytes(r))).text;
+    for (const r of issued) {
+      const text = await donorText(r);
+      expect(text).toContain(`DUPRÉ-${r.contribution_id} Hélène`);
+      expect(text).toContain("7 rue des Tilleuls");
+    }
+
+    const years = retentionPeriods().receiptYears;
+    expect(years).toBe(6);
+    const issuedAt = new Date(issued[0]!.issued_at);
+    const justBefore = new Date(issuedAt);
+    justBefore.setUTCFullYear(justBefore.getUTCFullYear() + years);
+    justBefore.setUTCDate(justBefore.getUTCDate() - 1);
+    expect((await runRetentionPurge(db, { now: justBefore })).receiptsAnonymised).toBe(0);
+    expect((await receipts()).map((r) => r.snapshot_json)).toEqual(issued.map((r) => r.snapshot_json));
+
+    const after = new Date(justBefore.getTime() + 2 * DAY);
+    const first = await runRetentionPurge(db, { now: after });
+    expect(first.receiptsAnonymised).toBe(2);
+    const rows = await receipts();
+    for (const [i, r] of rows.entries()) {
+      const before = issued[i]!;
+      // The register is complete: number, year, order number, amounts, structure, status, dates as issued.
+      expect({ ...r, snapshot_json: "", pdf_sha256: "", anonymised_at: null }).toEqual({
+        ...before,
+        snapshot_json: "",
+        pdf_sha256: "",
+      });
+      expect(r.anonymised_at).toBe(after.toISOString());
+      const snapshot = parseSnapshot(r.snapshot_json);
+      const was = parseSnapshot(before.snapshot_json);
+      expect(snapshot.donor).toEqual({
+        firstName: "",
+        lastName: "",
+        street: "",
+        postalCode: "",
+        town: "",
+        country: "",
+      });
+      expect(snapshot.donorErasedAt).toBe(after.toISOString());
+      expect({ ...snapshot, donor: was.donor, donorErasedAt: undefined }).toEqual({
+        ...was,
+        donorErasedAt: undefined,
+      });
+      expect(JSON.stringify(snapshot)).not.toContain("Dupré");
+      // The stored file is the document without the donor, and matches the row's hash.
+      const stored = await storage().get(r.pdf_path);
+      expect(stored).not.toBeNull();
+      expect(sha256(stored!)).toBe(r.pdf_sha256);
+      for (const text of [(await pdfText(stored!)).text, await donorText(r)]) {
+        expect(text).not.toContain("Dupré");
+        expect(text).not.toContain("DUPRÉ");
+        expect(text).not.toContain("Hélène");
+        expect(text).not.toContain("Tilleuls");
+        expect(text).not.toContain("Liévin");
+        expect(text).toContain(`Numéro d’ordre du reçu : ${r.order_number}`);
+        expect(text).toContain("Nom et adresse du donateur effacés le");
+        expect(text).toContain(was.beneficiary.name);
+      }
+    }
+    expect((await pdfText(await receiptPdfBytes(rows[1]!))).text).toContain("ANNULÉ le");
+    // The requests are blank too; the contributions keep their amounts, without the donor's address.
+    const requests = await db.selectFrom("receipt_requests").selectAll().orderBy("contribution_id").execute();
+    expect(requests.map((q) => [q.first_name, q.last_name, q.street, q.postal_code, q.town])).toEqual([
+      ["", "", "", "", ""],
+      ["", "", "", "", ""],
+    ]);
+    const contributions = await db
+      .selectFrom("contributions")
+      .select(["email", "amount_cents"])
+      .where("id", "in", [a, b])
+      .orderBy("id")
+      .execute();
+    expect(contributions.map((k) => k.amount_cents)).toEqual([3_000, 4_000]);
+    expect(contributions.every((k) => k.email.endsWith("@anonyme.invalid"))).toBe(true);
+
+    // Idempotent: nothing more the next time.
+    const again = await runRetentionPurge(db, { now: new Date(after.getTime() + DAY) });
+    expect(again.receiptsAnonymised).toBe(0);
+    expect((await receipts()).map((r) => [r.snapshot_json, r.pdf_sha256, r.anonymised_at])).toEqual(
+      rows.map((r) => [r.snapshot_json, r.pdf_sha256, r.anonymised_at]),
+    );
+  }, 60_000);
 });
