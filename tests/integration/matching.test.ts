@@ -20,6 +20,9 @@ import { cancelCampaign, runSettlementPass } from "~/settlement/settle.server";
 import { reconcile, reconcileFunds } from "~/settlement/reconcile.server";
 import { handlers } from "~/demo/index.server";
 import { makeEvent, payCheckout, type MockEvent } from "~/demo/stripe-api.server";
+import { countOf } from "~/domain/typography";
+import { readStatement, statementCsv, statementPdf } from "~/matching/statement.server";
+import { pdfText } from "../support/pdf-text";
 import { makeFund, makeLiveCampaign, type TestMatchCampaign } from "../support/matching";
 import { reconciledDatabasePerTest } from "../support/reconciled-database";
 
@@ -435,6 +438,61 @@ describe("settlement", () => {
       "confirmed:3000",
       "released:3000",
     ]);
+  });
+});
+
+describe("the Département's statement", () => {
+  it("lists each confirmed match of a funded campaign, in CSV and PDF, French and typeset; none before funding", async () => {
+    const c = await campaign(5000);
+    const f = await makeFund(db, {
+      name: "Budget Citoyen 2026",
+      envelopeCents: 100_000,
+      ratioBps: 5000,
+      campaigns: [{ id: c.id, accepted: true }],
+    });
+    const a = await pay(c, 3000, "a@example.org");
+    const b = await pay(c, 1250, "b@example.org");
+    const gone = await pay(c, 2000, "c@example.org");
+    await refund(gone);
+    expect(await readStatement(db, f, c.id)).toMatchObject({ ok: false, status: 409 });
+    expect(await readStatement(db, f, 999_999)).toMatchObject({ ok: false, status: 404 });
+    await settleAfter(c);
+    const result = await readStatement(db, f, c.id);
+    if (!result.ok) throw new Error(result.message);
+    const s = result.statement;
+    expect(s.lines.map((l) => [l.reference, l.contributionCents, l.matchedCents])).toEqual([
+      [`PRP-${String(a).padStart(6, "0")}`, 3000, 1500],
+      [`PRP-${String(b).padStart(6, "0")}`, 1250, 625],
+    ]);
+    expect(s).toMatchObject({ totalContributionCents: 4250, totalMatchedCents: 2125 });
+
+    const csv = statementCsv(s);
+    const lines = csv
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines[0]).toBe(
+      "Fonds d’abondement;Campagne;Structure;Référence de la contribution;Date du paiement (heure de Paris);Contribution (€);Abondement (€)",
+    );
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(
+      new RegExp(`^Budget Citoyen 2026;${s.campaign.title};${s.structure.name};PRP-0*${a};.+;30,00;15,00$`),
+    );
+    expect(lines[3]).toBe(
+      `Budget Citoyen 2026;${s.campaign.title};${s.structure.name};Total (${countOf(2, "contribution", "contributions")});;42,50;21,25`,
+    );
+    expect(csv).not.toContain(`PRP-${String(gone).padStart(6, "0")}`);
+
+    const pdf = await pdfText(await statementPdf(s, new Date("2027-01-15T09:30:00Z")));
+    const text = pdf.text.replace(/\s+/g, " ");
+    expect(text).toContain("Relevé d’abondement du Département");
+    expect(text).toContain("Établi le 15 janvier 2027");
+    expect(text).toContain("Budget Citoyen 2026 (0,50 € pour 1 €)");
+    expect(text).toContain(s.structure.name);
+    expect(text).toContain(`PRP-${String(a).padStart(6, "0")}`);
+    expect(text).toMatch(/Total \(2 contributions\) 42,50 € 21,25 €/);
+    expect(text).toContain("aucune commission et n’ouvre droit à aucun reçu fiscal");
+    expect(text).not.toContain(`PRP-${String(gone).padStart(6, "0")}`);
   });
 });
 
