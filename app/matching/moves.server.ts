@@ -7,8 +7,8 @@
  * Nothing else writes these tables' money columns.
  *
  * Never overspent, under any concurrency: a reservation reads the fund's totals on its locked
- * row (PostgreSQL `select … for update` of the campaign, then the matching_funds row, then the
- * matching_fund_campaigns row, always in that order; SQLite runs one write transaction at a
+ * row (PostgreSQL `select … for no key update` of the campaign, then the matching_funds row, then
+ * the matching_fund_campaigns row, always in that order; SQLite runs one write transaction at a
  * time), and the write itself is guarded (`reserved + confirmed + x ≤ envelope`), with the
  * table's CHECK as the last guard.
  */
@@ -122,7 +122,7 @@ export async function reserveMatch(trx: Db, contributionId: number, at: Date): P
     .selectFrom("campaigns")
     .select(["status"])
     .where("id", "=", k.campaign_id)
-    .$if(locks, (q) => q.forUpdate())
+    .$if(locks, (q) => q.forNoKeyUpdate())
     .executeTakeFirstOrThrow();
   if (!MATCHABLE_CAMPAIGN.includes(campaign.status)) return null;
   const already = await trx
@@ -140,7 +140,7 @@ export async function reserveMatch(trx: Db, contributionId: number, at: Date): P
       .selectFrom("matching_funds")
       .select(["id", "name", "envelope_cents", "reserved_cents", "confirmed_cents", "closed_at"])
       .where("id", "=", candidate.id)
-      .$if(locks, (q) => q.forUpdate())
+      .$if(locks, (q) => q.forNoKeyUpdate())
       .executeTakeFirstOrThrow();
     const open = fundOpen(
       { startsAt: candidate.starts_at, endsAt: candidate.ends_at, closedAt: fund.closed_at },
@@ -158,7 +158,7 @@ export async function reserveMatch(trx: Db, contributionId: number, at: Date): P
       .select(["reserved_cents", "confirmed_cents"])
       .where("fund_id", "=", fund.id)
       .where("campaign_id", "=", k.campaign_id)
-      .$if(locks, (q) => q.forUpdate())
+      .$if(locks, (q) => q.forNoKeyUpdate())
       .executeTakeFirstOrThrow();
     const rules = rulesOf(candidate);
     const state = {
@@ -236,7 +236,12 @@ async function release(trx: Db, m: LiveMatch, reason: ReleaseReason, iso: string
   );
 }
 
-/** Lock fund rows (PostgreSQL), in id order: the fund before its matches, in every writer. */
+/**
+ * Lock fund rows (PostgreSQL), in id order: the fund before its matches, in every writer. `for no
+ * key update`, not `for update`: the payment's transaction already holds a key-share lock on its
+ * campaign (the foreign keys of its ledger entry), which `for update` would wait on — two payments
+ * would then deadlock; `for no key update` orders the writers and leaves foreign-key checks alone.
+ */
 async function lockFunds(trx: Db, fundIds: number[]): Promise<void> {
   if (!needsRowLocks(trx) || fundIds.length === 0) return;
   await trx
@@ -248,7 +253,7 @@ async function lockFunds(trx: Db, fundIds: number[]): Promise<void> {
       [...new Set(fundIds)].sort((a, b) => a - b),
     )
     .orderBy("id")
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
 }
 

@@ -117,22 +117,31 @@ async function postEvent(url: string, event: ReturnType<typeof makeEvent>) {
   return { status: res.status, body };
 }
 
-/** Deliver events at once, spread over the servers; a 500 (a transaction that lost a race) is redelivered, as Stripe does. */
-async function deliverAll(urls: string[], events: Array<ReturnType<typeof makeEvent>>): Promise<void> {
+/**
+ * Deliver events at once, spread over the servers. An answer other than 200 (503 while every
+ * connection of a server's pool is busy, 500 for a transaction that lost a race) is delivered
+ * again later, as Stripe does — with backoff, for up to three minutes. Returns how many
+ * deliveries were refused on the way (they must have changed nothing: the totals say so).
+ */
+async function deliverAll(urls: string[], events: Array<ReturnType<typeof makeEvent>>): Promise<number> {
+  const deadline = Date.now() + 180_000;
+  let refused = 0;
   const answers = await Promise.all(
     events.map(async (e, i) => {
-      for (let attempt = 0; attempt < 8; attempt++) {
+      for (let attempt = 0; ; attempt++) {
         const r = await postEvent(urls[(i + attempt) % urls.length]!, e);
-        if (r.status === 200) return r;
-        await new Promise((done) => setTimeout(done, 50 * (attempt + 1)));
+        if (r.status === 200 || Date.now() > deadline) return r;
+        refused++;
+        const ceiling = Math.min(2000, 100 * 2 ** attempt);
+        await new Promise((done) => setTimeout(done, ceiling / 2 + Math.random() * (ceiling / 2)));
       }
-      return postEvent(urls[i % urls.length]!, e);
     }),
   );
   expect(answers.filter((a) => a.status !== 200).map((a) => `${a.status} ${a.body.slice(0, 200)}`)).toEqual(
     [],
   );
   for (const a of answers) expect(JSON.parse(a.body)).toMatchObject({ received: true, outcome: "processed" });
+  return refused;
 }
 
 async function totals(db: Kysely<DB>, fundId: number) {
