@@ -329,3 +329,12 @@ export async function serializeOn(trx: Transaction<DB>, key: string): Promise<vo
   if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
   await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
 }
+
+/**
+ * Whether a read that precedes a write on the same row must lock it (`select … for update`):
+ * on PostgreSQL, where concurrent transactions run side by side; not on SQLite, whose write
+ * transactions begin IMMEDIATE and so run one at a time (and which has no `for update`).
+ */
+export function needsRowLocks(db: Kysely<DB> | Transaction<DB>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}

@@ -23,6 +23,21 @@ export interface ReceiptProps {
   hideAmount: boolean;
   /** the donor asked for a tax receipt (issued only once the campaign has succeeded) */
   taxReceiptRequested?: boolean;
+  /**
+   * abondement reserved for this contribution (0 or absent: none — the fund ran out, the
+   * citizen's quota was used, or the campaign has no fund); added only if the campaign succeeds
+   */
+  matchedCents?: number;
+}
+
+/** What the Département adds, said as what it is: reserved, paid to the project only if it succeeds. */
+export function matchSentence(amountCents: number, matchedCents: number): string {
+  const added = formatEuros(matchedCents);
+  const head =
+    matchedCents === amountCents
+      ? `Le Département double votre contribution : ${added} de plus pour ce projet`
+      : `Le Département ajoute ${added} à votre contribution pour ce projet`;
+  return `${head}, réservés dès maintenant et versés au porteur si la campagne atteint son objectif (tout ou rien). Ces ${added} ne donnent pas droit à un reçu fiscal.`;
 }
 
 export function receiptSubject(props: Pick<ReceiptProps, "campaignTitle">): string {
@@ -68,6 +83,10 @@ export default function ContributionReceipt(props: ReceiptProps) {
           {reference}
         </Detail>
       </DetailsBox>
+
+      {props.matchedCents ? (
+        <Text style={s.text}>{matchSentence(amountCents, props.matchedCents)}</Text>
+      ) : null}
 
       {props.taxReceiptRequested ? (
         <Text style={s.text}>

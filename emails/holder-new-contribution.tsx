@@ -17,9 +17,12 @@ export interface HolderNewContributionProps {
   /** null only when the amount must not be shown */
   amountCents: number | null;
   rewardTitle: string | null;
+  /** citizens' money */
   collectedCents: number;
+  /** abondement reserved or confirmed (absent in messages queued before it existed) */
+  matchedCents?: number;
   goalCents: number;
-  /** whole percentage of the goal reached (may exceed 100) */
+  /** whole percentage of the goal reached by citizens' money and the abondement together (may exceed 100) */
   percent: number;
   message: string | null;
 }
@@ -46,6 +49,7 @@ export default function HolderNewContribution(props: HolderNewContributionProps)
   const collected = formatEuros(collectedCents);
   const goal = formatEuros(goalCents);
   const percentText = formatPercent(percent);
+  const matched = props.matchedCents ?? 0;
   return (
     <EmailLayout
       title={holderNewContributionSubject(props)}
@@ -82,9 +86,17 @@ export default function HolderNewContribution(props: HolderNewContributionProps)
       <Heading as="h2" style={s.subheading}>
         Où en est la campagne
       </Heading>
-      <Text style={s.text}>
-        {collected} collectés sur un objectif de {goal}, soit {percentText} de l'objectif.
-      </Text>
+      {matched > 0 ? (
+        <Text style={s.text}>
+          {collected} collectés auprès des contributeurs et {formatEuros(matched)} d'abondement du
+          Département, soit {percentText} d'un objectif de {goal}. L'abondement est versé par le Département
+          si la campagne réussit.
+        </Text>
+      ) : (
+        <Text style={s.text}>
+          {collected} collectés sur un objectif de {goal}, soit {percentText} de l'objectif.
+        </Text>
+      )}
       <Text style={s.text}>
         Rappel : la campagne fonctionne en {q("tout ou rien")}. Si l'objectif n'est pas atteint à la date de
         fin, chaque contributeur est remboursé.

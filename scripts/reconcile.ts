@@ -3,12 +3,13 @@
  * paid − refunded = held + paid out + commission, to the cent, and that the
  * ledger agrees with contributions and payouts; then that the key figures'
  * maintained aggregates equal a plain recomputation from the contributions.
- * Exit 1 on any difference. `-- --rebuild-figures` rebuilds the aggregates
+ * Then each abondement envelope: reserved + confirmed + available = envelope, its totals equal
+ * its matches and its ledger (docs/decisions/029-matching.md). Exit 1 on any difference. `-- --rebuild-figures` rebuilds the aggregates
  * (after a bulk import, for instance) and checks again.
  */
 import { countOf, formatEuros } from "../app/domain/format";
 import { checkFigureAggregates, rebuildFigureAggregates } from "../app/models/figures.server";
-import { reconcile } from "../app/settlement/reconcile.server";
+import { reconcile, reconcileFunds } from "../app/settlement/reconcile.server";
 import { openConfiguredDatabase, parseCli } from "./cli";
 
 const { values } = parseCli({
@@ -41,6 +42,20 @@ try {
       ? `Rapprochement : ${balances.length} campagnes, aucun écart.`
       : `Rapprochement : ${countOf(bad.length, "campagne", "campagnes")} en écart sur ${balances.length}.`,
   );
+  const funds = await reconcileFunds(database.db);
+  for (const f of funds) {
+    const line = `abondement « ${f.name} » : enveloppe ${formatEuros(f.envelopeCents)} = réservé ${formatEuros(f.reservedCents)} + confirmé ${formatEuros(f.confirmedCents)} + disponible ${formatEuros(f.availableCents)}`;
+    console.log(
+      f.problems.length === 0 ? `OK   ${line}` : `ÉCART ${line}\n     ${f.problems.join("\n     ")}`,
+    );
+  }
+  const badFunds = funds.filter((f) => f.problems.length > 0);
+  if (funds.length > 0)
+    console.log(
+      badFunds.length === 0
+        ? `Abondements : ${countOf(funds.length, "enveloppe", "enveloppes")}, aucun écart.`
+        : `Abondements : ${countOf(badFunds.length, "enveloppe", "enveloppes")} en écart sur ${funds.length}.`,
+    );
   if (values["rebuild-figures"]) {
     await rebuildFigureAggregates(database.db);
     console.log("Agrégats des chiffres clés reconstruits à partir des contributions.");
@@ -52,7 +67,7 @@ try {
       ? "Chiffres clés : les agrégats sont égaux au recalcul."
       : `Chiffres clés : ${countOf(figureProblems.length, "écart", "écarts")} ; \`npm run reconcile -- --rebuild-figures\` les reconstruit.`,
   );
-  process.exitCode = bad.length === 0 && figureProblems.length === 0 ? 0 : 1;
+  process.exitCode = bad.length === 0 && badFunds.length === 0 && figureProblems.length === 0 ? 0 : 1;
 } finally {
   await database.close();
 }

@@ -76,6 +76,8 @@ export interface TransitionContext {
   goalCents?: number;
   /** sum of paid contributions */
   paidTotalCents?: number;
+  /** abondement reserved for the campaign: counts towards the goal with paidTotalCents */
+  matchedCents?: number;
   /** contributions whose payment is still in flight (checkout open, asynchronous payment) */
   inFlightCount?: number;
   /** the grace period for in-flight payments is over */
@@ -106,6 +108,11 @@ function moneyKnown(
   ctx: TransitionContext,
 ): ctx is TransitionContext & { paidTotalCents: number; goalCents: number } {
   return typeof ctx.paidTotalCents === "number" && typeof ctx.goalCents === "number";
+}
+
+/** Citizens' money and the abondement both count towards the goal (DESIGN §11). */
+function towardsGoal(ctx: TransitionContext & { paidTotalCents: number }): number {
+  return ctx.paidTotalCents + (ctx.matchedCents ?? 0);
 }
 
 const TABLE: Partial<Record<CampaignState, Partial<Record<CampaignEvent, Rule>>>> = {
@@ -148,7 +155,7 @@ const TABLE: Partial<Record<CampaignState, Partial<Record<CampaignEvent, Rule>>>
       actor: "system",
       guard: (ctx) => {
         if (!moneyKnown(ctx)) return "Le montant collecté est inconnu.";
-        if (ctx.paidTotalCents < ctx.goalCents) return "L'objectif n'est pas atteint.";
+        if (towardsGoal(ctx) < ctx.goalCents) return "L'objectif n'est pas atteint.";
         return settledNothingInFlight(ctx);
       },
     },
@@ -157,7 +164,7 @@ const TABLE: Partial<Record<CampaignState, Partial<Record<CampaignEvent, Rule>>>
       actor: "system",
       guard: (ctx) => {
         if (!moneyKnown(ctx)) return "Le montant collecté est inconnu.";
-        if (ctx.paidTotalCents >= ctx.goalCents) return "L'objectif est atteint.";
+        if (towardsGoal(ctx) >= ctx.goalCents) return "L'objectif est atteint.";
         return settledNothingInFlight(ctx);
       },
     },

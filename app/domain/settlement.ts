@@ -26,6 +26,11 @@ export interface SettlementFacts {
   goalCents: number;
   /** sum of paid contributions */
   paidTotalCents: number;
+  /**
+   * abondement reserved for the campaign (app/matching): counts towards the goal; the payout
+   * and the commission stay computed on citizens' money only (absent: none)
+   */
+  matchedCents?: number;
   /** contributions whose payment may still complete (open checkout, asynchronous payment) */
   inFlightCount: number;
   /** how long a settling campaign waits for in-flight payments after its deadline */
@@ -46,7 +51,9 @@ export function decideSettlement(f: SettlementFacts): SettlementDecision {
   const graceEnds = new Date(f.endsAt.getTime() + f.graceMs);
   const graceOver = f.now.getTime() >= graceEnds.getTime();
   if (f.inFlightCount > 0 && !graceOver) return { kind: "wait", until: graceEnds };
-  return f.paidTotalCents >= f.goalCents ? { kind: "funded", graceOver } : { kind: "failed", graceOver };
+  return f.paidTotalCents + (f.matchedCents ?? 0) >= f.goalCents
+    ? { kind: "funded", graceOver }
+    : { kind: "failed", graceOver };
 }
 
 /**

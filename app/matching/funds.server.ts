@@ -3,7 +3,7 @@
  * (docs/decisions/029-matching.md). Read-only: the reservations, releases and confirmations
  * are written by app/matching/moves.server.ts, called from the money path's single owner.
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
 import { campaignAvailable, fundOpen, quoteMatch, type FundRules, type MatchQuote } from "~/domain/matching";
 
@@ -171,13 +171,14 @@ export async function quoteForContribution(
 
 /**
  * The matched money of a campaign (reserved + confirmed, every fund): the one way it is
- * summed, for the progress bar, the goal, the holder's figures and the settlement.
+ * summed, for the progress bar, the goal, the holder's figures and the settlement. As a scalar
+ * subquery, so that campaignMoney reads it in the same statement as citizens' money.
  */
+export function matchedCentsSql(campaignId: number | RawBuilder<number>): RawBuilder<number> {
+  return sql<number>`(select coalesce(sum(mfc.reserved_cents + mfc.confirmed_cents), 0) from matching_fund_campaigns mfc where mfc.campaign_id = ${campaignId})`;
+}
+
 export async function matchedCentsOfCampaign(db: Db, campaignId: number): Promise<number> {
-  const row = await db
-    .selectFrom("matching_fund_campaigns")
-    .select(sql<number>`coalesce(sum(reserved_cents + confirmed_cents), 0)`.as("matched"))
-    .where("campaign_id", "=", campaignId)
-    .executeTakeFirstOrThrow();
-  return Number(row.matched);
+  const row = await sql<{ matched: number }>`select ${matchedCentsSql(campaignId)} as matched`.execute(db);
+  return Number(row.rows[0]?.matched ?? 0);
 }

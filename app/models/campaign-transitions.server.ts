@@ -74,6 +74,7 @@ async function applyInTransaction(trx: Transaction<DB>, input: ApplyEventInput):
     endsAt: new Date(campaign.ends_at),
     goalCents: campaign.goal_cents,
     paidTotalCents: money.collectedCents,
+    matchedCents: money.matchedCents,
     inFlightCount: money.inFlightCount,
     ...input.context,
   });

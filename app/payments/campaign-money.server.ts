@@ -11,6 +11,7 @@ import {
   IN_FLIGHT_STATUSES,
   type ContributionStatus,
 } from "~/domain/contribution-status";
+import { matchedCentsSql } from "~/matching/funds.server";
 
 export interface CampaignMoney {
   /** paid and not refunded (nor being refunded), less what disputes took back: « collecté » */
@@ -32,6 +33,11 @@ export interface CampaignMoney {
   refundFailedCount: number;
   /** taken back by Stripe for disputes (not given back) */
   disputedCents: number;
+  /**
+   * abondement reserved or confirmed (app/matching): counts towards the goal, never mixed into
+   * collectedCents — the platform does not hold it, the Département pays it to the holder
+   */
+  matchedCents: number;
 }
 
 function statusList(statuses: readonly ContributionStatus[]): RawBuilder<unknown> {
@@ -88,6 +94,7 @@ export async function campaignMoney(
         "refund_failed_count",
       ),
       sql<number>`coalesce(sum(dispute_withdrawn_cents), 0)`.as("disputed"),
+      matchedCentsSql(campaignId).as("matched"),
     ])
     .where("campaign_id", "=", campaignId)
     .executeTakeFirstOrThrow();
@@ -103,6 +110,7 @@ export async function campaignMoney(
     refundFailedCents: Number(row.refund_failed),
     refundFailedCount: Number(row.refund_failed_count),
     disputedCents: Number(row.disputed),
+    matchedCents: Number(row.matched),
   };
 }
 

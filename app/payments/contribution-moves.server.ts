@@ -27,6 +27,7 @@ import { publicUrl } from "~/public-url.server";
 import { campaignMoney } from "./campaign-money.server";
 import { campaignPath } from "~/domain/paths";
 import { cancelReceiptOf } from "~/receipts/cancel.server";
+import { releaseMatch, reserveMatch, type ReservedMatch } from "~/matching/moves.server";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -143,6 +144,10 @@ export async function moveContribution(
   if (Number(updated.numUpdatedRows) !== 1)
     throw new ConcurrentMoveError(`contribution ${c.id} changed concurrently`);
 
+  // The match follows its contribution: released at once when its refund is decided (or Stripe
+  // reports it refunded or failed) — the money no longer counts (docs/decisions/029-matching.md).
+  if (c.status === "paid" && movement.to !== "paid") await releaseMatch(trx, c.id, "refund", at);
+
   switch (movement.to) {
     case "paid":
       await afterPaid(trx, c, movement, iso);
@@ -230,7 +235,9 @@ async function afterPaid(
       at: iso,
     })
     .execute();
-  await tellPaid(trx, c.id, new Date(iso));
+  // The abondement, on its locked fund row; the receipt says what was reserved, if anything.
+  const match = await reserveMatch(trx, c.id, new Date(iso));
+  await tellPaid(trx, c.id, new Date(iso), match);
   // Last: the key figures' aggregate rows are shared by every payment of the campaign (and the
   // year), so they are locked for the shortest time on PostgreSQL — from here to the commit.
   await recordCollected(trx, {
@@ -358,6 +365,8 @@ export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, 
       else {
         await changeFlags(trx, c.id, (set) => (set.delete("disputed"), set.add("dispute_lost")));
         await cancelReceiptOf(trx, c.id, "dispute_lost", at);
+        // The bank returned the money for good: the abondement that followed it goes back too.
+        await releaseMatch(trx, c.id, "dispute_lost", at);
       }
       await tellDispute(trx, c, d.outcome, at);
       return true;
@@ -385,7 +394,12 @@ export async function campaignUrl(db: Db, slug: string): Promise<string> {
 /** Campaigns on which a payment can no longer count: it is refunded. */
 const OVER: readonly string[] = ["failed", "cancelled"];
 
-async function tellPaid(trx: Db, contributionId: number, at: Date): Promise<void> {
+async function tellPaid(
+  trx: Db,
+  contributionId: number,
+  at: Date,
+  match: ReservedMatch | null,
+): Promise<void> {
   const row = await trx
     .selectFrom("contributions as k")
     .leftJoin("rewards as r", "r.id", "k.reward_id")
@@ -446,6 +460,7 @@ async function tellPaid(trx: Db, contributionId: number, at: Date): Promise<void
           .select("contribution_id")
           .where("contribution_id", "=", row.id)
           .executeTakeFirst()) !== undefined,
+      matchedCents: match?.amountCents ?? 0,
     },
   });
   const money = await campaignMoney(trx, campaign.id);
@@ -461,8 +476,10 @@ async function tellPaid(trx: Db, contributionId: number, at: Date): Promise<void
       amountCents: row.amount_cents,
       rewardTitle: row.reward_title,
       collectedCents: money.collectedCents,
+      matchedCents: money.matchedCents,
       goalCents: campaign.goal_cents,
-      percent: percentOfGoal(money.collectedCents, campaign.goal_cents),
+      // Towards the goal, both count: citizens' money and the abondement reserved (said apart).
+      percent: percentOfGoal(money.collectedCents + money.matchedCents, campaign.goal_cents),
       message: row.message,
     },
   });

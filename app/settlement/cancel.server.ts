@@ -10,6 +10,7 @@ import type { DB } from "#db/schema";
 import { applyCampaignEvent } from "~/models/campaign-transitions.server";
 import { campaignMoney } from "~/payments/campaign-money.server";
 import { campaignUrl } from "~/payments/contribution-moves.server";
+import { releaseCampaignMatches } from "~/matching/moves.server";
 import { expireOpenCheckouts } from "./checkouts.server";
 import { collectedPerPerson, tellRefundsComing } from "./decide.server";
 import { emptyReport, type SettleReport } from "./report";
@@ -34,6 +35,8 @@ export async function cancelCampaign(
       .select(["id", "title", "slug", "goal_cents"])
       .where("id", "=", campaignId)
       .executeTakeFirstOrThrow();
+    // The abondement goes back to its envelope at once.
+    await releaseCampaignMatches(trx, campaignId, "cancelled", now);
     const money = await campaignMoney(trx, campaignId);
     const perPerson = await collectedPerPerson(trx, campaignId);
     await tellRefundsComing(

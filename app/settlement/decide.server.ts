@@ -16,6 +16,7 @@ import { enqueueEmail } from "~/email.server";
 import { applyCampaignEvent } from "~/models/campaign-transitions.server";
 import { campaignMoney, movableSql } from "~/payments/campaign-money.server";
 import { campaignUrl } from "~/payments/contribution-moves.server";
+import { confirmCampaignMatches, releaseCampaignMatches } from "~/matching/moves.server";
 import type { SettleReport, Say } from "./report";
 
 type Status = DB["campaigns"]["status"];
@@ -60,6 +61,7 @@ export async function decide(
     endsAt: new Date(c.ends_at),
     goalCents: c.goal_cents,
     paidTotalCents: before.collectedCents,
+    matchedCents: before.matchedCents,
     inFlightCount: before.inFlightCount,
     graceMs: config().settleGraceMs,
   });
@@ -130,6 +132,9 @@ export async function decide(
           )
           .execute();
       }
+      // The abondement is confirmed now: the Département pays it to the holder from its statement
+      // (app/matching/statement.server.ts). It is not in the payout and carries no commission.
+      const matched = await confirmCampaignMatches(trx, c.id, now);
       await enqueueEmail(trx, {
         kind: "campaign_funded_holder",
         to: holder.email,
@@ -166,9 +171,11 @@ export async function decide(
       }
       report.funded++;
       say(
-        `Réussie : « ${c.title} » — ${formatEuros(money.collectedCents)} collectés sur ${formatEuros(c.goal_cents)} ; commission ${formatEuros(split.commissionCents)}, à verser ${formatEuros(split.payoutCents)}.`,
+        `Réussie : « ${c.title} » — ${formatEuros(money.collectedCents)} collectés${matched > 0 ? ` et ${formatEuros(matched)} d’abondement` : ""} sur ${formatEuros(c.goal_cents)} ; commission ${formatEuros(split.commissionCents)}, à verser ${formatEuros(split.payoutCents)}.`,
       );
     } else {
+      // The abondement goes back to its envelope at once.
+      await releaseCampaignMatches(trx, c.id, "failed", now);
       await tellRefundsComing(
         trx,
         { id: c.id, title: c.title, goal_cents: c.goal_cents, url },
