@@ -181,7 +181,7 @@ export async function figuresOpenData(db: Kysely<DB>) {
   const report = await annualReport(db);
   return {
     licence: OPEN_DATA_LICENCE,
-    note: "Une contribution compte pour l'année de son paiement (heure de Paris). Montants en centimes d'euro.",
+    note: "Une contribution compte pour l’année de son paiement (heure de Paris). Montants en centimes d’euro.",
     annees: report.years.map((f) => ({
       ...figureRecord(f),
       par_territoire: f.byTerritory.map((t) => ({
