@@ -6,7 +6,7 @@ export const emailSchema = z
   .trim()
   .min(1, "Indiquez votre adresse électronique.")
   .max(254, "Adresse électronique trop longue.")
-  .pipe(z.email({ error: "Adresse électronique invalide (exemple : prenom.nom@exemple.fr)." }));
+  .pipe(z.email({ error: "Adresse électronique invalide (exemple\u00a0: prenom.nom@exemple.fr)." }));
 
 export const codeSchema = z
   .string()

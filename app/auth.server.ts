@@ -5,6 +5,7 @@
  * carries a random token. Sign-in is rate-limited per e-mail and per IP and
  * answers the same whether or not the address has an account.
  */
+import { NBSP, NNBSP } from "~/domain/typography";
 import crypto from "node:crypto";
 import { redirect, type TypedResponse } from "@remix-run/node";
 import ipaddr from "ipaddr.js";
@@ -268,7 +269,7 @@ export async function verifySignInCode(
         .where("id", "=", row.id)
         .execute();
       return attempts >= MAX_CODE_ATTEMPTS
-        ? { ok: false as const, message: "Trop d'essais avec ce code : demandez un nouveau code." }
+        ? { ok: false as const, message: "Trop d’essais avec ce code\u00a0: demandez un nouveau code." }
         : wrong;
     }
     await trx
@@ -520,7 +521,7 @@ export async function grantStaff(
 ): Promise<StaffGrant> {
   const email = normalizeEmail(emailInput);
   if (!z.email().safeParse(email).success)
-    return { ok: false, message: `« ${emailInput} » n'est pas une adresse électronique valide.` };
+    return { ok: false, message: `«${NBSP}${emailInput}${NBSP}» n’est pas une adresse électronique valide.` };
   return db.transaction().execute(async (trx): Promise<StaffGrant> => {
     const existing = await trx
       .selectFrom("users")
@@ -567,7 +568,7 @@ export async function revokeStaff(
       .where("email", "=", email)
       .executeTakeFirst();
     if (!user || user.role !== "staff")
-      return { ok: false, message: `${email} n'est pas membre de l'équipe.` };
+      return { ok: false, message: `${email} n’est pas membre de l’équipe.` };
     const owns = await trx
       .selectFrom("organizations")
       .select("id")
@@ -586,7 +587,7 @@ export async function revokeStaff(
       .execute();
     return {
       ok: true,
-      message: `${email} n'a plus accès à l'espace Département ; ses sessions sont fermées.`,
+      message: `${email} n’a plus accès à l’espace Département${NNBSP}; ses sessions sont fermées.`,
     };
   });
 }

@@ -12,7 +12,7 @@
  * msw answers api.resend.com (app/demo/resend-api.server.ts), keeping each message in a
  * local outbox file.
  */
-import { frenchHtml, frenchText } from "~/domain/typography";
+import { frenchHtml, frenchText, NBSP } from "~/domain/typography";
 import { createElement, type ReactElement } from "react";
 import { render, toPlainText } from "@react-email/render";
 import type { Kysely, Transaction } from "kysely";
@@ -391,7 +391,7 @@ function runWorker(w: Worker): void {
       const level = r.failed > 0 ? "warn" : r.sent + r.retried > 0 ? "info" : "debug";
       log()[level](
         { ...r, durationMs },
-        `Envoi des e-mails : ${r.sent} envoyé${r.sent > 1 ? "s" : ""}, ${r.retried} à réessayer, ${r.failed} abandonné${r.failed > 1 ? "s" : ""}.`,
+        `Envoi des e-mails${NBSP}: ${r.sent} envoyé${r.sent > 1 ? "s" : ""}, ${r.retried} à réessayer, ${r.failed} abandonné${r.failed > 1 ? "s" : ""}.`,
       );
     })
     .catch((error: unknown) => {

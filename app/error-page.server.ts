@@ -27,7 +27,7 @@ export function errorPageHtml(status: number, stylesheet?: string, message?: str
     `<span class="brand__tagline">Le financement participatif solidaire du Pas-de-Calais</span></a>` +
     `</div></header><main id="contenu" class="container page"><h1>${escapeHtml(texts.title)}</h1>` +
     `<p>${escapeHtml(message ?? texts.message)}</p>` +
-    `<p><a href="/">Revenir à l'accueil</a> ou <a href="/campagnes">voir tous les projets</a>.</p>` +
+    `<p><a href="/">Revenir à l’accueil</a> ou <a href="/campagnes">voir tous les projets</a>.</p>` +
     `</main><footer class="site-footer" role="contentinfo"><div class="container">` +
     `<nav aria-label="Informations légales et pratiques"><ul class="footer-links">` +
     LEGAL_LINKS.map((l) => `<li><a href="${l.to}">${escapeHtml(l.label)}</a></li>`).join("") +

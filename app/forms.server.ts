@@ -3,7 +3,7 @@ export async function readForm(request: Request): Promise<FormData> {
   try {
     return await request.formData();
   } catch {
-    throw new Response("Requête invalide : un formulaire était attendu.", { status: 400 });
+    throw new Response("Requête invalide\u00a0: un formulaire était attendu.", { status: 400 });
   }
 }
 

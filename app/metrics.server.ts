@@ -301,7 +301,8 @@ export async function checkDatabase(
   }
 }
 
-export const HEALTH_UNAVAILABLE = "Service indisponible : la base de données ne répond pas pour le moment.";
+export const HEALTH_UNAVAILABLE =
+  "Service indisponible\u00a0: la base de données ne répond pas pour le moment.";
 
 /** What /healthz answers: 200 « ok », or 503 in French when the database does not answer (logged). */
 export async function healthResponse(

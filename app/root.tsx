@@ -166,7 +166,7 @@ export function Layout({ children }: { children: ReactNode }) {
         {data?.demoMode ? (
           <div className="demo-banner" role="note">
             <strong>Mode démonstration — aucun paiement réel.</strong> Les données sont fictives ou issues du
-            rapport d'activité 2024.
+            rapport d’activité 2024.
           </div>
         ) : null}
         <Header signedIn={Boolean(data?.user)} staff={data?.user?.role === "staff"} />
@@ -192,7 +192,7 @@ export function ErrorBoundary() {
       <h1>{title}</h1>
       <p>{message}</p>
       <p>
-        <Link to="/">Revenir à l'accueil</Link> ou <Link to="/campagnes">voir tous les projets</Link>.
+        <Link to="/">Revenir à l’accueil</Link> ou <Link to="/campagnes">voir tous les projets</Link>.
       </p>
     </div>
   );

@@ -169,7 +169,7 @@ app.use((req, res, next) => {
   res
     .status(403)
     .type("text/plain; charset=utf-8")
-    .send("Requête refusée : elle ne provient pas de Propulsons.");
+    .send("Requête refusée\u00a0: elle ne provient pas de Propulsons.");
 });
 
 /** Answers a request through Remix, storing the page in the cache when it may be kept. */

@@ -2,6 +2,7 @@
  * Sent to each contributor when the campaign they supported reaches its goal
  * (settlement engine, once the campaign is decided « funded »).
  */
+import { NBSP, NNBSP } from "~/domain/typography";
 import { Heading, Link, Text } from "@react-email/components";
 import { percentOfGoal } from "../app/domain/money";
 import { formatEuros, formatInteger, formatPercent, plural } from "../app/domain/format";
@@ -22,7 +23,7 @@ export interface CampaignFundedContributorProps {
 export function campaignFundedContributorSubject(
   props: Pick<CampaignFundedContributorProps, "campaignTitle">,
 ): string {
-  return `Objectif atteint ! ${q(props.campaignTitle)} est financé`;
+  return `Objectif atteint${NNBSP}! ${q(props.campaignTitle)} est financé`;
 }
 
 export default function CampaignFundedContributor(props: CampaignFundedContributorProps) {
@@ -35,47 +36,47 @@ export default function CampaignFundedContributor(props: CampaignFundedContribut
   return (
     <EmailLayout
       title={campaignFundedContributorSubject(props)}
-      preview={`${q(campaignTitle)} a atteint son objectif : ${collected} collectés grâce à ${contributors}. Merci !`}
-      heading="Objectif atteint, merci !"
+      preview={`${q(campaignTitle)} a atteint son objectif${NBSP}: ${collected} collectés grâce à ${contributors}. Merci${NNBSP}!`}
+      heading="Objectif atteint, merci&#x202f;!"
     >
       <Text style={s.text}>Bonjour,</Text>
       <Text style={s.text}>
-        Bonne nouvelle : la campagne{" "}
+        Bonne nouvelle&nbsp;: la campagne{" "}
         <Link href={campaignUrl} style={s.link}>
           {campaignTitle}
         </Link>{" "}
-        que vous avez soutenue a atteint son objectif. Le projet est financé, et c'est aussi grâce à vous.
+        que vous avez soutenue a atteint son objectif. Le projet est financé, et c’est aussi grâce à vous.
       </Text>
 
       <DetailsBox title="Le bilan de la campagne">
-        <Detail label="Montant collecté :">
+        <Detail label="Montant collecté&nbsp;:">
           {" "}
-          {collected} ({percentText} de l'objectif)
+          {collected} ({percentText} de l’objectif)
         </Detail>
-        <Detail label="Objectif :"> {goal}</Detail>
-        <Detail label="Contributeurs :"> {formatInteger(contributorsCount)}</Detail>
-        <Detail label="Votre contribution :" last>
+        <Detail label="Objectif&nbsp;:"> {goal}</Detail>
+        <Detail label="Contributeurs&nbsp;:"> {formatInteger(contributorsCount)}</Detail>
+        <Detail label="Votre contribution&nbsp;:" last>
           {" "}
           {amount}
         </Detail>
       </DetailsBox>
 
       <Heading as="h2" style={s.subheading}>
-        Et maintenant ?
+        Et maintenant&#x202f;?
       </Heading>
       <Text style={s.notice}>
-        Votre contribution de {amount} est désormais utilisée pour réaliser le projet : elle revient au
+        Votre contribution de {amount} est désormais utilisée pour réaliser le projet&nbsp;: elle revient au
         porteur de projet, comme les autres contributions.
       </Text>
       <Text style={s.text}>
-        Le porteur de projet vous tiendra informé de l'avancement du projet et, si vous en avez choisi une, de
+        Le porteur de projet vous tiendra informé de l’avancement du projet et, si vous en avez choisi une, de
         votre contrepartie. Retrouvez ses actualités sur{" "}
         <Link href={campaignUrl} style={s.link}>
           la page de la campagne
         </Link>
         .
       </Text>
-      <Text style={s.text}>Merci pour votre soutien !</Text>
+      <Text style={s.text}>Merci pour votre soutien&#x202f;!</Text>
     </EmailLayout>
   );
 }

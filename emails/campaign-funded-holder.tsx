@@ -5,6 +5,7 @@
  * « le virement sera émis » (or that it waits for the payment account), never that
  * it was made — `payout_sent_holder` says so once the transfer exists.
  */
+import { NNBSP } from "~/domain/typography";
 import { Heading, Link, Text } from "@react-email/components";
 import { percentOfGoal } from "../app/domain/money";
 import { formatBps, formatEuros, formatInteger, formatPercent, plural } from "../app/domain/format";
@@ -29,7 +30,7 @@ export interface CampaignFundedHolderProps {
 }
 
 export function campaignFundedHolderSubject(props: Pick<CampaignFundedHolderProps, "campaignTitle">): string {
-  return `Objectif atteint\u00a0! Votre campagne ${q(props.campaignTitle)} est financée`;
+  return `Objectif atteint${NNBSP}! Votre campagne ${q(props.campaignTitle)} est financée`;
 }
 
 export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
@@ -60,7 +61,7 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
           ? `${collected} collectés grâce à ${contributors}. Votre virement de ${payout} est en attente.`
           : `${collected} collectés grâce à ${contributors}. Le virement de ${payout} sera émis vers votre compte Stripe.`
       }
-      heading="Félicitations, votre campagne est financée&nbsp;!"
+      heading="Félicitations, votre campagne est financée&#x202f;!"
     >
       <Text style={s.text}>Bonjour,</Text>
       <Text style={s.text}>
@@ -69,7 +70,7 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
           {campaignTitle}
         </Link>{" "}
         a atteint son objectif&nbsp;: {collected} collectés sur un objectif de {goal}, soit {percentText} de
-        l'objectif, grâce à {contributors}. Bravo&nbsp;!
+        l’objectif, grâce à {contributors}. Bravo&#x202f;!
       </Text>
 
       <DetailsBox title="Le bilan">
@@ -86,7 +87,7 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
       {budgetCitoyenYear !== null ? (
         <Text style={s.text}>
           Commission de la plateforme&nbsp;: {rate}, car votre projet est labellisé{" "}
-          {q(`Budget Citoyen ${budgetCitoyenYear}`)}&nbsp;: aucune commission n'est prélevée. Vous recevrez{" "}
+          {q(`Budget Citoyen ${budgetCitoyenYear}`)}&nbsp;: aucune commission n’est prélevée. Vous recevrez{" "}
           {payout}.
         </Text>
       ) : (
@@ -101,15 +102,15 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
       </Heading>
       <Text style={s.notice}>
         {payoutWaiting
-          ? "Votre virement est en attente\u00a0: votre compte de paiement Stripe n'est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur\u00a0; le virement partira automatiquement dès qu'il sera prêt."
-          : `Le virement de ${payout} sera émis automatiquement vers votre compte Stripe. Un second message vous le confirmera dès qu'il aura été émis\u00a0; le montant apparaîtra ensuite sur votre compte bancaire selon le calendrier de versement de Stripe.`}
+          ? "Votre virement est en attente\u00a0: votre compte de paiement Stripe n’est pas encore prêt à recevoir des fonds. Finalisez-le depuis votre espace porteur\u202f; le virement partira automatiquement dès qu’il sera prêt."
+          : `Le virement de ${payout} sera émis automatiquement vers votre compte Stripe. Un second message vous le confirmera dès qu’il aura été émis${NNBSP}; le montant apparaîtra ensuite sur votre compte bancaire selon le calendrier de versement de Stripe.`}
       </Text>
 
       <Heading as="h2" style={s.subheading}>
-        Et maintenant&nbsp;?
+        Et maintenant&#x202f;?
       </Heading>
       <Text style={s.text}>
-        Pensez à envoyer les contreparties promises à vos contributeurs, et tenez-les informés de l'avancement
+        Pensez à envoyer les contreparties promises à vos contributeurs, et tenez-les informés de l’avancement
         de votre projet en publiant des actualités sur{" "}
         <Link href={campaignUrl} style={s.link}>
           la page de la campagne

@@ -45,7 +45,7 @@ export default function CampaignNews(props: CampaignNewsProps) {
 CampaignNews.PreviewProps = {
   campaignTitle: "Une épicerie solidaire à Liévin",
   campaignUrl: "http://localhost:3000/campagnes/epicerie-lievin",
-  newsTitle: "Les travaux commencent !",
-  bodyHtml: "<p>Merci à toutes et à tous : les rayonnages arrivent lundi.</p>",
+  newsTitle: "Les travaux commencent\u202f!",
+  bodyHtml: "<p>Merci à toutes et à tous\u00a0: les rayonnages arrivent lundi.</p>",
   unsubscribeUrl: "http://localhost:3000/desabonnement?jeton=exemple",
 } satisfies CampaignNewsProps;

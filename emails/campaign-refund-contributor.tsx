@@ -5,6 +5,7 @@
  * Nothing is refunded yet — « vous allez être remboursé »; `refund_sent_contributor`
  * says « vous avez été remboursé » once Stripe accepted the refund.
  */
+import { NBSP } from "~/domain/typography";
 import { Text } from "@react-email/components";
 import { percentOfGoal } from "../app/domain/money";
 import { formatEuros, formatPercent } from "../app/domain/format";
@@ -29,8 +30,8 @@ export function campaignRefundContributorSubject(
   props: Pick<CampaignRefundContributorProps, "campaignTitle" | "cancelled">,
 ): string {
   return props.cancelled
-    ? `Campagne ${q(props.campaignTitle)} annulée\u00a0: vous allez être remboursé`
-    : `${q(props.campaignTitle)} n'a pas atteint son objectif\u00a0: vous allez être remboursé`;
+    ? `Campagne ${q(props.campaignTitle)} annulée${NBSP}: vous allez être remboursé`
+    : `${q(props.campaignTitle)} n’a pas atteint son objectif${NBSP}: vous allez être remboursé`;
 }
 
 export default function CampaignRefundContributor(props: CampaignRefundContributorProps) {
@@ -44,7 +45,7 @@ export default function CampaignRefundContributor(props: CampaignRefundContribut
     <EmailLayout
       title={campaignRefundContributorSubject(props)}
       preview={`Votre contribution de ${amount} à ${q(campaignTitle)} va vous être intégralement remboursée.`}
-      heading={cancelled ? "La campagne a été annulée" : "La campagne n'a pas atteint son objectif"}
+      heading={cancelled ? "La campagne a été annulée" : "La campagne n’a pas atteint son objectif"}
     >
       <Text style={s.text}>Bonjour,</Text>
       {cancelled ? (
@@ -52,15 +53,15 @@ export default function CampaignRefundContributor(props: CampaignRefundContribut
           <Text style={s.text}>Le Département du Pas-de-Calais a annulé la campagne {campaignLink}.</Text>
           {reason ? (
             <>
-              <Text style={s.text}>Motif de l'annulation&nbsp;:</Text>
+              <Text style={s.text}>Motif de l’annulation&nbsp;:</Text>
               <Text style={s.quote}>{reason}</Text>
             </>
           ) : null}
         </>
       ) : (
         <Text style={s.text}>
-          La campagne {campaignLink} n'a pas atteint son objectif à sa date de fin&nbsp;: {collected}{" "}
-          collectés sur un objectif de {goal}, soit {percentText} de l'objectif. Comme elle fonctionnait en{" "}
+          La campagne {campaignLink} n’a pas atteint son objectif à sa date de fin&nbsp;: {collected}{" "}
+          collectés sur un objectif de {goal}, soit {percentText} de l’objectif. Comme elle fonctionnait en{" "}
           {q("tout ou rien")}, chaque contributeur va être remboursé.
         </Text>
       )}
@@ -76,14 +77,14 @@ export default function CampaignRefundContributor(props: CampaignRefundContribut
 
       <Text style={s.notice}>
         Vous allez être intégralement remboursé de {amount}, automatiquement, sur le moyen de paiement
-        utilisé. Vous n'avez rien à faire. Un second message vous confirmera le remboursement dès qu'il aura
-        été effectué&nbsp;; il apparaîtra ensuite sur votre relevé sous 5 à 10 jours ouvrés, selon votre
+        utilisé. Vous n’avez rien à faire. Un second message vous confirmera le remboursement dès qu’il aura
+        été effectué&#x202f;; il apparaîtra ensuite sur votre relevé sous 5 à 10 jours ouvrés, selon votre
         banque.
       </Text>
 
       <Text style={s.text}>
-        Merci pour votre soutien et pour la confiance que vous avez accordée à ce projet. D'autres projets de
-        l'économie sociale et solidaire du Pas-de-Calais attendent peut-être votre coup de pouce.
+        Merci pour votre soutien et pour la confiance que vous avez accordée à ce projet. D’autres projets de
+        l’économie sociale et solidaire du Pas-de-Calais attendent peut-être votre coup de pouce.
       </Text>
     </EmailLayout>
   );

@@ -3,6 +3,7 @@
  * (app/legal/contact.server.ts). The message is also kept in contact_messages; answering is done
  * from the team's mailbox, to the address the person gave.
  */
+import { NBSP } from "~/domain/typography";
 import { Link, Text } from "@react-email/components";
 import { Detail, DetailsBox, EmailLayout, q } from "./layout";
 import * as s from "./styles";
@@ -20,7 +21,7 @@ export interface ContactMessageProps {
 }
 
 export function contactMessageSubject(props: Pick<ContactMessageProps, "subject" | "name">): string {
-  return `Message de contact\u00a0: ${props.subject} (${props.name})`;
+  return `Message de contact${NBSP}: ${props.subject} (${props.name})`;
 }
 
 export default function ContactMessage(props: ContactMessageProps) {
@@ -28,7 +29,7 @@ export default function ContactMessage(props: ContactMessageProps) {
   return (
     <EmailLayout
       title={contactMessageSubject(props)}
-      preview={`${name} a écrit via le formulaire de contact\u00a0: ${q(subject)}.`}
+      preview={`${name} a écrit via le formulaire de contact${NBSP}: ${q(subject)}.`}
       heading="Nouveau message de contact"
     >
       <Text style={s.text}>Un message a été envoyé via le formulaire de contact de la plateforme.</Text>
@@ -60,6 +61,6 @@ ContactMessage.PreviewProps = {
   name: "Claire Dupont",
   email: "claire.dupont@example.org",
   subject: "Une question sur une contribution",
-  message: "Bonjour,\nJe n’ai pas reçu mon reçu de contribution.\nMerci\u00a0!",
+  message: "Bonjour,\nJe n’ai pas reçu mon reçu de contribution.\nMerci\u202f!",
   reference: 42,
 } satisfies ContactMessageProps;

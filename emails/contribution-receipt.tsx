@@ -2,6 +2,7 @@
  * Sent to the contributor once the payment is confirmed (Stripe webhook).
  * Not a tax receipt.
  */
+import { NNBSP } from "~/domain/typography";
 import { Heading, Link, Text } from "@react-email/components";
 import { formatDateTime, formatEuros } from "../app/domain/format";
 import { Detail, DetailsBox, EmailLayout, q } from "./layout";
@@ -41,13 +42,13 @@ export function matchSentence(amountCents: number, matchedCents: number): string
 }
 
 export function receiptSubject(props: Pick<ReceiptProps, "campaignTitle">): string {
-  return `Merci ! Votre contribution à ${q(props.campaignTitle)} est confirmée`;
+  return `Merci${NNBSP}! Votre contribution à ${q(props.campaignTitle)} est confirmée`;
 }
 
 function publicAppearance({ publicName, anonymous, hideAmount }: ReceiptProps): string {
   const who = anonymous ? `de façon anonyme (sous le nom ${q("Anonyme")})` : `sous le nom ${q(publicName)}`;
   const amount = hideAmount ? "sans son montant" : "avec son montant";
-  return `Sur la page de la campagne, votre contribution apparaît ${who}, ${amount}. Votre adresse électronique n'est jamais affichée.`;
+  return `Sur la page de la campagne, votre contribution apparaît ${who}, ${amount}. Votre adresse électronique n’est jamais affichée.`;
 }
 
 export default function ContributionReceipt(props: ReceiptProps) {
@@ -60,13 +61,13 @@ export default function ContributionReceipt(props: ReceiptProps) {
       heading="Merci pour votre contribution"
       footer={
         <Text style={s.footer}>
-          Ce message n'est pas un reçu fiscal. Pour toute question, indiquez la référence {reference}.
+          Ce message n’est pas un reçu fiscal. Pour toute question, indiquez la référence {reference}.
         </Text>
       }
     >
       <Text style={s.text}>Bonjour {publicName},</Text>
       <Text style={s.text}>
-        Votre paiement est confirmé : vous soutenez la campagne{" "}
+        Votre paiement est confirmé&nbsp;: vous soutenez la campagne{" "}
         <Link href={campaignUrl} style={s.link}>
           {campaignTitle}
         </Link>
@@ -74,11 +75,11 @@ export default function ContributionReceipt(props: ReceiptProps) {
       </Text>
 
       <DetailsBox title="Récapitulatif">
-        <Detail label="Campagne :"> {campaignTitle}</Detail>
-        <Detail label="Montant :"> {amount}</Detail>
-        <Detail label="Contrepartie :"> {rewardTitle ?? "sans contrepartie"}</Detail>
-        <Detail label="Date :"> {formatDateTime(paidAt)} (heure de Paris)</Detail>
-        <Detail label="Référence :" last>
+        <Detail label="Campagne&nbsp;:"> {campaignTitle}</Detail>
+        <Detail label="Montant&nbsp;:"> {amount}</Detail>
+        <Detail label="Contrepartie&nbsp;:"> {rewardTitle ?? "sans contrepartie"}</Detail>
+        <Detail label="Date&nbsp;:"> {formatDateTime(paidAt)} (heure de Paris)</Detail>
+        <Detail label="Référence&nbsp;:" last>
           {" "}
           {reference}
         </Detail>
@@ -98,7 +99,7 @@ export default function ContributionReceipt(props: ReceiptProps) {
         Tout ou rien
       </Heading>
       <Text style={s.notice}>
-        Si la campagne n'atteint pas son objectif à sa date de fin, vous serez intégralement remboursé,
+        Si la campagne n’atteint pas son objectif à sa date de fin, vous serez intégralement remboursé,
         automatiquement, sur le moyen de paiement utilisé.
       </Text>
 
@@ -108,7 +109,7 @@ export default function ContributionReceipt(props: ReceiptProps) {
       <Text style={s.text}>{publicAppearance(props)}</Text>
 
       <Text style={s.text}>
-        Suivez l'avancement du projet sur{" "}
+        Suivez l’avancement du projet sur{" "}
         <Link href={campaignUrl} style={s.link}>
           la page de la campagne
         </Link>

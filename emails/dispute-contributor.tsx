@@ -3,6 +3,7 @@
  * dispute opens, and when the bank closes it — won (the payment stands) or lost
  * (the bank gave the money back to them; the contribution no longer counts).
  */
+import { NBSP } from "~/domain/typography";
 import { Text } from "@react-email/components";
 import { formatEuros } from "../app/domain/format";
 import { Detail, DetailsBox, EmailLayout, q, TextLink } from "./layout";
@@ -29,9 +30,9 @@ export function disputeContributorSubject(
     case "opened":
       return `Contestation de ${payment}`;
     case "won":
-      return `Contestation close\u00a0: ${payment} est maintenu`;
+      return `Contestation close${NBSP}: ${payment} est maintenu`;
     case "lost":
-      return `Contestation close\u00a0: ${payment} vous a été restitué par votre banque`;
+      return `Contestation close${NBSP}: ${payment} vous a été restitué par votre banque`;
   }
 }
 
@@ -66,7 +67,7 @@ export default function DisputeContributor(props: DisputeContributorProps) {
             {campaignLink}.
           </Text>
           <Text style={s.notice}>
-            S'il s'agit d'une erreur, ou si vous avez une question, écrivez-nous à {contact} en indiquant la
+            S’il s’agit d’une erreur, ou si vous avez une question, écrivez-nous à {contact} en indiquant la
             référence {reference}. Nous vous écrirons dès que votre banque aura clos la contestation.
           </Text>
         </>
@@ -77,7 +78,7 @@ export default function DisputeContributor(props: DisputeContributorProps) {
             &nbsp;: le paiement est maintenu.
           </Text>
           <Text style={s.notice}>
-            Votre contribution soutient toujours le projet. Vous n'avez rien à faire.
+            Votre contribution soutient toujours le projet. Vous n’avez rien à faire.
           </Text>
         </>
       ) : (

@@ -3,6 +3,7 @@
  * The holder sees the amount even when it is hidden from the public; the
  * contributor's name is already « Anonyme » when they chose to be anonymous.
  */
+import { NBSP } from "~/domain/typography";
 import { Heading, Link, Text } from "@react-email/components";
 import { formatEuros, formatPercent } from "../app/domain/format";
 import { Detail, DetailsBox, EmailLayout, q } from "./layout";
@@ -53,12 +54,12 @@ export default function HolderNewContribution(props: HolderNewContributionProps)
   return (
     <EmailLayout
       title={holderNewContributionSubject(props)}
-      preview={`${contributorName} soutient votre campagne : ${collected} collectés, ${percentText} de l'objectif.`}
+      preview={`${contributorName} soutient votre campagne${NBSP}: ${collected} collectés, ${percentText} de l’objectif.`}
       heading="Une nouvelle contribution pour votre campagne"
     >
       <Text style={s.text}>Bonjour,</Text>
       <Text style={s.text}>
-        Bonne nouvelle : la campagne{" "}
+        Bonne nouvelle&nbsp;: la campagne{" "}
         <Link href={campaignUrl} style={s.link}>
           {campaignTitle}
         </Link>{" "}
@@ -66,9 +67,9 @@ export default function HolderNewContribution(props: HolderNewContributionProps)
       </Text>
 
       <DetailsBox title="La contribution">
-        <Detail label="Contributeur :"> {contributorName}</Detail>
-        <Detail label="Montant :"> {amount}</Detail>
-        <Detail label="Contrepartie :" last>
+        <Detail label="Contributeur&nbsp;:"> {contributorName}</Detail>
+        <Detail label="Montant&nbsp;:"> {amount}</Detail>
+        <Detail label="Contrepartie&nbsp;:" last>
           {" "}
           {rewardTitle ?? "sans contrepartie"}
         </Detail>
@@ -88,18 +89,18 @@ export default function HolderNewContribution(props: HolderNewContributionProps)
       </Heading>
       {matched > 0 ? (
         <Text style={s.text}>
-          {collected} collectés auprès des contributeurs et {formatEuros(matched)} d'abondement du
-          Département, soit {percentText} d'un objectif de {goal}. L'abondement est versé par le Département
+          {collected} collectés auprès des contributeurs et {formatEuros(matched)} d’abondement du
+          Département, soit {percentText} d’un objectif de {goal}. L’abondement est versé par le Département
           si la campagne réussit.
         </Text>
       ) : (
         <Text style={s.text}>
-          {collected} collectés sur un objectif de {goal}, soit {percentText} de l'objectif.
+          {collected} collectés sur un objectif de {goal}, soit {percentText} de l’objectif.
         </Text>
       )}
       <Text style={s.text}>
-        Rappel : la campagne fonctionne en {q("tout ou rien")}. Si l'objectif n'est pas atteint à la date de
-        fin, chaque contributeur est remboursé.
+        Rappel&nbsp;: la campagne fonctionne en {q("tout ou rien")}. Si l’objectif n’est pas atteint à la date
+        de fin, chaque contributeur est remboursé.
       </Text>
     </EmailLayout>
   );
@@ -114,5 +115,5 @@ HolderNewContribution.PreviewProps = {
   collectedCents: 313500,
   goalCents: 500000,
   percent: 62,
-  message: "Bravo pour ce beau projet !",
+  message: "Bravo pour ce beau projet\u202f!",
 } satisfies HolderNewContributionProps;

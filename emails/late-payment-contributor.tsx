@@ -5,6 +5,7 @@
  * contribution est confirmée »; `refund_sent_contributor` follows once the
  * refund is made.
  */
+import { NBSP } from "~/domain/typography";
 import { Link, Text } from "@react-email/components";
 import { formatEuros } from "../app/domain/format";
 import { Detail, DetailsBox, EmailLayout, q } from "./layout";
@@ -25,7 +26,7 @@ export interface LatePaymentContributorProps {
 export function latePaymentContributorSubject(
   props: Pick<LatePaymentContributorProps, "campaignTitle">,
 ): string {
-  return `Votre paiement pour ${q(props.campaignTitle)} est arrivé après la fin de la campagne\u00a0: il va vous être remboursé`;
+  return `Votre paiement pour ${q(props.campaignTitle)} est arrivé après la fin de la campagne${NBSP}: il va vous être remboursé`;
 }
 
 export default function LatePaymentContributor(props: LatePaymentContributorProps) {
@@ -47,7 +48,7 @@ export default function LatePaymentContributor(props: LatePaymentContributorProp
         nous est parvenu après la fin de celle-ci.{" "}
         {outcome === "cancelled"
           ? "La campagne a été annulée par le Département du Pas-de-Calais"
-          : "La campagne n'a pas atteint son objectif"}
+          : "La campagne n’a pas atteint son objectif"}
         &nbsp;: elle ne peut plus recevoir de contribution.
       </Text>
 
@@ -62,12 +63,12 @@ export default function LatePaymentContributor(props: LatePaymentContributorProp
 
       <Text style={s.notice}>
         Votre paiement de {amount} va vous être remboursé en totalité, automatiquement, sur le moyen de
-        paiement utilisé. Vous n'avez rien à faire. Un second message vous confirmera le remboursement dès
-        qu'il aura été effectué.
+        paiement utilisé. Vous n’avez rien à faire. Un second message vous confirmera le remboursement dès
+        qu’il aura été effectué.
       </Text>
 
       <Text style={s.text}>
-        Merci d'avoir voulu soutenir ce projet. D'autres projets de l'économie sociale et solidaire du
+        Merci d’avoir voulu soutenir ce projet. D’autres projets de l’économie sociale et solidaire du
         Pas-de-Calais attendent peut-être votre coup de pouce.
       </Text>
     </EmailLayout>

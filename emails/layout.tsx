@@ -4,6 +4,7 @@
  * platform footer. Also the small pieces several templates repeat: French
  * quotes and the « details » box.
  */
+import { NBSP } from "~/domain/typography";
 import type { ReactNode } from "react";
 import {
   Body,
@@ -18,8 +19,6 @@ import {
   Text,
 } from "@react-email/components";
 import * as s from "./styles";
-
-const NBSP = "\u00a0";
 
 /** French quotes with no-break spaces: « value ». */
 export const q = (value: string) => `«${NBSP}${value}${NBSP}»`;
@@ -54,8 +53,8 @@ export function EmailLayout({ title, preview, heading, footer, children }: Email
           <Hr style={s.hr} />
           {footer}
           <Text style={s.footer}>
-            Propulsons, la plateforme de financement participatif des projets de l'économie sociale et
-            solidaire du Pas-de-Calais. Ce message vous est envoyé automatiquement ; merci de ne pas y
+            Propulsons, la plateforme de financement participatif des projets de l’économie sociale et
+            solidaire du Pas-de-Calais. Ce message vous est envoyé automatiquement&#x202f;; merci de ne pas y
             répondre.
           </Text>
         </Container>

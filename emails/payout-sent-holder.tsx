@@ -87,13 +87,13 @@ export default function PayoutSentHolder(props: PayoutSentHolderProps) {
       </Text>
 
       <Heading as="h2" style={s.subheading}>
-        Et maintenant&nbsp;?
+        Et maintenant&#x202f;?
       </Heading>
       <Text style={s.text}>
         {supplementary
           ? "Pensez à remercier ces contributeurs et à leur envoyer les contreparties promises."
           : "Pensez à envoyer les contreparties promises à vos contributeurs."}{" "}
-        Tenez-les informés de l'avancement de votre projet en publiant des actualités sur{" "}
+        Tenez-les informés de l’avancement de votre projet en publiant des actualités sur{" "}
         <Link href={campaignUrl} style={s.link}>
           la page de la campagne
         </Link>

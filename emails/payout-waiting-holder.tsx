@@ -3,6 +3,7 @@
  * receive the transfer yet (settlement engine). The transfer leaves on its own
  * once the account is ready.
  */
+import { NBSP } from "~/domain/typography";
 import { Heading, Link, Text } from "@react-email/components";
 import { formatEuros } from "../app/domain/format";
 import { Detail, DetailsBox, EmailLayout, q } from "./layout";
@@ -16,7 +17,7 @@ export interface PayoutWaitingHolderProps {
 }
 
 export function payoutWaitingHolderSubject(props: Pick<PayoutWaitingHolderProps, "campaignTitle">): string {
-  return `Virement en attente pour ${q(props.campaignTitle)} : finalisez votre compte de paiement`;
+  return `Virement en attente pour ${q(props.campaignTitle)}${NBSP}: finalisez votre compte de paiement`;
 }
 
 export default function PayoutWaitingHolder(props: PayoutWaitingHolderProps) {
@@ -39,24 +40,24 @@ export default function PayoutWaitingHolder(props: PayoutWaitingHolderProps) {
       </Text>
 
       <DetailsBox title="Votre virement">
-        <Detail label="Campagne :"> {campaignTitle}</Detail>
-        <Detail label="Montant :"> {payout}</Detail>
-        <Detail label="État :" last>
+        <Detail label="Campagne&nbsp;:"> {campaignTitle}</Detail>
+        <Detail label="Montant&nbsp;:"> {payout}</Detail>
+        <Detail label="État&nbsp;:" last>
           {" "}
           en attente de votre compte de paiement
         </Detail>
       </DetailsBox>
 
       <Heading as="h2" style={s.subheading}>
-        Ce qu'il vous reste à faire
+        Ce qu’il vous reste à faire
       </Heading>
       <Text style={s.text}>
-        Finalisez votre compte de paiement Stripe Connect depuis votre espace porteur : vérification de votre
-        identité et coordonnées bancaires.
+        Finalisez votre compte de paiement Stripe Connect depuis votre espace porteur&nbsp;: vérification de
+        votre identité et coordonnées bancaires.
       </Text>
       <Text style={s.notice}>
         Dès que votre compte sera prêt, le virement partira automatiquement, lors du prochain traitement des
-        versements. Vous n'aurez rien d'autre à faire.
+        versements. Vous n’aurez rien d’autre à faire.
       </Text>
     </EmailLayout>
   );

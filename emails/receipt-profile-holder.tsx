@@ -2,6 +2,7 @@
  * Sent to the holder when staff verify or withdraw their structure's tax-receipt declaration
  * (app/receipts-forms/profiles.server.ts).
  */
+import { NBSP } from "~/domain/typography";
 import { Link, Text } from "@react-email/components";
 import { EmailLayout, q } from "./layout";
 import * as s from "./styles";
@@ -19,20 +20,20 @@ export function receiptProfileHolderSubject(
   props: Pick<ReceiptProfileHolderProps, "structureName" | "decision">,
 ): string {
   return props.decision === "verify"
-    ? `Reçus fiscaux de ${q(props.structureName)} : déclaration vérifiée`
-    : `Reçus fiscaux de ${q(props.structureName)} : déclaration retirée`;
+    ? `Reçus fiscaux de ${q(props.structureName)}${NBSP}: déclaration vérifiée`
+    : `Reçus fiscaux de ${q(props.structureName)}${NBSP}: déclaration retirée`;
 }
 
 export default function ReceiptProfileHolder(props: ReceiptProfileHolderProps) {
   const sentence =
     props.decision === "verify"
       ? "L’équipe du Département a vérifié la déclaration de votre structure. Les donateurs qui le demandent recevront un reçu fiscal émis en son nom quand une campagne aura réussi."
-      : "L’équipe du Département a retiré la déclaration de votre structure : plus aucun reçu fiscal ne sera émis en son nom à partir de maintenant. Les reçus déjà émis restent valables.";
+      : "L’équipe du Département a retiré la déclaration de votre structure\u00a0: plus aucun reçu fiscal ne sera émis en son nom à partir de maintenant. Les reçus déjà émis restent valables.";
   return (
     <EmailLayout title={receiptProfileHolderSubject(props)} preview={sentence} heading="Reçus fiscaux">
       <Text style={s.text}>Bonjour,</Text>
       <Text style={s.text}>{sentence}</Text>
-      {props.reason ? <Text style={s.notice}>Le motif : {props.reason}</Text> : null}
+      {props.reason ? <Text style={s.notice}>Le motif&nbsp;: {props.reason}</Text> : null}
       <Text style={s.text}>
         <Link href={props.pageUrl} style={s.link}>
           Voir la déclaration dans l’espace porteur

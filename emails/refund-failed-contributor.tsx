@@ -23,7 +23,7 @@ export interface RefundFailedContributorProps {
 export function refundFailedContributorSubject(
   props: Pick<RefundFailedContributorProps, "campaignTitle">,
 ): string {
-  return `Le remboursement de votre contribution à ${q(props.campaignTitle)} n'a pas pu être effectué`;
+  return `Le remboursement de votre contribution à ${q(props.campaignTitle)} n’a pas pu être effectué`;
 }
 
 export default function RefundFailedContributor(props: RefundFailedContributorProps) {
@@ -33,8 +33,8 @@ export default function RefundFailedContributor(props: RefundFailedContributorPr
   return (
     <EmailLayout
       title={refundFailedContributorSubject(props)}
-      preview={`Le remboursement de ${amount} n'a pas pu être effectué. Notre équipe vous contactera sous 5 jours ouvrés.`}
-      heading="Le remboursement n'a pas pu être effectué"
+      preview={`Le remboursement de ${amount} n’a pas pu être effectué. Notre équipe vous contactera sous 5 jours ouvrés.`}
+      heading="Le remboursement n’a pas pu être effectué"
     >
       <Text style={s.text}>Bonjour,</Text>
       <Text style={s.text}>
@@ -42,7 +42,7 @@ export default function RefundFailedContributor(props: RefundFailedContributorPr
         <Link href={campaignUrl} style={s.link}>
           {campaignTitle}
         </Link>{" "}
-        n'a pas pu être effectué sur le moyen de paiement que vous aviez utilisé.
+        n’a pas pu être effectué sur le moyen de paiement que vous aviez utilisé.
       </Text>
 
       <DetailsBox title="Votre contribution">
@@ -50,15 +50,15 @@ export default function RefundFailedContributor(props: RefundFailedContributorPr
         <Detail label="Référence&nbsp;:"> {reference}</Detail>
         <Detail label="État&nbsp;:" last>
           {" "}
-          en attente d'un autre moyen de remboursement
+          en attente d’un autre moyen de remboursement
         </Detail>
       </DetailsBox>
 
       <Heading as="h2" style={s.subheading}>
-        Et maintenant&nbsp;?
+        Et maintenant&#x202f;?
       </Heading>
       <Text style={s.notice}>
-        L'équipe de Propulsons a été alertée. Elle vous contactera sous 5 jours ouvrés pour vous rembourser
+        L’équipe de Propulsons a été alertée. Elle vous contactera sous 5 jours ouvrés pour vous rembourser
         par un autre moyen, par exemple par virement.
       </Text>
       <Text style={s.text}>

@@ -32,7 +32,7 @@ function opening(cause: RefundSentContributorProps["cause"], campaign: ReactNode
     case "failed":
       return (
         <>
-          La campagne {campaign} n'a pas atteint son objectif à sa date de fin&nbsp;: vous avez été remboursé
+          La campagne {campaign} n’a pas atteint son objectif à sa date de fin&nbsp;: vous avez été remboursé
           de {amount}.
         </>
       );
@@ -84,11 +84,11 @@ export default function RefundSentContributor(props: RefundSentContributorProps)
       <Text style={s.notice}>
         Notre prestataire de paiement, Stripe, a accepté le remboursement de {amount} sur le moyen de paiement
         utilisé pour votre contribution. Il apparaîtra sur votre relevé sous 5 à 10 jours ouvrés, selon votre
-        banque. Vous n'avez rien à faire.
+        banque. Vous n’avez rien à faire.
       </Text>
 
       <Text style={s.text}>
-        Merci pour votre soutien. D'autres projets de l'économie sociale et solidaire du Pas-de-Calais
+        Merci pour votre soutien. D’autres projets de l’économie sociale et solidaire du Pas-de-Calais
         attendent peut-être votre coup de pouce.
       </Text>
     </EmailLayout>

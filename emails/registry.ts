@@ -92,12 +92,12 @@ export const EMAILS = {
   campaign_news: {
     component: CampaignNews,
     subject: campaignNewsSubject,
-    staffLabel: "Actualité d'une campagne",
+    staffLabel: "Actualité d’une campagne",
   } satisfies Entry<CampaignNewsProps>,
   campaign_status_holder: {
     component: CampaignStatusHolder,
     subject: campaignStatusHolderSubject,
-    staffLabel: "Changement d'état (au porteur)",
+    staffLabel: "Changement d’état (au porteur)",
   } satisfies Entry<CampaignStatusHolderProps>,
   contribution_receipt: {
     component: ContributionReceipt,
@@ -167,7 +167,7 @@ export const EMAILS = {
   receipt_profile_holder: {
     component: ReceiptProfileHolder,
     subject: receiptProfileHolderSubject,
-    staffLabel: "Reçus fiscaux : déclaration vérifiée ou retirée (au porteur)",
+    staffLabel: "Reçus fiscaux\u00a0: déclaration vérifiée ou retirée (au porteur)",
   } satisfies Entry<ReceiptProfileHolderProps>,
   contact_message: {
     component: ContactMessage,

@@ -3,6 +3,7 @@
  * payment was refunded or lost in a bank dispute: the receipt keeps its number and now reads
  * « ANNULÉ »; it may no longer be used for a tax reduction.
  */
+import { NBSP } from "~/domain/typography";
 import { Text } from "@react-email/components";
 import { formatEuros } from "../app/domain/format";
 import { Detail, DetailsBox, EmailLayout, q, TextLink } from "./layout";
@@ -32,7 +33,7 @@ export default function TaxReceiptCancelled(props: TaxReceiptCancelledProps) {
   return (
     <EmailLayout
       title={taxReceiptCancelledSubject(props)}
-      preview={`Le reçu fiscal n° ${props.orderNumber} est annulé\u00a0: ${why}.`}
+      preview={`Le reçu fiscal n° ${props.orderNumber} est annulé${NBSP}: ${why}.`}
       heading="Reçu fiscal annulé"
       footer={<Text style={s.footer}>Numéro du reçu&nbsp;: {props.orderNumber}.</Text>}
     >

@@ -4,6 +4,7 @@
  * erases or anonymises what is past its period, in batches, and says how many rows it touched;
  * running it again touches nothing more (idempotent).
  */
+import { NBSP, NNBSP } from "~/domain/typography";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { countOf } from "~/domain/format";
@@ -258,15 +259,15 @@ export async function runRetentionPurge(
 /** One French line for the logs: what the purge did. */
 export function purgeSummary(r: PurgeReport): string {
   return (
-    `Purge de conservation : ${countOf(r.signInRequests, "demande de connexion", "demandes de connexion")}, ` +
+    `Purge de conservation${NBSP}: ${countOf(r.signInRequests, "demande de connexion", "demandes de connexion")}, ` +
     `${countOf(r.signInFailures, "code erroné", "codes erronés")}, ${countOf(r.sessions, "session", "sessions")}, ` +
-    `${countOf(r.emailChangeRequests, "changement d’adresse", "changements d’adresse")} effacés ; ` +
-    `${countOf(r.contributorsAnonymised, "contributeur sans compte anonymisé", "contributeurs sans compte anonymisés")} ; ` +
+    `${countOf(r.emailChangeRequests, "changement d’adresse", "changements d’adresse")} effacés${NNBSP}; ` +
+    `${countOf(r.contributorsAnonymised, "contributeur sans compte anonymisé", "contributeurs sans compte anonymisés")}${NNBSP}; ` +
     `${countOf(r.inactiveAccountsDeleted, "compte inactif supprimé", "comptes inactifs supprimés")} ` +
-    `(${countOf(r.inactiveAccountsKept, "gardé", "gardés")}) ; ` +
+    `(${countOf(r.inactiveAccountsKept, "gardé", "gardés")})${NNBSP}; ` +
     `${countOf(r.receiptRequestsAnonymised, "demande de reçu fiscal anonymisée", "demandes de reçu fiscal anonymisées")}, ` +
-    `${countOf(r.receiptsAnonymised, "reçu fiscal anonymisé", "reçus fiscaux anonymisés")} ; ` +
-    `${countOf(r.newsSubscriptions, "abonnement aux actualités sans contributeur effacé", "abonnements aux actualités sans contributeur effacés")} ; ` +
+    `${countOf(r.receiptsAnonymised, "reçu fiscal anonymisé", "reçus fiscaux anonymisés")}${NNBSP}; ` +
+    `${countOf(r.newsSubscriptions, "abonnement aux actualités sans contributeur effacé", "abonnements aux actualités sans contributeur effacés")}${NNBSP}; ` +
     `${countOf(r.contactMessages, "message de contact effacé", "messages de contact effacés")}.`
   );
 }

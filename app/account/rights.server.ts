@@ -10,6 +10,7 @@
  * export shows of it and what deletion does to it. A test compares it with the database's own
  * columns: a new table with such a column fails it until it is listed here.
  */
+import { NBSP } from "~/domain/typography";
 import crypto from "node:crypto";
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from "kysely";
 import { z } from "zod";
@@ -101,22 +102,22 @@ export const PERSONAL_TABLES: Record<string, PersonalTable> = {
   organizations: {
     columns: ["owner_user_id"],
     onDeletion: "kept",
-    note: "Les structures que vous avez déclarées (personnes morales) : gardées avec leurs campagnes, sans lien vers vous.",
+    note: "Les structures que vous avez déclarées (personnes morales)\u00a0: gardées avec leurs campagnes, sans lien vers vous.",
   },
   campaign_news: {
     columns: ["author_user_id"],
     onDeletion: "kept",
-    note: "Les actualités publiées : gardées, signées de la structure.",
+    note: "Les actualités publiées\u00a0: gardées, signées de la structure.",
   },
   campaign_transitions: {
     columns: ["actor_user_id"],
     onDeletion: "kept",
-    note: "L’historique des campagnes (qui a agi) : gardé, vers un compte anonymisé.",
+    note: "L’historique des campagnes (qui a agi)\u00a0: gardé, vers un compte anonymisé.",
   },
   campaign_audit: {
     columns: ["actor_user_id"],
     onDeletion: "kept",
-    note: "Le journal des actions de l’équipe : gardé, vers un compte anonymisé.",
+    note: "Le journal des actions de l’équipe\u00a0: gardé, vers un compte anonymisé.",
   },
   receipt_profiles: {
     columns: ["mandate_user_id", "verified_by_user_id"],
@@ -589,7 +590,7 @@ export async function deletionBlockers(db: Db, userId: number): Promise<string[]
     const state = STATES[c.status];
     if (state)
       reasons.push(
-        `La campagne «\u00a0${c.title}\u00a0» est ${state}\u00a0: attendez la fin de son règlement.`,
+        `La campagne «${NBSP}${c.title}${NBSP}» est ${state}${NBSP}: attendez la fin de son règlement.`,
       );
   }
   const unpaid = await db
@@ -624,7 +625,7 @@ export async function deletionBlockers(db: Db, userId: number): Promise<string[]
     .execute();
   for (const c of unpaid)
     reasons.push(
-      `Le virement de la campagne «\u00a0${c.title}\u00a0» n’est pas encore fait\u00a0: attendez-le.`,
+      `Le virement de la campagne «${NBSP}${c.title}${NBSP}» n’est pas encore fait${NBSP}: attendez-le.`,
     );
   return reasons;
 }

@@ -92,7 +92,7 @@ export function CampaignCard({
         {campaign.organizationName} · {campaign.town}
       </p>
       <p className="card__summary">{campaign.summary}</p>
-      <ProgressBar percent={campaign.percent} label={`${campaign.percent} % de l'objectif atteint`} />
+      <ProgressBar percent={campaign.percent} label={`${campaign.percent} % de l’objectif atteint`} />
       <dl className="card__figures">
         <div>
           <dt>Collectés</dt>

@@ -1,6 +1,7 @@
 /**
  * A campaign as citizens see it: used by the public page and by the holder's preview.
  */
+import { NBSP, NNBSP } from "~/domain/typography";
 import type { ReactNode } from "react";
 import { Link } from "@remix-run/react";
 import { BudgetCitoyenBadge, ProgressBar, StatusLabel } from "~/components/campaign-card";
@@ -22,8 +23,6 @@ import { contributorsPath } from "~/domain/paths";
 import { legalFormLabel } from "~/domain/legal-forms";
 import { TableScroll } from "~/components/table-scroll";
 
-const NBSP = "\u00a0";
-
 /**
  * Where the refunds stand, in plain French: « 12 contributions remboursées sur 14 ;
  * 2 remboursements en cours ». Only a refund Stripe accepted is said « remboursée ».
@@ -39,7 +38,7 @@ export function refundSummary(r: RefundState): string {
     );
   if (r.failedCount > 0) {
     parts.push(
-      `${n(r.failedCount)} ${plural(r.failedCount, "remboursement en échec", "remboursements en échec")}${NBSP}: l'équipe contacte ${
+      `${n(r.failedCount)} ${plural(r.failedCount, "remboursement en échec", "remboursements en échec")}${NBSP}: l’équipe contacte ${
         r.failedCount === 1 ? "la personne concernée" : "les personnes concernées"
       }`,
     );
@@ -64,11 +63,9 @@ export function refundsDone(r: RefundState): boolean {
 
 function RefundParagraph({ refunds }: { refunds: RefundState }) {
   return refunds.receivedCount === 0 ? (
-    <p>Aucune contribution n'avait été payée{NBSP}: il n'y a rien à rembourser.</p>
+    <p>Aucune contribution n’avait été payée&nbsp;: il n’y a rien à rembourser.</p>
   ) : (
-    <p className="outcome__refunds">
-      Remboursements{NBSP}: {refundSummary(refunds)}.
-    </p>
+    <p className="outcome__refunds">Remboursements&nbsp;: {refundSummary(refunds)}.</p>
   );
 }
 
@@ -145,10 +142,10 @@ export function CampaignView({
             <div className="outcome outcome--funded" role="status">
               <h2>Campagne réussie</h2>
               <p>
-                Objectif atteint : {formatEuros(c.collectedCents)} collectés auprès de{" "}
+                Objectif atteint&nbsp;: {formatEuros(c.collectedCents)} collectés auprès de{" "}
                 {formatInteger(c.contributorsCount)}{" "}
                 {plural(c.contributorsCount, "contributeur", "contributeurs")}, soit{" "}
-                {formatPercent(c.percent)} de l'objectif. Merci à toutes et à tous !
+                {formatPercent(c.percent)} de l’objectif. Merci à toutes et à tous&#x202f;!
               </p>
             </div>
           ) : null}
@@ -160,7 +157,7 @@ export function CampaignView({
                   : "Campagne non financée"}
               </h2>
               <p>
-                L'objectif de {formatEuros(c.goalCents)} n'a pas été atteint.{" "}
+                L’objectif de {formatEuros(c.goalCents)} n’a pas été atteint.{" "}
                 {done
                   ? "Comme pour toute campagne «\u00a0tout ou rien\u00a0», chaque contribution a été intégralement remboursée."
                   : c.refunds.receivedCount > 0
@@ -175,12 +172,12 @@ export function CampaignView({
               <h2>Campagne annulée</h2>
               <p>
                 {c.cancellation
-                  ? `L'équipe du Département a annulé cette campagne le ${formatDate(c.cancellation.at)}. La collecte est arrêtée.`
-                  : "L'équipe du Département a annulé cette campagne. La collecte est arrêtée."}
+                  ? `L’équipe du Département a annulé cette campagne le ${formatDate(c.cancellation.at)}. La collecte est arrêtée.`
+                  : "L’équipe du Département a annulé cette campagne. La collecte est arrêtée."}
               </p>
               {c.cancellation?.reason ? (
                 <p className="outcome__reason">
-                  <strong>Motif{NBSP}:</strong> {c.cancellation.reason}
+                  <strong>Motif&nbsp;:</strong> {c.cancellation.reason}
                 </p>
               ) : null}
               <RefundParagraph refunds={c.refunds} />
@@ -189,7 +186,7 @@ export function CampaignView({
           {c.status === "settling" ? (
             <div className="outcome" role="status">
               <h2>Collecte terminée</h2>
-              <p>La campagne est close ; son résultat est en cours de calcul.</p>
+              <p>La campagne est close&#x202f;; son résultat est en cours de calcul.</p>
             </div>
           ) : null}
         </div>
@@ -198,7 +195,7 @@ export function CampaignView({
             <p className="panel__collected">
               <span className="panel__big">{formatEuros(c.collectedCents)}</span> collectés
             </p>
-            <ProgressBar percent={c.percent} label={`${c.percent} % de l'objectif atteint`} />
+            <ProgressBar percent={c.percent} label={`${c.percent} % de l’objectif atteint`} />
             <dl className="panel__figures">
               <div>
                 <dt>Objectif</dt>
@@ -246,41 +243,41 @@ export function CampaignView({
             ) : !over ? (
               <p className="panel__deadline">
                 Fin de la collecte le {formatDateTime(c.endsAt)} (heure de Paris).
-                {left.kind === "last_hours" ? " Dernières heures pour participer !" : ""}
+                {left.kind === "last_hours" ? " Dernières heures pour participer\u202f!" : ""}
               </p>
             ) : null}
             <p className="panel__commission">
               {c.status === "funded" && commission.recorded ? (
                 <>
-                  Commission de la plateforme : <strong>{formatBps(commission.bps)}</strong>, soit{" "}
+                  Commission de la plateforme&nbsp;: <strong>{formatBps(commission.bps)}</strong>, soit{" "}
                   {formatEuros(commission.cents ?? 0)}
                   {commission.toPayCents === 0
-                    ? ` ; versés au porteur de projet : ${formatEuros(commission.paidOutCents)}.`
+                    ? `${NNBSP}; versés au porteur de projet${NBSP}: ${formatEuros(commission.paidOutCents)}.`
                     : commission.paidOutCents === 0
-                      ? ` ; à verser au porteur de projet : ${formatEuros(commission.toPayCents)} (virement en préparation).`
-                      : ` ; versés au porteur de projet : ${formatEuros(commission.paidOutCents)}, et ${formatEuros(commission.toPayCents)} à verser.`}
+                      ? `${NNBSP}; à verser au porteur de projet${NBSP}: ${formatEuros(commission.toPayCents)} (virement en préparation).`
+                      : `${NNBSP}; versés au porteur de projet${NBSP}: ${formatEuros(commission.paidOutCents)}, et ${formatEuros(commission.toPayCents)} à verser.`}
                 </>
               ) : c.status === "funded" ? (
                 <>
-                  Commission de la plateforme : <strong>{formatBps(commission.bps)}</strong>, prélevée au
+                  Commission de la plateforme&nbsp;: <strong>{formatBps(commission.bps)}</strong>, prélevée au
                   versement au porteur de projet.
                 </>
               ) : c.status === "failed" ? (
-                <>Aucune commission n'est prélevée : la campagne n'a pas atteint son objectif.</>
+                <>Aucune commission n’est prélevée&nbsp;: la campagne n’a pas atteint son objectif.</>
               ) : c.status === "cancelled" ? (
-                <>Aucune commission n'est prélevée : la campagne a été annulée.</>
+                <>Aucune commission n’est prélevée&nbsp;: la campagne a été annulée.</>
               ) : (
                 <>
-                  Commission de la plateforme : <strong>{formatBps(commission.bps)}</strong>
+                  Commission de la plateforme&nbsp;: <strong>{formatBps(commission.bps)}</strong>
                   {c.budgetCitoyenYear !== null
-                    ? ` — projet labellisé Budget Citoyen ${c.budgetCitoyenYear}, aucune commission n'est prélevée.`
+                    ? ` — projet labellisé Budget Citoyen ${c.budgetCitoyenYear}, aucune commission n’est prélevée.`
                     : " du montant collecté, prélevée uniquement si la campagne réussit."}
                 </>
               )}
             </p>
             {!decided ? (
               <p className="panel__promise">
-                Tout ou rien : si l'objectif n'est pas atteint à la date de fin, chaque contributeur est
+                Tout ou rien&nbsp;: si l’objectif n’est pas atteint à la date de fin, chaque contributeur est
                 intégralement remboursé.
               </p>
             ) : null}
@@ -311,7 +308,7 @@ export function CampaignView({
                     ) : (
                       <p className="reward__stock">
                         {r.remaining === 1
-                          ? "Plus qu'un exemplaire"
+                          ? "Plus qu’un exemplaire"
                           : `${formatInteger(r.remaining)} restants`}{" "}
                         sur {formatInteger(r.stock ?? 0)}
                       </p>
@@ -345,7 +342,7 @@ export function CampaignView({
           ) : null}
 
           <section aria-labelledby="funds-title">
-            <h2 id="funds-title">À quoi servira l'argent</h2>
+            <h2 id="funds-title">À quoi servira l’argent</h2>
             <TableScroll label="Utilisation des fonds">
               <table className="table">
                 <caption className="visually-hidden">Utilisation des fonds, poste par poste</caption>
@@ -392,7 +389,7 @@ export function CampaignView({
             {c.contributions.length === 0 ? (
               <p>
                 {c.status === "live"
-                  ? "Soyez la première personne à soutenir ce projet !"
+                  ? "Soyez la première personne à soutenir ce projet\u202f!"
                   : "Aucune contribution."}
               </p>
             ) : (
@@ -402,7 +399,7 @@ export function CampaignView({
               <p>
                 <Link to={contributorsPath(c.slug)}>
                   Voir les {formatInteger(c.contributionsTotal)} contributions
-                  <span className="visually-hidden"> à « {c.title} »</span>
+                  <span className="visually-hidden"> à «&nbsp;{c.title}&nbsp;»</span>
                 </Link>
               </p>
             ) : null}

@@ -310,7 +310,7 @@ export function ContributionForm({
           required
           defaultValue={v?.email ?? defaultEmail ?? ""}
           error={errors.email}
-          hint="Pour vous envoyer votre reçu. Elle n'est jamais affichée."
+          hint="Pour vous envoyer votre reçu. Elle n’est jamais affichée."
         />
         <Field
           id="c-nom"
@@ -327,7 +327,7 @@ export function ContributionForm({
           name="anonyme"
           label="Apparaître anonymement"
           defaultChecked={v?.anonyme ?? false}
-          hint="Votre nom est remplacé par « Anonyme » sur la page publique. Si vous choisissez une contrepartie, le porteur de projet voit votre nom et votre adresse pour pouvoir vous la remettre."
+          hint="Votre nom est remplacé par «&nbsp;Anonyme&nbsp;» sur la page publique. Si vous choisissez une contrepartie, le porteur de projet voit votre nom et votre adresse pour pouvoir vous la remettre."
         />
         <Checkbox
           id="c-masquer"
@@ -350,7 +350,7 @@ export function ContributionForm({
           {busy ? "Redirection vers le paiement…" : "Continuer vers le paiement sécurisé"}
         </button>
         <p className="hint">
-          Paiement par carte bancaire avec Stripe (3-D Secure). Si l'objectif n'est pas atteint, vous êtes
+          Paiement par carte bancaire avec Stripe (3-D Secure). Si l’objectif n’est pas atteint, vous êtes
           intégralement remboursé.
         </p>
       </Form>

@@ -110,7 +110,7 @@ export function YearChart({ years }: { years: Figures[] }) {
   const rows = years.flatMap((f) =>
     f.period.kind === "year" ? [{ year: f.period.year, cents: f.collectedCents, funded: f.funded }] : [],
   );
-  if (rows.length === 0) return <p>Pas encore d'activité.</p>;
+  if (rows.length === 0) return <p>Pas encore d’activité.</p>;
   const max = Math.max(1, ...rows.map((r) => r.cents));
   const barWidth = 48;
   const gap = 24;
@@ -147,7 +147,7 @@ export function YearChart({ years }: { years: Figures[] }) {
       </svg>
       <figcaption id="year-chart-caption">
         Montants collectés auprès des citoyens chaque année, de {rows[0]!.year} à {rows.at(-1)!.year} (en
-        milliers d'euros). Les chiffres exacts sont dans le tableau ci-dessous.
+        milliers d’euros). Les chiffres exacts sont dans le tableau ci-dessous.
       </figcaption>
     </figure>
   );
@@ -173,7 +173,7 @@ export function YearsTable({ years, sinceLaunch }: { years: Figures[]; sinceLaun
     <TableScroll label="Activité par année">
       <table className="table">
         <caption>
-          Activité par année (une contribution compte l'année de son paiement, heure de Paris)
+          Activité par année (une contribution compte l’année de son paiement, heure de Paris)
         </caption>
         <thead>
           <tr>

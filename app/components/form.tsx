@@ -8,6 +8,7 @@
  * aria-invalid when it has an error. The error summary links to the fields by their id.
  * Plain elements, no state: the forms work without JavaScript.
  */
+import { frenchText, NBSP } from "~/domain/typography";
 import {
   useEffect,
   useRef,
@@ -60,7 +61,7 @@ export function FieldError({
 }) {
   return message ? (
     <p className="field-error" id={errorId(id)} role={alert ? "alert" : undefined}>
-      {message}
+      {frenchText(message)}
     </p>
   ) : null;
 }
@@ -176,7 +177,7 @@ export function summaryText({ label, message }: Pick<SummaryEntry, "label" | "me
       .normalize("NFD")
       .replace(/[\u0300-\u036f]/g, "")
       .toLocaleLowerCase("fr");
-  return fold(message).startsWith(fold(label)) ? message : `${label} : ${message}`;
+  return fold(message).startsWith(fold(label)) ? message : `${label}${NBSP}: ${message}`;
 }
 
 /**
@@ -208,7 +209,7 @@ export function ErrorSummary({
   return (
     <div className="error-summary" role="alert" tabIndex={-1} ref={ref}>
       {message ? (
-        <p>{message}</p>
+        <p>{frenchText(message)}</p>
       ) : (
         <Heading>
           Le formulaire contient{" "}
@@ -219,7 +220,7 @@ export function ErrorSummary({
         <ul>
           {entries.map((e) => (
             <li key={e.target + e.message}>
-              <a href={`#${e.target}`}>{summaryText(e)}</a>
+              <a href={`#${e.target}`}>{frenchText(summaryText(e))}</a>
             </li>
           ))}
         </ul>

@@ -8,7 +8,7 @@ import { useBlocker } from "@remix-run/react";
 import { useEffect, useState } from "react";
 
 export const UNSAVED_CHANGES_QUESTION =
-  "Vos modifications ne sont pas enregistrées. Quitter la page sans les enregistrer ?";
+  "Vos modifications ne sont pas enregistrées. Quitter la page sans les enregistrer\u202f?";
 
 export function useUnsavedChangesPrompt(formId: string, saved: unknown): void {
   const [dirty, setDirty] = useState(false);

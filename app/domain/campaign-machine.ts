@@ -3,6 +3,7 @@
  * (state, event) → next state, with the actor allowed and a guard.
  * No I/O here: app/models/campaign-transitions.server.ts stores transitions.
  */
+import { NBSP } from "~/domain/typography";
 
 export const CAMPAIGN_STATES = [
   "draft",
@@ -95,11 +96,13 @@ const reasonRequired = (what: string) => (ctx: TransitionContext) =>
   ctx.reason && ctx.reason.trim().length > 0 ? null : `${what} est obligatoire.`;
 
 const contentRequired = (ctx: TransitionContext) =>
-  ctx.hasRequiredContent ? null : "La campagne n'est pas complète : des informations obligatoires manquent.";
+  ctx.hasRequiredContent
+    ? null
+    : "La campagne n’est pas complète\u00a0: des informations obligatoires manquent.";
 
 const settledNothingInFlight = (ctx: TransitionContext): string | null => {
   if ((ctx.inFlightCount ?? 0) > 0 && !ctx.graceOver) {
-    return "Des paiements sont encore en cours : la campagne attend leur issue (délai de grâce).";
+    return "Des paiements sont encore en cours\u00a0: la campagne attend leur issue (délai de grâce).";
   }
   return null;
 };
@@ -134,9 +137,9 @@ const TABLE: Partial<Record<CampaignState, Partial<Record<CampaignEvent, Rule>>>
       guard: (ctx) =>
         ctx.startsAt && ctx.now.getTime() >= ctx.startsAt.getTime()
           ? null
-          : "La date de mise en ligne n'est pas encore atteinte.",
+          : "La date de mise en ligne n’est pas encore atteinte.",
     },
-    cancel: { to: "cancelled", actor: "staff", guard: reasonRequired("Le motif de l'annulation") },
+    cancel: { to: "cancelled", actor: "staff", guard: reasonRequired("Le motif de l’annulation") },
   },
   live: {
     deadline: {
@@ -145,9 +148,9 @@ const TABLE: Partial<Record<CampaignState, Partial<Record<CampaignEvent, Rule>>>
       guard: (ctx) =>
         ctx.endsAt && ctx.now.getTime() >= ctx.endsAt.getTime()
           ? null
-          : "La date de fin n'est pas encore passée.",
+          : "La date de fin n’est pas encore passée.",
     },
-    cancel: { to: "cancelled", actor: "staff", guard: reasonRequired("Le motif de l'annulation") },
+    cancel: { to: "cancelled", actor: "staff", guard: reasonRequired("Le motif de l’annulation") },
   },
   settling: {
     settle_funded: {
@@ -155,7 +158,7 @@ const TABLE: Partial<Record<CampaignState, Partial<Record<CampaignEvent, Rule>>>
       actor: "system",
       guard: (ctx) => {
         if (!moneyKnown(ctx)) return "Le montant collecté est inconnu.";
-        if (towardsGoal(ctx) < ctx.goalCents) return "L'objectif n'est pas atteint.";
+        if (towardsGoal(ctx) < ctx.goalCents) return "L’objectif n'est pas atteint.";
         return settledNothingInFlight(ctx);
       },
     },
@@ -164,7 +167,7 @@ const TABLE: Partial<Record<CampaignState, Partial<Record<CampaignEvent, Rule>>>
       actor: "system",
       guard: (ctx) => {
         if (!moneyKnown(ctx)) return "Le montant collecté est inconnu.";
-        if (towardsGoal(ctx) >= ctx.goalCents) return "L'objectif est atteint.";
+        if (towardsGoal(ctx) >= ctx.goalCents) return "L’objectif est atteint.";
         return settledNothingInFlight(ctx);
       },
     },
@@ -211,7 +214,7 @@ export function transition(
       state,
       event,
       "not_allowed",
-      `Action impossible : « ${EVENT_LABELS[event]} » n'est pas permis pour une campagne à l'état « ${STATE_LABELS[state]} » (${state} → ${event}).`,
+      `Action impossible${NBSP}: «${NBSP}${EVENT_LABELS[event]}${NBSP}» n’est pas permis pour une campagne à l’état «${NBSP}${STATE_LABELS[state]}${NBSP}» (${state} → ${event}).`,
     );
   }
   if (rule.actor !== ctx.actor) {
@@ -219,7 +222,7 @@ export function transition(
       state,
       event,
       "wrong_actor",
-      `Action réservée : « ${EVENT_LABELS[event]} » ne peut pas être fait par ce rôle (${ctx.actor}) à l'état « ${STATE_LABELS[state]} ».`,
+      `Action réservée${NBSP}: «${NBSP}${EVENT_LABELS[event]}${NBSP}» ne peut pas être fait par ce rôle (${ctx.actor}) à l’état «${NBSP}${STATE_LABELS[state]}${NBSP}».`,
     );
   }
   const refusal = rule.guard?.(ctx) ?? null;

@@ -7,9 +7,9 @@ import type { LegalForm } from "#db/schema";
 
 export const LEGAL_FORMS: Record<LegalForm, { label: string; detail?: string }> = {
   association: { label: "Association" },
-  scic: { label: "SCIC", detail: "société coopérative d'intérêt collectif" },
+  scic: { label: "SCIC", detail: "société coopérative d’intérêt collectif" },
   scop: { label: "SCOP", detail: "société coopérative et participative" },
-  entreprise_ess: { label: "Entreprise de l'ESS" },
+  entreprise_ess: { label: "Entreprise de l’ESS" },
   collectif: { label: "Collectif citoyen", detail: "sans personnalité morale" },
 };
 

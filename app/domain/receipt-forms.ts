@@ -4,6 +4,7 @@
  * sentence that tells a donor what their gift costs after the tax reduction. Shared by the
  * browser (live preview) and the server (validation); no I/O.
  */
+import { NBSP, NNBSP } from "~/domain/typography";
 import { formatEuros } from "./format";
 import { isValidRna, normalizeRegistration } from "./registration";
 import { TAX_STATUSES, taxReduction, type TaxStatus } from "./tax-receipts";
@@ -70,11 +71,11 @@ export function isReceiptCountry(value: string): boolean {
  */
 export function mandateText(structureName: string): string {
   return [
-    `Je donne mandat à Propulsons d’émettre au nom de la structure «\u00a0${structureName}\u00a0» les reçus fiscaux (Cerfa 11580*05) des dons reçus par ses campagnes.`,
-    "Un reçu n’est émis qu’au donateur qui l’a demandé en contribuant, avec son nom et son adresse, et seulement lorsque la campagne a réussi et que son paiement est définitif\u00a0; il est numéroté dans l’ordre, par année, au nom de la structure, et signé de la signature enregistrée ici.",
+    `Je donne mandat à Propulsons d’émettre au nom de la structure «${NBSP}${structureName}${NBSP}» les reçus fiscaux (Cerfa 11580*05) des dons reçus par ses campagnes.`,
+    "Un reçu n’est émis qu’au donateur qui l’a demandé en contribuant, avec son nom et son adresse, et seulement lorsque la campagne a réussi et que son paiement est définitif\u202f; il est numéroté dans l’ordre, par année, au nom de la structure, et signé de la signature enregistrée ici.",
     "Les reçus reprennent les informations déclarées sur cette page (statut, article du code général des impôts, objet, adresse, SIREN ou RNA, signataire) et celles du don (montant, date, mode de paiement, valeur de la contrepartie déduite). Un reçu dont le paiement est remboursé ou contesté est annulé, jamais supprimé.",
-    "La structure reste seule responsable de son éligibilité au régime des dons (articles 200 et 238 bis du code général des impôts) et de l’exactitude des informations déclarées\u00a0; elle conserve ses obligations déclaratives, notamment celle de l’article 222 bis.",
-    "Je peux révoquer ce mandat à tout moment en écrivant à l’équipe de Propulsons\u00a0: aucun reçu ne sera plus émis à partir de la révocation\u00a0; les reçus déjà émis restent valables.",
+    "La structure reste seule responsable de son éligibilité au régime des dons (articles 200 et 238 bis du code général des impôts) et de l’exactitude des informations déclarées\u202f; elle conserve ses obligations déclaratives, notamment celle de l’article 222 bis.",
+    "Je peux révoquer ce mandat à tout moment en écrivant à l’équipe de Propulsons\u00a0: aucun reçu ne sera plus émis à partir de la révocation\u202f; les reçus déjà émis restent valables.",
     "Je certifie avoir le pouvoir d’engager la structure.",
   ].join("\n\n");
 }
@@ -97,8 +98,8 @@ export function reductionSentence(
   const headline = `Votre don de ${formatEuros(amountCents)} vous coûte ${formatEuros(r.netCostCents)} après réduction d’impôt.`;
   const detail =
     rewardValueCents > 0
-      ? `Montant déductible\u00a0: ${formatEuros(r.deductibleCents)} (votre don moins la valeur de la contrepartie, ${formatEuros(Math.min(rewardValueCents, amountCents))})\u00a0; réduction d’impôt de ${rate}\u00a0: ${formatEuros(r.reductionCents)}.`
-      : `Montant déductible\u00a0: ${formatEuros(r.deductibleCents)}\u00a0; réduction d’impôt de ${rate}\u00a0: ${formatEuros(r.reductionCents)}.`;
+      ? `Montant déductible${NBSP}: ${formatEuros(r.deductibleCents)} (votre don moins la valeur de la contrepartie, ${formatEuros(Math.min(rewardValueCents, amountCents))})${NNBSP}; réduction d’impôt de ${rate}${NBSP}: ${formatEuros(r.reductionCents)}.`
+      : `Montant déductible${NBSP}: ${formatEuros(r.deductibleCents)}${NNBSP}; réduction d’impôt de ${rate}${NBSP}: ${formatEuros(r.reductionCents)}.`;
   return { headline, detail };
 }
 

@@ -21,12 +21,12 @@ export interface TaxStatusRule {
 
 export const TAX_STATUSES: Record<TaxStatus, TaxStatusRule> = {
   utilite_publique: {
-    label: "Association ou fondation reconnue d'utilité publique",
+    label: "Association ou fondation reconnue d’utilité publique",
     cgiArticle: "200-1-a",
     ratePercent: 66,
   },
   interet_general: {
-    label: "Œuvre ou organisme d'intérêt général",
+    label: "Œuvre ou organisme d’intérêt général",
     cgiArticle: "200-1-b",
     ratePercent: 66,
   },

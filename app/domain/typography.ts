@@ -116,3 +116,55 @@ export function frenchHtml(html: string): string {
     return frenchText(text.replace(/(\p{L})&#x27;(?=\p{L})/gu, "$1'"));
   });
 }
+
+/** What may follow « : ; ! ? » in French text: a space, the end, or closing punctuation. */
+const AFTER_SIGN = String.raw`(?=[\s\u00a0\u202f»)\]”"'’.,…]|$)`;
+/** A word (letter or digit) or a closing sign right before the spaces, then the sign. */
+const BEFORE_SIGN = String.raw`[\p{L}\p{N})\]»”’%€]`;
+const CHECKS: Array<{ rule: string; pattern: RegExp }> = [
+  {
+    rule: "espace ordinaire avant « : ; ! ? »",
+    pattern: new RegExp(String.raw`${BEFORE_SIGN}[ \t\r\n]+[:;!?]${AFTER_SIGN}`, "gu"),
+  },
+  {
+    rule: "aucune espace avant « : ; ! ? »",
+    pattern: new RegExp(String.raw`\p{L}[:;!?]+${AFTER_SIGN}`, "gu"),
+  },
+  {
+    rule: "espace insécable (U+00A0) avant « ; ! ? » au lieu de l’espace fine (U+202F)",
+    pattern: new RegExp(String.raw`${BEFORE_SIGN}\u00a0[;!?]${AFTER_SIGN}`, "gu"),
+  },
+  {
+    rule: "espace fine (U+202F) avant « : » au lieu de l’espace insécable (U+00A0)",
+    pattern: new RegExp(String.raw`${BEFORE_SIGN}\u202f:${AFTER_SIGN}`, "gu"),
+  },
+  { rule: "« sans espace insécable après", pattern: /«(?!\u00a0)/gu },
+  { rule: "» sans espace insécable avant", pattern: /(?<!\u00a0)»/gu },
+  { rule: "apostrophe droite entre deux lettres", pattern: /\p{L}'\p{L}/gu },
+];
+
+/** Proper nouns spelt their own way: the name of the Département's platform is « Propulsons! ». */
+const SPELT_AS_IS = /Propulsons!/gu;
+
+/**
+ * Where `text` (visible text, entities decoded) breaks the rules above, each with the snippet
+ * around it (spaces shown as ⍽ ordinary, ⎵ no-break, ˽ narrow no-break; ⏎ between two blocks).
+ * The check of every page (tests/http/typography.test.ts). Not flagged: times (« 14:30 »),
+ * addresses (« https:// », « ?page=2 »), « Propulsons! ».
+ */
+export function typographyProblems(text: string): string[] {
+  const checked = text.replace(SPELT_AS_IS, (name) => name.replace("!", "\u202f!"));
+  const found: string[] = [];
+  for (const { rule, pattern } of CHECKS)
+    for (const m of checked.matchAll(pattern)) {
+      const at = m.index;
+      const snippet = checked
+        .slice(Math.max(0, at - 30), at + m[0].length + 15)
+        .replace(/\s*[\n\u2028]\s*/g, " ⏎ ")
+        .replace(/ /g, "⍽")
+        .replace(/\u00a0/g, "⎵")
+        .replace(/\u202f/g, "˽");
+      found.push(`${rule} — …${snippet}…`);
+    }
+  return found;
+}

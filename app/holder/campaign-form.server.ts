@@ -3,6 +3,7 @@
  * messages. A draft may be saved incomplete — empty fields are allowed, wrong
  * ones are not — and submitting requires everything (`missingContent`).
  */
+import { NBSP } from "~/domain/typography";
 import { z } from "zod";
 import { config } from "~/config.server";
 import { field } from "~/forms.server";
@@ -94,15 +95,15 @@ const optionalText = (min: number, max: number, what: string) =>
   z
     .string()
     .trim()
-    .max(max, `${what} : ${max} caractères au plus.`)
-    .refine((v) => v === "" || v.length >= min, `${what} : ${min} caractères au moins.`);
+    .max(max, `${what}${NBSP}: ${max} caractères au plus.`)
+    .refine((v) => v === "" || v.length >= min, `${what}${NBSP}: ${min} caractères au moins.`);
 
 /** Whole euros within bounds, or a French message. */
 const wholeEuros = (value: string, min: number, max: number, what: string): number | string => {
   const cents = parseEurosToCents(value);
-  if (cents === null || cents % 100 !== 0) return `${what} : un nombre entier d'euros est attendu.`;
+  if (cents === null || cents % 100 !== 0) return `${what}${NBSP}: un nombre entier d’euros est attendu.`;
   const n = cents / 100;
-  if (n < min || n > max) return `${what} : entre ${min} € et ${max.toLocaleString("fr-FR")} €.`;
+  if (n < min || n > max) return `${what}${NBSP}: entre ${min} € et ${max.toLocaleString("fr-FR")} €.`;
   return n;
 };
 
@@ -124,8 +125,8 @@ export function validateCampaign(
       titre: z
         .string()
         .trim()
-        .min(5, "Titre : 5 caractères au moins.")
-        .max(120, "Titre : 120 caractères au plus."),
+        .min(5, "Titre\u00a0: 5 caractères au moins.")
+        .max(120, "Titre\u00a0: 120 caractères au plus."),
       resume: optionalText(20, 300, "Résumé"),
       histoire: optionalText(50, 20_000, "Présentation du projet"),
       resultats: optionalText(10, 3000, "Résultats attendus"),
@@ -147,7 +148,7 @@ export function validateCampaign(
   ) {
     errors.fin = "Date de fin invalide.";
   } else if (values.fin < earliest || values.fin > latest) {
-    errors.fin = `La collecte dure de ${MIN_DAYS} à ${MAX_DAYS} jours : choisissez une date de fin entre le ${earliest.split("-").reverse().join("/")} et le ${latest.split("-").reverse().join("/")}.`;
+    errors.fin = `La collecte dure de ${MIN_DAYS} à ${MAX_DAYS} jours${NBSP}: choisissez une date de fin entre le ${earliest.split("-").reverse().join("/")} et le ${latest.split("-").reverse().join("/")}.`;
   }
   if (values.territoire && !known.territories.has(values.territoire))
     errors.territoire = "Territoire inconnu.";
@@ -158,7 +159,7 @@ export function validateCampaign(
     const label = row.libelle.trim();
     if (label === "" && row.montant.trim() === "") return;
     if (label.length < 3 || label.length > 120)
-      errors[`poste_${i}_libelle`] = `Poste ${i + 1} : un libellé de 3 à 120 caractères.`;
+      errors[`poste_${i}_libelle`] = `Poste ${i + 1}${NBSP}: un libellé de 3 à 120 caractères.`;
     const amount = wholeEuros(row.montant, 1, 1_000_000, `Poste ${i + 1}`);
     if (typeof amount === "string") errors[`poste_${i}_montant`] = amount;
     else fundLines.push({ label, amountCents: amount * 100 });
@@ -170,7 +171,7 @@ export function validateCampaign(
   ) {
     const total = fundLines.reduce((s, l) => s + l.amountCents, 0);
     if (total !== goal * 100)
-      errors.postes = `Le total des postes (${formatEuros(total)}) doit être égal à l'objectif (${formatEuros(goal * 100)}).`;
+      errors.postes = `Le total des postes (${formatEuros(total)}) doit être égal à l’objectif (${formatEuros(goal * 100)}).`;
   }
 
   const rewards: CampaignData["rewards"] = [];
@@ -180,9 +181,9 @@ export function validateCampaign(
     const title = row.titre.trim();
     const description = row.description.trim();
     if (title.length < 3 || title.length > 80)
-      errors[`cp_${i}_titre`] = `Contrepartie ${i + 1} : un titre de 3 à 80 caractères.`;
+      errors[`cp_${i}_titre`] = `Contrepartie ${i + 1}${NBSP}: un titre de 3 à 80 caractères.`;
     if (description.length < 5 || description.length > 500)
-      errors[`cp_${i}_description`] = `Contrepartie ${i + 1} : une description de 5 à 500 caractères.`;
+      errors[`cp_${i}_description`] = `Contrepartie ${i + 1}${NBSP}: une description de 5 à 500 caractères.`;
     const minimum = wholeEuros(row.minimum, 1, 10_000, `Contrepartie ${i + 1}, montant minimum`);
     if (typeof minimum === "string") errors[`cp_${i}_minimum`] = minimum;
     let stock: number | null = null;
@@ -190,13 +191,13 @@ export function validateCampaign(
       const s = wholeEuros(row.stock, 1, 100_000, `Contrepartie ${i + 1}, stock`);
       if (typeof s === "string")
         errors[`cp_${i}_stock`] =
-          `Contrepartie ${i + 1} : stock invalide (laissez vide pour un stock illimité).`;
+          `Contrepartie ${i + 1}${NBSP}: stock invalide (laissez vide pour un stock illimité).`;
       else stock = s;
     }
     const valueCents = rewardValueCents(row.valeur ?? "");
     if (valueCents === null)
       errors[`cp_${i}_valeur`] =
-        `Contrepartie ${i + 1}\u00a0: valeur invalide, un nombre d’euros entre 0 et 10\u00a0000 (exemple\u00a0: 12,50).`;
+        `Contrepartie ${i + 1}${NBSP}: valeur invalide, un nombre d’euros entre 0 et 10\u00a0000 (exemple${NBSP}: 12,50).`;
     if (typeof minimum === "number")
       rewards.push({ title, description, minimumCents: minimum * 100, stock, valueCents: valueCents ?? 0 });
   });
@@ -237,8 +238,8 @@ export function missingContent(c: {
   const missing: string[] = [];
   if (c.summary.trim() === "") missing.push("le résumé");
   if (c.storyMd.trim() === "") missing.push("la présentation du projet");
-  if (c.fundLinesCount === 0) missing.push("l'utilisation des fonds, poste par poste");
-  else if (c.fundLinesTotalCents !== c.goalCents) missing.push("des postes dont le total égale l'objectif");
+  if (c.fundLinesCount === 0) missing.push("l’utilisation des fonds, poste par poste");
+  else if (c.fundLinesTotalCents !== c.goalCents) missing.push("des postes dont le total égale l’objectif");
   if (c.expectedResultsMd.trim() === "") missing.push("les résultats attendus");
   if (c.timetableMd.trim() === "") missing.push("le calendrier");
   // Every public campaign has a picture, and its text alternative (cards, page, sharing).

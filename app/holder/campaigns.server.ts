@@ -11,6 +11,7 @@ import { addDays, endOfDayInParis, parisCalendarDate } from "~/domain/time";
 import { applyCampaignEvent } from "~/models/campaign-transitions.server";
 import { missingContent, type CampaignData } from "./campaign-form.server";
 import { storeCampaignImage } from "./images.server";
+import { NBSP } from "~/domain/typography";
 
 export function slugify(title: string): string {
   return (
@@ -258,7 +259,8 @@ async function saveInTransaction(
     if (!EDITABLE_STATES.includes(c.status)) {
       return {
         ok: false as const,
-        message: "La campagne est en cours de validation : elle ne peut pas être modifiée pour le moment.",
+        message:
+          "La campagne est en cours de validation\u00a0: elle ne peut pas être modifiée pour le moment.",
       };
     }
     const territory = data.territory
@@ -336,7 +338,7 @@ export async function setCampaignImage(
     return {
       ok: false,
       status: 409,
-      message: "L'image ne change plus une fois la campagne soumise.",
+      message: "L’image ne change plus une fois la campagne soumise.",
       errors: {},
     };
   }
@@ -346,7 +348,7 @@ export async function setCampaignImage(
       ok: false,
       status: 400,
       message: null,
-      errors: { image_alt: "Décrivez l'image en 5 à 200 caractères (lu par les lecteurs d'écran)." },
+      errors: { image_alt: "Décrivez l’image en 5 à 200 caractères (lu par les lecteurs d’écran)." },
     };
   }
   const stored = await storeCampaignImage(id, bytes);
@@ -377,7 +379,7 @@ async function submitInTransaction(
   const c = await ownCampaign(trx, userId, id);
   if (!c) return { ok: false, message: "Campagne introuvable." };
   if (c.missing.length > 0)
-    return { ok: false, message: `Avant de soumettre, complétez : ${c.missing.join(", ")}.` };
+    return { ok: false, message: `Avant de soumettre, complétez${NBSP}: ${c.missing.join(", ")}.` };
   const event = c.status === "changes_requested" ? "resubmit" : "submit";
   if (c.status !== "draft" && c.status !== "changes_requested")
     return { ok: false, message: "Cette campagne a déjà été soumise." };

@@ -17,20 +17,20 @@ export type ImageResult = { ok: true; file: string } | { ok: false; message: str
 
 export async function storeCampaignImage(campaignId: number, bytes: Buffer): Promise<ImageResult> {
   if (bytes.length === 0) return { ok: false, message: "Choisissez une image." };
-  if (bytes.length > MAX_IMAGE_BYTES) return { ok: false, message: "Image trop lourde : 5 Mo au plus." };
+  if (bytes.length > MAX_IMAGE_BYTES) return { ok: false, message: "Image trop lourde\u00a0: 5 Mo au plus." };
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes).metadata();
   } catch {
     return {
       ok: false,
-      message: "Ce fichier n'est pas une image lisible (formats acceptés : JPEG, PNG, WebP).",
+      message: "Ce fichier n’est pas une image lisible (formats acceptés\u00a0: JPEG, PNG, WebP).",
     };
   }
   if (!meta.format || !ALLOWED.has(meta.format))
-    return { ok: false, message: "Format refusé : JPEG, PNG ou WebP seulement." };
+    return { ok: false, message: "Format refusé\u00a0: JPEG, PNG ou WebP seulement." };
   if (!meta.width || !meta.height || meta.width < 600 || meta.height < 300) {
-    return { ok: false, message: "Image trop petite : 600 × 300 pixels au moins." };
+    return { ok: false, message: "Image trop petite\u00a0: 600 × 300 pixels au moins." };
   }
   const file = `c${campaignId}-${crypto.randomBytes(8).toString("hex")}.webp`;
   const output = await sharp(bytes)

@@ -3,6 +3,7 @@
  * contributor who has not unsubscribed gets it by e-mail — through Resend's batch
  * API, 100 a call, rendered once (only the unsubscribe link differs).
  */
+import { NBSP } from "~/domain/typography";
 import crypto from "node:crypto";
 import type { Kysely } from "kysely";
 import { z } from "zod";
@@ -18,13 +19,13 @@ const newsSchema = z.object({
   titre: z
     .string()
     .trim()
-    .min(3, "Titre : 3 caractères au moins.")
-    .max(120, "Titre : 120 caractères au plus."),
+    .min(3, "Titre\u00a0: 3 caractères au moins.")
+    .max(120, "Titre\u00a0: 120 caractères au plus."),
   texte: z
     .string()
     .trim()
-    .min(10, "Texte : 10 caractères au moins.")
-    .max(10_000, "Texte : 10 000 caractères au plus."),
+    .min(10, "Texte\u00a0: 10 caractères au moins.")
+    .max(10_000, "Texte\u00a0: 10 000 caractères au plus."),
 });
 
 export function validateNews(values: {
@@ -72,7 +73,7 @@ export async function postNews(
     .executeTakeFirst();
   if (!c) return { ok: false, status: 404, message: "Campagne introuvable." };
   if (!(NEWS_STATES as readonly string[]).includes(c.status)) {
-    return { ok: false, status: 409, message: "Les actualités s'ouvrent quand la campagne est en ligne." };
+    return { ok: false, status: 409, message: "Les actualités s’ouvrent quand la campagne est en ligne." };
   }
   const news = await db
     .insertInto("campaign_news")
@@ -143,7 +144,7 @@ export async function postNews(
       failedBatches++;
       jobLogger("actualités").error(
         { newsId: news.id, batch: i / 100, error: sent.error },
-        `Actualité ${news.id} : l'envoi du lot ${i / 100} a échoué.`,
+        `Actualité ${news.id}${NBSP}: l’envoi du lot ${i / 100} a échoué.`,
       );
     }
   }

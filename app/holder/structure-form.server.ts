@@ -62,13 +62,13 @@ export function validateStructure(
     if (form === "association") {
       if (!isValidRna(numero) && !isValidSiret(numero)) {
         errors.numero =
-          "Numéro RNA invalide : « W » suivi de 9 caractères (exemple : W623001234), ou SIRET de l'association.";
+          "Numéro RNA invalide\u00a0: «\u00a0W\u00a0» suivi de 9 caractères (exemple\u00a0: W623001234), ou SIRET de l’association.";
       }
     } else if (form === "collectif") {
       if (numero !== "" && !isValidSiret(numero) && !isValidRna(numero))
         errors.numero = "Numéro invalide (facultatif pour un collectif).";
     } else if (!isValidSiret(numero)) {
-      errors.numero = "Numéro SIRET invalide : 14 chiffres (le contrôle de validité ne passe pas).";
+      errors.numero = "Numéro SIRET invalide\u00a0: 14 chiffres (le contrôle de validité ne passe pas).";
     }
   }
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };

@@ -5,6 +5,7 @@
  * A hidden field (« honeypot ») that people never see catches form-filling robots.
  * The retention purge deletes the messages after RETENTION_CONTACT_MONTHS (purgeContactMessages).
  */
+import { NBSP } from "~/domain/typography";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { serializeOn } from "#db/connection";
@@ -139,7 +140,7 @@ export async function submitContact(
       status: 429,
       values,
       errors: {},
-      message: `Le message n’a pas été envoyé\u00a0: trop de messages en peu de temps. Réessayez dans ${waitInFrench(outcome.waitMs)}.`,
+      message: `Le message n’a pas été envoyé${NBSP}: trop de messages en peu de temps. Réessayez dans ${waitInFrench(outcome.waitMs)}.`,
     };
   }
   return { ok: true, reference: outcome.reference, email };

@@ -8,7 +8,7 @@ export const LEGAL_LINKS = [
   { to: "/confidentialite", label: "Politique de confidentialité" },
   { to: "/cookies", label: "Cookies" },
   { to: "/contact", label: "Contact" },
-  { to: "/comment-ca-marche", label: "Comment ça marche\u00a0?" },
+  { to: "/comment-ca-marche", label: "Comment ça marche\u202f?" },
   { to: "/criteres-de-selection", label: "Critères de sélection des projets" },
   { to: "/accessibilite", label: "Accessibilité\u00a0: non conforme" },
   { to: "/rapport-annuel", label: "Rapport annuel et données ouvertes" },

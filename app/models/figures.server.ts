@@ -10,6 +10,7 @@
  * the aggregates against a plain recomputation (checkFigureAggregates).
  * Campaign counts are computed from the campaigns themselves (app/domain/figures.ts).
  */
+import { NBSP } from "~/domain/typography";
 import { countOf } from "~/domain/format";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
@@ -235,12 +236,12 @@ export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
       ? `${e.contributions} contributions, ${e.collected_cents} c collectés, ${e.refunded_cents} c remboursés`
       : "rien";
     if (got !== want)
-      problems.push(`campagne ${s.campaign_id}, ${s.year} : agrégat ${got}, recalcul ${want}`);
+      problems.push(`campagne ${s.campaign_id}, ${s.year}${NBSP}: agrégat ${got}, recalcul ${want}`);
   }
   for (const [key, e] of expected.buckets) {
     if (!seen.has(key))
       problems.push(
-        `campagne ${e.campaign_id}, ${e.year} : agrégat absent, recalcul ${e.contributions} contributions`,
+        `campagne ${e.campaign_id}, ${e.year}${NBSP}: agrégat absent, recalcul ${e.contributions} contributions`,
       );
   }
   // Who each campaign keeps money from (the home page's « citoyens impliqués »), read in pages.
@@ -288,10 +289,10 @@ export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
     const want = expected.citizens.get(p)?.size ?? 0;
     const label = p === 0 ? "depuis le lancement" : String(p);
     if ((periods.get(p) ?? 0) !== want)
-      problems.push(`citoyens ${label} : compteur ${periods.get(p) ?? 0}, recalcul ${want}`);
+      problems.push(`citoyens ${label}${NBSP}: compteur ${periods.get(p) ?? 0}, recalcul ${want}`);
     if ((memberCounts.get(p) ?? 0) !== want)
       problems.push(
-        `citoyens ${label} : ${memberCounts.get(p) ?? 0} adresses enregistrées, recalcul ${want}`,
+        `citoyens ${label}${NBSP}: ${memberCounts.get(p) ?? 0} adresses enregistrées, recalcul ${want}`,
       );
     // The same number can hide a wrong set (an address swapped for another): every stored address must be expected.
     let strangers = 0;
@@ -311,7 +312,7 @@ export async function checkFigureAggregates(db: Kysely<DB>): Promise<string[]> {
     }
     if (strangers > 0)
       problems.push(
-        `citoyens ${label} : ${countOf(strangers, "adresse enregistrée", "adresses enregistrées")} sans contribution dans la période`,
+        `citoyens ${label}${NBSP}: ${countOf(strangers, "adresse enregistrée", "adresses enregistrées")} sans contribution dans la période`,
       );
   }
   return problems;

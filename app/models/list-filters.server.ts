@@ -3,6 +3,7 @@
  * validated with zod. Unknown values are a 400 with a French message; the keyword query `q`
  * accepts anything (app/search/query.ts turns it into plain words).
  */
+import { NBSP } from "~/domain/typography";
 import { z } from "zod";
 import { parseSearch, SORT_VALUES, type SearchQuery, type Sort } from "~/search/query";
 import type { SearchFilters } from "~/search/list.server";
@@ -75,15 +76,21 @@ export function parseListQuery(
     const first = parsed.error.issues[0];
     return {
       ok: false,
-      message: `Filtre « ${String(first?.path[0] ?? "")} » : ${first?.message ?? "valeur invalide"}.`,
+      message: `Filtre «${NBSP}${String(first?.path[0] ?? "")}${NBSP}»${NBSP}: ${first?.message ?? "valeur invalide"}.`,
     };
   }
   const q = parsed.data;
   if (q.territoire && !known.territories.has(q.territoire)) {
-    return { ok: false, message: `Filtre « territoire » : le territoire « ${q.territoire} » n'existe pas.` };
+    return {
+      ok: false,
+      message: `Filtre «${NBSP}territoire${NBSP}»${NBSP}: le territoire «${NBSP}${q.territoire}${NBSP}» n’existe pas.`,
+    };
   }
   if (q.theme && !known.themes.has(q.theme)) {
-    return { ok: false, message: `Filtre « thème » : le thème « ${q.theme} » n'existe pas.` };
+    return {
+      ok: false,
+      message: `Filtre «${NBSP}thème${NBSP}»${NBSP}: le thème «${NBSP}${q.theme}${NBSP}» n’existe pas.`,
+    };
   }
   const search = parseSearch(q.q ?? "");
   return {

@@ -26,7 +26,7 @@ export function myContributionState(k: {
     case "refunding":
       return "Remboursement en cours";
     case "refund_failed":
-      return `Remboursement en échec${NBSP}: l'équipe vous contacte`;
+      return `Remboursement en échec${NBSP}: l’équipe vous contacte`;
     case "refunded":
       return "Remboursée";
     default:

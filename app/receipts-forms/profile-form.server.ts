@@ -57,7 +57,7 @@ const schema = z.object({
   signataire: text(3, 80, "Indiquez le nom de la personne qui signe les reçus."),
   qualite: text(2, 80, "Indiquez sa qualité (par exemple présidente, trésorier)."),
   mandat: z.literal(true, {
-    error: "Cochez la case pour donner mandat à Propulsons : sans mandat, aucun reçu ne peut être émis.",
+    error: "Cochez la case pour donner mandat à Propulsons\u00a0: sans mandat, aucun reçu ne peut être émis.",
   }),
 });
 
@@ -91,13 +91,14 @@ export function validateProfile(
   }
   const postal = normalizePostalCode(values.code_postal);
   if (!isFrenchPostalCode(postal))
-    errors.code_postal = "Code postal invalide : 5 chiffres (exemple : 62300).";
+    errors.code_postal = "Code postal invalide\u00a0: 5 chiffres (exemple\u00a0: 62300).";
   const siren = normalizeRegistration(values.siren);
   const rna = normalizeRegistration(values.rna);
   if (siren !== "" && !isValidSiren(siren))
-    errors.siren = "Numéro SIREN invalide : 9 chiffres (le contrôle de validité ne passe pas).";
+    errors.siren = "Numéro SIREN invalide\u00a0: 9 chiffres (le contrôle de validité ne passe pas).";
   if (rna !== "" && !isValidRna(rna))
-    errors.rna = "Numéro RNA invalide : « W » suivi de 9 caractères (exemple : W623001234).";
+    errors.rna =
+      "Numéro RNA invalide\u00a0: «\u00a0W\u00a0» suivi de 9 caractères (exemple\u00a0: W623001234).";
   if (siren === "" && rna === "")
     errors.siren = "Indiquez le SIREN de la structure, ou son numéro RNA si elle n’a pas de SIREN.";
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };

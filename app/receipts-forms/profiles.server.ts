@@ -17,8 +17,8 @@ export const RECEIPT_LEGAL_FORMS = new Set(["association"]);
 
 export const PROFILE_STATUS_LABELS: Record<ReceiptProfileStatus, string> = {
   declared: "Déclarée, en attente de vérification",
-  verified: "Vérifiée : les reçus peuvent être émis",
-  withdrawn: "Retirée : aucun reçu n’est émis",
+  verified: "Vérifiée\u00a0: les reçus peuvent être émis",
+  withdrawn: "Retirée\u00a0: aucun reçu n’est émis",
 };
 
 export async function profileOf(db: Kysely<DB>, organizationId: number) {
@@ -154,7 +154,7 @@ export async function decideProfile(
     if (p.updated_at !== expectedUpdatedAt)
       return {
         ok: false,
-        message: "La structure a modifié sa déclaration entre-temps : relisez-la avant de décider.",
+        message: "La structure a modifié sa déclaration entre-temps\u00a0: relisez-la avant de décider.",
       };
     const at = now.toISOString();
     if (decision.kind === "verify") {

@@ -75,7 +75,7 @@ export function validateReceiptRequest(
   const postal = normalizePostalCode(values.recu_code_postal);
   if (values.recu_pays === "France" && postal !== "" && !isFrenchPostalCode(postal))
     errors.recu_code_postal =
-      "Code postal invalide : 5 chiffres pour une adresse en France (exemple : 62300).";
+      "Code postal invalide\u00a0: 5 chiffres pour une adresse en France (exemple\u00a0: 62300).";
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   const d = parsed.data;
   return {

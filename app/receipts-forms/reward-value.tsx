@@ -4,6 +4,7 @@
  * for the donor's tax receipt. The warnings are computed on the server from the saved values and
  * again live in the browser as the holder types the value or the minimum.
  */
+import { NBSP } from "~/domain/typography";
 import { useEffect, useState } from "react";
 import { Field } from "~/components/form";
 import { formatEuros } from "~/domain/format";
@@ -58,7 +59,7 @@ export function RewardValueField({
     <div className="reward-value">
       <Field
         id={id}
-        label={`Contrepartie ${index + 1}\u00a0: valeur de la contrepartie (€)`}
+        label={`Contrepartie ${index + 1}${NBSP}: valeur de la contrepartie (€)`}
         name={`cp_${index}_valeur`}
         inputMode="decimal"
         defaultValue={defaultValue}

@@ -16,17 +16,20 @@ export type SignatureResult = { ok: true; file: string } | { ok: false; message:
 export async function storeSignature(organizationId: number, bytes: Buffer): Promise<SignatureResult> {
   if (bytes.length === 0) return { ok: false, message: "Ajoutez l’image de la signature (PNG ou JPEG)." };
   if (bytes.length > MAX_SIGNATURE_BYTES)
-    return { ok: false, message: "Image trop lourde : 512 Ko au plus." };
+    return { ok: false, message: "Image trop lourde\u00a0: 512 Ko au plus." };
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes).metadata();
   } catch {
-    return { ok: false, message: "Ce fichier n’est pas une image lisible (formats acceptés : PNG, JPEG)." };
+    return {
+      ok: false,
+      message: "Ce fichier n’est pas une image lisible (formats acceptés\u00a0: PNG, JPEG).",
+    };
   }
   if (meta.format !== "png" && meta.format !== "jpeg")
-    return { ok: false, message: "Format refusé : PNG ou JPEG seulement." };
+    return { ok: false, message: "Format refusé\u00a0: PNG ou JPEG seulement." };
   if (!meta.width || !meta.height || meta.width < 100 || meta.height < 30)
-    return { ok: false, message: "Image trop petite : 100 × 30 pixels au moins." };
+    return { ok: false, message: "Image trop petite\u00a0: 100 × 30 pixels au moins." };
   const file = `o${organizationId}-${crypto.randomBytes(8).toString("hex")}.png`;
   const output = await sharp(bytes)
     .rotate()

@@ -42,9 +42,9 @@ export default function Home() {
         <div className="container">
           <h1 id="hero-title">Propulsez les projets solidaires du Pas-de-Calais</h1>
           <p className="hero__lead">
-            Associations, coopératives, entreprises à finalité sociale : soutenez les projets de l'économie
-            sociale et solidaire près de chez vous. Tout ou rien : si l'objectif n'est pas atteint, vous êtes
-            intégralement remboursé.
+            Associations, coopératives, entreprises à finalité sociale&nbsp;: soutenez les projets de
+            l’économie sociale et solidaire près de chez vous. Tout ou rien&nbsp;: si l’objectif n’est pas
+            atteint, vous êtes intégralement remboursé.
           </p>
           <p>
             <Link to="/campagnes?statut=en-cours" className="button">
@@ -78,14 +78,14 @@ export default function Home() {
           contributions remboursées et celles des campagnes en cours n’y sont pas.
         </p>
         <p>
-          <Link to="/rapport-annuel">Le rapport annuel d'activité, année par année</Link>
+          <Link to="/rapport-annuel">Le rapport annuel d’activité, année par année</Link>
         </p>
       </section>
 
       <section className="container" aria-labelledby="live-title">
         <h2 id="live-title">Projets en cours</h2>
         {live.length === 0 ? (
-          <p>Aucune campagne n'est en cours pour le moment. Revenez bientôt !</p>
+          <p>Aucune campagne n’est en cours pour le moment. Revenez bientôt&#x202f;!</p>
         ) : (
           <div className="grid">
             {live.map((c) => (
@@ -110,11 +110,11 @@ export default function Home() {
       ) : null}
 
       <section className="container propose-block" aria-labelledby="propose-title">
-        <h2 id="propose-title">Vous portez un projet solidaire dans le Pas-de-Calais{"\u00a0"}?</h2>
+        <h2 id="propose-title">Vous portez un projet solidaire dans le Pas-de-Calais&#x202f;?</h2>
         <p>
-          Associations, coopératives, entreprises de l’économie sociale et solidaire{"\u00a0"}: présentez
-          votre projet aux habitants et collectez les fonds qui le lanceront. L’équipe du Département relit
-          chaque campagne avant sa mise en ligne, et vous accompagne.
+          Associations, coopératives, entreprises de l’économie sociale et solidaire&nbsp;: présentez votre
+          projet aux habitants et collectez les fonds qui le lanceront. L’équipe du Département relit chaque
+          campagne avant sa mise en ligne, et vous accompagne.
         </p>
         <p>
           <Link to="/proposer-un-projet" className="button">

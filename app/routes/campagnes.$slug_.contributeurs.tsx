@@ -17,11 +17,13 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const raw = new URL(request.url).searchParams.get("page");
   const page = raw === null || raw === "" ? 1 : Number(raw);
   if (!Number.isSafeInteger(page) || page < 1) {
-    throw new Response("Numéro de page invalide : un nombre entier positif est attendu.", { status: 400 });
+    throw new Response("Numéro de page invalide\u00a0: un nombre entier positif est attendu.", {
+      status: 400,
+    });
   }
   const data = await contributionsPage(database().db, slug, page);
   if (!data) throw new Response("Projet introuvable.", { status: 404 });
-  if (page > data.pageCount) throw new Response("Cette page de contributions n'existe pas.", { status: 404 });
+  if (page > data.pageCount) throw new Response("Cette page de contributions n’existe pas.", { status: 404 });
   return data;
 }
 
@@ -32,7 +34,7 @@ export default function Contributions() {
       <p>
         <Link to={campaignPath(data.campaign.slug)}>← Retour au projet</Link>
       </p>
-      <h1>Contributions à « {data.campaign.title} »</h1>
+      <h1>Contributions à «&nbsp;{data.campaign.title}&nbsp;»</h1>
       <p>
         {formatInteger(data.total)} {plural(data.total, "contribution", "contributions")}, de la plus récente
         à la plus ancienne.

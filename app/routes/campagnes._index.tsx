@@ -1,3 +1,4 @@
+import { NBSP } from "~/domain/typography";
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { CampaignCard } from "~/components/campaign-card";
@@ -20,7 +21,7 @@ export const handle = SEO_HANDLE;
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   seoMeta({
     title: data
-      ? `${data.query.q ? `Recherche «\u00a0${data.query.q}\u00a0»` : "Les projets"}${
+      ? `${data.query.q ? `Recherche «${NBSP}${data.query.q}${NBSP}»` : "Les projets"}${
           data.list.page > 1 ? ` (page ${data.list.page})` : ""
         }`
       : "Les projets",
@@ -139,7 +140,7 @@ export default function CampaignList() {
         {navigation.state === "loading"
           ? "Chargement des résultats…"
           : query.q
-            ? `${count} pour «\u00a0${query.q}\u00a0»`
+            ? `${count} pour «${NBSP}${query.q}${NBSP}»`
             : count}
       </p>
 
@@ -147,7 +148,7 @@ export default function CampaignList() {
         <div className="empty-results">
           <p>
             {query.q
-              ? `Aucun projet ne correspond à «\u00a0${query.q}\u00a0»${filtered ? " avec ces filtres" : ""}.`
+              ? `Aucun projet ne correspond à «${NBSP}${query.q}${NBSP}»${filtered ? " avec ces filtres" : ""}.`
               : "Aucun projet ne correspond à ces critères."}
           </p>
           <p className="empty-results__ways">

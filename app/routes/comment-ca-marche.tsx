@@ -5,7 +5,7 @@ import { formatEuros } from "~/domain/format";
 import { legalPageData } from "~/legal/pages.server";
 
 export const meta: MetaFunction = () => [
-  { title: "Comment ça marche\u00a0? — Propulsons" },
+  { title: "Comment ça marche\u202f? — Propulsons" },
   {
     name: "description",
     content:
@@ -24,7 +24,7 @@ export default function HowItWorks() {
   const kept = (example * commission.standardPercent) / 100;
   return (
     <div className="container page prose-page">
-      <h1>Comment ça marche&nbsp;?</h1>
+      <h1>Comment ça marche&#x202f;?</h1>
       <p>
         Propulsons permet aux habitants du Pas-de-Calais de financer, par des dons, les projets de l’économie
         sociale et solidaire de leur territoire. Chaque campagne a un objectif et une date de fin&nbsp;: c’est
@@ -34,22 +34,22 @@ export default function HowItWorks() {
       <section aria-labelledby="h-citizens">
         <h2 id="h-citizens">Pour les citoyens</h2>
 
-        <h3>Que veut dire «&nbsp;tout ou rien&nbsp;»&nbsp;?</h3>
+        <h3>Que veut dire «&nbsp;tout ou rien&nbsp;»&#x202f;?</h3>
         <p>
           Si la campagne atteint son objectif à sa date de fin, le porteur de projet reçoit l’argent collecté.
           Sinon, vous êtes remboursé intégralement, automatiquement, sur la carte utilisée. Le projet ne
           reçoit donc de l’argent que s’il en a assez pour se réaliser.
         </p>
 
-        <h3>Comment contribuer&nbsp;?</h3>
+        <h3>Comment contribuer&#x202f;?</h3>
         <p>
           Choisissez un projet dans <Link to="/campagnes">la liste des projets</Link>, un montant (de{" "}
           {formatEuros(contribution.minCents)} à {formatEuros(contribution.maxCents)}) ou une contrepartie, et
-          payez par carte bancaire. Vous recevez un reçu par courriel. Un compte n’est pas nécessaire&nbsp;;
+          payez par carte bancaire. Vous recevez un reçu par courriel. Un compte n’est pas nécessaire&#x202f;;
           il vous permet de retrouver vos contributions dans <Link to="/mon-compte">Mon compte</Link>.
         </p>
 
-        <h3>Qu’est-ce qu’une contrepartie&nbsp;?</h3>
+        <h3>Qu’est-ce qu’une contrepartie&#x202f;?</h3>
         <p>
           Un remerciement que le porteur propose à partir d’un certain montant&nbsp;: un produit, une
           invitation, votre nom sur une liste… Il vous la remet si la campagne réussit. Une contrepartie n’est
@@ -57,7 +57,7 @@ export default function HowItWorks() {
           montant donné.
         </p>
 
-        <h3>Quand suis-je remboursé&nbsp;?</h3>
+        <h3>Quand suis-je remboursé&#x202f;?</h3>
         <p>
           Si la campagne n’atteint pas son objectif, ou si elle est annulée par l’équipe de la
           plateforme&nbsp;: tous les contributeurs sont remboursés, sans démarche, et reçoivent un courriel
@@ -65,10 +65,10 @@ export default function HowItWorks() {
           vous êtes prévenu par courriel et l’équipe vous contacte pour vous rembourser autrement.
         </p>
 
-        <h3>Est-ce que je paie des frais&nbsp;?</h3>
+        <h3>Est-ce que je paie des frais&#x202f;?</h3>
         <p>Non. Vous payez le montant choisi, rien de plus.</p>
 
-        <h3>Qui voit ma contribution&nbsp;?</h3>
+        <h3>Qui voit ma contribution&#x202f;?</h3>
         <p>
           La liste publique des contributeurs montre votre nom, sauf si vous choisissez d’apparaître comme
           anonyme, et le montant, sauf si vous choisissez de le masquer. Votre adresse électronique n’est
@@ -79,14 +79,14 @@ export default function HowItWorks() {
       <section aria-labelledby="h-holders">
         <h2 id="h-holders">Pour les porteurs de projet</h2>
 
-        <h3>Qui peut déposer un projet&nbsp;?</h3>
+        <h3>Qui peut déposer un projet&#x202f;?</h3>
         <p>
           Une structure de l’économie sociale et solidaire (association, coopérative, entreprise à finalité
           sociale, collectif de citoyens) dont le projet se réalise dans le Pas-de-Calais. Voir les{" "}
           <Link to="/criteres-de-selection">critères de sélection</Link>.
         </p>
 
-        <h3>Comment se passe une campagne&nbsp;?</h3>
+        <h3>Comment se passe une campagne&#x202f;?</h3>
         <p>
           Vous rédigez votre campagne (présentation, objectif, date de fin, utilisation des fonds,
           contreparties) et la soumettez. L’équipe du Département la vérifie, peut vous demander des
@@ -94,7 +94,7 @@ export default function HowItWorks() {
           date de début et dure de {campaignDays.min} à {campaignDays.max}&nbsp;jours.
         </p>
 
-        <h3>Combien coûte une campagne&nbsp;? (les 3&nbsp;% et le 0&nbsp;% Budget Citoyen)</h3>
+        <h3>Combien coûte une campagne&#x202f;? (les 3&nbsp;% et le 0&nbsp;% Budget Citoyen)</h3>
         <p>
           Rien si elle n’atteint pas son objectif. Si elle réussit, la plateforme conserve une commission de{" "}
           {commission.standardPercent}&nbsp;% du montant collecté&nbsp;: pour {formatEuros(example)}{" "}
@@ -103,13 +103,13 @@ export default function HowItWorks() {
           {commission.budgetCitoyenPercent}&nbsp;%&nbsp;: vous recevez la totalité.
         </p>
 
-        <h3>Quand reçois-je l’argent&nbsp;?</h3>
+        <h3>Quand reçois-je l’argent&#x202f;?</h3>
         <p>
           Après la date de fin d’une campagne réussie, par virement sur le compte de paiement que vous avez
           ouvert depuis votre espace porteur. Vous êtes prévenu par courriel quand le virement a été émis.
         </p>
 
-        <h3>Qu’est-ce que je m’engage à faire&nbsp;?</h3>
+        <h3>Qu’est-ce que je m’engage à faire&#x202f;?</h3>
         <p>
           Utiliser les fonds pour le projet présenté, remettre les contreparties promises et donner des
           nouvelles à vos contributeurs. Le détail est dans les{" "}
@@ -118,7 +118,7 @@ export default function HowItWorks() {
       </section>
 
       <p>
-        Une autre question&nbsp;? <Link to="/contact">Écrivez-nous</Link>.
+        Une autre question&#x202f;? <Link to="/contact">Écrivez-nous</Link>.
       </p>
     </div>
   );

@@ -83,7 +83,7 @@ export default function TermsOfUse() {
       <ul>
         <li>
           Une contribution va de {formatEuros(contribution.minCents)} à {formatEuros(contribution.maxCents)}
-          &nbsp;; elle est payée par carte bancaire au moment où elle est faite, via {paymentProvider}.
+          &#x202f;; elle est payée par carte bancaire au moment où elle est faite, via {paymentProvider}.
         </li>
         <li>
           Le contributeur peut choisir une contrepartie proposée par le porteur (dans la limite des quantités
@@ -92,7 +92,7 @@ export default function TermsOfUse() {
         </li>
         <li>
           Un reçu de contribution est envoyé par courriel. Une contrepartie est un remerciement remis par le
-          porteur de projet, qui s’engage à la remettre si la campagne réussit&nbsp;; ce n’est pas un achat.
+          porteur de projet, qui s’engage à la remettre si la campagne réussit&#x202f;; ce n’est pas un achat.
         </li>
       </ul>
 
@@ -108,16 +108,16 @@ export default function TermsOfUse() {
       <h2>7. Engagements du porteur de projet</h2>
       <p>Le porteur de projet s’engage à&nbsp;:</p>
       <ul>
-        <li>donner des informations exactes et complètes sur sa structure et sur son projet&nbsp;;</li>
+        <li>donner des informations exactes et complètes sur sa structure et sur son projet&#x202f;;</li>
         <li>
           présenter l’objet du projet, le montant visé, le calendrier, l’utilisation chiffrée des fonds et le
-          résultat attendu (article L548-6 du code monétaire et financier)&nbsp;;
+          résultat attendu (article L548-6 du code monétaire et financier)&#x202f;;
         </li>
-        <li>utiliser les fonds reçus pour le projet présenté, et pour lui seulement&nbsp;;</li>
-        <li>remettre les contreparties promises aux contributeurs d’une campagne réussie&nbsp;;</li>
+        <li>utiliser les fonds reçus pour le projet présenté, et pour lui seulement&#x202f;;</li>
+        <li>remettre les contreparties promises aux contributeurs d’une campagne réussie&#x202f;;</li>
         <li>
           informer les contributeurs de l’avancement du projet par les actualités de la campagne, et l’équipe
-          de la plateforme de toute difficulté&nbsp;;
+          de la plateforme de toute difficulté&#x202f;;
         </li>
         <li>
           n’utiliser les données des contributeurs (noms, adresses pour les contreparties) que pour la remise

@@ -63,7 +63,7 @@ export default function PrivacyPolicy() {
               <th scope="row">Adresse électronique, nom affiché (compte)</th>
               <td>vous connecter, retrouver vos contributions et vos campagnes</td>
               <td>exécution du contrat (conditions générales)</td>
-              <td>tant que le compte sert&nbsp;; supprimé après {p.inactiveAccount} sans connexion</td>
+              <td>tant que le compte sert&#x202f;; supprimé après {p.inactiveAccount} sans connexion</td>
             </tr>
             <tr>
               <th scope="row">
@@ -111,7 +111,7 @@ export default function PrivacyPolicy() {
               <th scope="row">Structure du porteur de projet et son représentant</th>
               <td>vérifier le projet avant publication, verser les fonds</td>
               <td>exécution du contrat, obligation légale (L548-6 du code monétaire et financier)</td>
-              <td>tant que le compte du porteur existe&nbsp;; les pièces comptables {p.accounting}</td>
+              <td>tant que le compte du porteur existe&#x202f;; les pièces comptables {p.accounting}</td>
             </tr>
             <tr>
               <th scope="row">Codes de connexion, tentatives erronées, sessions fermées, adresse IP</th>
@@ -136,23 +136,23 @@ export default function PrivacyPolicy() {
 
       <h2>Qui reçoit ces données</h2>
       <ul>
-        <li>l’équipe du Département qui gère la plateforme&nbsp;;</li>
+        <li>l’équipe du Département qui gère la plateforme&#x202f;;</li>
         <li>
           le porteur du projet que vous soutenez&nbsp;: votre nom (sauf si vous avez choisi l’anonymat), le
           montant et, si vous avez choisi une contrepartie, votre adresse électronique pour vous la
-          remettre&nbsp;;
+          remettre&#x202f;;
         </li>
         <li>
-          {d.paymentProvider}&nbsp;: les paiements, les remboursements et les versements aux porteurs&nbsp;;
+          {d.paymentProvider}&nbsp;: les paiements, les remboursements et les versements aux porteurs&#x202f;;
         </li>
         <li>
           Resend (Resend, Inc.), prestataire d’envoi des courriels&nbsp;: votre adresse et le contenu des
-          messages&nbsp;;
+          messages&#x202f;;
         </li>
         <li>{d.hostName}&nbsp;: l’hébergement de la plateforme et de sa base de données.</li>
       </ul>
       <p>
-        Stripe et Resend peuvent traiter des données hors de l’Union européenne&nbsp;; ces transferts sont
+        Stripe et Resend peuvent traiter des données hors de l’Union européenne&#x202f;; ces transferts sont
         encadrés par les clauses contractuelles types de la Commission européenne.
       </p>
 
@@ -167,7 +167,7 @@ export default function PrivacyPolicy() {
         <li>
           connecté, depuis <Link to="/mon-compte">Mon compte</Link>&nbsp;: consulter vos contributions,
           modifier votre nom ou votre adresse, exporter «&nbsp;mes données&nbsp;», supprimer votre compte,
-          fermer vos sessions&nbsp;;
+          fermer vos sessions&#x202f;;
         </li>
         <li>
           sinon, via le <Link to="/contact">formulaire de contact</Link> (objet «&nbsp;Mes données

@@ -1,3 +1,4 @@
+import { NBSP } from "~/domain/typography";
 import { readForm } from "~/forms.server";
 import {
   data,
@@ -24,7 +25,7 @@ export const meta: MetaFunction = () => [{ title: "Se connecter — Propulsons" 
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
 const signInAge = (minutes: number) =>
-  minutes === 1 ? "plus d'une minute" : `plus de ${minutes}\u00a0minutes`;
+  minutes === 1 ? "plus d’une minute" : `plus de ${minutes}\u00a0minutes`;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
@@ -92,7 +93,7 @@ export default function SignInPage() {
         <h1>Saisissez votre code</h1>
         {result.sent ? (
           <p className="outcome" role="status">
-            Si l'adresse <strong>{result.email}</strong> est correcte, un courriel vient de lui être envoyé
+            Si l’adresse <strong>{result.email}</strong> est correcte, un courriel vient de lui être envoyé
             avec un lien de connexion et un code à 6 chiffres, valables 15 minutes.
           </p>
         ) : null}
@@ -126,7 +127,7 @@ export default function SignInPage() {
         <>
           <h1>Confirmez votre identité</h1>
           <p className="outcome" role="status">
-            {`Votre connexion date d'il y a ${confirm.age}. Avant une action qui engage de l'argent, comme annuler une campagne, confirmez votre identité avec un nouveau code\u00a0: vous reviendrez ensuite à la page que vous quittez, où vous pourrez refaire votre demande.`}
+            {`Votre connexion date d’il y a ${confirm.age}. Avant une action qui engage de l’argent, comme annuler une campagne, confirmez votre identité avec un nouveau code${NBSP}: vous reviendrez ensuite à la page que vous quittez, où vous pourrez refaire votre demande.`}
           </p>
         </>
       ) : (

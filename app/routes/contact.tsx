@@ -66,7 +66,7 @@ export default function Contact() {
       <h1>Contact</h1>
       <p>
         Une question sur une contribution, un projet, vos données personnelles ou l’accessibilité du
-        site&nbsp;? Écrivez à l’équipe de la plateforme avec ce formulaire, ou par courriel à{" "}
+        site&#x202f;? Écrivez à l’équipe de la plateforme avec ce formulaire, ou par courriel à{" "}
         <a href={`mailto:${contactEmail}`}>{contactEmail}</a>. Pour une contribution, indiquez sa référence
         (PRP-…) si vous l’avez.
       </p>

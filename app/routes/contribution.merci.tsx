@@ -1,3 +1,4 @@
+import { NBSP } from "~/domain/typography";
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { database } from "~/db.server";
@@ -35,16 +36,16 @@ export default function Thanks() {
   const amount = <strong>{formatEuros(d.amountCents)}</strong>;
   const reference = (
     <>
-      Référence : <strong>{d.reference}</strong>.
+      Référence&nbsp;: <strong>{d.reference}</strong>.
     </>
   );
   return (
     <div className="container page prose-page">
       {d.state === "thanks" ? (
         <>
-          <h1>Merci pour votre contribution !</h1>
+          <h1>Merci pour votre contribution&#x202f;!</h1>
           <p className="outcome outcome--funded" role="status">
-            Votre paiement de {amount} à « {d.campaign.title} » est confirmé
+            Votre paiement de {amount} à «&nbsp;{d.campaign.title}&nbsp;» est confirmé
             {d.paidAt ? ` (le ${formatDateTime(d.paidAt)})` : ""}. {reference}
           </p>
         </>
@@ -52,7 +53,7 @@ export default function Thanks() {
         <>
           <h1>Paiement en cours de confirmation</h1>
           <p className="outcome" role="status">
-            Nous attendons la confirmation de votre banque. Cette page se met à jour toute seule ; vous
+            Nous attendons la confirmation de votre banque. Cette page se met à jour toute seule&#x202f;; vous
             recevrez aussi un reçu par courriel dès que le paiement sera confirmé. {reference}
           </p>
         </>
@@ -62,53 +63,55 @@ export default function Thanks() {
           <p className="outcome" role="status">
             {d.state === "late" ? (
               <>
-                Votre paiement de {amount} est arrivé après la fin de la collecte de « {d.campaign.title} »,
-                qui {d.campaign.cancelled ? "a été annulée" : "n'a pas atteint son objectif"}.{" "}
+                Votre paiement de {amount} est arrivé après la fin de la collecte de «&nbsp;{d.campaign.title}
+                &nbsp;», qui {d.campaign.cancelled ? "a été annulée" : "n’a pas atteint son objectif"}.{" "}
               </>
             ) : (
               <>
-                Votre paiement de {amount} à « {d.campaign.title} » est en cours de remboursement.{" "}
+                Votre paiement de {amount} à «&nbsp;{d.campaign.title}&nbsp;» est en cours de
+                remboursement.{" "}
               </>
             )}
-            Il va vous être intégralement remboursé, automatiquement, sur le moyen de paiement utilisé ; un
-            courriel vous le confirmera dès que le remboursement sera fait. {reference}
+            Il va vous être intégralement remboursé, automatiquement, sur le moyen de paiement
+            utilisé&#x202f;; un courriel vous le confirmera dès que le remboursement sera fait. {reference}
           </p>
         </>
       ) : d.state === "refunded" ? (
         <>
           <h1>Vous avez été remboursé</h1>
           <p className="outcome" role="status">
-            Votre paiement de {amount} à « {d.campaign.title} » vous a été remboursé sur le moyen de paiement
-            utilisé ; il apparaît sur votre relevé sous 5 à 10 jours ouvrés selon votre banque. {reference}
+            Votre paiement de {amount} à «&nbsp;{d.campaign.title}&nbsp;» vous a été remboursé sur le moyen de
+            paiement utilisé&#x202f;; il apparaît sur votre relevé sous 5 à 10 jours ouvrés selon votre
+            banque. {reference}
           </p>
         </>
       ) : d.state === "refund_failed" ? (
         <>
-          <h1>Le remboursement n'a pas abouti</h1>
+          <h1>Le remboursement n’a pas abouti</h1>
           <p className="outcome outcome--failed" role="status">
-            Le remboursement de votre paiement de {amount} n'a pas pu être fait. L'équipe de Propulsons a été
-            prévenue et vous contactera pour vous rembourser autrement ; vous pouvez écrire à{" "}
+            Le remboursement de votre paiement de {amount} n’a pas pu être fait. L’équipe de Propulsons a été
+            prévenue et vous contactera pour vous rembourser autrement&#x202f;; vous pouvez écrire à{" "}
             <a href={`mailto:${d.contactEmail}`}>{d.contactEmail}</a> en indiquant la référence {d.reference}.
           </p>
         </>
       ) : (
         <>
-          <h1>Le paiement n'a pas abouti</h1>
+          <h1>Le paiement n’a pas abouti</h1>
           <p className="outcome outcome--failed" role="status">
-            Aucun montant n'a été prélevé. Vous pouvez{" "}
+            Aucun montant n’a été prélevé. Vous pouvez{" "}
             <Link to={`${campaignPath(d.campaign.slug)}#contribuer`}>réessayer</Link>.
           </p>
         </>
       )}
       {d.state === "thanks" || d.state === "confirming" ? (
         <>
-          <h2>Et maintenant ?</h2>
+          <h2>Et maintenant&#x202f;?</h2>
           <ul>
             <li>
               {d.state === "thanks" ? "Un reçu vous est envoyé" : "Un reçu vous sera envoyé"} par courriel
               (adresse en @{d.emailDomain}) avec le montant
-              {d.rewardTitle ? `, la contrepartie « ${d.rewardTitle} »` : ""} et la référence de votre
-              contribution.
+              {d.rewardTitle ? `, la contrepartie «${NBSP}${d.rewardTitle}${NBSP}»` : ""} et la référence de
+              votre contribution.
             </li>
             {d.taxReceipt ? (
               <li>
@@ -117,11 +120,11 @@ export default function Thanks() {
               </li>
             ) : null}
             <li>
-              La collecte se termine le {formatDateTime(d.campaign.endsAt)}. Si l'objectif est atteint, les
+              La collecte se termine le {formatDateTime(d.campaign.endsAt)}. Si l’objectif est atteint, les
               fonds sont versés au porteur de projet.
             </li>
             <li>
-              <strong>Tout ou rien :</strong> si l'objectif n'est pas atteint, vous serez intégralement
+              <strong>Tout ou rien&nbsp;:</strong> si l’objectif n’est pas atteint, vous serez intégralement
               remboursé, automatiquement, sur le moyen de paiement utilisé.
             </li>
           </ul>
@@ -135,7 +138,7 @@ export default function Thanks() {
         />
       ) : null}
       <p>
-        <Link to={campaignPath(d.campaign.slug)}>Revenir au projet « {d.campaign.title} »</Link>
+        <Link to={campaignPath(d.campaign.slug)}>Revenir au projet «&nbsp;{d.campaign.title}&nbsp;»</Link>
       </p>
     </div>
   );

@@ -37,12 +37,12 @@ export default function Cookies() {
                 <code>{session.cookie}</code>
               </th>
               <td>
-                vous garder connecté après la saisie du code reçu par courriel&nbsp;; il contient un jeton
+                vous garder connecté après la saisie du code reçu par courriel&#x202f;; il contient un jeton
                 aléatoire, rien d’autre. Il n’est déposé que si vous vous connectez.
               </td>
               <td>
                 {session.days}&nbsp;jours après la connexion ({session.staffHours}&nbsp;heures pour l’équipe
-                du Département)&nbsp;; supprimé dès que vous vous déconnectez
+                du Département)&#x202f;; supprimé dès que vous vous déconnectez
               </td>
             </tr>
           </tbody>

@@ -10,7 +10,7 @@ export default function SelectionCriteria() {
       <h1>Critères de sélection des projets</h1>
       <p>
         Avant d’être publiée, chaque campagne est vérifiée par l’équipe du Département. Elle est acceptée si
-        elle remplit tous les critères ci-dessous&nbsp;; sinon l’équipe demande des modifications ou la
+        elle remplit tous les critères ci-dessous&#x202f;; sinon l’équipe demande des modifications ou la
         refuse, en expliquant toujours pourquoi au porteur de projet.
       </p>
 
@@ -31,10 +31,10 @@ export default function SelectionCriteria() {
       <h2>3. Une information complète (article L548-6 du code monétaire et financier)</h2>
       <p>La campagne présente clairement&nbsp;:</p>
       <ul>
-        <li>l’objet du projet&nbsp;: ce qui va être fait, par qui et pour qui&nbsp;;</li>
-        <li>le montant visé (l’objectif de la collecte)&nbsp;;</li>
-        <li>le calendrier&nbsp;: la durée de la collecte et les étapes du projet&nbsp;;</li>
-        <li>l’utilisation des fonds, chiffrée poste par poste&nbsp;;</li>
+        <li>l’objet du projet&nbsp;: ce qui va être fait, par qui et pour qui&#x202f;;</li>
+        <li>le montant visé (l’objectif de la collecte)&#x202f;;</li>
+        <li>le calendrier&nbsp;: la durée de la collecte et les étapes du projet&#x202f;;</li>
+        <li>l’utilisation des fonds, chiffrée poste par poste&#x202f;;</li>
         <li>le résultat attendu.</li>
       </ul>
 

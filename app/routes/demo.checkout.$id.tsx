@@ -51,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   demoOnly();
   const session = await loadSession(params.id ?? "");
   if (session.status !== "open") {
-    return { error: "Cette session de paiement n'est plus ouverte." };
+    return { error: "Cette session de paiement n’est plus ouverte." };
   }
   const intent = (await readForm(request)).get("intent");
   if (!isDemoIntent(intent)) return { error: "Action inconnue." };

@@ -37,7 +37,7 @@ function read(request: Request, account: string | undefined) {
   const params = new URL(request.url).searchParams;
   const retour = ownUrl(request, params.get("retour"));
   const relance = ownUrl(request, params.get("relance"));
-  if (!retour || !relance) throw new Response("Lien d'inscription invalide.", { status: 400 });
+  if (!retour || !relance) throw new Response("Lien d’inscription invalide.", { status: 400 });
   return { account, retour, relance };
 }
 
@@ -59,14 +59,14 @@ export default function DemoOnboarding() {
   return (
     <div className="container page prose-page">
       <p className="demo-checkout__label">
-        <strong>Mode démonstration — aucun paiement réel.</strong> Cette page remplace l'inscription Stripe
+        <strong>Mode démonstration — aucun paiement réel.</strong> Cette page remplace l’inscription Stripe
         Connect (identité, coordonnées bancaires).
       </p>
       <h1>Compte de paiement de votre structure</h1>
-      <p>Compte Stripe : {d.account}</p>
+      <p>Compte Stripe&nbsp;: {d.account}</p>
       <Form method="post" className="demo-checkout__actions">
         <button type="submit" name="intent" value="finish" className="button">
-          Terminer l'inscription (identité et coordonnées bancaires de test)
+          Terminer l’inscription (identité et coordonnées bancaires de test)
         </button>
         <button type="submit" name="intent" value="expire" className="button button--secondary">
           Simuler un lien expiré

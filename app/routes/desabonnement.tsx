@@ -2,6 +2,7 @@
  * Unsubscribe from a campaign's news. Opening the link shows a button (mail
  * scanners open links); one-click unsubscription (RFC 8058) POSTs to the same URL.
  */
+import { NBSP } from "~/domain/typography";
 import {
   data,
   type ActionFunctionArgs,
@@ -32,10 +33,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const done = await unsubscribe(database().db, token);
   if (!done)
     return data(
-      { ok: false as const, message: "Ce lien de désabonnement n'est pas valide." },
+      { ok: false as const, message: "Ce lien de désabonnement n’est pas valide." },
       { status: 400 },
     );
-  return { ok: true as const, message: `Vous ne recevrez plus les actualités de « ${done.campaignTitle} ».` };
+  return {
+    ok: true as const,
+    message: `Vous ne recevrez plus les actualités de «${NBSP}${done.campaignTitle}${NBSP}».`,
+  };
 }
 
 export default function Unsubscribe() {
@@ -43,7 +47,7 @@ export default function Unsubscribe() {
   const r = useActionData<typeof action>();
   return (
     <div className="container page prose-page">
-      <h1>Ne plus recevoir les actualités d'un projet</h1>
+      <h1>Ne plus recevoir les actualités d’un projet</h1>
       {r ? (
         <p className={r.ok ? "outcome" : "form-error"} role={r.ok ? "status" : "alert"}>
           {r.message}

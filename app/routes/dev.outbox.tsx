@@ -9,7 +9,7 @@ import { formatDateTime, formatInteger, plural } from "~/domain/format";
 import { readOutbox } from "~/demo-outbox.server";
 
 export const meta: MetaFunction = () => [
-  { title: "Boîte d'envoi (mode démonstration) — Propulsons" },
+  { title: "Boîte d’envoi (mode démonstration) — Propulsons" },
   { name: "robots", content: "noindex" },
 ];
 
@@ -36,10 +36,10 @@ export default function DemoOutbox() {
   const { messages } = useLoaderData<typeof loader>();
   return (
     <div className="container page">
-      <h1>Boîte d'envoi (mode démonstration)</h1>
+      <h1>Boîte d’envoi (mode démonstration)</h1>
       <p>
-        En mode démonstration, aucun courriel n'est réellement envoyé : chaque message transmis au service
-        d'envoi est conservé ici, du plus récent au plus ancien.
+        En mode démonstration, aucun courriel n’est réellement envoyé&nbsp;: chaque message transmis au
+        service d’envoi est conservé ici, du plus récent au plus ancien.
       </p>
       {messages.length === 0 ? (
         <p>Aucun message pour le moment.</p>
@@ -68,7 +68,7 @@ export default function DemoOutbox() {
                   <td>{m.subject}</td>
                   <td>
                     <a href={`/dev/outbox/${encodeURIComponent(m.id)}`}>
-                      Voir le message<span className="visually-hidden"> : {m.subject}</span>
+                      Voir le message<span className="visually-hidden">&nbsp;: {m.subject}</span>
                     </a>
                   </td>
                 </tr>

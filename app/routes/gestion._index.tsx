@@ -53,12 +53,12 @@ export default function StaffHome() {
             <h2 id="h-moderation">Modération</h2>
             <p>
               {d.waiting === 0
-                ? "Aucune campagne n'attend de validation."
+                ? "Aucune campagne n’attend de validation."
                 : `${formatInteger(d.waiting)} ${plural(d.waiting, "campagne attend", "campagnes attendent")} une décision.`}
             </p>
             {d.oldest ? (
               <p>
-                La plus ancienne : <Link to={`/gestion/campagnes/${d.oldest.id}`}>{d.oldest.title}</Link>
+                La plus ancienne&nbsp;: <Link to={`/gestion/campagnes/${d.oldest.id}`}>{d.oldest.title}</Link>
               </p>
             ) : null}
             <p>

@@ -1,4 +1,5 @@
 /** Payments and messages that need a person, and what to do about each. */
+import { NBSP } from "~/domain/typography";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
@@ -31,9 +32,9 @@ export default function Attention() {
     <div className="container page">
       <h1>Paiements à traiter</h1>
       <p>
-        Ce qui demande une intervention humaine. La plateforme ne déplace jamais d'argent depuis cette page :
-        les corrections se font dans le tableau de bord Stripe, et la plateforme les enregistre d'elle-même à
-        la réception des notifications (webhooks).
+        Ce qui demande une intervention humaine. La plateforme ne déplace jamais d’argent depuis cette
+        page&nbsp;: les corrections se font dans le tableau de bord Stripe, et la plateforme les enregistre
+        d’elle-même à la réception des notifications (webhooks).
       </p>
 
       <section aria-labelledby="h-contributions">
@@ -49,8 +50,8 @@ export default function Attention() {
                     {k.reference} — {formatEuros(k.amountCents)} — {k.statusLabel}
                   </h3>
                   <p>
-                    Campagne : <Link to={`/gestion/campagnes/${k.campaignId}`}>{k.campaignTitle}</Link> ·
-                    contributeur : <a href={`mailto:${k.email}`}>{k.email}</a>
+                    Campagne&nbsp;: <Link to={`/gestion/campagnes/${k.campaignId}`}>{k.campaignTitle}</Link> ·
+                    contributeur&nbsp;: <a href={`mailto:${k.email}`}>{k.email}</a>
                     {k.paymentIntent ? ` · paiement Stripe ${k.paymentIntent}` : ""} · mis à jour le{" "}
                     {formatDateTime(k.updatedAt)}
                   </p>
@@ -58,9 +59,9 @@ export default function Attention() {
                     <div key={i}>
                       <p>
                         <strong>{p.label}</strong>
-                        {p.detail ? ` : ${p.detail}` : ""}
+                        {p.detail ? `${NBSP}: ${p.detail}` : ""}
                       </p>
-                      <p className="next-step">À faire : {p.nextStep}</p>
+                      <p className="next-step">À faire&nbsp;: {p.nextStep}</p>
                     </div>
                   ))}
                 </div>
@@ -85,12 +86,12 @@ export default function Attention() {
                     {p.status === "failed" ? "en échec" : "en attente"}
                   </h3>
                   <p>
-                    Campagne : <Link to={`/gestion/campagnes/${p.campaignId}`}>{p.campaignTitle}</Link> · créé
-                    le {formatDateTime(p.createdAt)} · {formatInteger(p.attempts)}{" "}
+                    Campagne&nbsp;: <Link to={`/gestion/campagnes/${p.campaignId}`}>{p.campaignTitle}</Link> ·
+                    créé le {formatDateTime(p.createdAt)} · {formatInteger(p.attempts)}{" "}
                     {plural(p.attempts, "tentative", "tentatives")}
-                    {p.lastError ? ` · dernière erreur : ${p.lastError}` : ""}
+                    {p.lastError ? ` · dernière erreur${NBSP}: ${p.lastError}` : ""}
                   </p>
-                  <p className="next-step">À faire : {p.nextStep}</p>
+                  <p className="next-step">À faire&nbsp;: {p.nextStep}</p>
                 </div>
               </li>
             ))}
@@ -101,13 +102,13 @@ export default function Attention() {
       <section aria-labelledby="h-emails">
         <h2 id="h-emails">Courriels non distribués ({d.emails.length})</h2>
         {d.emails.length === 0 ? (
-          <p>Tous les courriels ont été remis au prestataire d'envoi.</p>
+          <p>Tous les courriels ont été remis au prestataire d’envoi.</p>
         ) : (
           <>
             <p className="next-step">
-              À faire : après 8 tentatives, l'envoi est abandonné. Vérifiez l'adresse et l'état du service
-              d'envoi (Resend) ; prévenez la personne par un autre moyen si le message était important
-              (remboursement, virement).
+              À faire&nbsp;: après 8 tentatives, l’envoi est abandonné. Vérifiez l’adresse et l’état du
+              service d’envoi (Resend)&#x202f;; prévenez la personne par un autre moyen si le message était
+              important (remboursement, virement).
             </p>
             <TableScroll label="Courriels non distribués">
               <table className="table">

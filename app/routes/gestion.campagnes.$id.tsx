@@ -1,4 +1,5 @@
 /** Staff review of one campaign: decisions, label, featuring, cancellation, history, full content. */
+import { NBSP } from "~/domain/typography";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireFreshSignIn, requireUser } from "~/auth.server";
@@ -33,7 +34,7 @@ import { TableScroll } from "~/components/table-scroll";
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   {
     title: d
-      ? `Examen : ${d.facts.title} — Espace Département — Propulsons`
+      ? `Examen${NBSP}: ${d.facts.title} — Espace Département — Propulsons`
       : "Campagne — Espace Département — Propulsons",
   },
   { name: "robots", content: "noindex" },
@@ -192,11 +193,11 @@ export default function StaffCampaign() {
             ← {f.status === "submitted" ? "Modération" : "Toutes les campagnes"}
           </Link>
         </p>
-        <h1>Examen : {f.title}</h1>
+        <h1>Examen&nbsp;: {f.title}</h1>
         <p>
-          État : <strong>{f.statusLabel}</strong>
+          État&nbsp;: <strong>{f.statusLabel}</strong>
           {f.budget_citoyen_year !== null ? ` · Budget Citoyen ${f.budget_citoyen_year}` : ""}
-          {f.featured === 1 ? " · mise en avant sur l'accueil" : ""}
+          {f.featured === 1 ? " · mise en avant sur l’accueil" : ""}
           {" · "}
           {d.campaign.isPublic ? (
             <Link to={campaignPath(f.slug)}>page publique</Link>
@@ -235,7 +236,7 @@ export default function StaffCampaign() {
                     max={d.latestStart}
                     defaultValue={values.debut ?? ""}
                     error={errors.debut}
-                    hint={`Vide : en ligne dans la minute. Sinon à 0 h le jour choisi (heure de Paris). Fin fixée par le porteur : ${formatDate(f.ends_at)}.`}
+                    hint={`Vide${NBSP}: en ligne dans la minute. Sinon à 0 h le jour choisi (heure de Paris). Fin fixée par le porteur${NBSP}: ${formatDate(f.ends_at)}.`}
                   />
                   <DecisionText
                     name="message"
@@ -255,7 +256,7 @@ export default function StaffCampaign() {
                   <DecisionText
                     name="commentaire"
                     label="Commentaire au porteur (obligatoire)"
-                    hint="Envoyé par courriel au porteur ; il pourra modifier sa campagne et la soumettre à nouveau."
+                    hint="Envoyé par courriel au porteur&#x202f;; il pourra modifier sa campagne et la soumettre à nouveau."
                     rows={5}
                     required
                     values={values}
@@ -297,24 +298,24 @@ export default function StaffCampaign() {
               </Form>
             </div>
           ) : (
-            <p>Aucune décision de modération n'est attendue dans cet état.</p>
+            <p>Aucune décision de modération n’est attendue dans cet état.</p>
           )}
 
           <h3>Label Budget Citoyen</h3>
           <p>
             {f.budget_citoyen_year !== null
-              ? `Labellisée « Budget Citoyen ${f.budget_citoyen_year} ».`
+              ? `Labellisée «${NBSP}Budget Citoyen ${f.budget_citoyen_year}${NBSP}».`
               : "Pas de label."}{" "}
             {d.commission.recorded ? (
               <>
-                Commission enregistrée au versement : <strong>{formatBps(d.commission.bps)}</strong>, soit{" "}
-                {formatEuros(d.commission.cents ?? 0)}.
+                Commission enregistrée au versement&nbsp;: <strong>{formatBps(d.commission.bps)}</strong>,
+                soit {formatEuros(d.commission.cents ?? 0)}.
               </>
             ) : f.status === "failed" || f.status === "cancelled" ? (
-              <>Aucune commission : la campagne n'a pas été financée.</>
+              <>Aucune commission&nbsp;: la campagne n’a pas été financée.</>
             ) : (
               <>
-                Commission appliquée au solde : <strong>{formatBps(d.commission.bps)}</strong>.
+                Commission appliquée au solde&nbsp;: <strong>{formatBps(d.commission.bps)}</strong>.
               </>
             )}
           </p>
@@ -339,7 +340,7 @@ export default function StaffCampaign() {
                   className="button button--secondary"
                   disabled={busy}
                 >
-                  {f.budget_citoyen_year !== null ? "Changer l'année" : "Attribuer le label"}
+                  {f.budget_citoyen_year !== null ? "Changer l’année" : "Attribuer le label"}
                 </button>
               </Form>
               {f.budget_citoyen_year !== null ? (
@@ -357,7 +358,7 @@ export default function StaffCampaign() {
               ) : null}
             </div>
           ) : (
-            <p>Le label ne peut plus changer : il est lu au moment du solde de la campagne.</p>
+            <p>Le label ne peut plus changer&nbsp;: il est lu au moment du solde de la campagne.</p>
           )}
 
           <h3>Mise en avant</h3>
@@ -370,7 +371,7 @@ export default function StaffCampaign() {
                 className="button button--secondary"
                 disabled={busy}
               >
-                {d.can.unfeature ? "Ne plus mettre en avant sur l'accueil" : "Mettre en avant sur l'accueil"}
+                {d.can.unfeature ? "Ne plus mettre en avant sur l’accueil" : "Mettre en avant sur l’accueil"}
               </button>
             </Form>
           ) : (
@@ -383,8 +384,8 @@ export default function StaffCampaign() {
               <Form method="post" className="stack" noValidate>
                 <DecisionText
                   name="motif_annulation"
-                  label="Motif de l'annulation (obligatoire)"
-                  hint="Définitif : la collecte s'arrête, chaque contribution payée est remboursée automatiquement et les contributeurs reçoivent ce motif par courriel."
+                  label="Motif de l’annulation (obligatoire)"
+                  hint="Définitif&nbsp;: la collecte s’arrête, chaque contribution payée est remboursée automatiquement et les contributeurs reçoivent ce motif par courriel."
                   rows={3}
                   required
                   values={values}
@@ -412,7 +413,7 @@ export default function StaffCampaign() {
             <dt>Structure</dt>
             <dd>
               {f.organization} ({f.legalForm}, {f.town})
-              {f.registration_number ? ` — n° ${f.registration_number}` : " — sans numéro d'immatriculation"}
+              {f.registration_number ? ` — n° ${f.registration_number}` : " — sans numéro d’immatriculation"}
             </dd>
             <dt>Porteur</dt>
             <dd>

@@ -1,3 +1,4 @@
+import { NBSP } from "~/domain/typography";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
@@ -46,7 +47,7 @@ export default function StaffCampaigns() {
       <TableScroll label="Campagnes">
         <table className="table">
           <caption className="visually-hidden">
-            Campagnes{d.status ? ` à l'état « ${STATE_LABELS[d.status]} »` : ""}
+            Campagnes{d.status ? ` à l’état «${NBSP}${STATE_LABELS[d.status]}${NBSP}»` : ""}
           </caption>
           <thead>
             <tr>

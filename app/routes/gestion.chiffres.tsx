@@ -22,7 +22,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       year: parisYear(new Date()),
     };
   } catch {
-    throw new Response("Année invalide : indiquez une année sur 4 chiffres, ou « tout ».", { status: 400 });
+    throw new Response("Année invalide\u00a0: indiquez une année sur 4 chiffres, ou «\u00a0tout\u00a0».", {
+      status: 400,
+    });
   }
   const db = database().db;
   const [figures, years] = await Promise.all([figuresFor(db, period), activityYears(db)]);

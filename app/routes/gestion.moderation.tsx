@@ -23,7 +23,7 @@ export default function Moderation() {
       <h1>Modération</h1>
       <p>Les campagnes soumises par les porteurs, la plus ancienne en premier.</p>
       {queue.length === 0 ? (
-        <p>Aucune campagne n'attend de validation.</p>
+        <p>Aucune campagne n’attend de validation.</p>
       ) : (
         <TableScroll label="Campagnes en attente de validation">
           <table className="table">

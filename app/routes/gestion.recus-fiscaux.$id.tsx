@@ -189,7 +189,7 @@ export default function ReceiptDeclaration() {
             rows={3}
             maxLength={1000}
             error={errors.motif}
-            hint="Envoyé à la structure. Après le retrait, plus aucun reçu n’est émis en son nom (les reçus déjà émis restent valables) ; elle pourra corriger sa déclaration et la renvoyer."
+            hint="Envoyé à la structure. Après le retrait, plus aucun reçu n’est émis en son nom (les reçus déjà émis restent valables)&#x202f;; elle pourra corriger sa déclaration et la renvoyer."
           />
           <button type="submit" className="button button--secondary">
             Retirer

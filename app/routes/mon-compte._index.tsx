@@ -1,3 +1,4 @@
+import { NBSP } from "~/domain/typography";
 import {
   data,
   type ActionFunctionArgs,
@@ -34,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!r.ok) return data<ActionData>({ form: "name", error: r.message }, { status: 400 });
     return data<ActionData>({
       form: "name",
-      done: `Votre nom affiché est désormais «\u00a0${r.name}\u00a0».`,
+      done: `Votre nom affiché est désormais «${NBSP}${r.name}${NBSP}».`,
     });
   }
   if (intent === "close-session") {
@@ -80,7 +81,8 @@ export default function Account() {
           <Link to="/mon-compte/contributions">Mes contributions</Link>
         </li>
         <li>
-          <Link to="/porteur">Espace porteur de projet</Link> : déclarer sa structure, suivre ses campagnes
+          <Link to="/porteur">Espace porteur de projet</Link>&nbsp;: déclarer sa structure, suivre ses
+          campagnes
         </li>
       </ul>
 
@@ -111,7 +113,7 @@ export default function Account() {
 
       <h2>Adresse électronique</h2>
       <p>
-        <Link to="/mon-compte/adresse">Changer d’adresse électronique</Link> : un code est envoyé à la
+        <Link to="/mon-compte/adresse">Changer d’adresse électronique</Link>&nbsp;: un code est envoyé à la
         nouvelle adresse, qui ne remplace l’ancienne qu’une fois le code saisi.
       </p>
 
@@ -164,8 +166,8 @@ export default function Account() {
         <a href="/mon-compte/donnees.json" download>
           Télécharger mes données
         </a>{" "}
-        : un fichier JSON de tout ce que Propulsons détient sur vous (compte, sessions, contributions, reçus,
-        structures et campagnes, abonnements, courriels envoyés).
+        &nbsp;: un fichier JSON de tout ce que Propulsons détient sur vous (compte, sessions, contributions,
+        reçus, structures et campagnes, abonnements, courriels envoyés).
       </p>
       <p>
         <Link to="/mon-compte/suppression">Supprimer mon compte</Link>

@@ -61,8 +61,8 @@ export default function ChangeEmail() {
     <div className="container page prose-page">
       <h1>Changer d’adresse électronique</h1>
       <p>
-        Adresse actuelle : <strong>{email}</strong>. Elle reste celle de votre compte tant que la nouvelle
-        n’est pas confirmée.
+        Adresse actuelle&nbsp;: <strong>{email}</strong>. Elle reste celle de votre compte tant que la
+        nouvelle n’est pas confirmée.
       </p>
       {waitingFor && result?.step !== "email" ? (
         <>
@@ -105,7 +105,7 @@ export default function ChangeEmail() {
           name="email"
           type="email"
           label="Nouvelle adresse électronique"
-          hint="Format attendu : prenom.nom@exemple.fr"
+          hint="Format attendu&nbsp;: prenom.nom@exemple.fr"
           autoComplete="email"
           required
           defaultValue={result?.step === "email" ? result.value : ""}

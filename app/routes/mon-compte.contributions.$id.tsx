@@ -1,3 +1,4 @@
+import { NBSP } from "~/domain/typography";
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
@@ -45,8 +46,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const NBSP = "\u00a0";
-
 /** What became of the money, in the past tense only for what happened. */
 function outcomeText(k: {
   status: string;
@@ -59,14 +58,14 @@ function outcomeText(k: {
   if (k.campaign_status === "failed" || k.campaign_status === "cancelled") {
     const why =
       k.campaign_status === "failed"
-        ? "La campagne n'a pas atteint son objectif"
+        ? "La campagne n’a pas atteint son objectif"
         : "La campagne a été annulée";
     if (k.status === "refunded")
       return `${why}${NBSP}: vous avez été remboursé de ${amount} sur le moyen de paiement utilisé.`;
     if (k.status === "refunding")
       return `${why}${NBSP}: le remboursement de ${amount} est en cours sur le moyen de paiement utilisé.`;
     if (k.status === "refund_failed") {
-      return `${why}${NBSP}: le remboursement de ${amount} a échoué. L'équipe de Propulsons vous contacte pour vous rembourser autrement.`;
+      return `${why}${NBSP}: le remboursement de ${amount} a échoué. L’équipe de Propulsons vous contacte pour vous rembourser autrement.`;
     }
     if (k.dispute_status === "lost")
       return `${why}. Votre banque vous a rendu ce paiement à la suite de votre contestation.`;
@@ -76,7 +75,7 @@ function outcomeText(k: {
   }
   if (k.campaign_status === "funded")
     return `La campagne a atteint son objectif. Merci pour votre soutien${NBSP}!`;
-  return `Tout ou rien${NBSP}: si la campagne n'atteint pas son objectif à sa date de fin (${formatDateTime(k.ends_at)}), vous êtes intégralement remboursé, automatiquement, sur le moyen de paiement utilisé.`;
+  return `Tout ou rien${NBSP}: si la campagne n’atteint pas son objectif à sa date de fin (${formatDateTime(k.ends_at)}), vous êtes intégralement remboursé, automatiquement, sur le moyen de paiement utilisé.`;
 }
 
 export default function Receipt() {
@@ -113,12 +112,12 @@ export default function Receipt() {
         <div>
           <dt>Affichage public</dt>
           <dd>
-            {r.anonymous ? "« Anonyme »" : `« ${r.publicName} »`},{" "}
+            {r.anonymous ? "«\u00a0Anonyme\u00a0»" : `«${NBSP}${r.publicName}${NBSP}»`},{" "}
             {r.hideAmount ? "montant masqué" : "montant affiché"}
           </dd>
         </div>
       </dl>
-      <p>{r.outcome} Ce reçu n'est pas un reçu fiscal.</p>
+      <p>{r.outcome} Ce reçu n’est pas un reçu fiscal.</p>
       {r.taxReceipt ? (
         <p>
           <a href={r.taxReceipt.href} download>

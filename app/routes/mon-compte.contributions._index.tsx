@@ -67,7 +67,7 @@ export default function MyContributions() {
                 <tr key={k.id}>
                   <td>
                     <Link to={campaignPath(k.campaign.slug)}>{k.campaign.title}</Link>
-                    {k.rewardTitle ? <div className="muted">Contrepartie : {k.rewardTitle}</div> : null}
+                    {k.rewardTitle ? <div className="muted">Contrepartie&nbsp;: {k.rewardTitle}</div> : null}
                   </td>
                   <td>{formatDate(k.date)}</td>
                   <td className="num">{formatEuros(k.amountCents)}</td>

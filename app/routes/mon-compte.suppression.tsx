@@ -75,15 +75,15 @@ export default function DeleteAccount() {
       <p>Supprimer le compte {loaded.email}&nbsp;:</p>
       <ul>
         <li>
-          efface votre nom, votre adresse électronique, vos sessions, vos abonnements et vos messages&nbsp;;
+          efface votre nom, votre adresse électronique, vos sessions, vos abonnements et vos messages&#x202f;;
         </li>
         <li>
           garde, sans votre nom, les montants, dates et identifiants de vos paiements (obligations
-          comptables)&nbsp;;
+          comptables)&#x202f;;
         </li>
         <li>
           garde vos reçus fiscaux pendant {loaded.receiptYears}&nbsp;ans après leur délivrance et leurs
-          demandes pendant {loaded.accountingYears}&nbsp;ans, puis efface votre nom et votre adresse&nbsp;;
+          demandes pendant {loaded.accountingYears}&nbsp;ans, puis efface votre nom et votre adresse&#x202f;;
         </li>
         <li>garde vos structures et leurs campagnes publiées, sans lien vers vous.</li>
       </ul>

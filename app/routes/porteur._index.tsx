@@ -47,8 +47,8 @@ export default function HolderHome() {
       {payments ? (
         <p className="outcome" role="status">
           {payments === "pret"
-            ? "Votre compte de paiement est prêt : les fonds d'une campagne réussie vous seront versés automatiquement."
-            : "Votre compte de paiement n'est pas encore prêt : Stripe attend encore des informations. Vous pouvez reprendre l'inscription."}
+            ? "Votre compte de paiement est prêt\u00a0: les fonds d’une campagne réussie vous seront versés automatiquement."
+            : "Votre compte de paiement n’est pas encore prêt\u00a0: Stripe attend encore des informations. Vous pouvez reprendre l’inscription."}
         </p>
       ) : null}
       <section aria-labelledby="structures-title">
@@ -56,8 +56,8 @@ export default function HolderHome() {
         {structures.length === 0 ? (
           <>
             <p>
-              Pour lancer une campagne, déclarez d'abord votre structure : association, coopérative (SCIC,
-              SCOP), entreprise de l'ESS ou collectif citoyen.
+              Pour lancer une campagne, déclarez d’abord votre structure&nbsp;: association, coopérative
+              (SCIC, SCOP), entreprise de l’ESS ou collectif citoyen.
             </p>
             <p>
               <Link to="/porteur/structure" className="button">

@@ -4,6 +4,7 @@
  * refused with French messages and nothing typed is lost), then « Soumettre ».
  * After approval only the story stays editable. Works without JavaScript.
  */
+import { NBSP, NNBSP } from "~/domain/typography";
 import {
   data,
   redirect,
@@ -101,7 +102,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       {
         values: null,
         errors: {},
-        message: "Image trop lourde : 5 Mo au plus.",
+        message: "Image trop lourde\u00a0: 5 Mo au plus.",
         saved: false,
       },
       { status: 413 },
@@ -176,21 +177,21 @@ export default function Editor() {
       </p>
       <h1>{d.values.titre}</h1>
       <p className="outcome" role="status">
-        État : <strong>{d.statusLabel}</strong>.{" "}
+        État&nbsp;: <strong>{d.statusLabel}</strong>.{" "}
         {search.get("soumise")
-          ? "Votre campagne est transmise à l'équipe du Département pour validation. "
+          ? "Votre campagne est transmise à l’équipe du Département pour validation. "
           : ""}
         {result?.saved ? "Modifications enregistrées. " : ""}
         {d.storyOnly
-          ? "La campagne est validée : l'objectif, les dates et les contreparties ne changent plus ; la présentation reste modifiable."
+          ? "La campagne est validée\u00a0: l’objectif, les dates et les contreparties ne changent plus\u202f; la présentation reste modifiable."
           : ""}
         {d.status === "submitted"
-          ? "En attente de validation : la campagne ne peut pas être modifiée pour le moment."
+          ? "En attente de validation\u00a0: la campagne ne peut pas être modifiée pour le moment."
           : ""}
       </p>
       {d.staffComment ? (
         <div className="outcome outcome--failed">
-          <h2>Modifications demandées par l'équipe</h2>
+          <h2>Modifications demandées par l’équipe</h2>
           <p>{d.staffComment}</p>
         </div>
       ) : null}
@@ -230,7 +231,7 @@ export default function Editor() {
           <TextArea
             id="e-histoire"
             label="Présentation du projet (Markdown)"
-            hint="Titres avec ##, listes avec -, **gras**, *italique*, liens [texte](https://…). L'aperçu montre le rendu."
+            hint="Titres avec ##, listes avec -, **gras**, *italique*, liens [texte](https://…). L’aperçu montre le rendu."
             name="histoire"
             defaultValue={v.histoire}
             rows={12}
@@ -250,7 +251,7 @@ export default function Editor() {
             <Field
               id="e-fin"
               label="Date de fin de la collecte"
-              hint={`La collecte dure de ${d.days.min} à ${d.days.max} jours ; elle se termine à 23 h 59 (heure de Paris).`}
+              hint={`La collecte dure de ${d.days.min} à ${d.days.max} jours${NNBSP}; elle se termine à 23 h 59 (heure de Paris).`}
               name="fin"
               type="date"
               defaultValue={v.fin}
@@ -290,13 +291,13 @@ export default function Editor() {
           </div>
 
           <fieldset className="editor__group" disabled={locked}>
-            <legend>Utilisation des fonds, poste par poste (le total doit égaler l'objectif)</legend>
+            <legend>Utilisation des fonds, poste par poste (le total doit égaler l’objectif)</legend>
             <FieldError id="e-postes" message={errors.postes} />
             {v.postes.map((row, i) => (
               <div className="editor__row" key={i}>
                 <Field
                   id={`e-poste_${i}_libelle`}
-                  label={`Poste ${i + 1} : libellé`}
+                  label={`Poste ${i + 1}${NBSP}: libellé`}
                   name={`poste_${i}_libelle`}
                   defaultValue={row.libelle}
                   maxLength={120}
@@ -305,7 +306,7 @@ export default function Editor() {
                 />
                 <Field
                   id={`e-poste_${i}_montant`}
-                  label={`Poste ${i + 1} : montant (€)`}
+                  label={`Poste ${i + 1}${NBSP}: montant (€)`}
                   name={`poste_${i}_montant`}
                   inputMode="numeric"
                   defaultValue={row.montant}
@@ -338,12 +339,12 @@ export default function Editor() {
           />
 
           <fieldset className="editor__group" disabled={locked}>
-            <legend>Contreparties (facultatives ; stock vide = illimité)</legend>
+            <legend>Contreparties (facultatives&#x202f;; stock vide = illimité)</legend>
             {v.contreparties.map((row, i) => (
               <div className="editor__reward" key={i}>
                 <Field
                   id={`e-cp_${i}_titre`}
-                  label={`Contrepartie ${i + 1} : titre`}
+                  label={`Contrepartie ${i + 1}${NBSP}: titre`}
                   name={`cp_${i}_titre`}
                   defaultValue={row.titre}
                   maxLength={80}
@@ -351,7 +352,7 @@ export default function Editor() {
                 />
                 <Field
                   id={`e-cp_${i}_description`}
-                  label={`Contrepartie ${i + 1} : description`}
+                  label={`Contrepartie ${i + 1}${NBSP}: description`}
                   name={`cp_${i}_description`}
                   defaultValue={row.description}
                   maxLength={500}
@@ -360,7 +361,7 @@ export default function Editor() {
                 <div className="editor__row">
                   <Field
                     id={`e-cp_${i}_minimum`}
-                    label={`Contrepartie ${i + 1} : montant minimum (€)`}
+                    label={`Contrepartie ${i + 1}${NBSP}: montant minimum (€)`}
                     name={`cp_${i}_minimum`}
                     inputMode="numeric"
                     defaultValue={row.minimum}
@@ -368,7 +369,7 @@ export default function Editor() {
                   />
                   <Field
                     id={`e-cp_${i}_stock`}
-                    label={`Contrepartie ${i + 1} : stock`}
+                    label={`Contrepartie ${i + 1}${NBSP}: stock`}
                     name={`cp_${i}_stock`}
                     inputMode="numeric"
                     defaultValue={row.stock}
@@ -403,7 +404,7 @@ export default function Editor() {
           {d.image ? (
             <img src={d.image.src} alt={d.image.alt} className="editor__image" />
           ) : (
-            <p>Pas encore d'image.</p>
+            <p>Pas encore d’image.</p>
           )}
           <Form method="post" encType="multipart/form-data" className="stack">
             <input type="hidden" name="intent" value="image" />
@@ -412,7 +413,7 @@ export default function Editor() {
               name="image"
               type="file"
               accept="image/jpeg,image/png,image/webp"
-              label="Image (JPEG, PNG ou WebP ; 5 Mo au plus ; 600 × 300 pixels au moins)"
+              label="Image (JPEG, PNG ou WebP&#x202f;; 5 Mo au plus&#x202f;; 600 × 300 pixels au moins)"
               error={errors.image}
             />
             <Field
@@ -420,11 +421,11 @@ export default function Editor() {
               name="image_alt"
               maxLength={200}
               defaultValue={d.image?.alt ?? ""}
-              label="Description de l'image (pour les personnes qui ne la voient pas)"
+              label="Description de l’image (pour les personnes qui ne la voient pas)"
               error={errors.image_alt}
             />
             <button type="submit" className="button button--secondary">
-              Envoyer l'image
+              Envoyer l’image
             </button>
           </Form>
         </section>
@@ -434,9 +435,11 @@ export default function Editor() {
         <section aria-labelledby="submit-title" className="editor__submit">
           <h2 id="submit-title">Soumettre pour validation</h2>
           {d.missing.length > 0 ? (
-            <p>Pour soumettre la campagne, complétez : {d.missing.join(", ")}.</p>
+            <p>Pour soumettre la campagne, complétez&nbsp;: {d.missing.join(", ")}.</p>
           ) : (
-            <p>La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.</p>
+            <p>
+              La campagne est complète&nbsp;: l’équipe du Département la relira et vous répondra par courriel.
+            </p>
           )}
           {/* Part of the campaign form (form=…): what is on screen is saved, then submitted. */}
           <button type="submit" form="campaign-form" name="intent" value="submit" className="button">

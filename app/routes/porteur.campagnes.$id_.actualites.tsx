@@ -1,3 +1,4 @@
+import { NNBSP } from "~/domain/typography";
 import {
   data,
   type ActionFunctionArgs,
@@ -40,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const message =
     `Actualité publiée et envoyée à ${countOf(posted.recipients, "contributeur", "contributeurs")}` +
     (posted.failedBatches > 0
-      ? ` ; ${countOf(posted.failedBatches, "envoi groupé en échec, signalé", "envois groupés en échec, signalés")} à l'équipe.`
+      ? `${NNBSP}; ${countOf(posted.failedBatches, "envoi groupé en échec, signalé", "envois groupés en échec, signalés")} à l’équipe.`
       : ".");
   return data<NewsAnswer>({ values: { titre: "", texte: "" }, errors: {}, message });
 }
@@ -54,7 +55,7 @@ export default function News() {
       <p>
         <Link to="/porteur">← Espace porteur</Link>
       </p>
-      <h1>Actualités : {d.title}</h1>
+      <h1>Actualités&nbsp;: {d.title}</h1>
       {r?.message ? (
         <p className="outcome" role="status">
           {r.message}
@@ -84,7 +85,7 @@ export default function News() {
           </button>
         </Form>
       ) : (
-        <p>Les actualités s'ouvrent quand la campagne est en ligne.</p>
+        <p>Les actualités s’ouvrent quand la campagne est en ligne.</p>
       )}
       <h2>Déjà publiées</h2>
       {d.news.length === 0 ? (

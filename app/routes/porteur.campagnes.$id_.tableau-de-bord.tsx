@@ -1,3 +1,4 @@
+import { NBSP } from "~/domain/typography";
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ProgressBar, StatusLabel } from "~/components/campaign-card";
@@ -81,7 +82,7 @@ function Chart({ days }: { days: Array<{ day: string; count: number; cents: numb
               height={h}
               fill="#2f6b1f"
             >
-              <title>{`${formatDate(`${d.day}T12:00:00Z`)} : ${formatEuros(d.cents)} (${d.count})`}</title>
+              <title>{`${formatDate(`${d.day}T12:00:00Z`)}${NBSP}: ${formatEuros(d.cents)} (${d.count})`}</title>
             </rect>
           );
         })}
@@ -89,7 +90,7 @@ function Chart({ days }: { days: Array<{ day: string; count: number; cents: numb
       </svg>
       <figcaption id="chart-caption">
         Montants reçus par jour (remboursés depuis compris), du {formatDate(`${days[0]!.day}T12:00:00Z`)} au{" "}
-        {formatDate(`${days.at(-1)!.day}T12:00:00Z`)} ; le détail jour par jour suit.
+        {formatDate(`${days.at(-1)!.day}T12:00:00Z`)}&#x202f;; le détail jour par jour suit.
       </figcaption>
       <details>
         <summary>Voir les chiffres jour par jour</summary>
@@ -132,7 +133,7 @@ export default function Dashboard() {
       <p>
         <Link to="/porteur">← Espace porteur</Link>
       </p>
-      <h1>Tableau de bord : {c.title}</h1>
+      <h1>Tableau de bord&nbsp;: {c.title}</h1>
       <dl className="panel__figures panel">
         <div>
           <dt>Collectés</dt>
@@ -161,19 +162,18 @@ export default function Dashboard() {
           </dd>
         </div>
       </dl>
-      <ProgressBar percent={c.percent} label={`${c.percent} % de l'objectif atteint`} />
+      <ProgressBar percent={c.percent} label={`${c.percent} % de l’objectif atteint`} />
       {c.status === "live" ? (
         <>
           <p>
-            Votre campagne est en ligne{"\u00a0"}:{" "}
-            <Link to={campaignPath(c.slug)}>voir sa page publique</Link>.
+            Votre campagne est en ligne&nbsp;: <Link to={campaignPath(c.slug)}>voir sa page publique</Link>.
           </p>
           <ShareLinks path={campaignPath(c.slug)} title={c.title} heading="Faites connaître votre campagne" />
         </>
       ) : null}
       {(c.status === "failed" || c.status === "cancelled") && c.refunds.receivedCount > 0 ? (
         <p role="status">
-          {c.status === "cancelled" ? "Campagne annulée" : "Campagne non financée"}. Remboursements{"\u00a0"}:{" "}
+          {c.status === "cancelled" ? "Campagne annulée" : "Campagne non financée"}. Remboursements&nbsp;:{" "}
           {refundSummary(c.refunds)}.
         </p>
       ) : null}
@@ -219,8 +219,8 @@ export default function Dashboard() {
         </Form>
         <p className="hint">
           Les personnes anonymes apparaissent sous leur nom, avec leur adresse électronique, seulement si
-          elles ont choisi une contrepartie (pour pouvoir la leur remettre) ; le formulaire de contribution le
-          leur indique.
+          elles ont choisi une contrepartie (pour pouvoir la leur remettre)&#x202f;; le formulaire de
+          contribution le leur indique.
         </p>
         <p role="status">
           {formatInteger(d.contributions.length)}{" "}

@@ -90,7 +90,7 @@ export default function HolderReceipts() {
           </Form>
           {d.structure.profileStatus !== "verified" ? (
             <p className="notice">
-              Les reçus fiscaux de {d.structure.name} ne sont pas délivrés{NBSP}: sa déclaration n’est pas
+              Les reçus fiscaux de {d.structure.name} ne sont pas délivrés&nbsp;: sa déclaration n’est pas
               vérifiée par l’équipe (ou a été retirée).
             </p>
           ) : !d.structure.hasSignature ? (

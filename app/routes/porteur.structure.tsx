@@ -104,7 +104,7 @@ export default function StructurePage() {
           defaultValue={v.numero}
           maxLength={30}
           error={errors.numero}
-          hint="SIRET (14 chiffres) pour une entreprise ou une coopérative ; numéro RNA (« W » suivi de 9 caractères) ou SIRET pour une association ; facultatif pour un collectif."
+          hint="SIRET (14 chiffres) pour une entreprise ou une coopérative&#x202f;; numéro RNA («&nbsp;W&nbsp;» suivi de 9 caractères) ou SIRET pour une association&#x202f;; facultatif pour un collectif."
         />
         <Field
           id="s-commune"

@@ -3,6 +3,7 @@
  * article, object, address, SIREN or RNA, signer, signature image and the mandate to Propulsons.
  * Only an association may declare; staff verify before any receipt is issued.
  */
+import { NBSP } from "~/domain/typography";
 import {
   data,
   redirect,
@@ -193,7 +194,7 @@ export default function ReceiptDeclarationPage() {
         <>
           <p>
             Ma structure peut émettre des reçus fiscaux&nbsp;: déclarez-la ici. Quand l’équipe du Département
-            l’aura vérifiée, vos donateurs pourront demander un reçu en contribuant&nbsp;; Propulsons
+            l’aura vérifiée, vos donateurs pourront demander un reçu en contribuant&#x202f;; Propulsons
             l’émettra en votre nom quand la campagne aura réussi.
           </p>
           {loaded.saved ? (
@@ -217,8 +218,8 @@ export default function ReceiptDeclarationPage() {
                 {p.status !== "declared" ? (
                   <p>
                     <strong>Attention&nbsp;:</strong> modifier cette déclaration la renvoie en
-                    vérification&nbsp;; l’équipe du Département devra la vérifier à nouveau, et aucun reçu ne
-                    sera émis d’ici là.
+                    vérification&#x202f;; l’équipe du Département devra la vérifier à nouveau, et aucun reçu
+                    ne sera émis d’ici là.
                   </p>
                 ) : null}
               </div>
@@ -258,7 +259,7 @@ export default function ReceiptDeclarationPage() {
               defaultValue={v.article}
               maxLength={40}
               error={errors.article}
-              hint={`Laissez vide pour l’article du statut choisi\u00a0: ${TAX_STATUS_KEYS.map((k) => TAX_STATUSES[k].cgiArticle).join(", ")}.`}
+              hint={`Laissez vide pour l’article du statut choisi${NBSP}: ${TAX_STATUS_KEYS.map((k) => TAX_STATUSES[k].cgiArticle).join(", ")}.`}
             />
             <TextArea
               id="r-objet"
@@ -268,7 +269,7 @@ export default function ReceiptDeclarationPage() {
               maxLength={600}
               defaultValue={v.objet}
               error={errors.objet}
-              hint="Tel qu’il figure dans les statuts&nbsp;; il est imprimé sur chaque reçu."
+              hint="Tel qu’il figure dans les statuts&#x202f;; il est imprimé sur chaque reçu."
             />
             <Field
               id="r-rue"
@@ -352,7 +353,7 @@ export default function ReceiptDeclarationPage() {
               accept="image/png,image/jpeg"
               label={LABELS.signature}
               error={errors.signature}
-              hint="PNG ou JPEG, 512&nbsp;Ko au plus, 100&nbsp;×&nbsp;30 pixels au moins&nbsp;; de préférence sur fond blanc ou transparent."
+              hint="PNG ou JPEG, 512&nbsp;Ko au plus, 100&nbsp;×&nbsp;30 pixels au moins&#x202f;; de préférence sur fond blanc ou transparent."
             />
             <fieldset>
               <legend id="r-mandat-legend">Mandat à Propulsons</legend>

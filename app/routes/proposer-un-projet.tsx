@@ -17,7 +17,7 @@ export const meta: MetaFunction = ({ matches }) =>
   seoMeta({
     title: "Proposer un projet",
     description:
-      "Votre structure de l’économie sociale et solidaire agit dans le Pas-de-Calais ? Présentez votre projet sur Propulsons : ce qu’il faut préparer, les étapes, ce que ça coûte.",
+      "Votre structure de l’économie sociale et solidaire agit dans le Pas-de-Calais\u202f? Présentez votre projet sur Propulsons\u00a0: ce qu’il faut préparer, les étapes, ce que ça coûte.",
     base: publicUrlFrom(matches),
     path: "/proposer-un-projet",
   });
@@ -28,26 +28,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { signedIn: Boolean(user), days: durationBounds() };
 }
 
-const NBSP = " ";
-
 export default function ProposeProject() {
   const { signedIn, days } = useLoaderData<typeof loader>();
   return (
     <div className="container page prose-page">
       <h1>Proposer un projet</h1>
       <p className="hero__lead">
-        Vous portez un projet utile à votre territoire{NBSP}? Propulsons vous aide à le présenter aux
+        Vous portez un projet utile à votre territoire&#x202f;? Propulsons vous aide à le présenter aux
         habitants du Pas-de-Calais et à réunir, en financement participatif, les fonds qui le lanceront.
       </p>
 
       <section aria-labelledby="who-title">
-        <h2 id="who-title">Qui peut proposer un projet{NBSP}?</h2>
+        <h2 id="who-title">Qui peut proposer un projet&#x202f;?</h2>
         <ul>
           <li>
-            une structure de l’économie sociale et solidaire (ESS){NBSP}: association, coopérative (SCIC,
-            SCOP), entreprise à finalité sociale, ou collectif de citoyens{NBSP};
+            une structure de l’économie sociale et solidaire (ESS)&nbsp;: association, coopérative (SCIC,
+            SCOP), entreprise à finalité sociale, ou collectif de citoyens&#x202f;;
           </li>
-          <li>installée dans le Pas-de-Calais, pour un projet réalisé dans le département{NBSP};</li>
+          <li>installée dans le Pas-de-Calais, pour un projet réalisé dans le département&#x202f;;</li>
           <li>avec un projet précis, un budget chiffré et un calendrier.</li>
         </ul>
         <p>
@@ -60,29 +58,27 @@ export default function ProposeProject() {
         <h2 id="what-title">Ce qu’il faut préparer</h2>
         <ul>
           <li>
-            <strong>votre structure</strong>
-            {NBSP}: son nom, sa forme juridique, son numéro SIRET ou RNA (sauf pour un collectif), sa commune
-            {NBSP};
+            <strong>votre structure</strong>&nbsp;: son nom, sa forme juridique, son numéro SIRET ou RNA (sauf
+            pour un collectif), sa commune&#x202f;;
           </li>
           <li>
-            <strong>le projet</strong>
-            {NBSP}: un titre, un résumé de deux phrases, une présentation, les résultats attendus et le
-            calendrier{NBSP};
+            <strong>le projet</strong>&nbsp;: un titre, un résumé de deux phrases, une présentation, les
+            résultats attendus et le calendrier&#x202f;;
           </li>
           <li>
-            <strong>une image</strong> du projet (JPEG, PNG ou WebP, 600{NBSP}×{NBSP}300 pixels au moins) et
-            sa description pour les personnes qui ne la voient pas{NBSP};
+            <strong>une image</strong> du projet (JPEG, PNG ou WebP, 600&nbsp;×&nbsp;300 pixels au moins) et
+            sa description pour les personnes qui ne la voient pas&#x202f;;
           </li>
           <li>
             <strong>l’objectif</strong> en euros et <strong>l’utilisation des fonds</strong>, poste par poste
-            (le total des postes égale l’objectif){NBSP};
+            (le total des postes égale l’objectif)&#x202f;;
           </li>
           <li>
             <strong>la durée</strong> de la collecte, entre {days.min} et {days.max}
-            {NBSP}jours{NBSP};
+            &nbsp;jours&#x202f;;
           </li>
           <li>
-            si vous le souhaitez, des <strong>contreparties</strong> pour remercier les contributeurs{NBSP};
+            si vous le souhaitez, des <strong>contreparties</strong> pour remercier les contributeurs&#x202f;;
           </li>
           <li>
             un <strong>compte de paiement</strong> (Stripe) au nom de la structure, pour recevoir les fonds.
@@ -94,24 +90,20 @@ export default function ProposeProject() {
         <h2 id="steps-title">Les étapes</h2>
         <ol className="steps">
           <li>
-            <strong>Créer</strong>
-            {NBSP}: dans votre espace porteur, déclarez votre structure puis écrivez la campagne. Vous pouvez
-            l’enregistrer à tout moment et y revenir.
+            <strong>Créer</strong>&nbsp;: dans votre espace porteur, déclarez votre structure puis écrivez la
+            campagne. Vous pouvez l’enregistrer à tout moment et y revenir.
           </li>
           <li>
-            <strong>Soumettre</strong>
-            {NBSP}: quand tout est rempli, soumettez la campagne pour validation.
+            <strong>Soumettre</strong>&nbsp;: quand tout est rempli, soumettez la campagne pour validation.
           </li>
           <li>
-            <strong>Relecture</strong>
-            {NBSP}: l’équipe du Département la relit. Elle la valide, vous demande des modifications ou la
-            refuse en expliquant pourquoi{NBSP}; vous êtes prévenu par courriel.
+            <strong>Relecture</strong>&nbsp;: l’équipe du Département la relit. Elle la valide, vous demande
+            des modifications ou la refuse en expliquant pourquoi&#x202f;; vous êtes prévenu par courriel.
           </li>
           <li>
-            <strong>Publication</strong>
-            {NBSP}: la campagne validée est en ligne à sa date de début. C’est du «{NBSP}tout ou rien{NBSP}»
-            {NBSP}: si l’objectif est atteint à la date de fin, les fonds vous sont versés{NBSP}; sinon,
-            chaque contributeur est remboursé.
+            <strong>Publication</strong>&nbsp;: la campagne validée est en ligne à sa date de début. C’est du
+            «&nbsp;tout ou rien&nbsp;»&nbsp;: si l’objectif est atteint à la date de fin, les fonds vous sont
+            versés&#x202f;; sinon, chaque contributeur est remboursé.
           </li>
         </ol>
       </section>
@@ -121,11 +113,11 @@ export default function ProposeProject() {
         <ul>
           <li>
             <strong>{formatBps(STANDARD_COMMISSION_BPS)}</strong> du montant collecté, retenus au versement,
-            si la campagne réussit{NBSP};
+            si la campagne réussit&#x202f;;
           </li>
           <li>
             <strong>{formatBps(BUDGET_CITOYEN_COMMISSION_BPS)}</strong> pour les projets labellisés Budget
-            Citoyen{NBSP};
+            Citoyen&#x202f;;
           </li>
           <li>rien si l’objectif n’est pas atteint.</li>
         </ul>
@@ -142,7 +134,7 @@ export default function ProposeProject() {
         ) : (
           <>
             <p>
-              Connectez-vous avec votre adresse électronique{NBSP}: vous recevez par courriel un code de
+              Connectez-vous avec votre adresse électronique&nbsp;: vous recevez par courriel un code de
               connexion, sans mot de passe. Votre espace porteur est créé à la première connexion.
             </p>
             <p>

@@ -13,9 +13,9 @@ import { publicUrlFrom, SEO_HANDLE, seoMeta } from "~/seo/meta";
 
 export const meta: MetaFunction = ({ matches }) =>
   seoMeta({
-    title: "Rapport annuel d'activité",
+    title: "Rapport annuel d’activité",
     description:
-      "Les chiffres clés de Propulsons, année par année : campagnes, montants collectés, citoyens impliqués, données ouvertes.",
+      "Les chiffres clés de Propulsons, année par année\u00a0: campagnes, montants collectés, citoyens impliqués, données ouvertes.",
     base: publicUrlFrom(matches),
     path: "/rapport-annuel",
   });
@@ -26,7 +26,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   try {
     asked = parsePeriodParam(new URL(request.url).searchParams.get("annee"));
   } catch {
-    throw new Response("Année invalide : indiquez une année sur 4 chiffres, ou « tout ».", { status: 400 });
+    throw new Response("Année invalide\u00a0: indiquez une année sur 4 chiffres, ou «\u00a0tout\u00a0».", {
+      status: 400,
+    });
   }
   const report = await annualReport(database().db);
   const latest = report.years.at(-1);
@@ -44,12 +46,12 @@ export default function AnnualReport() {
   const selected = period.kind === "all" ? "tout" : String(period.year);
   return (
     <div className="container page">
-      <h1>Rapport annuel d'activité</h1>
+      <h1>Rapport annuel d’activité</h1>
       <p>
-        Chaque année, Propulsons publie l'activité de la plateforme : campagnes lancées et réussies, montants
-        collectés, citoyens impliqués (article L548-6 du code monétaire et financier). Tous les chiffres sont
-        calculés à partir des paiements enregistrés ; une contribution compte pour l'année de son paiement
-        (heure de Paris).
+        Chaque année, Propulsons publie l’activité de la plateforme&nbsp;: campagnes lancées et réussies,
+        montants collectés, citoyens impliqués (article L548-6 du code monétaire et financier). Tous les
+        chiffres sont calculés à partir des paiements enregistrés&#x202f;; une contribution compte pour
+        l’année de son paiement (heure de Paris).
       </p>
 
       <section aria-labelledby="h-years">
@@ -64,7 +66,7 @@ export default function AnnualReport() {
           Ce que publie chaque année un intermédiaire en financement participatif. Un projet est
           «&nbsp;reçu&nbsp;» l’année où il est soumis pour la première fois à l’équipe, «&nbsp;accepté&nbsp;»
           l’année où elle l’approuve, «&nbsp;financé&nbsp;» l’année de la fin d’une campagne qui atteint son
-          objectif. Le montant collecté et les contributeurs sont ceux de l’année des paiements&nbsp;; la
+          objectif. Le montant collecté et les contributeurs sont ceux de l’année des paiements&#x202f;; la
           moyenne par projet financé divise ce que les projets financés dans l’année ont reçu (remboursements
           déduits) par leur nombre, la moyenne par contributeur divise le montant collecté par le nombre de
           contributeurs.
@@ -88,18 +90,18 @@ export default function AnnualReport() {
         <h2 id="h-open-data">Données ouvertes</h2>
         <p>
           Les campagnes publiées et les chiffres clés sont téléchargeables librement (Licence Ouverte Etalab
-          2.0). Aucune donnée personnelle n'y figure : ni contributeur, ni adresse électronique.
+          2.0). Aucune donnée personnelle n’y figure&nbsp;: ni contributeur, ni adresse électronique.
         </p>
         <ul>
           <li>
-            Campagnes :{" "}
+            Campagnes&nbsp;:{" "}
             <a href="/donnees/campagnes.csv" download>
               CSV
             </a>{" "}
             · <a href="/donnees/campagnes.json">JSON</a>
           </li>
           <li>
-            Chiffres clés par année :{" "}
+            Chiffres clés par année&nbsp;:{" "}
             <a href="/donnees/chiffres.csv" download>
               CSV
             </a>{" "}

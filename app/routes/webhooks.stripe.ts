@@ -4,6 +4,7 @@
  * MAX_WEBHOOK_BYTES (app/body-limit.server.ts) before this runs. A failure while applying
  * the event is a 500, so Stripe delivers it again (nothing was half written).
  */
+import { NBSP } from "~/domain/typography";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { database } from "~/db.server";
 import { kickEmailDelivery } from "~/email.server";
@@ -16,10 +17,13 @@ const log = () => jobLogger("webhooks");
 const SAID = { processed: "appliquée", duplicate: "déjà reçue", ignored: "sans effet" } as const;
 
 export async function loader() {
-  return new Response("Méthode non autorisée : ce point d'accès reçoit les notifications de Stripe (POST).", {
-    status: 405,
-    headers: { Allow: "POST" },
-  });
+  return new Response(
+    "Méthode non autorisée\u00a0: ce point d’accès reçoit les notifications de Stripe (POST).",
+    {
+      status: 405,
+      headers: { Allow: "POST" },
+    },
+  );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -32,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const reason = error instanceof WebhookSignatureError ? error.message : "invalid payload";
     recordWebhook(undefined, "invalid_signature");
     log().warn({ reason }, "Notification Stripe refusée : signature invalide.");
-    return new Response(`Signature invalide : ${reason}`, { status: 400 });
+    return new Response(`Signature invalide${NBSP}: ${reason}`, { status: 400 });
   }
   try {
     const outcome = await processStripeEvent(database().db, event);
@@ -49,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { eventId: event.id, type: event.type, err: error },
       `Notification Stripe ${event.type} non appliquée ; Stripe la renverra.`,
     );
-    return new Response("Erreur lors du traitement de la notification ; elle sera renvoyée.", {
+    return new Response("Erreur lors du traitement de la notification\u202f; elle sera renvoyée.", {
       status: 500,
     });
   }

@@ -21,27 +21,27 @@ export const FLAG_LABELS: Record<StaffFlag, { label: string; nextStep: string }>
   disputed: {
     label: "Paiement contesté (litige en cours)",
     nextStep:
-      "Répondre au litige dans le tableau de bord Stripe avant l'échéance indiquée, avec le reçu et la page de la campagne comme preuves. Si la banque donne raison au contributeur, l'argent est repris par Stripe : vérifiez ensuite le rapprochement.",
+      "Répondre au litige dans le tableau de bord Stripe avant l’échéance indiquée, avec le reçu et la page de la campagne comme preuves. Si la banque donne raison au contributeur, l’argent est repris par Stripe\u00a0: vérifiez ensuite le rapprochement.",
   },
   reward_unavailable: {
     label: "Contrepartie épuisée au moment du paiement",
     nextStep:
-      "Le paiement est arrivé après la libération de l'unité réservée et la contrepartie est épuisée. Contactez le contributeur pour lui proposer une autre contrepartie ou le remboursement (à faire depuis le tableau de bord Stripe).",
+      "Le paiement est arrivé après la libération de l’unité réservée et la contrepartie est épuisée. Contactez le contributeur pour lui proposer une autre contrepartie ou le remboursement (à faire depuis le tableau de bord Stripe).",
   },
   amount_mismatch: {
     label: "Montant payé différent du montant demandé",
     nextStep:
-      "Comparer le paiement dans Stripe et la contribution ; en cas d'erreur, rembourser depuis le tableau de bord Stripe et prévenir le contributeur.",
+      "Comparer le paiement dans Stripe et la contribution\u202f; en cas d’erreur, rembourser depuis le tableau de bord Stripe et prévenir le contributeur.",
   },
   partial_refund: {
     label: "Remboursement partiel fait hors plateforme",
     nextStep:
-      "Quelqu'un a remboursé une partie du paiement depuis Stripe. La plateforme ne gère que les remboursements complets : terminez le remboursement dans Stripe ou annulez l'opération, puis vérifiez le rapprochement.",
+      "Quelqu’un a remboursé une partie du paiement depuis Stripe. La plateforme ne gère que les remboursements complets\u00a0: terminez le remboursement dans Stripe ou annulez l’opération, puis vérifiez le rapprochement.",
   },
   dispute_lost: {
-    label: "Litige perdu : la banque du contributeur a repris le paiement",
+    label: "Litige perdu\u00a0: la banque du contributeur a repris le paiement",
     nextStep:
-      "Stripe a rendu l'argent au contributeur et prélevé les frais de litige : cette contribution n'est ni remboursée ni versée par la plateforme. Si la campagne avait déjà été versée au porteur, la somme manque au solde (perte visible au rapprochement) : voyez avec le porteur s'il faut la lui redemander.",
+      "Stripe a rendu l’argent au contributeur et prélevé les frais de litige\u00a0: cette contribution n’est ni remboursée ni versée par la plateforme. Si la campagne avait déjà été versée au porteur, la somme manque au solde (perte visible au rapprochement)\u00a0: voyez avec le porteur s’il faut la lui redemander.",
   },
 };
 
@@ -84,7 +84,7 @@ function candidates(db: Kysely<DB>) {
 }
 
 export const REFUND_FAILED_NEXT_STEP =
-  "Stripe a refusé ou n'a pas pu faire le remboursement (carte expirée, compte clos…). Contactez le contributeur pour obtenir un autre moyen de remboursement (virement), puis remboursez depuis le tableau de bord Stripe : le webhook marquera la contribution remboursée.";
+  "Stripe a refusé ou n’a pas pu faire le remboursement (carte expirée, compte clos…). Contactez le contributeur pour obtenir un autre moyen de remboursement (virement), puis remboursez depuis le tableau de bord Stripe\u00a0: le webhook marquera la contribution remboursée.";
 
 export async function attentionItems(db: Kysely<DB>) {
   const [contributions, payouts, emails] = await Promise.all([
@@ -167,9 +167,9 @@ export async function attentionItems(db: Kysely<DB>) {
       campaignTitle: p.campaign_title,
       organization: p.organization,
       nextStep: !canBePaid(p)
-        ? "Le porteur n'a pas terminé l'ouverture de son compte de paiement Stripe : il a été prévenu par courriel. Relancez-le ; le virement partira tout seul au passage suivant une fois le compte prêt."
+        ? "Le porteur n’a pas terminé l’ouverture de son compte de paiement Stripe\u00a0: il a été prévenu par courriel. Relancez-le\u202f; le virement partira tout seul au passage suivant une fois le compte prêt."
         : p.status === "failed"
-          ? "Le virement a été refusé par Stripe : lisez l'erreur, corrigez dans Stripe (compte du porteur, solde de la plateforme), puis relancez `npm run settle`."
+          ? "Le virement a été refusé par Stripe\u00a0: lisez l’erreur, corrigez dans Stripe (compte du porteur, solde de la plateforme), puis relancez `npm run settle`."
           : "Le virement est en cours de nouvelle tentative automatique.",
     })),
     emails: emails.map((e) => ({

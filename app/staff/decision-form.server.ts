@@ -35,13 +35,13 @@ const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("approve"), debut: isoDate, message: optionalText() }),
   z.object({ intent: z.literal("request_changes"), commentaire: text("Le commentaire au porteur") }),
   z.object({ intent: z.literal("reject"), motif: text("Le motif du refus") }),
-  z.object({ intent: z.literal("cancel"), motif_annulation: text("Le motif de l'annulation") }),
+  z.object({ intent: z.literal("cancel"), motif_annulation: text("Le motif de l’annulation") }),
   z.object({
     intent: z.literal("label"),
     annee: z
       .string()
       .trim()
-      .regex(/^\d{4}$/, "Indiquez l'année du Budget Citoyen sur 4 chiffres (par exemple 2025).")
+      .regex(/^\d{4}$/, "Indiquez l’année du Budget Citoyen sur 4 chiffres (par exemple 2025).")
       .transform(Number),
   }),
   z.object({ intent: z.literal("unlabel") }),

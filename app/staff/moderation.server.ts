@@ -4,6 +4,7 @@
  * on the home page, cancellation. Every decision is one state-machine event or one
  * audit row, written in the same transaction as the change it records.
  */
+import { NBSP } from "~/domain/typography";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { CampaignAuditAction, DB } from "#db/schema";
 import { config } from "~/config.server";
@@ -36,7 +37,7 @@ function refusal(error: unknown): StaffResult {
     return {
       ok: false,
       status: 409,
-      message: "La campagne vient de changer d'état : rechargez la page et recommencez.",
+      message: "La campagne vient de changer d’état\u00a0: rechargez la page et recommencez.",
     };
   }
   throw error;
@@ -147,7 +148,7 @@ function actorLabel(role: string, name: string | null, email: string | null): st
 const AUDIT_LABELS: Record<CampaignAuditAction, string> = {
   label_set: "Label Budget Citoyen attribué",
   label_removed: "Label Budget Citoyen retiré",
-  featured: "Mise en avant sur l'accueil",
+  featured: "Mise en avant sur l’accueil",
   unfeatured: "Retrait de la mise en avant",
   start_date_set: "Date de mise en ligne fixée",
 };
@@ -193,7 +194,7 @@ export async function reviewHistory(db: Kysely<DB>, campaignId: number): Promise
       at: a.at,
       order: 1,
       id: a.id,
-      what: a.detail ? `${AUDIT_LABELS[a.action]} : ${a.detail}` : AUDIT_LABELS[a.action],
+      what: a.detail ? `${AUDIT_LABELS[a.action]}${NBSP}: ${a.detail}` : AUDIT_LABELS[a.action],
       who: actorLabel("staff", a.display_name, a.email),
       reason: null,
     })),
@@ -291,7 +292,7 @@ export async function approve(
     return {
       ok: false,
       status: 400,
-      message: `La collecte doit durer au moins ${min} jours : la date de fin choisie par le porteur est le ${formatDate(c.ends_at)}. Choisissez une mise en ligne plus tôt, ou demandez des modifications au porteur pour qu'il repousse sa date de fin.`,
+      message: `La collecte doit durer au moins ${min} jours${NBSP}: la date de fin choisie par le porteur est le ${formatDate(c.ends_at)}. Choisissez une mise en ligne plus tôt, ou demandez des modifications au porteur pour qu’il repousse sa date de fin.`,
     };
   }
   const startsAt = input.startDate ? startOfDayInParis(startDate) : now;
@@ -319,8 +320,8 @@ export async function approve(
   return {
     ok: true,
     message: input.startDate
-      ? `Campagne validée : elle sera mise en ligne le ${formatDate(startsAt)}.`
-      : "Campagne validée : elle sera mise en ligne dans la minute.",
+      ? `Campagne validée${NBSP}: elle sera mise en ligne le ${formatDate(startsAt)}.`
+      : "Campagne validée\u00a0: elle sera mise en ligne dans la minute.",
   };
 }
 
@@ -335,7 +336,7 @@ export async function requestChanges(
     "request_changes",
     input.comment,
     input,
-    "Modifications demandées : le porteur a reçu votre commentaire par courriel.",
+    "Modifications demandées\u00a0: le porteur a reçu votre commentaire par courriel.",
   );
 }
 
@@ -350,7 +351,7 @@ export async function reject(
     "reject",
     input.reason,
     input,
-    "Campagne refusée : le porteur a reçu le motif par courriel.",
+    "Campagne refusée\u00a0: le porteur a reçu le motif par courriel.",
   );
 }
 
@@ -415,7 +416,7 @@ export async function cancel(
         : ` Les ${expired} paiements qui étaient en cours ont été clos.`;
   return {
     ok: true,
-    message: `Campagne annulée : chaque contributeur va recevoir un courriel et sera remboursé automatiquement.${closed}`,
+    message: `Campagne annulée${NBSP}: chaque contributeur va recevoir un courriel et sera remboursé automatiquement.${closed}`,
   };
 }
 
@@ -432,7 +433,7 @@ export async function setLabel(
   const now = input.now ?? new Date();
   const { min, max } = labelYearBounds(now);
   if (input.year !== null && (!Number.isInteger(input.year) || input.year < min || input.year > max)) {
-    return { ok: false, status: 400, message: `L'année du label doit être comprise entre ${min} et ${max}.` };
+    return { ok: false, status: 400, message: `L’année du label doit être comprise entre ${min} et ${max}.` };
   }
   return db.transaction().execute(async (trx): Promise<StaffResult> => {
     const c = await trx
@@ -445,11 +446,11 @@ export async function setLabel(
       return {
         ok: false,
         status: 409,
-        message: `Le label ne peut plus changer : la campagne est « ${STATE_LABELS[c.status]} » (il est lu au moment du solde).`,
+        message: `Le label ne peut plus changer${NBSP}: la campagne est «${NBSP}${STATE_LABELS[c.status]}${NBSP}» (il est lu au moment du solde).`,
       };
     }
     if (c.budget_citoyen_year === input.year)
-      return { ok: true, message: "Aucun changement : le label était déjà dans cet état." };
+      return { ok: true, message: "Aucun changement\u00a0: le label était déjà dans cet état." };
     const updated = await trx
       .updateTable("campaigns")
       .set({ budget_citoyen_year: input.year, updated_at: now.toISOString() })
@@ -457,7 +458,11 @@ export async function setLabel(
       .where("status", "in", LABEL_EDITABLE_STATES)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1)
-      return { ok: false, status: 409, message: "La campagne vient de changer d'état : rechargez la page." };
+      return {
+        ok: false,
+        status: 409,
+        message: "La campagne vient de changer d’état\u00a0: rechargez la page.",
+      };
     if (input.year === null) {
       await audit(
         trx,
@@ -467,7 +472,7 @@ export async function setLabel(
         `était Budget Citoyen ${c.budget_citoyen_year}`,
         now.toISOString(),
       );
-      return { ok: true, message: "Label Budget Citoyen retiré : la commission de 3 % s'appliquera." };
+      return { ok: true, message: "Label Budget Citoyen retiré\u00a0: la commission de 3 % s’appliquera." };
     }
     await audit(
       trx,
@@ -479,7 +484,7 @@ export async function setLabel(
     );
     return {
       ok: true,
-      message: `Label « Budget Citoyen ${input.year} » attribué : aucune commission ne sera prélevée.`,
+      message: `Label «${NBSP}Budget Citoyen ${input.year}${NBSP}» attribué${NBSP}: aucune commission ne sera prélevée.`,
     };
   });
 }
@@ -522,8 +527,8 @@ export async function setFeatured(
     return {
       ok: true,
       message: input.featured
-        ? "La campagne est mise en avant sur la page d'accueil."
-        : "La campagne n'est plus mise en avant.",
+        ? "La campagne est mise en avant sur la page d’accueil."
+        : "La campagne n’est plus mise en avant.",
     };
   });
 }

@@ -144,7 +144,7 @@ async function expectCampaignPage(page: Page, title: string): Promise<void> {
   expect(await h1(page)).toBe(title);
   await expect(page.getByRole("heading", { level: 2, name: "Le projet" }).count()).resolves.toBe(1);
   await expect(
-    page.getByRole("heading", { level: 2, name: "À quoi servira l'argent" }).count(),
+    page.getByRole("heading", { level: 2, name: "À quoi servira l’argent" }).count(),
   ).resolves.toBe(1);
   const fundsTable = page.locator('section[aria-labelledby="funds-title"] table');
   expect(await fundsTable.count()).toBe(1);
@@ -153,7 +153,7 @@ async function expectCampaignPage(page: Page, title: string): Promise<void> {
   await expect(page.getByRole("heading", { level: 2, name: "Contreparties" }).count()).resolves.toBe(1);
   // The commission line: the rate while running or when funded (with the amounts), « aucune commission » when failed.
   expect(await page.locator(".panel__commission").textContent()).toMatch(
-    /Commission de la plateforme : \d+\s%|Aucune commission n'est prélevée : la campagne n'a pas atteint son objectif\./,
+    /Commission de la plateforme\u00a0: \d+\s%|Aucune commission n’est prélevée\u00a0: la campagne n’a pas atteint son objectif\./,
   );
   const contributors = ((await page.locator("#contributors-title").textContent()) ?? "").replace(
     /[\u202f\u00a0]/g,
@@ -357,10 +357,10 @@ describe("a cancelled campaign", () => {
       expect(await banner.getAttribute("role")).toBe("status");
       expect(await banner.getByRole("heading", { level: 2 }).textContent()).toBe("Campagne annulée");
       const text = ((await banner.textContent()) ?? "").replace(/[\u202f\u00a0]/g, " ");
-      expect(text).toContain("L'équipe du Département a annulé cette campagne le 15 septembre 2025.");
+      expect(text).toContain("L’équipe du Département a annulé cette campagne le 15 septembre 2025.");
       expect(text).toContain(`Motif : ${CANCEL_REASON}`);
       expect(text).toContain(
-        "Remboursements : 3 contributions remboursées sur 5 ; 1 remboursement en cours ; 1 remboursement en échec : l'équipe contacte la personne concernée.",
+        "Remboursements : 3 contributions remboursées sur 5 ; 1 remboursement en cours ; 1 remboursement en échec : l’équipe contacte la personne concernée.",
       );
       expect(await page.locator("main").textContent()).not.toMatch(
         /sont remboursés|ont été remboursés|a été intégralement remboursée/,
@@ -369,7 +369,7 @@ describe("a cancelled campaign", () => {
         ((await page.locator(".panel__collected").textContent()) ?? "").replace(/[\u202f\u00a0]/g, " "),
       ).toBe("0 € collectés");
       expect(await page.locator(".panel__commission").textContent()).toBe(
-        "Aucune commission n'est prélevée : la campagne a été annulée.",
+        "Aucune commission n’est prélevée\u00a0: la campagne a été annulée.",
       );
       // no way to contribute, and no « tout ou rien » promise any more
       expect(await page.locator("main form[method=post]").count()).toBe(0);
@@ -401,7 +401,7 @@ describe("errors in French", () => {
       const res = await page.goto(url("/nimporte-quoi"));
       expect(res?.status()).toBe(404);
       expect(await h1(page)).toBe("Page introuvable");
-      expect(await page.locator("main").textContent()).toContain("La page demandée n'existe pas");
+      expect(await page.locator("main").textContent()).toContain("La page demandée n’existe pas");
     });
   });
 
@@ -410,7 +410,9 @@ describe("errors in French", () => {
       const res = await page.goto(url("/campagnes?statut=nimporte"));
       expect(res?.status()).toBe(400);
       expect(await h1(page)).toBe("Demande incorrecte");
-      expect(await page.locator("main").textContent()).toContain("Filtre « statut » : statut inconnu");
+      expect(await page.locator("main").textContent()).toContain(
+        "Filtre «\u00a0statut\u00a0»\u00a0: statut inconnu",
+      );
     });
   });
 });

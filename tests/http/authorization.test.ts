@@ -573,7 +573,7 @@ describe("cross-site requests and malformed bodies", () => {
       for (const from of [evil, "null", `http://localhost:${server.port}`]) {
         const res = await call("POST", url, { ...options, origin: from });
         expect({ url, from, status: res.status }).toEqual({ url, from, status: 403 });
-        expect(res.body).toBe("Requête refusée : elle ne provient pas de Propulsons.");
+        expect(res.body).toBe("Requête refusée\u00a0: elle ne provient pas de Propulsons.");
         expect(res.setCookies).toEqual([]);
       }
     }

@@ -208,7 +208,7 @@ describe("« Soumettre » saves what is on screen first", () => {
       }),
     });
     expect(bad.status).toBe(400);
-    expect(bad.body).toContain("Objectif : un nombre entier d&#x27;euros est attendu.");
+    expect(bad.body).toContain("Objectif\u00a0: un nombre entier d’euros est attendu.");
     expect(bad.body).toContain("Un résumé tout neuf mais l’objectif est faux.");
     expect(stored(id)).toMatchObject({
       status: "draft",
@@ -224,7 +224,7 @@ describe("« Soumettre » saves what is on screen first", () => {
       form: completeForm({ intent: "submit", titre: "Une ressourcerie à Arras", calendrier: "" }),
     });
     expect(early.status).toBe(409);
-    expect(early.body).toContain("complétez : le calendrier, l’image du projet et sa description.");
+    expect(early.body).toContain("complétez\u00a0: le calendrier, l’image du projet et sa description.");
     expect(stored(id)).toMatchObject({ status: "draft", summary: "" });
   });
 });

@@ -140,9 +140,9 @@ describe("a holder's campaign", () => {
       }),
     });
     expect(bad.status).toBe(400);
-    expect(bad.body).toContain("Objectif : un nombre entier d&#x27;euros est attendu.");
+    expect(bad.body).toContain("Objectif\u00a0: un nombre entier d’euros est attendu.");
     expect(bad.body).toContain("La collecte dure de 7 à 90 jours");
-    expect(bad.body).toContain("Contrepartie 1, montant minimum : entre 1 € et");
+    expect(bad.body).toContain("Contrepartie 1, montant minimum\u00a0: entre 1 € et");
     expect(bad.body).toContain("Depuis trois ans, notre association distribue des colis.");
     const row = db().prepare("select summary from campaigns where id = ?").get(campaignId) as {
       summary: string;
@@ -157,7 +157,7 @@ describe("a holder's campaign", () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain(
-      "Le total des postes (4\u202f900\u00a0€) doit être égal à l&#x27;objectif (5\u202f000\u00a0€).",
+      "Le total des postes (4\u202f900\u00a0€) doit être égal à l’objectif (5\u202f000\u00a0€).",
     );
   });
 
@@ -175,7 +175,7 @@ describe("a holder's campaign", () => {
     });
     expect(early.status).toBe(409);
     expect(early.body).toContain(
-      "Avant de soumettre, complétez : les résultats attendus, le calendrier, l’image du projet et sa description.",
+      "Avant de soumettre, complétez\u00a0: les résultats attendus, le calendrier, l’image du projet et sa description.",
     );
 
     expect(
@@ -204,7 +204,9 @@ describe("a holder's campaign", () => {
       form: completeForm({ intent: "submit" }),
     });
     expect(noPicture.status).toBe(409);
-    expect(noPicture.body).toContain("Avant de soumettre, complétez : l’image du projet et sa description.");
+    expect(noPicture.body).toContain(
+      "Avant de soumettre, complétez\u00a0: l’image du projet et sa description.",
+    );
     expect(db().prepare("select status from campaigns where id = ?").get(campaignId)).toEqual({
       status: "draft",
     });
@@ -502,7 +504,7 @@ describe("news to contributors, with a working unsubscribe link", () => {
       form: { titre: "Ok", texte: "court" },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body).toContain("Titre : 3 caractères au moins.");
+    expect(bad.body).toContain("Titre\u00a0: 3 caractères au moins.");
     expect(
       (
         await client.call("POST", `/porteur/campagnes/${row.id}/actualites`, {
@@ -612,7 +614,7 @@ describe("the campaign image", () => {
 
     const fake = await upload(Buffer.from("<script>alert(1)</script>"), "photo.png", "image/png");
     expect(fake.status).toBe(400);
-    expect(fake.body).toContain("Ce fichier n&#x27;est pas une image lisible");
+    expect(fake.body).toContain("Ce fichier n’est pas une image lisible");
     const tiny = await upload(
       await sharp({ create: { width: 100, height: 100, channels: 3, background: "#fff" } })
         .png()

@@ -74,8 +74,8 @@ describe("the built server", () => {
   it("serves a campaign page server-rendered, never with an email address", async () => {
     const { res, body } = await get(`/campagnes/${liveSlug}`);
     expect(res.status).toBe(200);
-    expect(body).toContain("À quoi servira l&#x27;argent");
-    expect(body).toMatch(/Commission de la plateforme : <strong>(3|0)\u00a0%<\/strong>/);
+    expect(body).toContain("À quoi servira l’argent");
+    expect(body).toMatch(/Commission de la plateforme\u00a0: <strong>(3|0)\u00a0%<\/strong>/);
     expect(body).not.toMatch(/@example\.org/);
   });
 
@@ -88,7 +88,7 @@ describe("the built server", () => {
     expect(nowhere.body).toContain('<html lang="fr">');
     const bad = await get("/campagnes?statut=ouvertes");
     expect(bad.res.status).toBe(400);
-    expect(bad.body).toContain("Filtre « statut » : statut inconnu");
+    expect(bad.body).toContain("Filtre «\u00a0statut\u00a0»\u00a0: statut inconnu");
   });
 
   it("serves static assets with long-lived caching", async () => {

@@ -244,7 +244,7 @@ describe("the back office × roles", () => {
   it("staff pages show what they are about", async () => {
     const page = await raw("GET", `/gestion/campagnes/${submittedId}`, { cookie: cookies["équipe"] });
     expect(page.status).toBe(200);
-    expect(decode(page.body)).toContain(`Examen : ${submittedTitle}`);
+    expect(decode(page.body)).toContain(`Examen\u00a0: ${submittedTitle}`);
     expect(decode(page.body)).toContain("En attente de validation");
     const queue = await raw("GET", "/gestion/moderation", { cookie: cookies["équipe"] });
     expect(decode(queue.body)).toContain(submittedTitle);
@@ -270,14 +270,14 @@ describe("a staff decision over HTTP", () => {
     // other refused forms: a motive missing, an impossible date, a label year that is not one
     const refused: Array<[Record<string, string>, string]> = [
       [{ intent: "reject", motif: " " }, "Le motif du refus est obligatoire."],
-      [{ intent: "cancel" }, "Le motif de l'annulation est obligatoire."],
+      [{ intent: "cancel" }, "Le motif de l’annulation est obligatoire."],
       [{ intent: "approve", debut: "2026-02-30", message: "" }, "Indiquez une date valide (jj/mm/aaaa)."],
       [{ intent: "approve", debut: "30/01/2027", message: "" }, "Indiquez une date valide (jj/mm/aaaa)."],
       [
         { intent: "label", annee: "20x4" },
-        "Indiquez l'année du Budget Citoyen sur 4 chiffres (par exemple 2025).",
+        "Indiquez l’année du Budget Citoyen sur 4 chiffres (par exemple 2025).",
       ],
-      [{ intent: "label", annee: "1990" }, "L'année du label doit être comprise entre 2015 et"],
+      [{ intent: "label", annee: "1990" }, "L’année du label doit être comprise entre 2015 et"],
       [
         { intent: "approve", debut: "2020-01-01", message: "" },
         "La date de mise en ligne ne peut pas être passée.",
@@ -297,7 +297,7 @@ describe("a staff decision over HTTP", () => {
     });
     expect(done.status).toBe(200);
     expect(decode(done.body)).toContain(
-      "Modifications demandées : le porteur a reçu votre commentaire par courriel.",
+      "Modifications demandées\u00a0: le porteur a reçu votre commentaire par courriel.",
     );
     const after = withDb((db) => ({
       status: (db.prepare("select status from campaigns where id = ?").get(submittedId) as { status: string })
@@ -333,7 +333,7 @@ describe("a staff decision over HTTP", () => {
     expect(page).toContain("Demander des modifications → Modifications demandées");
     expect(page).toContain(`Équipe du Département — Camille Moreau`);
     expect(page).toContain(comment);
-    expect(page).toContain("Aucune décision de modération n'est attendue dans cet état.");
+    expect(page).toContain("Aucune décision de modération n’est attendue dans cet état.");
 
     // Deciding again on a campaign that is back with its holder: 409, French, nothing written.
     const stale = written(submittedId);
@@ -384,7 +384,7 @@ describe("a staff decision over HTTP", () => {
         form: { intent: "cancel", motif_annulation: "Piège." },
       });
       expect({ origin, status: res.status }).toEqual({ origin, status: 403 });
-      expect(res.body).toBe("Requête refusée : elle ne provient pas de Propulsons.");
+      expect(res.body).toBe("Requête refusée\u00a0: elle ne provient pas de Propulsons.");
     }
     expect(written(liveId)).toEqual(before);
     const noOrigin = await raw("POST", `/gestion/campagnes/${liveId}`, {
@@ -448,7 +448,7 @@ describe("public figures and open data", () => {
     for (const url of ["/rapport-annuel", "/rapport-annuel?annee=2024", "/rapport-annuel?annee=tout"]) {
       const res = await raw("GET", url, { origin: null });
       expect({ url, status: res.status }).toEqual({ url, status: 200 });
-      expect(decode(res.body)).toContain("Rapport annuel d'activité");
+      expect(decode(res.body)).toContain("Rapport annuel d’activité");
     }
   });
 
@@ -662,7 +662,7 @@ describe("public figures and open data", () => {
     expect(text).toContain(
       `Remboursements : 0 contribution remboursée sur ${paid.toLocaleString("fr-FR").replace(/[\u00a0\u202f]/g, " ")} ; ${many(paid, "remboursement en cours", "remboursements en cours")}.`,
     );
-    expect(text).toContain("Aucune commission n'est prélevée : la campagne a été annulée.");
+    expect(text).toContain("Aucune commission n’est prélevée : la campagne a été annulée.");
     expect(text).not.toMatch(/ont été remboursés|sont remboursés|a été intégralement remboursée/);
     // the list of its contributions stays public too
     expect((await raw("GET", `/campagnes/${victim.slug}/contributeurs`, { origin: null })).status).toBe(200);

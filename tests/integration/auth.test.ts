@@ -119,7 +119,7 @@ function requestWithCookie(token: string): Request {
 
 const CODE_WRONG =
   "Code incorrect ou expiré. Vérifiez le dernier courriel reçu, ou demandez un nouveau code.";
-const CODE_BURNT = "Trop d'essais avec ce code : demandez un nouveau code.";
+const CODE_BURNT = "Trop d’essais avec ce code\u00a0: demandez un nouveau code.";
 const LINK_INVALID = "Ce lien de connexion a expiré ou a déjà servi. Demandez-en un nouveau.";
 const tooMany = (wait: string) => `Trop de demandes de connexion en peu de temps. Réessayez dans ${wait}.`;
 

@@ -120,7 +120,7 @@ describe("contact form", () => {
       ok: false,
       errors: {
         name: "Indiquez votre nom.",
-        email: "Adresse électronique invalide (exemple : prenom.nom@exemple.fr).",
+        email: "Adresse électronique invalide (exemple\u00a0: prenom.nom@exemple.fr).",
         subject: "Choisissez l’objet de votre message.",
         message: "Écrivez votre message (10 caractères au moins).",
       },

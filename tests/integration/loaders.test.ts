@@ -138,7 +138,7 @@ describe("campaign list loader", () => {
     ]) {
       const res = await thrownResponse(list(q));
       expect(res.status, q).toBe(400);
-      expect(await res.text(), q).toMatch(/^Filtre « [a-zéè]+ » : .+\.$/);
+      expect(await res.text(), q).toMatch(/^Filtre «\u00a0[a-zéè]+\u00a0»\u00a0: .+\.$/);
     }
     const res = await thrownResponse(list("?page=4"));
     expect(res.status).toBe(404);
@@ -496,10 +496,10 @@ describe("« collectés » means paid and not refunded; refunds are shown apart 
     expect(text).toContain("0 € collectés");
     expect(text).toContain("Remboursés 50 €");
     expect(text).toContain(
-      "Remboursements : 2 contributions remboursées sur 3 ; 1 remboursement en échec : l'équipe contacte la personne concernée.",
+      "Remboursements : 2 contributions remboursées sur 3 ; 1 remboursement en échec : l’équipe contacte la personne concernée.",
     );
     expect(text).not.toMatch(/sont remboursés|ont été remboursés|a été intégralement remboursée/);
-    expect(text).not.toContain("Tout ou rien : si l'objectif n'est pas atteint");
+    expect(text).not.toContain("Tout ou rien : si l’objectif n’est pas atteint");
     expect(text).toContain("3 contributeurs");
   });
 
@@ -627,12 +627,12 @@ describe("a cancelled campaign's page stays public", () => {
     });
     const text = await pageText(f.slug);
     expect(text).toContain("Campagne annulée");
-    expect(text).toContain("L'équipe du Département a annulé cette campagne le 20 mars 2025.");
+    expect(text).toContain("L’équipe du Département a annulé cette campagne le 20 mars 2025.");
     expect(text).toContain("Motif : Le lieu du projet a été vendu. Le porteur renonce.");
     expect(text).toContain(
       "Remboursements : 12 contributions remboursées sur 14 ; 2 remboursements en cours.",
     );
-    expect(text).toContain("Aucune commission n'est prélevée : la campagne a été annulée.");
+    expect(text).toContain("Aucune commission n’est prélevée : la campagne a été annulée.");
     expect(text).toContain("Annulée le 20 mars 2025");
 
     const { loader } = await import("~/routes/campagnes.$slug_.contributeurs");
@@ -749,7 +749,7 @@ describe("« Mes contributions » in true French", () => {
     expect(label("paid", "failed")).toBe("Payée — remboursement à venir");
     expect(label("paid", "cancelled")).toBe("Payée — remboursement à venir");
     expect(label("refunding", "failed")).toBe("Remboursement en cours");
-    expect(label("refund_failed", "cancelled")).toBe("Remboursement en échec : l'équipe vous contacte");
+    expect(label("refund_failed", "cancelled")).toBe("Remboursement en échec : l’équipe vous contacte");
     expect(label("refunded", "failed")).toBe("Remboursée");
     expect(label("paid", "live", "open")).toBe("Paiement contesté par votre banque");
     for (const s of ["paid", "refunding", "refund_failed"] as const)
@@ -784,7 +784,7 @@ describe("« Mes contributions » in true French", () => {
       ).toEqual(
         [...f.contributionIds]
           .reverse()
-          .map((id, i) => [id, i === 0 ? "Remboursement en échec : l'équipe vous contacte" : "Remboursée"]),
+          .map((id, i) => [id, i === 0 ? "Remboursement en échec : l’équipe vous contacte" : "Remboursée"]),
       );
     } finally {
       await removeMade();

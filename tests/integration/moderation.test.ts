@@ -313,7 +313,7 @@ describe("approving", () => {
     });
     expect(result).toEqual({
       ok: true,
-      message: "Campagne validée : elle sera mise en ligne dans la minute.",
+      message: "Campagne validée\u00a0: elle sera mise en ligne dans la minute.",
     });
     const row = await campaign(c.id);
     expect(row).toMatchObject({
@@ -362,7 +362,7 @@ describe("approving", () => {
       const result = await approve(db, c.id, { ...staff(now), startDate: date, message: null });
       expect(result).toEqual({
         ok: true,
-        message: `Campagne validée : elle sera mise en ligne le ${formatDate(new Date(expected))}.`,
+        message: `Campagne validée\u00a0: elle sera mise en ligne le ${formatDate(new Date(expected))}.`,
       });
       expect(await campaign(c.id)).toMatchObject({ status: "approved", starts_at: expected });
       expect(await audits(c.id)).toEqual([
@@ -460,7 +460,7 @@ describe("requesting changes, the holder's new version, approval", () => {
     const comment = "Précisez le budget : le camion est-il acheté d'occasion ?";
     expect(await requestChanges(db, c.id, { ...staff(t(2)), comment })).toEqual({
       ok: true,
-      message: "Modifications demandées : le porteur a reçu votre commentaire par courriel.",
+      message: "Modifications demandées\u00a0: le porteur a reçu votre commentaire par courriel.",
     });
     expect((await campaign(c.id)).status).toBe("changes_requested");
     expect(await moderationQueue(db)).toEqual([]);
@@ -515,7 +515,7 @@ describe("rejecting", () => {
     const reason = "Le projet ne relève pas de l'économie sociale et solidaire.";
     expect(await reject(db, c.id, { ...staff(now), reason })).toEqual({
       ok: true,
-      message: "Campagne refusée : le porteur a reçu le motif par courriel.",
+      message: "Campagne refusée\u00a0: le porteur a reçu le motif par courriel.",
     });
     expect((await campaign(c.id)).status).toBe("rejected");
     expect((await holderMails(c)).at(-1)).toEqual({ event: "reject", reason, statusLabel: "Refusée" });
@@ -593,28 +593,28 @@ describe("history and audit", () => {
       },
       {
         at: t(3).toISOString(),
-        what: "Label Budget Citoyen attribué : Budget Citoyen 2025",
+        what: "Label Budget Citoyen attribué\u00a0: Budget Citoyen 2025",
         who: STAFF_LABEL,
         reason: null,
       },
       {
         at: t(4).toISOString(),
-        what: "Label Budget Citoyen attribué : Budget Citoyen 2026",
+        what: "Label Budget Citoyen attribué\u00a0: Budget Citoyen 2026",
         who: STAFF_LABEL,
         reason: null,
       },
       { at: t(5).toISOString(), what: "Valider → Validée", who: STAFF_LABEL, reason: "Bonne route !" },
       {
         at: t(5).toISOString(),
-        what: `Date de mise en ligne fixée : ${formatDate(new Date("2026-01-19T23:00:00.000Z"))}`,
+        what: `Date de mise en ligne fixée\u00a0: ${formatDate(new Date("2026-01-19T23:00:00.000Z"))}`,
         who: STAFF_LABEL,
         reason: null,
       },
-      { at: t(6).toISOString(), what: "Mise en avant sur l'accueil", who: STAFF_LABEL, reason: null },
+      { at: t(6).toISOString(), what: "Mise en avant sur l’accueil", who: STAFF_LABEL, reason: null },
       { at: t(7).toISOString(), what: "Retrait de la mise en avant", who: STAFF_LABEL, reason: null },
       {
         at: t(8).toISOString(),
-        what: "Label Budget Citoyen retiré : était Budget Citoyen 2026",
+        what: "Label Budget Citoyen retiré\u00a0: était Budget Citoyen 2026",
         who: STAFF_LABEL,
         reason: null,
       },
@@ -683,7 +683,7 @@ describe("the Budget Citoyen label", () => {
     const c = await submitted({ now, endDate: "2026-03-15" });
     expect(await setLabel(db, c.id, { ...staff(now), year: 2026 })).toEqual({
       ok: true,
-      message: "Label « Budget Citoyen 2026 » attribué : aucune commission ne sera prélevée.",
+      message: "Label «\u00a0Budget Citoyen 2026\u00a0» attribué\u00a0: aucune commission ne sera prélevée.",
     });
     expect((await campaign(c.id)).budget_citoyen_year).toBe(2026);
     expect(await setLabel(db, c.id, { ...staff(now), year: 2025 })).toMatchObject({ ok: true });
@@ -691,7 +691,7 @@ describe("the Budget Citoyen label", () => {
     // the same year again changes nothing and records nothing
     expect(await setLabel(db, c.id, { ...staff(now), year: 2025 })).toEqual({
       ok: true,
-      message: "Aucun changement : le label était déjà dans cet état.",
+      message: "Aucun changement\u00a0: le label était déjà dans cet état.",
     });
 
     const before = await snapshot(c.id);
@@ -701,7 +701,7 @@ describe("the Budget Citoyen label", () => {
       expect(r).toEqual({
         ok: false,
         status: 400,
-        message: "L'année du label doit être comprise entre 2015 et 2027.",
+        message: "L’année du label doit être comprise entre 2015 et 2027.",
       });
     }
     expect(await snapshot(c.id)).toEqual(before);
@@ -714,7 +714,7 @@ describe("the Budget Citoyen label", () => {
 
     expect(await setLabel(db, c.id, { ...staff(now), year: null })).toEqual({
       ok: true,
-      message: "Label Budget Citoyen retiré : la commission de 3 % s'appliquera.",
+      message: "Label Budget Citoyen retiré\u00a0: la commission de 3 % s’appliquera.",
     });
     expect((await campaign(c.id)).budget_citoyen_year).toBeNull();
     expect(await setLabel(db, c.id, { ...staff(now), year: null })).toMatchObject({
@@ -837,7 +837,7 @@ describe("cancelling", () => {
       expect(await cancel(db, c.id, { ...staff(now), reason })).toEqual({
         ok: false,
         status: 400,
-        message: "Le motif de l'annulation est obligatoire.",
+        message: "Le motif de l’annulation est obligatoire.",
       });
     }
     expect(await snapshot(c.id)).toEqual(before);
@@ -846,7 +846,7 @@ describe("cancelling", () => {
     expect(await cancel(db, c.id, { ...staff(now), reason })).toEqual({
       ok: true,
       message:
-        "Campagne annulée : chaque contributeur va recevoir un courriel et sera remboursé automatiquement.",
+        "Campagne annulée\u00a0: chaque contributeur va recevoir un courriel et sera remboursé automatiquement.",
     });
     expect((await campaign(c.id)).status).toBe("cancelled");
     expect((await transitions(c.id)).at(-1)).toMatchObject({
@@ -971,7 +971,7 @@ describe("featuring on the home page", () => {
 
     expect(await setFeatured(db, z.id, { ...staff(), featured: true })).toEqual({
       ok: true,
-      message: "La campagne est mise en avant sur la page d'accueil.",
+      message: "La campagne est mise en avant sur la page d’accueil.",
     });
     expect(await home()).toEqual([z.slug, a.slug, b.slug]);
     expect(await setFeatured(db, z.id, { ...staff(), featured: true })).toEqual({
@@ -986,7 +986,7 @@ describe("featuring on the home page", () => {
 
     expect(await setFeatured(db, z.id, { ...staff(), featured: false })).toEqual({
       ok: true,
-      message: "La campagne n'est plus mise en avant.",
+      message: "La campagne n’est plus mise en avant.",
     });
     expect(await home()).toEqual([a.slug, b.slug, z.slug]);
     expect((await audits(z.id)).map((x) => x.action)).toEqual(["featured", "unfeatured"]);

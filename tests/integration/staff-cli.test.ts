@@ -170,7 +170,7 @@ describe("staff:add", SLOW, () => {
     for (const bad of ["pas-une-adresse", "a@b", "deux@@example.org"]) {
       const r = await staffAdd(bad, "--name", "Personne");
       expect({ bad, code: r.code }).toEqual({ bad, code: 2 });
-      expect(r.stderr).toContain(`« ${bad} » n'est pas une adresse électronique valide.`);
+      expect(r.stderr).toContain(`«\u00a0${bad}\u00a0» n’est pas une adresse électronique valide.`);
       expect(r.stdout).toBe("");
     }
     expect(await userCount()).toBe(before);
@@ -198,7 +198,7 @@ describe("staff:remove (--remove)", SLOW, () => {
     const r = await staffAdd("--remove", "Sortant@PasDeCalais.fr");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      "sortant@pasdecalais.fr n'a plus accès à l'espace Département ; ses sessions sont fermées.",
+      "sortant@pasdecalais.fr n’a plus accès à l’espace Département\u202f; ses sessions sont fermées.",
     );
     expect(await user("sortant@pasdecalais.fr")).toMatchObject({
       id,
@@ -214,7 +214,7 @@ describe("staff:remove (--remove)", SLOW, () => {
     // no longer staff: removing again is refused (exit 2)
     const again = await staffAdd("--remove", "sortant@pasdecalais.fr");
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain("sortant@pasdecalais.fr n'est pas membre de l'équipe.");
+    expect(again.stderr).toContain("sortant@pasdecalais.fr n’est pas membre de l’équipe.");
   });
 
   it("a staff member who owns a structure goes back to holder", async () => {
@@ -242,7 +242,7 @@ describe("staff:remove (--remove)", SLOW, () => {
     for (const email of ["juste.citoyen@example.org", "inconnu@example.org"]) {
       const r = await staffAdd("--remove", email);
       expect({ email, code: r.code }).toEqual({ email, code: 2 });
-      expect(r.stderr).toContain(`${email} n'est pas membre de l'équipe.`);
+      expect(r.stderr).toContain(`${email} n’est pas membre de l’équipe.`);
     }
     expect((await user("juste.citoyen@example.org"))?.role).toBe("citizen");
     expect(await user("inconnu@example.org")).toBeUndefined();
@@ -253,7 +253,7 @@ describe("staff:remove (--remove)", SLOW, () => {
     expect((await user("via.npm@pasdecalais.fr"))?.role).toBe("staff");
     const r = await run("npm", ["run", "--silent", "staff:remove", "--", "via.npm@pasdecalais.fr"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("via.npm@pasdecalais.fr n'a plus accès à l'espace Département");
+    expect(r.stdout).toContain("via.npm@pasdecalais.fr n’a plus accès à l’espace Département");
     expect((await user("via.npm@pasdecalais.fr"))?.role).toBe("citizen");
   });
 });

@@ -1,7 +1,16 @@
 import { createElement as h } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { Checkbox, ErrorSummary, Field, fieldAria, Select, summaryText, TextArea } from "~/components/form";
+import {
+  Checkbox,
+  ErrorSummary,
+  Field,
+  fieldAria,
+  FieldError,
+  Select,
+  summaryText,
+  TextArea,
+} from "~/components/form";
 
 describe("the form toolkit's one id scheme", () => {
   it("a field points to its hint, then its error, and says it is invalid only with an error", () => {
@@ -66,7 +75,7 @@ describe("the error summary", () => {
       "adresse electronique invalide.",
     );
     expect(summaryText({ label: "Commune", message: "Indiquez la commune." })).toBe(
-      "Commune : Indiquez la commune.",
+      "Commune\u00a0: Indiquez la commune.",
     );
     expect(summaryText({ message: "Le total des postes doit égaler l'objectif." })).toBe(
       "Le total des postes doit égaler l'objectif.",
@@ -80,7 +89,7 @@ describe("the error summary", () => {
     );
     expect(one).toBe(
       '<div class="error-summary" role="alert" tabindex="-1"><h2>Le formulaire contient une erreur</h2>' +
-        '<ul><li><a href="#s-nom">Nom : Trop court.</a></li></ul></div>',
+        '<ul><li><a href="#s-nom">Nom\u00a0: Trop court.</a></li></ul></div>',
     );
     const two = renderToStaticMarkup(
       h(ErrorSummary, {
@@ -95,6 +104,21 @@ describe("the error summary", () => {
     // The server's own message stands in for the heading, with or without entries.
     expect(renderToStaticMarkup(h(ErrorSummary, { entries: [], message: "Déjà décidé." }))).toBe(
       '<div class="error-summary" role="alert" tabindex="-1"><p>Déjà décidé.</p></div>',
+    );
+    // A message from a module is typeset where it is shown (frenchText), whatever its source wrote.
+    expect(
+      renderToStaticMarkup(
+        h(ErrorSummary, {
+          entries: [{ target: "c-montant", message: "Montant invalide : indiquez un nombre d'euros." }],
+        }),
+      ),
+    ).toContain('<a href="#c-montant">Montant invalide\u00a0: indiquez un nombre d’euros.</a>');
+    expect(
+      renderToStaticMarkup(
+        h(FieldError, { id: "c-nom", message: "Indiquez un nom ; ou cochez « anonyme »." }),
+      ),
+    ).toBe(
+      '<p class="field-error" id="c-nom-error">Indiquez un nom\u202f; ou cochez «\u00a0anonyme\u00a0».</p>',
     );
   });
 });

@@ -11,6 +11,7 @@ import {
   NNBSP,
   plural,
   quoted,
+  typographyProblems,
 } from "~/domain/typography";
 
 describe("frenchText", () => {
@@ -73,5 +74,27 @@ describe("dates and times in Europe/Paris", () => {
     expect(frenchTime("2026-06-30T22:00:00Z")).toBe(`0${NBSP}h`);
     expect(frenchDateTime("2026-11-30T23:05:00Z")).toBe(`1er décembre 2026 à 0${NBSP}h${NBSP}05`);
     expect(formatDateTime("2026-03-31T21:59:00Z")).toBe(`31 mars 2026 à 23${NBSP}h${NBSP}59`);
+  });
+});
+
+describe("typographyProblems", () => {
+  it("finds plain, missing or wrong spaces before « : ; ! ? », inside « », and straight apostrophes", () => {
+    expect(typographyProblems("Une question ? Écrivez-nous : l'équipe répond « vite »")).toHaveLength(5);
+    expect(typographyProblems("Attention: rien")).toHaveLength(1);
+    expect(typographyProblems("Prêt\u00a0? Total\u202f: 3")).toHaveLength(2);
+  });
+
+  it("accepts what frenchText writes, times, addresses, query strings and « Propulsons! »", () => {
+    expect(
+      typographyProblems(frenchText("État : brouillon ; vraiment ? Oui ! l'équipe « Un jardin »")),
+    ).toEqual([]);
+    expect(
+      typographyProblems("À 14:30, voir https://example.org/campagnes?page=2 ou mailto:a@example.org"),
+    ).toEqual([]);
+    expect(typographyProblems("Le modèle : Propulsons!, depuis 2015.".replace(" :", "\u00a0:"))).toEqual([]);
+  });
+
+  it("shows the snippet with its spaces made visible", () => {
+    expect(typographyProblems("Bonjour ?")).toEqual(["espace ordinaire avant « : ; ! ? » — …Bonjour⍽?…"]);
   });
 });
