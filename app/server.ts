@@ -28,7 +28,7 @@ import {
   observeHttpRequest,
   startServerMetrics,
 } from "./metrics.server";
-import { isStorableResponse } from "./page-cache.server";
+import { entryKeys, isStorableResponse, type PageDependencies } from "./page-cache.server";
 import { HSTS, newCspNonce, securityHeaders } from "./security-headers.server";
 
 const log = logger();
@@ -172,11 +172,42 @@ app.use((req, res, next) => {
     .send("Requête refusée : elle ne provient pas de Propulsons.");
 });
 
+/**
+ * Single-flight: while another request renders this page, wait for it and try the cache again
+ * (a few times at most: under a stream of writes the page may be stale again by then). True
+ * when the page was served from the cache.
+ */
+async function servedAfterRenderUnderWay(req: express.Request, res: express.Response): Promise<boolean> {
+  const key = pageCache!.key(req);
+  for (let i = 0; i < 3; i++) {
+    const underWay = pageCache!.renderUnderWay(key);
+    if (!underWay) return false;
+    await underWay;
+    if (await pageCache!.tryServe(req, res)) return true;
+  }
+  return false;
+}
+
 /** Answers a request through Remix, storing the page in the cache when it may be kept. */
 async function renderThroughRemix(req: express.Request, res: express.Response): Promise<void> {
   const cacheable = pageCache?.isCacheable(req) ?? false;
+  if (cacheable && (await servedAfterRenderUnderWay(req, res))) return;
+  const endRender = cacheable ? pageCache!.startRender(pageCache!.key(req)) : undefined;
+  try {
+    await renderAndStore(req, res, cacheable);
+  } finally {
+    endRender?.();
+  }
+}
+
+async function renderAndStore(
+  req: express.Request,
+  res: express.Response,
+  cacheable: boolean,
+): Promise<void> {
   // Stamp before rendering: a write during the render makes the entry stale at once.
-  const version = cacheable ? await pageCache!.currentVersion() : "";
+  const stamp = cacheable ? await pageCache!.beginRender() : null;
+  const pageDependencies: PageDependencies = { keys: null };
   const body = await readRequestBody(req, res);
   if (body === null) return;
   const response = await answerUnlessDatabaseUnavailable(req, res, () =>
@@ -184,6 +215,7 @@ async function renderThroughRemix(req: express.Request, res: express.Response): 
       clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue",
       // Each render draws its own nonce for the Content-Security-Policy (entry.server.tsx).
       cspNonce: newCspNonce(),
+      pageDependencies,
     }),
   );
   if (!response) return;
@@ -192,9 +224,10 @@ async function renderThroughRemix(req: express.Request, res: express.Response): 
   if (hasSessionCookie(req.headers.cookie) && !response.headers.has("cache-control")) {
     headers.push(["cache-control", "private, no-store"]);
   }
-  if (cacheable && isStorableResponse(response.status, response.headers)) {
+  if (stamp && isStorableResponse(response.status, response.headers)) {
     const body = Buffer.from(await response.arrayBuffer());
-    pageCache!.store(pageCache!.key(req), { status: response.status, headers, body, version });
+    const { version, keys } = pageCache!.stampFor(stamp, entryKeys(pageDependencies));
+    pageCache!.store(pageCache!.key(req), { status: response.status, headers, body, version, keys });
     res.status(response.status);
     for (const [k, v] of headers) res.append(k, v);
     res.setHeader("x-page-cache", "miss");

@@ -11,6 +11,7 @@
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
+import { bumpCampaign } from "#db/page-versions";
 import { config } from "~/config.server";
 import {
   canMove,
@@ -96,6 +97,8 @@ export async function moveContribution(
   movement: Movement,
   at: Date,
 ): Promise<boolean> {
+  // The campaign's page shows this money (docs/decisions/030-page-cache-keys.md).
+  await bumpCampaign(trx, c.campaign_id);
   if (!canMove(c.status, movement.to)) {
     // The refund id may arrive on an event that changes nothing else: keep it.
     if (
@@ -291,6 +294,7 @@ export type DisputeStep =
   | { step: "closed"; outcome: "won" | "lost" };
 
 export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, at: Date): Promise<boolean> {
+  await bumpCampaign(trx, c.campaign_id);
   const iso = at.toISOString();
   switch (d.step) {
     case "opened": {

@@ -19,6 +19,7 @@ import * as m0012 from "./0012_tax_receipts";
 import * as m0013 from "./0013_contact_messages";
 import * as m0014 from "./0014_account_rights";
 import * as m0016 from "./0016_campaign_search";
+import * as m0018 from "./0018_page_versions";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "0013_contact_messages": m0013,
   "0014_account_rights": m0014,
   "0016_campaign_search": m0016,
+  "0018_page_versions": m0018,
 };
