@@ -139,6 +139,27 @@ export class PageCache {
     return this.rendering.get(key);
   }
 
+  /**
+   * Single-flight for a cacheable request that missed: while another request renders this page,
+   * wait for it and try the cache again (a few times at most: under a stream of writes the page
+   * may be stale again by then); otherwise `render` (which stores the page), marked as under way.
+   */
+  async renderOnce(req: IncomingMessage, res: ServerResponse, render: () => Promise<void>): Promise<void> {
+    const key = this.key(req);
+    for (let i = 0; i < 3; i++) {
+      const underWay = this.rendering.get(key);
+      if (!underWay) break;
+      await underWay;
+      if (await this.tryServe(req, res)) return;
+    }
+    const end = this.startRender(key);
+    try {
+      await render();
+    } finally {
+      end();
+    }
+  }
+
   /** Mark a render of `key` as under way; call the returned function when it ends. */
   startRender(key: string): () => void {
     let end!: () => void;

@@ -172,32 +172,12 @@ app.use((req, res, next) => {
     .send("Requête refusée : elle ne provient pas de Propulsons.");
 });
 
-/**
- * Single-flight: while another request renders this page, wait for it and try the cache again
- * (a few times at most: under a stream of writes the page may be stale again by then). True
- * when the page was served from the cache.
- */
-async function servedAfterRenderUnderWay(req: express.Request, res: express.Response): Promise<boolean> {
-  const key = pageCache!.key(req);
-  for (let i = 0; i < 3; i++) {
-    const underWay = pageCache!.renderUnderWay(key);
-    if (!underWay) return false;
-    await underWay;
-    if (await pageCache!.tryServe(req, res)) return true;
-  }
-  return false;
-}
-
 /** Answers a request through Remix, storing the page in the cache when it may be kept. */
 async function renderThroughRemix(req: express.Request, res: express.Response): Promise<void> {
-  const cacheable = pageCache?.isCacheable(req) ?? false;
-  if (cacheable && (await servedAfterRenderUnderWay(req, res))) return;
-  const endRender = cacheable ? pageCache!.startRender(pageCache!.key(req)) : undefined;
-  try {
-    await renderAndStore(req, res, cacheable);
-  } finally {
-    endRender?.();
-  }
+  // Concurrent misses of one page wait for a single render (app/page-cache.server.ts).
+  if (pageCache?.isCacheable(req))
+    return pageCache.renderOnce(req, res, () => renderAndStore(req, res, true));
+  return renderAndStore(req, res, false);
 }
 
 async function renderAndStore(
