@@ -105,6 +105,21 @@ export async function campaignMoney(
   };
 }
 
+/** « Collecté » alone (campaignMoney's collectedCents), without the count of distinct people. */
+export async function collectedCentsOf(
+  db: Kysely<DB> | Transaction<DB>,
+  campaignId: number,
+): Promise<number> {
+  const collected = statusIn(COLLECTED_STATUSES);
+  const r = await sql<{ collected: number }>`select
+      (select coalesce(sum(amount_cents), 0) from contributions where campaign_id = ${campaignId} and ${collected})
+      - (select coalesce(sum(dispute_withdrawn_cents), 0) from contributions
+         where campaign_id = ${campaignId} and ${collected} and dispute_withdrawn_cents <> 0) as collected`.execute(
+    db,
+  );
+  return Number(r.rows[0]!.collected);
+}
+
 /**
  * Rows whose money the platform may move on (refund or pay out): no dispute, or a
  * dispute won, and nothing Stripe still holds back. While a dispute is open Stripe

@@ -25,7 +25,7 @@ import { percentOfGoal } from "~/domain/money";
 import { enqueueEmail } from "~/email.server";
 import { recordCollected, recordRefunded } from "~/models/figures.server";
 import { publicUrl } from "~/public-url.server";
-import { campaignMoney } from "./campaign-money.server";
+import { collectedCentsOf } from "./campaign-money.server";
 import { campaignPath } from "~/domain/paths";
 import { cancelReceiptOf } from "~/receipts/cancel.server";
 
@@ -451,7 +451,7 @@ async function tellPaid(trx: Db, contributionId: number, at: Date): Promise<void
           .executeTakeFirst()) !== undefined,
     },
   });
-  const money = await campaignMoney(trx, campaign.id);
+  const collectedCents = await collectedCentsOf(trx, campaign.id);
   await enqueueEmail(trx, {
     kind: "holder_new_contribution",
     to: campaign.holder_email,
@@ -463,9 +463,9 @@ async function tellPaid(trx: Db, contributionId: number, at: Date): Promise<void
       contributorName: row.anonymous === 1 ? "Anonyme" : row.public_name,
       amountCents: row.amount_cents,
       rewardTitle: row.reward_title,
-      collectedCents: money.collectedCents,
+      collectedCents,
       goalCents: campaign.goal_cents,
-      percent: percentOfGoal(money.collectedCents, campaign.goal_cents),
+      percent: percentOfGoal(collectedCents, campaign.goal_cents),
       message: row.message,
     },
   });
