@@ -43,7 +43,11 @@ export async function boot(): Promise<Platform> {
   // Campaigns go live, close and settle by themselves (SETTLE_INTERVAL_SECONDS=0 turns it off).
   startSettlementJob(database.db, cfg.settleIntervalMs);
   const pageCache = cfg.pageCache
-    ? new PageCache({ ttlMs: cfg.pageCacheTtlMs, version: () => database.dataVersion() })
+    ? new PageCache({
+        ttlMs: cfg.pageCacheTtlMs,
+        version: (keys) => database.pageStamp(keys),
+        versions: () => database.pageVersions(),
+      })
     : null;
   return { config: cfg, database, pageCache };
 }

@@ -12,6 +12,8 @@ declare module "@remix-run/node" {
     clientIp?: string;
     /** this render's Content-Security-Policy nonce (app/security-headers.server.ts) */
     cspNonce?: string;
+    /** the page keys this render's loaders declared (app/page-cache.server.ts, dependsOn) */
+    pageDependencies?: import("./page-cache.server").PageDependencies;
   }
 }
 

@@ -28,7 +28,7 @@ import {
   observeHttpRequest,
   startServerMetrics,
 } from "./metrics.server";
-import { isStorableResponse } from "./page-cache.server";
+import { entryKeys, isStorableResponse, type PageDependencies } from "./page-cache.server";
 import { HSTS, newCspNonce, securityHeaders } from "./security-headers.server";
 
 const log = logger();
@@ -174,9 +174,20 @@ app.use((req, res, next) => {
 
 /** Answers a request through Remix, storing the page in the cache when it may be kept. */
 async function renderThroughRemix(req: express.Request, res: express.Response): Promise<void> {
-  const cacheable = pageCache?.isCacheable(req) ?? false;
+  // Concurrent misses of one page wait for a single render (app/page-cache.server.ts).
+  if (pageCache?.isCacheable(req))
+    return pageCache.renderOnce(req, res, () => renderAndStore(req, res, true));
+  return renderAndStore(req, res, false);
+}
+
+async function renderAndStore(
+  req: express.Request,
+  res: express.Response,
+  cacheable: boolean,
+): Promise<void> {
   // Stamp before rendering: a write during the render makes the entry stale at once.
-  const version = cacheable ? await pageCache!.currentVersion() : "";
+  const stamp = cacheable ? await pageCache!.beginRender() : null;
+  const pageDependencies: PageDependencies = { keys: null };
   const body = await readRequestBody(req, res);
   if (body === null) return;
   const response = await answerUnlessDatabaseUnavailable(req, res, () =>
@@ -184,6 +195,7 @@ async function renderThroughRemix(req: express.Request, res: express.Response): 
       clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue",
       // Each render draws its own nonce for the Content-Security-Policy (entry.server.tsx).
       cspNonce: newCspNonce(),
+      pageDependencies,
     }),
   );
   if (!response) return;
@@ -192,9 +204,10 @@ async function renderThroughRemix(req: express.Request, res: express.Response): 
   if (hasSessionCookie(req.headers.cookie) && !response.headers.has("cache-control")) {
     headers.push(["cache-control", "private, no-store"]);
   }
-  if (cacheable && isStorableResponse(response.status, response.headers)) {
+  if (stamp && isStorableResponse(response.status, response.headers)) {
     const body = Buffer.from(await response.arrayBuffer());
-    pageCache!.store(pageCache!.key(req), { status: response.status, headers, body, version });
+    const { version, keys } = pageCache!.stampFor(stamp, entryKeys(pageDependencies));
+    pageCache!.store(pageCache!.key(req), { status: response.status, headers, body, version, keys });
     res.status(response.status);
     for (const [k, v] of headers) res.append(k, v);
     res.setHeader("x-page-cache", "miss");

@@ -15,15 +15,23 @@ import path from "node:path";
 import { inspect } from "node:util";
 import SQLite from "better-sqlite3";
 import {
+  CompiledQuery,
+  DeleteQueryNode,
+  InsertQueryNode,
   Kysely,
   Migrator,
+  RawNode,
+  SelectQueryNode,
   PostgresAdapter,
   PostgresDialect,
   SqliteDialect,
+  TableNode,
+  UpdateQueryNode,
   sql,
   type DatabaseConnection,
   type Driver,
   type MigrationProvider,
+  type QueryResult,
   type Transaction,
 } from "kysely";
 import pg from "pg";
@@ -31,6 +39,13 @@ import type { DB } from "./schema";
 import { migrations } from "./migrations/index";
 import { databaseProblem, DatabaseUnavailableError, describeDatabaseError } from "./database-errors";
 import { NonBlockingSqliteDriver } from "./sqlite-driver";
+import {
+  GLOBAL_KEY,
+  PAGE_VERSIONS_TABLE,
+  PRIVATE_TABLES,
+  bumpStatement,
+  type VersionTable,
+} from "./page-versions";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -46,7 +61,21 @@ export interface Database {
    * check): SQLite's data_version + total_changes(), PostgreSQL's current snapshot.
    */
   dataVersion(): string | Promise<string>;
+  /**
+   * The page cache's stamp for a page that depends on `keys` (null: on every key), read now
+   * (db/page-versions.ts). SQLite: synchronous, with data_version (a commit by another
+   * process invalidates every page). PostgreSQL: one query, shared by the calls that arrive
+   * while the previous one is in flight (each call's query starts after the call).
+   */
+  pageStamp(keys: readonly string[] | null): string | Promise<string>;
+  /** Every key's version, as one snapshot, with the stamp prefix (SQLite's data_version). */
+  pageVersions(): PageVersionSnapshot | Promise<PageVersionSnapshot>;
   close(): Promise<void>;
+}
+
+export interface PageVersionSnapshot {
+  prefix: string;
+  table: VersionTable;
 }
 
 export function isPostgresUrl(target: string): boolean {
@@ -80,11 +109,87 @@ class GuardedDriver implements Driver {
   readonly #lastError = new WeakMap<DatabaseConnection, unknown>();
   readonly #wrapped = new WeakSet<DatabaseConnection>();
   readonly #reported = new WeakSet<DatabaseUnavailableError>();
+  /** each connection's executeQuery before wrapping (the driver's own statements) */
+  readonly #raw = new WeakMap<DatabaseConnection, (query: CompiledQuery) => Promise<QueryResult<unknown>>>();
+  /** the open transaction of each connection: did it write, which page keys did it declare */
+  readonly #tx = new WeakMap<DatabaseConnection, { wrote: boolean; keys: Set<string> | null }>();
+  /** page_versions exists (checked until it does: before migration 0018 nothing is bumped) */
+  #versioned = false;
+  /** connections whose open transaction has run its bump (SQLite: visible before the commit) */
+  readonly #bumped = new WeakSet<DatabaseConnection>();
 
   constructor(
     private readonly inner: Driver,
+    private readonly dialect: Dialect,
     private readonly onUnavailable?: (error: DatabaseUnavailableError) => void,
+    /**
+     * SQLite: counts transactions rolled back after their bump. On SQLite's single connection a
+     * render sees the transaction's uncommitted bump; after a rollback the same version number
+     * would come again with other data. The epoch is part of the stamp, so it never matches.
+     */
+    private readonly epoch: { rollbacksAfterBump: number } = { rollbacksAfterBump: 0 },
   ) {}
+
+  async #hasVersions(connection: DatabaseConnection): Promise<boolean> {
+    if (this.#versioned) return true;
+    const raw = this.#raw.get(connection)!;
+    const check =
+      this.dialect === "postgres"
+        ? CompiledQuery.raw(`select to_regclass('${PAGE_VERSIONS_TABLE}') is not null as ok`)
+        : CompiledQuery.raw(
+            `select count(*) > 0 as ok from sqlite_master where name = '${PAGE_VERSIONS_TABLE}'`,
+          );
+    const result = await raw(check);
+    this.#versioned = Boolean((result.rows[0] as { ok?: unknown } | undefined)?.ok);
+    return this.#versioned;
+  }
+
+  /** Bump `keys` (sorted) on this connection, in its open transaction. */
+  async #bump(connection: DatabaseConnection, keys: Iterable<string>): Promise<void> {
+    const sorted = [...keys].sort();
+    if (sorted.length === 0 || !(await this.#hasVersions(connection))) return;
+    this.#bumped.add(connection);
+    await this.#raw.get(connection)!(CompiledQuery.raw(bumpStatement(sorted, this.dialect), sorted));
+  }
+
+  /**
+   * Every statement passes here. A declaration (touch: an insert into page_versions) inside a
+   * transaction is kept for the commit; a write outside any transaction runs in one with the
+   * bump of `global`, so that no write reaches the database without invalidating some page.
+   */
+  async #execute(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<unknown>> {
+    const raw = this.#raw.get(connection)!;
+    const kind = statementKind(query);
+    const tx = this.#tx.get(connection);
+    if (kind === "touch" && tx) {
+      tx.keys ??= new Set();
+      for (const p of query.parameters) if (typeof p === "string") tx.keys.add(p);
+      return { rows: [], numAffectedRows: BigInt(tx.keys.size) };
+    }
+    if (kind === "write") {
+      if (tx) {
+        const result = await raw(query);
+        if (changedRows(query, result)) tx.wrote = true;
+        return result;
+      }
+      if (await this.#hasVersions(connection)) {
+        await this.inner.beginTransaction(connection, {});
+        try {
+          const result = await raw(query);
+          if (changedRows(query, result)) await this.#bump(connection, [GLOBAL_KEY]);
+          await this.inner.commitTransaction(connection);
+          this.#bumped.delete(connection);
+          return result;
+        } catch (error) {
+          if (this.#bumped.has(connection)) this.epoch.rollbacksAfterBump++;
+          this.#bumped.delete(connection);
+          await this.inner.rollbackTransaction(connection).catch(() => undefined);
+          throw error;
+        }
+      }
+    }
+    return raw(query);
+  }
 
   #translate(error: unknown, connection?: DatabaseConnection): unknown {
     let out = error;
@@ -125,22 +230,35 @@ class GuardedDriver implements Driver {
     const connection = await this.#guard(() => this.inner.acquireConnection());
     if (!this.#wrapped.has(connection)) {
       this.#wrapped.add(connection);
-      const execute = connection.executeQuery.bind(connection);
-      connection.executeQuery = (query) => this.#guard(() => execute(query), connection);
+      this.#raw.set(connection, connection.executeQuery.bind(connection));
+      connection.executeQuery = <R>(query: CompiledQuery) =>
+        this.#guard(() => this.#execute(connection, query), connection) as Promise<QueryResult<R>>;
     }
     return connection;
   }
 
   beginTransaction(...args: Parameters<Driver["beginTransaction"]>): Promise<void> {
     this.#lastError.delete(args[0]);
+    this.#tx.set(args[0], { wrote: false, keys: null });
     return this.#guard(() => this.inner.beginTransaction(...args), args[0]);
   }
 
+  /** The transaction's page keys are bumped last, just before the commit (one statement). */
   commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#guard(() => this.inner.commitTransaction(connection), connection);
+    const tx = this.#tx.get(connection);
+    const keys = tx?.keys ?? (tx?.wrote ? [GLOBAL_KEY] : null);
+    return this.#guard(async () => {
+      if (keys) await this.#bump(connection, keys);
+      this.#tx.delete(connection);
+      await this.inner.commitTransaction(connection);
+      this.#bumped.delete(connection);
+    }, connection);
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    this.#tx.delete(connection);
+    if (this.#bumped.has(connection)) this.epoch.rollbacksAfterBump++;
+    this.#bumped.delete(connection);
     const cause = this.#lastError.get(connection);
     try {
       await this.inner.rollbackTransaction(connection);
@@ -176,17 +294,58 @@ class GuardedDriver implements Driver {
   }
 }
 
+/**
+ * What a statement does, for the page versions: `touch` (a declaration, db/page-versions.ts),
+ * `read` (reads, and writes to PRIVATE_TABLES only), `control` (transaction statements the
+ * drivers send themselves) or `write` — anything else, raw SQL included, so that an unknown
+ * statement counts as a write.
+ */
+function statementKind(query: CompiledQuery): "touch" | "read" | "control" | "write" {
+  const node = query.query;
+  if (SelectQueryNode.is(node)) return "read";
+  if (InsertQueryNode.is(node)) {
+    const table = node.into?.table.identifier.name;
+    if (table === PAGE_VERSIONS_TABLE) return "touch";
+    return table !== undefined && PRIVATE_TABLES.has(table) && !node.returning ? "read" : "write";
+  }
+  if (UpdateQueryNode.is(node) || DeleteQueryNode.is(node)) {
+    const target = UpdateQueryNode.is(node) ? node.table : node.from.froms[0];
+    const table = target && TableNode.is(target) ? target.table.identifier.name : undefined;
+    // A write joined with others (update … from, delete … using) counts, whatever its table.
+    const joined = UpdateQueryNode.is(node) ? node.from !== undefined : node.using !== undefined;
+    return table !== undefined && PRIVATE_TABLES.has(table) && !joined ? "read" : "write";
+  }
+  if (node === undefined || RawNode.is(node)) {
+    const text = query.sql.trimStart().slice(0, 40).toLowerCase();
+    if (/^(begin|commit|rollback|savepoint|release|start transaction|set transaction)\b/.test(text))
+      return "control";
+    if (/^(select|pragma|explain|show)\b/.test(text)) return "read";
+    if (/^(with|values)\b/.test(text) && !/\b(insert|update|delete)\b/i.test(query.sql)) return "read";
+  }
+  return "write";
+}
+
+/** Whether a write changed something: false only for an insert, update or delete of no row. */
+function changedRows(query: CompiledQuery, result: QueryResult<unknown>): boolean {
+  const node = query.query;
+  const dml = InsertQueryNode.is(node) || UpdateQueryNode.is(node) || DeleteQueryNode.is(node);
+  return !(dml && result.numAffectedRows === 0n);
+}
+
 class GuardedSqliteDialect extends SqliteDialect {
   constructor(
     private readonly sqlite: SQLite.Database,
     private readonly options: OpenOptions,
+    private readonly epoch: { rollbacksAfterBump: number },
   ) {
     super({ database: sqlite });
   }
   override createDriver(): Driver {
     return new GuardedDriver(
       new NonBlockingSqliteDriver(this.sqlite, { lockTimeoutMs: this.options.lockTimeoutMs ?? 10_000 }),
+      "sqlite",
       this.options.onUnavailable,
+      this.epoch,
     );
   }
 }
@@ -199,7 +358,7 @@ class GuardedPostgresDialect extends PostgresDialect {
     super({ pool });
   }
   override createDriver(): Driver {
-    return new GuardedDriver(super.createDriver(), this.onUnavailable);
+    return new GuardedDriver(super.createDriver(), "postgres", this.onUnavailable);
   }
 }
 
@@ -214,8 +373,20 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 0");
-  const db = new Kysely<DB>({ dialect: new GuardedSqliteDialect(sqlite, options) });
+  const epoch = { rollbacksAfterBump: 0 };
+  const db = new Kysely<DB>({ dialect: new GuardedSqliteDialect(sqlite, options, epoch) });
   const totalChanges = sqlite.prepare("SELECT total_changes()").pluck();
+  // Page versions: read in-process, synchronously (prepared once the table exists).
+  let versions: { sum: SQLite.Statement; one: SQLite.Statement; all: SQLite.Statement } | null = null;
+  const versionStatements = () =>
+    (versions ??= {
+      sum: sqlite.prepare("SELECT coalesce(sum(version), 0) FROM page_versions").pluck(),
+      one: sqlite.prepare("SELECT version FROM page_versions WHERE key = ?").pluck(),
+      all: sqlite.prepare("SELECT key, version FROM page_versions").raw(),
+    });
+  // Another process's commit (npm run settle) moves data_version: every page is invalidated.
+  const prefix = () =>
+    `${Number(sqlite.pragma("data_version", { simple: true }))}.${epoch.rollbacksAfterBump}`;
   return {
     db,
     dialect: "sqlite",
@@ -224,6 +395,15 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
     // data_version moves when another connection commits; total_changes() when this one writes.
     dataVersion: () =>
       `${Number(sqlite.pragma("data_version", { simple: true }))}:${Number(totalChanges.get())}`,
+    pageStamp(keys) {
+      const s = versionStatements();
+      if (keys === null) return `${prefix()}/*${Number(s.sum.get())}`;
+      return `${prefix()}/${keys.map((k) => Number(s.one.get(k) ?? 0)).join(",")}`;
+    },
+    pageVersions() {
+      const rows = versionStatements().all.all() as Array<[string, number]>;
+      return { prefix: prefix(), table: new Map(rows.map(([k, v]) => [k, Number(v)])) };
+    },
     async close() {
       await db.destroy();
     },
@@ -275,10 +455,61 @@ function openPostgres(url: string, options: OpenOptions): Database {
       const r = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db);
       return r.rows[0]!.snapshot;
     },
+    pageStamp: batchedPageStamps(db),
+    async pageVersions() {
+      const rows = await db.selectFrom("page_versions").select(["key", "version"]).execute();
+      return { prefix: "", table: new Map(rows.map((r) => [r.key, Number(r.version)])) };
+    },
     async close() {
       await db.destroy();
     },
   };
+}
+
+/**
+ * PostgreSQL page stamps, one query for the calls that arrive while the previous one is in
+ * flight: every call is answered by a query that started after it, so it sees every commit
+ * that came before it (on any server), and N concurrent cache hits cost one round trip, not N.
+ */
+function batchedPageStamps(db: Kysely<DB>): (keys: readonly string[] | null) => Promise<string> {
+  type Waiter = {
+    keys: readonly string[] | null;
+    resolve: (s: string) => void;
+    reject: (e: unknown) => void;
+  };
+  let waiting: Waiter[] = [];
+  let running = false;
+  async function drain(): Promise<void> {
+    running = true;
+    while (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
+      try {
+        const keys = [...new Set(batch.flatMap((w) => w.keys ?? []))];
+        const all = batch.some((w) => w.keys === null);
+        const r = await sql<{ key: string; version: number }>`
+          select key, version from page_versions where key = any(${keys}::text[])
+          ${all ? sql`union all select '*', coalesce(sum(version), 0) from page_versions` : sql``}`.execute(
+          db,
+        );
+        const found = new Map(r.rows.map((row) => [row.key, Number(row.version)]));
+        for (const w of batch)
+          w.resolve(
+            w.keys === null
+              ? `/*${found.get("*") ?? 0}`
+              : `/${w.keys.map((k) => found.get(k) ?? 0).join(",")}`,
+          );
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    running = false;
+  }
+  return (keys) =>
+    new Promise<string>((resolve, reject) => {
+      waiting.push({ keys, resolve, reject });
+      if (!running) void drain();
+    });
 }
 
 /** console.error, at most once per `everyMs` (saying how many lines it left out meanwhile). */

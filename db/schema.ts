@@ -237,6 +237,13 @@ export interface SignInRequestsTable {
 }
 
 /** A wrong sign-in code (db/migrations/0011): guesses are limited per address and per client. */
+/** The page cache's dependency versions (db/page-versions.ts, docs/decisions/030-page-cache-keys.md). */
+export interface PageVersionsTable {
+  /** « any », « global », « campaign:42 », « fund:7 » */
+  key: string;
+  version: number;
+}
+
 export interface SignInFailuresTable {
   id: Generated<number>;
   email: string;
@@ -518,6 +525,7 @@ export interface DB {
   settlement_leases: SettlementLeasesTable;
   sign_in_requests: SignInRequestsTable;
   sign_in_failures: SignInFailuresTable;
+  page_versions: PageVersionsTable;
   contact_messages: ContactMessagesTable;
   sessions: SessionsTable;
   email_change_requests: EmailChangeRequestsTable;

@@ -64,6 +64,23 @@ export function machineLine(database?: BenchDatabase): string {
   return `machine: ${cpus.length} cœurs, ${cpus[0]?.model ?? "?"}, Node ${process.version}${base}`;
 }
 
+/** « 1 234,50 € » (groups: U+202F, U+00A0 or space; comma decimals) → cents. */
+export function parseEuros(text: string): number {
+  const cleaned = text.replace(/[\s\u202f\u00a0]/g, "").replace(/€$/, "");
+  const m = /^(\d+)(?:,(\d{1,2}))?$/.exec(cleaned);
+  if (!m) throw new Error(`montant illisible : « ${text} »`);
+  const euros = Number(m[1]);
+  const cents = m[2] === undefined ? 0 : Number(m[2].padEnd(2, "0"));
+  return euros * 100 + cents;
+}
+
+/** The collected amount a campaign page shows (its .panel__big), in cents. */
+export function collectedCents(html: string): number {
+  const m = /<[a-z]+\s+class="panel__big"[^>]*>([^<]*)</.exec(html);
+  if (!m || m[1] === undefined) throw new Error("élément .panel__big introuvable dans la page");
+  return parseEuros(m[1]);
+}
+
 // ---------------------------------------------------------------- cleanup and exit
 
 export type CleanupStep = () => Promise<void> | void;

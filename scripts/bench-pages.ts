@@ -30,6 +30,7 @@ import {
   benchDatabase,
   benchDatabaseFile,
   cleanupStack,
+  collectedCents,
   firstLiveCampaign,
   frInt,
   machineLine,
@@ -94,22 +95,6 @@ function get(url: string): Promise<Page> {
     req.on("timeout", () => req.destroy(new Error(`délai dépassé : ${url}`)));
     req.on("error", reject);
   });
-}
-
-/** « 1 234,50 € » (groups: U+202F, U+00A0 or space; comma decimals) → cents. */
-function parseEuros(text: string): number {
-  const cleaned = text.replace(/[\s\u202f\u00a0]/g, "").replace(/€$/, "");
-  const m = /^(\d+)(?:,(\d{1,2}))?$/.exec(cleaned);
-  if (!m) throw new Error(`montant illisible : « ${text} »`);
-  const euros = Number(m[1]);
-  const cents = m[2] === undefined ? 0 : Number(m[2].padEnd(2, "0"));
-  return euros * 100 + cents;
-}
-
-function collectedCents(html: string): number {
-  const m = /<[a-z]+\s+class="panel__big"[^>]*>([^<]*)</.exec(html);
-  if (!m || m[1] === undefined) throw new Error("élément .panel__big introuvable dans la page");
-  return parseEuros(m[1]);
 }
 
 /** autocannon's latency histogram has a 1 ms resolution: 0 means « under a millisecond ». */

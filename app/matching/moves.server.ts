@@ -17,6 +17,7 @@ import { needsRowLocks } from "#db/connection";
 import type { DB, MatchStatus } from "#db/schema";
 import { campaignAvailable, citizenKey, fundOpen, quoteMatch, type MatchLimit } from "~/domain/matching";
 import { citizenMatches, fundsOfCampaign, rulesOf } from "./funds.server";
+import { campaignKey, fundKey, touch } from "#db/page-versions";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -78,6 +79,8 @@ async function writeFundTotals(
     .executeTakeFirst();
   if (Number(campaign.numUpdatedRows) !== 1)
     throw new MatchingConflictError(`fund ${fundId}, campaign ${campaignId}: totals refused (${r}, ${c})`);
+  // What is left in the envelope shows on every campaign page of the fund (ADR 030).
+  await touch(trx, [fundKey(fundId), campaignKey(campaignId)]);
 }
 
 async function entry(

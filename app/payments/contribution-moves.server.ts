@@ -11,6 +11,7 @@
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
+import { bumpCampaign } from "#db/page-versions";
 import { config } from "~/config.server";
 import {
   canMove,
@@ -24,9 +25,10 @@ import { percentOfGoal } from "~/domain/money";
 import { enqueueEmail } from "~/email.server";
 import { recordCollected, recordRefunded } from "~/models/figures.server";
 import { publicUrl } from "~/public-url.server";
-import { campaignMoney } from "./campaign-money.server";
+import { collectedCentsOf } from "./campaign-money.server";
 import { campaignPath } from "~/domain/paths";
 import { cancelReceiptOf } from "~/receipts/cancel.server";
+import { matchedCentsOfCampaign } from "~/matching/funds.server";
 import { releaseMatch, reserveMatch, type ReservedMatch } from "~/matching/moves.server";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -97,6 +99,8 @@ export async function moveContribution(
   movement: Movement,
   at: Date,
 ): Promise<boolean> {
+  // The campaign's page shows this money (docs/decisions/030-page-cache-keys.md).
+  await bumpCampaign(trx, c.campaign_id);
   if (!canMove(c.status, movement.to)) {
     // The refund id may arrive on an event that changes nothing else: keep it.
     if (
@@ -299,6 +303,7 @@ export type DisputeStep =
   | { step: "closed"; outcome: "won" | "lost" };
 
 export async function applyDispute(trx: Db, c: ContributionRow, d: DisputeStep, at: Date): Promise<boolean> {
+  await bumpCampaign(trx, c.campaign_id);
   const iso = at.toISOString();
   switch (d.step) {
     case "opened": {
@@ -463,7 +468,8 @@ async function tellPaid(
       matchedCents: match?.amountCents ?? 0,
     },
   });
-  const money = await campaignMoney(trx, campaign.id);
+  const collectedCents = await collectedCentsOf(trx, campaign.id);
+  const matchedCents = await matchedCentsOfCampaign(trx, campaign.id);
   await enqueueEmail(trx, {
     kind: "holder_new_contribution",
     to: campaign.holder_email,
@@ -475,11 +481,11 @@ async function tellPaid(
       contributorName: row.anonymous === 1 ? "Anonyme" : row.public_name,
       amountCents: row.amount_cents,
       rewardTitle: row.reward_title,
-      collectedCents: money.collectedCents,
-      matchedCents: money.matchedCents,
+      collectedCents,
+      matchedCents,
       goalCents: campaign.goal_cents,
       // Towards the goal, both count: citizens' money and the abondement reserved (said apart).
-      percent: percentOfGoal(money.collectedCents + money.matchedCents, campaign.goal_cents),
+      percent: percentOfGoal(collectedCents + matchedCents, campaign.goal_cents),
       message: row.message,
     },
   });

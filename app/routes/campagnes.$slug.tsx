@@ -14,6 +14,8 @@ import { contributionBounds } from "~/config.server";
 import { readContributionForm, validateContributionForm } from "~/payments/contribution-form.server";
 import { startContribution } from "~/payments/contributions.server";
 import { database } from "~/db.server";
+import { campaignKey } from "#db/page-versions";
+import { dependsOn } from "~/page-cache.server";
 import { renderMarkdown } from "~/markdown.server";
 import { publicNews } from "~/holder/news.server";
 import { campaignViewData } from "~/models/campaign-view.server";
@@ -35,11 +37,13 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
     : [{ title: "Projet introuvable — Propulsons" }];
 export const handle = SEO_HANDLE;
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const slug = params.slug ?? "";
   if (!/^[a-z0-9-]{1,120}$/.test(slug)) throw new Response("Projet introuvable.", { status: 404 });
   const view = await campaignViewData(database().db, slug);
   if (!view) throw new Response("Projet introuvable.", { status: 404 });
+  // The page shows this campaign and nothing else that changes (docs/decisions/030-page-cache-keys.md).
+  dependsOn(context, [campaignKey(view.campaign.id)]);
   return {
     ...view,
     // A signed-in citizen finds their address already in the form (such pages are never cached).

@@ -20,6 +20,7 @@ import * as m0013 from "./0013_contact_messages";
 import * as m0014 from "./0014_account_rights";
 import * as m0016 from "./0016_campaign_search";
 import * as m0017 from "./0017_matching";
+import * as m0018 from "./0018_page_versions";
 import * as m0019 from "./0019_retention_and_kept_citizens";
 
 export const migrations: Record<string, Migration> = {
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
   "0014_account_rights": m0014,
   "0016_campaign_search": m0016,
   "0017_matching": m0017,
+  "0018_page_versions": m0018,
   "0019_retention_and_kept_citizens": m0019,
 };

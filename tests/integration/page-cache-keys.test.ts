@@ -1,0 +1,233 @@
+/**
+ * The page cache's dependency keys (docs/decisions/030-page-cache-keys.md) against the real
+ * database (SQLite, or PostgreSQL under `npm run test:pg`): what each kind of write invalidates,
+ * that a transaction's bump becomes visible with its commit (and never after a rollback), that a
+ * webhook's payment bumps its campaign only, and single-flight rendering.
+ */
+import { EventEmitter } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { CompiledQuery } from "kysely";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateToLatest, openDatabase, type Database } from "#db/connection";
+import { GLOBAL_KEY, campaignKey, fundKey, readVersionTable, touch } from "#db/page-versions";
+import { seedDatabase } from "#db/seed/seed";
+import { PageCache, type RenderStamp } from "~/page-cache.server";
+import { processStripeEvent } from "~/payments/webhooks.server";
+import { tempDatabasePath } from "../support/db";
+
+let database: Database;
+let cleanup: () => void;
+let cache: PageCache;
+/** two live campaigns of the demo data, with a pending contribution each */
+let a: { id: number; contributionId: number };
+let b: { id: number; contributionId: number };
+
+beforeAll(async () => {
+  const tmp = tempDatabasePath("cache-keys");
+  cleanup = tmp.cleanup;
+  database = openDatabase(tmp.file);
+  await migrateToLatest(database.db);
+  await seedDatabase(database.db);
+  const live = await database.db
+    .selectFrom("campaigns")
+    .select("id")
+    .where("status", "=", "live")
+    .orderBy("id")
+    .limit(2)
+    .execute();
+  const pending = async (campaignId: number, n: number) => {
+    const now = new Date().toISOString();
+    const row = await database.db
+      .insertInto("contributions")
+      .values({
+        campaign_id: campaignId,
+        user_id: null,
+        email: `keys${n}@example.org`,
+        public_name: `Clés ${n}`,
+        amount_cents: 2500,
+        reward_id: null,
+        anonymous: 0,
+        hide_amount: 0,
+        message: null,
+        status: "pending",
+        stripe_checkout_session_id: `cs_test_keys_${n}`,
+        created_at: now,
+        updated_at: now,
+        reward_hold: 0,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { id: campaignId, contributionId: row.id };
+  };
+  a = await pending(live[0]!.id, 1);
+  b = await pending(live[1]!.id, 2);
+  cache = new PageCache({
+    ttlMs: 60_000,
+    version: (keys) => database.pageStamp(keys),
+    versions: () => database.pageVersions(),
+  });
+});
+afterAll(async () => {
+  await database.close();
+  cleanup();
+});
+
+function fakeRequest(url: string): IncomingMessage {
+  return Object.assign(new EventEmitter(), { method: "GET", url, headers: {} }) as unknown as IncomingMessage;
+}
+function fakeResponse() {
+  const sent: { status?: number; body?: Buffer } = {};
+  const res = {
+    writeHead(status: number) {
+      sent.status = status;
+    },
+    end(body?: Buffer) {
+      sent.body = body;
+    },
+  } as unknown as ServerResponse;
+  return { res, sent };
+}
+
+/** Store `url` as a render stamped now that declared `keys` (null: none, every key). */
+async function storePage(url: string, keys: string[] | null, body = url): Promise<void> {
+  const stamp: RenderStamp = await cache.beginRender();
+  const entry = cache.stampFor(stamp, keys === null ? null : [GLOBAL_KEY, ...keys].sort());
+  cache.store(url, { status: 200, headers: [], body: Buffer.from(body), ...entry });
+}
+const served = async (url: string) => cache.tryServe(fakeRequest(url), fakeResponse().res);
+
+function paidEvent(c: { id: number; contributionId: number }, n: number): Stripe.Event {
+  return {
+    id: `evt_keys_${n}_${c.contributionId}`,
+    object: "event",
+    type: "checkout.session.completed",
+    created: Math.floor(Date.now() / 1000),
+    data: {
+      object: {
+        id: `cs_test_keys_${n}`,
+        object: "checkout.session",
+        payment_status: "paid",
+        amount_total: 2500,
+        client_reference_id: String(c.contributionId),
+        payment_intent: `pi_keys_${n}`,
+        metadata: {},
+      },
+    },
+  } as unknown as Stripe.Event;
+}
+
+describe("page cache keys", () => {
+  it("a payment on campaign B leaves A's page valid, invalidates B's and the pages of every key", async () => {
+    await storePage("/campagnes/a", [campaignKey(a.id)]);
+    await storePage("/campagnes/b", [campaignKey(b.id)]);
+    await storePage("/", null);
+    expect(await served("/campagnes/a")).toBe(true);
+    expect(await served("/campagnes/b")).toBe(true);
+    expect(await served("/")).toBe(true);
+
+    expect(await processStripeEvent(database.db, paidEvent(b, 2))).toBe("processed");
+
+    expect(await served("/campagnes/a")).toBe(true);
+    expect(await served("/campagnes/b")).toBe(false);
+    expect(await served("/")).toBe(false);
+    // The bump is the campaign's own key.
+    const table = await readVersionTable(database.db);
+    expect(table.get(campaignKey(b.id))).toBeGreaterThanOrEqual(1);
+    expect(table.has(campaignKey(a.id))).toBe(false);
+  });
+
+  it("a duplicate delivery (nothing changes but the event's own private row) invalidates nothing", async () => {
+    await storePage("/campagnes/b", [campaignKey(b.id)]);
+    await storePage("/", null);
+    expect(await processStripeEvent(database.db, paidEvent(b, 2))).toBe("duplicate");
+    expect(await served("/campagnes/b")).toBe(true);
+    expect(await served("/")).toBe(true);
+  });
+
+  it("a write that declares no key bumps global: every page is invalidated, in a transaction or not", async () => {
+    await storePage("/campagnes/a", [campaignKey(a.id)]);
+    await database.db.updateTable("themes").set({ name: "Culture" }).where("slug", "=", "culture").execute();
+    expect(await served("/campagnes/a")).toBe(false);
+
+    await storePage("/campagnes/a", [campaignKey(a.id)]);
+    await database.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("themes")
+        .set({ name: "Culture et patrimoine" })
+        .where("slug", "=", "culture")
+        .execute();
+    });
+    expect(await served("/campagnes/a")).toBe(false);
+
+    // Raw SQL counts as a write too.
+    await storePage("/campagnes/a", [campaignKey(a.id)]);
+    await database.db.executeQuery(CompiledQuery.raw("update themes set name = name where slug = 'culture'"));
+    expect(await served("/campagnes/a")).toBe(false);
+  });
+
+  it("a write that changes no row, or only private tables, invalidates nothing", async () => {
+    await storePage("/campagnes/a", [campaignKey(a.id)]);
+    await storePage("/", null);
+    await database.db.updateTable("themes").set({ name: "x" }).where("slug", "=", "n-existe-pas").execute();
+    await database.db
+      .insertInto("sign_in_failures")
+      .values({ email: "x@example.org", ip: "127.0.0.1", created_at: new Date().toISOString() })
+      .execute();
+    expect(await served("/campagnes/a")).toBe(true);
+    expect(await served("/")).toBe(true);
+  });
+
+  it("a declared key is bumped with the commit, never before it nor after a rollback", async () => {
+    await storePage("/campagnes/a", [campaignKey(a.id), fundKey(7)]);
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await touch(trx, [fundKey(7)]);
+        await trx.updateTable("themes").set({ name: "Culture" }).where("slug", "=", "culture").execute();
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(await served("/campagnes/a")).toBe(true);
+
+    let servedInside: boolean | undefined;
+    await database.db.transaction().execute(async (trx) => {
+      await touch(trx, [fundKey(7)]);
+      // Not yet: the bump waits for the commit (the page shows what is committed).
+      servedInside = await served("/campagnes/a");
+    });
+    expect(servedInside).toBe(true);
+    expect(await served("/campagnes/a")).toBe(false);
+    // The declared transaction bumped its key only: a page of another campaign stays.
+    await storePage("/campagnes/b", [campaignKey(b.id)]);
+    await database.db.transaction().execute(async (trx) => touch(trx, [fundKey(7)]));
+    expect(await served("/campagnes/b")).toBe(true);
+  });
+
+  it("refuses keys that are not keys", async () => {
+    await expect(database.db.transaction().execute((trx) => touch(trx, []))).rejects.toThrow("no key");
+    await expect(
+      database.db.transaction().execute((trx) => touch(trx, ["campaign 1; drop"])),
+    ).rejects.toThrow("invalid page key");
+  });
+
+  it("single-flight: N concurrent misses of one page make one render", async () => {
+    let renders = 0;
+    const url = "/campagnes/single-flight";
+    const render = async () => {
+      renders++;
+      const stamp = await cache.beginRender();
+      await new Promise((r) => setTimeout(r, 50));
+      cache.store(url, {
+        status: 200,
+        headers: [],
+        body: Buffer.from("rendu"),
+        ...cache.stampFor(stamp, [GLOBAL_KEY, campaignKey(a.id)]),
+      });
+    };
+    const responses = Array.from({ length: 20 }, () => fakeResponse());
+    await Promise.all(responses.map((r) => cache.renderOnce(fakeRequest(url), r.res, render)));
+    expect(renders).toBe(1);
+    // The 19 others were served the stored page.
+    expect(responses.filter((r) => r.sent.body?.toString() === "rendu")).toHaveLength(19);
+  });
+});
