@@ -20,6 +20,7 @@ import * as m0013 from "./0013_contact_messages";
 import * as m0014 from "./0014_account_rights";
 import * as m0016 from "./0016_campaign_search";
 import * as m0017 from "./0017_matching";
+import * as m0020 from "./0020_matching_audit";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   "0014_account_rights": m0014,
   "0016_campaign_search": m0016,
   "0017_matching": m0017,
+  "0020_matching_audit": m0020,
 };
