@@ -3,7 +3,7 @@
  * (docs/decisions/029-matching.md). Read-only: the reservations, releases and confirmations
  * are written by app/matching/moves.server.ts, called from the money path's single owner.
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
 import { campaignAvailable, fundOpen, quoteMatch, type FundRules, type MatchQuote } from "~/domain/matching";
 
@@ -175,9 +175,17 @@ export async function quoteForContribution(
  */
 export async function matchedCentsOfCampaign(db: Db, campaignId: number): Promise<number> {
   const row = await db
-    .selectFrom("matching_fund_campaigns")
-    .select(sql<number>`coalesce(sum(reserved_cents + confirmed_cents), 0)`.as("matched"))
-    .where("campaign_id", "=", campaignId)
-    .executeTakeFirstOrThrow();
-  return Number(row.matched);
+    .selectFrom("campaigns as c")
+    .select(matchedCentsSql("c").as("matched"))
+    .where("c.id", "=", campaignId)
+    .executeTakeFirst();
+  return Number(row?.matched ?? 0);
+}
+
+/**
+ * The same sum as a correlated subquery on the campaigns table aliased `campaignAlias`, for the
+ * lists that read many campaigns at once (the cards).
+ */
+export function matchedCentsSql(campaignAlias: string): RawBuilder<number> {
+  return sql<number>`(select coalesce(sum(mfc.reserved_cents + mfc.confirmed_cents), 0) from matching_fund_campaigns mfc where mfc.campaign_id = ${sql.ref(`${campaignAlias}.id`)})`;
 }
