@@ -21,6 +21,8 @@ import type { CampaignPage, RefundState } from "~/models/campaigns.server";
 import { contributorsPath } from "~/domain/paths";
 import { legalFormLabel } from "~/domain/legal-forms";
 import { TableScroll } from "~/components/table-scroll";
+import { MatchingOfferPanel } from "~/components/matching-offer";
+import type { MatchingOffer } from "~/domain/matching-text";
 
 const NBSP = "\u00a0";
 
@@ -87,6 +89,8 @@ export interface CampaignViewProps {
   receiptOffer?: ReceiptOffer | null;
   /** h2 when the view is embedded under another page title (staff review) */
   titleAs?: "h1" | "h2";
+  /** the abondement that would match a contribution now (null: none open) */
+  matching?: MatchingOffer | null;
 }
 
 export function CampaignView({
@@ -100,6 +104,7 @@ export function CampaignView({
   news = [],
   receiptOffer = null,
   titleAs: Title = "h1",
+  matching = null,
 }: CampaignViewProps) {
   const at = new Date(now);
   const left = timeLeft(at, new Date(c.startsAt), new Date(c.endsAt));
@@ -147,8 +152,9 @@ export function CampaignView({
               <p>
                 Objectif atteint : {formatEuros(c.collectedCents)} collectés auprès de{" "}
                 {formatInteger(c.contributorsCount)}{" "}
-                {plural(c.contributorsCount, "contributeur", "contributeurs")}, soit{" "}
-                {formatPercent(c.percent)} de l'objectif. Merci à toutes et à tous !
+                {plural(c.contributorsCount, "contributeur", "contributeurs")}
+                {c.matchedCents > 0 ? ` et ${formatEuros(c.matchedCents)} d’abondement du Département` : ""},
+                soit {formatPercent(c.percent)} de l'objectif. Merci à toutes et à tous !
               </p>
             </div>
           ) : null}
@@ -198,7 +204,12 @@ export function CampaignView({
             <p className="panel__collected">
               <span className="panel__big">{formatEuros(c.collectedCents)}</span> collectés
             </p>
-            <ProgressBar percent={c.percent} label={`${c.percent} % de l'objectif atteint`} />
+            <ProgressBar
+              percent={c.percent}
+              goalCents={c.goalCents}
+              collectedCents={c.collectedCents}
+              matchedCents={c.matchedCents}
+            />
             <dl className="panel__figures">
               <div>
                 <dt>Objectif</dt>
@@ -278,6 +289,7 @@ export function CampaignView({
                 </>
               )}
             </p>
+            {matching && !over ? <MatchingOfferPanel offer={matching} /> : null}
             {!decided ? (
               <p className="panel__promise">
                 Tout ou rien : si l'objectif n'est pas atteint à la date de fin, chaque contributeur est
@@ -294,6 +306,7 @@ export function CampaignView({
               state={formState}
               defaultEmail={signedInEmail}
               receiptOffer={receiptOffer}
+              matching={matching}
             />
           ) : null}
 

@@ -78,7 +78,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignPageRoute() {
-  const { campaign, html, now, bounds, signedInEmail, news, receiptOffer } = useLoaderData<typeof loader>();
+  const { campaign, html, now, bounds, signedInEmail, news, receiptOffer, matching } =
+    useLoaderData<typeof loader>();
   const formState = useActionData<typeof action>();
   return (
     <>
@@ -91,6 +92,7 @@ export default function CampaignPageRoute() {
         formState={formState}
         news={news}
         receiptOffer={receiptOffer}
+        matching={matching}
       />
       <div className="container">
         <ShareLinks path={campaignPath(campaign.slug)} title={campaign.title} />

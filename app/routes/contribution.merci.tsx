@@ -5,6 +5,8 @@ import { formatDateTime, formatEuros } from "~/domain/format";
 import { thankYouPage } from "~/payments/thank-you.server";
 import { campaignPath } from "~/domain/paths";
 import { ShareLinks } from "~/components/share-links";
+import { thankYouMatchSentence } from "~/domain/matching-text";
+import { matchOfCheckoutSession } from "~/matching/offer.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -27,7 +29,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const page = await thankYouPage(database().db, sessionId);
   if (!page) throw new Response("Contribution introuvable.", { status: 404 });
-  return page;
+  // Only a recorded match is said; before the webhook (or with none) the page says nothing of it.
+  const match = page.state === "thanks" ? await matchOfCheckoutSession(database().db, sessionId) : null;
+  return { ...page, match };
 }
 
 export default function Thanks() {
@@ -47,6 +51,11 @@ export default function Thanks() {
             Votre paiement de {amount} à « {d.campaign.title} » est confirmé
             {d.paidAt ? ` (le ${formatDateTime(d.paidAt)})` : ""}. {reference}
           </p>
+          {d.match ? (
+            <p className="matching-offer matching-quote" id="abondement">
+              {thankYouMatchSentence(d.match)}
+            </p>
+          ) : null}
         </>
       ) : d.state === "confirming" ? (
         <>
