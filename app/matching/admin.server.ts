@@ -146,93 +146,85 @@ const optionalEuros = (what: string) =>
 const date = (what: string) =>
   z.string().trim().refine(validDate, `${what}${NBSP}: indiquez une date valide (jj/mm/aaaa).`);
 
-const fundSchema = z
-  .object({
-    nom: z
-      .string()
-      .trim()
-      .min(3, `Nom du fonds${NBSP}: 3 caractères au moins.`)
-      .max(120, `Nom du fonds${NBSP}: 120 caractères au plus.`),
-    enveloppe: euros("Enveloppe"),
-    ratio: z
-      .string()
-      .trim()
-      .transform((v, ctx) => {
-        const cents = parseEurosToCents(v === "" ? "1" : v);
-        if (cents === null || cents <= 0 || cents * 100 > MAX_RATIO_BPS) {
-          ctx.addIssue({
-            code: "custom",
-            message: `Abondement pour 1${NBSP}€ donné${NBSP}: un montant entre 0,01${NBSP}€ et 10${NBSP}€ est attendu (1 pour doubler, 0,50 pour 50${NBSP}%).`,
-          });
-          return z.NEVER;
-        }
-        return cents * 100;
-      }),
-    plafond_campagne: optionalEuros("Plafond par campagne"),
-    plafond_contribution: optionalEuros("Plafond par contribution"),
-    par_citoyen: z
-      .string()
-      .trim()
-      .refine(
-        (v) => v === "" || (/^\d{1,3}$/.test(v) && Number(v) >= 1),
-        `Contributions abondées par personne${NBSP}: un nombre entier de 1 à 999, ou vide pour toutes.`,
-      )
-      .transform((v) => (v === "" ? null : Number(v))),
-    debut: date("Date d’ouverture"),
-    fin: date("Date de clôture"),
-    perimetre: z.enum(["budget_citoyen", "chosen"], {
-      message: `Périmètre${NBSP}: choisissez Budget Citoyen ou des campagnes choisies une à une.`,
+const YEAR_MESSAGE = `Année du Budget Citoyen${NBSP}: 4 chiffres, par exemple 2027.`;
+
+const fundSchema = z.object({
+  nom: z
+    .string()
+    .trim()
+    .min(3, `Nom du fonds${NBSP}: 3 caractères au moins.`)
+    .max(120, `Nom du fonds${NBSP}: 120 caractères au plus.`),
+  enveloppe: euros("Enveloppe"),
+  ratio: z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      const cents = parseEurosToCents(v === "" ? "1" : v);
+      if (cents === null || cents <= 0 || cents * 100 > MAX_RATIO_BPS) {
+        ctx.addIssue({
+          code: "custom",
+          message: `Abondement pour 1${NBSP}€ donné${NBSP}: un montant entre 0,01${NBSP}€ et 10${NBSP}€ est attendu (1 pour doubler, 0,50 pour 50${NBSP}%).`,
+        });
+        return z.NEVER;
+      }
+      return cents * 100;
     }),
-    annee: z.string().trim(),
-    conditions: z
-      .string()
-      .trim()
-      .min(20, `Conditions pour le porteur${NBSP}: 20 caractères au moins.`)
-      .max(5000, `Conditions pour le porteur${NBSP}: 5 000 caractères au plus.`),
-  })
-  .superRefine((v, ctx) => {
-    if (validDate(v.debut) && validDate(v.fin) && v.fin < v.debut)
-      ctx.addIssue({
-        code: "custom",
-        path: ["fin"],
-        message: `Date de clôture${NBSP}: elle doit suivre la date d’ouverture (ou être le même jour).`,
-      });
-    if (v.perimetre === "budget_citoyen" && !/^20\d{2}$/.test(v.annee))
-      ctx.addIssue({
-        code: "custom",
-        path: ["annee"],
-        message: `Année du Budget Citoyen${NBSP}: 4 chiffres, par exemple 2027.`,
-      });
-    if (
-      v.plafond_contribution !== null &&
-      v.plafond_campagne !== null &&
-      v.plafond_contribution > v.plafond_campagne
+  plafond_campagne: optionalEuros("Plafond par campagne"),
+  plafond_contribution: optionalEuros("Plafond par contribution"),
+  par_citoyen: z
+    .string()
+    .trim()
+    .refine(
+      (v) => v === "" || (/^\d{1,3}$/.test(v) && Number(v) >= 1),
+      `Contributions abondées par personne${NBSP}: un nombre entier de 1 à 999, ou vide pour toutes.`,
     )
-      ctx.addIssue({
-        code: "custom",
-        path: ["plafond_contribution"],
-        message: `Plafond par contribution${NBSP}: il ne peut pas dépasser le plafond par campagne.`,
-      });
-    if (v.plafond_campagne !== null && v.plafond_campagne > v.enveloppe)
-      ctx.addIssue({
-        code: "custom",
-        path: ["plafond_campagne"],
-        message: `Plafond par campagne${NBSP}: il ne peut pas dépasser l’enveloppe.`,
-      });
-  });
+    .transform((v) => (v === "" ? null : Number(v))),
+  debut: date("Date d’ouverture"),
+  fin: date("Date de clôture"),
+  perimetre: z.enum(["budget_citoyen", "chosen"], {
+    message: `Périmètre${NBSP}: choisissez Budget Citoyen ou des campagnes choisies une à une.`,
+  }),
+  annee: z.string().trim(),
+  conditions: z
+    .string()
+    .trim()
+    .min(20, `Conditions pour le porteur${NBSP}: 20 caractères au moins.`)
+    .max(5000, `Conditions pour le porteur${NBSP}: 5 000 caractères au plus.`),
+});
+
+/**
+ * The rules between fields, read from the raw values so that they are said together with the
+ * fields' own errors (a field already wrong is left to its own message).
+ */
+function crossFieldErrors(values: FundValues): FundErrors {
+  const errors: FundErrors = {};
+  const v = Object.fromEntries(Object.entries(values).map(([k, x]) => [k, x.trim()])) as FundValues;
+  if (validDate(v.debut) && validDate(v.fin) && v.fin < v.debut)
+    errors.fin = `Date de clôture${NBSP}: elle doit suivre la date d’ouverture (ou être le même jour).`;
+  if (v.perimetre === "budget_citoyen" && !/^20\d{2}$/.test(v.annee)) errors.annee = YEAR_MESSAGE;
+  const envelope = positiveCents(v.enveloppe);
+  const perCampaign = positiveCents(v.plafond_campagne);
+  const perContribution = positiveCents(v.plafond_contribution);
+  if (perContribution !== null && perCampaign !== null && perContribution > perCampaign)
+    errors.plafond_contribution = `Plafond par contribution${NBSP}: il ne peut pas dépasser le plafond par campagne.`;
+  if (perCampaign !== null && envelope !== null && perCampaign > envelope)
+    errors.plafond_campagne = `Plafond par campagne${NBSP}: il ne peut pas dépasser l’enveloppe.`;
+  return errors;
+}
 
 export function validateFund(
   values: FundValues,
 ): { ok: true; data: FundInput } | { ok: false; errors: FundErrors } {
   const parsed = fundSchema.safeParse(values);
-  if (!parsed.success) {
-    const errors: FundErrors = {};
+  const errors: FundErrors = {};
+  if (!parsed.success)
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? "nom") as FundField;
       errors[key] ??= issue.message;
     }
-    return { ok: false, errors };
-  }
+  for (const [key, message] of Object.entries(crossFieldErrors(values)) as Array<[FundField, string]>)
+    errors[key] ??= message;
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   const v = parsed.data;
   return {
     ok: true,
