@@ -503,6 +503,27 @@ export interface MatchingEntriesTable {
   at: Instant;
 }
 
+export type MatchingFundAuditAction =
+  | "created"
+  | "rules_changed"
+  | "closed"
+  | "funds_added"
+  | "campaign_added"
+  | "campaign_removed"
+  | "terms_accepted";
+
+/** What staff (and the holder accepting the terms) did to a fund, with who and when. */
+export interface MatchingFundAuditTable {
+  id: Generated<number>;
+  fund_id: number;
+  campaign_id: number | null;
+  action: MatchingFundAuditAction;
+  actor_user_id: number | null;
+  /** human-readable detail, in French (« 5 000 € ajoutés », the campaign's title…) */
+  detail: string | null;
+  at: Instant;
+}
+
 export interface DB {
   platform_settings: PlatformSettingsTable;
   receipt_profiles: ReceiptProfilesTable;
@@ -540,6 +561,7 @@ export interface DB {
   matching_fund_campaigns: MatchingFundCampaignsTable;
   matches: MatchesTable;
   matching_entries: MatchingEntriesTable;
+  matching_fund_audit: MatchingFundAuditTable;
 }
 
 export type Campaign = Selectable<CampaignsTable>;

@@ -124,6 +124,21 @@ export const PERSONAL_TABLES: Record<string, PersonalTable> = {
     onDeletion: "kept",
     note: "Le mandat d’émission des reçus fiscaux d’une structure (obligation fiscale).",
   },
+  matching_funds: {
+    columns: ["created_by_user_id"],
+    onDeletion: "kept",
+    note: "Les fonds d’abondement que vous avez créés (équipe du Département) : gardés, vers un compte anonymisé.",
+  },
+  matching_fund_campaigns: {
+    columns: ["accepted_by_user_id"],
+    onDeletion: "kept",
+    note: "Votre acceptation des conditions d’un abondement pour votre campagne (convention avec le Département).",
+  },
+  matching_fund_audit: {
+    columns: ["actor_user_id"],
+    onDeletion: "kept",
+    note: "Le journal des actions sur les fonds d’abondement : gardé, vers un compte anonymisé.",
+  },
 };
 
 /** A column that names a person: an e-mail address or a user id. */

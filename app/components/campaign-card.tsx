@@ -4,14 +4,55 @@ import { formatEuros, formatInteger, plural } from "~/domain/format";
 import { timeLeft } from "~/domain/time";
 import type { CampaignCard as Card } from "~/models/campaigns.server";
 import { campaignPath } from "~/domain/paths";
+import { NBSP } from "~/domain/typography";
 
-export function ProgressBar({ percent, label }: { percent: number; label: string }) {
+/** « 3 200 € des citoyens + 1 100 € d’abondement du Département » (null without abondement). */
+export function moneyBreakdown(m: { collectedCents: number; matchedCents: number }): string | null {
+  return m.matchedCents > 0
+    ? `${formatEuros(m.collectedCents)} des citoyens + ${formatEuros(m.matchedCents)} d’abondement du Département`
+    : null;
+}
+
+/**
+ * The progress towards the goal: citizens' money and the Département's abondement as two segments
+ * (the second one striped, so that colour is not the only difference), the percentage counting
+ * both. The text alternative says both amounts; the visible legend repeats it for sighted readers.
+ */
+export function ProgressBar({
+  percent,
+  goalCents,
+  collectedCents,
+  matchedCents,
+}: {
+  percent: number;
+  goalCents: number;
+  collectedCents: number;
+  matchedCents: number;
+}) {
+  const share = (cents: number) => (goalCents > 0 ? (cents * 100) / goalCents : 0);
+  const citizens = Math.min(100, share(collectedCents));
+  const matched = Math.min(100 - citizens, share(matchedCents));
+  const breakdown = moneyBreakdown({ collectedCents, matchedCents });
+  const label = breakdown
+    ? `${formatInteger(percent)}${NBSP}% de l’objectif atteint${NBSP}: ${formatEuros(collectedCents)} des citoyens et ${formatEuros(matchedCents)} d’abondement du Département`
+    : `${percent} % de l'objectif atteint`;
   return (
     <div className="progress">
       <div className="progress__track" aria-hidden="true">
-        <div className="progress__bar" style={{ width: `${Math.min(100, percent)}%` }} />
+        <div className="progress__bar" style={{ width: `${citizens}%` }} />
+        {matched > 0 ? (
+          <div className="progress__bar progress__bar--matched" style={{ width: `${matched}%` }} />
+        ) : null}
       </div>
       <span className="visually-hidden">{label}</span>
+      {breakdown ? (
+        <p className="progress__legend" aria-hidden="true">
+          <span className="progress__key" />
+          {formatEuros(collectedCents)} des citoyens +{" "}
+          <span className="progress__key progress__key--matched" />
+          {formatEuros(matchedCents)} d’abondement du Département
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -92,12 +133,23 @@ export function CampaignCard({
         {campaign.organizationName} · {campaign.town}
       </p>
       <p className="card__summary">{campaign.summary}</p>
-      <ProgressBar percent={campaign.percent} label={`${campaign.percent} % de l’objectif atteint`} />
+      <ProgressBar
+        percent={campaign.percent}
+        goalCents={campaign.goalCents}
+        collectedCents={campaign.collectedCents}
+        matchedCents={campaign.matchedCents}
+      />
       <dl className="card__figures">
         <div>
           <dt>Collectés</dt>
           <dd>{formatEuros(campaign.collectedCents)}</dd>
         </div>
+        {campaign.matchedCents > 0 ? (
+          <div>
+            <dt>Abondement</dt>
+            <dd>{formatEuros(campaign.matchedCents)}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>Objectif</dt>
           <dd>

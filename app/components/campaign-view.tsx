@@ -22,6 +22,8 @@ import type { CampaignPage, RefundState } from "~/models/campaigns.server";
 import { contributorsPath } from "~/domain/paths";
 import { legalFormLabel } from "~/domain/legal-forms";
 import { TableScroll } from "~/components/table-scroll";
+import { MatchingOfferPanel } from "~/components/matching-offer";
+import type { MatchingOffer } from "~/domain/matching-text";
 
 /**
  * Where the refunds stand, in plain French: « 12 contributions remboursées sur 14 ;
@@ -84,6 +86,8 @@ export interface CampaignViewProps {
   receiptOffer?: ReceiptOffer | null;
   /** h2 when the view is embedded under another page title (staff review) */
   titleAs?: "h1" | "h2";
+  /** the abondement that would match a contribution now (null: none open) */
+  matching?: MatchingOffer | null;
 }
 
 export function CampaignView({
@@ -97,6 +101,7 @@ export function CampaignView({
   news = [],
   receiptOffer = null,
   titleAs: Title = "h1",
+  matching = null,
 }: CampaignViewProps) {
   const at = new Date(now);
   const left = timeLeft(at, new Date(c.startsAt), new Date(c.endsAt));
@@ -144,8 +149,9 @@ export function CampaignView({
               <p>
                 Objectif atteint&nbsp;: {formatEuros(c.collectedCents)} collectés auprès de{" "}
                 {formatInteger(c.contributorsCount)}{" "}
-                {plural(c.contributorsCount, "contributeur", "contributeurs")}, soit{" "}
-                {formatPercent(c.percent)} de l’objectif. Merci à toutes et à tous&#x202f;!
+                {plural(c.contributorsCount, "contributeur", "contributeurs")}
+                {c.matchedCents > 0 ? ` et ${formatEuros(c.matchedCents)} d’abondement du Département` : ""},
+                soit {formatPercent(c.percent)} de l’objectif. Merci à toutes et à tous&#x202f;!
               </p>
             </div>
           ) : null}
@@ -195,7 +201,12 @@ export function CampaignView({
             <p className="panel__collected">
               <span className="panel__big">{formatEuros(c.collectedCents)}</span> collectés
             </p>
-            <ProgressBar percent={c.percent} label={`${c.percent} % de l’objectif atteint`} />
+            <ProgressBar
+              percent={c.percent}
+              goalCents={c.goalCents}
+              collectedCents={c.collectedCents}
+              matchedCents={c.matchedCents}
+            />
             <dl className="panel__figures">
               <div>
                 <dt>Objectif</dt>
@@ -275,6 +286,7 @@ export function CampaignView({
                 </>
               )}
             </p>
+            {matching && !over ? <MatchingOfferPanel offer={matching} /> : null}
             {!decided ? (
               <p className="panel__promise">
                 Tout ou rien&nbsp;: si l’objectif n’est pas atteint à la date de fin, chaque contributeur est
@@ -291,6 +303,7 @@ export function CampaignView({
               state={formState}
               defaultEmail={signedInEmail}
               receiptOffer={receiptOffer}
+              matching={matching}
             />
           ) : null}
 

@@ -3,7 +3,9 @@ import { useState } from "react";
 import { formatEuros, formatInteger } from "~/domain/format";
 import { parseEurosToCents } from "~/domain/money";
 import { RECEIPT_COUNTRIES, reductionSentence, type ReceiptOffer } from "~/domain/receipt-forms";
+import type { MatchingOffer } from "~/domain/matching-text";
 import { Checkbox, describedBy, ErrorSummary, Field, FieldError, Select, TextArea } from "./form";
+import { MatchingQuote } from "./matching-offer";
 
 export interface FormReward {
   id: number;
@@ -177,9 +179,12 @@ export function ContributionForm({
   state,
   defaultEmail = null,
   receiptOffer = null,
+  matching = null,
 }: {
   defaultEmail?: string | null;
   receiptOffer?: ReceiptOffer | null;
+  /** the abondement a contribution made now would get */
+  matching?: MatchingOffer | null;
   rewards: FormReward[];
   minCents: number;
   maxCents: number;
@@ -292,6 +297,7 @@ export function ContributionForm({
             </>
           }
         />
+        {matching ? <MatchingQuote offer={matching} amountCents={typedCents} /> : null}
         {receiptOffer ? (
           <ReceiptRequest
             offer={receiptOffer}

@@ -1,12 +1,14 @@
 /**
  * The data of a campaign's page, as the public page, the holder's preview and the staff review
  * show it (app/components/campaign-view.tsx): the read model, its Markdown rendered and
- * sanitised, the time the page was built and the bounds of a contribution.
+ * sanitised, the time the page was built, the bounds of a contribution and the abondement that
+ * would match a contribution now (its matched money is in the read model: campaign.matchedCents).
  */
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { contributionBounds } from "~/config.server";
 import { renderMarkdown } from "~/markdown.server";
+import { campaignMatchingOffer } from "~/matching/offer.server";
 import { getCampaignPage } from "./campaigns.server";
 
 export async function campaignViewData(
@@ -16,6 +18,7 @@ export async function campaignViewData(
 ) {
   const campaign = await getCampaignPage(db, slug, { includeUnpublished: options.includeUnpublished });
   if (!campaign) return null;
+  const now = options.now ?? new Date();
   return {
     campaign,
     html: {
@@ -23,7 +26,8 @@ export async function campaignViewData(
       expectedResults: renderMarkdown(campaign.expectedResultsMd),
       timetable: renderMarkdown(campaign.timetableMd),
     },
-    now: (options.now ?? new Date()).toISOString(),
+    now: now.toISOString(),
     bounds: contributionBounds(),
+    matching: await campaignMatchingOffer(db, campaign.id, now),
   };
 }

@@ -10,6 +10,7 @@ import type { DB } from "#db/schema";
 import { CAMPAIGN_STATES, PUBLIC_STATES, type CampaignState } from "~/domain/campaign-machine";
 import { COLLECTED_STATUSES, RECEIVED_STATUSES } from "~/domain/contribution-status";
 import { commissionBpsFor, percentOfGoal } from "~/domain/money";
+import { matchedCentsSql } from "~/matching/funds.server";
 import { collectedCentsSql, statusIn } from "~/payments/campaign-money.server";
 
 export const PAGE_SIZE = 9;
@@ -37,7 +38,11 @@ export interface CampaignCard {
   summary: string;
   status: CampaignState;
   goalCents: number;
+  /** citizens' money: paid and not refunded */
   collectedCents: number;
+  /** the Département's abondement, reserved or confirmed (never part of collectedCents) */
+  matchedCents: number;
+  /** of the goal, counting both (the settlement counts both) */
   percent: number;
   contributorsCount: number;
   startsAt: string;
@@ -106,6 +111,7 @@ export function cardQuery(db: Kysely<DB>) {
       sql<number>`(select count(distinct k.email) from contributions k where k.campaign_id = c.id and ${statusIn(COLLECTED_STATUSES, "k")})`.as(
         "contributors_count",
       ),
+      matchedCentsSql(sql.ref("c.id")).as("matched_cents"),
     ]);
 }
 
@@ -113,6 +119,7 @@ export type CardRow = Awaited<ReturnType<ReturnType<typeof cardQuery>["execute"]
 
 export function toCard(row: CardRow): CampaignCard {
   const collectedCents = Number(row.collected_cents);
+  const matchedCents = Number(row.matched_cents);
   return {
     id: row.id,
     slug: row.slug,
@@ -121,7 +128,8 @@ export function toCard(row: CardRow): CampaignCard {
     status: row.status,
     goalCents: row.goal_cents,
     collectedCents,
-    percent: percentOfGoal(collectedCents, row.goal_cents),
+    matchedCents,
+    percent: percentOfGoal(collectedCents + matchedCents, row.goal_cents),
     contributorsCount: Number(row.contributors_count),
     startsAt: row.starts_at,
     endsAt: row.ends_at,

@@ -14,7 +14,8 @@ import { contributionBounds } from "~/config.server";
 import { readContributionForm, validateContributionForm } from "~/payments/contribution-form.server";
 import { startContribution } from "~/payments/contributions.server";
 import { database } from "~/db.server";
-import { campaignKey } from "#db/page-versions";
+import { campaignKey, fundKey } from "#db/page-versions";
+import { fundsOfCampaign } from "~/matching/funds.server";
 import { dependsOn } from "~/page-cache.server";
 import { renderMarkdown } from "~/markdown.server";
 import { publicNews } from "~/holder/news.server";
@@ -42,8 +43,10 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!/^[a-z0-9-]{1,120}$/.test(slug)) throw new Response("Projet introuvable.", { status: 404 });
   const view = await campaignViewData(database().db, slug);
   if (!view) throw new Response("Projet introuvable.", { status: 404 });
-  // The page shows this campaign and nothing else that changes (docs/decisions/030-page-cache-keys.md).
-  dependsOn(context, [campaignKey(view.campaign.id)]);
+  // The page shows this campaign and what its abondement funds have left: a payment on another
+  // campaign of the same fund changes it (docs/decisions/030-page-cache-keys.md).
+  const funds = await fundsOfCampaign(database().db, view.campaign.id);
+  dependsOn(context, [campaignKey(view.campaign.id), ...funds.map((f) => fundKey(f.id))]);
   return {
     ...view,
     // A signed-in citizen finds their address already in the form (such pages are never cached).
@@ -82,7 +85,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignPageRoute() {
-  const { campaign, html, now, bounds, signedInEmail, news, receiptOffer } = useLoaderData<typeof loader>();
+  const { campaign, html, now, bounds, signedInEmail, news, receiptOffer, matching } =
+    useLoaderData<typeof loader>();
   const formState = useActionData<typeof action>();
   return (
     <>
@@ -95,6 +99,7 @@ export default function CampaignPageRoute() {
         formState={formState}
         news={news}
         receiptOffer={receiptOffer}
+        matching={matching}
       />
       <div className="container">
         <ShareLinks path={campaignPath(campaign.slug)} title={campaign.title} />

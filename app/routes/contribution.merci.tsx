@@ -6,6 +6,8 @@ import { formatDateTime, formatEuros } from "~/domain/format";
 import { thankYouPage } from "~/payments/thank-you.server";
 import { campaignPath } from "~/domain/paths";
 import { ShareLinks } from "~/components/share-links";
+import { thankYouMatchSentence } from "~/domain/matching-text";
+import { matchOfCheckoutSession } from "~/matching/offer.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -28,7 +30,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const page = await thankYouPage(database().db, sessionId);
   if (!page) throw new Response("Contribution introuvable.", { status: 404 });
-  return page;
+  // Only a recorded match is said; before the webhook (or with none) the page says nothing of it.
+  const match = page.state === "thanks" ? await matchOfCheckoutSession(database().db, sessionId) : null;
+  return { ...page, match };
 }
 
 export default function Thanks() {
@@ -48,6 +52,11 @@ export default function Thanks() {
             Votre paiement de {amount} à «&nbsp;{d.campaign.title}&nbsp;» est confirmé
             {d.paidAt ? ` (le ${formatDateTime(d.paidAt)})` : ""}. {reference}
           </p>
+          {d.match ? (
+            <p className="matching-offer matching-quote" id="abondement">
+              {thankYouMatchSentence(d.match)}
+            </p>
+          ) : null}
         </>
       ) : d.state === "confirming" ? (
         <>

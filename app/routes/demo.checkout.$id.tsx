@@ -13,6 +13,8 @@ import { formatEuros } from "~/domain/format";
 import { demoCheckoutContribution, isDemoIntent, runDemoCheckout } from "~/payments/demo-checkout.server";
 import { stripe } from "~/payments/stripe.server";
 import { requestedReceiptFigure } from "~/receipts-forms/offer.server";
+import { checkoutQuote } from "~/matching/offer.server";
+import { ALL_OR_NOTHING_MATCH, quoteSentence } from "~/domain/matching-text";
 
 export const meta: MetaFunction = () => [{ title: "Paiement (démonstration) — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -44,6 +46,13 @@ export async function loader({ params }: LoaderFunctionArgs) {
     email: session.customer_email ?? row?.email ?? "",
     cancelUrl: session.cancel_url ?? "/",
     taxReceipt: await requestedReceiptFigure(database().db, contributionId),
+    // Said before paying, for this amount and this person; the reservation at payment decides.
+    matching:
+      session.status === "open"
+        ? await checkoutQuote(database().db, contributionId).then((q) =>
+            q ? { sentence: quoteSentence(q.quote, q.offer), matched: q.quote.amountCents > 0 } : null,
+          )
+        : null,
   };
 }
 
@@ -92,6 +101,12 @@ export default function DemoCheckout() {
         <p className="receipt-preview">
           Vous avez demandé un reçu fiscal. <strong>{s.taxReceipt.headline}</strong> {s.taxReceipt.detail}
         </p>
+      ) : null}
+      {s.matching?.sentence ? (
+        <div className="matching-offer" id="abondement">
+          <p className="matching-quote">{s.matching.sentence}</p>
+          {s.matching.matched ? <p className="hint">{ALL_OR_NOTHING_MATCH}</p> : null}
+        </div>
       ) : null}
       {actionData?.error ? (
         <p className="form-error" role="alert">

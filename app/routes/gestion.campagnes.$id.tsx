@@ -481,6 +481,7 @@ export default function StaffCampaign() {
         html={d.html}
         now={d.now}
         bounds={d.bounds}
+        matching={d.matching}
         signedInEmail={null}
         formState={undefined}
         titleAs="h2"

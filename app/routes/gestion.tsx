@@ -38,6 +38,9 @@ export default function StaffLayout() {
           <li>
             <NavLink to="/gestion/recus-fiscaux">Reçus fiscaux</NavLink>
           </li>
+          <li>
+            <NavLink to="/gestion/abondements">Abondements</NavLink>
+          </li>
         </ul>
       </nav>
       <Outlet />

@@ -35,6 +35,7 @@ export default function Preview() {
       html={d.html}
       now={d.now}
       bounds={d.bounds}
+      matching={d.matching}
       signedInEmail={null}
       formState={undefined}
       preview={

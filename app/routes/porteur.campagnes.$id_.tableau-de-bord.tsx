@@ -17,6 +17,7 @@ import { Select } from "~/components/form";
 import { ShareLinks } from "~/components/share-links";
 import { campaignPath } from "~/domain/paths";
 import { TableScroll } from "~/components/table-scroll";
+import { holderMatchings } from "~/matching/acceptance.server";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Propulsons" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
@@ -39,9 +40,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     rewardId: rewardParam === "aucune" ? ("none" as const) : rewardParam ? Number(rewardParam) : undefined,
     status: (statusParam || undefined) as ContributionStatus | undefined,
   };
-  const [all, filtered] = await Promise.all([
+  const [all, filtered, matchings] = await Promise.all([
     holderContributions(database().db, id),
     holderContributions(database().db, id, filters),
+    holderMatchings(database().db, id),
   ]);
   return {
     id,
@@ -51,6 +53,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     filters: { contrepartie: rewardParam, etat: statusParam },
     statuses: RECEIVED_STATUSES.map((s) => ({ value: s, label: CONTRIBUTION_STATUS_LABELS[s] })),
     now: new Date().toISOString(),
+    matching:
+      matchings.length === 0
+        ? null
+        : {
+            toAccept: matchings.filter(
+              (m) =>
+                m.scope === "chosen" &&
+                m.acceptedAt === null &&
+                (m.phase === "open" || m.phase === "upcoming"),
+            ).length,
+          },
   };
 }
 
@@ -136,9 +149,15 @@ export default function Dashboard() {
       <h1>Tableau de bord&nbsp;: {c.title}</h1>
       <dl className="panel__figures panel">
         <div>
-          <dt>Collectés</dt>
+          <dt>{d.matching || c.matchedCents > 0 ? "Collectés auprès des citoyens" : "Collectés"}</dt>
           <dd>{formatEuros(c.collectedCents)}</dd>
         </div>
+        {d.matching || c.matchedCents > 0 ? (
+          <div>
+            <dt>Abondement du Département</dt>
+            <dd>{formatEuros(c.matchedCents)}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>Objectif</dt>
           <dd>
@@ -162,7 +181,28 @@ export default function Dashboard() {
           </dd>
         </div>
       </dl>
-      <ProgressBar percent={c.percent} label={`${c.percent} % de l’objectif atteint`} />
+      <ProgressBar
+        percent={c.percent}
+        goalCents={c.goalCents}
+        collectedCents={c.collectedCents}
+        matchedCents={c.matchedCents}
+      />
+      {d.matching ? (
+        <p className={d.matching.toAccept > 0 ? "matching-offer" : undefined}>
+          {d.matching.toAccept > 0 ? (
+            <>
+              <strong>Le Département propose d’abonder votre campagne.</strong> Aucune contribution n’est
+              abondée avant que vous acceptiez ses conditions&nbsp;:{" "}
+              <Link to={`/porteur/campagnes/${d.id}/abondement`}>lire et accepter les conditions</Link>.
+            </>
+          ) : (
+            <>
+              L’abondement du Département est compté à part des contributions des citoyens, et avec elles pour
+              l’objectif. <Link to={`/porteur/campagnes/${d.id}/abondement`}>Voir ses conditions</Link>.
+            </>
+          )}
+        </p>
+      ) : null}
       {c.status === "live" ? (
         <>
           <p>

@@ -12,6 +12,7 @@ import { rebuildFigureAggregates } from "../../app/models/figures.server";
 import { serializeOn } from "../connection";
 import type { DB, LedgerKind } from "../schema";
 import { seedCampaigns } from "./campaigns";
+import { seedMatching } from "./matching";
 import { person, type Person } from "./people";
 import { createRandom, type Random } from "./random";
 import type { SeedCampaign } from "./types";
@@ -393,7 +394,9 @@ export async function seedDatabase(db: Kysely<DB>, options: { now?: Date } = {})
         created_at: iso(new Date(now.getTime() - 400 * DAY)),
       })
       .onConflict((oc) => oc.column("email").doUpdateSet({ role: "staff" }))
-      .execute();
+      .returning("id")
+      .executeTakeFirstOrThrow()
+      .then((staff) => seedMatching(trx, now, staff.id));
     // The seed writes contributions in bulk, not through the webhook: count them once, at the end.
     await rebuildFigureAggregates(trx);
     return { seeded: true, campaigns: seedCampaigns.length, contributions: contributionsCount };

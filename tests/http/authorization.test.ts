@@ -415,6 +415,35 @@ describe("the authorization matrix", () => {
         path: "/gestion/recus/1/recu-fiscal.pdf",
         expected: signedIn(toSignIn("/gestion/recus/1/recu-fiscal.pdf"), "403"),
       },
+      // abondement: the back office's funds are for staff only, a campaign's terms for its holder only
+      ...["/gestion/abondements", "/gestion/abondements/nouveau", "/gestion/abondements/1"].map((p) => ({
+        method: "GET" as const,
+        path: p,
+        expected: signedIn(toSignIn(p), "403"),
+      })),
+      {
+        method: "POST",
+        path: "/gestion/abondements/nouveau",
+        form: { nom: "Fonds" },
+        expected: signedIn(toSignIn("/gestion/abondements/nouveau"), "403"),
+      },
+      {
+        method: "POST",
+        path: "/gestion/abondements/1",
+        form: { intent: "close" },
+        expected: signedIn(toSignIn("/gestion/abondements/1"), "403"),
+      },
+      {
+        method: "GET",
+        path: "/porteur/campagnes/1/abondement",
+        expected: signedIn(toSignIn("/porteur/campagnes/1/abondement"), "404"),
+      },
+      {
+        method: "POST",
+        path: "/porteur/campagnes/1/abondement",
+        form: { intent: "accept", fonds: "1" },
+        expected: signedIn(toSignIn("/porteur/campagnes/1/abondement"), "404"),
+      },
       // the holder space (structures)
       { method: "GET", path: "/porteur", expected: signedIn(toSignIn("/porteur"), "200") },
       {

@@ -176,6 +176,65 @@ describe("seed data", () => {
     expect(emails.every((e) => e.email.endsWith("@example.org"))).toBe(true);
   });
 
+  it("matches the Budget Citoyen contributions with consistent totals, within the fund's rules", async () => {
+    const db = database.db;
+    const fund = await db
+      .selectFrom("matching_funds")
+      .selectAll()
+      .where("scope", "=", "budget_citoyen")
+      .executeTakeFirstOrThrow();
+    expect(fund.name).toBe("Fonds d’abondement Budget Citoyen 2026");
+    const matches = await db
+      .selectFrom("matches as m")
+      .innerJoin("contributions as k", "k.id", "m.contribution_id")
+      .innerJoin("campaigns as c", "c.id", "m.campaign_id")
+      .select([
+        "m.amount_cents",
+        "m.status",
+        "m.campaign_id",
+        "m.citizen_key",
+        "k.amount_cents as paid_cents",
+        "k.status as k_status",
+        "k.paid_at",
+        "c.status as c_status",
+        "c.budget_citoyen_year",
+      ])
+      .where("m.fund_id", "=", fund.id)
+      .execute();
+    expect(matches.length).toBeGreaterThan(0);
+    const sum = matches.reduce((s, m) => s + m.amount_cents, 0);
+    expect(fund.reserved_cents).toBe(sum);
+    expect(fund.confirmed_cents).toBe(0);
+    expect(sum).toBeLessThanOrEqual(fund.envelope_cents);
+    const entries = await db
+      .selectFrom("matching_entries")
+      .select(sql<number>`sum(amount_cents)`.as("s"))
+      .where("fund_id", "=", fund.id)
+      .where("kind", "=", "reserved")
+      .executeTakeFirstOrThrow();
+    expect(Number(entries.s)).toBe(sum);
+    const perCampaign = await db
+      .selectFrom("matching_fund_campaigns")
+      .selectAll()
+      .where("fund_id", "=", fund.id)
+      .execute();
+    expect(perCampaign.length).toBe(2);
+    for (const fc of perCampaign) {
+      const own = matches.filter((m) => m.campaign_id === fc.campaign_id);
+      expect(fc.reserved_cents).toBe(own.reduce((s, m) => s + m.amount_cents, 0));
+      expect(fc.reserved_cents).toBeLessThanOrEqual(fund.cap_per_campaign_cents!);
+      expect(new Set(own.map((m) => m.citizen_key)).size).toBe(own.length);
+    }
+    for (const m of matches) {
+      expect(m.status).toBe("reserved");
+      expect(m.k_status).toBe("paid");
+      expect(m.c_status).toBe("live");
+      expect(m.budget_citoyen_year).toBe(2026);
+      expect(m.paid_at! >= fund.starts_at).toBe(true);
+      expect(m.amount_cents).toBeLessThanOrEqual(Math.min(m.paid_cents, fund.cap_per_contribution_cents!));
+    }
+  });
+
   it("is idempotent: a second run inserts nothing", async () => {
     const before = await database.db
       .selectFrom("contributions")
