@@ -1,6 +1,8 @@
 /// <reference types="@remix-run/dev" />
 /// <reference types="@remix-run/node" />
 
+import type { PageDependencies } from "./page-cache.server";
+
 // Single Fetch typing for useLoaderData (remix.config.js future.v3_singleFetch).
 declare module "@remix-run/node" {
   interface Future {
@@ -13,7 +15,7 @@ declare module "@remix-run/node" {
     /** this render's Content-Security-Policy nonce (app/security-headers.server.ts) */
     cspNonce?: string;
     /** the page keys this render's loaders declared (app/page-cache.server.ts, dependsOn) */
-    pageDependencies?: import("./page-cache.server").PageDependencies;
+    pageDependencies?: PageDependencies;
   }
 }
 

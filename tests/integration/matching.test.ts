@@ -21,6 +21,7 @@ import { reconcile, reconcileFunds } from "~/settlement/reconcile.server";
 import { handlers } from "~/demo/index.server";
 import { makeEvent, payCheckout, type MockEvent } from "~/demo/stripe-api.server";
 import { countOf } from "~/domain/typography";
+import { matchedFigures } from "~/matching/figures.server";
 import { readStatement, statementCsv, statementPdf } from "~/matching/statement.server";
 import { pdfText } from "../support/pdf-text";
 import { makeFund, makeLiveCampaign, type TestMatchCampaign } from "../support/matching";
@@ -438,6 +439,34 @@ describe("settlement", () => {
       "confirmed:3000",
       "released:3000",
     ]);
+  });
+});
+
+describe("key figures", () => {
+  it("count matched money confirmed, per year and per campaign, apart from citizens' money", async () => {
+    const funded = await campaign(2000);
+    const live = await campaign(100_000);
+    const failed = await campaign(100_000);
+    await makeFund(db, {
+      envelopeCents: 100_000,
+      campaigns: [funded, live, failed].map((c) => ({ id: c.id, accepted: true })),
+    });
+    await pay(funded, 1500, "a@example.org");
+    await pay(live, 700, "b@example.org");
+    await pay(failed, 900, "c@example.org");
+    await settleAfter(funded);
+    await settleAfter(failed);
+    const figures = await matchedFigures(db);
+    const year = Number(
+      new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", year: "numeric" }).format(
+        new Date(funded.endsAt.getTime() + 1000),
+      ),
+    );
+    expect(figures.perYear).toEqual([{ year, matchedCents: 1500, campaigns: 1 }]);
+    expect([...figures.perCampaign]).toEqual([[funded.id, 1500]]);
+    expect(figures.totalCents).toBe(1500);
+    // Citizens' money is untouched by it.
+    expect((await campaignMoney(db, funded.id)).collectedCents).toBe(1500);
   });
 });
 

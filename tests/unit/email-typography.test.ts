@@ -29,6 +29,18 @@ function samples(): Sample[] {
       name: `dispute_contributor/${stage}`,
       message: { kind: "dispute_contributor", data: { ...dispute, stage } },
     });
+  // The abondement: doubled, partial, and the holder's split of the goal.
+  const receipt = EMAILS.contribution_receipt.component.PreviewProps;
+  for (const matchedCents of [receipt.amountCents, 1250])
+    list.push({
+      name: `contribution_receipt/matched-${matchedCents}`,
+      message: { kind: "contribution_receipt", data: { ...receipt, matchedCents } },
+    });
+  const holderNew = EMAILS.holder_new_contribution.component.PreviewProps;
+  list.push({
+    name: "holder_new_contribution/matched",
+    message: { kind: "holder_new_contribution", data: { ...holderNew, matchedCents: 100_000 } },
+  });
   const refund = EMAILS.campaign_refund_contributor.component.PreviewProps;
   list.push({
     name: "campaign_refund_contributor/cancelled",

@@ -437,3 +437,13 @@ describe("campaign status e-mail to the holder", () => {
     expect(mail.html).toContain('href="http://localhost:3000/porteur/campagnes/7"');
   });
 });
+
+describe("the receipt's abondement sentence", () => {
+  it("says what the Département adds, as reserved and paid only if the campaign succeeds", async () => {
+    const { matchSentence } = await import("../../emails/contribution-receipt");
+    expect(matchSentence(2500, 2500)).toBe(
+      "Le Département double votre contribution : 25\u00a0€ de plus pour ce projet, réservés dès maintenant et versés au porteur si la campagne atteint son objectif (tout ou rien). Ces 25\u00a0€ ne donnent pas droit à un reçu fiscal.",
+    );
+    expect(matchSentence(2500, 1250)).toMatch(/^Le Département ajoute 12,50\u00a0€ à votre contribution/);
+  });
+});
