@@ -126,6 +126,7 @@ class GuardedDriver implements Driver {
      * SQLite: counts transactions rolled back after their bump. On SQLite's single connection a
      * render sees the transaction's uncommitted bump; after a rollback the same version number
      * would come again with other data. The epoch is part of the stamp, so it never matches.
+     * A lone write outside a transaction moves it too (#execute).
      */
     private readonly epoch: { rollbacksAfterBump: number } = { rollbacksAfterBump: 0 },
   ) {}
@@ -170,6 +171,16 @@ class GuardedDriver implements Driver {
       if (tx) {
         const result = await raw(query);
         if (changedRows(query, result)) tx.wrote = true;
+        return result;
+      }
+      if (this.dialect === "sqlite") {
+        // SQLite: no transaction around a lone statement. Its single connection is given back
+        // while `begin immediate` waits for another process's lock, so a transaction of this
+        // process could begin meanwhile and ours would nest. The process-local epoch, part of
+        // every stamp, moves instead: every page of this process is invalidated at once, and
+        // other processes see the commit through data_version.
+        const result = await raw(query);
+        if (changedRows(query, result)) this.epoch.rollbacksAfterBump++;
         return result;
       }
       if (await this.#hasVersions(connection)) {
