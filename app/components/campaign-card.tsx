@@ -35,7 +35,7 @@ export function ProgressBar({
   const breakdown = moneyBreakdown({ collectedCents, matchedCents });
   const label = breakdown
     ? `${formatInteger(percent)}${NBSP}% de l’objectif atteint${NBSP}: ${formatEuros(collectedCents)} des citoyens et ${formatEuros(matchedCents)} d’abondement du Département`
-    : `${percent} % de l'objectif atteint`;
+    : `${formatInteger(percent)}${NBSP}% de l’objectif atteint`;
   return (
     <div className="progress">
       <div className="progress__track" aria-hidden="true">

@@ -158,7 +158,7 @@ const TABLE: Partial<Record<CampaignState, Partial<Record<CampaignEvent, Rule>>>
       actor: "system",
       guard: (ctx) => {
         if (!moneyKnown(ctx)) return "Le montant collecté est inconnu.";
-        if (towardsGoal(ctx) < ctx.goalCents) return "L’objectif n'est pas atteint.";
+        if (towardsGoal(ctx) < ctx.goalCents) return "L’objectif n’est pas atteint.";
         return settledNothingInFlight(ctx);
       },
     },
