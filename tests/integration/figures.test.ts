@@ -1077,16 +1077,16 @@ describe("key figures on generated data, against a plain recomputation", () => {
         .where("period", "=", 2024)
         .execute();
       const problems = await checkFigureAggregates(db);
-      expect(problems).toEqual([`citoyens 2024 : compteur ${p.citizens + 1}, recalcul ${p.citizens}`]);
+      expect(problems).toEqual([`citoyens 2024\u00a0: compteur ${p.citizens + 1}, recalcul ${p.citizens}`]);
       expect((await figuresFor(db, year(2024))).citizens).toBe(p.citizens + 1);
       await expectRepaired("periods 2024");
       await db.updateTable("figure_periods").set({ citizens: 0 }).where("period", "=", 0).execute();
       expect((await checkFigureAggregates(db)).join("\n")).toContain(
-        "citoyens depuis le lancement : compteur 0",
+        "citoyens depuis le lancement\u00a0: compteur 0",
       );
       await expectRepaired("periods 0");
       await db.deleteFrom("figure_periods").where("period", "=", 2023).execute();
-      expect((await checkFigureAggregates(db)).join("\n")).toContain("citoyens 2023 : compteur 0");
+      expect((await checkFigureAggregates(db)).join("\n")).toContain("citoyens 2023\u00a0: compteur 0");
       await expectRepaired("periods row deleted");
     });
 
