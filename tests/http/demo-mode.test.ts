@@ -101,7 +101,10 @@ function liveCampaigns(): CampaignRow[] {
       db
         .prepare(
           `select c.id, c.slug, c.ends_at, c.goal_cents,
-                  coalesce((select sum(k.amount_cents) from contributions k where k.campaign_id = c.id and k.status = 'paid'), 0) paid_cents
+                  coalesce((select sum(k.amount_cents) from contributions k where k.campaign_id = c.id and k.status = 'paid'), 0)
+                  -- the abondement counts towards the goal too (a matched payment may add up to 10 € more)
+                  + coalesce((select sum(m.reserved_cents + m.confirmed_cents) from matching_fund_campaigns m where m.campaign_id = c.id), 0)
+                  + case when c.budget_citoyen_year is not null or exists (select 1 from matching_fund_campaigns m where m.campaign_id = c.id) then 1000 else 0 end paid_cents
              from campaigns c
             where c.status = 'live' and c.starts_at <= ? and c.ends_at > ?
             order by c.ends_at, c.id`,
