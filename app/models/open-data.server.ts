@@ -16,6 +16,7 @@ import { commissionBpsFor } from "~/domain/money";
 import { parisCalendarDate } from "~/domain/time";
 import { recordedCommissionRates } from "~/models/campaigns.server";
 import { annualReport, type Figures } from "~/models/figures.server";
+import { matchedFigures, type MatchedFigures } from "~/matching/figures.server";
 
 export const OPEN_DATA_LICENCE = "Licence Ouverte / Open Licence version 2.0 (Etalab)";
 
@@ -158,7 +159,7 @@ export function campaignsCsv(rows: Awaited<ReturnType<typeof publishedCampaigns>
   );
 }
 
-function figureRecord(f: Figures) {
+function figureRecord(f: Figures, matched: MatchedFigures) {
   return {
     periode: f.period.kind === "all" ? "depuis_lancement" : String(f.period.year),
     campagnes_lancees: f.launched,
@@ -181,16 +182,26 @@ function figureRecord(f: Figures) {
     montant_projets_finances_centimes: f.fundedCampaignsCents,
     moyenne_par_projet_finance_centimes: f.averagePerFundedProjectCents,
     moyenne_par_contributeur_centimes: f.averagePerCitizenCents,
+    // The Département's abondement, confirmed at funding: its own figure, never in collecte_centimes.
+    abondement_confirme_centimes: matchedOf(matched, f),
   };
+}
+
+/** Matched money confirmed in the period (the year of its confirmation, Paris), or since launch. */
+function matchedOf(matched: MatchedFigures, f: Figures): number {
+  const period = f.period;
+  if (period.kind === "all") return matched.totalCents;
+  return matched.perYear.find((y) => y.year === period.year)?.matchedCents ?? 0;
 }
 
 export async function figuresOpenData(db: Kysely<DB>) {
   const report = await annualReport(db);
+  const matched = await matchedFigures(db);
   return {
     licence: OPEN_DATA_LICENCE,
     note: "Une contribution compte pour l’année de son paiement (heure de Paris). Montants en centimes d’euro. Définition de chaque champ\u00a0: docs/open-data.md.",
     annees: report.years.map((f) => ({
-      ...figureRecord(f),
+      ...figureRecord(f, matched),
       par_territoire: f.byTerritory.map((t) => ({
         territoire: t.name,
         lancees: t.launched,
@@ -204,7 +215,7 @@ export async function figuresOpenData(db: Kysely<DB>) {
         collecte_centimes: t.collectedCents,
       })),
     })),
-    depuis_lancement: figureRecord(report.sinceLaunch),
+    depuis_lancement: figureRecord(report.sinceLaunch, matched),
   };
 }
 
@@ -234,6 +245,7 @@ export function figuresCsv(data: Awaited<ReturnType<typeof figuresOpenData>>): s
     "montant_projets_finances_euros",
     "moyenne_par_projet_finance_euros",
     "moyenne_par_contributeur_euros",
+    "abondement_confirme_euros",
   ];
   return toCsv(
     header,
@@ -258,6 +270,7 @@ export function figuresCsv(data: Awaited<ReturnType<typeof figuresOpenData>>): s
       r.montant_projets_finances_centimes,
       r.moyenne_par_projet_finance_centimes,
       r.moyenne_par_contributeur_centimes,
+      r.abondement_confirme_centimes,
     ]),
     {
       money: {
@@ -270,6 +283,7 @@ export function figuresCsv(data: Awaited<ReturnType<typeof figuresOpenData>>): s
           "montant_projets_finances_euros",
           "moyenne_par_projet_finance_euros",
           "moyenne_par_contributeur_euros",
+          "abondement_confirme_euros",
         ],
         format: formatOpenDataEuros,
       },

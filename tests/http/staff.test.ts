@@ -500,6 +500,7 @@ describe("public figures and open data", () => {
       "montant_projets_finances_euros",
       "moyenne_par_projet_finance_euros",
       "moyenne_par_contributeur_euros",
+      "abondement_confirme_euros",
     ]);
     const expected = [...json.annees, json.depuis_lancement];
     expect(records.map((r) => r[0])).toEqual(expected.map((e) => e.periode));
@@ -528,7 +529,9 @@ describe("public figures and open data", () => {
         montant_projets_finances_euros: fromCsv.montant_projets_finances_euros,
         moyenne_par_projet_finance_euros: fromCsv.moyenne_par_projet_finance_euros,
         moyenne_par_contributeur_euros: fromCsv.moyenne_par_contributeur_euros,
+        abondement_confirme_euros: fromCsv.abondement_confirme_euros,
       });
+      expect(centsOf(fromCsv.abondement_confirme_euros!), e.periode).toBe(e.abondement_confirme_centimes);
       expect(centsOf(fromCsv.montant_projets_finances_euros!), e.periode).toBe(
         e.montant_projets_finances_centimes,
       );

@@ -412,18 +412,20 @@ describe("key figures on the seed data", () => {
     });
     const [header, ...rows] = figuresCsv(data).trim().split(/\r?\n/);
     const columns = header!.split(",");
-    expect(columns.slice(-6)).toEqual([
+    expect(columns.slice(-7)).toEqual([
       "projets_recus",
       "projets_acceptes",
       "projets_finances",
       "montant_projets_finances_euros",
       "moyenne_par_projet_finance_euros",
       "moyenne_par_contributeur_euros",
+      // the abondement, its own column (no fund in this generated data)
+      "abondement_confirme_euros",
     ]);
     const row2024 = rows.find((r) => r.startsWith("2024,"))!.split(",");
-    expect(row2024.slice(-6)).toEqual(["10", "10", "10", "56938.00", "5693.80", "83.00"]);
+    expect(row2024.slice(-7)).toEqual(["10", "10", "10", "56938.00", "5693.80", "83.00", "0.00"]);
     const rowAll = rows.find((r) => r.startsWith("depuis_lancement,"))!.split(",");
-    expect(rowAll.slice(-6)).toEqual(["20", "19", "10", "56938.00", "5693.80", "85.58"]);
+    expect(rowAll.slice(-7)).toEqual(["20", "19", "10", "56938.00", "5693.80", "85.58", "0.00"]);
   });
 
   it("the maintained aggregates equal a plain recomputation", async () => {
