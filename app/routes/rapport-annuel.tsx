@@ -5,10 +5,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BreakdownTable, FigureList, PeriodForm, YearChart, YearsTable } from "~/components/figures-view";
+import { TableScroll } from "~/components/table-scroll";
 import { database } from "~/db.server";
+import { formatEuros, formatInteger } from "~/domain/format";
 import { parsePeriodParam, periodLabel, type Period } from "~/domain/figures";
 import { IfpYearsTable } from "~/legal/ifp-report-view";
 import { annualReport } from "~/models/figures.server";
+import { matchedFigures } from "~/matching/figures.server";
 import { publicUrlFrom, SEO_HANDLE, seoMeta } from "~/seo/meta";
 
 export const meta: MetaFunction = ({ matches }) =>
@@ -38,11 +41,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? report.sinceLaunch
       : report.years.find((f) => f.period.kind === "year" && f.period.year === period.year);
   if (!detail) throw new Response("Aucune activité cette année-là.", { status: 404 });
-  return { report, period, detail, label: periodLabel(period) };
+  const matched = await matchedFigures(database().db);
+  return {
+    report,
+    period,
+    detail,
+    label: periodLabel(period),
+    matched: { perYear: matched.perYear, totalCents: matched.totalCents },
+  };
 }
 
 export default function AnnualReport() {
-  const { report, period, detail, label } = useLoaderData<typeof loader>();
+  const { report, period, detail, label, matched } = useLoaderData<typeof loader>();
   const selected = period.kind === "all" ? "tout" : String(period.year);
   return (
     <div className="container page">
@@ -73,6 +83,45 @@ export default function AnnualReport() {
         </p>
         <IfpYearsTable years={report.years} sinceLaunch={report.sinceLaunch} />
       </section>
+
+      {matched.perYear.length > 0 ? (
+        <section aria-labelledby="h-matching">
+          <h2 id="h-matching">L’abondement du Département</h2>
+          <p>
+            L’argent que le Département ajoute aux contributions des citoyens sur les projets qu’il abonde,
+            confirmé quand la campagne réussit et versé par le Département au porteur. Il n’est jamais compté
+            dans les montants collectés auprès des citoyens ci-dessus.
+          </p>
+          <TableScroll label="Abondement confirmé, par année">
+            <table>
+              <caption>Abondement confirmé, par année de réussite des campagnes</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Année</th>
+                  <th scope="col">Abondement confirmé</th>
+                  <th scope="col">Campagnes abondées</th>
+                </tr>
+              </thead>
+              <tbody>
+                {matched.perYear.map((y) => (
+                  <tr key={y.year}>
+                    <th scope="row">{y.year}</th>
+                    <td>{formatEuros(y.matchedCents)}</td>
+                    <td>{formatInteger(y.campaigns)}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row">Depuis le lancement</th>
+                  <td>{formatEuros(matched.totalCents)}</td>
+                  <td />
+                </tr>
+              </tfoot>
+            </table>
+          </TableScroll>
+        </section>
+      ) : null}
 
       <section aria-labelledby="h-detail">
         <h2 id="h-detail">Le détail {label}</h2>
