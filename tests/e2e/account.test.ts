@@ -46,7 +46,7 @@ const STATUS_LABELS: Record<string, string> = {
   paid: "Payée",
   refunded: "Remboursée",
   refunding: "Remboursement en cours",
-  refund_failed: "Remboursement en échec : l'équipe vous contacte",
+  refund_failed: "Remboursement en échec : l\u2019équipe vous contacte",
 };
 
 let server: RunningServer;
@@ -206,7 +206,7 @@ function wrongCode(code: string): string {
 
 /** What the code step says after a request: the same sentence whether or not the address has an account. */
 function sentText(email: string): string {
-  return `Si l'adresse ${email} est correcte, un courriel vient de lui être envoyé avec un lien de connexion et un code à 6 chiffres, valables 15 minutes.`;
+  return `Si l\u2019adresse ${email} est correcte, un courriel vient de lui être envoyé avec un lien de connexion et un code à 6 chiffres, valables 15 minutes.`;
 }
 
 /** On /connexion: type the address, ask for the e-mail, wait for the code step; returns the e-mail. */
@@ -326,7 +326,7 @@ describe("sign-in with JavaScript", () => {
       const message = await requestCode(page, email);
       expect(page.url()).toBe(url("/connexion"));
       const main = normalize(await page.locator("main").textContent());
-      expect(main).not.toMatch(/aucun compte|pas de compte|inconnue|n'existe pas|bon retour|bienvenue/i);
+      expect(main).not.toMatch(/aucun compte|pas de compte|inconnue|n\u2019existe pas|bon retour|bienvenue/i);
       expect(message.to).toEqual([email]);
       const code = codeOf(message);
       expect(messageTextOf(message)).toContain(code);

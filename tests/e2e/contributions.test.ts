@@ -398,8 +398,8 @@ describe("contribution with JavaScript", () => {
         .poll(() => page.title(), { timeout: 5000 })
         .toBe("Merci pour votre contribution — Propulsons");
       const status = (await page.locator("main .outcome[role=status]").textContent()) ?? "";
-      expect(status).toContain(`Votre paiement de ${euros(2500)} à « ${c.title} » est confirmé`);
-      const reference = /Référence : (PRP-\d{6})\./.exec(status)?.[1];
+      expect(status).toContain(`Votre paiement de ${euros(2500)} à «${NBSP}${c.title}${NBSP}» est confirmé`);
+      const reference = /Référence\u00a0: (PRP-\d{6})\./.exec(status)?.[1];
       expect(reference).toBe(`PRP-${String(pending!.id).padStart(6, "0")}`);
       expect(normalize(await page.locator("main").textContent())).toContain("(adresse en @example.org)");
       expect(contributionBySession(sessionId)).toMatchObject({ status: "paid" });
@@ -486,9 +486,9 @@ describe("contribution without JavaScript", () => {
       await payByCard(page, reward.minimumCents);
       const status = (await page.locator("main .outcome[role=status]").textContent()) ?? "";
       expect(status).toContain(
-        `Votre paiement de ${euros(reward.minimumCents)} à « ${c.title} » est confirmé`,
+        `Votre paiement de ${euros(reward.minimumCents)} à «${NBSP}${c.title}${NBSP}» est confirmé`,
       );
-      const reference = /Référence : (PRP-\d{6})\./.exec(status)?.[1];
+      const reference = /Référence\u00a0: (PRP-\d{6})\./.exec(status)?.[1];
       expect(reference).toMatch(/^PRP-\d{6}$/);
       expect(normalize(await page.locator("main").textContent())).toContain(
         `la contrepartie « ${normalize(reward.title)} »`,
@@ -572,7 +572,7 @@ describe("contribution without JavaScript", () => {
         },
         {
           href: "#c-montant",
-          text: "Montant invalide : indiquez un nombre d'euros, avec au plus deux décimales (exemple : 25 ou 25,50).",
+          text: "Montant invalide : indiquez un nombre d\u2019euros, avec au plus deux décimales (exemple : 25 ou 25,50).",
         },
       ]);
       // Each link leads to its field, which says it is invalid and points to its message.
@@ -711,7 +711,7 @@ describe("accessibility of the contribution pages (axe, WCAG 2.1 A and AA)", () 
       const res = await page.goto(url("/dev/outbox"));
       expect(res?.status()).toBe(200);
       await waitForHydration(page);
-      expect(await page.locator("h1").textContent()).toBe("Boîte d'envoi (mode démonstration)");
+      expect(await page.locator("h1").textContent()).toBe("Boîte d\u2019envoi (mode démonstration)");
       expect(await page.locator("table tbody tr").count()).toBe(readOutbox(outboxFile).length);
       await expectNoAxeViolations(page, "boite-envoi");
     });

@@ -5,8 +5,7 @@
  * it is reserved. At 390 px and 1366 px, axe (WCAG 2.1 A/AA) on every page; screenshots of the
  * staff fund page and the campaign page land in test-results/.
  *
- * The thank-you assertion needs the reservation on payment (app/matching/moves.server.ts, written
- * on another branch): it runs once that module exists.
+ * The no-JavaScript payment flow reads the reservation taken on payment (app/matching/moves.server.ts).
  */
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -178,10 +177,41 @@ describe("citizens", () => {
     });
   });
 
-  // The payment step and the thank-you page in the browser (without JavaScript) did not pass in
-  // time on this branch (the wait for /demo/checkout/ timed out); the quote and the thank-you
-  // sentence are covered by tests/integration/matching-admin.test.ts. To finish at merge.
-  it.todo("see the quote on the demo payment step, then the reserved match on the thank-you page");
+  it("without JavaScript, see the quote on the demo payment step, then the reserved match on the thank-you page", async () => {
+    const c = budgetCitoyenCampaign();
+    const email = `abondement.${Date.now()}@example.org`;
+    await withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(url(`/campagnes/${c.slug}`));
+      const form = page.locator("section#contribuer");
+      await form.getByLabel("Montant en euros").fill("30");
+      await form.getByLabel("Adresse électronique").fill(email);
+      // The form needs a display name (or « apparaître anonymement »): without it, it stays on the page.
+      await form.getByLabel("Nom affiché sur la page du projet").fill("Camille D.");
+      await form.getByRole("button", { name: "Continuer vers le paiement sécurisé" }).click();
+      await page.waitForURL((u) => /^\/demo\/checkout\/cs_test_[a-f0-9]+$/.test(u.pathname));
+      expect(normalize(await page.locator("main").textContent())).toContain(
+        "Le Département double votre contribution : 30 € de plus pour ce projet.",
+      );
+      expect(await page.locator("main").textContent()).toContain(
+        "Le Département double votre contribution\u00a0: 30\u00a0€ de plus pour ce projet.",
+      );
+      await page
+        .getByRole("button", { name: "Payer 30\u00a0€ (carte de test acceptée)", exact: true })
+        .click();
+      await page.waitForURL((u) => u.pathname === "/contribution/merci");
+      await page.getByRole("heading", { level: 1, name: "Merci pour votre contribution !" }).waitFor();
+      expect(await page.locator("#abondement").textContent()).toBe(
+        "Le Département ajoute 30\u00a0€ à votre contribution, si la campagne réussit (tout ou rien).",
+      );
+      const reserved = sqlite
+        .prepare(
+          `select m.amount_cents, m.status from matches m join contributions k on k.id = m.contribution_id
+           where k.email = ?`,
+        )
+        .all(email);
+      expect(reserved).toEqual([{ amount_cents: 3000, status: "reserved" }]);
+    });
+  });
 
   it("with JavaScript, see the figure follow the amount typed", async () => {
     const c = budgetCitoyenCampaign();
