@@ -29,8 +29,8 @@ const NEW_PAGES = [
   ["/contact", "Contact"],
   ["/comment-ca-marche", "Comment ça marche ?"],
   ["/criteres-de-selection", "Critères de sélection des projets"],
-  ["/accessibilite", "Déclaration d'accessibilité"],
-  ["/rapport-annuel", "Rapport annuel d'activité"],
+  ["/accessibilite", "Déclaration d\u2019accessibilité"],
+  ["/rapport-annuel", "Rapport annuel d\u2019activité"],
 ] as const;
 
 let server: RunningServer;
