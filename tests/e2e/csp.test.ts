@@ -88,7 +88,7 @@ describe("Content-Security-Policy with a nonce", () => {
       await waitForHydration(page);
       await page.getByRole("button", { name: /^Payer 12\s€ \(carte de test/ }).click();
       await page.waitForURL((u) => u.pathname === "/contribution/merci");
-      await page.getByRole("heading", { level: 1, name: "Merci pour votre contribution !" }).waitFor();
+      await page.getByRole("heading", { level: 1, name: "Merci pour votre contribution\u202f!" }).waitFor();
       expect(violations).toEqual([]);
     });
   });
