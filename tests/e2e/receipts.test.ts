@@ -220,6 +220,8 @@ describe("the tax-receipt path in a browser", () => {
       await page.getByLabel("Commune").fill("Lens");
       await page.getByRole("button", { name: "Continuer vers le paiement sécurisé" }).click();
       await page.waitForURL((u) => u.pathname.startsWith("/demo/checkout/"));
+      // A client-side navigation: the address changes before the new page is rendered.
+      await page.getByRole("heading", { level: 1, name: "Paiement de votre contribution" }).waitFor();
       expect(normalize(await page.locator("main").textContent()), page.url()).toContain(
         "Vous avez demandé un reçu fiscal. Votre don de 100 € vous coûte 34 € après réduction d’impôt.",
       );
