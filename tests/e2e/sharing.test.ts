@@ -230,7 +230,7 @@ describe.skipIf(!chromiumAvailable())("sharing", () => {
         await page.waitForURL((u) => u.pathname.startsWith("/demo/checkout/"));
         await page.getByRole("button", { name: /^Payer .* \(carte de test acceptée\)$/ }).click();
         await page.waitForURL((u) => u.pathname === "/contribution/merci");
-        await page.getByRole("heading", { level: 1, name: "Merci pour votre contribution !" }).waitFor();
+        await page.getByRole("heading", { level: 1, name: "Merci pour votre contribution\u202f!" }).waitFor();
         const { links } = await shareLinks(page, "Faites connaître le projet autour de vous");
         expectLinksFor(links, pageUrl, c.title);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
