@@ -42,7 +42,7 @@ const NNBSP = "\u202f";
 const SAVED = "Modifications enregistrées.";
 const WAITING = "En attente de validation";
 const LOCKED_NOTE = "En attente de validation : la campagne ne peut pas être modifiée pour le moment.";
-const SENT_FOR_REVIEW = "Votre campagne est transmise à l'équipe du Département pour validation.";
+const SENT_FOR_REVIEW = "Votre campagne est transmise à l\u2019équipe du Département pour validation.";
 
 let server: RunningServer;
 let browser: Browser;
@@ -100,7 +100,7 @@ const STRUCTURE_JS: StructureInput = {
 const STRUCTURE_NO_JS: StructureInput = {
   name: "Les Jardins du Bapalmois",
   legalForm: "scic",
-  legalFormLabel: "SCIC (société coopérative d'intérêt collectif)",
+  legalFormLabel: "SCIC (société coopérative d\u2019intérêt collectif)",
   number: "443 061 841 00047",
   normalizedNumber: "44306184100047",
   town: "Bapaume",
@@ -421,10 +421,10 @@ async function sendPicture(page: Page, id: number): Promise<void> {
     buffer,
   });
   await page
-    .getByLabel("Description de l'image (pour les personnes qui ne la voient pas)")
+    .getByLabel("Description de l\u2019image (pour les personnes qui ne la voient pas)")
     .fill("Des bénévoles devant l’atelier");
   const sent = await postBy(page, `/porteur/campagnes/${id}`, () =>
-    page.getByRole("button", { name: "Envoyer l'image" }).click(),
+    page.getByRole("button", { name: "Envoyer l\u2019image" }).click(),
   );
   expect(sent.status()).toBe(200);
   await page.locator("main img.editor__image").waitFor();
@@ -718,7 +718,7 @@ describe("a new holder, with JavaScript", () => {
       expect(
         normalize(await page.getByRole("region", { name: "Soumettre pour validation" }).textContent()),
       ).toContain(
-        "Pour soumettre la campagne, complétez : le résumé, la présentation du projet, l'utilisation des fonds, poste par poste, les résultats attendus, le calendrier, l’image du projet et sa description.",
+        "Pour soumettre la campagne, complétez : le résumé, la présentation du projet, l\u2019utilisation des fonds, poste par poste, les résultats attendus, le calendrier, l’image du projet et sa description.",
       );
       await expectNoAxeViolations(page, "editeur-vide");
 
@@ -742,7 +742,7 @@ describe("a new holder, with JavaScript", () => {
       // Complete now: the submit button can be pressed.
       await page
         .getByText(
-          "La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.",
+          "La campagne est complète : l\u2019équipe du Département la relira et vous répondra par courriel.",
         )
         .waitFor();
       expect(await submit.isDisabled()).toBe(false);
@@ -936,7 +936,7 @@ describe("a new holder, without JavaScript", () => {
       expect(new URL(refused.url()).pathname).toBe(editorPath);
       expect(refused.status()).toBe(400);
       await page.waitForLoadState();
-      const expectedMessage = `Le total des postes (3${NNBSP}500${NBSP}€) doit être égal à l'objectif (4${NNBSP}000${NBSP}€).`;
+      const expectedMessage = `Le total des postes (3${NNBSP}500${NBSP}€) doit être égal à l\u2019objectif (4${NNBSP}000${NBSP}€).`;
       const summary = page.locator(".error-summary[role=alert]");
       await summary.waitFor();
       expect(normalize(await summary.locator("h2").textContent())).toBe("Le formulaire contient une erreur");
@@ -944,7 +944,7 @@ describe("a new holder, without JavaScript", () => {
       expect(await summary.locator("li a").getAttribute("href")).toBe("#e-poste_0_libelle");
       expect(await page.locator("#e-postes-error").textContent()).toBe(expectedMessage);
       expect(normalize(expectedMessage)).toMatch(
-        /^Le total des postes \(.+\) doit être égal à l'objectif \(.+\)\.$/,
+        /^Le total des postes \(.+\) doit être égal à l\u2019objectif \(.+\)\.$/,
       );
       // Everything typed is still in the fields; nothing was saved.
       expect(await editorValues(page, wrong)).toEqual(typed(wrong));
@@ -985,7 +985,7 @@ describe("a new holder, without JavaScript", () => {
       // Submitted: a redirect to the editor, locked.
       await page
         .getByText(
-          "La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.",
+          "La campagne est complète : l\u2019équipe du Département la relira et vous répondra par courriel.",
         )
         .waitFor();
       const submitted = await postBy(page, editorPath, () =>
