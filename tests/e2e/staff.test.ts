@@ -202,7 +202,7 @@ async function reviewState(page: Page): Promise<string> {
   return normalize(
     await page
       .locator(".staff-review p")
-      .filter({ hasText: /^État :/ })
+      .filter({ hasText: /^État\u00a0:/ })
       .locator("strong")
       .textContent(),
   );
@@ -288,6 +288,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
       "Paiements à traiter",
       "Chiffres clés",
       "Reçus fiscaux",
+      "Abondements",
     ]);
     expect(
       await staffNav(page).getByRole("link", { name: "Tableau de bord" }).getAttribute("aria-current"),
@@ -311,7 +312,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
     // Open it: the review page.
     await row.getByRole("link", { name: TITLE }).click();
     await page.waitForURL((u) => u.pathname === reviewPath());
-    await page.getByRole("heading", { level: 1, name: `Examen : ${TITLE}` }).waitFor();
+    await page.getByRole("heading", { level: 1, name: `Examen\u00a0: ${TITLE}` }).waitFor();
     expect(await reviewState(page)).toBe(WAITING);
     // (The seed's transitions name the holder's role only.)
     expect((await historyRows(page)).at(-1)).toEqual([
@@ -388,7 +389,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
     expect(await page.locator(".error-summary").count()).toBe(0);
     await expect.poll(() => reviewState(page)).toBe("Modifications demandées");
     expect(normalize(await page.locator("section[aria-labelledby=decisions]").textContent())).toContain(
-      "Aucune décision de modération n'est attendue dans cet état.",
+      "Aucune décision de modération n\u2019est attendue dans cet état.",
     );
     expect((await historyRows(page)).at(-1)).toEqual([
       "Demander des modifications → Modifications demandées",
@@ -440,7 +441,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
       );
       const request = page
         .locator(".outcome--failed")
-        .filter({ has: page.getByRole("heading", { name: "Modifications demandées par l'équipe" }) });
+        .filter({ has: page.getByRole("heading", { name: "Modifications demandées par l\u2019équipe" }) });
       expect(normalize(await request.locator("p").textContent())).toBe(normalize(COMMENT));
 
       // A new summary, saved.
@@ -459,7 +460,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
       // « Soumettre à nouveau ».
       await page
         .getByText(
-          "La campagne est complète : l'équipe du Département la relira et vous répondra par courriel.",
+          "La campagne est complète : l\u2019équipe du Département la relira et vous répondra par courriel.",
         )
         .waitFor();
       const submitted = await postBy(page, `/porteur/campagnes/${campaignId}`, () =>
@@ -473,9 +474,9 @@ describe("moderation of a submitted campaign, from the change request to the cam
       await page.locator("main p.outcome[role=status]", { hasText: WAITING }).waitFor();
       expect(campaignStatus(campaignId)).toBe("submitted");
       // The request is answered: the team's comment is no longer shown.
-      expect(await page.getByRole("heading", { name: "Modifications demandées par l'équipe" }).count()).toBe(
-        0,
-      );
+      expect(
+        await page.getByRole("heading", { name: "Modifications demandées par l\u2019équipe" }).count(),
+      ).toBe(0);
     });
 
     const again = `Votre campagne «\u00a0${TITLE}\u00a0»\u00a0: en attente de validation`;
@@ -493,7 +494,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
     const page = staff;
     await page.reload();
     await waitForHydration(page);
-    await page.getByRole("heading", { level: 1, name: `Examen : ${TITLE}` }).waitFor();
+    await page.getByRole("heading", { level: 1, name: `Examen\u00a0: ${TITLE}` }).waitFor();
     expect(await reviewState(page)).toBe(WAITING);
     expect(normalize(await page.locator(".campaign__summary").textContent())).toBe(NEW_SUMMARY);
     expect((await historyRows(page)).slice(-2)).toEqual([
@@ -513,7 +514,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
     expect(normalize(await row.locator(".tag").textContent())).toBe("Resoumise après modifications");
     await row.getByRole("link", { name: TITLE }).click();
     await page.waitForURL((u) => u.pathname === reviewPath());
-    await page.getByRole("heading", { level: 1, name: `Examen : ${TITLE}` }).waitFor();
+    await page.getByRole("heading", { level: 1, name: `Examen\u00a0: ${TITLE}` }).waitFor();
 
     // A start date three days ahead (Europe/Paris), the end date chosen by the holder at least 7 days later.
     const today = parisCalendarDate(new Date());
@@ -601,7 +602,7 @@ describe("moderation of a submitted campaign, from the change request to the cam
 
     // Staff see it « En cours », with a link to its public page.
     await staff.reload();
-    await staff.getByRole("heading", { level: 1, name: `Examen : ${TITLE}` }).waitFor();
+    await staff.getByRole("heading", { level: 1, name: `Examen\u00a0: ${TITLE}` }).waitFor();
     expect(await reviewState(staff)).toBe("En cours");
     expect(
       await staff.locator(".staff-review").getByRole("link", { name: "page publique" }).getAttribute("href"),
@@ -635,7 +636,7 @@ describe("the other staff pages and the public annual report", () => {
     await withPage({}, async (visitor) => {
       const res = await visitor.goto(url("/rapport-annuel"));
       expect(res?.status()).toBe(200);
-      await visitor.getByRole("heading", { level: 1, name: "Rapport annuel d'activité" }).waitFor();
+      await visitor.getByRole("heading", { level: 1, name: "Rapport annuel d\u2019activité" }).waitFor();
       await expectNoAxeViolations(visitor, "rapport-annuel");
     });
   });
@@ -659,7 +660,7 @@ describe("without JavaScript", () => {
       expect(res?.status()).toBe(200);
       // The app's scripts never ran: no client router.
       expect(await page.evaluate(() => "__remixRouter" in window)).toBe(false);
-      await page.getByRole("heading", { level: 1, name: `Examen : ${title}` }).waitFor();
+      await page.getByRole("heading", { level: 1, name: `Examen\u00a0: ${title}` }).waitFor();
       expect(await reviewState(page)).toBe("En cours");
       expect(normalize(await page.locator("section[aria-labelledby=decisions]").textContent())).toContain(
         "Pas de label. Commission appliquée au solde : 3 %.",
@@ -674,7 +675,7 @@ describe("without JavaScript", () => {
       expect(refused.request().isNavigationRequest()).toBe(true);
       expect(refused.status()).toBe(400);
       await page.waitForLoadState();
-      const message = "Indiquez l'année du Budget Citoyen sur 4 chiffres (par exemple 2025).";
+      const message = "Indiquez l\u2019année du Budget Citoyen sur 4 chiffres (par exemple 2025).";
       const summary = page.locator(".error-summary[role=alert]");
       await summary.waitFor();
       expect((await summary.locator("li").allTextContents()).map(normalize)).toEqual([message]);
@@ -717,7 +718,7 @@ describe("without JavaScript", () => {
         `Budget Citoyen ${year}`,
       );
       expect(normalize(await page.locator(".panel__commission").textContent())).toBe(
-        `Commission de la plateforme : 0 % — projet labellisé Budget Citoyen ${year}, aucune commission n'est prélevée.`,
+        `Commission de la plateforme : 0 % — projet labellisé Budget Citoyen ${year}, aucune commission n\u2019est prélevée.`,
       );
     });
   });
