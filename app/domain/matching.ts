@@ -53,22 +53,22 @@ export function ratioOf(amountCents: number, ratioBps: number): number {
 }
 
 /** What is left in the envelope. */
-export function envelopeAvailable(s: Pick<FundState, "envelopeCents" | "committedCents">): number {
-  return Math.max(0, s.envelopeCents - s.committedCents);
+export function envelopeAvailable(state: Pick<FundState, "envelopeCents" | "committedCents">): number {
+  return Math.max(0, state.envelopeCents - state.committedCents);
 }
 
 /** What is left for one campaign: its cap's remainder, bounded by the envelope's. */
-export function campaignAvailable(rules: FundRules, s: FundState): number {
-  const envelope = envelopeAvailable(s);
+export function campaignAvailable(rules: FundRules, state: FundState): number {
+  const envelope = envelopeAvailable(state);
   if (rules.capPerCampaignCents === null) return envelope;
-  return Math.min(envelope, Math.max(0, rules.capPerCampaignCents - s.campaignCommittedCents));
+  return Math.min(envelope, Math.max(0, rules.capPerCampaignCents - state.campaignCommittedCents));
 }
 
 /** What a contribution of amountCents gets, given the fund's rules and live state. */
-export function quoteMatch(amountCents: number, rules: FundRules, s: FundState): MatchQuote {
+export function quoteMatch(amountCents: number, rules: FundRules, state: FundState): MatchQuote {
   const fullCents = ratioOf(amountCents, rules.ratioBps);
   if (fullCents === 0) return { amountCents: 0, fullCents, limitedBy: null };
-  if (rules.matchesPerCitizen !== null && s.citizenMatches >= rules.matchesPerCitizen)
+  if (rules.matchesPerCitizen !== null && state.citizenMatches >= rules.matchesPerCitizen)
     return { amountCents: 0, fullCents, limitedBy: "citizen" };
   let amount = fullCents;
   let limitedBy: MatchLimit = null;
@@ -77,10 +77,10 @@ export function quoteMatch(amountCents: number, rules: FundRules, s: FundState):
     [
       rules.capPerCampaignCents === null
         ? null
-        : Math.max(0, rules.capPerCampaignCents - s.campaignCommittedCents),
+        : Math.max(0, rules.capPerCampaignCents - state.campaignCommittedCents),
       "campaign_cap",
     ],
-    [envelopeAvailable(s), "envelope"],
+    [envelopeAvailable(state), "envelope"],
   ];
   for (const [limit, name] of limits) {
     if (limit !== null && limit < amount) {
