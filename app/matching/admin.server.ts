@@ -19,6 +19,7 @@ import { parseEurosToCents } from "~/domain/money";
 import { endOfDayInParis, parisCalendarDate, startOfDayInParis } from "~/domain/time";
 import { NBSP } from "~/domain/typography";
 import { field } from "~/forms.server";
+import type { FundRow } from "./funds.server";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -591,22 +592,8 @@ export async function removeCampaign(
   });
 }
 
-export interface FundRecord {
-  id: number;
-  name: string;
-  envelope_cents: number;
-  ratio_bps: number;
-  cap_per_campaign_cents: number | null;
-  cap_per_contribution_cents: number | null;
-  matches_per_citizen: number | null;
-  starts_at: string;
-  ends_at: string;
-  scope: "budget_citoyen" | "chosen";
-  budget_citoyen_year: number | null;
-  terms_md: string;
-  reserved_cents: number;
-  confirmed_cents: number;
-  closed_at: string | null;
+/** A fund as staff read it: the row every reader shares (funds.server.ts), with its dates of record. */
+export interface FundRecord extends FundRow {
   created_at: string;
   updated_at: string;
 }
