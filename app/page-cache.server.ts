@@ -41,6 +41,24 @@ export interface PageCacheOptions {
   now?: () => number;
 }
 
+/** A page as a render leaves it, before the cache stores it. */
+export type StoredPage = Omit<CachedPage, "storedAt">;
+
+/**
+ * What a render gives: a page any waiting request may be served (stored when the cache is on),
+ * or a response only the request that rendered it may get (`send` writes it).
+ */
+export type RenderResult = { page: StoredPage } | { send: (res: ServerResponse) => Promise<void> };
+
+/** A render of one page: under way, or queued to start when the one under way ends. */
+interface Flight {
+  /** renders for the request that started this flight */
+  owner: () => Promise<RenderResult>;
+  result: Promise<RenderResult>;
+  start: (result: Promise<RenderResult>) => void;
+  next?: Flight;
+}
+
 /** What a render's entry will be stamped with: read before the render starts. */
 export type RenderStamp = { snapshot: PageVersionSnapshot } | { legacy: string };
 
@@ -71,7 +89,8 @@ export function entryKeys(deps: PageDependencies | undefined): string[] | null {
 
 export class PageCache {
   private entries = new Map<string, CachedPage>();
-  private readonly rendering = new Map<string, Promise<void>>();
+  /** the render under way of each page, and the one queued after it */
+  private readonly flights = new Map<string, Flight>();
   private readonly maxEntries: number;
   private readonly now: () => number;
   hits = 0;
@@ -130,46 +149,76 @@ export class PageCache {
     return { version: `${stamp.snapshot.prefix}/${stampFrom(stamp.snapshot.table, keys)}`, keys };
   }
 
-  /**
-   * Single-flight: while a render of `key` is under way, the promise that settles when it ends
-   * (the caller then tries the cache again: the entry is checked against the versions read
-   * after the caller arrived, so it is never served stale). Undefined when none is.
-   */
-  renderUnderWay(key: string): Promise<void> | undefined {
-    return this.rendering.get(key);
+  /** Whether a render of `key` is under way (tests). */
+  renderUnderWay(key: string): boolean {
+    return this.flights.has(key);
   }
 
   /**
-   * Single-flight for a cacheable request that missed: while another request renders this page,
-   * wait for it and try the cache again (a few times at most: under a stream of writes the page
-   * may be stale again by then); otherwise `render` (which stores the page), marked as under way.
+   * One render at a time per page, shared by every request that waits for it. A cacheable
+   * request that missed starts a render if none is under way. Otherwise the render under way
+   * started before this request arrived — a payment may have committed in between, so its page
+   * may lack it — and the request waits for the next render, which starts when the one under way
+   * ends and serves every request that arrived meanwhile: under a stream of writes the page is
+   * rendered at most once per render time, and each request is answered by a render that read
+   * the database after it arrived (or by the previous page, if its stamp is still current then).
+   * `render` renders for this request: a page to share, or a response only this request may get.
    */
-  async renderOnce(req: IncomingMessage, res: ServerResponse, render: () => Promise<void>): Promise<void> {
+  async renderOnce(
+    req: IncomingMessage,
+    res: ServerResponse,
+    render: () => Promise<RenderResult>,
+  ): Promise<void> {
     const key = this.key(req);
-    for (let i = 0; i < 3; i++) {
-      const underWay = this.rendering.get(key);
-      if (!underWay) break;
-      await underWay;
-      if (await this.tryServe(req, res)) return;
-    }
-    const end = this.startRender(key);
+    const underWay = this.flights.get(key);
+    const flight = underWay ? (underWay.next ??= this.queued(render)) : this.launch(key, this.queued(render));
+    let result: RenderResult | undefined;
     try {
-      await render();
-    } finally {
-      end();
+      result = await flight.result;
+    } catch (error) {
+      // The render failed: the request whose render it was gets its error; the others try alone.
+      if (flight.owner === render) throw error;
     }
+    if (result && "page" in result)
+      return this.write(req, res, result.page, flight.owner === render ? "miss" : "shared");
+    if (result && flight.owner === render) return result.send(res);
+    // Not a page that may be shared (an error, a redirect, a cookie): this request renders alone.
+    const alone = await render();
+    if ("page" in alone) return this.write(req, res, alone.page, "miss");
+    return alone.send(res);
   }
 
-  /** Mark a render of `key` as under way; call the returned function when it ends. */
-  startRender(key: string): () => void {
-    let end!: () => void;
-    const done = new Promise<void>((resolve) => (end = resolve));
-    this.rendering.set(key, done);
-    this.renders++;
-    return () => {
-      if (this.rendering.get(key) === done) this.rendering.delete(key);
-      end();
+  private queued(render: () => Promise<RenderResult>): Flight {
+    let settle!: (result: Promise<RenderResult>) => void;
+    const result = new Promise<RenderResult>((resolve) => (settle = resolve));
+    return { owner: render, result, start: settle };
+  }
+
+  /** Start `flight` as the one render of `key` under way; the next one starts when it ends. */
+  private launch(key: string, flight: Flight, previous?: RenderResult): Flight {
+    this.flights.set(key, flight);
+    const run = async (): Promise<RenderResult> => {
+      let result: RenderResult | undefined;
+      try {
+        // The previous page is still current now: no write since its render began, so it holds
+        // everything committed before the requests that waited for this flight arrived.
+        if (previous && "page" in previous && (await this.isCurrent(previous.page)))
+          return (result = previous);
+        this.renders++;
+        result = await flight.owner();
+        if ("page" in result) this.store(key, result.page);
+        return result;
+      } finally {
+        if (flight.next) this.launch(key, flight.next, result);
+        else if (this.flights.get(key) === flight) this.flights.delete(key);
+      }
     };
+    flight.start(run());
+    return flight;
+  }
+
+  private async isCurrent(page: StoredPage): Promise<boolean> {
+    return (await this.options.version(page.keys ?? null)) === page.version;
   }
 
   /**
@@ -202,31 +251,37 @@ export class PageCache {
       return false;
     }
     this.hits++;
-    const acceptsGzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
-    let body = entry.body;
-    const headers: Array<[string, string]> = [
-      ...entry.headers,
-      ["x-page-cache", "hit"],
-      ["vary", "Accept-Encoding"],
-    ];
-    if (acceptsGzip && entry.body.length > 1024) {
-      entry.gzipped ??= zlib.gzipSync(entry.body, { level: 6 });
-      body = entry.gzipped;
-      headers.push(["content-encoding", "gzip"]);
-    }
-    headers.push(["content-length", String(body.length)]);
-    res.writeHead(entry.status, headers.flat());
-    res.end(req.method === "HEAD" ? undefined : body);
+    this.write(req, res, entry, "hit");
     return true;
   }
 
-  store(key: string, page: Omit<CachedPage, "storedAt">): void {
+  /** Send `page` (gzipped for clients that accept it), marked x-page-cache: hit, miss or shared. */
+  private write(req: IncomingMessage, res: ServerResponse, page: StoredPage, label: string): void {
+    const acceptsGzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+    let body = page.body;
+    const headers: Array<[string, string]> = [
+      ...page.headers,
+      ["x-page-cache", label],
+      ["vary", "Accept-Encoding"],
+    ];
+    if (acceptsGzip && page.body.length > 1024) {
+      page.gzipped ??= zlib.gzipSync(page.body, { level: 6 });
+      body = page.gzipped;
+      headers.push(["content-encoding", "gzip"]);
+    }
+    headers.push(["content-length", String(body.length)]);
+    res.writeHead(page.status, headers.flat());
+    res.end(req.method === "HEAD" ? undefined : body);
+  }
+
+  store(key: string, page: StoredPage): void {
     if (this.options.ttlMs <= 0) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(key, { ...page, storedAt: this.now() });
+    // The same object the waiting requests are served: its gzipped body is computed once.
+    this.entries.set(key, Object.assign(page, { storedAt: this.now() }));
   }
 
   clear(): void {

@@ -28,7 +28,7 @@ import {
   observeHttpRequest,
   startServerMetrics,
 } from "./metrics.server";
-import { entryKeys, isStorableResponse, type PageDependencies } from "./page-cache.server";
+import { entryKeys, isStorableResponse, type PageDependencies, type RenderResult } from "./page-cache.server";
 import { HSTS, newCspNonce, securityHeaders } from "./security-headers.server";
 
 const log = logger();
@@ -174,22 +174,34 @@ app.use((req, res, next) => {
 
 /** Answers a request through Remix, storing the page in the cache when it may be kept. */
 async function renderThroughRemix(req: express.Request, res: express.Response): Promise<void> {
-  // Concurrent misses of one page wait for a single render (app/page-cache.server.ts).
-  if (pageCache?.isCacheable(req))
-    return pageCache.renderOnce(req, res, () => renderAndStore(req, res, true));
-  return renderAndStore(req, res, false);
+  // One render at a time per page, shared by the requests that wait for it (app/page-cache.server.ts).
+  if (pageCache?.isCacheable(req)) return pageCache.renderOnce(req, res, () => renderCacheable(req, res));
+  const rendered = await renderRemix(req, res);
+  if (rendered) await sendRemixResponse(req, res, rendered.response);
 }
 
-async function renderAndStore(
+/** A render of an anonymous GET: a page to share and store, or a response for this request only. */
+async function renderCacheable(req: express.Request, res: express.Response): Promise<RenderResult> {
+  // Stamp before rendering: a write during the render makes the entry stale at once.
+  const stamp = await pageCache!.beginRender();
+  const rendered = await renderRemix(req, res);
+  if (!rendered) return { send: async () => {} }; // already answered (a 503, a 413)
+  const { response, pageDependencies } = rendered;
+  if (!isStorableResponse(response.status, response.headers))
+    return { send: (r) => sendRemixResponse(req, r as express.Response, response) };
+  const body = Buffer.from(await response.arrayBuffer());
+  const { version, keys } = pageCache!.stampFor(stamp, entryKeys(pageDependencies));
+  return { page: { status: response.status, headers: responseHeaders(response), body, version, keys } };
+}
+
+/** Remix's response to `req` and the page keys its loaders declared; undefined when already answered. */
+async function renderRemix(
   req: express.Request,
   res: express.Response,
-  cacheable: boolean,
-): Promise<void> {
-  // Stamp before rendering: a write during the render makes the entry stale at once.
-  const stamp = cacheable ? await pageCache!.beginRender() : null;
+): Promise<{ response: Response; pageDependencies: PageDependencies } | undefined> {
   const pageDependencies: PageDependencies = { keys: null };
   const body = await readRequestBody(req, res);
-  if (body === null) return;
+  if (body === null) return undefined;
   const response = await answerUnlessDatabaseUnavailable(req, res, () =>
     handleRemix(toFetchRequest(req, res, req.method === "GET" || req.method === "HEAD" ? undefined : body), {
       clientIp: req.ip ?? req.socket.remoteAddress ?? "inconnue",
@@ -198,21 +210,18 @@ async function renderAndStore(
       pageDependencies,
     }),
   );
-  if (!response) return;
+  return response && { response, pageDependencies };
+}
+
+async function sendRemixResponse(
+  req: express.Request,
+  res: express.Response,
+  response: Response,
+): Promise<void> {
   const headers = responseHeaders(response);
   // A page rendered for a signed-in visitor carries their details: no shared cache may keep it.
   if (hasSessionCookie(req.headers.cookie) && !response.headers.has("cache-control")) {
     headers.push(["cache-control", "private, no-store"]);
-  }
-  if (stamp && isStorableResponse(response.status, response.headers)) {
-    const body = Buffer.from(await response.arrayBuffer());
-    const { version, keys } = pageCache!.stampFor(stamp, entryKeys(pageDependencies));
-    pageCache!.store(pageCache!.key(req), { status: response.status, headers, body, version, keys });
-    res.status(response.status);
-    for (const [k, v] of headers) res.append(k, v);
-    res.setHeader("x-page-cache", "miss");
-    res.end(req.method === "HEAD" ? undefined : body);
-    return;
   }
   res.status(response.status);
   for (const [k, v] of headers) res.append(k, v);

@@ -2,7 +2,7 @@
  * The page cache's dependency keys (docs/decisions/030-page-cache-keys.md) against the real
  * database (SQLite, or PostgreSQL under `npm run test:pg`): what each kind of write invalidates,
  * that a transaction's bump becomes visible with its commit (and never after a rollback), that a
- * webhook's payment bumps its campaign only, and single-flight rendering.
+ * webhook's payment bumps its campaign only, and one render at a time per page, shared by the requests that wait for it.
  */
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase, type Database } from "#db/connection";
 import { GLOBAL_KEY, campaignKey, fundKey, readVersionTable, touch } from "#db/page-versions";
 import { seedDatabase } from "#db/seed/seed";
-import { PageCache, type RenderStamp } from "~/page-cache.server";
+import { PageCache, type RenderResult, type RenderStamp } from "~/page-cache.server";
 import { processStripeEvent } from "~/payments/webhooks.server";
 import { tempDatabasePath } from "../support/db";
 
@@ -210,24 +210,74 @@ describe("page cache keys", () => {
     ).rejects.toThrow("invalid page key");
   });
 
-  it("single-flight: N concurrent misses of one page make one render", async () => {
-    let renders = 0;
-    const url = "/campagnes/single-flight";
-    const render = async () => {
-      renders++;
+  /** A render for the flights: reads campaign A's title after its stamp, `delayMs` long. */
+  const titleRender =
+    (counter: { renders: number }, delayMs = 50) =>
+    async (): Promise<RenderResult> => {
+      counter.renders++;
       const stamp = await cache.beginRender();
-      await new Promise((r) => setTimeout(r, 50));
-      cache.store(url, {
-        status: 200,
-        headers: [],
-        body: Buffer.from("rendu"),
-        ...cache.stampFor(stamp, [GLOBAL_KEY, campaignKey(a.id)]),
-      });
+      const row = await database.db
+        .selectFrom("campaigns")
+        .select("title")
+        .where("id", "=", a.id)
+        .executeTakeFirstOrThrow();
+      await new Promise((r) => setTimeout(r, delayMs));
+      const entry = cache.stampFor(stamp, [GLOBAL_KEY, campaignKey(a.id)]);
+      return { page: { status: 200, headers: [], body: Buffer.from(row.title), ...entry } };
     };
+  const retitle = (title: string) =>
+    database.db.transaction().execute(async (trx) => {
+      await trx.updateTable("campaigns").set({ title }).where("id", "=", a.id).execute();
+      await touch(trx, [campaignKey(a.id)]);
+    });
+
+  it("one render for N concurrent misses of one page, shared by all", async () => {
+    await retitle("Rendu une fois");
+    const counter = { renders: 0 };
+    const url = "/campagnes/single-flight";
     const responses = Array.from({ length: 20 }, () => fakeResponse());
-    await Promise.all(responses.map((r) => cache.renderOnce(fakeRequest(url), r.res, render)));
-    expect(renders).toBe(1);
-    // The 19 others were served the stored page.
-    expect(responses.filter((r) => r.sent.body?.toString() === "rendu")).toHaveLength(19);
+    await Promise.all(responses.map((r) => cache.renderOnce(fakeRequest(url), r.res, titleRender(counter))));
+    expect(counter.renders).toBe(1);
+    expect(responses.map((r) => r.sent.body?.toString())).toEqual(Array(20).fill("Rendu une fois"));
+  });
+
+  it("a request that arrives after a write, during a render, waits for the next render", async () => {
+    await retitle("Avant");
+    const counter = { renders: 0 };
+    const url = "/campagnes/flights";
+    const first = fakeResponse();
+    const firstDone = cache.renderOnce(fakeRequest(url), first.res, titleRender(counter));
+    await new Promise((r) => setTimeout(r, 10)); // the first render has read « Avant »
+    await retitle("Après"); // committed while it renders
+    const late = Array.from({ length: 5 }, () => fakeResponse());
+    await Promise.all([
+      firstDone,
+      ...late.map((r) => cache.renderOnce(fakeRequest(url), r.res, titleRender(counter))),
+    ]);
+    expect(first.sent.body?.toString()).toBe("Avant");
+    // The five that arrived after the write share one render, which read it.
+    expect(late.map((r) => r.sent.body?.toString())).toEqual(Array(5).fill("Après"));
+    expect(counter.renders).toBe(2);
+    expect(cache.renderUnderWay(url)).toBe(false);
+    // The stored page is the second render's, current.
+    const next = fakeResponse();
+    expect(await cache.tryServe(fakeRequest(url), next.res)).toBe(true);
+    expect(next.sent.body?.toString()).toBe("Après");
+  });
+
+  it("a render that fails answers its own request with the error; the waiters render alone", async () => {
+    const url = "/campagnes/flight-error";
+    const counter = { renders: 0 };
+    const failing = async (): Promise<RenderResult> => {
+      await new Promise((r) => setTimeout(r, 20));
+      throw new Error("base indisponible");
+    };
+    const owner = cache.renderOnce(fakeRequest(url), fakeResponse().res, failing);
+    const waiter = fakeResponse();
+    const waited = cache.renderOnce(fakeRequest(url), waiter.res, titleRender(counter));
+    await expect(owner).rejects.toThrow("base indisponible");
+    await waited;
+    expect(waiter.sent.body?.toString()).toBe("Après");
+    expect(counter.renders).toBe(1);
   });
 });
