@@ -4,7 +4,9 @@
  * stack (also run on SIGINT/SIGTERM), the database they run on (`--db sqlite|pg`),
  * the demo campaign they target, starting the built app, and the run's exit code.
  */
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { openDatabase, type Database } from "../db/connection";
@@ -44,6 +46,20 @@ export const DB_OPTION: CliOption = {
   value: "sqlite|pg",
   help: "la base de l'app (sqlite par défaut ; pg : BENCH_DATABASE_URL ou TEST_DATABASE_URL)",
 };
+
+/** `--cpu-prof DIR`: the app runs under `node --cpu-prof`; its profile lands in DIR when it stops. */
+export const CPU_PROF_OPTION: CliOption = {
+  type: "string",
+  value: "DIR",
+  help: "profil CPU de l'app (node --cpu-prof), écrit dans DIR à son arrêt",
+};
+
+/** The app's node arguments for `--cpu-prof DIR` (none without it). */
+export function cpuProfArgs(dir: string | undefined): string[] {
+  if (dir === undefined) return [];
+  fs.mkdirSync(dir, { recursive: true });
+  return ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`];
+}
 
 // ---------------------------------------------------------------- formatting
 
@@ -249,10 +265,11 @@ export async function startApp(
   cleanups: CleanupStep[],
   file: string,
   extra: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<RunningServer> {
   // The benchmark's own database: a DATABASE_URL inherited from the shell would win over DATABASE_PATH.
   delete process.env.DATABASE_URL;
-  const app = await startServer({ DATABASE_PATH: file, HOST: "127.0.0.1", ...extra });
+  const app = await startServer({ DATABASE_PATH: file, HOST: "127.0.0.1", ...extra }, { nodeArgs });
   cleanups.push(() => app.stop());
   return app;
 }

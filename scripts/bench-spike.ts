@@ -44,13 +44,15 @@ import {
   startApp,
   withDatabase,
   DB_OPTION,
+  CPU_PROF_OPTION,
+  cpuProfArgs,
 } from "./bench-common";
 import { parseCli } from "./cli";
 
 const { values: args } = parseCli({
   command: "npm run bench:spike",
   synopsis:
-    "[--duration N] [--quiet N] [--rate N] [--share N] [--anonymous N] [--signed-in N] [--db sqlite|pg]",
+    "[--duration N] [--quiet N] [--rate N] [--share N] [--anonymous N] [--signed-in N] [--db sqlite|pg] [--cpu-prof DIR]",
   description:
     "Pic de lancement : une page de campagne lue sans arrêt par des visiteurs anonymes et connectés\n" +
     "pendant que des webhooks de paiement signés arrivent à débit constant. Un banc d'essai : il\n" +
@@ -63,6 +65,7 @@ const { values: args } = parseCli({
     anonymous: intOption("lecteurs anonymes simultanés (10 par défaut)"),
     "signed-in": intOption("lecteurs connectés simultanés (2 par défaut)"),
     db: DB_OPTION,
+    "cpu-prof": CPU_PROF_OPTION,
   },
 });
 const DURATION = positiveInt("duration", args.duration, 60);
@@ -128,7 +131,12 @@ async function main(): Promise<number> {
   const file = benchDatabaseFile(cleanups, DATABASE, "bench-spike");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-bench-spike-"));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const app = await startApp(cleanups, file, { DEMO_OUTBOX_PATH: path.join(dir, "outbox.jsonl") });
+  const app = await startApp(
+    cleanups,
+    file,
+    { DEMO_OUTBOX_PATH: path.join(dir, "outbox.jsonl") },
+    cpuProfArgs(args["cpu-prof"]),
+  );
   const campaign = await firstLiveCampaign(file);
   const pageUrl = new URL(`${app.url}/campagnes/${campaign.slug}`);
 

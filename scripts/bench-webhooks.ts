@@ -56,6 +56,8 @@ import {
   startApp,
   intOption,
   DB_OPTION,
+  CPU_PROF_OPTION,
+  cpuProfArgs,
   withDatabase,
   type CleanupStep,
 } from "./bench-common";
@@ -69,7 +71,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 const { values: args } = parseCli({
   command: "npm run bench:webhooks",
-  synopsis: "[--events N] [--levels 1,8,32,64] [--warmup N] [--db sqlite|pg]",
+  synopsis: "[--events N] [--levels 1,8,32,64] [--warmup N] [--db sqlite|pg] [--cpu-prof DIR]",
   description:
     "Webhooks checkout.session.completed signés traités par seconde par l'app construite, à\n" +
     "plusieurs niveaux de concurrence, comparés au plafond brut de la base. Un banc d'essai :\n" +
@@ -83,6 +85,7 @@ const { values: args } = parseCli({
     },
     warmup: intOption("événements envoyés un par un avant les mesures (100 par défaut)"),
     db: DB_OPTION,
+    "cpu-prof": CPU_PROF_OPTION,
   },
 });
 const LEVELS = (args.levels ?? "1,8,32,64").split(",").map((s) => positiveInt("levels", s.trim(), 1));
@@ -581,7 +584,12 @@ async function main(): Promise<number> {
   const outboxFile = path.join(dir, "demo-outbox.jsonl");
 
   // 1. The app (first start: migrates and seeds the demo data).
-  let app: RunningServer = await startApp(cleanups, file, { DEMO_OUTBOX_PATH: outboxFile });
+  let app: RunningServer = await startApp(
+    cleanups,
+    file,
+    { DEMO_OUTBOX_PATH: outboxFile },
+    cpuProfArgs(args["cpu-prof"]),
+  );
 
   const campaign = await firstLiveCampaign(file);
 
@@ -595,7 +603,7 @@ async function main(): Promise<number> {
   } else {
     await app.stop();
     ceilingTarget = await ceilingCopy(cleanups, file, dir);
-    app = await startApp(cleanups, file, { DEMO_OUTBOX_PATH: outboxFile });
+    app = await startApp(cleanups, file, { DEMO_OUTBOX_PATH: outboxFile }, cpuProfArgs(args["cpu-prof"]));
   }
   const endpoint = new URL(`${app.url}/webhooks/stripe`);
 

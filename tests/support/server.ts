@@ -44,13 +44,13 @@ export interface RunningServer {
  */
 export async function startServer(
   env: Record<string, string>,
-  options: { port?: number } = {},
+  options: { port?: number; nodeArgs?: string[] } = {},
 ): Promise<RunningServer> {
   const serverBuild = path.join(ROOT, "build", "index.js");
   if (!fs.existsSync(serverBuild)) throw new Error("build/index.js is missing: run `npm run build` first");
   const port = options.port ?? (await freePort());
   let output = "";
-  const child = spawn(process.execPath, [serverBuild], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverBuild], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
