@@ -466,7 +466,7 @@ function openPostgres(url: string, options: OpenOptions): Database {
       const r = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db);
       return r.rows[0]!.snapshot;
     },
-    pageStamp: batchedPageStamps(db),
+    pageStamp: batchedPageStamps(pool),
     async pageVersions() {
       const rows = await db.selectFrom("page_versions").select(["key", "version"]).execute();
       return { prefix: "", table: new Map(rows.map((r) => [r.key, Number(r.version)])) };
@@ -478,48 +478,65 @@ function openPostgres(url: string, options: OpenOptions): Database {
 }
 
 /**
- * PostgreSQL page stamps, one query for the calls that arrive while the previous one is in
- * flight: every call is answered by a query that started after it, so it sees every commit
- * that came before it (on any server), and N concurrent cache hits cost one round trip, not N.
+ * PostgreSQL page stamps: the calls of one tick share one query, and up to STAMP_QUERIES_IN_FLIGHT
+ * queries run at once (a call that arrives while they all run waits for the first to end). Every
+ * call is answered by a query that started after it, so it sees every commit that came before it
+ * (on any server); N concurrent cache hits cost a few round trips, not N, and a hit waits for about
+ * one round trip, not for the one in flight to end and then its own.
  */
-function batchedPageStamps(db: Kysely<DB>): (keys: readonly string[] | null) => Promise<string> {
+const STAMP_QUERIES_IN_FLIGHT = 3;
+const STAMPS = {
+  name: "propulsons_page_stamps",
+  text: "select key, version from page_versions where key = any($1::text[])",
+};
+const STAMPS_AND_SUM = {
+  name: "propulsons_page_stamps_sum",
+  text: `${STAMPS.text} union all select '*', coalesce(sum(version), 0) from page_versions`,
+};
+
+function batchedPageStamps(pool: pg.Pool): (keys: readonly string[] | null) => Promise<string> {
   type Waiter = {
     keys: readonly string[] | null;
     resolve: (s: string) => void;
     reject: (e: unknown) => void;
   };
   let waiting: Waiter[] = [];
-  let running = false;
-  async function drain(): Promise<void> {
-    running = true;
-    while (waiting.length > 0) {
-      const batch = waiting;
-      waiting = [];
-      try {
-        const keys = [...new Set(batch.flatMap((w) => w.keys ?? []))];
-        const all = batch.some((w) => w.keys === null);
-        const r = await sql<{ key: string; version: number }>`
-          select key, version from page_versions where key = any(${keys}::text[])
-          ${all ? sql`union all select '*', coalesce(sum(version), 0) from page_versions` : sql``}`.execute(
-          db,
+  let inFlight = 0;
+  let scheduled = false;
+  async function run(batch: Waiter[]): Promise<void> {
+    try {
+      const keys = [...new Set(batch.flatMap((w) => w.keys ?? []))];
+      const all = batch.some((w) => w.keys === null);
+      // Named statements: each connection parses and plans them once, not at every hit.
+      const r = await pool.query<{ key: string; version: number }>(all ? STAMPS_AND_SUM : STAMPS, [keys]);
+      const found = new Map(r.rows.map((row) => [row.key, Number(row.version)]));
+      for (const w of batch)
+        w.resolve(
+          w.keys === null ? `/*${found.get("*") ?? 0}` : `/${w.keys.map((k) => found.get(k) ?? 0).join(",")}`,
         );
-        const found = new Map(r.rows.map((row) => [row.key, Number(row.version)]));
-        for (const w of batch)
-          w.resolve(
-            w.keys === null
-              ? `/*${found.get("*") ?? 0}`
-              : `/${w.keys.map((k) => found.get(k) ?? 0).join(",")}`,
-          );
-      } catch (error) {
-        for (const w of batch) w.reject(error);
-      }
+    } catch (error) {
+      for (const w of batch) w.reject(error);
     }
-    running = false;
+  }
+  function flush(): void {
+    scheduled = false;
+    if (waiting.length === 0 || inFlight >= STAMP_QUERIES_IN_FLIGHT) return;
+    const batch = waiting;
+    waiting = [];
+    inFlight++;
+    void run(batch).finally(() => {
+      inFlight--;
+      flush();
+    });
   }
   return (keys) =>
     new Promise<string>((resolve, reject) => {
       waiting.push({ keys, resolve, reject });
-      if (!running) void drain();
+      if (!scheduled) {
+        scheduled = true;
+        // The calls of this tick (the hits parsed from one read of the sockets) share the query.
+        setImmediate(flush);
+      }
     });
 }
 
