@@ -3,6 +3,7 @@
  * raw HTML disabled, then an allow-list sanitiser (sanitize-html) as a second
  * barrier. No script, no event handler, no javascript: URL survives.
  */
+import { LRUCache } from "lru-cache";
 import MarkdownIt from "markdown-it";
 import sanitizeHtml from "sanitize-html";
 
@@ -37,6 +38,21 @@ const ALLOWED: sanitizeHtml.IOptions = {
   },
 };
 
+/**
+ * Rendered HTML by source text: the same story is rendered again on every render of its page
+ * (under a stream of payments, many times a second). A pure function of its source, so a cached
+ * result is never stale; bounded by total size.
+ */
+const rendered = new LRUCache<string, string>({
+  maxSize: 8 * 1024 * 1024,
+  sizeCalculation: (html, source) => html.length + source.length,
+});
+
 export function renderMarkdown(source: string): string {
-  return sanitizeHtml(md.render(source), ALLOWED);
+  let html = rendered.get(source);
+  if (html === undefined) {
+    html = sanitizeHtml(md.render(source), ALLOWED);
+    rendered.set(source, html);
+  }
+  return html;
 }
