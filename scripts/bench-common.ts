@@ -269,7 +269,11 @@ export async function startApp(
 ): Promise<RunningServer> {
   // The benchmark's own database: a DATABASE_URL inherited from the shell would win over DATABASE_PATH.
   delete process.env.DATABASE_URL;
-  const app = await startServer({ DATABASE_PATH: file, HOST: "127.0.0.1", ...extra }, { nodeArgs });
+  // JSON log lines, as in production (PROPULSONS_ENV=production's default), not the terminal's.
+  const app = await startServer(
+    { DATABASE_PATH: file, HOST: "127.0.0.1", LOG_FORMAT: "json", ...extra },
+    { nodeArgs },
+  );
   cleanups.push(() => app.stop());
   return app;
 }

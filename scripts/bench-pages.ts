@@ -38,6 +38,8 @@ import {
   runBench,
   startApp,
   intOption,
+  CPU_PROF_OPTION,
+  cpuProfArgs,
   DB_OPTION,
   withDatabase,
 } from "./bench-common";
@@ -51,7 +53,7 @@ const FRESHNESS_NAME = "Bench B.";
 
 const { values: args } = parseCli({
   command: "npm run bench:pages",
-  synopsis: "[--duration N] [--connections N] [--rounds N] [--workers N] [--db sqlite|pg]",
+  synopsis: "[--duration N] [--connections N] [--rounds N] [--workers N] [--db sqlite|pg] [--cpu-prof DIR]",
   description:
     "Débit d'une page de campagne servie par l'app construite (cache de page actif puis coupé),\n" +
     "comparé à un serveur node:http nu qui renvoie les mêmes octets. Un banc d'essai : il\n" +
@@ -62,6 +64,7 @@ const { values: args } = parseCli({
     rounds: intOption("manches alternées serveur nu / app (2 par défaut)"),
     workers: intOption("fils d'autocannon (0 par défaut : la charge vient du fil principal)"),
     db: DB_OPTION,
+    "cpu-prof": CPU_PROF_OPTION,
   },
 });
 const DURATION = positiveInt("duration", args.duration, 10);
@@ -210,7 +213,7 @@ async function main(): Promise<number> {
   const file = benchDatabaseFile(cleanups, DATABASE, "bench");
 
   // 1. The app (first start: migrates and seeds the demo data).
-  const app = await startApp(cleanups, file);
+  const app = await startApp(cleanups, file, {}, cpuProfArgs(args["cpu-prof"]));
   const campaign = await firstLiveCampaign(file);
   const pagePath = `/campagnes/${campaign.slug}`;
   const appUrl = `${app.url}${pagePath}`;
