@@ -1,0 +1,140 @@
+/**
+ * The page cache's promise across servers (docs/decisions/005-page-cache.md, 030 and 032): two app
+ * servers on ONE PostgreSQL database, each with its own page cache. A payment whose webhook server
+ * A answered shows on server B's page from the very next request on, though B had the page cached
+ * (its entry is stamped with the campaign's version, read from the shared database at each hit).
+ * Runs only under `npm run test:pg` (TEST_DATABASE_URL; `npm run build` first).
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateToLatest, openDatabase, type Database } from "#db/connection";
+import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
+import { makeEvent } from "~/demo/stripe-api.server";
+import { signPayload } from "~/demo/stripe-webhooks.server";
+import { collectedCents } from "../../scripts/bench-common";
+import { onPostgres, tempDatabasePath } from "../support/db";
+import { freePort, startServer, type RunningServer } from "../support/server";
+import { createFixture, euros, type Fixture } from "./support";
+
+const PAYMENTS = 12;
+
+let tmp: ReturnType<typeof tempDatabasePath>;
+let dir: string;
+let database: Database;
+let fx: Fixture;
+const servers: RunningServer[] = [];
+
+beforeAll(async () => {
+  if (!onPostgres) throw new Error("tests/pg needs TEST_DATABASE_URL (npm run test:pg)");
+  tmp = tempDatabasePath("page-cache-multi-server");
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-page-cache-multi-"));
+  database = openDatabase(tmp.file, { poolSize: 2 });
+  await migrateToLatest(database.db);
+  fx = await createFixture(database.db, { stock: 10, failedContributions: 1 });
+  for (const name of ["a", "b"]) {
+    const port = await freePort();
+    servers.push(
+      await startServer(
+        {
+          DATABASE_URL: tmp.file,
+          PUBLIC_URL: `http://127.0.0.1:${port}`,
+          SEED_DEMO_DATA: "0",
+          DEMO_OUTBOX_PATH: path.join(dir, `outbox-${name}.jsonl`),
+          STRIPE_MOCK_STATE_FILE: path.join(dir, "stripe-state.jsonl"),
+        },
+        { port },
+      ),
+    );
+  }
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  await database?.close();
+  tmp?.cleanup();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function page(server: RunningServer): Promise<{ cents: number; cache: string | null }> {
+  const res = await fetch(`${server.url}/campagnes/${fx.fundedSlug}`);
+  const html = await res.text();
+  expect(res.status).toBe(200);
+  return { cents: collectedCents(html), cache: res.headers.get("x-page-cache") };
+}
+
+/** Open a checkout through `server` (the form's POST), then pay it: its signed webhook, answered. */
+async function pay(server: RunningServer, n: number, cents: number): Promise<void> {
+  const res = await fetch(`${server.url}/campagnes/${fx.fundedSlug}`, {
+    method: "POST",
+    redirect: "manual",
+    body: new URLSearchParams({
+      montant: euros(cents),
+      contrepartie: "",
+      email: `fraicheur${n}@example.org`,
+      nom: `Fraîcheur ${n}`,
+    }),
+  });
+  await res.arrayBuffer();
+  expect(res.status).toBe(303);
+  const sessionId = /\/demo\/checkout\/(cs_test_[a-f0-9]+)$/.exec(res.headers.get("location") ?? "")![1]!;
+  const k = await database.db
+    .selectFrom("contributions")
+    .select("id")
+    .where("stripe_checkout_session_id", "=", sessionId)
+    .executeTakeFirstOrThrow();
+  const now = Math.floor(Date.now() / 1000);
+  const event = makeEvent(
+    "checkout.session.completed",
+    {
+      id: sessionId,
+      object: "checkout.session",
+      status: "complete",
+      payment_status: "paid",
+      amount_total: cents,
+      currency: "eur",
+      client_reference_id: String(k.id),
+      metadata: { contribution_id: String(k.id), campaign_id: String(fx.fundedId) },
+      payment_intent: `pi_${crypto.randomBytes(12).toString("hex")}`,
+      mode: "payment",
+      livemode: false,
+      created: now - 60,
+      expires_at: now + 1800,
+    },
+    now,
+  );
+  const payload = JSON.stringify(event);
+  const answer = await fetch(`${server.url}/webhooks/stripe`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "stripe-signature": signPayload(payload, DEMO_WEBHOOK_SECRET),
+    },
+    body: payload,
+  });
+  expect(await answer.json()).toMatchObject({ received: true, outcome: "processed" });
+}
+
+describe("page cache, two servers, one PostgreSQL database", () => {
+  it("a payment answered by one server shows on the other's cached page at its next request", async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    let expected = (await page(a)).cents;
+    for (let n = 0; n < PAYMENTS; n++) {
+      // Both servers hold the page in their cache…
+      for (const s of [a, b]) await page(s);
+      expect((await page(a)).cache).toBe("hit");
+      expect((await page(b)).cache).toBe("hit");
+      // …a payment lands through one of them; the other's very next request shows it.
+      const [through, other] = n % 2 === 0 ? [a, b] : [b, a];
+      const cents = 1_000 + n * 137;
+      await pay(through, n, cents);
+      expected += cents;
+      const seen = await page(other);
+      expect(seen.cents, `payment ${n + 1} through one server, read on the other`).toBe(expected);
+      expect(seen.cache).toBe("miss");
+      expect((await page(through)).cents).toBe(expected);
+    }
+  });
+});
