@@ -167,6 +167,46 @@ function outboxState(db: Kysely<DB>): Promise<OutboxState> {
   return value;
 }
 
+/** What the page cache counts (app/page-cache.server.ts), read at scrape time. */
+export interface PageCacheCounts {
+  hits: number;
+  shared: number;
+  rendered: number;
+  renders: number;
+}
+let pageCacheCounts: (() => PageCacheCounts) | null = null;
+
+new Counter({
+  name: "propulsons_page_cache_requests_total",
+  help: "Cacheable requests that reached the cache, by what answered them: hit (the stored page), shared (a render another request started, waited for), rendered (their own render: the page was absent or stale).",
+  labelNames: ["outcome"],
+  registers: [registry],
+  collect() {
+    if (!pageCacheCounts) return;
+    const c = pageCacheCounts();
+    this.reset();
+    this.inc({ outcome: "hit" }, c.hits);
+    this.inc({ outcome: "shared" }, c.shared);
+    this.inc({ outcome: "rendered" }, c.rendered);
+  },
+});
+
+new Counter({
+  name: "propulsons_page_cache_renders_total",
+  help: "Renders of cacheable pages (one at a time per page, shared by the requests that wait for it).",
+  registers: [registry],
+  collect() {
+    if (!pageCacheCounts) return;
+    this.reset();
+    this.inc(pageCacheCounts().renders);
+  },
+});
+
+/** The server's page cache, for its counters in /metrics. */
+export function watchPageCache(counts: () => PageCacheCounts): void {
+  pageCacheCounts = counts;
+}
+
 let processMetrics = false;
 
 /** The server's metrics: the process's own (CPU, memory, event loop) and the outbox read from `db`. */

@@ -57,6 +57,8 @@ interface Flight {
   result: Promise<RenderResult>;
   start: (result: Promise<RenderResult>) => void;
   next?: Flight;
+  /** it served the previous flight's page, still current: nothing was rendered */
+  reused?: boolean;
 }
 
 /** What a render's entry will be stamped with: read before the render starts. */
@@ -95,7 +97,11 @@ export class PageCache {
   private readonly now: () => number;
   hits = 0;
   misses = 0;
-  /** renders started for a cacheable page (single-flight: one per page at a time) */
+  /** requests served a render another request started (they waited for it) */
+  shared = 0;
+  /** requests that missed and were answered by their own render */
+  rendered = 0;
+  /** renders started for a cacheable page (one per page at a time) */
   renders = 0;
 
   constructor(private readonly options: PageCacheOptions) {
@@ -179,11 +185,19 @@ export class PageCache {
       // The render failed: the request whose render it was gets its error; the others try alone.
       if (flight.owner === render) throw error;
     }
-    if (result && "page" in result)
-      return this.write(req, res, result.page, flight.owner === render ? "miss" : "shared");
-    if (result && flight.owner === render) return result.send(res);
+    if (result && "page" in result) {
+      const own = flight.owner === render && !flight.reused;
+      if (own) this.rendered++;
+      else this.shared++;
+      return this.write(req, res, result.page, own ? "miss" : "shared");
+    }
+    if (result && flight.owner === render) {
+      this.rendered++;
+      return result.send(res);
+    }
     // Not a page that may be shared (an error, a redirect, a cookie): this request renders alone.
     const alone = await render();
+    this.rendered++;
     if ("page" in alone) return this.write(req, res, alone.page, "miss");
     return alone.send(res);
   }
@@ -202,8 +216,10 @@ export class PageCache {
       try {
         // The previous page is still current now: no write since its render began, so it holds
         // everything committed before the requests that waited for this flight arrived.
-        if (previous && "page" in previous && (await this.isCurrent(previous.page)))
+        if (previous && "page" in previous && (await this.isCurrent(previous.page))) {
+          flight.reused = true;
           return (result = previous);
+        }
         this.renders++;
         result = await flight.owner();
         if ("page" in result) this.store(key, result.page);

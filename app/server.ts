@@ -27,6 +27,7 @@ import {
   metricsText,
   observeHttpRequest,
   startServerMetrics,
+  watchPageCache,
 } from "./metrics.server";
 import { entryKeys, isStorableResponse, type PageDependencies, type RenderResult } from "./page-cache.server";
 import { HSTS, newCspNonce, securityHeaders } from "./security-headers.server";
@@ -300,6 +301,7 @@ server.listen(cfg.port, cfg.host, () => {
 // --- Operators: request log and metrics, /healthz, /metrics (app/logger.server.ts, app/metrics.server.ts).
 
 startServerMetrics(platform.database.db);
+if (pageCache) watchPageCache(() => pageCache);
 const routeOf = createRouteLabeller(build.routes, ["/healthz", "/metrics", "/favicon.svg"]);
 const httpLogging = createHttpLogging({ routeOf, quietPaths: ["/healthz", "/metrics"] });
 

@@ -209,6 +209,42 @@ describe("logs and metrics of the running server", () => {
     }
   });
 
+  it("counts the page cache's hits, shared and own renders in /metrics", async () => {
+    const slug = withDb(
+      (db) =>
+        (
+          db.prepare("select slug from campaigns where status = 'live' order by id desc limit 1").get() as {
+            slug: string;
+          }
+        ).slug,
+    );
+    const page = `${server.url}/campagnes/${slug}?metriques=1`;
+    const read = async () => parseMetrics(await (await fetch(`${server.url}/metrics`)).text());
+    const before = await read();
+    // Eight concurrent first requests: one renders, the others wait for it and are served its page.
+    const first = await Promise.all(Array.from({ length: 8 }, () => fetch(page)));
+    const labels = await Promise.all(
+      first.map(async (r) => (await r.arrayBuffer(), r.headers.get("x-page-cache"))),
+    );
+    const again = await fetch(page);
+    await again.arrayBuffer();
+    expect(again.headers.get("x-page-cache")).toBe("hit");
+    const after = await read();
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      total(after, name, labels) - total(before, name, labels);
+    expect(labels.filter((l) => l === "miss")).toHaveLength(delta("propulsons_page_cache_renders_total"));
+    expect(delta("propulsons_page_cache_renders_total")).toBeGreaterThanOrEqual(1);
+    expect(delta("propulsons_page_cache_requests_total", { outcome: "rendered" })).toBe(
+      labels.filter((l) => l === "miss").length,
+    );
+    expect(delta("propulsons_page_cache_requests_total", { outcome: "shared" })).toBe(
+      labels.filter((l) => l === "shared").length,
+    );
+    expect(delta("propulsons_page_cache_requests_total", { outcome: "hit" })).toBe(
+      1 + labels.filter((l) => l === "hit").length,
+    );
+  });
+
   it("counts a payment's webhooks, the requests and a settlement pass's refunds in /metrics", async () => {
     // A live campaign with paid contributions, past its deadline for long and far from its goal: it fails.
     const failing = withDb((db) => {
