@@ -121,6 +121,17 @@ function request(
 
 const { cleanups, cleanup } = cleanupStack("arrêt du serveur…");
 
+/** The page cache's counters, read from the app's /metrics (open outside production). */
+async function cacheCounters(base: string, agent: http.Agent): Promise<Record<string, number>> {
+  const r = await request(new URL(`${base}/metrics`), agent);
+  const out: Record<string, number> = {};
+  for (const m of r.body.matchAll(
+    /^propulsons_page_cache_(requests_total\{outcome="(\w+)"\}|renders_total) (\d+)/gm,
+  ))
+    out[m[2] ?? "renders"] = Number(m[3]);
+  return out;
+}
+
 async function main(): Promise<number> {
   const machine = machineLine(DATABASE);
   console.log(machine);
@@ -263,6 +274,7 @@ async function main(): Promise<number> {
   phaseSeconds.quiet += (performance.now() - t) / 1000;
 
   // Phase 2: payments at a steady rate (each sent at its time, whatever the answers).
+  const countersBefore = await cacheCounters(app.url, probe);
   phase = "payments";
   const endpoint = new URL(`${app.url}/webhooks/stripe`);
   const webhookAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
@@ -344,6 +356,7 @@ async function main(): Promise<number> {
   }
   await Promise.all(inFlight);
   const paymentSeconds = (performance.now() - t) / 1000;
+  const countersAfter = await cacheCounters(app.url, probe);
   phaseSeconds.payments += paymentSeconds;
   webhookAgent.destroy();
   freshAgent.destroy();
@@ -468,6 +481,11 @@ async function main(): Promise<number> {
       .join(" ")} (moyenne 1, 5, 15 min à la fin)`,
   );
   console.log(anon.text);
+  const during = (k: string) => (countersAfter[k] ?? 0) - (countersBefore[k] ?? 0);
+  console.log(
+    `  cache pendant les paiements : ${frInt(during("renders"))} rendus ; requêtes servies ` +
+      `${frInt(during("hit"))} en hit, ${frInt(during("shared"))} par un rendu attendu, ${frInt(during("rendered"))} par leur propre rendu`,
+  );
   if (signed) console.log(signed.text);
   console.log(
     `paiements appliqués : ${frInt(processed)} en ${paymentSeconds.toFixed(1)} s = ${frInt(processed / paymentSeconds)} /s ` +
