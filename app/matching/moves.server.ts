@@ -118,6 +118,13 @@ export async function reserveMatch(trx: Db, contributionId: number, at: Date): P
   // Most campaigns have no fund: they take no lock at all.
   const candidates = await fundsOfCampaign(trx, k.campaign_id);
   if (candidates.length === 0) return null;
+  // Before the locks (the contribution's own row, updated by this transaction, orders its moves).
+  const already = await trx
+    .selectFrom("matches")
+    .select("id")
+    .where("contribution_id", "=", k.id)
+    .executeTakeFirst();
+  if (already) return null;
   // The campaign row first (the decision updates it, then confirms or releases the matches):
   // a payment and its campaign's decision are ordered, so no match is left reserved on a
   // decided campaign.
@@ -128,12 +135,6 @@ export async function reserveMatch(trx: Db, contributionId: number, at: Date): P
     .$if(locks, (q) => q.forNoKeyUpdate())
     .executeTakeFirstOrThrow();
   if (!MATCHABLE_CAMPAIGN.includes(campaign.status)) return null;
-  const already = await trx
-    .selectFrom("matches")
-    .select("id")
-    .where("contribution_id", "=", k.id)
-    .executeTakeFirst();
-  if (already) return null;
 
   const key = citizenKey({ userId: k.user_id, email: k.email });
   const iso = at.toISOString();

@@ -239,9 +239,10 @@ async function afterPaid(
       at: iso,
     })
     .execute();
+  const facts = await paidFacts(trx, c.id);
   // The abondement, on its locked fund row; the receipt says what was reserved, if anything.
   const match = await reserveMatch(trx, c.id, new Date(iso));
-  await tellPaid(trx, c.id, new Date(iso), match);
+  await tellPaid(trx, facts, new Date(iso), match);
   // Last: the key figures' aggregate rows are shared by every payment of the campaign (and the
   // year), so they are locked for the shortest time on PostgreSQL — from here to the commit.
   await recordCollected(trx, {
@@ -399,12 +400,12 @@ export async function campaignUrl(db: Db, slug: string): Promise<string> {
 /** Campaigns on which a payment can no longer count: it is refunded. */
 const OVER: readonly string[] = ["failed", "cancelled"];
 
-async function tellPaid(
-  trx: Db,
-  contributionId: number,
-  at: Date,
-  match: ReservedMatch | null,
-): Promise<void> {
+/**
+ * What the paid messages say that no lock decides: read before reserveMatch takes the campaign's
+ * and the fund's rows, so that on PostgreSQL the payments of one campaign wait for each other over
+ * the fewest round trips. The amount collected includes this payment (same transaction).
+ */
+async function paidFacts(trx: Db, contributionId: number) {
   const row = await trx
     .selectFrom("contributions as k")
     .leftJoin("rewards as r", "r.id", "k.reward_id")
@@ -422,8 +423,30 @@ async function tellPaid(
     ])
     .where("k.id", "=", contributionId)
     .executeTakeFirstOrThrow();
+  const taxReceiptRequested =
+    (await trx
+      .selectFrom("receipt_requests")
+      .select("contribution_id")
+      .where("contribution_id", "=", row.id)
+      .executeTakeFirst()) !== undefined;
+  return {
+    row,
+    taxReceiptRequested,
+    collectedCents: await collectedCentsOf(trx, row.campaign_id),
+    baseUrl: await publicUrl(trx),
+  };
+}
+
+/** The paid messages; the campaign's state (over or not) is read here, after reserveMatch's lock. */
+async function tellPaid(
+  trx: Db,
+  facts: Awaited<ReturnType<typeof paidFacts>>,
+  at: Date,
+  match: ReservedMatch | null,
+): Promise<void> {
+  const { row } = facts;
   const campaign = await campaignOf(trx, row.campaign_id);
-  const url = await campaignUrl(trx, campaign.slug);
+  const url = `${facts.baseUrl}${campaignPath(campaign.slug)}`;
   const reference = contributionReference(row.id);
   if (OVER.includes(campaign.status)) {
     // The campaign is over: no thanks for a contribution that cannot count, but the truth —
@@ -459,16 +482,11 @@ async function tellPaid(
       reference,
       anonymous: row.anonymous === 1,
       hideAmount: row.hide_amount === 1,
-      taxReceiptRequested:
-        (await trx
-          .selectFrom("receipt_requests")
-          .select("contribution_id")
-          .where("contribution_id", "=", row.id)
-          .executeTakeFirst()) !== undefined,
+      taxReceiptRequested: facts.taxReceiptRequested,
       matchedCents: match?.amountCents ?? 0,
     },
   });
-  const collectedCents = await collectedCentsOf(trx, campaign.id);
+  const { collectedCents } = facts;
   const matchedCents = await matchedCentsOfCampaign(trx, campaign.id);
   await enqueueEmail(trx, {
     kind: "holder_new_contribution",
