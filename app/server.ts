@@ -30,6 +30,7 @@ import {
   watchPageCache,
 } from "./metrics.server";
 import { entryKeys, isStorableResponse, type PageDependencies, type RenderResult } from "./page-cache.server";
+import { answerStripeWebhook } from "./payments/webhook-endpoint.server";
 import { HSTS, newCspNonce, securityHeaders } from "./security-headers.server";
 
 const log = logger();
@@ -171,6 +172,22 @@ app.use((req, res, next) => {
     .status(403)
     .type("text/plain; charset=utf-8")
     .send("Requête refusée\u00a0: elle ne provient pas de Propulsons.");
+});
+
+/**
+ * Stripe's webhook, answered here rather than through Remix's routing: a machine endpoint, no page,
+ * and during a launch the busiest one (docs/decisions/032-launch-spike.md). The same body limit,
+ * and the same 503 when the database is unavailable, so that Stripe delivers the event again.
+ */
+app.post("/webhooks/stripe", (req, res, next) => {
+  void (async () => {
+    const body = await readRequestBody(req, res);
+    if (body === null) return;
+    const response = await answerUnlessDatabaseUnavailable(req, res, () =>
+      answerStripeWebhook(body.toString("utf8"), req.get("stripe-signature") ?? null),
+    );
+    if (response) await sendRemixResponse(req, res, response);
+  })().catch(next);
 });
 
 /** Answers a request through Remix, storing the page in the cache when it may be kept. */
