@@ -327,7 +327,7 @@ async function main(): Promise<number> {
   console.log(line("serveur nu (node:http)", sBare));
   console.log(line("app (cache de pages)", sApp));
   console.log(line("app (cache désactivé)", sOff));
-  console.log(`${"ratio app / serveur nu".padEnd(28)}: ${ratio.toFixed(2)} (objectif ≥ 0.5)`);
+  console.log(`${"ratio app / serveur nu".padEnd(28)}: ${ratio.toFixed(2)} (objectif ≥ 0.9)`);
   console.log(freshness.replace(/ \(.*\)$/, ""));
   if (!appCacheHeaders.every((h) => h === "hit"))
     console.log(`attention : x-page-cache après les mesures = ${appCacheHeaders.join(", ")}`);

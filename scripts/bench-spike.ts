@@ -11,8 +11,8 @@
  * as do request errors or totals in the database that differ from what was sent.
  *
  * Options: --duration N (s of payments, default 60), --quiet N (s of each quiet phase, default 10),
- * --rate N (payments/s, default 100), --share N (% of the payments on the read campaign, default
- * 50), --anonymous N and --signed-in N (concurrent readers, default 10 and 2), --db sqlite|pg
+ * --rate N (payments/s, default 125), --share N (% of the payments on the read campaign, default
+ * 80: 100 payments/s on it, 25 on the others), --anonymous N and --signed-in N (concurrent readers, default 10 and 2), --db sqlite|pg
  * (pg: a fresh database on the server named by BENCH_DATABASE_URL, else TEST_DATABASE_URL).
  *
  * The load (readers and webhooks) comes from this process, the app runs in its own, as in
@@ -60,8 +60,8 @@ const { values: args } = parseCli({
   options: {
     duration: intOption("secondes de paiements (60 par défaut)"),
     quiet: intOption("secondes de chaque phase calme, avant et après (10 par défaut)"),
-    rate: intOption("paiements par seconde (100 par défaut)"),
-    share: intOption("% des paiements sur la campagne lue (50 par défaut)"),
+    rate: intOption("paiements par seconde (125 par défaut)"),
+    share: intOption("% des paiements sur la campagne lue (80 par défaut : 100/s sur elle)"),
     anonymous: intOption("lecteurs anonymes simultanés (10 par défaut)"),
     "signed-in": intOption("lecteurs connectés simultanés (2 par défaut)"),
     db: DB_OPTION,
@@ -70,8 +70,8 @@ const { values: args } = parseCli({
 });
 const DURATION = positiveInt("duration", args.duration, 60);
 const QUIET = positiveInt("quiet", args.quiet, 10);
-const RATE = positiveInt("rate", args.rate, 100, 1, 2000);
-const SHARE = positiveInt("share", args.share, 50, 0, 100);
+const RATE = positiveInt("rate", args.rate, 125, 1, 2000);
+const SHARE = positiveInt("share", args.share, 80, 0, 100);
 const ANONYMOUS = positiveInt("anonymous", args.anonymous, 10, 0, 256);
 const SIGNED_IN = positiveInt("signed-in", args["signed-in"], 2, 0, 64);
 const DATABASE = await benchDatabase(args.db, "bench:spike");
