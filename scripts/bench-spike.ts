@@ -333,7 +333,15 @@ async function main(): Promise<number> {
       // The very next request: it must show every payment answered before it was sent.
       const expected = startCents + answeredOnTarget;
       freshChecks++;
-      const page = await request(pageUrl, freshAgent);
+      let page: { status: number; body: string };
+      try {
+        page = await request(pageUrl, freshAgent);
+      } catch (error) {
+        // A failed read is not a stale one, nor a webhook's error: counted with the readers'.
+        readerErrors.push(`lecture de fraîcheur : ${error instanceof Error ? error.message : String(error)}`);
+        freshChecks--;
+        return;
+      }
       const shown = page.status === 200 ? collectedCents(page.body) : NaN;
       if (!(shown >= expected)) {
         stale++;
