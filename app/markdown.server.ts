@@ -45,7 +45,8 @@ const ALLOWED: sanitizeHtml.IOptions = {
  */
 const rendered = new LRUCache<string, string>({
   maxSize: 8 * 1024 * 1024,
-  sizeCalculation: (html, source) => html.length + source.length,
+  // lru-cache wants a positive size: an empty text (a draft's empty section) counts 1.
+  sizeCalculation: (html, source) => html.length + source.length + 1,
 });
 
 export function renderMarkdown(source: string): string {

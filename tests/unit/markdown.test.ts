@@ -58,6 +58,18 @@ const PAYLOADS = [
 ];
 
 describe("Markdown from holders", () => {
+  it("renders an empty text (a draft's empty section) as nothing, again and again", () => {
+    expect(renderMarkdown("")).toBe("");
+    expect(renderMarkdown("")).toBe("");
+    expect(renderMarkdown("   ")).toBe("");
+  });
+
+  it("renders the same text the same way the second time (from its cache)", () => {
+    const source = "Un **atelier** partagé.";
+    expect(renderMarkdown(source)).toBe("<p>Un <strong>atelier</strong> partagé.</p>\n");
+    expect(renderMarkdown(source)).toBe("<p>Un <strong>atelier</strong> partagé.</p>\n");
+  });
+
   it("renders the usual formatting", () => {
     const html = renderMarkdown(
       "## Notre projet\n\nUn **four** et une *presse*.\n\n- un\n- deux\n\n[Site](https://exemple.fr)",
