@@ -651,6 +651,7 @@ describe("the campaign image", () => {
       expect((await fetch(server.url + p)).status, p).toBe(404);
     }
     const preview = await client.call("GET", `/porteur/campagnes/${id}/apercu`, { cookie: holder });
+    expect(preview.status).toBe(200);
     expect(preview.body).toContain(
       `<img src="/images/campagnes/${stored.image_path}" alt="Des bénévoles devant l&#x27;épicerie"`,
     );
