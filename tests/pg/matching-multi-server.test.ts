@@ -20,7 +20,7 @@ import {
   type RaceSetup,
 } from "../support/matching-race";
 import { freePort, startServer, type RunningServer } from "../support/server";
-import { runSettle } from "./support";
+import { runSettle, tearDown } from "./support";
 
 let tmp: ReturnType<typeof tempDatabasePath>;
 let dir: string;
@@ -48,12 +48,7 @@ beforeAll(async () => {
     servers.push(await startServer({ ...env(), PUBLIC_URL: `http://127.0.0.1:${port}` }, { port }));
 }, 90_000);
 
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  await database?.close();
-  tmp?.cleanup();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ servers, database, tmp, dir }));
 
 describe("one envelope, 200 payments at once through two servers (PostgreSQL)", () => {
   it("never overspends, holds each cap and the per-citizen rule; refunds release; settlement confirms and releases", async () => {

@@ -40,6 +40,7 @@ import {
   HOLDER_ACCOUNT,
   readStripeLog,
   runSettle,
+  tearDown,
   waitFor,
   type Fixture,
 } from "./support";
@@ -86,12 +87,7 @@ beforeAll(async () => {
   fx = await createFixture(database.db, { stock: STOCK, failedContributions: FAILED_CONTRIBUTIONS });
 }, 90_000);
 
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  await database?.close();
-  tmp?.cleanup();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ servers, database, tmp, dir }));
 
 const db = () => database.db;
 const serverName = (s: RunningServer): "A" | "B" => (s === servers[0] ? "A" : "B");

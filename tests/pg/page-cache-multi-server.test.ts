@@ -17,7 +17,7 @@ import { signPayload } from "~/demo/stripe-webhooks.server";
 import { collectedCents } from "../../scripts/bench-common";
 import { onPostgres, tempDatabasePath } from "../support/db";
 import { freePort, startServer, type RunningServer } from "../support/server";
-import { createFixture, euros, type Fixture } from "./support";
+import { createFixture, euros, tearDown, type Fixture } from "./support";
 
 const PAYMENTS = 12;
 
@@ -51,12 +51,7 @@ beforeAll(async () => {
   }
 }, 90_000);
 
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  await database?.close();
-  tmp?.cleanup();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ servers, database, tmp, dir }));
 
 async function page(server: RunningServer): Promise<{ cents: number; cache: string | null }> {
   const res = await fetch(`${server.url}/campagnes/${fx.fundedSlug}`);

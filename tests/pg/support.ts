@@ -3,11 +3,13 @@
  * `npm run settle` child processes, the Stripe stand-in's shared log, polling with a deadline.
  */
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
 export { readStripeLog, type StripeLog } from "../support/stripe-log";
-import { ROOT } from "../support/server";
+import type { Database } from "#db/connection";
+import { ROOT, type RunningServer } from "../support/server";
 
 const TSX = path.join(ROOT, "node_modules/.bin/tsx");
 
@@ -255,4 +257,17 @@ export async function waitFor<T>(
 /** « 25,00 » for 2500 cents: an amount as a French citizen types it. */
 export function euros(cents: number): string {
   return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")}`;
+}
+
+/** The end of a multi-server test file: its servers stopped, its database closed and dropped, its files removed. */
+export async function tearDown(parts: {
+  servers: RunningServer[];
+  database: Database | undefined;
+  tmp: { cleanup: () => void } | undefined;
+  dir: string | undefined;
+}): Promise<void> {
+  await Promise.all(parts.servers.map((s) => s.stop()));
+  await parts.database?.close();
+  parts.tmp?.cleanup();
+  if (parts.dir) fs.rmSync(parts.dir, { recursive: true, force: true });
 }
