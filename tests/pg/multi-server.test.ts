@@ -28,10 +28,8 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase, type Database } from "#db/connection";
 import { seedCampaigns } from "#db/seed/campaigns";
-import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
 import { reconcile } from "~/settlement/reconcile.server";
 import { makeEvent, type MockEvent } from "~/demo/stripe-api.server";
-import { signPayload } from "~/demo/stripe-webhooks.server";
 import { onPostgres, tempDatabasePath } from "../support/db";
 import { freePort, startServer, type RunningServer } from "../support/server";
 import {
@@ -44,6 +42,7 @@ import {
   waitFor,
   type Fixture,
 } from "./support";
+import { postEvent } from "../support/webhooks";
 
 const STOCK = 10;
 const BUYERS = 200;
@@ -369,18 +368,9 @@ describe("two servers, one PostgreSQL database", () => {
 
       // Each server gets its own signed delivery of every event, all at the same time.
       const deliver = async (server: RunningServer, event: MockEvent) => {
-        const payload = JSON.stringify(event);
-        const res = await fetch(`${server.url}/webhooks/stripe`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "stripe-signature": signPayload(payload, DEMO_WEBHOOK_SECRET),
-          },
-          body: payload,
-        });
-        const text = await res.text();
-        let outcome = `${res.status} ${text.slice(0, 200)}`;
-        if (res.status === 200) outcome = (JSON.parse(text) as { outcome: string }).outcome;
+        const res = await postEvent(server.url, event);
+        let outcome = `${res.status} ${res.body.slice(0, 200)}`;
+        if (res.status === 200) outcome = (JSON.parse(res.body) as { outcome: string }).outcome;
         return { server: serverName(server), outcome };
       };
       const t0 = performance.now();

@@ -16,10 +16,9 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "#db/connection";
 import { makeEvent } from "~/demo/stripe-api.server";
-import { signPayload } from "~/demo/stripe-webhooks.server";
-import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
 import { onPostgres, tempDatabasePath } from "../support/db";
 import { freePort, startServer, type RunningServer } from "../support/server";
+import { postEvent } from "../support/webhooks";
 
 /** Recovery bound: from the database reachable again to the first page served. */
 const RECOVERY_MS = 5_000;
@@ -151,16 +150,7 @@ async function deliverWebhook(): Promise<{ status: number; body: string }> {
     client_reference_id: "999999",
     payment_intent: "pi_outage",
   });
-  const payload = JSON.stringify(event);
-  const res = await fetch(`${server.url}/webhooks/stripe`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "stripe-signature": signPayload(payload, DEMO_WEBHOOK_SECRET),
-    },
-    body: payload,
-  });
-  return { status: res.status, body: await res.text() };
+  return postEvent(server.url, event);
 }
 
 function alive(): boolean {

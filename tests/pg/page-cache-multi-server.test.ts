@@ -11,13 +11,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase, type Database } from "#db/connection";
-import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
 import { makeEvent } from "~/demo/stripe-api.server";
-import { signPayload } from "~/demo/stripe-webhooks.server";
 import { collectedCents } from "../../scripts/bench-common";
 import { onPostgres, tempDatabasePath } from "../support/db";
 import { freePort, startServer, type RunningServer } from "../support/server";
 import { createFixture, euros, tearDown, type Fixture } from "./support";
+import { postEvent } from "../support/webhooks";
 
 const PAYMENTS = 12;
 
@@ -100,16 +99,9 @@ async function pay(server: RunningServer, n: number, cents: number): Promise<voi
     },
     now,
   );
-  const payload = JSON.stringify(event);
-  const answer = await fetch(`${server.url}/webhooks/stripe`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "stripe-signature": signPayload(payload, DEMO_WEBHOOK_SECRET),
-    },
-    body: payload,
-  });
-  expect(await answer.json()).toMatchObject({ received: true, outcome: "processed" });
+  const answer = await postEvent(server.url, event);
+  expect(answer.status).toBe(200);
+  expect(JSON.parse(answer.body)).toMatchObject({ received: true, outcome: "processed" });
 }
 
 describe("page cache, two servers, one PostgreSQL database", () => {

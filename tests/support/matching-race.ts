@@ -15,11 +15,10 @@
 import { expect } from "vitest";
 import type { Kysely } from "kysely";
 import type { DB } from "#db/schema";
-import { DEMO_WEBHOOK_SECRET } from "~/payments/stripe.server";
 import { makeEvent } from "~/demo/stripe-api.server";
-import { signPayload } from "~/demo/stripe-webhooks.server";
 import { reconcile, reconcileFunds } from "~/settlement/reconcile.server";
 import { makeFund, makeLiveCampaign, type TestMatchCampaign } from "./matching";
+import { postEvent } from "./webhooks";
 
 export const ENVELOPE = 100_000;
 export const CAP_PER_CAMPAIGN = 60_000;
@@ -101,20 +100,6 @@ export async function setUpRace(db: Kysely<DB>, label: string): Promise<RaceSetu
     });
   }
   return { fundId, funded, failed, contributions };
-}
-
-async function postEvent(url: string, event: ReturnType<typeof makeEvent>) {
-  const payload = JSON.stringify(event);
-  const res = await fetch(`${url}/webhooks/stripe`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "stripe-signature": signPayload(payload, DEMO_WEBHOOK_SECRET),
-    },
-    body: payload,
-  });
-  const body = await res.text();
-  return { status: res.status, body };
 }
 
 /**
