@@ -96,7 +96,6 @@ export class PageCache {
   private readonly maxEntries: number;
   private readonly now: () => number;
   hits = 0;
-  misses = 0;
   /** requests served a render another request started (they waited for it) */
   shared = 0;
   /** requests that missed and were answered by their own render */
@@ -245,10 +244,7 @@ export class PageCache {
     if (!this.isCacheable(req)) return false;
     const key = this.key(req);
     const entry = this.entries.get(key);
-    if (!entry) {
-      this.misses++;
-      return false;
-    }
+    if (!entry) return false;
     const version = this.options.version(entry.keys ?? null);
     if (typeof version === "string") return this.serve(req, res, key, entry, version);
     return version.then((v) => this.serve(req, res, key, entry, v));
@@ -263,7 +259,6 @@ export class PageCache {
   ): boolean {
     if (entry.version !== version || this.now() - entry.storedAt > this.options.ttlMs) {
       this.entries.delete(key);
-      this.misses++;
       return false;
     }
     this.hits++;

@@ -186,7 +186,7 @@ app.post("/webhooks/stripe", (req, res, next) => {
     const response = await answerUnlessDatabaseUnavailable(req, res, () =>
       answerStripeWebhook(body.toString("utf8"), req.get("stripe-signature") ?? null),
     );
-    if (response) await sendRemixResponse(req, res, response);
+    if (response) await sendResponse(req, res, response);
   })().catch(next);
 });
 
@@ -195,7 +195,7 @@ async function renderThroughRemix(req: express.Request, res: express.Response): 
   // One render at a time per page, shared by the requests that wait for it (app/page-cache.server.ts).
   if (pageCache?.isCacheable(req)) return pageCache.renderOnce(req, res, () => renderCacheable(req, res));
   const rendered = await renderRemix(req, res);
-  if (rendered) await sendRemixResponse(req, res, rendered.response);
+  if (rendered) await sendResponse(req, res, rendered.response);
 }
 
 /** A render of an anonymous GET: a page to share and store, or a response for this request only. */
@@ -206,7 +206,7 @@ async function renderCacheable(req: express.Request, res: express.Response): Pro
   if (!rendered) return { send: async () => {} }; // already answered (a 503, a 413)
   const { response, pageDependencies } = rendered;
   if (!isStorableResponse(response.status, response.headers))
-    return { send: (r) => sendRemixResponse(req, r as express.Response, response) };
+    return { send: (r) => sendResponse(req, r as express.Response, response) };
   const body = Buffer.from(await response.arrayBuffer());
   const { version, keys } = pageCache!.stampFor(stamp, entryKeys(pageDependencies));
   return { page: { status: response.status, headers: responseHeaders(response), body, version, keys } };
@@ -231,11 +231,8 @@ async function renderRemix(
   return response && { response, pageDependencies };
 }
 
-async function sendRemixResponse(
-  req: express.Request,
-  res: express.Response,
-  response: Response,
-): Promise<void> {
+/** Send a fetch Response (Remix's, or the webhook's) through Express. */
+async function sendResponse(req: express.Request, res: express.Response, response: Response): Promise<void> {
   const headers = responseHeaders(response);
   // A page rendered for a signed-in visitor carries their details: no shared cache may keep it.
   if (hasSessionCookie(req.headers.cookie) && !response.headers.has("cache-control")) {
