@@ -20,6 +20,7 @@ import { emailSchema, codeSchema } from "~/auth-forms.server";
 import { normalizeEmail, RATE_WINDOW_MS, waitInFrench } from "~/auth.server";
 import { config } from "~/config.server";
 import { enqueueEmail, sendEmailNow } from "~/email.server";
+import { citizenKey } from "~/domain/matching";
 import { deviceLabel } from "./device";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -134,6 +135,11 @@ export const PERSONAL_TABLES: Record<string, PersonalTable> = {
     onDeletion: "kept",
     note: "Votre acceptation des conditions d’un abondement pour votre campagne (convention avec le Département).",
   },
+  matches: {
+    columns: ["citizen_key"],
+    onDeletion: "anonymised",
+    note: "Les abondements du Département sur vos contributions, comptés par contributeur pour les plafonds d’un fonds\u00a0: gardés avec leurs montants, sans votre adresse.",
+  },
   matching_fund_audit: {
     columns: ["actor_user_id"],
     onDeletion: "kept",
@@ -144,7 +150,11 @@ export const PERSONAL_TABLES: Record<string, PersonalTable> = {
 /** A column that names a person: an e-mail address or a user id. */
 export function isPersonalColumn(column: string): boolean {
   return (
-    column === "email" || column.endsWith("_email") || column === "user_id" || column.endsWith("_user_id")
+    column === "email" ||
+    column.endsWith("_email") ||
+    column === "user_id" ||
+    column.endsWith("_user_id") ||
+    column === "citizen_key"
   );
 }
 
@@ -532,7 +542,16 @@ export async function exportPersonalData(db: Kysely<DB>, userId: number, now = n
         eb.or(
           table === "users"
             ? [eb("id", "=", userId)]
-            : spec.columns.map((c) => (c.endsWith("user_id") ? eb(c, "=", userId) : eb(c, "=", user.email))),
+            : spec.columns.map((c) =>
+                c === "citizen_key"
+                  ? eb(c, "in", [
+                      citizenKey({ userId, email: user.email }),
+                      citizenKey({ userId: null, email: user.email }),
+                    ])
+                  : c.endsWith("user_id")
+                    ? eb(c, "=", userId)
+                    : eb(c, "=", user.email),
+              ),
         ),
       )
       .execute()) as Array<Record<string, unknown>>;
@@ -667,8 +686,9 @@ export function anonymisedContribution(placeholder: string, now: Date) {
 
 /**
  * Erase or anonymise, in one transaction, everything an address names (contributions, key figures'
- * citizens, e-mails, sign-in records, subscriptions). One placeholder for all of the address's
- * rows: the key figures still count the person once.
+ * citizens, the abondement's per-citizen keys, e-mails, sign-in records, subscriptions). One
+ * placeholder for all of the address's rows: the key figures and the per-citizen rule still count
+ * the person once.
  */
 export async function anonymiseAddress(trx: Transaction<DB>, email: string, now: Date): Promise<void> {
   const placeholder = anonymousAddress();
@@ -678,6 +698,12 @@ export async function anonymiseAddress(trx: Transaction<DB>, email: string, now:
     .where("email", "=", email)
     .execute();
   await trx.updateTable("figure_citizens").set({ email: placeholder }).where("email", "=", email).execute();
+  // The abondement's per-citizen count (ADR 029) keeps its number of matches, under the placeholder.
+  await trx
+    .updateTable("matches")
+    .set({ citizen_key: citizenKey({ userId: null, email: placeholder }) })
+    .where("citizen_key", "=", citizenKey({ userId: null, email }))
+    .execute();
   await trx
     .updateTable("figure_campaign_citizens")
     .set({ email: placeholder })

@@ -257,6 +257,13 @@ describe("deleting an account", () => {
     expect(
       await db.selectFrom("sessions").select("id_hash").where("user_id", "=", person.id).execute(),
     ).toEqual([]);
+    expect(
+      await db
+        .selectFrom("matches")
+        .select("id")
+        .where("citizen_key", "=", `email:${person.email.toLowerCase()}`)
+        .execute(),
+    ).toEqual([]);
     // The law keeps tax-receipt requests for RETENTION_ACCOUNTING_YEARS.
     const requestAfter = await db
       .selectFrom("receipt_requests")
@@ -369,6 +376,13 @@ describe("the retention purge (fake clock)", () => {
   it("erases what is past its period, keeps the books clean, and does nothing the second time", async () => {
     const p = retentionPeriods();
     const later = new Date(NOW.getTime() + (p.accountingYears * 366 + 40) * 24 * 3600_000);
+    // The abondement counts matches per citizen by « email:<address> » for those without an account.
+    const keyed = await db
+      .selectFrom("matches")
+      .select("citizen_key")
+      .where("citizen_key", "like", "email:%")
+      .execute();
+    expect(keyed.filter((m) => !isAnonymousAddress(m.citizen_key)).length).toBeGreaterThan(0);
     const first = await runRetentionPurge(db, { now: later });
     expect(first.signInRequests).toBeGreaterThan(0);
     expect(first.sessions).toBeGreaterThan(0);
@@ -388,6 +402,17 @@ describe("the retention purge (fake clock)", () => {
       .where("k.anonymised_at", "is", null)
       .execute();
     expect(left).toEqual([]);
+    // Nor in the abondement's per-citizen keys of their contributions.
+    const keysLeft = await db
+      .selectFrom("matches as m")
+      .innerJoin("contributions as k", "k.id", "m.contribution_id")
+      .select(["m.citizen_key", "k.email"])
+      .where("k.anonymised_at", "is not", null)
+      .where("m.citizen_key", "like", "email:%")
+      .execute();
+    expect(keysLeft.length).toBeGreaterThan(0);
+    expect(keysLeft.filter((m) => m.citizen_key !== `email:${m.email}`)).toEqual([]);
+    expect(keysLeft.every((m) => isAnonymousAddress(m.citizen_key))).toBe(true);
     const requests = await db
       .selectFrom("receipt_requests")
       .selectAll()
