@@ -14,6 +14,8 @@ export interface CampaignFundedContributorProps {
   /** absolute URL of the campaign page */
   campaignUrl: string;
   collectedCents: number;
+  /** the Département's abondement confirmed at funding, shown apart (absent from older messages) */
+  matchedCents?: number;
   goalCents: number;
   contributorsCount: number;
   /** this person's total for the campaign */
@@ -28,10 +30,11 @@ export function campaignFundedContributorSubject(
 
 export default function CampaignFundedContributor(props: CampaignFundedContributorProps) {
   const { campaignTitle, campaignUrl, collectedCents, goalCents, contributorsCount, amountCents } = props;
+  const matchedCents = props.matchedCents ?? 0;
   const amount = formatEuros(amountCents);
   const collected = formatEuros(collectedCents);
   const goal = formatEuros(goalCents);
-  const percentText = formatPercent(percentOfGoal(collectedCents, goalCents));
+  const percentText = formatPercent(percentOfGoal(collectedCents + matchedCents, goalCents));
   const contributors = `${formatInteger(contributorsCount)} ${plural(contributorsCount, "contributeur", "contributeurs")}`;
   return (
     <EmailLayout
@@ -49,10 +52,21 @@ export default function CampaignFundedContributor(props: CampaignFundedContribut
       </Text>
 
       <DetailsBox title="Le bilan de la campagne">
-        <Detail label="Montant collecté&nbsp;:">
-          {" "}
-          {collected} ({percentText} de l’objectif)
-        </Detail>
+        {matchedCents > 0 ? (
+          <>
+            <Detail label="Montant collecté&nbsp;:"> {collected}</Detail>
+            <Detail label="Abondement du Département&nbsp;:"> {formatEuros(matchedCents)}</Detail>
+            <Detail label="Total&nbsp;:">
+              {" "}
+              {formatEuros(collectedCents + matchedCents)} ({percentText} de l’objectif)
+            </Detail>
+          </>
+        ) : (
+          <Detail label="Montant collecté&nbsp;:">
+            {" "}
+            {collected} ({percentText} de l’objectif)
+          </Detail>
+        )}
         <Detail label="Objectif&nbsp;:"> {goal}</Detail>
         <Detail label="Contributeurs&nbsp;:"> {formatInteger(contributorsCount)}</Detail>
         <Detail label="Votre contribution&nbsp;:" last>

@@ -17,6 +17,9 @@ export interface CampaignFundedHolderProps {
   /** absolute URL of the campaign page */
   campaignUrl: string;
   collectedCents: number;
+  /** the Département's abondement confirmed at funding (counts towards the goal, paid by the
+   * Département, not in the payout); absent from messages queued before it was stated */
+  matchedCents?: number;
   goalCents: number;
   contributorsCount: number;
   commissionBps: number;
@@ -38,6 +41,7 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
     campaignTitle,
     campaignUrl,
     collectedCents,
+    matchedCents = 0,
     goalCents,
     contributorsCount,
     commissionBps,
@@ -51,15 +55,17 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
   const payout = formatEuros(payoutCents);
   const commission = formatEuros(commissionCents);
   const rate = formatBps(commissionBps);
-  const percentText = formatPercent(percentOfGoal(collectedCents, goalCents));
+  const matched = formatEuros(matchedCents);
+  const percentText = formatPercent(percentOfGoal(collectedCents + matchedCents, goalCents));
   const contributors = `${formatInteger(contributorsCount)} ${plural(contributorsCount, "contributeur", "contributeurs")}`;
+  const withMatch = matchedCents > 0 ? ` et ${matched} d’abondement du Département` : "";
   return (
     <EmailLayout
       title={campaignFundedHolderSubject(props)}
       preview={
         payoutWaiting
-          ? `${collected} collectés grâce à ${contributors}. Votre virement de ${payout} est en attente.`
-          : `${collected} collectés grâce à ${contributors}. Le virement de ${payout} sera émis vers votre compte Stripe.`
+          ? `${collected} collectés grâce à ${contributors}${withMatch}. Votre virement de ${payout} est en attente.`
+          : `${collected} collectés grâce à ${contributors}${withMatch}. Le virement de ${payout} sera émis vers votre compte Stripe.`
       }
       heading="Félicitations, votre campagne est financée&#x202f;!"
     >
@@ -69,12 +75,22 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
         <Link href={campaignUrl} style={s.link}>
           {campaignTitle}
         </Link>{" "}
-        a atteint son objectif&nbsp;: {collected} collectés sur un objectif de {goal}, soit {percentText} de
-        l’objectif, grâce à {contributors}. Bravo&#x202f;!
+        {matchedCents > 0 ? (
+          <>
+            a atteint son objectif&nbsp;: {collected} collectés grâce à {contributors}
+            {withMatch}, soit {percentText} de l’objectif de {goal}. Bravo&#x202f;!
+          </>
+        ) : (
+          <>
+            a atteint son objectif&nbsp;: {collected} collectés sur un objectif de {goal}, soit {percentText}{" "}
+            de l’objectif, grâce à {contributors}. Bravo&#x202f;!
+          </>
+        )}
       </Text>
 
       <DetailsBox title="Le bilan">
         <Detail label="Montant collecté&nbsp;:"> {collected}</Detail>
+        {matchedCents > 0 ? <Detail label="Abondement du Département&nbsp;:"> {matched}</Detail> : null}
         <Detail label="Objectif&nbsp;:"> {goal}</Detail>
         <Detail label="Contributeurs&nbsp;:"> {formatInteger(contributorsCount)}</Detail>
         <Detail label={<>Commission de la plateforme ({rate})&nbsp;:</>}> {commission}</Detail>
@@ -96,6 +112,13 @@ export default function CampaignFundedHolder(props: CampaignFundedHolderProps) {
           {payout}.
         </Text>
       )}
+
+      {matchedCents > 0 ? (
+        <Text style={s.text}>
+          L’abondement de {matched} n’est pas dans ce virement et ne supporte aucune commission&nbsp;: le
+          Département vous le verse lui-même, selon la convention d’abondement de votre campagne.
+        </Text>
+      ) : null}
 
       <Heading as="h2" style={s.subheading}>
         Votre virement

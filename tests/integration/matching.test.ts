@@ -372,10 +372,21 @@ describe("settlement", () => {
   it("the goal is reached thanks to the abondement: funded, though citizens gave half", async () => {
     const c = await campaign(10_000);
     const f = await makeFund(db, { envelopeCents: 100_000, campaigns: [{ id: c.id, accepted: true }] });
-    await pay(c, 5000);
+    await pay(c, 5000, "solo@example.org");
     expect(await campaignMoney(db, c.id)).toMatchObject({ collectedCents: 5000, matchedCents: 5000 });
     await settleAfter(c);
     expect(await status(c.id)).toBe("funded");
+    // The messages say the goal was reached with the abondement, shown apart from citizens' money.
+    expect(await payload("campaign_funded_holder", `funded-holder:${c.id}`)).toMatchObject({
+      collectedCents: 5000,
+      matchedCents: 5000,
+      payoutCents: 4850,
+    });
+    expect(await payload("campaign_funded_contributor", `funded:${c.id}:solo@example.org`)).toMatchObject({
+      collectedCents: 5000,
+      matchedCents: 5000,
+      amountCents: 5000,
+    });
     expect(await fund(f)).toEqual({ reserved_cents: 0, confirmed_cents: 5000 });
     const payout = await db
       .selectFrom("payouts")

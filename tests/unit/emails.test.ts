@@ -60,6 +60,25 @@ describe("campaign_funded_contributor", () => {
     expect(html).toContain(euros("25,50"));
     expect(html).toContain(euros(`5${NNBSP}270`));
   });
+
+  it("shows the Département's abondement apart, and the goal reached with it", async () => {
+    const { text } = await render({
+      kind: "campaign_funded_contributor",
+      data: {
+        campaignTitle: TITLE,
+        campaignUrl: URL,
+        collectedCents: 300_000,
+        matchedCents: 200_000,
+        goalCents: 500_000,
+        contributorsCount: 40,
+        amountCents: 2550,
+      },
+    });
+    expect(text).toContain(`Montant collecté\u00a0: ${euros(`3${NNBSP}000`)}\n`);
+    expect(text).toContain(`Abondement du Département\u00a0: ${euros(`2${NNBSP}000`)}`);
+    expect(text).toContain(`Total\u00a0: ${euros(`5${NNBSP}000`)} (100${NBSP}% de l’objectif)`);
+    expect(text).not.toContain(`(60${NBSP}% de l’objectif)`);
+  });
 });
 
 describe("campaign_funded_holder", () => {
@@ -95,6 +114,30 @@ describe("campaign_funded_holder", () => {
     expect(text).toContain("en publiant des actualités");
     expect(html).toContain(euros(`5${NNBSP}111,90`));
     expect(flat(html)).toContain(htmlText(TO_BE_SENT));
+  });
+
+  it("states the abondement apart: in the goal, not in the transfer, no commission on it", async () => {
+    const { html, text } = await render({
+      kind: "campaign_funded_holder",
+      data: {
+        ...funded,
+        collectedCents: 300_000,
+        matchedCents: 200_000,
+        commissionCents: 9000,
+        payoutCents: 291_000,
+      },
+    });
+    expect(text).toContain(
+      `a atteint son objectif${NBSP}: ${euros(`3${NNBSP}000`)} collectés grâce à 84 contributeurs et ${euros(`2${NNBSP}000`)} d’abondement du Département, soit 100${NBSP}% de l’objectif de ${euros(`5${NNBSP}000`)}.`,
+    );
+    expect(text).toContain(`Abondement du Département${NBSP}: ${euros(`2${NNBSP}000`)}`);
+    expect(text).toContain(`Montant à virer sur votre compte Stripe${NBSP}: ${euros(`2${NNBSP}910`)}`);
+    expect(text).toContain(
+      `L’abondement de ${euros(`2${NNBSP}000`)} n’est pas dans ce virement et ne supporte aucune commission${NBSP}: le Département vous le verse lui-même, selon la convention d’abondement de votre campagne.`,
+    );
+    expect(text).not.toContain(`soit 60${NBSP}%`);
+    expect(text).not.toMatch(SAYS_TRANSFER_MADE);
+    expect(flat(html)).toContain(htmlText(`${euros(`2${NNBSP}000`)} d’abondement du Département`));
   });
 
   it("says 0 % for a « Budget Citoyen » project and that the transfer waits", async () => {
