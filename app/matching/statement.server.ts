@@ -25,13 +25,28 @@ export interface StatementLine {
   matchedCents: number;
 }
 
+/** A match confirmed at funding, released since: its contribution was refunded or lost on a dispute. */
+export interface StatementWithdrawal extends StatementLine {
+  releasedAt: string;
+  reason: "refund" | "dispute_lost";
+}
+
+const WITHDRAWAL_REASON: Record<StatementWithdrawal["reason"], string> = {
+  refund: "contribution remboursée",
+  dispute_lost: "contestation bancaire perdue",
+};
+
 export interface MatchStatement {
   fund: { id: number; name: string; ratioBps: number };
   campaign: { id: number; title: string; slug: string; goalCents: number; fundedAt: string | null };
   structure: { name: string; legalForm: string; registrationNumber: string | null; town: string };
+  /** the matches due: confirmed at funding and still confirmed */
   lines: StatementLine[];
   totalContributionCents: number;
   totalMatchedCents: number;
+  /** confirmed at funding, released since (not due; the Département may have paid them already) */
+  withdrawn: StatementWithdrawal[];
+  totalWithdrawnCents: number;
 }
 
 export type StatementResult =
@@ -79,19 +94,36 @@ export async function readStatement(db: Db, fundId: number, campaignId: number):
   const rows = await db
     .selectFrom("matches as m")
     .innerJoin("contributions as k", "k.id", "m.contribution_id")
-    .select(["k.id", "k.paid_at", "k.amount_cents", "m.amount_cents as matched_cents"])
+    .select([
+      "k.id",
+      "k.paid_at",
+      "k.amount_cents",
+      "m.amount_cents as matched_cents",
+      "m.status",
+      "m.released_at",
+      "m.release_reason",
+    ])
     .where("m.fund_id", "=", fundId)
     .where("m.campaign_id", "=", campaignId)
-    .where("m.status", "=", "confirmed")
+    // Confirmed at funding: still confirmed, or released since (confirmed_at stays).
+    .where("m.confirmed_at", "is not", null)
     .orderBy("k.paid_at")
     .orderBy("k.id")
     .execute();
-  const lines = rows.map((r) => ({
+  const line = (r: (typeof rows)[number]): StatementLine => ({
     reference: contributionReference(r.id),
     paidAt: r.paid_at ?? "",
     contributionCents: r.amount_cents,
     matchedCents: r.matched_cents,
-  }));
+  });
+  const lines = rows.filter((r) => r.status === "confirmed").map(line);
+  const withdrawn = rows
+    .filter((r) => r.status === "released")
+    .map((r) => ({
+      ...line(r),
+      releasedAt: r.released_at ?? "",
+      reason: r.release_reason === "dispute_lost" ? ("dispute_lost" as const) : ("refund" as const),
+    }));
   return {
     ok: true,
     statement: {
@@ -112,6 +144,8 @@ export async function readStatement(db: Db, fundId: number, campaignId: number):
       lines,
       totalContributionCents: lines.reduce((s, l) => s + l.contributionCents, 0),
       totalMatchedCents: lines.reduce((s, l) => s + l.matchedCents, 0),
+      withdrawn,
+      totalWithdrawnCents: withdrawn.reduce((s, l) => s + l.matchedCents, 0),
     },
   };
 }
@@ -129,11 +163,17 @@ export const STATEMENT_CSV_HEADER = [
   "Date du paiement (heure de Paris)",
   "Contribution (€)",
   "Abondement (€)",
+  "Situation",
 ] as const;
 
-/** CSV for French Excel: one line per confirmed match, then the total. */
+/** « Retiré le 16 janvier 2027 à 10:30 (contestation bancaire perdue) ». */
+function withdrawalText(w: StatementWithdrawal): string {
+  return `Retiré le ${w.releasedAt ? formatDateTime(w.releasedAt) : "?"} (${WITHDRAWAL_REASON[w.reason]})`;
+}
+
+/** CSV for French Excel: one line per match due, the total due, then the matches withdrawn since. */
 export function statementCsv(s: MatchStatement): string {
-  const rows = s.lines.map((l) => [
+  const cells = (l: StatementLine, situation: string) => [
     s.fund.name,
     s.campaign.title,
     s.structure.name,
@@ -141,16 +181,20 @@ export function statementCsv(s: MatchStatement): string {
     l.paidAt ? formatDateTime(l.paidAt) : "",
     l.contributionCents,
     l.matchedCents,
-  ]);
+    situation,
+  ];
+  const rows = s.lines.map((l) => cells(l, "Dû"));
   rows.push([
     s.fund.name,
     s.campaign.title,
     s.structure.name,
-    `Total (${countOf(s.lines.length, "contribution", "contributions")})`,
+    `Total dû (${countOf(s.lines.length, "contribution", "contributions")})`,
     "",
     s.totalContributionCents,
     s.totalMatchedCents,
+    "",
   ]);
+  for (const w of s.withdrawn) rows.push(cells(w, `${withdrawalText(w)}, hors total`));
   return toCsv(STATEMENT_CSV_HEADER, rows, {
     delimiter: ";",
     bom: true,
@@ -223,7 +267,9 @@ export async function statementPdf(s: MatchStatement, at: Date): Promise<Buffer>
       .fillColor(INK);
     cells.forEach((cell, i) => {
       const c = cols[i]!;
-      doc.text(winAnsi(cell), c.x, y, { width: c.w, align: c.align, lineBreak: false });
+      // A total's label spans the date column it leaves empty.
+      const w = i === 0 && cells[1] === "" ? c.w + cols[1]!.w : c.w;
+      doc.text(winAnsi(cell), c.x, y, { width: w, align: c.align, lineBreak: false });
     });
     doc.x = MARGIN;
     doc.y = y + 16;
@@ -251,20 +297,52 @@ export async function statementPdf(s: MatchStatement, at: Date): Promise<Buffer>
     .stroke();
   row(
     [
-      `Total (${countOf(s.lines.length, "contribution", "contributions")})`,
+      `Total dû (${countOf(s.lines.length, "contribution", "contributions")})`,
       "",
       formatEuros(s.totalContributionCents),
       formatEuros(s.totalMatchedCents),
     ],
     true,
   );
+  if (s.withdrawn.length > 0) {
+    doc.moveDown(1);
+    doc.font("Helvetica-Bold").fontSize(11).fillColor(INK);
+    text("Abondements retirés après la réussite");
+    doc.font("Helvetica").fontSize(9).fillColor(MUTED);
+    text(
+      "Confirmés à la réussite de la campagne, ils ne sont plus dus : leur contribution a été remboursée " +
+        "ou perdue sur contestation bancaire depuis. Ils ne comptent pas dans le total dû ci-dessus.",
+    );
+    doc.moveDown(0.5);
+    for (const w of s.withdrawn) {
+      row([
+        w.reference,
+        formatDateTime(w.paidAt),
+        formatEuros(w.contributionCents),
+        formatEuros(w.matchedCents),
+      ]);
+      doc.font("Helvetica").fontSize(9).fillColor(MUTED);
+      text(frenchText(withdrawalText(w)), { indent: 10 });
+      doc.moveDown(0.3);
+    }
+    row(
+      [
+        `Total retiré (${countOf(s.withdrawn.length, "contribution", "contributions")})`,
+        "",
+        formatEuros(s.withdrawn.reduce((t, w) => t + w.contributionCents, 0)),
+        formatEuros(s.totalWithdrawnCents),
+      ],
+      true,
+    );
+  }
   doc.moveDown(1);
   doc.font("Helvetica").fontSize(9).fillColor(MUTED);
   text(
     `Montant dû par le Département à la structure au titre de son abondement : ${formatEuros(s.totalMatchedCents)}. ` +
       "Cet abondement n’est pas passé par la plateforme : il n’est pas compris dans le virement des contributions, " +
       "ne supporte aucune commission et n’ouvre droit à aucun reçu fiscal. Seuls les abondements confirmés à la réussite " +
-      "de la campagne figurent ici ; une contribution remboursée ou perdue sur contestation bancaire en sort.",
+      "de la campagne et toujours dus comptent dans ce montant ; une contribution remboursée ou perdue sur " +
+      "contestation bancaire en sort, et figure à part si elle l’a été après la réussite.",
   );
   doc.end();
   return done;

@@ -424,7 +424,7 @@ describe("settlement", () => {
     expect(await entries(f)).toEqual(["reserved:2000", "released:2000"]);
   });
 
-  it("a dispute lost after funding releases the confirmed match (it leaves the Département's statement)", async () => {
+  it("a dispute lost after funding releases the confirmed match (the statement lists it apart, out of the total due)", async () => {
     const c = await campaign(5000);
     const f = await makeFund(db, { envelopeCents: 100_000, campaigns: [{ id: c.id, accepted: true }] });
     const a = await pay(c, 3000, "a@example.org");
@@ -450,6 +450,40 @@ describe("settlement", () => {
       "confirmed:3000",
       "released:3000",
     ]);
+    // The statement still names it, apart and out of the total due: the Département may have paid it.
+    const result = await readStatement(db, f, c.id);
+    if (!result.ok) throw new Error(result.message);
+    const s = result.statement;
+    const ref = `PRP-${String(a).padStart(6, "0")}`;
+    expect(s.lines.map((l) => l.reference)).not.toContain(ref);
+    expect(s).toMatchObject({
+      totalContributionCents: 3000,
+      totalMatchedCents: 3000,
+      totalWithdrawnCents: 3000,
+    });
+    expect(s.withdrawn).toEqual([
+      expect.objectContaining({
+        reference: ref,
+        contributionCents: 3000,
+        matchedCents: 3000,
+        reason: "dispute_lost",
+      }),
+    ]);
+    const csv = statementCsv(s)
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split("\r\n");
+    expect(csv[0]).toMatch(/;Abondement \(€\);Situation$/);
+    expect(csv).toHaveLength(4);
+    expect(csv[2]).toMatch(/;Total dû \(1 contribution\);;30,00;30,00;$/);
+    expect(csv[3]).toMatch(
+      new RegExp(`;${ref};.+;30,00;30,00;Retiré le .+ \\(contestation bancaire perdue\\), hors total$`),
+    );
+    const pdf = (await pdfText(await statementPdf(s, new Date()))).text.replace(/\s+/g, " ");
+    expect(pdf).toContain("Abondements retirés après la réussite");
+    expect(pdf).toContain(ref);
+    expect(pdf).toContain("contestation bancaire perdue");
+    expect(pdf).toMatch(/Total retiré \(1 contribution\) 30 € 30 €/);
   });
 });
 
@@ -512,15 +546,19 @@ describe("the Département's statement", () => {
       .trim()
       .split("\r\n");
     expect(lines[0]).toBe(
-      "Fonds d’abondement;Campagne;Structure;Référence de la contribution;Date du paiement (heure de Paris);Contribution (€);Abondement (€)",
+      "Fonds d’abondement;Campagne;Structure;Référence de la contribution;Date du paiement (heure de Paris);Contribution (€);Abondement (€);Situation",
     );
     expect(lines).toHaveLength(4);
     expect(lines[1]).toMatch(
-      new RegExp(`^Budget Citoyen 2026;${s.campaign.title};${s.structure.name};PRP-0*${a};.+;30,00;15,00$`),
+      new RegExp(
+        `^Budget Citoyen 2026;${s.campaign.title};${s.structure.name};PRP-0*${a};.+;30,00;15,00;Dû$`,
+      ),
     );
     expect(lines[3]).toBe(
-      `Budget Citoyen 2026;${s.campaign.title};${s.structure.name};Total (${countOf(2, "contribution", "contributions")});;42,50;21,25`,
+      `Budget Citoyen 2026;${s.campaign.title};${s.structure.name};Total dû (${countOf(2, "contribution", "contributions")});;42,50;21,25;`,
     );
+    // Refunded before funding: its match was never due, so the statement does not name it.
+    expect(s.withdrawn).toEqual([]);
     expect(csv).not.toContain(`PRP-${String(gone).padStart(6, "0")}`);
 
     const pdf = await pdfText(await statementPdf(s, new Date("2027-01-15T09:30:00Z")));
@@ -530,7 +568,8 @@ describe("the Département's statement", () => {
     expect(text).toContain("Budget Citoyen 2026 (0,50 € pour 1 €)");
     expect(text).toContain(s.structure.name);
     expect(text).toContain(`PRP-${String(a).padStart(6, "0")}`);
-    expect(text).toMatch(/Total \(2 contributions\) 42,50 € 21,25 €/);
+    expect(text).toMatch(/Total dû \(2 contributions\) 42,50 € 21,25 €/);
+    expect(text).not.toContain("Abondements retirés");
     expect(text).toContain("aucune commission et n’ouvre droit à aucun reçu fiscal");
     expect(text).not.toContain(`PRP-${String(gone).padStart(6, "0")}`);
   });
