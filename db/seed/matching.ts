@@ -1,15 +1,15 @@
 /**
  * Demo abondement (DESIGN §11): the Département's « Fonds d'abondement Budget Citoyen 2026 » on the
  * demo's Budget Citoyen campaigns, opened a week before `now`, with the matches its rules give the
- * contributions paid since (the pure quoteMatch, in payment order); and a fund of chosen campaigns
- * whose holder has not accepted the terms yet.
+ * contributions paid since.
  *
- * The seed writes its rows directly, with the same totals the money path keeps (fund, campaign,
- * match, entry), because the seed's contributions are written in bulk rather than paid through
- * the webhook. Deterministic for a given `now`.
+ * The seed's contributions are written in bulk rather than paid through the webhook; their matches
+ * are reserved by the money path's own `reserveMatch`, in payment order, at each payment's instant
+ * (fund, campaign, match, entry and totals as a payment writes them). Deterministic for a given `now`.
  */
 import type { Transaction } from "kysely";
-import { citizenKey, quoteMatch, type FundRules } from "../../app/domain/matching";
+import type { FundRules } from "../../app/domain/matching";
+import { reserveMatch } from "../../app/matching/moves.server";
 import { addDays, endOfDayInParis, parisCalendarDate, startOfDayInParis } from "../../app/domain/time";
 import type { DB } from "../schema";
 
@@ -69,7 +69,7 @@ export async function seedMatching(trx: Transaction<DB>, now: Date, staffUserId:
   const paid = await trx
     .selectFrom("contributions as k")
     .innerJoin("campaigns as c", "c.id", "k.campaign_id")
-    .select(["k.id", "k.campaign_id", "k.user_id", "k.email", "k.amount_cents", "k.paid_at"])
+    .select(["k.id", "k.paid_at"])
     .where("c.budget_citoyen_year", "=", DEMO_FUND_YEAR)
     .where("c.status", "=", "live")
     .where("k.status", "=", "paid")
@@ -77,63 +77,6 @@ export async function seedMatching(trx: Transaction<DB>, now: Date, staffUserId:
     .orderBy("k.paid_at")
     .orderBy("k.id")
     .execute();
-  let committed = 0;
-  const perCampaign = new Map<number, number>();
-  const perCitizen = new Map<string, number>();
-  for (const k of paid) {
-    const key = citizenKey({ userId: k.user_id, email: k.email });
-    const citizenOnCampaign = `${k.campaign_id}|${key}`;
-    const quote = quoteMatch(k.amount_cents, rules, {
-      envelopeCents,
-      committedCents: committed,
-      campaignCommittedCents: perCampaign.get(k.campaign_id) ?? 0,
-      citizenMatches: perCitizen.get(citizenOnCampaign) ?? 0,
-    });
-    if (quote.amountCents === 0) continue;
-    const at = k.paid_at!;
-    if (!perCampaign.has(k.campaign_id))
-      await trx
-        .insertInto("matching_fund_campaigns")
-        .values({ fund_id: fund.id, campaign_id: k.campaign_id, added_at: at })
-        .execute();
-    const match = await trx
-      .insertInto("matches")
-      .values({
-        fund_id: fund.id,
-        campaign_id: k.campaign_id,
-        contribution_id: k.id,
-        citizen_key: key,
-        amount_cents: quote.amountCents,
-        status: "reserved",
-        reserved_at: at,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto("matching_entries")
-      .values({
-        fund_id: fund.id,
-        campaign_id: k.campaign_id,
-        match_id: match.id,
-        kind: "reserved",
-        amount_cents: quote.amountCents,
-        at,
-      })
-      .execute();
-    committed += quote.amountCents;
-    perCampaign.set(k.campaign_id, (perCampaign.get(k.campaign_id) ?? 0) + quote.amountCents);
-    perCitizen.set(citizenOnCampaign, (perCitizen.get(citizenOnCampaign) ?? 0) + 1);
-  }
-  for (const [campaignId, cents] of perCampaign)
-    await trx
-      .updateTable("matching_fund_campaigns")
-      .set({ reserved_cents: cents })
-      .where("fund_id", "=", fund.id)
-      .where("campaign_id", "=", campaignId)
-      .execute();
-  await trx
-    .updateTable("matching_funds")
-    .set({ reserved_cents: committed })
-    .where("id", "=", fund.id)
-    .execute();
+  // Through the money path's own reservation: the same fund choice, caps, per-citizen rule and totals.
+  for (const k of paid) await reserveMatch(trx, k.id, new Date(k.paid_at!));
 }
