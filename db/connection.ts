@@ -597,3 +597,12 @@ export async function serializeOn(trx: Transaction<DB>, key: string): Promise<vo
 export function needsRowLocks(db: Kysely<DB> | Transaction<DB>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
+
+/**
+ * Whether the database is PostgreSQL, where each statement is a round trip (and, on this kind of
+ * machine, a costly system call): the money path folds its independent writes into one statement
+ * there. SQLite runs in process, where the plain statements are the cheaper form.
+ */
+export function isPostgres(db: Kysely<DB> | Transaction<DB>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}

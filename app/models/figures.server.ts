@@ -13,6 +13,7 @@
 import { NBSP } from "~/domain/typography";
 import { countOf } from "~/domain/format";
 import { sql, type Kysely, type Transaction } from "kysely";
+import { isPostgres } from "#db/connection";
 import type { DB } from "#db/schema";
 import { RECEIVED_STATUSES } from "~/domain/contribution-status";
 import {
@@ -84,6 +85,34 @@ export async function recordCollected(
   c: { campaignId: number; email: string; amountCents: number; paidAt: string },
 ): Promise<void> {
   const year = parisYear(new Date(c.paidAt));
+  if (isPostgres(trx)) {
+    // The same upserts as below in one round trip, rows locked in the same order (PostgreSQL runs
+    // every data-modifying CTE once; a period's count of citizens grows only when its
+    // figure_citizens row was inserted).
+    await sql`
+      with years as (
+        insert into figure_campaign_years (campaign_id, year, contributions, collected_cents, refunded_cents)
+        values (${c.campaignId}, ${year}, 1, ${c.amountCents}, 0)
+        on conflict (campaign_id, year) do update set
+          contributions = figure_campaign_years.contributions + 1,
+          collected_cents = figure_campaign_years.collected_cents + excluded.collected_cents
+        returning 1
+      ), campaign_citizens as (
+        insert into figure_campaign_citizens (campaign_id, email, contributions)
+        values (${c.campaignId}, ${c.email}, 1)
+        on conflict (campaign_id, email) do update set
+          contributions = figure_campaign_citizens.contributions + 1
+        returning 1
+      ), citizens as (
+        insert into figure_citizens (period, email) values (${year}, ${c.email}), (0, ${c.email})
+        on conflict (period, email) do nothing
+        returning period
+      )
+      insert into figure_periods (period, citizens)
+      select period, 1 from citizens order by period desc
+      on conflict (period) do update set citizens = figure_periods.citizens + 1`.execute(trx);
+    return;
+  }
   await trx
     .insertInto("figure_campaign_years")
     .values({
