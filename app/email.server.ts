@@ -70,6 +70,8 @@ const SEND_TIMEOUT_MS = 30_000;
 const DEFAULT_LIMIT = 50;
 const DEFAULT_MAX_ATTEMPTS = 8;
 
+export type QueuedEmail = EmailMessage & { to: string; idempotencyKey: string; now?: Date };
+
 /**
  * Insert into email_outbox (status pending, due at once); ON CONFLICT
  * (idempotency_key) DO NOTHING. Call it inside the transaction that records the
@@ -77,26 +79,32 @@ const DEFAULT_MAX_ATTEMPTS = 8;
  * is due on the real clock too, so the server's worker sends it without waiting
  * for that simulated date.
  */
-export async function enqueueEmail(
+export async function enqueueEmail(db: Kysely<DB> | Transaction<DB>, message: QueuedEmail): Promise<void> {
+  await enqueueEmails(db, [message]);
+}
+
+/** Several messages of one movement, in one statement (on PostgreSQL, one round trip). */
+export async function enqueueEmails(
   db: Kysely<DB> | Transaction<DB>,
-  message: EmailMessage & { to: string; idempotencyKey: string; now?: Date },
+  messages: QueuedEmail[],
 ): Promise<void> {
   // An anonymised address (a deleted account, app/account) is no one's: nothing to send.
-  if (message.to.endsWith("@anonyme.invalid")) return;
-  const at = (message.now ?? new Date()).toISOString();
-  const due = new Date(Math.min((message.now ?? new Date()).getTime(), Date.now())).toISOString();
-  await db
-    .insertInto("email_outbox")
-    .values({
+  const rows = messages
+    .filter((m) => !m.to.endsWith("@anonyme.invalid"))
+    .map((message) => ({
       kind: message.kind,
       to_email: message.to,
       payload_json: JSON.stringify(message.data),
       idempotency_key: message.idempotencyKey,
-      status: "pending",
+      status: "pending" as const,
       attempts: 0,
-      next_attempt_at: due,
-      created_at: at,
-    })
+      next_attempt_at: new Date(Math.min((message.now ?? new Date()).getTime(), Date.now())).toISOString(),
+      created_at: (message.now ?? new Date()).toISOString(),
+    }));
+  if (rows.length === 0) return;
+  await db
+    .insertInto("email_outbox")
+    .values(rows)
     .onConflict((oc) => oc.column("idempotency_key").doNothing())
     .execute();
 }

@@ -108,13 +108,22 @@ async function entry(
  * quoteMatch's (ratio, caps, envelope, per-citizen rule), possibly partial. Null when nothing
  * is matched (no fund, all spent, citizen's quota used, campaign not collecting, already matched).
  */
-export async function reserveMatch(trx: Db, contributionId: number, at: Date): Promise<ReservedMatch | null> {
+export async function reserveMatch(
+  trx: Db,
+  contributionId: number,
+  at: Date,
+  /** the contribution's row when the caller has just read it in this transaction */
+  known?: ContributionFacts,
+): Promise<ReservedMatch | null> {
   const locks = needsRowLocks(trx);
-  const k = await trx
-    .selectFrom("contributions")
-    .select(["id", "campaign_id", "user_id", "email", "amount_cents"])
-    .where("id", "=", contributionId)
-    .executeTakeFirstOrThrow();
+  const k =
+    known?.id === contributionId
+      ? known
+      : await trx
+          .selectFrom("contributions")
+          .select(["id", "campaign_id", "user_id", "email", "amount_cents"])
+          .where("id", "=", contributionId)
+          .executeTakeFirstOrThrow();
   // Most campaigns have no fund: they take no lock at all.
   const candidates = await fundsOfCampaign(trx, k.campaign_id);
   if (candidates.length === 0) return null;
@@ -210,6 +219,15 @@ export async function reserveMatch(trx: Db, contributionId: number, at: Date): P
     };
   }
   return null;
+}
+
+/** What a reservation needs of its contribution. */
+export interface ContributionFacts {
+  id: number;
+  campaign_id: number;
+  user_id: number | null;
+  email: string;
+  amount_cents: number;
 }
 
 interface LiveMatch {

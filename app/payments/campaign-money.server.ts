@@ -118,14 +118,18 @@ export async function collectedCentsOf(
   db: Kysely<DB> | Transaction<DB>,
   campaignId: number,
 ): Promise<number> {
-  const collected = statusIn(COLLECTED_STATUSES);
-  const r = await sql<{ collected: number }>`select
-      (select coalesce(sum(amount_cents), 0) from contributions where campaign_id = ${campaignId} and ${collected})
-      - (select coalesce(sum(dispute_withdrawn_cents), 0) from contributions
-         where campaign_id = ${campaignId} and ${collected} and dispute_withdrawn_cents <> 0) as collected`.execute(
-    db,
-  );
+  const r = await sql<{
+    collected: number;
+  }>`select ${campaignCollectedCentsSql(campaignId)} as collected`.execute(db);
   return Number(r.rows[0]!.collected);
+}
+
+/** collectedCentsOf as an expression, to read it in the same statement as other facts. */
+export function campaignCollectedCentsSql(campaignId: number): RawBuilder<number> {
+  const collected = statusIn(COLLECTED_STATUSES);
+  return sql<number>`((select coalesce(sum(amount_cents), 0) from contributions where campaign_id = ${campaignId} and ${collected})
+      - (select coalesce(sum(dispute_withdrawn_cents), 0) from contributions
+         where campaign_id = ${campaignId} and ${collected} and dispute_withdrawn_cents <> 0))`;
 }
 
 /**

@@ -22,13 +22,13 @@ import {
   type StaffFlag,
 } from "~/domain/contribution-status";
 import { percentOfGoal } from "~/domain/money";
-import { enqueueEmail } from "~/email.server";
+import { enqueueEmail, enqueueEmails } from "~/email.server";
 import { recordCollected, recordRefunded } from "~/models/figures.server";
 import { publicUrl } from "~/public-url.server";
-import { collectedCentsOf } from "./campaign-money.server";
+import { campaignCollectedCentsSql } from "./campaign-money.server";
 import { campaignPath } from "~/domain/paths";
 import { cancelReceiptOf } from "~/receipts/cancel.server";
-import { matchedCentsOfCampaign } from "~/matching/funds.server";
+import { matchedCentsSql } from "~/matching/funds.server";
 import { releaseMatch, reserveMatch, type ReservedMatch } from "~/matching/moves.server";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -239,9 +239,9 @@ async function afterPaid(
       at: iso,
     })
     .execute();
-  const facts = await paidFacts(trx, c.id);
+  const facts = await paidFacts(trx, c);
   // The abondement, on its locked fund row; the receipt says what was reserved, if anything.
-  const match = await reserveMatch(trx, c.id, new Date(iso));
+  const match = await reserveMatch(trx, c.id, new Date(iso), facts.row);
   await tellPaid(trx, facts, new Date(iso), match);
   // Last: the key figures' aggregate rows are shared by every payment of the campaign (and the
   // year), so they are locked for the shortest time on PostgreSQL — from here to the commit.
@@ -389,6 +389,7 @@ async function campaignOf(trx: Db, campaignId: number) {
     .innerJoin("organizations as o", "o.id", "c.organization_id")
     .innerJoin("users as u", "u.id", "o.owner_user_id")
     .select(["c.id", "c.title", "c.slug", "c.status", "c.goal_cents", "u.email as holder_email"])
+    .select(matchedCentsSql(campaignId).as("matched_cents"))
     .where("c.id", "=", campaignId)
     .executeTakeFirstOrThrow();
 }
@@ -405,13 +406,14 @@ const OVER: readonly string[] = ["failed", "cancelled"];
  * and the fund's rows, so that on PostgreSQL the payments of one campaign wait for each other over
  * the fewest round trips. The amount collected includes this payment (same transaction).
  */
-async function paidFacts(trx: Db, contributionId: number) {
+async function paidFacts(trx: Db, c: ContributionRow) {
   const row = await trx
     .selectFrom("contributions as k")
     .leftJoin("rewards as r", "r.id", "k.reward_id")
     .select([
       "k.id",
       "k.campaign_id",
+      "k.user_id",
       "k.email",
       "k.public_name",
       "k.amount_cents",
@@ -420,19 +422,18 @@ async function paidFacts(trx: Db, contributionId: number) {
       "k.message",
       "k.paid_at",
       "r.title as reward_title",
+      // One statement: on PostgreSQL each is a round trip.
+      sql<number>`case when exists (select 1 from receipt_requests rr where rr.contribution_id = k.id) then 1 else 0 end`.as(
+        "receipt_requested",
+      ),
+      campaignCollectedCentsSql(c.campaign_id).as("collected_cents"),
     ])
-    .where("k.id", "=", contributionId)
+    .where("k.id", "=", c.id)
     .executeTakeFirstOrThrow();
-  const taxReceiptRequested =
-    (await trx
-      .selectFrom("receipt_requests")
-      .select("contribution_id")
-      .where("contribution_id", "=", row.id)
-      .executeTakeFirst()) !== undefined;
   return {
     row,
-    taxReceiptRequested,
-    collectedCents: await collectedCentsOf(trx, row.campaign_id),
+    taxReceiptRequested: Number(row.receipt_requested) === 1,
+    collectedCents: Number(row.collected_cents),
     baseUrl: await publicUrl(trx),
   };
 }
@@ -467,46 +468,48 @@ async function tellPaid(
     });
     return;
   }
-  await enqueueEmail(trx, {
-    kind: "contribution_receipt",
-    to: row.email,
-    idempotencyKey: `receipt:${row.id}`,
-    now: at,
-    data: {
-      publicName: row.public_name,
-      campaignTitle: campaign.title,
-      campaignUrl: url,
-      amountCents: row.amount_cents,
-      rewardTitle: row.reward_title,
-      paidAt: row.paid_at!,
-      reference,
-      anonymous: row.anonymous === 1,
-      hideAmount: row.hide_amount === 1,
-      taxReceiptRequested: facts.taxReceiptRequested,
-      matchedCents: match?.amountCents ?? 0,
-    },
-  });
   const { collectedCents } = facts;
-  const matchedCents = await matchedCentsOfCampaign(trx, campaign.id);
-  await enqueueEmail(trx, {
-    kind: "holder_new_contribution",
-    to: campaign.holder_email,
-    idempotencyKey: `holder-new:${row.id}`,
-    now: at,
-    data: {
-      campaignTitle: campaign.title,
-      campaignUrl: url,
-      contributorName: row.anonymous === 1 ? "Anonyme" : row.public_name,
-      amountCents: row.amount_cents,
-      rewardTitle: row.reward_title,
-      collectedCents,
-      matchedCents,
-      goalCents: campaign.goal_cents,
-      // Towards the goal, both count: citizens' money and the abondement reserved (said apart).
-      percent: percentOfGoal(collectedCents + matchedCents, campaign.goal_cents),
-      message: row.message,
+  const matchedCents = Number(campaign.matched_cents);
+  await enqueueEmails(trx, [
+    {
+      kind: "contribution_receipt",
+      to: row.email,
+      idempotencyKey: `receipt:${row.id}`,
+      now: at,
+      data: {
+        publicName: row.public_name,
+        campaignTitle: campaign.title,
+        campaignUrl: url,
+        amountCents: row.amount_cents,
+        rewardTitle: row.reward_title,
+        paidAt: row.paid_at!,
+        reference,
+        anonymous: row.anonymous === 1,
+        hideAmount: row.hide_amount === 1,
+        taxReceiptRequested: facts.taxReceiptRequested,
+        matchedCents: match?.amountCents ?? 0,
+      },
     },
-  });
+    {
+      kind: "holder_new_contribution",
+      to: campaign.holder_email,
+      idempotencyKey: `holder-new:${row.id}`,
+      now: at,
+      data: {
+        campaignTitle: campaign.title,
+        campaignUrl: url,
+        contributorName: row.anonymous === 1 ? "Anonyme" : row.public_name,
+        amountCents: row.amount_cents,
+        rewardTitle: row.reward_title,
+        collectedCents,
+        matchedCents,
+        goalCents: campaign.goal_cents,
+        // Towards the goal, both count: citizens' money and the abondement reserved (said apart).
+        percent: percentOfGoal(collectedCents + matchedCents, campaign.goal_cents),
+        message: row.message,
+      },
+    },
+  ]);
 }
 
 async function tellRefundSent(trx: Db, c: ContributionRow, at: Date): Promise<void> {
