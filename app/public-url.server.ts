@@ -8,7 +8,7 @@
  * link to the server the citizen actually uses, whatever its PORT. Only when no server
  * has ever started on this database does it fall back to http://localhost:3000.
  */
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import type { DB } from "#db/schema";
 import { config } from "./config.server";
 
@@ -29,7 +29,17 @@ export async function publicUrl(db: Kysely<DB> | Transaction<DB>): Promise<strin
     .select("value")
     .where("key", "=", KEY)
     .executeTakeFirst();
-  return row?.value ?? FALLBACK_PUBLIC_URL;
+  return publicUrlFrom(row?.value);
+}
+
+/** The recorded address as a column, for a caller that reads other facts in the same statement. */
+export function recordedPublicUrlSql(): RawBuilder<string | null> {
+  return sql<string | null>`(select value from platform_settings where key = ${KEY})`;
+}
+
+/** publicUrl, given what recordedPublicUrlSql read. */
+export function publicUrlFrom(recorded: string | null | undefined): string {
+  return config().publicUrlSetting || (recorded ?? FALLBACK_PUBLIC_URL);
 }
 
 /**

@@ -13,7 +13,7 @@
  * table's CHECK as the last guard.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
-import { needsRowLocks } from "#db/connection";
+import { isPostgres, needsRowLocks } from "#db/connection";
 import type { DB, MatchStatus } from "#db/schema";
 import { campaignAvailable, citizenKey, fundOpen, quoteMatch, type MatchLimit } from "~/domain/matching";
 import { citizenMatches, fundsOfCampaign, rulesOf } from "./funds.server";
@@ -53,6 +53,28 @@ async function writeFundTotals(
 ): Promise<void> {
   const { reservedCents: r, confirmedCents: c } = delta;
   if (r === 0 && c === 0) return;
+  if (isPostgres(trx)) {
+    // Both guarded updates in one round trip; each says whether it took.
+    const res = await sql<{ funds: number; campaigns: number }>`
+      with f as (
+        update matching_funds set reserved_cents = reserved_cents + ${r}, confirmed_cents = confirmed_cents + ${c}
+        where id = ${fundId} and reserved_cents + ${r} >= 0 and confirmed_cents + ${c} >= 0
+          and reserved_cents + confirmed_cents + ${r + c} <= envelope_cents
+        returning 1
+      ), fc as (
+        update matching_fund_campaigns set reserved_cents = reserved_cents + ${r}, confirmed_cents = confirmed_cents + ${c}
+        where fund_id = ${fundId} and campaign_id = ${campaignId} and reserved_cents + ${r} >= 0 and confirmed_cents + ${c} >= 0
+        returning 1
+      )
+      select (select count(*) from f) as funds, (select count(*) from fc) as campaigns`.execute(trx);
+    const took = res.rows[0]!;
+    if (Number(took.funds) !== 1)
+      throw new MatchingConflictError(`fund ${fundId}: totals refused (${r}, ${c})`);
+    if (Number(took.campaigns) !== 1)
+      throw new MatchingConflictError(`fund ${fundId}, campaign ${campaignId}: totals refused (${r}, ${c})`);
+    await touch(trx, [fundKey(fundId), campaignKey(campaignId)]);
+    return;
+  }
   const fund = await trx
     .updateTable("matching_funds")
     .set({
@@ -128,11 +150,14 @@ export async function reserveMatch(
   const candidates = await fundsOfCampaign(trx, k.campaign_id);
   if (candidates.length === 0) return null;
   // Before the locks (the contribution's own row, updated by this transaction, orders its moves).
-  const already = await trx
-    .selectFrom("matches")
-    .select("id")
-    .where("contribution_id", "=", k.id)
-    .executeTakeFirst();
+  const already =
+    known?.id === contributionId && known.alreadyMatched !== undefined
+      ? known.alreadyMatched
+      : (await trx
+          .selectFrom("matches")
+          .select("id")
+          .where("contribution_id", "=", k.id)
+          .executeTakeFirst()) !== undefined;
   if (already) return null;
   // The campaign row first (the decision updates it, then confirms or releases the matches):
   // a payment and its campaign's decision are ordered, so no match is left reserved on a
@@ -160,18 +185,18 @@ export async function reserveMatch(
       at,
     );
     if (!open) continue;
-    // Scope « budget_citoyen »: the campaign's row is added at its first match.
-    await trx
+    // Scope « budget_citoyen »: the campaign's row is added at its first match. One statement
+    // adds it or locks it and reads its totals: a no-op update of a non-key column takes the
+    // same lock as `for no key update` (a key column would take `for update`, see lockFunds).
+    const fc = await trx
       .insertInto("matching_fund_campaigns")
       .values({ fund_id: fund.id, campaign_id: k.campaign_id, added_at: iso })
-      .onConflict((oc) => oc.columns(["fund_id", "campaign_id"]).doNothing())
-      .execute();
-    const fc = await trx
-      .selectFrom("matching_fund_campaigns")
-      .select(["reserved_cents", "confirmed_cents"])
-      .where("fund_id", "=", fund.id)
-      .where("campaign_id", "=", k.campaign_id)
-      .$if(locks, (q) => q.forNoKeyUpdate())
+      .onConflict((oc) =>
+        oc
+          .columns(["fund_id", "campaign_id"])
+          .doUpdateSet({ added_at: sql`matching_fund_campaigns.added_at` }),
+      )
+      .returning(["reserved_cents", "confirmed_cents"])
       .executeTakeFirstOrThrow();
     const rules = rulesOf(candidate);
     const state = {
@@ -185,32 +210,45 @@ export async function reserveMatch(
     state.citizenMatches = await citizenMatches(trx, fund.id, k.campaign_id, key);
     const quote = quoteMatch(k.amount_cents, rules, state);
     if (quote.amountCents === 0) return null;
-    const match = await trx
-      .insertInto("matches")
-      .values({
-        fund_id: fund.id,
-        campaign_id: k.campaign_id,
-        contribution_id: k.id,
-        citizen_key: key,
-        amount_cents: quote.amountCents,
-        status: "reserved",
-        reserved_at: iso,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const row = {
-      id: match.id,
+    const values = {
       fund_id: fund.id,
       campaign_id: k.campaign_id,
+      contribution_id: k.id,
+      citizen_key: key,
       amount_cents: quote.amountCents,
+      status: "reserved" as const,
+      reserved_at: iso,
     };
-    await entry(trx, row, "reserved", iso);
+    let matchId: number;
+    if (isPostgres(trx)) {
+      // The match and its entry in one round trip.
+      const r = await sql<{ match_id: number }>`
+        with m as (
+          insert into matches (fund_id, campaign_id, contribution_id, citizen_key, amount_cents, status, reserved_at)
+          values (${values.fund_id}, ${values.campaign_id}, ${values.contribution_id}, ${values.citizen_key},
+                  ${values.amount_cents}, ${values.status}, ${values.reserved_at})
+          returning id
+        )
+        insert into matching_entries (fund_id, campaign_id, match_id, kind, amount_cents, at)
+        select ${values.fund_id}, ${values.campaign_id}, m.id, 'reserved', ${values.amount_cents}, ${iso} from m
+        returning match_id`.execute(trx);
+      matchId = Number(r.rows[0]!.match_id);
+    } else {
+      const match = await trx.insertInto("matches").values(values).returning("id").executeTakeFirstOrThrow();
+      matchId = match.id;
+      await entry(
+        trx,
+        { id: matchId, fund_id: fund.id, campaign_id: k.campaign_id, amount_cents: quote.amountCents },
+        "reserved",
+        iso,
+      );
+    }
     await writeFundTotals(trx, fund.id, k.campaign_id, {
       reservedCents: quote.amountCents,
       confirmedCents: 0,
     });
     return {
-      matchId: match.id,
+      matchId,
       fundId: fund.id,
       fundName: fund.name,
       amountCents: quote.amountCents,
@@ -228,6 +266,8 @@ export interface ContributionFacts {
   user_id: number | null;
   email: string;
   amount_cents: number;
+  /** whether a match names it already, read after this transaction moved the contribution */
+  alreadyMatched?: boolean;
 }
 
 interface LiveMatch {

@@ -24,7 +24,7 @@ import {
 import { percentOfGoal } from "~/domain/money";
 import { enqueueEmail, enqueueEmails } from "~/email.server";
 import { recordCollected, recordRefunded } from "~/models/figures.server";
-import { publicUrl } from "~/public-url.server";
+import { publicUrl, publicUrlFrom, recordedPublicUrlSql } from "~/public-url.server";
 import { campaignCollectedCentsSql } from "./campaign-money.server";
 import { campaignPath } from "~/domain/paths";
 import { cancelReceiptOf } from "~/receipts/cancel.server";
@@ -241,7 +241,10 @@ async function afterPaid(
     .execute();
   const facts = await paidFacts(trx, c);
   // The abondement, on its locked fund row; the receipt says what was reserved, if anything.
-  const match = await reserveMatch(trx, c.id, new Date(iso), facts.row);
+  const match = await reserveMatch(trx, c.id, new Date(iso), {
+    ...facts.row,
+    alreadyMatched: Number(facts.row.already_matched) === 1,
+  });
   await tellPaid(trx, facts, new Date(iso), match);
   // Last: the key figures' aggregate rows are shared by every payment of the campaign (and the
   // year), so they are locked for the shortest time on PostgreSQL — from here to the commit.
@@ -427,6 +430,10 @@ async function paidFacts(trx: Db, c: ContributionRow) {
         "receipt_requested",
       ),
       campaignCollectedCentsSql(c.campaign_id).as("collected_cents"),
+      sql<number>`case when exists (select 1 from matches m where m.contribution_id = k.id) then 1 else 0 end`.as(
+        "already_matched",
+      ),
+      recordedPublicUrlSql().as("recorded_public_url"),
     ])
     .where("k.id", "=", c.id)
     .executeTakeFirstOrThrow();
@@ -434,7 +441,7 @@ async function paidFacts(trx: Db, c: ContributionRow) {
     row,
     taxReceiptRequested: Number(row.receipt_requested) === 1,
     collectedCents: Number(row.collected_cents),
-    baseUrl: await publicUrl(trx),
+    baseUrl: publicUrlFrom(row.recorded_public_url),
   };
 }
 
