@@ -270,34 +270,30 @@ export async function getCampaignPage(
 
   const received = () =>
     db.selectFrom("contributions").where("campaign_id", "=", row.id).where("status", "in", RECEIVED_STATUSES);
-  const [fundLines, rewards, contributions, receivedCount, people, refunds, commission, cancellation] =
-    await Promise.all([
-      db
-        .selectFrom("campaign_fund_lines")
-        .select(["label", "amount_cents"])
-        .where("campaign_id", "=", row.id)
-        .orderBy("position")
-        .execute(),
-      db
-        .selectFrom("rewards")
-        .select(["id", "title", "description", "minimum_cents", "stock", "held", "sold"])
-        .where("campaign_id", "=", row.id)
-        .orderBy("position")
-        .execute(),
-      publicContributions(db, row.id, { limit: CONTRIBUTORS_SHOWN, offset: 0 }),
-      received()
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow(),
-      // Distinct addresses from a subquery: SQLite then reads them in the order of the index
-      // contributions_campaign_email instead of sorting them (docs/decisions/032-launch-spike.md).
-      db
-        .selectFrom(received().select("email").distinct().as("d"))
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow(),
-      refundState(db, row.id),
-      campaignCommission(db, { id: row.id, status: row.status, budgetCitoyenYear: row.budget_citoyen_year }),
-      row.status === "cancelled" ? cancellationOf(db, row.id) : Promise.resolve(null),
-    ]);
+  const [fundLines, rewards, contributions, people, refunds, commission, cancellation] = await Promise.all([
+    db
+      .selectFrom("campaign_fund_lines")
+      .select(["label", "amount_cents"])
+      .where("campaign_id", "=", row.id)
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("rewards")
+      .select(["id", "title", "description", "minimum_cents", "stock", "held", "sold"])
+      .where("campaign_id", "=", row.id)
+      .orderBy("position")
+      .execute(),
+    publicContributions(db, row.id, { limit: CONTRIBUTORS_SHOWN, offset: 0 }),
+    // Distinct addresses from a subquery: SQLite then reads them in the order of the index
+    // contributions_campaign_email instead of sorting them (docs/decisions/032-launch-spike.md).
+    db
+      .selectFrom(received().select("email").distinct().as("d"))
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+    refundState(db, row.id),
+    campaignCommission(db, { id: row.id, status: row.status, budgetCitoyenYear: row.budget_citoyen_year }),
+    row.status === "cancelled" ? cancellationOf(db, row.id) : Promise.resolve(null),
+  ]);
 
   const card = toCard(row);
   return {
@@ -327,7 +323,8 @@ export async function getCampaignPage(
     })),
     contributions,
     contributionsShown: contributions.length,
-    contributionsTotal: Number(receivedCount.n),
+    // The received contributions, counted by refundState's scan (the same rows): one scan less.
+    contributionsTotal: refunds.receivedCount,
     supportersCount: Number(people.n),
   };
 }
