@@ -177,8 +177,3 @@ export async function quoteForContribution(
 export function matchedCentsSql(campaignId: number | RawBuilder<number>): RawBuilder<number> {
   return sql<number>`(select coalesce(sum(mfc.reserved_cents + mfc.confirmed_cents), 0) from matching_fund_campaigns mfc where mfc.campaign_id = ${campaignId})`;
 }
-
-export async function matchedCentsOfCampaign(db: Db, campaignId: number): Promise<number> {
-  const row = await sql<{ matched: number }>`select ${matchedCentsSql(campaignId)} as matched`.execute(db);
-  return Number(row.rows[0]?.matched ?? 0);
-}

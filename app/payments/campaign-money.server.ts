@@ -113,18 +113,10 @@ export async function campaignMoney(
   };
 }
 
-/** « Collecté » alone (campaignMoney's collectedCents), without the count of distinct people. */
-export async function collectedCentsOf(
-  db: Kysely<DB> | Transaction<DB>,
-  campaignId: number,
-): Promise<number> {
-  const r = await sql<{
-    collected: number;
-  }>`select ${campaignCollectedCentsSql(campaignId)} as collected`.execute(db);
-  return Number(r.rows[0]!.collected);
-}
-
-/** collectedCentsOf as an expression, to read it in the same statement as other facts. */
+/**
+ * « Collecté » alone (campaignMoney's collectedCents), without the count of distinct people, as an
+ * expression: read in the same statement as other facts.
+ */
 export function campaignCollectedCentsSql(campaignId: number): RawBuilder<number> {
   const collected = statusIn(COLLECTED_STATUSES);
   return sql<number>`((select coalesce(sum(amount_cents), 0) from contributions where campaign_id = ${campaignId} and ${collected})
