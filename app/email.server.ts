@@ -91,16 +91,19 @@ export async function enqueueEmails(
   // An anonymised address (a deleted account, app/account) is no one's: nothing to send.
   const rows = messages
     .filter((m) => !m.to.endsWith("@anonyme.invalid"))
-    .map((message) => ({
-      kind: message.kind,
-      to_email: message.to,
-      payload_json: JSON.stringify(message.data),
-      idempotency_key: message.idempotencyKey,
-      status: "pending" as const,
-      attempts: 0,
-      next_attempt_at: new Date(Math.min((message.now ?? new Date()).getTime(), Date.now())).toISOString(),
-      created_at: (message.now ?? new Date()).toISOString(),
-    }));
+    .map((message) => {
+      const at = message.now ?? new Date();
+      return {
+        kind: message.kind,
+        to_email: message.to,
+        payload_json: JSON.stringify(message.data),
+        idempotency_key: message.idempotencyKey,
+        status: "pending" as const,
+        attempts: 0,
+        next_attempt_at: new Date(Math.min(at.getTime(), Date.now())).toISOString(),
+        created_at: at.toISOString(),
+      };
+    });
   if (rows.length === 0) return;
   await db
     .insertInto("email_outbox")

@@ -595,7 +595,7 @@ export async function serializeOn(trx: Transaction<DB>, key: string): Promise<vo
  * transactions begin IMMEDIATE and so run one at a time (and which has no `for update`).
  */
 export function needsRowLocks(db: Kysely<DB> | Transaction<DB>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
+  return isPostgres(db);
 }
 
 /**

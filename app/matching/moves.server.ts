@@ -53,28 +53,48 @@ async function writeFundTotals(
 ): Promise<void> {
   const { reservedCents: r, confirmedCents: c } = delta;
   if (r === 0 && c === 0) return;
-  if (isPostgres(trx)) {
-    // Both guarded updates in one round trip; each says whether it took.
-    const res = await sql<{ funds: number; campaigns: number }>`
-      with f as (
-        update matching_funds set reserved_cents = reserved_cents + ${r}, confirmed_cents = confirmed_cents + ${c}
-        where id = ${fundId} and reserved_cents + ${r} >= 0 and confirmed_cents + ${c} >= 0
-          and reserved_cents + confirmed_cents + ${r + c} <= envelope_cents
-        returning 1
-      ), fc as (
-        update matching_fund_campaigns set reserved_cents = reserved_cents + ${r}, confirmed_cents = confirmed_cents + ${c}
-        where fund_id = ${fundId} and campaign_id = ${campaignId} and reserved_cents + ${r} >= 0 and confirmed_cents + ${c} >= 0
-        returning 1
-      )
-      select (select count(*) from f) as funds, (select count(*) from fc) as campaigns`.execute(trx);
-    const took = res.rows[0]!;
-    if (Number(took.funds) !== 1)
-      throw new MatchingConflictError(`fund ${fundId}: totals refused (${r}, ${c})`);
-    if (Number(took.campaigns) !== 1)
-      throw new MatchingConflictError(`fund ${fundId}, campaign ${campaignId}: totals refused (${r}, ${c})`);
-    await touch(trx, [fundKey(fundId), campaignKey(campaignId)]);
-    return;
-  }
+  const took = isPostgres(trx)
+    ? await bothTotalsInOneStatement(trx, fundId, campaignId, r, c)
+    : await bothTotalsOneByOne(trx, fundId, campaignId, r, c);
+  if (took.funds !== 1) throw new MatchingConflictError(`fund ${fundId}: totals refused (${r}, ${c})`);
+  if (took.campaigns !== 1)
+    throw new MatchingConflictError(`fund ${fundId}, campaign ${campaignId}: totals refused (${r}, ${c})`);
+  // What is left in the envelope shows on every campaign page of the fund (ADR 030).
+  await touch(trx, [fundKey(fundId), campaignKey(campaignId)]);
+}
+
+/** PostgreSQL: both guarded updates in one round trip; how many rows each moved. */
+async function bothTotalsInOneStatement(
+  trx: Db,
+  fundId: number,
+  campaignId: number,
+  r: number,
+  c: number,
+): Promise<{ funds: number; campaigns: number }> {
+  const res = await sql<{ funds: number; campaigns: number }>`
+    with f as (
+      update matching_funds set reserved_cents = reserved_cents + ${r}, confirmed_cents = confirmed_cents + ${c}
+      where id = ${fundId} and reserved_cents + ${r} >= 0 and confirmed_cents + ${c} >= 0
+        and reserved_cents + confirmed_cents + ${r + c} <= envelope_cents
+      returning 1
+    ), fc as (
+      update matching_fund_campaigns set reserved_cents = reserved_cents + ${r}, confirmed_cents = confirmed_cents + ${c}
+      where fund_id = ${fundId} and campaign_id = ${campaignId} and reserved_cents + ${r} >= 0 and confirmed_cents + ${c} >= 0
+      returning 1
+    )
+    select (select count(*) from f) as funds, (select count(*) from fc) as campaigns`.execute(trx);
+  const row = res.rows[0]!;
+  return { funds: Number(row.funds), campaigns: Number(row.campaigns) };
+}
+
+/** SQLite (in process, where plain statements are cheaper): the same two guarded updates. */
+async function bothTotalsOneByOne(
+  trx: Db,
+  fundId: number,
+  campaignId: number,
+  r: number,
+  c: number,
+): Promise<{ funds: number; campaigns: number }> {
   const fund = await trx
     .updateTable("matching_funds")
     .set({
@@ -86,8 +106,6 @@ async function writeFundTotals(
     .where(sql<boolean>`confirmed_cents + ${c} >= 0`)
     .where(sql<boolean>`reserved_cents + confirmed_cents + ${r + c} <= envelope_cents`)
     .executeTakeFirst();
-  if (Number(fund.numUpdatedRows) !== 1)
-    throw new MatchingConflictError(`fund ${fundId}: totals refused (${r}, ${c})`);
   const campaign = await trx
     .updateTable("matching_fund_campaigns")
     .set({
@@ -99,10 +117,7 @@ async function writeFundTotals(
     .where(sql<boolean>`reserved_cents + ${r} >= 0`)
     .where(sql<boolean>`confirmed_cents + ${c} >= 0`)
     .executeTakeFirst();
-  if (Number(campaign.numUpdatedRows) !== 1)
-    throw new MatchingConflictError(`fund ${fundId}, campaign ${campaignId}: totals refused (${r}, ${c})`);
-  // What is left in the envelope shows on every campaign page of the fund (ADR 030).
-  await touch(trx, [fundKey(fundId), campaignKey(campaignId)]);
+  return { funds: Number(fund.numUpdatedRows), campaigns: Number(campaign.numUpdatedRows) };
 }
 
 async function entry(
@@ -134,30 +149,28 @@ export async function reserveMatch(
   trx: Db,
   contributionId: number,
   at: Date,
-  /** the contribution's row when the caller has just read it in this transaction */
+  /** the contribution's row (and whether it is matched) when the caller has just read it in this transaction */
   known?: ContributionFacts,
 ): Promise<ReservedMatch | null> {
   const locks = needsRowLocks(trx);
   const k =
-    known?.id === contributionId
-      ? known
-      : await trx
-          .selectFrom("contributions")
-          .select(["id", "campaign_id", "user_id", "email", "amount_cents"])
-          .where("id", "=", contributionId)
-          .executeTakeFirstOrThrow();
+    known ??
+    (await trx
+      .selectFrom("contributions")
+      .select(["id", "campaign_id", "user_id", "email", "amount_cents"])
+      .where("id", "=", contributionId)
+      .executeTakeFirstOrThrow());
   // Most campaigns have no fund: they take no lock at all.
   const candidates = await fundsOfCampaign(trx, k.campaign_id);
   if (candidates.length === 0) return null;
   // Before the locks (the contribution's own row, updated by this transaction, orders its moves).
-  const already =
-    known?.id === contributionId && known.alreadyMatched !== undefined
-      ? known.alreadyMatched
-      : (await trx
-          .selectFrom("matches")
-          .select("id")
-          .where("contribution_id", "=", k.id)
-          .executeTakeFirst()) !== undefined;
+  const already = known
+    ? known.alreadyMatched
+    : (await trx
+        .selectFrom("matches")
+        .select("id")
+        .where("contribution_id", "=", k.id)
+        .executeTakeFirst()) !== undefined;
   if (already) return null;
   // The campaign row first (the decision updates it, then confirms or releases the matches):
   // a payment and its campaign's decision are ordered, so no match is left reserved on a
@@ -267,7 +280,7 @@ export interface ContributionFacts {
   email: string;
   amount_cents: number;
   /** whether a match names it already, read after this transaction moved the contribution */
-  alreadyMatched?: boolean;
+  alreadyMatched: boolean;
 }
 
 interface LiveMatch {
