@@ -342,6 +342,28 @@ export interface FigureCampaignCitizensTable {
   contributions: number;
 }
 
+/**
+ * Maintained by triggers on contributions (migration 0022, ADR 033): what a campaign's page and card
+ * show about its contributions. collected = paid (less what disputes took back); received = paid or
+ * refund started; contributors and supporters are distinct addresses among them.
+ */
+export interface CampaignTalliesTable {
+  campaign_id: number;
+  collected_cents: ColumnType<number, number | undefined, number>;
+  collected_count: ColumnType<number, number | undefined, number>;
+  contributors: ColumnType<number, number | undefined, number>;
+  received_count: ColumnType<number, number | undefined, number>;
+  supporters: ColumnType<number, number | undefined, number>;
+  refunded_count: ColumnType<number, number | undefined, number>;
+  refunded_cents: ColumnType<number, number | undefined, number>;
+  refunding_count: ColumnType<number, number | undefined, number>;
+  refund_failed_count: ColumnType<number, number | undefined, number>;
+  /** paid, with a dispute open */
+  disputed_count: ColumnType<number, number | undefined, number>;
+  /** paid, with a dispute lost (the bank returned the money) */
+  bank_returned_count: ColumnType<number, number | undefined, number>;
+}
+
 /** Maintained aggregate: how many distinct citizens contributed in a period. */
 export interface FigurePeriodsTable {
   period: number;
@@ -553,6 +575,7 @@ export interface DB {
   campaign_news: CampaignNewsTable;
   news_subscriptions: NewsSubscriptionsTable;
   figure_campaign_citizens: FigureCampaignCitizensTable;
+  campaign_tallies: CampaignTalliesTable;
   campaign_audit: CampaignAuditTable;
   figure_campaign_years: FigureCampaignYearsTable;
   figure_citizens: FigureCitizensTable;

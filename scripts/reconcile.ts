@@ -4,10 +4,12 @@
  * ledger agrees with contributions and payouts; then that the key figures'
  * maintained aggregates equal a plain recomputation from the contributions.
  * Then each abondement envelope: reserved + confirmed + available = envelope, its totals equal
- * its matches and its ledger (docs/decisions/029-matching.md). Exit 1 on any difference. `-- --rebuild-figures` rebuilds the aggregates
+ * its matches and its ledger (docs/decisions/029-matching.md). Then each campaign's public tallies
+ * equal a plain recomputation (docs/decisions/033-campaign-tallies.md). Exit 1 on any difference. `-- --rebuild-figures` rebuilds the aggregates
  * (after a bulk import, for instance) and checks again.
  */
 import { countOf, formatEuros } from "../app/domain/format";
+import { checkCampaignTallies } from "../app/models/campaign-tallies.server";
 import { checkFigureAggregates, rebuildFigureAggregates } from "../app/models/figures.server";
 import { reconcile, reconcileFunds } from "../app/settlement/reconcile.server";
 import { openConfiguredDatabase, parseCli } from "./cli";
@@ -67,7 +69,17 @@ try {
       ? "Chiffres clés : les agrégats sont égaux au recalcul."
       : `Chiffres clés : ${countOf(figureProblems.length, "écart", "écarts")} ; \`npm run reconcile -- --rebuild-figures\` les reconstruit.`,
   );
-  process.exitCode = bad.length === 0 && badFunds.length === 0 && figureProblems.length === 0 ? 0 : 1;
+  const tallyProblems = await checkCampaignTallies(database.db);
+  for (const p of tallyProblems) console.log(`ÉCART compteurs de campagne : ${p}`);
+  console.log(
+    tallyProblems.length === 0
+      ? "Compteurs des pages de campagne : égaux au recalcul."
+      : `Compteurs des pages de campagne : ${countOf(tallyProblems.length, "campagne", "campagnes")} en écart.`,
+  );
+  process.exitCode =
+    bad.length === 0 && badFunds.length === 0 && figureProblems.length === 0 && tallyProblems.length === 0
+      ? 0
+      : 1;
 } finally {
   await database.close();
 }

@@ -1,17 +1,21 @@
 /**
  * Read models for the public pages: the campaign list with its filters, one
- * campaign's page, the home page. Totals are always derived from the contributions
- * (app/payments/campaign-money.server.ts), never from a counter: « collecté » is
- * money paid and not refunded (the progress bar, the holder's figures and the
- * settlement decision count the same), and what was refunded is shown apart.
+ * campaign's page, the home page. Their totals are the campaign's tallies
+ * (app/models/campaign-tallies.server.ts), kept by the database in the statement that
+ * writes each contribution, with the same sets as the sums of
+ * app/payments/campaign-money.server.ts: « collecté » is money paid and not refunded
+ * (the progress bar, the holder's figures and the settlement decision count the same),
+ * and what was refunded is shown apart.
  */
 import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import type { DB } from "#db/schema";
 import { CAMPAIGN_STATES, PUBLIC_STATES, type CampaignState } from "~/domain/campaign-machine";
-import { COLLECTED_STATUSES, RECEIVED_STATUSES } from "~/domain/contribution-status";
+import { RECEIVED_STATUSES } from "~/domain/contribution-status";
 import { commissionBpsFor, percentOfGoal } from "~/domain/money";
 import { matchedCentsSql } from "~/matching/funds.server";
-import { collectedCentsSql, statusIn } from "~/payments/campaign-money.server";
+import { campaignTallies, tallySql, type RefundState } from "./campaign-tallies.server";
+
+export type { RefundState };
 
 export const PAGE_SIZE = 9;
 
@@ -105,12 +109,9 @@ export function cardQuery(db: Kysely<DB>) {
       "th.name as theme_name",
       "o.name as organization_name",
       "o.town",
-      sql<number>`(select ${collectedCentsSql("k")} from contributions k where k.campaign_id = c.id)`.as(
-        "collected_cents",
-      ),
-      sql<number>`(select count(distinct k.email) from contributions k where k.campaign_id = c.id and ${statusIn(COLLECTED_STATUSES, "k")})`.as(
-        "contributors_count",
-      ),
+      // Read from the campaign's maintained tallies (docs/decisions/033-campaign-tallies.md).
+      tallySql("collected_cents", sql.ref("c.id")).as("collected_cents"),
+      tallySql("contributors", sql.ref("c.id")).as("contributors_count"),
       matchedCentsSql(sql.ref("c.id")).as("matched_cents"),
     ]);
 }
@@ -166,26 +167,6 @@ export interface PublicContribution {
   message: string | null;
   paidAt: string;
   rewardTitle: string | null;
-}
-
-/**
- * Where the refunds of a failed or cancelled campaign stand, over every contribution
- * whose money arrived. Only a refund Stripe accepted is « remboursée ».
- */
-export interface RefundState {
-  /** contributions whose money arrived at some point: the « sur N » */
-  receivedCount: number;
-  /** refunds Stripe accepted */
-  refundedCount: number;
-  refundedCents: number;
-  /** refunds decided and not yet accepted: paid ones waiting for their turn, and those asked of Stripe */
-  underWayCount: number;
-  /** refunds that failed: the team contacts the contributor */
-  failedCount: number;
-  /** paid ones whose bank contests the payment: the refund waits for the dispute's end */
-  disputedCount: number;
-  /** money the contributor's bank took back (dispute lost): given back, but not by the platform */
-  bankReturnedCount: number;
 }
 
 /**
@@ -268,9 +249,7 @@ export async function getCampaignPage(
     .executeTakeFirst();
   if (!row) return null;
 
-  const received = () =>
-    db.selectFrom("contributions").where("campaign_id", "=", row.id).where("status", "in", RECEIVED_STATUSES);
-  const [fundLines, rewards, contributions, people, refunds, commission, cancellation] = await Promise.all([
+  const [fundLines, rewards, contributions, tallies, commission, cancellation] = await Promise.all([
     db
       .selectFrom("campaign_fund_lines")
       .select(["label", "amount_cents"])
@@ -284,13 +263,7 @@ export async function getCampaignPage(
       .orderBy("position")
       .execute(),
     publicContributions(db, row.id, { limit: CONTRIBUTORS_SHOWN, offset: 0 }),
-    // Distinct addresses from a subquery: SQLite then reads them in the order of the index
-    // contributions_campaign_email instead of sorting them (docs/decisions/032-launch-spike.md).
-    db
-      .selectFrom(received().select("email").distinct().as("d"))
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow(),
-    refundState(db, row.id),
+    campaignTallies(db, row.id),
     campaignCommission(db, { id: row.id, status: row.status, budgetCitoyenYear: row.budget_citoyen_year }),
     row.status === "cancelled" ? cancellationOf(db, row.id) : Promise.resolve(null),
   ]);
@@ -305,7 +278,7 @@ export async function getCampaignPage(
     commissionBps: commission.bps,
     commission,
     cancellation,
-    refunds,
+    refunds: tallies.refunds,
     organization: {
       name: row.organization_name,
       legalForm: row.legal_form,
@@ -323,48 +296,9 @@ export async function getCampaignPage(
     })),
     contributions,
     contributionsShown: contributions.length,
-    // The received contributions, counted by refundState's scan (the same rows): one scan less.
-    contributionsTotal: refunds.receivedCount,
-    supportersCount: Number(people.n),
+    contributionsTotal: tallies.refunds.receivedCount,
+    supportersCount: tallies.supportersCount,
   };
-}
-
-/** Where the refunds of a campaign stand (meaningful once it failed or was cancelled). */
-export async function refundState(db: Kysely<DB>, campaignId: number): Promise<RefundState> {
-  const rows = await db
-    .selectFrom("contributions")
-    .select([
-      "status",
-      "dispute_status",
-      (eb) => eb.fn.countAll<number>().as("n"),
-      sql<number>`coalesce(sum(amount_cents), 0)`.as("cents"),
-    ])
-    .where("campaign_id", "=", campaignId)
-    .where("status", "in", RECEIVED_STATUSES)
-    .groupBy(["status", "dispute_status"])
-    .execute();
-  const state: RefundState = {
-    receivedCount: 0,
-    refundedCount: 0,
-    refundedCents: 0,
-    underWayCount: 0,
-    failedCount: 0,
-    disputedCount: 0,
-    bankReturnedCount: 0,
-  };
-  for (const r of rows) {
-    const n = Number(r.n);
-    state.receivedCount += n;
-    if (r.status === "refunded") {
-      state.refundedCount += n;
-      state.refundedCents += Number(r.cents);
-    } else if (r.status === "refund_failed") state.failedCount += n;
-    else if (r.status === "refunding") state.underWayCount += n;
-    else if (r.dispute_status === "lost") state.bankReturnedCount += n;
-    else if (r.dispute_status === "open") state.disputedCount += n;
-    else state.underWayCount += n; // paid: the settlement pass refunds it
-  }
-  return state;
 }
 
 /**

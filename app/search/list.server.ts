@@ -23,7 +23,7 @@ import {
   type CampaignFilters,
   type CampaignList,
 } from "~/models/campaigns.server";
-import { collectedCentsSql } from "~/payments/campaign-money.server";
+import { tallySql } from "~/models/campaign-tallies.server";
 import { effectiveSort, fts5Match, pgTsQuery, type Sort } from "./query";
 
 export interface SearchFilters extends CampaignFilters {
@@ -33,7 +33,8 @@ export interface SearchFilters extends CampaignFilters {
 }
 
 const RUNNING = sql`c.status in ('live', 'settling')`;
-const collected = sql<number>`(select ${collectedCentsSql("k")} from contributions k where k.campaign_id = c.id)`;
+/** « collecté », from the campaign's tallies (docs/decisions/033-campaign-tallies.md) */
+const collected = tallySql("collected_cents", sql.ref("c.id"));
 /** share of the goal reached, in millionths (integer arithmetic: the same on both databases) */
 const shareOfGoal = sql<number>`(${collected} * 1000000 / c.goal_cents)`;
 

@@ -24,6 +24,7 @@ import * as m0018 from "./0018_page_versions";
 import * as m0019 from "./0019_retention_and_kept_citizens";
 import * as m0020 from "./0020_matching_audit";
 import * as m0021 from "./0021_contributions_campaign_email";
+import * as m0022 from "./0022_campaign_tallies";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   "0019_retention_and_kept_citizens": m0019,
   "0020_matching_audit": m0020,
   "0021_contributions_campaign_email": m0021,
+  "0022_campaign_tallies": m0022,
 };
