@@ -41,10 +41,13 @@ export interface CampaignTallies {
   refunds: RefundState;
 }
 
-/** A campaign's tally column as an expression, for a query over campaigns (`campaign` is its id). */
+/**
+ * A campaign's tally column as an expression, read in the same statement as other facts
+ * (`campaign`: its id, or a reference to it in a query over campaigns).
+ */
 export function tallySql(
   column: "collected_cents" | "contributors",
-  campaign: RawBuilder<number>,
+  campaign: number | RawBuilder<number>,
 ): RawBuilder<number> {
   return sql<number>`coalesce((select t.${sql.ref(column)} from campaign_tallies t where t.campaign_id = ${campaign}), 0)`;
 }

@@ -114,17 +114,6 @@ export async function campaignMoney(
 }
 
 /**
- * « Collecté » alone (campaignMoney's collectedCents), without the count of distinct people, as an
- * expression: read in the same statement as other facts.
- */
-export function campaignCollectedCentsSql(campaignId: number): RawBuilder<number> {
-  const collected = statusIn(COLLECTED_STATUSES);
-  return sql<number>`((select coalesce(sum(amount_cents), 0) from contributions where campaign_id = ${campaignId} and ${collected})
-      - (select coalesce(sum(dispute_withdrawn_cents), 0) from contributions
-         where campaign_id = ${campaignId} and ${collected} and dispute_withdrawn_cents <> 0))`;
-}
-
-/**
  * Rows whose money the platform may move on (refund or pay out): no dispute, or a
  * dispute won, and nothing Stripe still holds back. While a dispute is open Stripe
  * holds the money; a lost one returned it to the contributor.

@@ -25,7 +25,7 @@ import { percentOfGoal } from "~/domain/money";
 import { enqueueEmail, enqueueEmails } from "~/email.server";
 import { recordCollected, recordRefunded } from "~/models/figures.server";
 import { publicUrl, publicUrlFrom, recordedPublicUrlSql } from "~/public-url.server";
-import { campaignCollectedCentsSql } from "./campaign-money.server";
+import { tallySql } from "~/models/campaign-tallies.server";
 import { campaignPath } from "~/domain/paths";
 import { cancelReceiptOf } from "~/receipts/cancel.server";
 import { matchedCentsSql } from "~/matching/funds.server";
@@ -429,7 +429,8 @@ async function paidFacts(trx: Db, c: ContributionRow) {
       sql<number>`case when exists (select 1 from receipt_requests rr where rr.contribution_id = k.id) then 1 else 0 end`.as(
         "receipt_requested",
       ),
-      campaignCollectedCentsSql(c.campaign_id).as("collected_cents"),
+      // This payment included: the trigger counted it when its row was marked paid (ADR 033).
+      tallySql("collected_cents", c.campaign_id).as("collected_cents"),
       sql<number>`case when exists (select 1 from matches m where m.contribution_id = k.id) then 1 else 0 end`.as(
         "already_matched",
       ),
