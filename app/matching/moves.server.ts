@@ -53,71 +53,29 @@ async function writeFundTotals(
 ): Promise<void> {
   const { reservedCents: r, confirmedCents: c } = delta;
   if (r === 0 && c === 0) return;
-  const took = isPostgres(trx)
-    ? await bothTotalsInOneStatement(trx, fundId, campaignId, r, c)
-    : await bothTotalsOneByOne(trx, fundId, campaignId, r, c);
+  // The two guarded updates, written once; PostgreSQL runs both in one round trip, SQLite (in
+  // process, where plain statements are cheaper) one after the other. Each says how many rows moved.
+  const moved = sql`reserved_cents = reserved_cents + ${r}, confirmed_cents = confirmed_cents + ${c}`;
+  const nonNegative = sql`reserved_cents + ${r} >= 0 and confirmed_cents + ${c} >= 0`;
+  const fund = sql`update matching_funds set ${moved}
+    where id = ${fundId} and ${nonNegative} and reserved_cents + confirmed_cents + ${r + c} <= envelope_cents`;
+  const campaign = sql`update matching_fund_campaigns set ${moved}
+    where fund_id = ${fundId} and campaign_id = ${campaignId} and ${nonNegative}`;
+  let took: { funds: number; campaigns: number };
+  if (isPostgres(trx)) {
+    const res = await sql<{ funds: number; campaigns: number }>`
+      with f as (${fund} returning 1), fc as (${campaign} returning 1)
+      select (select count(*) from f) as funds, (select count(*) from fc) as campaigns`.execute(trx);
+    took = { funds: Number(res.rows[0]!.funds), campaigns: Number(res.rows[0]!.campaigns) };
+  } else {
+    const funds = Number((await fund.execute(trx)).numAffectedRows ?? 0);
+    took = { funds, campaigns: Number((await campaign.execute(trx)).numAffectedRows ?? 0) };
+  }
   if (took.funds !== 1) throw new MatchingConflictError(`fund ${fundId}: totals refused (${r}, ${c})`);
   if (took.campaigns !== 1)
     throw new MatchingConflictError(`fund ${fundId}, campaign ${campaignId}: totals refused (${r}, ${c})`);
   // What is left in the envelope shows on every campaign page of the fund (ADR 030).
   await touch(trx, [fundKey(fundId), campaignKey(campaignId)]);
-}
-
-/** PostgreSQL: both guarded updates in one round trip; how many rows each moved. */
-async function bothTotalsInOneStatement(
-  trx: Db,
-  fundId: number,
-  campaignId: number,
-  r: number,
-  c: number,
-): Promise<{ funds: number; campaigns: number }> {
-  const res = await sql<{ funds: number; campaigns: number }>`
-    with f as (
-      update matching_funds set reserved_cents = reserved_cents + ${r}, confirmed_cents = confirmed_cents + ${c}
-      where id = ${fundId} and reserved_cents + ${r} >= 0 and confirmed_cents + ${c} >= 0
-        and reserved_cents + confirmed_cents + ${r + c} <= envelope_cents
-      returning 1
-    ), fc as (
-      update matching_fund_campaigns set reserved_cents = reserved_cents + ${r}, confirmed_cents = confirmed_cents + ${c}
-      where fund_id = ${fundId} and campaign_id = ${campaignId} and reserved_cents + ${r} >= 0 and confirmed_cents + ${c} >= 0
-      returning 1
-    )
-    select (select count(*) from f) as funds, (select count(*) from fc) as campaigns`.execute(trx);
-  const row = res.rows[0]!;
-  return { funds: Number(row.funds), campaigns: Number(row.campaigns) };
-}
-
-/** SQLite (in process, where plain statements are cheaper): the same two guarded updates. */
-async function bothTotalsOneByOne(
-  trx: Db,
-  fundId: number,
-  campaignId: number,
-  r: number,
-  c: number,
-): Promise<{ funds: number; campaigns: number }> {
-  const fund = await trx
-    .updateTable("matching_funds")
-    .set({
-      reserved_cents: sql<number>`reserved_cents + ${r}`,
-      confirmed_cents: sql<number>`confirmed_cents + ${c}`,
-    })
-    .where("id", "=", fundId)
-    .where(sql<boolean>`reserved_cents + ${r} >= 0`)
-    .where(sql<boolean>`confirmed_cents + ${c} >= 0`)
-    .where(sql<boolean>`reserved_cents + confirmed_cents + ${r + c} <= envelope_cents`)
-    .executeTakeFirst();
-  const campaign = await trx
-    .updateTable("matching_fund_campaigns")
-    .set({
-      reserved_cents: sql<number>`reserved_cents + ${r}`,
-      confirmed_cents: sql<number>`confirmed_cents + ${c}`,
-    })
-    .where("fund_id", "=", fundId)
-    .where("campaign_id", "=", campaignId)
-    .where(sql<boolean>`reserved_cents + ${r} >= 0`)
-    .where(sql<boolean>`confirmed_cents + ${c} >= 0`)
-    .executeTakeFirst();
-  return { funds: Number(fund.numUpdatedRows), campaigns: Number(campaign.numUpdatedRows) };
 }
 
 async function entry(
