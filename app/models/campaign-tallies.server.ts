@@ -54,8 +54,8 @@ export function tallySql(
 
 type TallyRow = Omit<Selectable<CampaignTalliesTable>, "campaign_id">;
 
-/** A campaign's tallies from its row (an absent row: nothing received yet). */
-export function talliesFrom(row: Partial<TallyRow> | undefined): CampaignTallies {
+/** A campaign's tallies from its row (absent, or left-joined and null: nothing received yet). */
+export function talliesFrom(row: { [K in keyof TallyRow]?: number | null } | undefined): CampaignTallies {
   const n = (v: unknown) => Number(v ?? 0);
   const collectedCount = n(row?.collected_count);
   const disputedCount = n(row?.disputed_count);

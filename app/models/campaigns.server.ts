@@ -13,7 +13,7 @@ import { CAMPAIGN_STATES, PUBLIC_STATES, type CampaignState } from "~/domain/cam
 import { RECEIVED_STATUSES } from "~/domain/contribution-status";
 import { commissionBpsFor, percentOfGoal } from "~/domain/money";
 import { matchedCentsSql } from "~/matching/funds.server";
-import { campaignTallies, tallySql, type RefundState } from "./campaign-tallies.server";
+import { talliesFrom, type RefundState } from "./campaign-tallies.server";
 
 export type { RefundState };
 
@@ -88,32 +88,35 @@ export function isPublicPage(eb: ExpressionBuilder<DB & { c: DB["campaigns"] }, 
 
 /** The cards' columns (the list, the home page); app/search/list.server.ts filters and sorts it. */
 export function cardQuery(db: Kysely<DB>) {
-  return db
-    .selectFrom("campaigns as c")
-    .innerJoin("territories as t", "t.id", "c.territory_id")
-    .innerJoin("themes as th", "th.id", "c.theme_id")
-    .innerJoin("organizations as o", "o.id", "c.organization_id")
-    .select([
-      "c.id",
-      "c.slug",
-      "c.title",
-      "c.summary",
-      "c.status",
-      "c.goal_cents",
-      "c.starts_at",
-      "c.ends_at",
-      "c.budget_citoyen_year",
-      "c.image_path",
-      "c.image_alt",
-      "t.name as territory_name",
-      "th.name as theme_name",
-      "o.name as organization_name",
-      "o.town",
-      // Read from the campaign's maintained tallies (docs/decisions/033-campaign-tallies.md).
-      tallySql("collected_cents", sql.ref("c.id")).as("collected_cents"),
-      tallySql("contributors", sql.ref("c.id")).as("contributors_count"),
-      matchedCentsSql(sql.ref("c.id")).as("matched_cents"),
-    ]);
+  return (
+    db
+      .selectFrom("campaigns as c")
+      .innerJoin("territories as t", "t.id", "c.territory_id")
+      .innerJoin("themes as th", "th.id", "c.theme_id")
+      .innerJoin("organizations as o", "o.id", "c.organization_id")
+      // The campaign's maintained tallies (docs/decisions/033-campaign-tallies.md).
+      .leftJoin("campaign_tallies as ct", "ct.campaign_id", "c.id")
+      .select([
+        "c.id",
+        "c.slug",
+        "c.title",
+        "c.summary",
+        "c.status",
+        "c.goal_cents",
+        "c.starts_at",
+        "c.ends_at",
+        "c.budget_citoyen_year",
+        "c.image_path",
+        "c.image_alt",
+        "t.name as territory_name",
+        "th.name as theme_name",
+        "o.name as organization_name",
+        "o.town",
+        "ct.collected_cents",
+        "ct.contributors as contributors_count",
+        matchedCentsSql(sql.ref("c.id")).as("matched_cents"),
+      ])
+  );
 }
 
 export type CardRow = Awaited<ReturnType<ReturnType<typeof cardQuery>["execute"]>>[number];
@@ -242,6 +245,16 @@ export async function getCampaignPage(
       "c.timetable_md",
       "o.legal_form",
       "o.registration_number",
+      // The rest of the tallies, read with the card's in the same row.
+      "ct.collected_count",
+      "ct.supporters",
+      "ct.received_count",
+      "ct.refunded_count",
+      "ct.refunded_cents",
+      "ct.refunding_count",
+      "ct.refund_failed_count",
+      "ct.disputed_count",
+      "ct.bank_returned_count",
     ])
     .select((eb) => isPublicPage(eb).as("is_public"))
     .where("c.slug", "=", slug)
@@ -249,7 +262,8 @@ export async function getCampaignPage(
     .executeTakeFirst();
   if (!row) return null;
 
-  const [fundLines, rewards, contributions, tallies, commission, cancellation] = await Promise.all([
+  const tallies = talliesFrom({ ...row, contributors: row.contributors_count });
+  const [fundLines, rewards, contributions, commission, cancellation] = await Promise.all([
     db
       .selectFrom("campaign_fund_lines")
       .select(["label", "amount_cents"])
@@ -263,7 +277,6 @@ export async function getCampaignPage(
       .orderBy("position")
       .execute(),
     publicContributions(db, row.id, { limit: CONTRIBUTORS_SHOWN, offset: 0 }),
-    campaignTallies(db, row.id),
     campaignCommission(db, { id: row.id, status: row.status, budgetCitoyenYear: row.budget_citoyen_year }),
     row.status === "cancelled" ? cancellationOf(db, row.id) : Promise.resolve(null),
   ]);
