@@ -14,6 +14,7 @@ import { createCheckoutSession } from "./stripe.server";
 import { outOfBoundsMessage } from "~/domain/money";
 import type { ValidReceiptRequest } from "~/receipts-forms/request-form.server";
 import { verifiedTaxStatus } from "~/receipts-forms/offer.server";
+import { campaignKey, touch } from "#db/page-versions";
 
 export type StartResult =
   | { ok: true; checkoutUrl: string; contributionId: number }
@@ -126,6 +127,8 @@ export async function startContribution(
         })
         .execute();
     }
+    // A held unit shows in the reward's « restants »: this campaign's page changes, no other.
+    await touch(trx, [campaignKey(campaign.id)]);
     return inserted;
   });
   if (pending === "no_receipt") {
@@ -157,15 +160,19 @@ export async function startContribution(
       rewardTitle: reward?.title ?? null,
       now,
     });
-    await db
-      .updateTable("contributions")
-      .set({
-        stripe_checkout_session_id: session.id,
-        checkout_expires_at: session.expiresAt.toISOString(),
-        updated_at: nowIso,
-      })
-      .where("id", "=", pending.id)
-      .execute();
+    // Declared like the row it completes: a lone write would invalidate every cached page.
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("contributions")
+        .set({
+          stripe_checkout_session_id: session.id,
+          checkout_expires_at: session.expiresAt.toISOString(),
+          updated_at: nowIso,
+        })
+        .where("id", "=", pending.id)
+        .execute();
+      await touch(trx, [campaignKey(campaign.id)]);
+    });
     return { ok: true, checkoutUrl: session.url, contributionId: pending.id };
   } catch (error) {
     // No session: nobody can pay this contribution. Release its hold and close it.

@@ -122,6 +122,31 @@ describe("the built server", () => {
     expect(after.body).toContain("Fraîcheur F.");
   });
 
+  it("opening a checkout on a campaign leaves the other campaigns' pages cached", async () => {
+    // During a launch hundreds of citizens open a checkout: each says which page it changes
+    // (its campaign's: a reward unit held), instead of invalidating every page.
+    const db = new SQLite(tmp.file, { readonly: true });
+    const other = db
+      .prepare("select slug from campaigns where status = 'live' and id <> ? order by id limit 1")
+      .get(liveId) as { slug: string };
+    db.close();
+    await get(`/campagnes/${other.slug}`);
+    expect((await get(`/campagnes/${other.slug}`)).res.headers.get("x-page-cache")).toBe("hit");
+    const res = await fetch(`${server.url}/campagnes/${liveSlug}`, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({
+        montant: "12,00",
+        contrepartie: "",
+        email: "ouvre@example.org",
+        nom: "Ouvre O.",
+      }),
+    });
+    await res.arrayBuffer();
+    expect(res.status).toBe(303);
+    expect((await get(`/campagnes/${other.slug}`)).res.headers.get("x-page-cache")).toBe("hit");
+  });
+
   it("keeps its data across restarts and seeds only once", async () => {
     await server.stop();
     server = await startServer({ DATABASE_PATH: tmp.file });
