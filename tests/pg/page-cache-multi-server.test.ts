@@ -5,18 +5,16 @@
  * (its entry is stamped with the campaign's version, read from the shared database at each hit).
  * Runs only under `npm run test:pg` (TEST_DATABASE_URL; `npm run build` first).
  */
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase, type Database } from "#db/connection";
-import { makeEvent } from "~/demo/stripe-api.server";
 import { collectedCents } from "../../scripts/bench-common";
 import { onPostgres, tempDatabasePath } from "../support/db";
 import { freePort, startServer, type RunningServer } from "../support/server";
-import { createFixture, euros, tearDown, type Fixture } from "./support";
-import { postEvent } from "../support/webhooks";
+import { createFixture, tearDown, type Fixture } from "./support";
+import { payThroughForm } from "../support/webhooks";
 
 const PAYMENTS = 12;
 
@@ -59,51 +57,6 @@ async function page(server: RunningServer): Promise<{ cents: number; cache: stri
   return { cents: collectedCents(html), cache: res.headers.get("x-page-cache") };
 }
 
-/** Open a checkout through `server` (the form's POST), then pay it: its signed webhook, answered. */
-async function pay(server: RunningServer, n: number, cents: number): Promise<void> {
-  const res = await fetch(`${server.url}/campagnes/${fx.fundedSlug}`, {
-    method: "POST",
-    redirect: "manual",
-    body: new URLSearchParams({
-      montant: euros(cents),
-      contrepartie: "",
-      email: `fraicheur${n}@example.org`,
-      nom: `Fraîcheur ${n}`,
-    }),
-  });
-  await res.arrayBuffer();
-  expect(res.status).toBe(303);
-  const sessionId = /\/demo\/checkout\/(cs_test_[a-f0-9]+)$/.exec(res.headers.get("location") ?? "")![1]!;
-  const k = await database.db
-    .selectFrom("contributions")
-    .select("id")
-    .where("stripe_checkout_session_id", "=", sessionId)
-    .executeTakeFirstOrThrow();
-  const now = Math.floor(Date.now() / 1000);
-  const event = makeEvent(
-    "checkout.session.completed",
-    {
-      id: sessionId,
-      object: "checkout.session",
-      status: "complete",
-      payment_status: "paid",
-      amount_total: cents,
-      currency: "eur",
-      client_reference_id: String(k.id),
-      metadata: { contribution_id: String(k.id), campaign_id: String(fx.fundedId) },
-      payment_intent: `pi_${crypto.randomBytes(12).toString("hex")}`,
-      mode: "payment",
-      livemode: false,
-      created: now - 60,
-      expires_at: now + 1800,
-    },
-    now,
-  );
-  const answer = await postEvent(server.url, event);
-  expect(answer.status).toBe(200);
-  expect(JSON.parse(answer.body)).toMatchObject({ received: true, outcome: "processed" });
-}
-
 describe("page cache, two servers, one PostgreSQL database", () => {
   it("a payment answered by one server shows on the other's cached page at its next request", async () => {
     const [a, b] = servers as [RunningServer, RunningServer];
@@ -116,7 +69,7 @@ describe("page cache, two servers, one PostgreSQL database", () => {
       // …a payment lands through one of them; the other's very next request shows it.
       const [through, other] = n % 2 === 0 ? [a, b] : [b, a];
       const cents = 1_000 + n * 137;
-      await pay(through, n, cents);
+      await payThroughForm(through.url, database.db, { slug: fx.fundedSlug, id: fx.fundedId }, { n, cents });
       expected += cents;
       const seen = await page(other);
       expect(seen.cents, `payment ${n + 1} through one server, read on the other`).toBe(expected);
