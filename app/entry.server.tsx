@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./nonce";
+import { SpliceStoreContext } from "./components/page-splice";
 import { config } from "./config.server";
 import { logger } from "./logger.server";
 import { applySecurityHeaders, newCspNonce } from "./security-headers.server";
@@ -40,7 +41,9 @@ export default function handleRequest(
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <SpliceStoreContext.Provider value={loadContext?.spliceStore ?? null}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </SpliceStoreContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,

@@ -2,6 +2,7 @@
 /// <reference types="@remix-run/node" />
 
 import type { PageDependencies } from "./page-cache.server";
+import type { SpliceStore } from "./components/page-splice";
 
 // Single Fetch typing for useLoaderData (remix.config.js future.v3_singleFetch).
 declare module "@remix-run/node" {
@@ -16,6 +17,8 @@ declare module "@remix-run/node" {
     cspNonce?: string;
     /** the page keys this render's loaders declared (app/page-cache.server.ts, dependsOn) */
     pageDependencies?: PageDependencies;
+    /** a cacheable document render's splicing store (app/components/page-splice.tsx) */
+    spliceStore?: SpliceStore;
   }
 }
 

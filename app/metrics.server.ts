@@ -173,6 +173,7 @@ export interface PageCacheCounts {
   shared: number;
   rendered: number;
   renders: number;
+  splices: number;
 }
 let pageCacheCounts: (() => PageCacheCounts) | null = null;
 
@@ -199,6 +200,17 @@ new Counter({
     if (!pageCacheCounts) return;
     this.reset();
     this.inc(pageCacheCounts().renders);
+  },
+});
+
+new Counter({
+  name: "propulsons_page_cache_splices_total",
+  help: "Of those renders, the ones that spliced a stale page's new data into it instead of rendering it in full (docs/decisions/034-money-splicing.md).",
+  registers: [registry],
+  collect() {
+    if (!pageCacheCounts) return;
+    this.reset();
+    this.inc(pageCacheCounts().splices);
   },
 });
 

@@ -16,6 +16,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { GLOBAL_KEY, stampFrom } from "#db/page-versions";
 import type { PageVersionSnapshot } from "#db/connection";
 import { hasSessionCookie } from "./auth.server";
+import type { Refresh } from "./page-splice.server";
 
 export interface CachedPage {
   status: number;
@@ -26,6 +27,12 @@ export interface CachedPage {
   /** the keys the page depends on (always with `global`); null or absent: every key */
   keys?: readonly string[] | null;
   storedAt: number;
+  /** brings the page up to date without a full render when only its data changed (034) */
+  refresh?: Refresh;
+  /** when its text was rendered, if before it was stored (a spliced page: its full render) */
+  bornAt?: number;
+  /** brought up to date by splicing, not rendered in full: served as `x-page-cache: spliced` */
+  spliced?: boolean;
 }
 
 export interface PageCacheOptions {
@@ -102,6 +109,8 @@ export class PageCache {
   rendered = 0;
   /** renders started for a cacheable page (one per page at a time) */
   renders = 0;
+  /** of those renders, the ones done by splicing the stale page's data (034) */
+  splices = 0;
 
   constructor(private readonly options: PageCacheOptions) {
     this.maxEntries = options.maxEntries ?? 500;
@@ -188,7 +197,7 @@ export class PageCache {
       const own = flight.owner === render && !flight.reused;
       if (own) this.rendered++;
       else this.shared++;
-      return this.write(req, res, result.page, own ? "miss" : "shared");
+      return this.write(req, res, result.page, own ? (result.page.spliced ? "spliced" : "miss") : "shared");
     }
     if (result && flight.owner === render) {
       this.rendered++;
@@ -257,8 +266,13 @@ export class PageCache {
     entry: CachedPage,
     version: string,
   ): boolean {
-    if (entry.version !== version || this.now() - entry.storedAt > this.options.ttlMs) {
+    if (this.now() - entry.storedAt > this.options.ttlMs) {
       this.entries.delete(key);
+      return false;
+    }
+    if (entry.version !== version) {
+      // A stale page that can be spliced stays, as the base of the next render (staleEntry).
+      if (!entry.refresh) this.entries.delete(key);
       return false;
     }
     this.hits++;
@@ -266,7 +280,7 @@ export class PageCache {
     return true;
   }
 
-  /** Send `page` (gzipped for clients that accept it), marked x-page-cache: hit, miss or shared. */
+  /** Send `page` (gzipped for clients that accept it), marked x-page-cache: hit, miss, spliced or shared. */
   private write(req: IncomingMessage, res: ServerResponse, page: StoredPage, label: string): void {
     const acceptsGzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
     let body = page.body;
@@ -285,6 +299,16 @@ export class PageCache {
     res.end(req.method === "HEAD" ? undefined : body);
   }
 
+  /**
+   * The stored page of `req`, current or stale, when it can be brought up to date by splicing
+   * (app/page-splice.server.ts) and its text is still within the TTL.
+   */
+  spliceBase(req: IncomingMessage): CachedPage | undefined {
+    const entry = this.entries.get(this.key(req));
+    if (!entry?.refresh || this.now() - entry.storedAt > this.options.ttlMs) return undefined;
+    return entry;
+  }
+
   store(key: string, page: StoredPage): void {
     if (this.options.ttlMs <= 0) return;
     if (this.entries.size >= this.maxEntries) {
@@ -292,7 +316,7 @@ export class PageCache {
       if (!oldest.done) this.entries.delete(oldest.value);
     }
     // The same object the waiting requests are served: its gzipped body is computed once.
-    this.entries.set(key, Object.assign(page, { storedAt: this.now() }));
+    this.entries.set(key, Object.assign(page, { storedAt: page.bornAt ?? this.now() }));
   }
 
   clear(): void {

@@ -30,6 +30,8 @@ import {
   watchPageCache,
 } from "./metrics.server";
 import { entryKeys, isStorableResponse, type PageDependencies, type RenderResult } from "./page-cache.server";
+import { spliceRefresh } from "./page-splice.server";
+import type { SpliceStore } from "./components/page-splice";
 import { answerStripeWebhook } from "./payments/webhook-endpoint.server";
 import { HSTS, newCspNonce, securityHeaders } from "./security-headers.server";
 
@@ -200,22 +202,43 @@ async function renderThroughRemix(req: express.Request, res: express.Response): 
 
 /** A render of an anonymous GET: a page to share and store, or a response for this request only. */
 async function renderCacheable(req: express.Request, res: express.Response): Promise<RenderResult> {
+  const cache = pageCache!;
   // Stamp before rendering: a write during the render makes the entry stale at once.
-  const stamp = await pageCache!.beginRender();
-  const rendered = await renderRemix(req, res);
+  const stamp = await cache.beginRender();
+  // Only the page's data changed (a payment): splice it into the stale page (docs/decisions/034).
+  const base = cache.spliceBase(req);
+  if (base?.refresh && "snapshot" in stamp) {
+    // A splice that fails (the database unavailable, say) leaves it to the full render to answer.
+    const spliced = await base.refresh(stamp.snapshot, base.storedAt).catch((error: unknown) => {
+      log.warn({ err: error }, "Raccord d'une page en cache impossible : rendu complet.");
+      return null;
+    });
+    if (spliced) {
+      cache.splices++;
+      return { page: spliced };
+    }
+  }
+  const spliceStore: SpliceStore = {};
+  const rendered = await renderRemix(req, res, spliceStore);
   if (!rendered) return { send: async () => {} }; // already answered (a 503, a 413)
   const { response, pageDependencies } = rendered;
   if (!isStorableResponse(response.status, response.headers))
     return { send: (r) => sendResponse(req, r as express.Response, response) };
   const body = Buffer.from(await response.arrayBuffer());
-  const { version, keys } = pageCache!.stampFor(stamp, entryKeys(pageDependencies));
-  return { page: { status: response.status, headers: responseHeaders(response), body, version, keys } };
+  const { version, keys } = cache.stampFor(stamp, entryKeys(pageDependencies));
+  const page = { status: response.status, headers: responseHeaders(response), body, version, keys };
+  const refresh =
+    "snapshot" in stamp
+      ? spliceRefresh(page, spliceStore, stamp.snapshot, (s, k) => cache.stampFor(s, k))
+      : undefined;
+  return { page: { ...page, refresh } };
 }
 
 /** Remix's response to `req` and the page keys its loaders declared; undefined when already answered. */
 async function renderRemix(
   req: express.Request,
   res: express.Response,
+  spliceStore?: SpliceStore,
 ): Promise<{ response: Response; pageDependencies: PageDependencies } | undefined> {
   const pageDependencies: PageDependencies = { keys: null };
   const body = await readRequestBody(req, res);
@@ -226,6 +249,7 @@ async function renderRemix(
       // Each render draws its own nonce for the Content-Security-Policy (entry.server.tsx).
       cspNonce: newCspNonce(),
       pageDependencies,
+      spliceStore,
     }),
   );
   return response && { response, pageDependencies };

@@ -126,9 +126,9 @@ async function cacheCounters(base: string, agent: http.Agent): Promise<Record<st
   const r = await request(new URL(`${base}/metrics`), agent);
   const out: Record<string, number> = {};
   for (const m of r.body.matchAll(
-    /^propulsons_page_cache_(requests_total\{outcome="(\w+)"\}|renders_total) (\d+)/gm,
+    /^propulsons_page_cache_(requests_total\{outcome="(\w+)"\}|renders_total|splices_total) (\d+)/gm,
   ))
-    out[m[2] ?? "renders"] = Number(m[3]);
+    out[m[2] ?? m[1]!.replace("_total", "")] = Number(m[3]);
   return out;
 }
 
@@ -491,7 +491,8 @@ async function main(): Promise<number> {
   console.log(anon.text);
   const during = (k: string) => (countersAfter[k] ?? 0) - (countersBefore[k] ?? 0);
   console.log(
-    `  cache pendant les paiements : ${frInt(during("renders"))} rendus ; requêtes servies ` +
+    `  cache pendant les paiements : ${frInt(during("renders"))} rendus, dont ${frInt(during("splices"))} ` +
+      `par raccord des montants ; requêtes servies ` +
       `${frInt(during("hit"))} en hit, ${frInt(during("shared"))} par un rendu attendu, ${frInt(during("rendered"))} par leur propre rendu`,
   );
   if (signed) console.log(signed.text);

@@ -10,6 +10,10 @@ import { contributionBounds } from "~/config.server";
 import { renderMarkdown } from "~/markdown.server";
 import { campaignMatchingOffer } from "~/matching/offer.server";
 import { getCampaignPage } from "./campaigns.server";
+import { campaignKey, fundKey } from "#db/page-versions";
+import { fundsOfCampaign } from "~/matching/funds.server";
+import { publicNews } from "~/holder/news.server";
+import { receiptOffer } from "~/receipts-forms/offer.server";
 
 export async function campaignViewData(
   db: Kysely<DB>,
@@ -31,3 +35,34 @@ export async function campaignViewData(
     matching: await campaignMatchingOffer(db, campaign.id, now),
   };
 }
+
+/**
+ * The public page's data (app/routes/campagnes.$slug.tsx) and the page-cache keys it shows: the
+ * campaign, and the abondement funds whose remaining money it says (a payment on another
+ * campaign of the same fund changes it, docs/decisions/030-page-cache-keys.md). `now` is the
+ * instant the page is built for (the countdown, the abondement still open).
+ */
+export async function publicCampaignPage(db: Kysely<DB>, slug: string, options: { now?: Date } = {}) {
+  const view = await campaignViewData(db, slug, { now: options.now });
+  if (!view) return null;
+  const id = view.campaign.id;
+  const funds = await fundsOfCampaign(db, id);
+  return {
+    keys: [campaignKey(id), ...funds.map((f) => fundKey(f.id))],
+    data: {
+      ...view,
+      receiptOffer: view.campaign.status === "live" ? await receiptOffer(db, id) : null,
+      news: (await publicNews(db, id)).map((n) => ({
+        id: n.id,
+        title: n.title,
+        html: renderMarkdown(n.body_md),
+        publishedAt: n.published_at,
+      })),
+    },
+  };
+}
+
+/** What the public page shows: its data and, for a signed-in citizen, their address in the form. */
+export type PublicCampaignPageData = NonNullable<Awaited<ReturnType<typeof publicCampaignPage>>>["data"] & {
+  signedInEmail: string | null;
+};

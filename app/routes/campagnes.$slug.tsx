@@ -7,6 +7,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
 import { CampaignView } from "~/components/campaign-view";
 import { ShareLinks } from "~/components/share-links";
 import { getSessionUser } from "~/auth.server";
@@ -14,52 +15,63 @@ import { contributionBounds } from "~/config.server";
 import { readContributionForm, validateContributionForm } from "~/payments/contribution-form.server";
 import { startContribution } from "~/payments/contributions.server";
 import { database } from "~/db.server";
-import { campaignKey, fundKey } from "#db/page-versions";
-import { fundsOfCampaign } from "~/matching/funds.server";
 import { dependsOn } from "~/page-cache.server";
-import { renderMarkdown } from "~/markdown.server";
-import { publicNews } from "~/holder/news.server";
-import { campaignViewData } from "~/models/campaign-view.server";
+import { offerSplice } from "~/page-splice.server";
+import { publicCampaignPage, type PublicCampaignPageData } from "~/models/campaign-view.server";
+import { SpliceRegion } from "~/components/page-splice";
 import { campaignPath } from "~/domain/paths";
 import { publicUrlFrom, SEO_HANDLE, seoMeta, shortDescription } from "~/seo/meta";
-import { receiptOffer } from "~/receipts-forms/offer.server";
 import { readReceiptRequest, validateReceiptRequest } from "~/receipts-forms/request-form.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
-  data
-    ? seoMeta({
-        title: data.campaign.title,
-        description: shortDescription(data.campaign.summary),
-        base: publicUrlFrom(matches),
-        path: campaignPath(data.campaign.slug),
-        image: data.campaign.image,
-        type: "article",
-      })
-    : [{ title: "Projet introuvable — Propulsons" }];
+/** The page's data, as the loader wrote it (one JSON string: see below). */
+function readPage(page: string): PublicCampaignPageData {
+  return JSON.parse(page) as PublicCampaignPageData;
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [{ title: "Projet introuvable — Propulsons" }];
+  const { campaign } = readPage(data.page);
+  return seoMeta({
+    title: campaign.title,
+    description: shortDescription(campaign.summary),
+    base: publicUrlFrom(matches),
+    path: campaignPath(campaign.slug),
+    image: campaign.image,
+    type: "article",
+  });
+};
 export const handle = SEO_HANDLE;
 
+/** What the document shows of the data outside the spliced region: the head, the share links. */
+function headOf({ campaign }: PublicCampaignPageData): string {
+  return JSON.stringify([campaign.title, campaign.summary, campaign.slug, campaign.image]);
+}
+
+/**
+ * The data is one JSON string, not an object: during a launch the page cache brings a stale page
+ * up to date by replacing that string and the view it renders (docs/decisions/034-money-splicing.md).
+ */
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const slug = params.slug ?? "";
   if (!/^[a-z0-9-]{1,120}$/.test(slug)) throw new Response("Projet introuvable.", { status: 404 });
-  const view = await campaignViewData(database().db, slug);
-  if (!view) throw new Response("Projet introuvable.", { status: 404 });
-  // The page shows this campaign and what its abondement funds have left: a payment on another
-  // campaign of the same fund changes it (docs/decisions/030-page-cache-keys.md).
-  const funds = await fundsOfCampaign(database().db, view.campaign.id);
-  dependsOn(context, [campaignKey(view.campaign.id), ...funds.map((f) => fundKey(f.id))]);
-  return {
-    ...view,
-    // A signed-in citizen finds their address already in the form (such pages are never cached).
+  const { db } = database();
+  const found = await publicCampaignPage(db, slug);
+  if (!found) throw new Response("Projet introuvable.", { status: 404 });
+  dependsOn(context, found.keys);
+  // A signed-in citizen finds their address already in the form (such pages are never cached).
+  const data: PublicCampaignPageData = {
+    ...found.data,
     signedInEmail: (await getSessionUser(request))?.email ?? null,
-    receiptOffer:
-      view.campaign.status === "live" ? await receiptOffer(database().db, view.campaign.id) : null,
-    news: (await publicNews(database().db, view.campaign.id)).map((n) => ({
-      id: n.id,
-      title: n.title,
-      html: renderMarkdown(n.body_md),
-      publishedAt: n.published_at,
-    })),
   };
+  const page = JSON.stringify(data);
+  // Read again for an anonymous visitor, at the instant this page was built for (its countdown).
+  offerSplice(context, { page, head: headOf(data), keys: found.keys }, async () => {
+    const again = await publicCampaignPage(db, slug, { now: new Date(found.data.now) });
+    if (!again) return null;
+    const next: PublicCampaignPageData = { ...again.data, signedInEmail: null };
+    return { page: JSON.stringify(next), head: headOf(next), keys: again.keys };
+  });
+  return { page };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -85,21 +97,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignPageRoute() {
-  const { campaign, html, now, bounds, signedInEmail, news, receiptOffer, matching } =
-    useLoaderData<typeof loader>();
+  const { page } = useLoaderData<typeof loader>();
   const formState = useActionData<typeof action>();
+  const { campaign } = useMemo(() => readPage(page), [page]);
   return (
     <>
-      <CampaignView
-        campaign={campaign}
-        html={html}
-        now={now}
-        bounds={bounds}
-        signedInEmail={signedInEmail}
-        formState={formState}
-        news={news}
-        receiptOffer={receiptOffer}
-        matching={matching}
+      <SpliceRegion
+        page={page}
+        element={(p) => {
+          const d = readPage(p);
+          return (
+            <CampaignView
+              campaign={d.campaign}
+              html={d.html}
+              now={d.now}
+              bounds={d.bounds}
+              signedInEmail={d.signedInEmail}
+              formState={formState}
+              news={d.news}
+              receiptOffer={d.receiptOffer}
+              matching={d.matching}
+            />
+          );
+        }}
       />
       <div className="container">
         <ShareLinks path={campaignPath(campaign.slug)} title={campaign.title} />

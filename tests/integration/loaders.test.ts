@@ -11,11 +11,17 @@ import { myContributions, myContributionState } from "~/models/my-contributions.
 import { publishedCampaigns } from "~/models/open-data.server";
 import { attentionCounts, attentionItems, FLAG_LABELS } from "~/staff/attention.server";
 import { loader as homeLoader } from "~/routes/_index";
-import { loader as campaignLoader } from "~/routes/campagnes.$slug";
+import { loader as campaignPageLoader } from "~/routes/campagnes.$slug";
+import type { PublicCampaignPageData } from "~/models/campaign-view.server";
 import { loader as listLoader } from "~/routes/campagnes._index";
 import { PAGE_SIZE } from "~/models/campaigns.server";
 import { seedCampaigns } from "#db/seed/campaigns";
 import { SEED_NOW, tempDatabasePath } from "../support/db";
+
+/** The campaign page's loader data, read back from its JSON string (docs/decisions/034). */
+async function campaignLoader(...a: Parameters<typeof campaignPageLoader>): Promise<PublicCampaignPageData> {
+  return JSON.parse((await campaignPageLoader(...a)).page) as PublicCampaignPageData;
+}
 
 let cleanup: () => void;
 

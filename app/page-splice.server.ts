@@ -1,0 +1,164 @@
+/**
+ * Money splicing (docs/decisions/034-money-splicing.md): a cached page whose data changed, but
+ * not its text, is brought up to date without Remix. Its region (app/components/page-splice.tsx)
+ * is rendered again from the data read again, in the contexts recorded at the full render, and
+ * put in place of the old one in the stored HTML; the loader data's JSON string in the document's
+ * script is replaced the same way, so the browser hydrates the same data the HTML shows.
+ *
+ * The result is the document a full render would give, byte for byte, for the same instant
+ * (tests/http/page-splice.test.ts compares them). Anything else falls back to a full render:
+ * another key than the page's own changed (`global`, another process's commit), the head or the
+ * keys of the data changed, or the old region or string is not found exactly once.
+ */
+import type { AppLoadContext } from "@remix-run/node";
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
+import type { PageVersionSnapshot } from "#db/connection";
+import { GLOBAL_KEY } from "#db/page-versions";
+import {
+  WithContexts,
+  type SpliceRegionCapture,
+  type SpliceSource,
+  type SpliceStore,
+} from "~/components/page-splice";
+import type { RenderStamp, StoredPage } from "./page-cache.server";
+
+/** Remix's escapes for text inside an inline script (@remix-run/react, markup.ts). */
+const SCRIPT_ESCAPES: Record<string, string> = {
+  "&": "\\u0026",
+  ">": "\\u003e",
+  "<": "\\u003c",
+  "\u2028": "\\u2028",
+  "\u2029": "\\u2029",
+};
+
+/**
+ * A string of the loader data as the document writes it: turbo-stream writes the string as JSON
+ * in its line, Remix writes the line as a JSON string in `streamController.enqueue(…)`, escaped
+ * for a script. Quotes included, so that it matches one value, not a part of one.
+ */
+export function scriptEncoded(value: string): string {
+  return JSON.stringify(JSON.stringify(value))
+    .slice(1, -1)
+    .replace(/[&><\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);
+}
+
+/** `text` with its one occurrence of `old` replaced; null when `old` is absent or not alone. */
+export function replaceOnce(text: string, old: string, next: string): string | null {
+  const at = text.indexOf(old);
+  if (at < 0 || text.indexOf(old, at + 1) >= 0) return null;
+  return text.slice(0, at) + next + text.slice(at + old.length);
+}
+
+function renderRegion(region: SpliceRegionCapture, page: string): string {
+  return renderToString(
+    createElement(WithContexts, { values: region.contexts, children: region.element(page) }),
+  );
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+/** Brings an entry up to date from the stamp read before it (null: render it in full). */
+export type Refresh = (snapshot: PageVersionSnapshot, storedAt: number) => Promise<StoredPage | null>;
+
+interface Spliceable {
+  /** the document (kept as bytes only: the cache holds many pages) */
+  body: Buffer;
+  status: number;
+  headers: Array<[string, string]>;
+  /** the entry's keys (with `global`) */
+  keys: readonly string[];
+  /** what the full render was stamped with: only the page's own keys may have moved since */
+  prefix: string;
+  global: number;
+  source: SpliceSource;
+  reload: NonNullable<SpliceStore["reload"]>;
+  region: SpliceRegionCapture;
+  /** the region's HTML for `source`; computed at the first splice */
+  html?: string;
+}
+
+type StampFor = (
+  stamp: RenderStamp,
+  keys: readonly string[],
+) => { version: string; keys: readonly string[] | null };
+
+/**
+ * The refresh of a page a full render just gave, when its render recorded a region and its data
+ * (`store`) and the document holds both once; undefined otherwise.
+ */
+export function spliceRefresh(
+  page: { body: Buffer; status: number; headers: Array<[string, string]>; keys: readonly string[] | null },
+  store: SpliceStore,
+  snapshot: PageVersionSnapshot,
+  stampFor: StampFor,
+): Refresh | undefined {
+  const { source, reload, region } = store;
+  if (!source || !reload || !region || !page.keys) return undefined;
+  const type = page.headers.find(([name]) => name.toLowerCase() === "content-type")?.[1] ?? "";
+  if (!type.startsWith("text/html")) return undefined;
+  const text = page.body.toString("utf8");
+  const encoded = scriptEncoded(source.page);
+  if (text.indexOf(encoded) < 0 || text.indexOf(encoded, text.indexOf(encoded) + 1) >= 0) return undefined;
+  return refreshOf(
+    {
+      body: page.body,
+      status: page.status,
+      headers: page.headers,
+      keys: page.keys,
+      prefix: snapshot.prefix,
+      global: snapshot.table.get(GLOBAL_KEY) ?? 0,
+      source,
+      reload,
+      region,
+    },
+    stampFor,
+  );
+}
+
+function refreshOf(base: Spliceable, stampFor: StampFor): Refresh {
+  return async (snapshot, storedAt) => {
+    if (snapshot.prefix !== base.prefix || (snapshot.table.get(GLOBAL_KEY) ?? 0) !== base.global) return null;
+    const next = await base.reload();
+    if (!next || next.head !== base.source.head || !sameKeys(next.keys, base.source.keys)) return null;
+    const { version } = stampFor({ snapshot }, base.keys);
+    let state: Spliceable = base;
+    if (next.page !== base.source.page) {
+      const html = base.html ?? renderRegion(base.region, base.source.page);
+      const nextHtml = renderRegion(base.region, next.page);
+      const withRegion = replaceOnce(base.body.toString("utf8"), html, nextHtml);
+      const text =
+        withRegion && replaceOnce(withRegion, scriptEncoded(base.source.page), scriptEncoded(next.page));
+      if (!text) return null;
+      state = { ...base, body: Buffer.from(text, "utf8"), html: nextHtml, source: next };
+    }
+    return {
+      status: state.status,
+      headers: state.headers,
+      body: state.body,
+      version,
+      keys: state.keys,
+      // The instant the text was built for (the countdown) is the full render's: its TTL still runs.
+      bornAt: storedAt,
+      spliced: true,
+      refresh: refreshOf(state, stampFor),
+    };
+  };
+}
+
+/**
+ * A loader offers its page's data for splicing: `source` as it returned it, `reload` to read it
+ * again (for the same visitor kind and instant). Only a cacheable document render has a store.
+ */
+export function offerSplice(
+  context: AppLoadContext | undefined,
+  source: SpliceSource,
+  reload: () => Promise<SpliceSource | null>,
+): void {
+  const store = context?.spliceStore;
+  if (!store) return;
+  store.source = source;
+  store.reload = reload;
+}

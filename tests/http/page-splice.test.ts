@@ -1,0 +1,106 @@
+/**
+ * Money splicing (docs/decisions/034-money-splicing.md) against the built server: after a
+ * payment, the cached campaign page is brought up to date without a full render, and what it
+ * serves is the document a full render gives — the same bytes, once the two things that differ
+ * from one render to the next by design are set aside (the CSP nonce, and the instant the page was
+ * built for). A second server on the same database file, with its page cache off, gives the full
+ * renders to compare with.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "#db/connection";
+import { collectedCents } from "../../scripts/bench-common";
+import { tempDatabasePath } from "../support/db";
+import { startServer, type RunningServer } from "../support/server";
+import { payThroughForm } from "../support/webhooks";
+
+let tmp: ReturnType<typeof tempDatabasePath>;
+let dir: string;
+let cached: RunningServer;
+let plain: RunningServer;
+let database: Database;
+let campaign: { id: number; slug: string; reward: number; rewardCents: number };
+
+beforeAll(async () => {
+  tmp = tempDatabasePath("page-splice");
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "propulsons-page-splice-"));
+  const env = (name: string) => ({
+    DATABASE_PATH: tmp.file,
+    // One address for both, as their links and share buttons print it.
+    PUBLIC_URL: "http://propulsons.test",
+    DEMO_OUTBOX_PATH: path.join(dir, `outbox-${name}.jsonl`),
+    STRIPE_MOCK_STATE_FILE: path.join(dir, "stripe-state.jsonl"),
+  });
+  cached = await startServer(env("cached"));
+  // Its workers idle: another process's commit makes every cached page stale (SQLite's data_version).
+  plain = await startServer({
+    ...env("plain"),
+    PAGE_CACHE: "0",
+    EMAIL_WORKER_INTERVAL_SECONDS: "3600",
+    SETTLE_INTERVAL_SECONDS: "0",
+  });
+  database = openDatabase(tmp.file);
+  // A live campaign with an abondement and a reward in limited stock: a payment changes its
+  // total, its contributors, its supporters, the reward's « restants » and the fund's money left.
+  const row = await database.db
+    .selectFrom("campaigns as c")
+    .innerJoin("matching_fund_campaigns as m", "m.campaign_id", "c.id")
+    .innerJoin("rewards as r", "r.campaign_id", "c.id")
+    .where("c.status", "=", "live")
+    .where("r.stock", "is not", null)
+    .select(["c.id", "c.slug", "r.id as reward", "r.minimum_cents"])
+    .orderBy("r.minimum_cents")
+    .executeTakeFirstOrThrow();
+  campaign = { id: row.id, slug: row.slug, reward: row.reward, rewardCents: Number(row.minimum_cents) };
+}, 90_000);
+
+afterAll(async () => {
+  await cached?.stop();
+  await plain?.stop();
+  await database?.close();
+  tmp?.cleanup();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function get(
+  server: RunningServer,
+  slug = campaign.slug,
+): Promise<{ cache: string | null; html: string }> {
+  const res = await fetch(`${server.url}/campagnes/${slug}`, { headers: { "accept-encoding": "gzip" } });
+  expect(res.status).toBe(200);
+  return { cache: res.headers.get("x-page-cache"), html: await res.text() };
+}
+
+/** The document without what differs between two renders by design: the nonce and the build instant. */
+function comparable(html: string): string {
+  return html
+    .replace(/nonce="[A-Za-z0-9+/=_-]+"/g, 'nonce="N"')
+    .replace(/(\\+"now\\+":\\+")[0-9T:.Z-]+/g, "$1NOW");
+}
+
+describe("money splicing", () => {
+  it("serves after each payment the document a full render gives, without rendering it", async () => {
+    await get(cached);
+    expect((await get(cached)).cache).toBe("hit");
+    let before = collectedCents((await get(cached)).html);
+    // A few payments, with and without the stocked reward, each read back at once.
+    for (const [n, payment] of [
+      { cents: campaign.rewardCents, reward: campaign.reward },
+      { cents: 1_000 },
+      { cents: campaign.rewardCents + 4_200, reward: campaign.reward },
+    ].entries()) {
+      await payThroughForm(cached.url, database.db, campaign, { n, ...payment });
+      const spliced = await get(cached);
+      expect(spliced.cache).toBe("spliced");
+      expect(collectedCents(spliced.html)).toBe(before + payment.cents);
+      expect(spliced.html).toContain(`Fraîcheur ${n}`);
+      const full = await get(plain);
+      expect(full.cache).toBeNull();
+      expect(comparable(spliced.html)).toBe(comparable(full.html));
+      expect((await get(cached)).cache).toBe("hit");
+      before += payment.cents;
+    }
+  });
+});
