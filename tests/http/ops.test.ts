@@ -209,7 +209,7 @@ describe("logs and metrics of the running server", () => {
     }
   });
 
-  it("counts the page cache's hits, shared and own renders in /metrics", async () => {
+  it("counts the page cache's hits, shared and own renders, and its splices, in /metrics", async () => {
     const slug = withDb(
       (db) =>
         (
@@ -232,11 +232,12 @@ describe("logs and metrics of the running server", () => {
     const after = await read();
     const delta = (name: string, labels: Record<string, string> = {}) =>
       total(after, name, labels) - total(before, name, labels);
-    expect(labels.filter((l) => l === "miss")).toHaveLength(delta("propulsons_page_cache_renders_total"));
-    expect(delta("propulsons_page_cache_renders_total")).toBeGreaterThanOrEqual(1);
-    expect(delta("propulsons_page_cache_requests_total", { outcome: "rendered" })).toBe(
-      labels.filter((l) => l === "miss").length,
-    );
+    // A render is a full one (« miss ») or, for a stale page whose money alone changed, a splice (034).
+    const own = labels.filter((l) => l === "miss" || l === "spliced");
+    expect(own).toHaveLength(delta("propulsons_page_cache_renders_total"));
+    expect(labels.filter((l) => l === "spliced")).toHaveLength(delta("propulsons_page_cache_splices_total"));
+    expect(labels.filter((l) => l === "miss").length).toBeGreaterThanOrEqual(1);
+    expect(delta("propulsons_page_cache_requests_total", { outcome: "rendered" })).toBe(own.length);
     expect(delta("propulsons_page_cache_requests_total", { outcome: "shared" })).toBe(
       labels.filter((l) => l === "shared").length,
     );
