@@ -185,7 +185,11 @@ export class PageCache {
   ): Promise<void> {
     const key = this.key(req);
     const underWay = this.flights.get(key);
-    const flight = underWay ? (underWay.next ??= this.queued(render)) : this.launch(key, this.queued(render));
+    // A new flight first checks the stored page: a render that ended after this request missed
+    // may have stored a current one (under a stream of writes, the usual case).
+    const flight = underWay
+      ? (underWay.next ??= this.queued(render))
+      : this.launch(key, this.queued(render), this.storedWithinTtl(key));
     let result: RenderResult | undefined;
     try {
       result = await flight.result;
@@ -208,6 +212,13 @@ export class PageCache {
     this.rendered++;
     if ("page" in alone) return this.write(req, res, alone.page, "miss");
     return alone.send(res);
+  }
+
+  /** The stored page of `key` as a render result, unless absent or past its TTL. */
+  private storedWithinTtl(key: string): RenderResult | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || this.now() - entry.storedAt > this.options.ttlMs) return undefined;
+    return { page: entry };
   }
 
   private queued(render: () => Promise<RenderResult>): Flight {

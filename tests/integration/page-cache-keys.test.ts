@@ -282,4 +282,24 @@ describe("page cache keys", () => {
     expect(waiter.sent.body?.toString()).toBe("Après");
     expect(counter.renders).toBe(1);
   });
+
+  it("a request that missed an older page is served the current one stored meanwhile, not a render", async () => {
+    // A request misses (the stored page is stale), then, before its render starts, another
+    // request's render stores a current page: rendering again would give the same page.
+    await retitle("Déjà à jour");
+    const counter = { renders: 0 };
+    const url = "/campagnes/stored-meanwhile";
+    await cache.renderOnce(fakeRequest(url), fakeResponse().res, titleRender(counter));
+    expect(counter.renders).toBe(1);
+    const late = fakeResponse();
+    await cache.renderOnce(fakeRequest(url), late.res, titleRender(counter));
+    expect(counter.renders).toBe(1);
+    expect(late.sent.body?.toString()).toBe("Déjà à jour");
+    // Once a write makes it stale, the next request renders.
+    await retitle("Changé");
+    const after = fakeResponse();
+    await cache.renderOnce(fakeRequest(url), after.res, titleRender(counter));
+    expect(counter.renders).toBe(2);
+    expect(after.sent.body?.toString()).toBe("Changé");
+  });
 });
