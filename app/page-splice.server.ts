@@ -13,7 +13,9 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { createElement } from "react";
 import { renderToString } from "react-dom/server";
+import type { Kysely } from "kysely";
 import type { PageVersionSnapshot } from "#db/connection";
+import type { DB } from "#db/schema";
 import { GLOBAL_KEY } from "#db/page-versions";
 import {
   WithContexts,
@@ -60,8 +62,13 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
 
-/** Brings an entry up to date from the stamp read before it (null: render it in full). */
-export type Refresh = (snapshot: PageVersionSnapshot, storedAt: number) => Promise<StoredPage | null>;
+/** Brings an entry stored at `storedAt` up to date (null: render it in full). */
+export type Refresh = (storedAt: number) => Promise<StoredPage | null>;
+
+/** Reads that see one state of the database, with its page versions (Database.readConsistently). */
+export type ConsistentRead = <T>(
+  fn: (db: Kysely<DB>, snapshot: PageVersionSnapshot) => Promise<T>,
+) => Promise<T>;
 
 interface Spliceable {
   /** the document (kept as bytes only: the cache holds many pages) */
@@ -85,6 +92,12 @@ type StampFor = (
   keys: readonly string[],
 ) => { version: string; keys: readonly string[] | null };
 
+/** What a refresh needs of the server: the cache's stamp of a page, reads of one state. */
+export interface SpliceDeps {
+  stampFor: StampFor;
+  read: ConsistentRead;
+}
+
 /**
  * The refresh of a page a full render just gave, when its render recorded a region and its data
  * (`store`) and the document holds both once; undefined otherwise.
@@ -93,7 +106,7 @@ export function spliceRefresh(
   page: { body: Buffer; status: number; headers: Array<[string, string]>; keys: readonly string[] | null },
   store: SpliceStore,
   snapshot: PageVersionSnapshot,
-  stampFor: StampFor,
+  deps: SpliceDeps,
 ): Refresh | undefined {
   const { source, reload, region } = store;
   if (!source || !reload || !region || !page.keys) return undefined;
@@ -114,16 +127,21 @@ export function spliceRefresh(
       reload,
       region,
     },
-    stampFor,
+    deps,
   );
 }
 
-function refreshOf(base: Spliceable, stampFor: StampFor): Refresh {
-  return async (snapshot, storedAt) => {
-    if (snapshot.prefix !== base.prefix || (snapshot.table.get(GLOBAL_KEY) ?? 0) !== base.global) return null;
-    const next = await base.reload();
+function refreshOf(base: Spliceable, deps: SpliceDeps): Refresh {
+  return async (storedAt) => {
+    // The data and the versions it is stamped with come from one state of the database: the
+    // page is current until the next write, not already stale because one committed meanwhile.
+    const read = await deps.read(async (db, snapshot) => {
+      const own = snapshot.prefix === base.prefix && (snapshot.table.get(GLOBAL_KEY) ?? 0) === base.global;
+      return { snapshot, next: own ? await base.reload(db) : null };
+    });
+    const { snapshot, next } = read;
     if (!next || next.head !== base.source.head || !sameKeys(next.keys, base.source.keys)) return null;
-    const { version } = stampFor({ snapshot }, base.keys);
+    const { version } = deps.stampFor({ snapshot }, base.keys);
     let state: Spliceable = base;
     if (next.page !== base.source.page) {
       const html = base.html ?? renderRegion(base.region, base.source.page);
@@ -143,7 +161,7 @@ function refreshOf(base: Spliceable, stampFor: StampFor): Refresh {
       // The instant the text was built for (the countdown) is the full render's: its TTL still runs.
       bornAt: storedAt,
       spliced: true,
-      refresh: refreshOf(state, stampFor),
+      refresh: refreshOf(state, deps),
     };
   };
 }
@@ -155,7 +173,7 @@ function refreshOf(base: Spliceable, stampFor: StampFor): Refresh {
 export function offerSplice(
   context: AppLoadContext | undefined,
   source: SpliceSource,
-  reload: () => Promise<SpliceSource | null>,
+  reload: (db: Kysely<DB>) => Promise<SpliceSource | null>,
 ): void {
   const store = context?.spliceStore;
   if (!store) return;

@@ -203,13 +203,11 @@ async function renderThroughRemix(req: express.Request, res: express.Response): 
 /** A render of an anonymous GET: a page to share and store, or a response for this request only. */
 async function renderCacheable(req: express.Request, res: express.Response): Promise<RenderResult> {
   const cache = pageCache!;
-  // Stamp before rendering: a write during the render makes the entry stale at once.
-  const stamp = await cache.beginRender();
   // Only the page's data changed (a payment): splice it into the stale page (docs/decisions/034).
   const base = cache.spliceBase(req);
-  if (base?.refresh && "snapshot" in stamp) {
+  if (base?.refresh) {
     // A splice that fails (the database unavailable, say) leaves it to the full render to answer.
-    const spliced = await base.refresh(stamp.snapshot, base.storedAt).catch((error: unknown) => {
+    const spliced = await base.refresh(base.storedAt).catch((error: unknown) => {
       log.warn({ err: error }, "Raccord d'une page en cache impossible : rendu complet.");
       return null;
     });
@@ -218,6 +216,8 @@ async function renderCacheable(req: express.Request, res: express.Response): Pro
       return { page: spliced };
     }
   }
+  // Stamp before rendering: a write during the render makes the entry stale at once.
+  const stamp = await cache.beginRender();
   const spliceStore: SpliceStore = {};
   const rendered = await renderRemix(req, res, spliceStore);
   if (!rendered) return { send: async () => {} }; // already answered (a 503, a 413)
@@ -229,7 +229,10 @@ async function renderCacheable(req: express.Request, res: express.Response): Pro
   const page = { status: response.status, headers: responseHeaders(response), body, version, keys };
   const refresh =
     "snapshot" in stamp
-      ? spliceRefresh(page, spliceStore, stamp.snapshot, (s, k) => cache.stampFor(s, k))
+      ? spliceRefresh(page, spliceStore, stamp.snapshot, {
+          stampFor: (s, k) => cache.stampFor(s, k),
+          read: (fn) => platform.database.readConsistently(fn),
+        })
       : undefined;
   return { page: { ...page, refresh } };
 }

@@ -70,6 +70,14 @@ export interface Database {
   pageStamp(keys: readonly string[] | null): string | Promise<string>;
   /** Every key's version, as one snapshot, with the stamp prefix (SQLite's data_version). */
   pageVersions(): PageVersionSnapshot | Promise<PageVersionSnapshot>;
+  /**
+   * Run `fn` on reads that all see one state of the database, given the page versions of that
+   * state: a page built from them is stamped with exactly what it shows (a splice,
+   * app/page-splice.server.ts). SQLite: the process's one connection is held for `fn`, so no
+   * transaction of this process commits meanwhile (another process's commit moves the prefix,
+   * read first). PostgreSQL: one read-only, repeatable-read transaction on one connection.
+   */
+  readConsistently<T>(fn: (db: Kysely<DB>, snapshot: PageVersionSnapshot) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -398,6 +406,10 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
   // Another process's commit (npm run settle) moves data_version: every page is invalidated.
   const prefix = () =>
     `${Number(sqlite.pragma("data_version", { simple: true }))}.${epoch.rollbacksAfterBump}`;
+  const pageVersions = (): PageVersionSnapshot => {
+    const rows = versionStatements().all.all() as Array<[string, number]>;
+    return { prefix: prefix(), table: new Map(rows.map(([k, v]) => [k, Number(v)])) };
+  };
   return {
     db,
     dialect: "sqlite",
@@ -411,10 +423,8 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
       if (keys === null) return `${prefix()}/*${Number(s.sum.get())}`;
       return `${prefix()}/${keys.map((k) => Number(s.one.get(k) ?? 0)).join(",")}`;
     },
-    pageVersions() {
-      const rows = versionStatements().all.all() as Array<[string, number]>;
-      return { prefix: prefix(), table: new Map(rows.map(([k, v]) => [k, Number(v)])) };
-    },
+    pageVersions,
+    readConsistently: (fn) => db.connection().execute((held) => fn(held, pageVersions())),
     async close() {
       await db.destroy();
     },
@@ -467,14 +477,22 @@ function openPostgres(url: string, options: OpenOptions): Database {
       return r.rows[0]!.snapshot;
     },
     pageStamp: batchedPageStamps(pool),
-    async pageVersions() {
-      const rows = await db.selectFrom("page_versions").select(["key", "version"]).execute();
-      return { prefix: "", table: new Map(rows.map((r) => [r.key, Number(r.version)])) };
-    },
+    pageVersions: () => postgresPageVersions(db),
+    readConsistently: (fn) =>
+      db
+        .transaction()
+        .setIsolationLevel("repeatable read")
+        .setAccessMode("read only")
+        .execute(async (trx) => fn(trx, await postgresPageVersions(trx))),
     async close() {
       await db.destroy();
     },
   };
+}
+
+async function postgresPageVersions(db: Kysely<DB>): Promise<PageVersionSnapshot> {
+  const rows = await db.selectFrom("page_versions").select(["key", "version"]).execute();
+  return { prefix: "", table: new Map(rows.map((r) => [r.key, Number(r.version)])) };
 }
 
 /**

@@ -18,6 +18,8 @@ import {
   type ReactNode,
 } from "react";
 import { UNSAFE_RemixContext } from "@remix-run/react";
+import type { Kysely } from "kysely";
+import type { DB } from "#db/schema";
 import {
   UNSAFE_DataRouterContext,
   UNSAFE_DataRouterStateContext,
@@ -48,8 +50,8 @@ export interface SpliceRegionCapture {
 /** One document render's store (server only). */
 export interface SpliceStore {
   source?: SpliceSource;
-  /** the data read again, for a request that arrives after a write (null: the page is gone) */
-  reload?: () => Promise<SpliceSource | null>;
+  /** the data read again through `db`, for a request that arrives after a write (null: the page is gone) */
+  reload?: (db: Kysely<DB>) => Promise<SpliceSource | null>;
   region?: SpliceRegionCapture;
 }
 

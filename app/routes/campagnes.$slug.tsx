@@ -65,8 +65,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   };
   const page = JSON.stringify(data);
   // Read again for an anonymous visitor, at the instant this page was built for (its countdown).
-  offerSplice(context, { page, head: headOf(data), keys: found.keys }, async () => {
-    const again = await publicCampaignPage(db, slug, { now: new Date(found.data.now) });
+  offerSplice(context, { page, head: headOf(data), keys: found.keys }, async (current) => {
+    const again = await publicCampaignPage(current, slug, { now: new Date(found.data.now) });
     if (!again) return null;
     const next: PublicCampaignPageData = { ...again.data, signedInEmail: null };
     return { page: JSON.stringify(next), head: headOf(next), keys: again.keys };

@@ -8,10 +8,18 @@ import { EventEmitter } from "node:events";
 import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import { stampFrom } from "#db/page-versions";
+import type { Kysely } from "kysely";
 import type { PageVersionSnapshot } from "#db/connection";
+import type { DB } from "#db/schema";
 import type { SpliceSource, SpliceStore } from "~/components/page-splice";
 import { PageCache, type RenderStamp } from "~/page-cache.server";
-import { replaceOnce, scriptEncoded, spliceRefresh } from "~/page-splice.server";
+import {
+  replaceOnce,
+  scriptEncoded,
+  spliceRefresh,
+  type ConsistentRead,
+  type Refresh,
+} from "~/page-splice.server";
 
 const KEYS = ["campaign:1", "global"];
 const HEAD = JSON.stringify(["Le titre"]);
@@ -44,12 +52,27 @@ const stampFor = (stamp: RenderStamp, keys: readonly string[]) => ({
   keys,
 });
 
+/** The database's state as the refresh reads it (Database.readConsistently), and its handle. */
+let current = snapshot(1);
+const HANDLE = { a: "database handle" } as unknown as Kysely<DB>;
+const read: ConsistentRead = (fn) => fn(HANDLE, current);
+
+/** `refresh` once the database is in state `state`. */
+function refreshAt(refresh: Refresh | undefined, state: PageVersionSnapshot, storedAt = 0) {
+  current = state;
+  return refresh!(storedAt);
+}
+
 /** A page as a full render of data `n` leaves it, and a store whose reload gives `next()`. */
 function rendered(next: () => SpliceSource | null, options: { body?: Buffer; type?: string } = {}) {
   const first = source(1);
   const store: SpliceStore = {
     source: first,
-    reload: async () => next(),
+    reload: async (db) => {
+      // The page's data is read through the handle the consistent read gives, nothing else.
+      expect(db).toBe(HANDLE);
+      return next();
+    },
     region: {
       contexts: [],
       element: (page) => createElement("p", { className: "n" }, (JSON.parse(page) as { n: number }).n),
@@ -61,7 +84,7 @@ function rendered(next: () => SpliceSource | null, options: { body?: Buffer; typ
     headers: [["content-type", options.type ?? "text/html; charset=utf-8"]] as Array<[string, string]>,
     keys: KEYS,
   };
-  return spliceRefresh(page, store, snapshot(1), stampFor);
+  return spliceRefresh(page, store, snapshot(1), { stampFor, read });
 }
 
 describe("scriptEncoded", () => {
@@ -86,7 +109,7 @@ describe("spliceRefresh", () => {
     const refresh = rendered(() => source(n))!;
     expect(refresh).toBeTypeOf("function");
     n = 2;
-    const second = await refresh(snapshot(2), 1_000);
+    const second = await refreshAt(refresh, snapshot(2), 1_000);
     expect(second).not.toBeNull();
     expect(second!.body.toString()).toBe(documentOf(source(2)).toString());
     expect(second).toMatchObject({
@@ -97,32 +120,57 @@ describe("spliceRefresh", () => {
       bornAt: 1_000,
     });
     n = 3;
-    const third = await second!.refresh!(snapshot(3), 1_000);
+    const third = await refreshAt(second!.refresh, snapshot(3), 1_000);
     expect(third!.body.toString()).toBe(documentOf(source(3)).toString());
     expect(third!.version).toBe("1.0/3,1");
   });
 
   it("keeps the same document under a new stamp when the data did not change", async () => {
     const refresh = rendered(() => source(1))!;
-    const again = await refresh(snapshot(5), 0);
+    const again = await refreshAt(refresh, snapshot(5));
     expect(again!.body.toString()).toBe(documentOf(source(1)).toString());
     expect(again!.version).toBe("1.0/5,1");
   });
 
   it("leaves to a full render what is not only the page's own data", async () => {
     const refresh = rendered(() => source(2))!;
-    expect(await refresh(snapshot(2, 2), 0)).toBeNull(); // `global` moved: anything may have changed
-    expect(await refresh(snapshot(2, 1, "2.0"), 0)).toBeNull(); // another process committed
-    expect(await rendered(() => source(2, { head: "[]" }))!(snapshot(2), 0)).toBeNull(); // the title
-    expect(await rendered(() => source(2, { keys: ["campaign:1", "fund:3"] }))!(snapshot(2), 0)).toBeNull();
-    expect(await rendered(() => null)!(snapshot(2), 0)).toBeNull(); // the page is gone: its 404
+    expect(await refreshAt(refresh, snapshot(2, 2))).toBeNull(); // `global` moved: anything may have changed
+    expect(await refreshAt(refresh, snapshot(2, 1, "2.0"))).toBeNull(); // another process committed
+    expect(
+      await refreshAt(
+        rendered(() => source(2, { head: "[]" })),
+        snapshot(2),
+      ),
+    ).toBeNull(); // the title
+    expect(
+      await refreshAt(
+        rendered(() => source(2, { keys: ["campaign:1", "fund:3"] })),
+        snapshot(2),
+      ),
+    ).toBeNull();
+    expect(
+      await refreshAt(
+        rendered(() => null),
+        snapshot(2),
+      ),
+    ).toBeNull(); // the page is gone: its 404
   });
 
   it("does not splice a region or a string it cannot find exactly once", async () => {
     const twice = Buffer.concat([documentOf(source(1)), Buffer.from('<p class="n">1</p>')]);
-    expect(await rendered(() => source(2), { body: twice })!(snapshot(2), 0)).toBeNull();
+    expect(
+      await refreshAt(
+        rendered(() => source(2), { body: twice }),
+        snapshot(2),
+      ),
+    ).toBeNull();
     const otherRegion = documentOf(source(1), '<p class="n">un</p>');
-    expect(await rendered(() => source(2), { body: otherRegion })!(snapshot(2), 0)).toBeNull();
+    expect(
+      await refreshAt(
+        rendered(() => source(2), { body: otherRegion }),
+        snapshot(2),
+      ),
+    ).toBeNull();
     const noData = Buffer.from('<html><body><p class="n">1</p></body></html>');
     expect(rendered(() => source(2), { body: noData })).toBeUndefined();
     expect(rendered(() => source(2), { type: "text/x-script" })).toBeUndefined();
