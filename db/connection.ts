@@ -395,6 +395,8 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
   const epoch = { rollbacksAfterBump: 0 };
   const db = new Kysely<DB>({ dialect: new GuardedSqliteDialect(sqlite, options, epoch) });
   const totalChanges = sqlite.prepare("SELECT total_changes()").pluck();
+  // Prepared once: read at every page-cache hit (`pragma()` prepares its statement at each call).
+  const dataVersion = sqlite.prepare("PRAGMA data_version").pluck();
   // Page versions: read in-process, synchronously (prepared once the table exists).
   let versions: { sum: SQLite.Statement; one: SQLite.Statement; all: SQLite.Statement } | null = null;
   const versionStatements = () =>
@@ -404,8 +406,7 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
       all: sqlite.prepare("SELECT key, version FROM page_versions").raw(),
     });
   // Another process's commit (npm run settle) moves data_version: every page is invalidated.
-  const prefix = () =>
-    `${Number(sqlite.pragma("data_version", { simple: true }))}.${epoch.rollbacksAfterBump}`;
+  const prefix = () => `${Number(dataVersion.get())}.${epoch.rollbacksAfterBump}`;
   const pageVersions = (): PageVersionSnapshot => {
     const rows = versionStatements().all.all() as Array<[string, number]>;
     return { prefix: prefix(), table: new Map(rows.map(([k, v]) => [k, Number(v)])) };
@@ -416,8 +417,7 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
     sqlite,
     path: filePath,
     // data_version moves when another connection commits; total_changes() when this one writes.
-    dataVersion: () =>
-      `${Number(sqlite.pragma("data_version", { simple: true }))}:${Number(totalChanges.get())}`,
+    dataVersion: () => `${Number(dataVersion.get())}:${Number(totalChanges.get())}`,
     pageStamp(keys) {
       const s = versionStatements();
       if (keys === null) return `${prefix()}/*${Number(s.sum.get())}`;
