@@ -174,12 +174,13 @@ export interface PageCacheCounts {
   rendered: number;
   renders: number;
   splices: number;
+  personalized: number;
 }
 let pageCacheCounts: (() => PageCacheCounts) | null = null;
 
 new Counter({
   name: "propulsons_page_cache_requests_total",
-  help: "Cacheable requests that reached the cache, by what answered them: hit (the stored page), shared (a render another request started, waited for), rendered (their own render: the page was absent or stale).",
+  help: "Cacheable requests that reached the cache, by what answered them: hit (the stored page), shared (a render another request started, waited for), rendered (their own render: the page was absent or stale), personalized (a signed-in visitor served the stored page with their header and data spliced in).",
   labelNames: ["outcome"],
   registers: [registry],
   collect() {
@@ -189,6 +190,7 @@ new Counter({
     this.inc({ outcome: "hit" }, c.hits);
     this.inc({ outcome: "shared" }, c.shared);
     this.inc({ outcome: "rendered" }, c.rendered);
+    this.inc({ outcome: "personalized" }, c.personalized);
   },
 });
 

@@ -17,6 +17,7 @@ import { GLOBAL_KEY, stampFrom } from "#db/page-versions";
 import type { PageVersionSnapshot } from "#db/connection";
 import { hasSessionCookie } from "./auth.server";
 import type { Refresh } from "./page-splice.server";
+import type { SessionView } from "./session-view";
 
 export interface CachedPage {
   status: number;
@@ -33,6 +34,8 @@ export interface CachedPage {
   bornAt?: number;
   /** brought up to date by splicing, not rendered in full: served as `x-page-cache: spliced` */
   spliced?: boolean;
+  /** the page as a signed-in visitor gets it (never stored); null: render it for them in full */
+  personalize?: (user: SessionView) => Buffer | null;
 }
 
 export interface PageCacheOptions {
@@ -111,6 +114,8 @@ export class PageCache {
   renders = 0;
   /** of those renders, the ones done by splicing the stale page's data (034) */
   splices = 0;
+  /** signed-in visitors served the page with their header and data spliced in (034) */
+  personalized = 0;
 
   constructor(private readonly options: PageCacheOptions) {
     this.maxEntries = options.maxEntries ?? 500;
@@ -119,10 +124,21 @@ export class PageCache {
 
   /** Whether this request may be answered from, and stored into, the cache. */
   isCacheable(req: IncomingMessage): boolean {
+    // A session makes a page personal: such requests are never served a stored page as it is.
+    return this.isPageRequest(req) && !hasSessionCookie(req.headers.cookie);
+  }
+
+  /**
+   * A signed-in visitor's GET of a page the cache may hold: it may be served the stored page
+   * personalized for them (app/server.ts, servePersonalized), which is never stored.
+   */
+  isPersonalizable(req: IncomingMessage): boolean {
+    return this.isPageRequest(req) && hasSessionCookie(req.headers.cookie);
+  }
+
+  /** A GET of a page (not a static file, a webhook, the health check), without credentials. */
+  private isPageRequest(req: IncomingMessage): boolean {
     if (req.method !== "GET" && req.method !== "HEAD") return false;
-    const cookie = req.headers.cookie;
-    // A session makes a page personal: such requests bypass the cache.
-    if (hasSessionCookie(cookie)) return false;
     if (req.headers.authorization) return false;
     const url = req.url ?? "/";
     // Static files and the build are served by the static middleware.
@@ -250,6 +266,11 @@ export class PageCache {
     };
     flight.start(run());
     return flight;
+  }
+
+  /** Whether `page` is still current (its keys' versions unchanged). */
+  isCurrentPage(page: StoredPage): Promise<boolean> {
+    return this.isCurrent(page);
   }
 
   private async isCurrent(page: StoredPage): Promise<boolean> {

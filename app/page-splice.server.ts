@@ -24,6 +24,7 @@ import {
   type SpliceStore,
 } from "~/components/page-splice";
 import type { RenderStamp, StoredPage } from "./page-cache.server";
+import { sessionJson } from "./session-view";
 
 /** Remix's escapes for text inside an inline script (@remix-run/react, markup.ts). */
 const SCRIPT_ESCAPES: Record<string, string> = {
@@ -85,7 +86,15 @@ interface Spliceable {
   region: SpliceRegionCapture;
   /** the region's HTML for `source`; computed at the first splice */
   html?: string;
+  /** the header region and the signed-in visitor's data, for `personalize` */
+  header?: SpliceRegionCapture;
+  personal?: SpliceStore["personal"];
+  /** the anonymous header's HTML, the same along the chain of splices; computed once */
+  memo: { header?: string };
 }
+
+/** What a full render's page can do besides being served: be spliced, be personalized. */
+export type SpliceAbilities = Pick<StoredPage, "refresh" | "personalize">;
 
 type StampFor = (
   stamp: RenderStamp,
@@ -99,36 +108,61 @@ export interface SpliceDeps {
 }
 
 /**
- * The refresh of a page a full render just gave, when its render recorded a region and its data
- * (`store`) and the document holds both once; undefined otherwise.
+ * What a page a full render just gave can do, when its render recorded its regions and its data
+ * (`store`) and the document holds the data once; undefined otherwise.
  */
-export function spliceRefresh(
+export function spliceable(
   page: { body: Buffer; status: number; headers: Array<[string, string]>; keys: readonly string[] | null },
   store: SpliceStore,
   snapshot: PageVersionSnapshot,
   deps: SpliceDeps,
-): Refresh | undefined {
-  const { source, reload, region } = store;
+): SpliceAbilities | undefined {
+  const { source, reload } = store;
+  const region = store.regions?.view;
   if (!source || !reload || !region || !page.keys) return undefined;
   const type = page.headers.find(([name]) => name.toLowerCase() === "content-type")?.[1] ?? "";
   if (!type.startsWith("text/html")) return undefined;
   const text = page.body.toString("utf8");
   const encoded = scriptEncoded(source.page);
   if (text.indexOf(encoded) < 0 || text.indexOf(encoded, text.indexOf(encoded) + 1) >= 0) return undefined;
-  return refreshOf(
-    {
-      body: page.body,
-      status: page.status,
-      headers: page.headers,
-      keys: page.keys,
-      prefix: snapshot.prefix,
-      global: snapshot.table.get(GLOBAL_KEY) ?? 0,
-      source,
-      reload,
-      region,
-    },
-    deps,
-  );
+  const state: Spliceable = {
+    body: page.body,
+    status: page.status,
+    headers: page.headers,
+    keys: page.keys,
+    prefix: snapshot.prefix,
+    global: snapshot.table.get(GLOBAL_KEY) ?? 0,
+    source,
+    reload,
+    region,
+    header: store.regions?.header,
+    personal: store.personal,
+    memo: {},
+  };
+  return { refresh: refreshOf(state, deps), personalize: personalizeOf(state) };
+}
+
+/**
+ * The page as `user` would get it from a full render: the header and the view rendered for
+ * them, the root's session and the page's data replaced in the script. Null when a part is not
+ * found exactly once. Never stored: it is sent to that visitor only.
+ */
+function personalizeOf(state: Spliceable): NonNullable<StoredPage["personalize"]> {
+  return (user) => {
+    const { header, personal } = state;
+    if (!header || !personal) return null;
+    const anonymous = sessionJson(null);
+    const session = sessionJson(user);
+    const page = personal(state.source.page, user);
+    const headerHtml = (state.memo.header ??= renderRegion(header, anonymous));
+    const viewHtml = state.html ?? renderRegion(state.region, state.source.page);
+    let text: string | null = state.body.toString("utf8");
+    text = replaceOnce(text, headerHtml, renderRegion(header, session));
+    text = text && replaceOnce(text, viewHtml, renderRegion(state.region, page));
+    text = text && replaceOnce(text, scriptEncoded(anonymous), scriptEncoded(session));
+    text = text && replaceOnce(text, scriptEncoded(state.source.page), scriptEncoded(page));
+    return text === null ? null : Buffer.from(text, "utf8");
+  };
 }
 
 function refreshOf(base: Spliceable, deps: SpliceDeps): Refresh {
@@ -162,6 +196,7 @@ function refreshOf(base: Spliceable, deps: SpliceDeps): Refresh {
       bornAt: storedAt,
       spliced: true,
       refresh: refreshOf(state, deps),
+      personalize: personalizeOf(state),
     };
   };
 }
@@ -172,11 +207,11 @@ function refreshOf(base: Spliceable, deps: SpliceDeps): Refresh {
  */
 export function offerSplice(
   context: AppLoadContext | undefined,
-  source: SpliceSource,
-  reload: (db: Kysely<DB>) => Promise<SpliceSource | null>,
+  offer: Required<Pick<SpliceStore, "source" | "reload" | "personal">>,
 ): void {
   const store = context?.spliceStore;
   if (!store) return;
-  store.source = source;
-  store.reload = reload;
+  store.source = offer.source;
+  store.reload = offer.reload;
+  store.personal = offer.personal;
 }

@@ -20,6 +20,8 @@ import { config } from "~/config.server";
 import { errorTexts } from "~/error-texts";
 import { legalConfig } from "~/legal/config.server";
 import { LEGAL_LINKS, paymentText, registrationText } from "~/legal/links";
+import { SpliceRegion } from "~/components/page-splice";
+import { readSession, sessionJson } from "~/session-view";
 import { useNonce } from "~/nonce";
 
 export const links: LinksFunction = () => [
@@ -54,7 +56,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const legal = legalConfig();
   return {
     demoMode: config().demoMode,
-    user: user ? { email: user.email, role: user.role } : null,
+    // One JSON string: a cached page can be served to a signed-in visitor with it spliced in (034).
+    session: sessionJson(user),
     // absolute URLs of canonical links and sharing tags (app/seo)
     publicUrl: config().publicUrl,
     legal: { oriasNumber: legal.oriasNumber, paymentProvider: legal.paymentProvider },
@@ -169,7 +172,14 @@ export function Layout({ children }: { children: ReactNode }) {
             rapport d’activité 2024.
           </div>
         ) : null}
-        <Header signedIn={Boolean(data?.user)} staff={data?.user?.role === "staff"} />
+        <SpliceRegion
+          name="header"
+          page={data?.session ?? sessionJson(null)}
+          element={(session) => {
+            const user = readSession(session);
+            return <Header signedIn={user !== null} staff={user?.role === "staff"} />;
+          }}
+        />
         <main id="contenu" tabIndex={-1}>
           {children}
         </main>

@@ -10,7 +10,7 @@ import * as build from "@remix-run/dev/server-build";
 import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import { hasSessionCookie } from "./auth.server";
+import { getSessionUser, hasSessionCookie } from "./auth.server";
 import { BodyTooLargeError, bodyLimitFor, readBodyWithin } from "./body-limit.server";
 import { boot } from "./boot.server";
 import {
@@ -29,8 +29,14 @@ import {
   startServerMetrics,
   watchPageCache,
 } from "./metrics.server";
-import { entryKeys, isStorableResponse, type PageDependencies, type RenderResult } from "./page-cache.server";
-import { spliceRefresh } from "./page-splice.server";
+import {
+  entryKeys,
+  isStorableResponse,
+  type PageDependencies,
+  type RenderResult,
+  type StoredPage,
+} from "./page-cache.server";
+import { spliceable } from "./page-splice.server";
 import type { SpliceStore } from "./components/page-splice";
 import { answerStripeWebhook } from "./payments/webhook-endpoint.server";
 import { HSTS, newCspNonce, securityHeaders } from "./security-headers.server";
@@ -196,6 +202,7 @@ app.post("/webhooks/stripe", (req, res, next) => {
 async function renderThroughRemix(req: express.Request, res: express.Response): Promise<void> {
   // One render at a time per page, shared by the requests that wait for it (app/page-cache.server.ts).
   if (pageCache?.isCacheable(req)) return pageCache.renderOnce(req, res, () => renderCacheable(req, res));
+  if (pageCache?.isPersonalizable(req) && (await servePersonalized(req, res))) return;
   const rendered = await renderRemix(req, res);
   if (rendered) await sendResponse(req, res, rendered.response);
 }
@@ -227,14 +234,44 @@ async function renderCacheable(req: express.Request, res: express.Response): Pro
   const body = Buffer.from(await response.arrayBuffer());
   const { version, keys } = cache.stampFor(stamp, entryKeys(pageDependencies));
   const page = { status: response.status, headers: responseHeaders(response), body, version, keys };
-  const refresh =
+  const abilities =
     "snapshot" in stamp
-      ? spliceRefresh(page, spliceStore, stamp.snapshot, {
+      ? spliceable(page, spliceStore, stamp.snapshot, {
           stampFor: (s, k) => cache.stampFor(s, k),
           read: (fn) => platform.database.readConsistently(fn),
         })
       : undefined;
-  return { page: { ...page, refresh } };
+  return { page: { ...page, ...abilities } };
+}
+
+/**
+ * A signed-in visitor's page from the anonymous one the cache holds (brought up to date first),
+ * with their header and their data spliced in (docs/decisions/034-money-splicing.md): never
+ * stored. False when the page cannot be personalized: it is then rendered in full.
+ */
+async function servePersonalized(req: express.Request, res: express.Response): Promise<boolean> {
+  const cache = pageCache!;
+  const base = cache.spliceBase(req);
+  if (!base?.personalize || !base.refresh) return false;
+  const user = await getSessionUser(toFetchRequest(req, res, undefined));
+  if (!user) return false;
+  let page: StoredPage | null = base;
+  if (!(await cache.isCurrentPage(base))) {
+    page = await base.refresh(base.storedAt).catch(() => null);
+    if (!page) return false;
+    // Anonymous and stamped with what it shows: the next visitors' page.
+    cache.store(cache.key(req), page);
+    cache.splices++;
+  }
+  const body = page.personalize?.(user);
+  if (!body) return false;
+  cache.personalized++;
+  res.status(page.status);
+  for (const [k, v] of page.headers) res.append(k, v);
+  res.set("cache-control", "private, no-store");
+  res.set("x-page-cache", "personal");
+  res.end(req.method === "HEAD" ? undefined : body);
+  return true;
 }
 
 /** Remix's response to `req` and the page keys its loaders declared; undefined when already answered. */

@@ -30,6 +30,7 @@ import {
   UNSAFE_ViewTransitionContext,
 } from "react-router-dom";
 import { NonceContext } from "~/nonce";
+import type { SessionView } from "~/session-view";
 
 /** The page's data as the loader returned it, and what must stay equal for a region to be spliced. */
 export interface SpliceSource {
@@ -47,12 +48,20 @@ export interface SpliceRegionCapture {
   element: (page: string) => ReactElement;
 }
 
+/**
+ * The regions a document may have: the page's view (its data: the loader's string) and the
+ * header (the visitor: the root loader's `session` string, app/session-view.ts).
+ */
+export type SpliceRegionName = "view" | "header";
+
 /** One document render's store (server only). */
 export interface SpliceStore {
   source?: SpliceSource;
   /** the data read again through `db`, for a request that arrives after a write (null: the page is gone) */
   reload?: (db: Kysely<DB>) => Promise<SpliceSource | null>;
-  region?: SpliceRegionCapture;
+  /** the page's data as a signed-in visitor sees it, from the anonymous visitor's */
+  personal?: (page: string, user: SessionView) => string;
+  regions?: Partial<Record<SpliceRegionName, SpliceRegionCapture>>;
 }
 
 export const SpliceStoreContext = createContext<SpliceStore | null>(null);
@@ -72,12 +81,20 @@ const CONTEXTS: ReadonlyArray<Context<any>> = [
 ];
 
 /** Renders `element(page)`; during a server render, records how to render it again. */
-export function SpliceRegion({ page, element }: { page: string; element: (page: string) => ReactElement }) {
+export function SpliceRegion({
+  name,
+  page,
+  element,
+}: {
+  name: SpliceRegionName;
+  page: string;
+  element: (page: string) => ReactElement;
+}) {
   const store = useContext(SpliceStoreContext);
   // A fixed list, read in the same order at every render.
   // eslint-disable-next-line react-hooks/rules-of-hooks
   const contexts = CONTEXTS.map((context): unknown => useContext(context));
-  if (store) store.region = { contexts, element };
+  if (store) (store.regions ??= {})[name] = { contexts, element };
   return element(page);
 }
 

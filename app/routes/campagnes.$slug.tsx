@@ -65,11 +65,16 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   };
   const page = JSON.stringify(data);
   // Read again for an anonymous visitor, at the instant this page was built for (its countdown).
-  offerSplice(context, { page, head: headOf(data), keys: found.keys }, async (current) => {
-    const again = await publicCampaignPage(current, slug, { now: new Date(found.data.now) });
-    if (!again) return null;
-    const next: PublicCampaignPageData = { ...again.data, signedInEmail: null };
-    return { page: JSON.stringify(next), head: headOf(next), keys: again.keys };
+  offerSplice(context, {
+    source: { page, head: headOf(data), keys: found.keys },
+    reload: async (current) => {
+      const again = await publicCampaignPage(current, slug, { now: new Date(found.data.now) });
+      if (!again) return null;
+      const next: PublicCampaignPageData = { ...again.data, signedInEmail: null };
+      return { page: JSON.stringify(next), head: headOf(next), keys: again.keys };
+    },
+    // A signed-in citizen's page: their address in the form, the rest the same.
+    personal: (anonymous, user) => JSON.stringify({ ...readPage(anonymous), signedInEmail: user.email }),
   });
   return { page };
 }
@@ -103,6 +108,7 @@ export default function CampaignPageRoute() {
   return (
     <>
       <SpliceRegion
+        name="view"
         page={page}
         element={(p) => {
           const d = readPage(p);

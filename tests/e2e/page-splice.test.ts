@@ -10,7 +10,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectedCents } from "../../scripts/bench-common";
 import {
+  codeOf,
   euros,
+  signInMessagesTo,
   launchBrowser,
   normalize,
   pageHelpers,
@@ -27,6 +29,7 @@ let server: RunningServer;
 let browser: Browser;
 let database: Database;
 let cleanup: () => void = () => {};
+let outboxFile = "";
 let campaign: { id: number; slug: string };
 const { url, withPage } = pageHelpers({
   server: () => server,
@@ -38,6 +41,7 @@ beforeAll(async () => {
   const started = await startServerWithOutbox("e2e-page-splice");
   server = started.server;
   cleanup = started.cleanup;
+  outboxFile = started.outboxFile;
   database = openDatabase(started.databaseFile);
   // A live campaign with an abondement: its form quotes what the Département adds.
   campaign = await database.db
@@ -95,4 +99,44 @@ describe("a spliced campaign page in the browser", () => {
       });
     });
   }
+
+  it("signed in, at 390 px: the page is the cached one with their header and address, and it hydrates", async () => {
+    const email = "citoyen.raccord@example.org";
+    const pagePath = `/campagnes/${campaign.slug}`;
+    await withPage({}, async (page) => {
+      await page.setViewportSize({ width: 390, height: 900 });
+      await page.goto(url("/connexion"));
+      const known = signInMessagesTo(outboxFile, email).length;
+      await page.getByLabel("Adresse électronique").fill(email);
+      await page.getByRole("button", { name: "Recevoir mon lien de connexion" }).click();
+      await page.getByRole("heading", { level: 1, name: "Saisissez votre code" }).waitFor();
+      await expect
+        .poll(() => signInMessagesTo(outboxFile, email).length, { timeout: 10_000 })
+        .toBeGreaterThan(known);
+      await page
+        .getByLabel("Code reçu par courriel (6 chiffres)")
+        .fill(codeOf(signInMessagesTo(outboxFile, email).at(-1)!));
+      await page.getByRole("button", { name: "Me connecter" }).click();
+      await page.waitForURL((u) => u.pathname === "/mon-compte");
+      // The anonymous page stored (signing a new citizen up changed every page), then a payment.
+      await fetch(url(pagePath)).then((r) => r.arrayBuffer());
+      await payThroughForm(server.url, database.db, campaign, { n: 200, cents: 2_100 });
+      const errors = watchErrors(page);
+      const response = await page.goto(url(pagePath));
+      expect(response?.headers()["x-page-cache"]).toBe("personal");
+      await waitForHydration(page);
+      expect(normalize(await page.locator("#contributors-title ~ *").first().textContent())).toContain(
+        "Fraîcheur 200",
+      );
+      expect(await page.locator("#c-email").inputValue()).toBe(email);
+      const nav = page.getByRole("navigation", { name: "Navigation principale" });
+      await expect.poll(() => nav.getByRole("link", { name: "Mon compte" }).count()).toBe(1);
+      expect(await nav.getByRole("link", { name: "Se connecter" }).count()).toBe(0);
+      await page.screenshot({ path: path.join(RESULTS_DIR, "page-splice-signed-in-390.png") });
+      // Client-side navigation from the personalized page: hydrated with the visitor's session.
+      await nav.getByRole("link", { name: "Mon compte" }).click();
+      await page.waitForURL((u) => u.pathname === "/mon-compte");
+      expect(errors).toEqual([]);
+    });
+  });
 });

@@ -15,6 +15,7 @@ import { collectedCents } from "../../scripts/bench-common";
 import { tempDatabasePath } from "../support/db";
 import { startServer, type RunningServer } from "../support/server";
 import { payThroughForm } from "../support/webhooks";
+import { httpClient } from "../support/http-session";
 
 let tmp: ReturnType<typeof tempDatabasePath>;
 let dir: string;
@@ -66,11 +67,13 @@ afterAll(async () => {
 
 async function get(
   server: RunningServer,
-  slug = campaign.slug,
-): Promise<{ cache: string | null; html: string }> {
-  const res = await fetch(`${server.url}/campagnes/${slug}`, { headers: { "accept-encoding": "gzip" } });
+  options: { slug?: string; cookie?: string } = {},
+): Promise<{ cache: string | null; html: string; headers: Headers }> {
+  const headers: Record<string, string> = { "accept-encoding": "gzip" };
+  if (options.cookie) headers.cookie = options.cookie;
+  const res = await fetch(`${server.url}/campagnes/${options.slug ?? campaign.slug}`, { headers });
   expect(res.status).toBe(200);
-  return { cache: res.headers.get("x-page-cache"), html: await res.text() };
+  return { cache: res.headers.get("x-page-cache"), html: await res.text(), headers: res.headers };
 }
 
 /** The document without what differs between two renders by design: the nonce and the build instant. */
@@ -101,6 +104,33 @@ describe("money splicing", () => {
       expect(comparable(spliced.html)).toBe(comparable(full.html));
       expect((await get(cached)).cache).toBe("hit");
       before += payment.cents;
+    }
+  });
+
+  it("serves a signed-in citizen the cached page with their header and address spliced in, never stored", async () => {
+    const email = "citoyenne.raccord@example.org";
+    const cookie = await httpClient(cached, path.join(dir, "outbox-cached.jsonl")).signIn(email);
+    await get(cached);
+    for (const n of [10, 11]) {
+      const personal = await get(cached, { cookie });
+      expect(personal.cache).toBe("personal");
+      expect(personal.headers.get("cache-control")).toBe("private, no-store");
+      expect(personal.html).toContain("Mon compte");
+      expect(personal.html).not.toContain("Se connecter");
+      expect(personal.html).toContain(`value="${email}"`);
+      const full = await get(plain, { cookie });
+      expect(full.cache).toBeNull();
+      expect(comparable(personal.html)).toBe(comparable(full.html));
+      // What anonymous visitors get is untouched: no address, no account.
+      const anonymous = await get(cached);
+      expect(anonymous.html).not.toContain(email);
+      expect(anonymous.html).toContain("Se connecter");
+      // A payment makes the stored page stale: the signed-in visitor's page is spliced first.
+      await payThroughForm(cached.url, database.db, campaign, { n, cents: 1_500 });
+      const after = await get(cached, { cookie });
+      expect(after.cache).toBe("personal");
+      expect(after.html).toContain(`Fraîcheur ${n}`);
+      expect(comparable(after.html)).toBe(comparable((await get(plain, { cookie })).html));
     }
   });
 });

@@ -16,7 +16,7 @@ import { PageCache, type RenderStamp } from "~/page-cache.server";
 import {
   replaceOnce,
   scriptEncoded,
-  spliceRefresh,
+  spliceable,
   type ConsistentRead,
   type Refresh,
 } from "~/page-splice.server";
@@ -73,9 +73,11 @@ function rendered(next: () => SpliceSource | null, options: { body?: Buffer; typ
       expect(db).toBe(HANDLE);
       return next();
     },
-    region: {
-      contexts: [],
-      element: (page) => createElement("p", { className: "n" }, (JSON.parse(page) as { n: number }).n),
+    regions: {
+      view: {
+        contexts: [],
+        element: (page) => createElement("p", { className: "n" }, (JSON.parse(page) as { n: number }).n),
+      },
     },
   };
   const page = {
@@ -84,7 +86,7 @@ function rendered(next: () => SpliceSource | null, options: { body?: Buffer; typ
     headers: [["content-type", options.type ?? "text/html; charset=utf-8"]] as Array<[string, string]>,
     keys: KEYS,
   };
-  return spliceRefresh(page, store, snapshot(1), { stampFor, read });
+  return spliceable(page, store, snapshot(1), { stampFor, read })?.refresh;
 }
 
 describe("scriptEncoded", () => {
@@ -103,7 +105,7 @@ describe("replaceOnce", () => {
   });
 });
 
-describe("spliceRefresh", () => {
+describe("spliceable: the refresh", () => {
   it("puts the new region and the new data in place, and chains", async () => {
     let n = 1;
     const refresh = rendered(() => source(n))!;
