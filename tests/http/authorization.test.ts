@@ -646,7 +646,9 @@ describe("cross-site requests and malformed bodies", () => {
 });
 
 describe("the page cache and signed-in visitors", () => {
-  it("never serves a signed-in visitor from the page cache; the header says who is signed in", async () => {
+  it("never serves a signed-in visitor a page stored as it is; the header says who is signed in", async () => {
+    // A campaign page is the stored anonymous page made theirs (ADR 034: `personal`), the others
+    // a render of their own.
     for (const page of ["/", "/campagnes", `/campagnes/${liveSlug}`]) {
       await call("GET", page); // warm up
       const anonymous = await call("GET", page);
@@ -656,7 +658,11 @@ describe("the page cache and signed-in visitors", () => {
 
       for (const cookie of [cookies.A!, `theme=sombre; ${cookies.A!}`]) {
         const mine = await call("GET", page, { cookie });
-        expect([null, "miss"], `${page} with a session`).toContain(mine.headers.get("x-page-cache"));
+        if (page.startsWith("/campagnes/")) {
+          expect(mine.headers.get("x-page-cache"), `${page} with a session`).toBe("personal");
+          expect(mine.body).toContain(`value="${A.email}"`);
+        } else expect([null, "miss"], `${page} with a session`).toContain(mine.headers.get("x-page-cache"));
+        expect(mine.headers.get("cache-control")).toBe("private, no-store");
         expect(mine.status).toBe(200);
         expect(mine.body).toContain(">Mon compte<");
         expect(mine.body).toContain("Se déconnecter");
