@@ -237,6 +237,29 @@ export class PageCache {
     return { page: entry };
   }
 
+  /**
+   * The current stored page of `req`'s address, brought up to date by `splice` if needed, inside
+   * the page's one render at a time (the requests waiting for it are served what it gives); null
+   * when `splice` cannot (they then render alone). For a signed-in visitor's request: it is
+   * given the anonymous page to personalize, never written.
+   */
+  async currentPage(
+    req: IncomingMessage,
+    splice: () => Promise<StoredPage | null>,
+  ): Promise<StoredPage | null> {
+    const key = this.key(req);
+    const render = async (): Promise<RenderResult> => {
+      const page = await splice();
+      return page ? { page } : { send: async () => {} };
+    };
+    const underWay = this.flights.get(key);
+    const flight = underWay
+      ? (underWay.next ??= this.queued(render))
+      : this.launch(key, this.queued(render), this.storedWithinTtl(key));
+    const result = await flight.result.catch(() => undefined);
+    return result && "page" in result ? result.page : null;
+  }
+
   private queued(render: () => Promise<RenderResult>): Flight {
     let settle!: (result: Promise<RenderResult>) => void;
     const result = new Promise<RenderResult>((resolve) => (settle = resolve));
@@ -266,11 +289,6 @@ export class PageCache {
     };
     flight.start(run());
     return flight;
-  }
-
-  /** Whether `page` is still current (its keys' versions unchanged). */
-  isCurrentPage(page: StoredPage): Promise<boolean> {
-    return this.isCurrent(page);
   }
 
   private async isCurrent(page: StoredPage): Promise<boolean> {

@@ -29,13 +29,7 @@ import {
   startServerMetrics,
   watchPageCache,
 } from "./metrics.server";
-import {
-  entryKeys,
-  isStorableResponse,
-  type PageDependencies,
-  type RenderResult,
-  type StoredPage,
-} from "./page-cache.server";
+import { entryKeys, isStorableResponse, type PageDependencies, type RenderResult } from "./page-cache.server";
 import { spliceable } from "./page-splice.server";
 import type { SpliceStore } from "./components/page-splice";
 import { answerStripeWebhook } from "./payments/webhook-endpoint.server";
@@ -251,20 +245,19 @@ async function renderCacheable(req: express.Request, res: express.Response): Pro
  */
 async function servePersonalized(req: express.Request, res: express.Response): Promise<boolean> {
   const cache = pageCache!;
-  const base = cache.spliceBase(req);
-  if (!base?.personalize || !base.refresh) return false;
+  if (!cache.spliceBase(req)?.personalize) return false;
   const user = await getSessionUser(toFetchRequest(req, res, undefined));
   if (!user) return false;
-  let page: StoredPage | null = base;
-  if (!(await cache.isCurrentPage(base))) {
-    page = await base.refresh(base.storedAt).catch(() => null);
-    if (!page) return false;
-    // Anonymous and stamped with what it shows: the next visitors' page.
-    cache.store(cache.key(req), page);
-    cache.splices++;
-  }
-  const body = page.personalize?.(user);
-  if (!body) return false;
+  // The stored page if current, else spliced within the page's one render at a time (and stored:
+  // it is anonymous, stamped with what it shows).
+  const page = await cache.currentPage(req, async () => {
+    const base = cache.spliceBase(req);
+    const spliced = await base?.refresh?.(base.storedAt).catch(() => null);
+    if (spliced) cache.splices++;
+    return spliced ?? null;
+  });
+  const body = page?.personalize?.(user);
+  if (!page || !body) return false;
   cache.personalized++;
   res.status(page.status);
   for (const [k, v] of page.headers) res.append(k, v);
