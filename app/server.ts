@@ -29,7 +29,13 @@ import {
   startServerMetrics,
   watchPageCache,
 } from "./metrics.server";
-import { entryKeys, isStorableResponse, type PageDependencies, type RenderResult } from "./page-cache.server";
+import {
+  entryKeys,
+  isStorableResponse,
+  type PageDependencies,
+  type RenderResult,
+  type StoredPage,
+} from "./page-cache.server";
 import { spliceable } from "./page-splice.server";
 import type { SpliceStore } from "./components/page-splice";
 import { answerStripeWebhook } from "./payments/webhook-endpoint.server";
@@ -205,18 +211,8 @@ async function renderThroughRemix(req: express.Request, res: express.Response): 
 async function renderCacheable(req: express.Request, res: express.Response): Promise<RenderResult> {
   const cache = pageCache!;
   // Only the page's data changed (a payment): splice it into the stale page (docs/decisions/034).
-  const base = cache.spliceBase(req);
-  if (base?.refresh) {
-    // A splice that fails (the database unavailable, say) leaves it to the full render to answer.
-    const spliced = await base.refresh(base.storedAt).catch((error: unknown) => {
-      log.warn({ err: error }, "Raccord d'une page en cache impossible : rendu complet.");
-      return null;
-    });
-    if (spliced) {
-      cache.splices++;
-      return { page: spliced };
-    }
-  }
+  const spliced = await splicedPage(req);
+  if (spliced) return { page: spliced };
   // Stamp before rendering: a write during the render makes the entry stale at once.
   const stamp = await cache.beginRender();
   const spliceStore: SpliceStore = {};
@@ -238,6 +234,19 @@ async function renderCacheable(req: express.Request, res: express.Response): Pro
   return { page: { ...page, ...abilities } };
 }
 
+/** The stored page of `req` brought up to date by splicing (034); null when it cannot be. */
+async function splicedPage(req: express.Request): Promise<StoredPage | null> {
+  const base = pageCache!.spliceBase(req);
+  if (!base?.refresh) return null;
+  // A splice that fails (the database unavailable, say) leaves it to a full render to answer.
+  const spliced = await base.refresh(base.storedAt).catch((error: unknown) => {
+    log.warn({ err: error }, "Raccord d'une page en cache impossible : rendu complet.");
+    return null;
+  });
+  if (spliced) pageCache!.splices++;
+  return spliced;
+}
+
 /**
  * A signed-in visitor's page from the anonymous one the cache holds (brought up to date first),
  * with their header and their data spliced in (docs/decisions/034-money-splicing.md): never
@@ -246,17 +255,18 @@ async function renderCacheable(req: express.Request, res: express.Response): Pro
 async function servePersonalized(req: express.Request, res: express.Response): Promise<boolean> {
   const cache = pageCache!;
   if (!cache.spliceBase(req)?.personalize) return false;
-  const user = await getSessionUser(toFetchRequest(req, res, undefined));
+  // The database unavailable: the full render answers (its 503).
+  const user = await getSessionUser(toFetchRequest(req, res, undefined)).catch(() => null);
   if (!user) return false;
   // The stored page if current, else spliced within the page's one render at a time (and stored:
   // it is anonymous, stamped with what it shows).
-  const page = await cache.currentPage(req, async () => {
-    const base = cache.spliceBase(req);
-    const spliced = await base?.refresh?.(base.storedAt).catch(() => null);
-    if (spliced) cache.splices++;
-    return spliced ?? null;
-  });
-  const body = page?.personalize?.(user);
+  const page = await cache.currentPage(req, () => splicedPage(req));
+  let body: Buffer | null | undefined;
+  try {
+    body = page?.personalize?.(user);
+  } catch (error) {
+    log.warn({ err: error }, "Personnalisation d'une page en cache impossible : rendu complet.");
+  }
   if (!page || !body) return false;
   cache.personalized++;
   res.status(page.status);
