@@ -200,12 +200,7 @@ export class PageCache {
     render: () => Promise<RenderResult>,
   ): Promise<void> {
     const key = this.key(req);
-    const underWay = this.flights.get(key);
-    // A new flight first checks the stored page: a render that ended after this request missed
-    // may have stored a current one (under a stream of writes, the usual case).
-    const flight = underWay
-      ? (underWay.next ??= this.queued(render))
-      : this.launch(key, this.queued(render), this.storedWithinTtl(key));
+    const flight = this.join(key, render);
     let result: RenderResult | undefined;
     try {
       result = await flight.result;
@@ -230,6 +225,17 @@ export class PageCache {
     return alone.send(res);
   }
 
+  /**
+   * The flight `render` joins: the one queued after the render under way, or a new one. A new
+   * flight first checks the stored page: a render that ended after this request missed may have
+   * stored a current one (under a stream of writes, the usual case).
+   */
+  private join(key: string, render: () => Promise<RenderResult>): Flight {
+    const underWay = this.flights.get(key);
+    if (underWay) return (underWay.next ??= this.queued(render));
+    return this.launch(key, this.queued(render), this.storedWithinTtl(key));
+  }
+
   /** The stored page of `key` as a render result, unless absent or past its TTL. */
   private storedWithinTtl(key: string): RenderResult | undefined {
     const entry = this.entries.get(key);
@@ -252,11 +258,7 @@ export class PageCache {
       const page = await splice();
       return page ? { page } : { send: async () => {} };
     };
-    const underWay = this.flights.get(key);
-    const flight = underWay
-      ? (underWay.next ??= this.queued(render))
-      : this.launch(key, this.queued(render), this.storedWithinTtl(key));
-    const result = await flight.result.catch(() => undefined);
+    const result = await this.join(key, render).result.catch(() => undefined);
     return result && "page" in result ? result.page : null;
   }
 
@@ -321,7 +323,7 @@ export class PageCache {
       return false;
     }
     if (entry.version !== version) {
-      // A stale page that can be spliced stays, as the base of the next render (staleEntry).
+      // A stale page that can be spliced stays, as the base of the next render (spliceBase).
       if (!entry.refresh) this.entries.delete(key);
       return false;
     }
