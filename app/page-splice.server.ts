@@ -46,11 +46,16 @@ export function scriptEncoded(value: string): string {
     .replace(/[&><\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]!);
 }
 
+/** Where `part` occurs in `text`, if exactly once; -1 when absent or not alone. */
+function onlyOccurrence(text: string, part: string): number {
+  const at = text.indexOf(part);
+  return at >= 0 && text.indexOf(part, at + 1) < 0 ? at : -1;
+}
+
 /** `text` with its one occurrence of `old` replaced; null when `old` is absent or not alone. */
 export function replaceOnce(text: string, old: string, next: string): string | null {
-  const at = text.indexOf(old);
-  if (at < 0 || text.indexOf(old, at + 1) >= 0) return null;
-  return text.slice(0, at) + next + text.slice(at + old.length);
+  const at = onlyOccurrence(text, old);
+  return at < 0 ? null : text.slice(0, at) + next + text.slice(at + old.length);
 }
 
 function renderRegion(region: SpliceRegionCapture, page: string): string {
@@ -122,9 +127,7 @@ export function spliceable(
   if (!source || !reload || !region || !page.keys) return undefined;
   const type = page.headers.find(([name]) => name.toLowerCase() === "content-type")?.[1] ?? "";
   if (!type.startsWith("text/html")) return undefined;
-  const text = page.body.toString("utf8");
-  const encoded = scriptEncoded(source.page);
-  if (text.indexOf(encoded) < 0 || text.indexOf(encoded, text.indexOf(encoded) + 1) >= 0) return undefined;
+  if (onlyOccurrence(page.body.toString("utf8"), scriptEncoded(source.page)) < 0) return undefined;
   const state: Spliceable = {
     body: page.body,
     status: page.status,

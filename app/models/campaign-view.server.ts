@@ -14,6 +14,7 @@ import { campaignKey, fundKey } from "#db/page-versions";
 import { fundsOfCampaign } from "~/matching/funds.server";
 import { publicNews } from "~/holder/news.server";
 import { receiptOffer } from "~/receipts-forms/offer.server";
+import type { SpliceStore } from "~/components/page-splice";
 
 export async function campaignViewData(
   db: Kysely<DB>,
@@ -66,3 +67,33 @@ export async function publicCampaignPage(db: Kysely<DB>, slug: string, options: 
 export type PublicCampaignPageData = NonNullable<Awaited<ReturnType<typeof publicCampaignPage>>>["data"] & {
   signedInEmail: string | null;
 };
+
+/** What the document shows of the data outside the spliced view: the head, the share links. */
+function headOf({ campaign }: PublicCampaignPageData): string {
+  return JSON.stringify([campaign.title, campaign.summary, campaign.slug, campaign.image]);
+}
+
+/**
+ * How the page cache splices the public page whose data is `data`, written as `page` (its JSON string,
+ * docs/decisions/034-money-splicing.md): its data read again for an anonymous visitor, at the
+ * instant it was built for (its countdown), and a signed-in citizen's data from an anonymous
+ * visitor's (their address in the form, the rest the same).
+ */
+export function publicCampaignPageSplice(
+  slug: string,
+  data: PublicCampaignPageData,
+  page: string,
+  keys: readonly string[],
+): Required<Pick<SpliceStore, "source" | "reload" | "personal">> {
+  return {
+    source: { page, head: headOf(data), keys },
+    reload: async (db) => {
+      const again = await publicCampaignPage(db, slug, { now: new Date(data.now) });
+      if (!again) return null;
+      const next: PublicCampaignPageData = { ...again.data, signedInEmail: null };
+      return { page: JSON.stringify(next), head: headOf(next), keys: again.keys };
+    },
+    personal: (anonymous, user) =>
+      JSON.stringify({ ...(JSON.parse(anonymous) as PublicCampaignPageData), signedInEmail: user.email }),
+  };
+}

@@ -17,7 +17,11 @@ import { startContribution } from "~/payments/contributions.server";
 import { database } from "~/db.server";
 import { dependsOn } from "~/page-cache.server";
 import { offerSplice } from "~/page-splice.server";
-import { publicCampaignPage, type PublicCampaignPageData } from "~/models/campaign-view.server";
+import {
+  publicCampaignPage,
+  publicCampaignPageSplice,
+  type PublicCampaignPageData,
+} from "~/models/campaign-view.server";
 import { SpliceRegion } from "~/components/page-splice";
 import { campaignPath } from "~/domain/paths";
 import { publicUrlFrom, SEO_HANDLE, seoMeta, shortDescription } from "~/seo/meta";
@@ -42,11 +46,6 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 };
 export const handle = SEO_HANDLE;
 
-/** What the document shows of the data outside the spliced region: the head, the share links. */
-function headOf({ campaign }: PublicCampaignPageData): string {
-  return JSON.stringify([campaign.title, campaign.summary, campaign.slug, campaign.image]);
-}
-
 /**
  * The data is one JSON string, not an object: during a launch the page cache brings a stale page
  * up to date by replacing that string and the view it renders (docs/decisions/034-money-splicing.md).
@@ -58,24 +57,13 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const found = await publicCampaignPage(db, slug);
   if (!found) throw new Response("Projet introuvable.", { status: 404 });
   dependsOn(context, found.keys);
-  // A signed-in citizen finds their address already in the form (such pages are never cached).
+  // A signed-in citizen finds their address already in the form.
   const data: PublicCampaignPageData = {
     ...found.data,
     signedInEmail: (await getSessionUser(request))?.email ?? null,
   };
   const page = JSON.stringify(data);
-  // Read again for an anonymous visitor, at the instant this page was built for (its countdown).
-  offerSplice(context, {
-    source: { page, head: headOf(data), keys: found.keys },
-    reload: async (current) => {
-      const again = await publicCampaignPage(current, slug, { now: new Date(found.data.now) });
-      if (!again) return null;
-      const next: PublicCampaignPageData = { ...again.data, signedInEmail: null };
-      return { page: JSON.stringify(next), head: headOf(next), keys: again.keys };
-    },
-    // A signed-in citizen's page: their address in the form, the rest the same.
-    personal: (anonymous, user) => JSON.stringify({ ...readPage(anonymous), signedInEmail: user.email }),
-  });
+  offerSplice(context, publicCampaignPageSplice(slug, data, page, found.keys));
   return { page };
 }
 
