@@ -5,7 +5,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { clearedSessionCookie, requireFreshSignIn, requireUser } from "~/auth.server";
 import { deleteAccount, deletionBlockers } from "~/account/rights.server";
 import { isFreshSignIn } from "~/account/sessions.server";
@@ -32,6 +32,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 type ActionData = { deleted: true } | { deleted: false; error?: string; blockers?: string[] };
+
+/**
+ * Once the account is deleted, this page's loader would send the signed-out visitor to the
+ * sign-in page before « Compte supprimé » shows: only the layout (signed out now) is read again.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  (actionResult as ActionData | undefined)?.deleted ? false : defaultShouldRevalidate;
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireUser(request);

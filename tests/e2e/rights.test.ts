@@ -14,6 +14,7 @@ import {
   pageHelpers,
   signInMessagesTo,
   startServerWithOutbox,
+  waitForHydration,
 } from "../support/e2e";
 import type { RunningServer } from "../support/server";
 
@@ -130,6 +131,8 @@ describe("deleting the account", () => {
       await page.getByRole("button", { name: "Supprimer mon compte" }).click();
       await page.getByRole("alert").filter({ hasText: "Cochez la case" }).waitFor();
       await page.getByLabel("Je confirme vouloir supprimer mon compte, définitivement.").check();
+      // Hydrated: the form is sent by Remix, which then reads the page's loaders again.
+      await waitForHydration(page);
       await page.getByRole("button", { name: "Supprimer mon compte" }).click();
       await page.getByRole("heading", { level: 1, name: "Compte supprimé" }).waitFor();
       await checkAxe(page, "supprime");
