@@ -23,6 +23,8 @@ export async function initDatabase(options: InitOptions): Promise<Database> {
   const opened = openDatabase(options.path, {
     lockTimeoutMs: options.lockTimeoutMs,
     onUnavailable: noteDatabaseUnavailable,
+    // The server's commits never wait for the WAL to be copied back (db/sqlite-checkpoints.ts).
+    backgroundCheckpoints: true,
   });
   await migrateToLatest(opened.db);
   if (options.seed) {

@@ -14,6 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
 import SQLite from "better-sqlite3";
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from "./sqlite-checkpoints";
 import {
   CompiledQuery,
   DeleteQueryNode,
@@ -78,6 +79,8 @@ export interface Database {
    * read first). PostgreSQL: one read-only, repeatable-read transaction on one connection.
    */
   readConsistently<T>(fn: (db: Kysely<DB>, snapshot: PageVersionSnapshot) => Promise<T>): Promise<T>;
+  /** SQLite opened with `backgroundCheckpoints`: the thread that copies the WAL back */
+  checkpoints: BackgroundCheckpoints | null;
   close(): Promise<void>;
 }
 
@@ -99,6 +102,11 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
   /** told of every DatabaseUnavailableError, in the async context of the query that met it */
   onUnavailable?: (error: DatabaseUnavailableError) => void;
+  /**
+   * SQLite file: copy the WAL back on a thread of its own, not inside a commit (the server;
+   * db/sqlite-checkpoints.ts). Scripts and tests keep SQLite's automatic checkpoints.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Open SQLite (a path) or PostgreSQL (a postgres:// URL). */
@@ -392,6 +400,12 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 0");
+  const checkpoints =
+    options.backgroundCheckpoints && filePath !== ":memory:"
+      ? startBackgroundCheckpoints(sqlite, filePath, {
+          onFailure: (message) => console.error(`${message} ; SQLite reprend ses checkpoints automatiques.`),
+        })
+      : null;
   const epoch = { rollbacksAfterBump: 0 };
   const db = new Kysely<DB>({ dialect: new GuardedSqliteDialect(sqlite, options, epoch) });
   const totalChanges = sqlite.prepare("SELECT total_changes()").pluck();
@@ -425,7 +439,9 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
     },
     pageVersions,
     readConsistently: (fn) => db.connection().execute((held) => fn(held, pageVersions())),
+    checkpoints,
     async close() {
+      await checkpoints?.stop();
       await db.destroy();
     },
   };
@@ -478,6 +494,7 @@ function openPostgres(url: string, options: OpenOptions): Database {
     },
     pageStamp: batchedPageStamps(pool),
     pageVersions: () => postgresPageVersions(db),
+    checkpoints: null,
     readConsistently: (fn) =>
       db
         .transaction()
