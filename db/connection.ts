@@ -14,6 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
 import SQLite from "better-sqlite3";
+import { groupCommit, type GroupCommit, type Transact } from "./group-commit";
 import { startBackgroundCheckpoints, type BackgroundCheckpoints } from "./sqlite-checkpoints";
 import {
   CompiledQuery,
@@ -79,6 +80,14 @@ export interface Database {
    * read first). PostgreSQL: one read-only, repeatable-read transaction on one connection.
    */
   readConsistently<T>(fn: (db: Kysely<DB>, snapshot: PageVersionSnapshot) => Promise<T>): Promise<T>;
+  /**
+   * A write transaction that may share its commit with others running at the same time
+   * (SQLite: group commit, db/group-commit.ts; PostgreSQL: a plain transaction). Resolves once
+   * committed. For the busiest writes (Stripe's webhooks).
+   */
+  transact: Transact;
+  /** SQLite: how many transactions `transact` grouped into how many commits */
+  groupCommit: GroupCommit | null;
   /** SQLite opened with `backgroundCheckpoints`: the thread that copies the WAL back */
   checkpoints: BackgroundCheckpoints | null;
   close(): Promise<void>;
@@ -399,6 +408,9 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
+  // Savepoints' journals (a grouped commit's, db/group-commit.ts) and sorts stay in memory, not in
+  // a temporary file: that file cost a grouped payment more than the commit it shared.
+  sqlite.pragma("temp_store = MEMORY");
   sqlite.pragma("busy_timeout = 0");
   const checkpoints =
     options.backgroundCheckpoints && filePath !== ":memory:"
@@ -408,6 +420,12 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
       : null;
   const epoch = { rollbacksAfterBump: 0 };
   const db = new Kysely<DB>({ dialect: new GuardedSqliteDialect(sqlite, options, epoch) });
+  const grouped = groupCommit(db, {
+    inTransaction: () => sqlite.inTransaction,
+    onFailure: (error) => {
+      if (error instanceof DatabaseUnavailableError) options.onUnavailable?.(error);
+    },
+  });
   const totalChanges = sqlite.prepare("SELECT total_changes()").pluck();
   // Prepared once: read at every page-cache hit (`pragma()` prepares its statement at each call).
   const dataVersion = sqlite.prepare("PRAGMA data_version").pluck();
@@ -439,6 +457,8 @@ function openSqlite(filePath: string, options: OpenOptions): Database {
     },
     pageVersions,
     readConsistently: (fn) => db.connection().execute((held) => fn(held, pageVersions())),
+    transact: grouped.transact,
+    groupCommit: grouped,
     checkpoints,
     async close() {
       await checkpoints?.stop();
@@ -494,6 +514,8 @@ function openPostgres(url: string, options: OpenOptions): Database {
     },
     pageStamp: batchedPageStamps(pool),
     pageVersions: () => postgresPageVersions(db),
+    transact: (fn) => db.transaction().execute(fn),
+    groupCommit: null,
     checkpoints: null,
     readConsistently: (fn) =>
       db
