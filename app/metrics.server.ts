@@ -221,6 +221,36 @@ export function watchPageCache(counts: () => PageCacheCounts): void {
   pageCacheCounts = counts;
 }
 
+/** SQLite's group commit (db/group-commit.ts), read at scrape time. */
+let groupCommitStats: (() => { batches: number; transactions: number }) | null = null;
+
+new Counter({
+  name: "propulsons_db_group_commits_total",
+  help: "SQLite: commits of grouped write transactions (Stripe's webhooks), each holding one or more of them (docs/decisions/036-group-commit.md).",
+  registers: [registry],
+  collect() {
+    if (!groupCommitStats) return;
+    this.reset();
+    this.inc(groupCommitStats().batches);
+  },
+});
+
+new Counter({
+  name: "propulsons_db_grouped_transactions_total",
+  help: "SQLite: grouped write transactions run, committed or rolled back; divided by propulsons_db_group_commits_total, how many shared a commit.",
+  registers: [registry],
+  collect() {
+    if (!groupCommitStats) return;
+    this.reset();
+    this.inc(groupCommitStats().transactions);
+  },
+});
+
+/** The database's group commit, for its counters in /metrics (SQLite only). */
+export function watchGroupCommit(stats: () => { batches: number; transactions: number }): void {
+  groupCommitStats = stats;
+}
+
 let processMetrics = false;
 
 /** The server's metrics: the process's own (CPU, memory, event loop) and the outbox read from `db`. */

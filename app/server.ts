@@ -27,6 +27,7 @@ import {
   metricsText,
   observeHttpRequest,
   startServerMetrics,
+  watchGroupCommit,
   watchPageCache,
 } from "./metrics.server";
 import {
@@ -383,6 +384,8 @@ server.listen(cfg.port, cfg.host, () => {
 
 startServerMetrics(platform.database.db);
 if (pageCache) watchPageCache(() => pageCache);
+const grouped = platform.database.groupCommit;
+if (grouped) watchGroupCommit(() => grouped.stats());
 const routeOf = createRouteLabeller(build.routes, ["/healthz", "/metrics", "/favicon.svg"]);
 const httpLogging = createHttpLogging({ routeOf, quietPaths: ["/healthz", "/metrics"] });
 

@@ -252,6 +252,26 @@ async function runLevel(endpoint: URL, batch: Delivery[], concurrency: number): 
 }
 
 /** Requests that did not end as 2xx "processed". */
+/** SQLite's group commit counters, read from the app's /metrics (open outside production); null on PostgreSQL. */
+async function groupCommits(base: string): Promise<{ commits: number; transactions: number } | null> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const commits = /^propulsons_db_group_commits_total (\d+)/m.exec(text);
+  const transactions = /^propulsons_db_grouped_transactions_total (\d+)/m.exec(text);
+  return commits && transactions
+    ? { commits: Number(commits[1]), transactions: Number(transactions[1]) }
+    : null;
+}
+
+/** « , 6,2 événements par commit » between two readings of the counters (nothing on PostgreSQL). */
+function groupedLine(
+  before: { commits: number; transactions: number } | null,
+  after: { commits: number; transactions: number } | null,
+): string {
+  if (!before || !after || after.commits === before.commits) return "";
+  const per = (after.transactions - before.transactions) / (after.commits - before.commits);
+  return `, ${per.toFixed(1).replace(".", ",")} événements par commit`;
+}
+
 function errorsOf(r: LevelResult): number {
   return r.events - r.processed;
 }
@@ -654,9 +674,11 @@ async function main(): Promise<number> {
     const size = l === LEVELS.length - 1 ? measured.length - offset : perLevel;
     const slice = measured.slice(offset, offset + size);
     offset += size;
+    const groupedBefore = await groupCommits(app.url);
     const r = await runLevel(endpoint, slice, LEVELS[l]!);
     results.push(r);
-    console.log(`  ${describeLevel(r, 5)}  [${r.seconds.toFixed(1)} s, max ${ms(r.max)}]`);
+    const grouped = groupedLine(groupedBefore, await groupCommits(app.url));
+    console.log(`  ${describeLevel(r, 5)}  [${r.seconds.toFixed(1)} s, max ${ms(r.max)}${grouped}]`);
     if (r.firstErrors.length > 0) console.log(`    premières erreurs : ${r.firstErrors.join(" ; ")}`);
   }
 

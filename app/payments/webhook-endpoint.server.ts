@@ -28,7 +28,9 @@ export async function answerStripeWebhook(raw: string, signature: string | null)
     return new Response(`Signature invalide${NBSP}: ${reason}`, { status: 400 });
   }
   try {
-    const outcome = await processStripeEvent(database().db, event);
+    // Resolved once committed: in a launch, deliveries that arrive together share one commit.
+    const { db, transact } = database();
+    const outcome = await processStripeEvent(db, event, { transact });
     if (outcome === "processed") kickEmailDelivery();
     recordWebhook(event.type, outcome);
     log().info(

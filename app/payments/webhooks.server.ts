@@ -7,9 +7,12 @@
  * (contribution-moves.server.ts). States only move forward, so duplicates and
  * out-of-order deliveries are harmless. If anything throws, the transaction
  * rolls back — event id included — and the endpoint answers 500 so Stripe retries.
+ * On the server, events that arrive together on SQLite share one commit (each its own
+ * savepoint, answered after that commit: db/group-commit.ts).
  */
 import type { Kysely, Transaction } from "kysely";
 import type Stripe from "stripe";
+import type { Transact } from "#db/group-commit";
 import type { DB } from "#db/schema";
 import {
   addFlags,
@@ -201,10 +204,15 @@ async function apply(trx: Trx, event: Stripe.Event): Promise<boolean> {
 export async function processStripeEvent(
   db: Kysely<DB>,
   event: Stripe.Event,
-  options: { now?: Date } = {},
+  options: {
+    now?: Date;
+    /** the transaction to run in: the server's shares its commit with others (db/group-commit.ts) */
+    transact?: Transact;
+  } = {},
 ): Promise<WebhookOutcome> {
   const now = options.now ?? new Date();
-  return db.transaction().execute(async (trx) => {
+  const transact: Transact = options.transact ?? ((fn) => db.transaction().execute(fn));
+  return transact(async (trx) => {
     const recorded = await trx
       .insertInto("stripe_events")
       .values({ id: event.id, type: event.type, created: event.created, processed_at: now.toISOString() })

@@ -264,4 +264,88 @@ describe("the Stripe webhook endpoint", () => {
 
     expect(storedEvents(event.id)).toBe(1);
   });
+  it("applies payments delivered at once, each answered once written, a duplicate in the same burst once", async () => {
+    const campaign = withDb(
+      (db) =>
+        db.prepare("select id from campaigns where status = 'live' order by id limit 1").get() as {
+          id: number;
+        },
+    );
+    const now = new Date().toISOString();
+    const pending = withDb((db) => {
+      const add = db.prepare(
+        `insert into contributions (campaign_id, email, public_name, amount_cents, anonymous, hide_amount,
+           status, stripe_checkout_session_id, created_at, updated_at, reward_hold)
+         values (?, ?, ?, ?, 0, 0, 'pending', ?, ?, ?, 0) returning id`,
+      );
+      return Array.from({ length: 24 }, (_, i) => {
+        const session = `cs_test_burst_${i}`;
+        const row = add.get(
+          campaign.id,
+          `rafale${i}@example.org`,
+          `Rafale ${i}`,
+          1500 + i,
+          session,
+          now,
+          now,
+        );
+        return { id: (row as { id: number }).id, session, cents: 1500 + i };
+      });
+    });
+    const events = pending.map((p) =>
+      makeEvent("checkout.session.completed", {
+        id: p.session,
+        object: "checkout.session",
+        status: "complete",
+        payment_status: "paid",
+        amount_total: p.cents,
+        currency: "eur",
+        client_reference_id: String(p.id),
+        metadata: { contribution_id: String(p.id), campaign_id: String(campaign.id) },
+        payment_intent: `pi_test_burst_${p.id}`,
+        mode: "payment",
+        livemode: false,
+      }),
+    );
+    const grouped = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(/^propulsons_db_grouped_transactions_total (\d+)/m.exec(text)?.[1]);
+    };
+    const groupedBefore = await grouped();
+    // Every event, and the first one a second time, all at once.
+    const payloads = [...events, events[0]!].map((e) => JSON.stringify(e));
+    const answers = await Promise.all(
+      payloads.map(async (payload) => {
+        const res = await post(payload, signPayload(payload, DEMO_WEBHOOK_SECRET));
+        const body = (await res.json()) as { outcome: string };
+        // Answered only once written: another connection already sees the contribution paid.
+        const event = JSON.parse(payload) as { data: { object: { client_reference_id: string } } };
+        const status = withDb(
+          (db) =>
+            (
+              db
+                .prepare("select status from contributions where id = ?")
+                .get(Number(event.data.object.client_reference_id)) as { status: string }
+            ).status,
+        );
+        return { status: res.status, outcome: body.outcome, stored: status };
+      }),
+    );
+    expect(answers.every((a) => a.status === 200 && a.stored === "paid")).toBe(true);
+    const outcomes = answers.map((a) => a.outcome).sort();
+    expect(outcomes.filter((o) => o === "processed")).toHaveLength(24);
+    expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(1);
+    // Every delivery went through the grouped transactions (db/group-commit.ts).
+    expect((await grouped()) - groupedBefore).toBe(25);
+    const ledger = withDb(
+      (db) =>
+        db
+          .prepare(
+            `select count(*) n, coalesce(sum(amount_cents), 0) cents from ledger_entries
+             where kind = 'contribution_paid' and contribution_id in (${pending.map((p) => p.id).join(",")})`,
+          )
+          .get() as { n: number; cents: number },
+    );
+    expect(ledger).toEqual({ n: 24, cents: pending.reduce((sum, p) => sum + p.cents, 0) });
+  });
 });
