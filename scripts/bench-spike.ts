@@ -277,8 +277,10 @@ async function main(): Promise<number> {
   const countersBefore = await cacheCounters(app.url, probe);
   phase = "payments";
   const endpoint = new URL(`${app.url}/webhooks/stripe`);
-  const webhookAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
-  const freshAgent = new http.Agent({ keepAlive: true });
+  // FIFO: every socket is used in turn, so none sits idle until the server closes it (a reuse
+  // racing that close would fail a delivery with ECONNRESET).
+  const webhookAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT, scheduling: "fifo" });
+  const freshAgent = new http.Agent({ keepAlive: true, scheduling: "fifo" });
   let processed = 0;
   let late = 0;
   const webhookErrors: string[] = [];
