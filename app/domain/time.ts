@@ -8,10 +8,17 @@ import { TIME_ZONE } from "./format";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Calendar dates already parsed: every render of a campaign asks for its end date's (bounded). */
+const parsedDates = new Map<string, DateTime>();
+
 function parisDate(date: string): DateTime {
+  const parsed = parsedDates.get(date);
+  if (parsed) return parsed; // luxon's DateTime is immutable: safe to share
   if (!ISO_DATE.test(date)) throw new RangeError(`expected YYYY-MM-DD, got ${date}`);
   const dt = DateTime.fromISO(date, { zone: TIME_ZONE });
   if (!dt.isValid) throw new RangeError(`invalid date ${date}`);
+  if (parsedDates.size >= 2000) parsedDates.clear();
+  parsedDates.set(date, dt);
   return dt;
 }
 

@@ -61,22 +61,38 @@ const partsFormat = new Intl.DateTimeFormat("fr-FR", {
   hourCycle: "h23",
 });
 
-function paris(instant: Date | string): {
+interface ParisParts {
   day: number;
   month: string;
   year: string;
   hour: number;
   minute: number;
-} {
+}
+
+/**
+ * The parts of instants already seen, by their milliseconds: a page lists the same contributions'
+ * dates at each render, and `formatToParts` in a time zone is one of a render's larger costs. A
+ * pure function of the instant, so a kept value is never stale; bounded by clearing.
+ */
+const seenParts = new Map<number, ParisParts>();
+
+function paris(instant: Date | string): ParisParts {
   const date = typeof instant === "string" ? new Date(instant) : instant;
+  const ms = date.getTime();
+  const seen = seenParts.get(ms);
+  if (seen) return seen;
   const parts = Object.fromEntries(partsFormat.formatToParts(date).map((p) => [p.type, p.value]));
-  return {
+  const out = {
     day: Number(parts.day),
     month: parts.month ?? "",
     year: parts.year ?? "",
     hour: Number(parts.hour),
     minute: Number(parts.minute),
   };
+  // An invalid date never gets here: formatToParts throws a RangeError for it.
+  if (seenParts.size >= 5000) seenParts.clear();
+  seenParts.set(ms, out);
+  return out;
 }
 
 /** « 1er décembre 2026 », « 31 mars 2026 » (Europe/Paris). */
