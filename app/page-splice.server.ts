@@ -24,7 +24,7 @@ import {
   type SpliceStore,
 } from "~/components/page-splice";
 import type { RenderStamp, StoredPage } from "./page-cache.server";
-import { sessionJson } from "./session-view";
+import { sessionJson, type SessionView } from "./session-view";
 
 /** Remix's escapes for text inside an inline script (@remix-run/react, markup.ts). */
 const SCRIPT_ESCAPES: Record<string, string> = {
@@ -151,21 +151,34 @@ export function spliceable(
  * found exactly once. Never stored: it is sent to that visitor only.
  */
 function personalizeOf(state: Spliceable): NonNullable<StoredPage["personalize"]> {
+  // A visitor reloading this very page gets the same bytes: kept for this page (each splice makes
+  // a new one), by everything the visitor's parts are made from, for a few visitors.
+  const made = new Map<string, Buffer | null>();
   return (user) => {
-    const { header, personal } = state;
-    if (!header || !personal) return null;
-    const anonymous = sessionJson(null);
-    const session = sessionJson(user);
-    const page = personal(state.source.page, user);
-    const headerHtml = (state.memo.header ??= renderRegion(header, anonymous));
-    const viewHtml = state.html ?? renderRegion(state.region, state.source.page);
-    let text: string | null = state.body.toString("utf8");
-    text = replaceOnce(text, headerHtml, renderRegion(header, session));
-    text = text && replaceOnce(text, viewHtml, renderRegion(state.region, page));
-    text = text && replaceOnce(text, scriptEncoded(anonymous), scriptEncoded(session));
-    text = text && replaceOnce(text, scriptEncoded(state.source.page), scriptEncoded(page));
-    return text === null ? null : Buffer.from(text, "utf8");
+    const key = JSON.stringify(user);
+    const kept = made.get(key);
+    if (kept !== undefined) return kept;
+    const body = personalized(state, user);
+    if (made.size >= 32) made.clear();
+    made.set(key, body);
+    return body;
   };
+}
+
+function personalized(state: Spliceable, user: SessionView): Buffer | null {
+  const { header, personal } = state;
+  if (!header || !personal) return null;
+  const anonymous = sessionJson(null);
+  const session = sessionJson(user);
+  const page = personal(state.source.page, user);
+  const headerHtml = (state.memo.header ??= renderRegion(header, anonymous));
+  const viewHtml = state.html ?? renderRegion(state.region, state.source.page);
+  let text: string | null = state.body.toString("utf8");
+  text = replaceOnce(text, headerHtml, renderRegion(header, session));
+  text = text && replaceOnce(text, viewHtml, renderRegion(state.region, page));
+  text = text && replaceOnce(text, scriptEncoded(anonymous), scriptEncoded(session));
+  text = text && replaceOnce(text, scriptEncoded(state.source.page), scriptEncoded(page));
+  return text === null ? null : Buffer.from(text, "utf8");
 }
 
 function refreshOf(base: Spliceable, deps: SpliceDeps): Refresh {

@@ -133,4 +133,22 @@ describe("money splicing", () => {
       expect(comparable(after.html)).toBe(comparable((await get(plain, { cookie })).html));
     }
   });
+
+  it("serves each signed-in citizen their own page, also when the same page is asked again", async () => {
+    const first = "premiere.raccord@example.org";
+    const second = "seconde.raccord@example.org";
+    const client = httpClient(cached, path.join(dir, "outbox-cached.jsonl"));
+    const cookies = [await client.signIn(first), await client.signIn(second)];
+    await get(cached);
+    // Twice each on one stored page: the second answer is the kept one, still each citizen's own.
+    for (let round = 0; round < 2; round++) {
+      for (const [i, cookie] of cookies.entries()) {
+        const page = await get(cached, { cookie });
+        expect(page.cache).toBe("personal");
+        expect(page.html).toContain(`value="${[first, second][i]}"`);
+        expect(page.html).not.toContain([second, first][i]!);
+        expect(comparable(page.html)).toBe(comparable((await get(plain, { cookie })).html));
+      }
+    }
+  });
 });
