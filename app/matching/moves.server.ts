@@ -16,7 +16,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { isPostgres, needsRowLocks } from "#db/connection";
 import type { DB, MatchStatus } from "#db/schema";
 import { campaignAvailable, citizenKey, fundOpen, quoteMatch, type MatchLimit } from "~/domain/matching";
-import { citizenMatches, fundsOfCampaign, rulesOf } from "./funds.server";
+import { citizenMatches, fundsOfCampaign, rulesOf, type FundRow } from "./funds.server";
 import { campaignKey, fundKey, touch } from "#db/page-versions";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -119,7 +119,7 @@ export async function reserveMatch(
       .where("id", "=", contributionId)
       .executeTakeFirstOrThrow());
   // Most campaigns have no fund: they take no lock at all.
-  const candidates = await fundsOfCampaign(trx, k.campaign_id);
+  const candidates = known?.funds ?? (await fundsOfCampaign(trx, k.campaign_id));
   if (candidates.length === 0) return null;
   // Before the locks (the contribution's own row, updated by this transaction, orders its moves).
   const already = known
@@ -239,6 +239,12 @@ export interface ContributionFacts {
   amount_cents: number;
   /** whether a match names it already, read after this transaction moved the contribution */
   alreadyMatched: boolean;
+  /**
+   * the campaign's funds (`fundsOfCampaign`), when read earlier in this transaction: a read that
+   * takes no lock, done by the money path before the contribution's update locks the campaign's
+   * tally row (on PostgreSQL its payments wait for each other from there to the commit)
+   */
+  funds?: FundRow[];
 }
 
 interface LiveMatch {

@@ -28,7 +28,7 @@ import { publicUrl, publicUrlFrom, recordedPublicUrlSql } from "~/public-url.ser
 import { tallySql } from "~/models/campaign-tallies.server";
 import { campaignPath } from "~/domain/paths";
 import { cancelReceiptOf } from "~/receipts/cancel.server";
-import { matchedCentsSql } from "~/matching/funds.server";
+import { fundsOfCampaign, matchedCentsSql, type FundRow } from "~/matching/funds.server";
 import { releaseMatch, reserveMatch, type ReservedMatch } from "~/matching/moves.server";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -139,6 +139,11 @@ export async function moveContribution(
       if (movement.error) set.refund_last_error = movement.error.slice(0, 500);
       break;
   }
+  // Received money: what takes no lock is written or read first. The update below makes the
+  // campaign's tally trigger lock its row until the commit (ADR 033), and on PostgreSQL the
+  // payments of one campaign wait for each other from there (docs/decisions/036-group-commit.md).
+  // If the update then finds the row changed, the whole transaction rolls back, these included.
+  const early = movement.to === "paid" ? await beforePaid(trx, c, iso) : null;
   const updated = await trx
     .updateTable("contributions")
     .set(set)
@@ -154,7 +159,7 @@ export async function moveContribution(
 
   switch (movement.to) {
     case "paid":
-      await afterPaid(trx, c, movement, iso);
+      await afterPaid(trx, c, movement, iso, early!);
       break;
     case "failed":
     case "expired":
@@ -200,11 +205,27 @@ export async function moveContribution(
   return true;
 }
 
+/** A payment's ledger entry, and the campaign's funds for its abondement: before the tally's lock. */
+async function beforePaid(trx: Db, c: ContributionRow, iso: string): Promise<{ funds: FundRow[] }> {
+  await trx
+    .insertInto("ledger_entries")
+    .values({
+      campaign_id: c.campaign_id,
+      contribution_id: c.id,
+      kind: "contribution_paid",
+      amount_cents: c.amount_cents,
+      at: iso,
+    })
+    .execute();
+  return { funds: await fundsOfCampaign(trx, c.campaign_id) };
+}
+
 async function afterPaid(
   trx: Db,
   c: ContributionRow,
   movement: Extract<Movement, { to: "paid" }>,
   iso: string,
+  early: { funds: FundRow[] },
 ): Promise<void> {
   const flags: StaffFlag[] = [];
   if (movement.stripeAmountCents !== null && movement.stripeAmountCents !== c.amount_cents)
@@ -229,21 +250,12 @@ async function afterPaid(
     }
   }
   if (flags.length > 0) await addFlags(trx, c.id, flags);
-  await trx
-    .insertInto("ledger_entries")
-    .values({
-      campaign_id: c.campaign_id,
-      contribution_id: c.id,
-      kind: "contribution_paid",
-      amount_cents: c.amount_cents,
-      at: iso,
-    })
-    .execute();
   const facts = await paidFacts(trx, c);
   // The abondement, on its locked fund row; the receipt says what was reserved, if anything.
   const match = await reserveMatch(trx, c.id, new Date(iso), {
     ...facts.row,
     alreadyMatched: Number(facts.row.already_matched) === 1,
+    funds: early.funds,
   });
   await tellPaid(trx, facts, new Date(iso), match);
   // Last: the key figures' aggregate rows are shared by every payment of the campaign (and the
