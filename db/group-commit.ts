@@ -63,6 +63,8 @@ export function groupCommit(
     const done: Array<{ job: Job; value: unknown }> = [];
     const started = performance.now();
     let taken = 0;
+    /** the transaction taken from the queue and not yet answered nor done */
+    let current: Job | null = null;
     try {
       await db.transaction().execute(async (trx) => {
         while (
@@ -70,28 +72,31 @@ export function groupCommit(
           taken < MAX_JOBS &&
           (taken === 0 || performance.now() - started < MAX_MS)
         ) {
-          const job = queue.shift()!;
+          const job = (current = queue.shift()!);
           taken++;
           await sql`savepoint grouped`.execute(trx);
           let value: unknown;
           try {
             value = await job.run(trx);
           } catch (error) {
+            // Its writes are undone below, by its savepoint or with the whole batch.
+            current = null;
+            job.reject(error);
             // SQLite rolled the whole transaction back by itself: nothing of the batch remains.
-            if (!options.inTransaction()) {
-              job.reject(error);
-              throw error;
-            }
+            if (!options.inTransaction()) throw error;
             await sql`rollback to grouped`.execute(trx);
             await sql`release grouped`.execute(trx);
-            job.reject(error);
             continue;
           }
-          await sql`release grouped`.execute(trx);
+          current = null;
+          // Done before its savepoint is released: if that fails, the batch fails with it.
           done.push({ job, value });
+          await sql`release grouped`.execute(trx);
         }
       });
     } catch (error) {
+      // (Set inside the callback, which TypeScript does not follow.)
+      (current as Job | null)?.fail(error);
       for (const { job } of done) job.fail(error);
       // Not even begun (another process holds the lock past its timeout): so would every other.
       if (taken === 0) for (const job of queue.splice(0)) job.fail(error);

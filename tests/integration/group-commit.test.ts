@@ -90,6 +90,27 @@ describe("group commit", () => {
     expect(database.groupCommit!.stats().batches).toBe(1);
   });
 
+  it("answers every transaction even when the batch's own statements fail: none is left waiting", async () => {
+    const database = await open();
+    const outcomes = await Promise.allSettled(
+      ["a", "b"].map((label) =>
+        database.transact(async (trx) => {
+          await insert(label).execute(trx);
+          // b ends the savepoint the batch gave it, then fails: the batch cannot roll back to it.
+          if (label === "b") {
+            await sql`release grouped`.execute(trx);
+            throw new Error("refusé : b");
+          }
+          return label;
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error("refusé : b"));
+    // The batch was rolled back whole: a, answered as failed, was not written either.
+    expect(committedLabels(database)).toEqual([]);
+  });
+
   it(`takes at most ${MAX_JOBS} transactions in a batch`, async () => {
     const database = await open();
     const n = MAX_JOBS * 3 + 1;
