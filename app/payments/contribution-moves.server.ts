@@ -139,10 +139,13 @@ export async function moveContribution(
       if (movement.error) set.refund_last_error = movement.error.slice(0, 500);
       break;
   }
-  // Received money: what takes no lock is read first. The update below makes the campaign's
-  // tally trigger lock its row until the commit (ADR 033), and on PostgreSQL the payments of one
-  // campaign wait for each other from there (docs/decisions/036-group-commit.md).
-  const early = movement.to === "paid" ? await beforePaid(trx, c) : null;
+  // Received money: the campaign's funds (for its abondement) are read first, a read that takes
+  // no lock. The update below makes the campaign's tally trigger lock its row until the commit
+  // (ADR 033), and on PostgreSQL the payments of one campaign wait for each other from there. Not
+  // the ledger entry: its foreign key takes a key-share lock on the campaign's row, and taken by
+  // every payment at once, before they queue on the tally, it slowed the campaign page under
+  // payments (134–145 against 228 requests/s in `bench:spike --db pg`, ADR 032).
+  const funds = movement.to === "paid" ? await fundsOfCampaign(trx, c.campaign_id) : [];
   const updated = await trx
     .updateTable("contributions")
     .set(set)
@@ -158,7 +161,7 @@ export async function moveContribution(
 
   switch (movement.to) {
     case "paid":
-      await afterPaid(trx, c, movement, iso, early!);
+      await afterPaid(trx, c, movement, iso, funds);
       break;
     case "failed":
     case "expired":
@@ -204,22 +207,13 @@ export async function moveContribution(
   return true;
 }
 
-/**
- * The campaign's funds for its abondement: a read that takes no lock, before the tally's. Not the
- * ledger entry: its foreign key takes a key-share lock on the campaign's row, and taken by every
- * payment at once, before they queue on the tally, it slowed the campaign page under payments on
- * PostgreSQL (134–145 against 228 requests/s in `bench:spike --db pg`).
- */
-async function beforePaid(trx: Db, c: ContributionRow): Promise<{ funds: FundRow[] }> {
-  return { funds: await fundsOfCampaign(trx, c.campaign_id) };
-}
-
 async function afterPaid(
   trx: Db,
   c: ContributionRow,
   movement: Extract<Movement, { to: "paid" }>,
   iso: string,
-  early: { funds: FundRow[] },
+  /** the campaign's funds, read before the tally's lock */
+  funds: FundRow[],
 ): Promise<void> {
   const flags: StaffFlag[] = [];
   if (movement.stripeAmountCents !== null && movement.stripeAmountCents !== c.amount_cents)
@@ -259,7 +253,7 @@ async function afterPaid(
   const match = await reserveMatch(trx, c.id, new Date(iso), {
     ...facts.row,
     alreadyMatched: Number(facts.row.already_matched) === 1,
-    funds: early.funds,
+    funds,
   });
   await tellPaid(trx, facts, new Date(iso), match);
   // Last: the key figures' aggregate rows are shared by every payment of the campaign (and the
