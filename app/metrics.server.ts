@@ -194,27 +194,32 @@ new Counter({
   },
 });
 
-new Counter({
-  name: "propulsons_page_cache_renders_total",
-  help: "Renders of cacheable pages (one at a time per page, shared by the requests that wait for it).",
-  registers: [registry],
-  collect() {
-    if (!pageCacheCounts) return;
-    this.reset();
-    this.inc(pageCacheCounts().renders);
-  },
-});
+/** A counter kept elsewhere (by the page cache, the database), read at scrape time; absent until watched. */
+function scrapedCounter(name: string, help: string, read: () => number | null): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const value = read();
+      if (value === null) return;
+      this.reset();
+      this.inc(value);
+    },
+  });
+}
 
-new Counter({
-  name: "propulsons_page_cache_splices_total",
-  help: "Of those renders, the ones that spliced a stale page's new data into it instead of rendering it in full (docs/decisions/034-money-splicing.md).",
-  registers: [registry],
-  collect() {
-    if (!pageCacheCounts) return;
-    this.reset();
-    this.inc(pageCacheCounts().splices);
-  },
-});
+scrapedCounter(
+  "propulsons_page_cache_renders_total",
+  "Renders of cacheable pages (one at a time per page, shared by the requests that wait for it).",
+  () => pageCacheCounts?.().renders ?? null,
+);
+
+scrapedCounter(
+  "propulsons_page_cache_splices_total",
+  "Of those renders, the ones that spliced a stale page's new data into it instead of rendering it in full (docs/decisions/034-money-splicing.md).",
+  () => pageCacheCounts?.().splices ?? null,
+);
 
 /** The server's page cache, for its counters in /metrics. */
 export function watchPageCache(counts: () => PageCacheCounts): void {
@@ -224,27 +229,17 @@ export function watchPageCache(counts: () => PageCacheCounts): void {
 /** SQLite's group commit (db/group-commit.ts), read at scrape time. */
 let groupCommitStats: (() => { batches: number; transactions: number }) | null = null;
 
-new Counter({
-  name: "propulsons_db_group_commits_total",
-  help: "SQLite: commits of grouped write transactions (Stripe's webhooks), each holding one or more of them (docs/decisions/036-group-commit.md).",
-  registers: [registry],
-  collect() {
-    if (!groupCommitStats) return;
-    this.reset();
-    this.inc(groupCommitStats().batches);
-  },
-});
+scrapedCounter(
+  "propulsons_db_group_commits_total",
+  "SQLite: commits of grouped write transactions (Stripe's webhooks), each holding one or more of them (docs/decisions/036-group-commit.md).",
+  () => groupCommitStats?.().batches ?? null,
+);
 
-new Counter({
-  name: "propulsons_db_grouped_transactions_total",
-  help: "SQLite: grouped write transactions run, committed or rolled back; divided by propulsons_db_group_commits_total, how many shared a commit.",
-  registers: [registry],
-  collect() {
-    if (!groupCommitStats) return;
-    this.reset();
-    this.inc(groupCommitStats().transactions);
-  },
-});
+scrapedCounter(
+  "propulsons_db_grouped_transactions_total",
+  "SQLite: grouped write transactions run, committed or rolled back; divided by propulsons_db_group_commits_total, how many shared a commit.",
+  () => groupCommitStats?.().transactions ?? null,
+);
 
 /** The database's group commit, for its counters in /metrics (SQLite only). */
 export function watchGroupCommit(stats: () => { batches: number; transactions: number }): void {
