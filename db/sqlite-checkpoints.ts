@@ -134,6 +134,9 @@ export function startBackgroundCheckpoints(
   let stopping = false;
   worker.on("exit", (code) => {
     if (!stopping) fail(`checkpoint SQLite en arrière-plan arrêté (code ${code})`);
+    // A checkpoint asked for and never run is answered too.
+    for (const w of waiting.values()) w.reject(new Error("background checkpoints stopped"));
+    waiting.clear();
   });
 
   return {
